@@ -1,0 +1,212 @@
+import { z } from 'zod';
+
+/**
+ * The one schema for a run: the headless runner, the app's setup form and imported runs all
+ * validate with it. Defaults live here, so a resolved config is complete and self-describing.
+ */
+
+export const DATASETS = ['mnist', 'spiral', 'moons', 'circles', 'blobs', 'xor'] as const;
+export const PRESETS = ['mlp', 'cnn', 'bn-paper-mlp'] as const;
+export const NORMS = [
+  'batch',
+  'ghost',
+  'renorm',
+  'group',
+  'layer',
+  'instance',
+  'weight',
+  'spectral',
+  'none',
+] as const;
+export const EVAL_MODES = ['running', 'batch', 'precise'] as const;
+export const RUNNING_STATS = ['rank0', 'mean', 'sync'] as const;
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+const positive = () => z.number().positive();
+
+export const datasetSchema = z
+  .object({
+    name: z.enum(DATASETS),
+    /** Training examples (MNIST: drawn from the fixed training split). */
+    train: int(1, 100_000).default(2000),
+    test: int(1, 100_000).default(500),
+    /** MNIST only: 2×2 average pooling to 14×14. */
+    downsample: z.boolean().default(false),
+    /** Synthetic sets: noise level (standard deviation, in the set's own units). */
+    noise: z.number().min(0).max(10).default(0.1),
+    /** Synthetic sets: multiply each input feature by this factor (e.g. [1, 100] stretches the error surface). */
+    featureScale: z.array(positive()).min(1).optional(),
+    /** z-score each feature with the training set's mean and standard deviation. */
+    standardize: z.boolean().default(false),
+    /** blobs: number of classes. */
+    classes: int(2, 10).default(3),
+  })
+  .strict();
+
+export const normOptionsSchema = z
+  .object({
+    eps: positive().default(1e-5),
+    /** PyTorch convention: running = (1 − m)·running + m·batch; null = cumulative average. */
+    momentum: z.number().gt(0).max(1).nullable().default(0.1),
+    affine: z.boolean().default(true),
+    trackRunningStats: z.boolean().default(true),
+    /** ghost: virtual batch size within each device's batch. */
+    virtualBatch: int(2).default(4),
+    /** group: number of channel groups (must divide every normalized layer's channels). */
+    groups: int(1).default(4),
+    /** renorm: final clipping bounds and the warm-up schedule (Ioffe 2017). */
+    rmax: z.number().min(1).default(3),
+    dmax: z.number().min(0).default(5),
+    /** renorm: plain BN (r = 1, d = 0) for this many steps, then rmax/dmax ramp up linearly… */
+    renormWarmup: int(0).default(100),
+    /** …reaching their final values after this many further steps. */
+    renormRamp: int(0).default(400),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    preset: z.enum(PRESETS),
+    /** mlp: hidden widths. bn-paper-mlp ignores this (3 × 100). */
+    hidden: z.array(int(1, 4096)).max(16).default([64, 64]),
+    activation: z.enum(['relu', 'sigmoid', 'tanh']).default('relu'),
+    norm: z.enum(NORMS).default('batch'),
+    /** cnn: output channels of the two conv blocks. */
+    channels: z.tuple([int(1, 256), int(1, 256)]).default([16, 32]),
+    normOptions: normOptionsSchema.default(() => normOptionsSchema.parse({})),
+  })
+  .strict();
+
+export const optimizerSchema = z
+  .object({
+    name: z.enum(['sgd', 'adam', 'adamw']),
+    lr: positive().default(0.1),
+    momentum: z.number().min(0).lt(1).default(0),
+    nesterov: z.boolean().default(false),
+    weightDecay: z.number().min(0).default(0),
+    beta1: z.number().min(0).lt(1).default(0.9),
+    beta2: z.number().min(0).lt(1).default(0.999),
+    eps: positive().default(1e-8),
+  })
+  .strict();
+
+export const scheduleSchema = z
+  .object({
+    name: z.enum(['constant', 'step', 'cosine']).default('constant'),
+    /** Linear warm-up from 0 to lr over this many steps (0: none). */
+    warmupSteps: int(0).default(0),
+    /** step: multiply lr by gamma every stepSize steps. */
+    stepSize: int(1).default(100),
+    gamma: z.number().gt(0).max(1).default(0.1),
+    /** cosine: the lr reached at the last step. */
+    minLr: z.number().min(0).default(0),
+  })
+  .strict();
+
+const bnSyncSchema = z.union([
+  z.literal('local'),
+  z.literal('sync'),
+  z.string().regex(/^group:[1-9]\d*$/, 'expected "local", "sync" or "group:<g>" with g ≥ 1'),
+]);
+
+const shardingSchema = z.union([
+  z.literal('iid'),
+  z.literal('label-sorted'),
+  z.object({ dirichlet: positive() }).strict(),
+]);
+
+export const configSchema = z
+  .object({
+    seed: int(0, 2 ** 31 - 1).default(1),
+    dataset: datasetSchema,
+    model: modelSchema,
+    /** K simulated devices. */
+    devices: int(1, 64).default(1),
+    /** W workers hosting the devices (default: the cores available, at most K). */
+    workers: int(1, 64).optional(),
+    perDeviceBatch: int(1, 4096).optional(),
+    /** Alternative to perDeviceBatch: split as evenly as possible, first devices take the remainder. */
+    globalBatch: int(1, 262_144).optional(),
+    bnSync: bnSyncSchema.default('local'),
+    /** Default: "sync" when statistics are synchronized, "rank0" (DDP's broadcast_buffers) for local. */
+    runningStats: z.enum(RUNNING_STATS).optional(),
+    sharding: shardingSchema.default('iid'),
+    optimizer: optimizerSchema.default(() => optimizerSchema.parse({ name: 'sgd' })),
+    schedule: scheduleSchema.default(() => scheduleSchema.parse({})),
+    steps: int(1, 1_000_000).default(200),
+    evalEvery: int(1).default(50),
+    evalMode: z.enum(EVAL_MODES).default('running'),
+    /** precise: samples used to recompute population statistics (Wu & Johnson 2021). */
+    preciseSamples: int(1).default(1024),
+    /** batch: the evaluation batch size whose own statistics normalize it (default: perDeviceBatch). */
+    evalBatch: int(1).optional(),
+    /** Compare replica parameter checksums every this many steps. */
+    checksumEvery: int(1).default(10),
+    /** Record per-device BN statistics every this many steps. */
+    telemetryEvery: int(1).default(1),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.perDeviceBatch !== undefined && c.globalBatch !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['globalBatch'],
+        message: 'give either perDeviceBatch or globalBatch, not both',
+      });
+    }
+    const group = /^group:(\d+)$/.exec(c.bnSync);
+    if (group && Number(group[1]) > c.devices) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bnSync'],
+        message: `group size ${group[1]} is larger than the ${c.devices} devices`,
+      });
+    }
+  });
+
+export type RunConfigInput = z.input<typeof configSchema>;
+type ParsedConfig = z.output<typeof configSchema>;
+
+/** A config with every default filled in and the derived fields made explicit. */
+export interface RunConfig extends Omit<ParsedConfig, 'runningStats' | 'workers' | 'perDeviceBatch' | 'globalBatch' | 'evalBatch'> {
+  readonly runningStats: (typeof RUNNING_STATS)[number];
+  readonly perDeviceBatch: number | null;
+  readonly globalBatch: number;
+  readonly evalBatch: number;
+  /** null: choose at run time from the host's cores (never changes the numbers). */
+  readonly workers: number | null;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validate and resolve; throws ConfigError with one line per problem, naming the field. */
+export function parseConfig(input: unknown): RunConfig {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const path = issue.path.length ? issue.path.join('.') : '(config)';
+      return `${path}: ${issue.message}`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  const c = result.data;
+  const perDeviceBatch = c.globalBatch === undefined ? (c.perDeviceBatch ?? 32) : null;
+  const globalBatch = c.globalBatch ?? (perDeviceBatch ?? 32) * c.devices;
+  return {
+    ...c,
+    perDeviceBatch,
+    globalBatch,
+    evalBatch: c.evalBatch ?? perDeviceBatch ?? Math.max(1, Math.floor(globalBatch / c.devices)),
+    runningStats: c.runningStats ?? (c.bnSync === 'local' ? 'rank0' : 'sync'),
+    workers: c.workers ?? null,
+  };
+}
+
+/** Split a global batch over K devices as evenly as possible; the first devices take the remainder. */
+export function shardSizes(globalBatch: number, devices: number): number[] {
+  const base = Math.floor(globalBatch / devices);
+  const extra = globalBatch % devices;
+  return Array.from({ length: devices }, (_, k) => base + (k < extra ? 1 : 0));
+}
