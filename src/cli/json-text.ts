@@ -1,0 +1,197 @@
+import { InputError } from './problems.ts';
+
+/**
+ * JSON.parse with an error that says where: "<source>:<line>:<column>: invalid JSON: <what>".
+ * Engines word (and sometimes omit) the position differently, so the position comes from a small
+ * scanner of our own; JSON.parse still does the parsing. A leading byte-order mark is accepted.
+ */
+export function parseJsonText(text: string, source: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return JSON.parse(body);
+  } catch (err) {
+    const found = locateJsonError(body);
+    const offset = found?.offset ?? body.length;
+    const what = found?.message ?? (err instanceof Error ? err.message : String(err));
+    const { line, column } = lineColumn(body, offset);
+    throw new InputError(`${source}:${line}:${column}: invalid JSON: ${what}`);
+  }
+}
+
+export interface JsonErrorLocation {
+  /** UTF-16 offset of the first character that cannot be part of valid JSON. */
+  readonly offset: number;
+  readonly message: string;
+}
+
+/** The first syntax error in `text`, or null when it is valid JSON. */
+export function locateJsonError(text: string): JsonErrorLocation | null {
+  try {
+    new JsonScanner(text).document();
+    return null;
+  } catch (err) {
+    if (err instanceof JsonSyntax) return { offset: err.offset, message: err.message };
+    throw err;
+  }
+}
+
+/** 1-based line and column (in characters) of `offset`. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+class JsonSyntax extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+class JsonScanner {
+  private i = 0;
+
+  constructor(private readonly s: string) {}
+
+  document(): void {
+    this.value();
+    this.space();
+    if (this.i < this.s.length) this.fail(`unexpected ${this.describe()} after the end of the JSON value`);
+  }
+
+  private value(): void {
+    this.space();
+    const c = this.s[this.i];
+    if (c === '{') return this.object();
+    if (c === '[') return this.array();
+    if (c === '"') return this.string();
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+    for (const word of ['true', 'false', 'null']) {
+      if (this.s.startsWith(word, this.i)) {
+        this.i += word.length;
+        return;
+      }
+    }
+    this.fail(`expected a value, found ${this.describe()}`);
+  }
+
+  private object(): void {
+    this.i++;
+    this.space();
+    if (this.s[this.i] === '}') {
+      this.i++;
+      return;
+    }
+    for (;;) {
+      this.space();
+      if (this.s[this.i] !== '"') {
+        const trailing = this.s[this.i] === '}';
+        this.fail(
+          trailing
+            ? "trailing comma before '}'"
+            : `expected a property name in double quotes, found ${this.describe()}`,
+        );
+      }
+      this.string();
+      this.space();
+      if (this.s[this.i] !== ':') this.fail(`expected ':' after the property name, found ${this.describe()}`);
+      this.i++;
+      this.value();
+      this.space();
+      const c = this.s[this.i];
+      if (c === ',') {
+        this.i++;
+        continue;
+      }
+      if (c === '}') {
+        this.i++;
+        return;
+      }
+      this.fail(`expected ',' or '}' after the property value, found ${this.describe()}`);
+    }
+  }
+
+  private array(): void {
+    this.i++;
+    this.space();
+    if (this.s[this.i] === ']') {
+      this.i++;
+      return;
+    }
+    for (;;) {
+      this.space();
+      if (this.s[this.i] === ']') this.fail("trailing comma before ']'");
+      this.value();
+      this.space();
+      const c = this.s[this.i];
+      if (c === ',') {
+        this.i++;
+        continue;
+      }
+      if (c === ']') {
+        this.i++;
+        return;
+      }
+      this.fail(`expected ',' or ']' after the array element, found ${this.describe()}`);
+    }
+  }
+
+  private string(): void {
+    this.i++;
+    for (;;) {
+      if (this.i >= this.s.length) this.fail('unterminated string');
+      const code = this.s.charCodeAt(this.i);
+      if (code === 0x22) {
+        this.i++;
+        return;
+      }
+      if (code < 0x20) this.fail('control character in a string (write it as an escape such as \\n)');
+      if (code === 0x5c) {
+        const e = this.s[this.i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(this.s.slice(this.i + 2, this.i + 6))) {
+            this.fail('invalid \\u escape (needs 4 hex digits)');
+          }
+          this.i += 6;
+          continue;
+        }
+        if (e === undefined || !'"\\/bfnrt'.includes(e)) this.fail(`invalid escape \\${e ?? ''}`);
+        this.i += 2;
+        continue;
+      }
+      this.i++;
+    }
+  }
+
+  private number(): void {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.s.slice(this.i, this.i + 400));
+    if (!m || m[0] === '-') this.fail(`invalid number starting with ${this.describe()}`);
+    this.i += m![0].length;
+  }
+
+  private space(): void {
+    while (this.i < this.s.length) {
+      const c = this.s[this.i];
+      if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') return;
+      this.i++;
+    }
+  }
+
+  private describe(): string {
+    if (this.i >= this.s.length) return 'the end of the input';
+    return JSON.stringify(this.s[this.i]);
+  }
+
+  private fail(message: string): never {
+    throw new JsonSyntax(message, this.i);
+  }
+}

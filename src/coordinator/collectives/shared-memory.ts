@@ -1,0 +1,208 @@
+import {
+  type CallTag,
+  type Collective,
+  type CollectiveKind,
+  type CollectiveStats,
+  describeTag,
+  newStats,
+} from './collective.ts';
+
+/** How the shared buffers of a run are laid out; made once by the coordinator, sent to every worker. */
+export interface SharedMemoryLayout {
+  readonly workers: number;
+  readonly devices: number;
+  /** For each worker, the devices it hosts. */
+  readonly ranksOf: readonly (readonly number[])[];
+  /** Float64 values per device in an all-gather. */
+  readonly slotLength: number;
+  /** Float32 values in an all-reduce vector (the parameter count). */
+  readonly vectorLength: number;
+  readonly timeoutMs: number;
+  readonly control: SharedArrayBuffer;
+  /** Two gather regions (alternating calls) of devices × slotLength float64. */
+  readonly gather: SharedArrayBuffer;
+  /** devices × vectorLength float32 contributions, then vectorLength float32 of result. */
+  readonly reduce: SharedArrayBuffer;
+}
+
+const COUNT = 0;
+const GENERATION = 1;
+const ABORTED = 2;
+const ABORTED_BY = 3;
+const HEADER = 4;
+/** Per worker and barrier parity: sequence number, kind, layer index, step. */
+const TAG_INTS = 4;
+const KINDS: readonly CollectiveKind[] = ['moments', 'reductions', 'gradients', 'buffers'];
+
+export function createSharedMemoryLayout(opts: {
+  ranksOf: readonly (readonly number[])[];
+  devices: number;
+  slotLength: number;
+  vectorLength: number;
+  timeoutMs: number;
+}): SharedMemoryLayout {
+  const workers = opts.ranksOf.length;
+  return {
+    ...opts,
+    workers,
+    control: new SharedArrayBuffer(4 * (HEADER + 2 * workers * TAG_INTS)),
+    gather: new SharedArrayBuffer(8 * 2 * opts.devices * opts.slotLength),
+    reduce: new SharedArrayBuffer(4 * (opts.devices + 1) * opts.vectorLength),
+  };
+}
+
+/**
+ * Collectives over SharedArrayBuffer + Atomics, between workers (never the UI thread: it blocks in
+ * Atomics.wait). Each call is one barrier for an all-gather (double-buffered by call parity, so a
+ * fast worker cannot overwrite what a slow one is still reading) and two for an all-reduce (each
+ * worker sums its slice of the vector over all devices in device order). Every arrival writes a
+ * tag; a worker that arrives with another tag is named, and one that never arrives is named when
+ * the timeout expires.
+ */
+export class SharedMemoryCollective implements Collective {
+  readonly transport = 'shared-memory';
+  readonly stats: CollectiveStats = newStats();
+  private readonly ctrl: Int32Array;
+  private readonly gatherViews: readonly Float64Array[];
+  private readonly contributions: Float32Array;
+  private readonly result: Float32Array;
+  private barriers = 0;
+  private gathers = 0;
+  private readonly slice: readonly [number, number];
+
+  constructor(
+    private readonly layout: SharedMemoryLayout,
+    private readonly worker: number,
+  ) {
+    this.ctrl = new Int32Array(layout.control);
+    const half = layout.devices * layout.slotLength;
+    this.gatherViews = [new Float64Array(layout.gather, 0, half), new Float64Array(layout.gather, 8 * half, half)];
+    const v = layout.vectorLength;
+    this.contributions = new Float32Array(layout.reduce, 0, layout.devices * v);
+    this.result = new Float32Array(layout.reduce, 4 * layout.devices * v, v);
+    const per = Math.ceil(v / layout.workers);
+    this.slice = [Math.min(v, worker * per), Math.min(v, (worker + 1) * per)];
+  }
+
+  async allGather(tag: CallTag, local: ReadonlyMap<number, Float64Array>): Promise<readonly Float64Array[]> {
+    const { slotLength, devices } = this.layout;
+    const view = this.gatherViews[this.gathers++ % 2]!;
+    for (const [rank, payload] of local) {
+      if (payload.length > slotLength) {
+        throw new Error(`${describeTag(tag)}: payload of ${payload.length} values exceeds the slot of ${slotLength}`);
+      }
+      view.set(payload, rank * slotLength);
+      this.stats.bytes += payload.byteLength;
+    }
+    this.arrive(tag);
+    const all: Float64Array[] = [];
+    for (let k = 0; k < devices; k++) {
+      // Valid until the gather after next (the regions alternate); readers merge at once.
+      // Payloads carry their own layout in a header, so the whole slot is handed over.
+      const slot = view.subarray(k * slotLength, (k + 1) * slotLength);
+      all.push(slot);
+      this.stats.bytes += slot.byteLength;
+    }
+    this.stats.calls++;
+    return all;
+  }
+
+  async allReduceSum(tag: CallTag, local: ReadonlyMap<number, Float32Array>, out: Float32Array): Promise<void> {
+    const v = this.layout.vectorLength;
+    if (out.length > v) throw new Error(`${describeTag(tag)}: vector of ${out.length} exceeds ${v}`);
+    const n = out.length;
+    for (const [rank, vec] of local) {
+      this.contributions.set(vec.subarray(0, n), rank * v);
+      this.stats.bytes += n * 4;
+    }
+    this.arrive(tag);
+    const [from, to] = [Math.min(this.slice[0], n), Math.min(this.slice[1], n)];
+    const K = this.layout.devices;
+    const c = this.contributions;
+    const r = this.result;
+    for (let i = from; i < to; i++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += c[k * v + i]!;
+      r[i] = s;
+    }
+    this.arrive(tag);
+    out.set(r.subarray(0, n));
+    this.stats.bytes += n * 4;
+    this.stats.calls++;
+  }
+
+  abort(_reason: string): void {
+    Atomics.store(this.ctrl, ABORTED_BY, this.worker);
+    Atomics.store(this.ctrl, ABORTED, 1);
+    Atomics.notify(this.ctrl, GENERATION);
+  }
+
+  /** A generation-counting barrier with a timeout, checking every worker came for the same call. */
+  private arrive(tag: CallTag): void {
+    const c = this.ctrl;
+    const W = this.layout.workers;
+    const seq = ++this.barriers;
+    const parity = seq % 2;
+    const mine = HEADER + (parity * W + this.worker) * TAG_INTS;
+    c[mine] = seq;
+    c[mine + 1] = KINDS.indexOf(tag.kind);
+    c[mine + 2] = tag.layerIndex;
+    c[mine + 3] = tag.step;
+    const generation = Atomics.load(c, GENERATION);
+    if (Atomics.add(c, COUNT, 1) === W - 1) {
+      Atomics.store(c, COUNT, 0);
+      Atomics.add(c, GENERATION, 1);
+      Atomics.notify(c, GENERATION);
+    } else {
+      const t0 = performance.now();
+      const deadline = t0 + this.layout.timeoutMs;
+      while (Atomics.load(c, GENERATION) === generation) {
+        if (Atomics.load(c, ABORTED)) throw this.abortedError(tag);
+        const left = deadline - performance.now();
+        if (left <= 0) throw this.timeoutError(tag, seq);
+        Atomics.wait(c, GENERATION, generation, left);
+      }
+      this.stats.waitMs += performance.now() - t0;
+    }
+    if (Atomics.load(c, ABORTED)) throw this.abortedError(tag);
+    for (let w = 0; w < W; w++) {
+      const at = HEADER + (parity * W + w) * TAG_INTS;
+      if (c[at + 1] !== c[mine + 1] || c[at + 2] !== c[mine + 2] || c[at + 3] !== c[mine + 3]) {
+        throw new Error(
+          `collective mismatch at step ${tag.step}: ${this.devicesOf(this.worker)} called ${describeTag(tag)} but ${this.devicesOf(w)} called ${this.describeSlot(at)}; every device must run the same layers in the same order`,
+        );
+      }
+    }
+  }
+
+  private timeoutError(tag: CallTag, seq: number): Error {
+    const W = this.layout.workers;
+    const parity = seq % 2;
+    const missing: string[] = [];
+    for (let w = 0; w < W; w++) {
+      const at = HEADER + (parity * W + w) * TAG_INTS;
+      if (w !== this.worker && this.ctrl[at] !== seq) missing.push(this.devicesOf(w));
+    }
+    const who = missing.length ? missing.join(', ') : 'another worker';
+    return new Error(
+      `${who} did not reach ${describeTag(tag)} at step ${tag.step} within ${this.layout.timeoutMs} ms (${this.devicesOf(this.worker)} waited); a device stopped answering or skipped a collective`,
+    );
+  }
+
+  private abortedError(tag: CallTag): Error {
+    const by = Atomics.load(this.ctrl, ABORTED_BY);
+    return new Error(`aborted while waiting for ${describeTag(tag)} at step ${tag.step}: ${this.devicesOf(by)} failed`);
+  }
+
+  private describeSlot(at: number): string {
+    const kind = KINDS[this.ctrl[at + 1]!] ?? 'an unknown collective';
+    const layer = this.ctrl[at + 2]!;
+    return `${kind}${layer >= 0 ? ` of BN layer #${layer + 1}` : ''} at step ${this.ctrl[at + 3]}`;
+  }
+
+  private devicesOf(worker: number): string {
+    const ranks = this.layout.ranksOf[worker] ?? [];
+    const list = ranks.length === 1 ? `device ${ranks[0]}` : `devices ${ranks[0]}–${ranks[ranks.length - 1]}`;
+    return `${list} (worker ${worker})`;
+  }
+}

@@ -1,0 +1,45 @@
+import type { PassStats } from '../../workers/device.ts';
+import type { GroupStepReport } from '../../workers/reports.ts';
+
+/**
+ * Where a run's devices live: in this thread (tests, small runs) or spread over workers. The
+ * coordinator speaks only this interface; every array indexed by device has K entries in device
+ * order, and every result comes back per device so the coordinator can reduce in device order.
+ */
+export interface DeviceHost {
+  readonly devices: number;
+  readonly workers: number;
+  readonly transport: string;
+  /** DDP's start: device 0's parameters are broadcast to every replica. */
+  broadcastInitialParams(): Promise<void>;
+  trainStep(
+    step: number,
+    shards: readonly Int32Array[],
+    globalCount: number,
+    lr: number,
+    recordTelemetry: boolean,
+  ): Promise<GroupStepReport[]>;
+  /** `batches[k]` are the test-set batches device k evaluates; one result per device. */
+  evaluate(batches: readonly (readonly Int32Array[])[], mode: 'eval-running' | 'eval-batch'): Promise<PassStats[]>;
+  /** `batches[b][k]`: batch b's shard for device k, merged as in training. */
+  recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void>;
+  checksums(): Promise<number[]>;
+  copyBuffers(): Promise<Float32Array>;
+  loadBuffers(buffers: Float32Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Devices 0..K−1 spread over W workers in consecutive blocks, the first workers taking the remainder. */
+export function assignRanks(devices: number, workers: number): number[][] {
+  const w = Math.max(1, Math.min(workers, devices));
+  const base = Math.floor(devices / w);
+  const extra = devices % w;
+  const out: number[][] = [];
+  let next = 0;
+  for (let i = 0; i < w; i++) {
+    const n = base + (i < extra ? 1 : 0);
+    out.push(Array.from({ length: n }, (_, j) => next + j));
+    next += n;
+  }
+  return out;
+}

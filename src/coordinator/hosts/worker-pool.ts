@@ -1,0 +1,133 @@
+import type { Remote } from 'comlink';
+import type { RunConfig } from '../../config/schema.ts';
+import type { SplitDataset } from '../../data/dataset.ts';
+import type { PassStats } from '../../workers/device.ts';
+import type { DeviceWorkerApi, ModelLayout } from '../../workers/device-worker-api.ts';
+import type { GroupStepReport } from '../../workers/reports.ts';
+import { momentsPayloadLength } from '../../workers/sync-payload.ts';
+import { createSharedMemoryLayout } from '../collectives/shared-memory.ts';
+import { assignRanks, type DeviceHost } from './host.ts';
+
+/** A started worker, whichever host made it (browser Worker or Node worker_thread). */
+export interface WorkerHandle {
+  readonly api: Remote<DeviceWorkerApi>;
+  /** Rejects, with a message naming the worker, if the worker dies. Never resolves otherwise. */
+  readonly died: Promise<never>;
+  terminate(): void;
+}
+
+/**
+ * Devices spread over W workers that talk to each other through shared memory; the coordinator
+ * only hands out shards and collects per-device results. Whichever worker fails first is the error
+ * reported (the others then fail with "aborted").
+ */
+export class WorkerPoolHost implements DeviceHost {
+  readonly transport = 'shared-memory';
+  readonly devices: number;
+  readonly workers: number;
+
+  private constructor(
+    private readonly handles: readonly WorkerHandle[],
+    private readonly ranksOf: readonly (readonly number[])[],
+  ) {
+    this.devices = ranksOf.reduce((n, r) => n + r.length, 0);
+    this.workers = handles.length;
+  }
+
+  static async start(
+    config: RunConfig,
+    data: SplitDataset,
+    spawn: (index: number) => WorkerHandle,
+    workers: number,
+  ): Promise<WorkerPoolHost> {
+    const ranksOf = assignRanks(config.devices, workers);
+    const handles = ranksOf.map((_, i) => spawn(i));
+    const host = new WorkerPoolHost(handles, ranksOf);
+    try {
+      const sample = { sampleShape: data.train.sampleShape, classes: data.train.classes };
+      const layout = await host.race(handles[0]!.api.describe(config, sample));
+      const shared = createSharedMemoryLayout({
+        ranksOf,
+        devices: config.devices,
+        slotLength: slotLength(config, layout),
+        vectorLength: Math.max(layout.paramCount, layout.bufferCount),
+        timeoutMs: config.collectiveTimeoutMs,
+      });
+      await host.all((h, i) =>
+        h.api.start({ config, worker: i, ranks: ranksOf[i]!, train: data.train, test: data.test, shared }),
+      );
+    } catch (e) {
+      await host.close();
+      throw e;
+    }
+    return host;
+  }
+
+  async broadcastInitialParams(): Promise<void> {
+    const params = await this.race(this.handles[0]!.api.copyParams());
+    await this.all((h) => h.api.loadParams(params));
+  }
+
+  trainStep(
+    step: number,
+    shards: readonly Int32Array[],
+    globalCount: number,
+    lr: number,
+    recordTelemetry: boolean,
+  ): Promise<GroupStepReport[]> {
+    return this.all((h, i) => h.api.trainStep(step, this.mine(shards, i), globalCount, lr, recordTelemetry));
+  }
+
+  async evaluate(batches: readonly (readonly Int32Array[])[], mode: 'eval-running' | 'eval-batch'): Promise<PassStats[]> {
+    const perWorker = await this.all((h, i) => h.api.evaluate(this.mine(batches, i).map((b) => [...b]), mode));
+    return perWorker.flat();
+  }
+
+  async recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void> {
+    await this.all((h, i) => h.api.recomputePrecise(batches.map((shards) => this.mine(shards, i))));
+  }
+
+  async checksums(): Promise<number[]> {
+    return (await this.all((h) => h.api.checksums())).flat();
+  }
+
+  copyBuffers(): Promise<Float32Array> {
+    return this.race(this.handles[0]!.api.copyBuffers());
+  }
+
+  async loadBuffers(buffers: Float32Array): Promise<void> {
+    await this.all((h) => h.api.loadBuffers(buffers));
+  }
+
+  async close(): Promise<void> {
+    for (const h of this.handles) h.terminate();
+  }
+
+  /** This worker's slice of a per-device array. */
+  private mine<T>(perDevice: readonly T[], worker: number): T[] {
+    return this.ranksOf[worker]!.map((k) => perDevice[k]!);
+  }
+
+  private race<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, ...this.handles.map((h) => h.died)]);
+  }
+
+  /** Call every worker; report the root failure, not the "aborted" echoes of the others. */
+  private async all<T>(call: (h: WorkerHandle, index: number) => Promise<T>): Promise<T[]> {
+    const settled = await this.race(Promise.allSettled(this.handles.map(call)));
+    const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failures.length) {
+      const messages = failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason)));
+      const root = messages.find((m) => !m.startsWith('aborted')) ?? messages[0]!;
+      throw new Error(root);
+    }
+    return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  }
+}
+
+function slotLength(config: RunConfig, layout: ModelLayout): number {
+  const maxShard = Math.ceil(config.globalBatch / config.devices);
+  const groups = config.model.norm === 'ghost' ? Math.max(1, Math.ceil(maxShard / config.model.normOptions.virtualBatch)) : 1;
+  const moments = layout.bnChannels.map((c) => momentsPayloadLength(groups, c));
+  return Math.max(1, layout.bufferCount, ...moments);
+}

@@ -1,0 +1,161 @@
+import type { RunConfig } from '../config/schema.ts';
+import { mergeMoments } from '../core/norm/merge.ts';
+import type { Moments } from '../core/norm/moments.ts';
+import type { GroupStepReport } from '../workers/reports.ts';
+import type { DeviceHost } from './hosts/host.ts';
+
+/** Channels of each BN layer whose per-device statistics are kept step by step. */
+export const TRACKED_CHANNELS = 4;
+
+export interface BnLayerTelemetry {
+  readonly channels: number[];
+  readonly step: number[];
+  /** [step][device][tracked channel] */
+  readonly deviceMean: number[][][];
+  readonly deviceVar: number[][][];
+  /** Statistics of the global batch (all devices merged), [step][tracked channel]. */
+  readonly globalMean: number[][];
+  readonly globalVar: number[][];
+  /**
+   * How far each device's batch statistics sit from the global batch's, over ALL channels:
+   * RMS_c((μ_k − μ)/σ) and RMS_c(log(σ²_k/σ²)); [step][device]. Grows like 1/√(per-device batch).
+   */
+  readonly meanNoise: number[][];
+  readonly varNoise: number[][];
+}
+
+export interface Telemetry {
+  readonly transport: string;
+  readonly devices: number;
+  readonly workers: number;
+  readonly step: number[];
+  /** [step][device] */
+  readonly deviceLoss: number[][];
+  readonly deviceAcc: number[][];
+  readonly deviceCount: number[][];
+  readonly computeMs: number[][];
+  /** Time the worker hosting the device waited in collectives, [step][device]. */
+  readonly waitMs: number[][];
+  readonly collectiveCalls: number[];
+  readonly bytes: number[];
+  readonly bn: Record<string, BnLayerTelemetry>;
+}
+
+const round = (v: number, digits = 6): number => Number(v.toPrecision(digits));
+
+/**
+ * Collects the per-step reports into compact columns. Decimation is the config's telemetryEvery;
+ * per channel detail only for the first TRACKED_CHANNELS channels, summaries over all of them.
+ */
+export class TelemetryRecorder {
+  private readonly t: Telemetry;
+
+  constructor(
+    private readonly config: RunConfig,
+    host: DeviceHost,
+  ) {
+    this.t = {
+      transport: host.transport,
+      devices: host.devices,
+      workers: host.workers,
+      step: [],
+      deviceLoss: [],
+      deviceAcc: [],
+      deviceCount: [],
+      computeMs: [],
+      waitMs: [],
+      collectiveCalls: [],
+      bytes: [],
+      bn: {},
+    };
+  }
+
+  async record(step: number, reports: readonly GroupStepReport[]): Promise<void> {
+    const K = this.config.devices;
+    const loss = new Array<number>(K).fill(0);
+    const acc = new Array<number>(K).fill(0);
+    const count = new Array<number>(K).fill(0);
+    const compute = new Array<number>(K).fill(0);
+    const wait = new Array<number>(K).fill(0);
+    let calls = 0;
+    let bytes = 0;
+    for (const r of reports) {
+      calls = Math.max(calls, r.collectiveCalls);
+      bytes += r.bytes;
+      for (const d of r.devices) {
+        loss[d.rank] = d.count ? round(d.lossSum / d.count) : 0;
+        acc[d.rank] = d.count ? round(d.correct / d.count) : 0;
+        count[d.rank] = d.count;
+        compute[d.rank] = round(d.computeMs, 4);
+        wait[d.rank] = round(r.waitMs, 4);
+      }
+    }
+    this.t.step.push(step);
+    this.t.deviceLoss.push(loss);
+    this.t.deviceAcc.push(acc);
+    this.t.deviceCount.push(count);
+    this.t.computeMs.push(compute);
+    this.t.waitMs.push(wait);
+    this.t.collectiveCalls.push(calls);
+    this.t.bytes.push(bytes);
+
+    const byLayer = new Map<string, Moments[]>();
+    for (const r of reports) {
+      for (const m of r.bnMoments) {
+        const list = byLayer.get(m.layer) ?? new Array<Moments>(K);
+        list[m.rank] = m.moments;
+        byLayer.set(m.layer, list);
+      }
+    }
+    for (const [layer, perDevice] of byLayer) this.recordLayer(layer, step, perDevice);
+  }
+
+  private recordLayer(layer: string, step: number, perDevice: readonly Moments[]): void {
+    const first = perDevice.find(Boolean);
+    if (!first || first.groups !== 1) return; // ghost BN: per-virtual-batch moments are not summarized here
+    const C = first.channels;
+    const tracked = Array.from({ length: Math.min(TRACKED_CHANNELS, C) }, (_, c) => c);
+    const entry =
+      this.t.bn[layer] ??
+      (this.t.bn[layer] = {
+        channels: tracked,
+        step: [],
+        deviceMean: [],
+        deviceVar: [],
+        globalMean: [],
+        globalVar: [],
+        meanNoise: [],
+        varNoise: [],
+      });
+    const global = mergeMoments(perDevice.filter(Boolean));
+    const gN = global.count[0]!;
+    const gVar = (c: number): number => (gN > 0 ? global.m2[c]! / gN : 0);
+    entry.step.push(step);
+    entry.globalMean.push(tracked.map((c) => round(global.mean[c]!)));
+    entry.globalVar.push(tracked.map((c) => round(gVar(c))));
+    entry.deviceMean.push(perDevice.map((m) => tracked.map((c) => (m.count[0]! > 0 ? round(m.mean[c]!) : 0))));
+    entry.deviceVar.push(perDevice.map((m) => tracked.map((c) => (m.count[0]! > 0 ? round(m.m2[c]! / m.count[0]!) : 0))));
+    const eps = 1e-5;
+    entry.meanNoise.push(
+      perDevice.map((m) => {
+        if (!m.count[0]) return 0;
+        let s = 0;
+        for (let c = 0; c < C; c++) s += (m.mean[c]! - global.mean[c]!) ** 2 / (gVar(c) + eps);
+        return round(Math.sqrt(s / C), 4);
+      }),
+    );
+    entry.varNoise.push(
+      perDevice.map((m) => {
+        const n = m.count[0]!;
+        if (!n) return 0;
+        let s = 0;
+        for (let c = 0; c < C; c++) s += Math.log((m.m2[c]! / n + eps) / (gVar(c) + eps)) ** 2;
+        return round(Math.sqrt(s / C), 4);
+      }),
+    );
+  }
+
+  result(): Telemetry {
+    return this.t;
+  }
+}

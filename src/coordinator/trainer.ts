@@ -1,0 +1,152 @@
+import { type RunConfig, shardSizes } from '../config/schema.ts';
+import { learningRate } from '../core/optim/schedule.ts';
+import type { SplitDataset } from '../data/dataset.ts';
+import { EpochSampler } from '../data/sampler.ts';
+import { makeSharder } from '../data/sharding.ts';
+import type { PassStats } from '../workers/device.ts';
+import type { DeviceHost } from './hosts/host.ts';
+import type { EvalRow, RunHooks, RunResult, TrainRow } from './run-types.ts';
+import { TelemetryRecorder } from './telemetry.ts';
+
+/** Test-set chunk a device evaluates at once with running statistics (per-sample, so any size gives the same numbers). */
+const EVAL_CHUNK = 256;
+
+/**
+ * The data-parallel training loop: the coordinator draws each global batch, shards it over the
+ * devices, lets the host run the step (merges and gradient all-reduce happen between devices, not
+ * here), and turns the per-device results into metrics, reducing in device order.
+ */
+export async function train(
+  config: RunConfig,
+  data: SplitDataset,
+  host: DeviceHost,
+  hooks: RunHooks = {},
+): Promise<RunResult> {
+  const K = config.devices;
+  const sizes = shardSizes(config.globalBatch, K);
+  const sampler = new EpochSampler(data.train.count, config.globalBatch, config.seed);
+  const shard = makeSharder(config.sharding, { devices: K, classes: data.train.classes, seed: config.seed });
+  const telemetry = new TelemetryRecorder(config, host);
+  const trainRows: TrainRow[] = [];
+  const evalRows: EvalRow[] = [];
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    hooks.onWarning?.(message);
+  };
+  const started = performance.now();
+
+  await host.broadcastInitialParams();
+  await checkReplicas(host, 0);
+
+  for (let step = 1; step <= config.steps; step++) {
+    if (hooks.shouldStop?.()) {
+      warn(`stopped at step ${step - 1} of ${config.steps}`);
+      break;
+    }
+    const indices = sampler.next();
+    const shards = shard(indices, data.train.y, sizes);
+    const globalCount = shards.reduce((n, s) => n + s.length, 0);
+    if (globalCount === 0) {
+      warn(`step ${step}: every device got 0 samples; the step was skipped`);
+      continue;
+    }
+    const lr = learningRate(config.schedule, config.optimizer.lr, step - 1, config.steps);
+    const record = step % config.telemetryEvery === 0 || step === 1;
+    const reports = await host.trainStep(step - 1, shards, globalCount, lr, record);
+    const devices = reports.flatMap((r) => r.devices).sort((a, b) => a.rank - b.rank);
+    let lossSum = 0;
+    let correct = 0;
+    for (const d of devices) {
+      lossSum += d.lossSum;
+      correct += d.correct;
+    }
+    const row = { step, loss: lossSum / globalCount, acc: correct / globalCount };
+    trainRows.push(row);
+    if (!Number.isFinite(row.loss)) {
+      throw new Error(`step ${step}: the loss is ${row.loss}; training diverged (try a smaller optimizer.lr)`);
+    }
+    if (record) await telemetry.record(step, reports);
+    if (step % config.checksumEvery === 0) await checkReplicas(host, step);
+    if (step % config.evalEvery === 0 || step === config.steps) {
+      evalRows.push({ step, ...(await evaluate(config, data, host, sizes, step)) });
+    }
+    hooks.onProgress?.({ ...row, steps: config.steps, elapsedMs: performance.now() - started });
+  }
+
+  const lastEval = evalRows[evalRows.length - 1];
+  const lastStep = trainRows[trainRows.length - 1]?.step ?? 0;
+  const final =
+    lastEval && lastEval.step === lastStep
+      ? lastEval
+      : { step: lastStep, ...(await evaluate(config, data, host, sizes, lastStep)) };
+  return {
+    config,
+    train: trainRows,
+    eval: evalRows,
+    final: { testAcc: final.acc, testLoss: final.loss },
+    telemetry: telemetry.result(),
+    warnings,
+  };
+}
+
+async function checkReplicas(host: DeviceHost, step: number): Promise<void> {
+  const sums = await host.checksums();
+  const bad = sums.findIndex((s) => s !== sums[0]);
+  if (bad >= 0) {
+    throw new Error(
+      `replicas diverged at step ${step}: device ${bad}'s parameters or buffers differ from device 0's (checksum ${sums[bad]} vs ${sums[0]})`,
+    );
+  }
+}
+
+/** Test loss and accuracy with the statistics `config.evalMode` asks for. */
+async function evaluate(
+  config: RunConfig,
+  data: SplitDataset,
+  host: DeviceHost,
+  sizes: readonly number[],
+  step: number,
+): Promise<{ loss: number; acc: number }> {
+  const K = config.devices;
+  const n = data.test.count;
+  let results: PassStats[];
+  if (config.evalMode === 'batch') {
+    // Each test batch is normalized with its own statistics, as a single device would at test time.
+    results = await host.evaluate(spreadChunks(n, config.evalBatch, K), 'eval-batch');
+  } else if (config.evalMode === 'precise') {
+    const saved = await host.copyBuffers();
+    const sampler = new EpochSampler(data.train.count, config.globalBatch, config.seed ^ 0x5eed);
+    const shard = makeSharder(config.sharding, { devices: K, classes: data.train.classes, seed: config.seed });
+    const batches: Int32Array[][] = [];
+    for (let seen = 0; seen < config.preciseSamples; seen += config.globalBatch) {
+      batches.push(shard(sampler.next(), data.train.y, sizes));
+    }
+    await host.recomputePrecise(batches);
+    results = await host.evaluate(spreadChunks(n, EVAL_CHUNK, K), 'eval-running');
+    await host.loadBuffers(saved);
+  } else {
+    results = await host.evaluate(spreadChunks(n, EVAL_CHUNK, K), 'eval-running');
+  }
+  let lossSum = 0;
+  let correct = 0;
+  let count = 0;
+  for (const r of results) {
+    lossSum += r.lossSum;
+    correct += r.correct;
+    count += r.count;
+  }
+  if (count !== n) throw new Error(`evaluation at step ${step} covered ${count} of ${n} test samples`);
+  return { loss: lossSum / n, acc: correct / n };
+}
+
+/** Consecutive chunks of `size` test indices, chunk j to device j mod K (independent of workers). */
+export function spreadChunks(n: number, size: number, devices: number): Int32Array[][] {
+  const out: Int32Array[][] = Array.from({ length: devices }, () => []);
+  for (let start = 0, j = 0; start < n; start += size, j++) {
+    // A lone last sample would be a batch of one, which batch statistics cannot normalize.
+    const end = n - (start + size) === 1 ? n : Math.min(n, start + size);
+    out[j % devices]!.push(Int32Array.from({ length: end - start }, (_, i) => start + i));
+  }
+  return out;
+}

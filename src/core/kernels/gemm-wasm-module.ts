@@ -1,0 +1,194 @@
+import { encodeModule, FuncBuilder, type Local } from './wasm-encoder.ts';
+
+/** Rows of A per micro-tile and columns of B per micro-tile (one tile = 4×8 = 8 f32x4 registers). */
+export const MR = 4;
+export const NR = 8;
+
+/**
+ * The GEMM module: two packing routines and a 4×8 SIMD micro-kernel.
+ *
+ * Packed A: for each block of MR rows, kc steps of MR consecutive values (row-padded with zeros).
+ * Packed B: for each block of NR columns, kc steps of NR consecutive values (column-padded).
+ * Packing reads through arbitrary element strides, which is how Aᵀ and Bᵀ are handled without
+ * materializing transposes.
+ *
+ * The micro-kernel keeps a 4×8 tile of C in eight f32x4 accumulators and, per k, does two vector
+ * loads of B, four load-and-splat of A and eight multiply-adds (mul then add: no FMA, so results
+ * are the same correctly rounded float32 operations the JS fallback performs, bit for bit).
+ */
+export function buildGemmModule(): Uint8Array<ArrayBuffer> {
+  return encodeModule([packFn('packA', MR), packFn('packB', NR), kernelFn()], 1);
+}
+
+/**
+ * pack(src, strideOuter, strideK, count, k0, kc, dst, blocks), strides in bytes:
+ * dst[blk][k][lane] = src[(blk·W + lane)·strideOuter + (k0 + k)·strideK], 0 past `count`.
+ */
+function packFn(exportName: string, width: number): FuncBuilder {
+  const f = new FuncBuilder(exportName, 8);
+  const [src, strideOuter, strideK, count, k0, kc, dst, blocks] = f.params as [
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+  ];
+  const r = f.local('i32');
+  const total = f.local('i32');
+  const d = f.local('i32');
+  const dEnd = f.local('i32');
+  const s = f.local('i32');
+  const panelBytes = f.local('i32');
+  const log2 = Math.log2(width);
+  const step = width * 4;
+
+  f.get(kc).i32(step).i32Mul().set(panelBytes);
+  f.get(blocks).i32(log2).i32Shl().set(total);
+  f.i32(0).set(r);
+  f.block().loop();
+  f.get(r).get(total).i32GeU().brIf(1);
+  // d = dst + (r / W)·panelBytes + (r mod W)·4
+  f.get(dst).get(r).i32(log2).i32ShrU().get(panelBytes).i32Mul().i32Add();
+  f.get(r)
+    .i32(width - 1)
+    .i32And()
+    .i32(2)
+    .i32Shl()
+    .i32Add()
+    .tee(d);
+  f.get(panelBytes).i32Add().set(dEnd);
+  f.get(r).get(count).i32LtU().if_();
+  {
+    f.get(src).get(r).get(strideOuter).i32Mul().i32Add();
+    f.get(k0).get(strideK).i32Mul().i32Add().set(s);
+    f.loop();
+    f.get(d).get(s).f32Load().f32Store();
+    f.incBy(s, strideK).inc(d, step);
+    f.get(d).get(dEnd).i32LtU().brIf(0);
+    f.end();
+  }
+  f.else_();
+  {
+    f.loop();
+    f.get(d).f32Const0().f32Store();
+    f.inc(d, step);
+    f.get(d).get(dEnd).i32LtU().brIf(0);
+    f.end();
+  }
+  f.end();
+  f.inc(r, 1).br(0);
+  f.end().end();
+  return f;
+}
+
+/**
+ * kernel(ap, bp, cp, mBlocks, nBlocks, kc, ldcBytes, accumulate):
+ * C[tile] (=|+=) Apanel · Bpanel for every (jb, ib) tile; C is padded to whole tiles.
+ */
+function kernelFn(): FuncBuilder {
+  const f = new FuncBuilder('kernel', 8);
+  const [ap, bp, cp, mBlocks, nBlocks, kc, ldc, accumulate] = f.params as [
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+  ];
+  const jb = f.local('i32');
+  const ib = f.local('i32');
+  const a = f.local('i32');
+  const b = f.local('i32');
+  const bEnd = f.local('i32');
+  const c = f.local('i32');
+  const aPanel = f.local('i32');
+  const bPanel = f.local('i32');
+  const acc: Local[] = [];
+  for (let i = 0; i < MR * 2; i++) acc.push(f.local('v128'));
+  const b0 = f.local('v128');
+  const b1 = f.local('v128');
+  const av = f.local('v128');
+
+  const rowAddr = (row: number): void => {
+    f.get(c);
+    if (row > 0) f.get(ldc).i32(row).i32Mul().i32Add();
+  };
+
+  f.get(kc)
+    .i32(MR * 4)
+    .i32Mul()
+    .set(aPanel);
+  f.get(kc)
+    .i32(NR * 4)
+    .i32Mul()
+    .set(bPanel);
+  f.i32(0).set(jb);
+  f.block().loop();
+  f.get(jb).get(nBlocks).i32GeU().brIf(1);
+  f.i32(0).set(ib);
+  f.block().loop();
+  f.get(ib).get(mBlocks).i32GeU().brIf(1);
+
+  f.get(ap).get(ib).get(aPanel).i32Mul().i32Add().set(a);
+  f.get(bp).get(jb).get(bPanel).i32Mul().i32Add().tee(b);
+  f.get(bPanel).i32Add().set(bEnd);
+  f.get(cp).get(ib).i32(MR).i32Mul().get(ldc).i32Mul().i32Add();
+  f.get(jb)
+    .i32(NR * 4)
+    .i32Mul()
+    .i32Add()
+    .set(c);
+
+  f.get(accumulate).if_();
+  for (let row = 0; row < MR; row++) {
+    rowAddr(row);
+    f.v128Load(0).set(acc[2 * row]!);
+    rowAddr(row);
+    f.v128Load(16).set(acc[2 * row + 1]!);
+  }
+  f.else_();
+  for (const x of acc) f.v128Zero().set(x);
+  f.end();
+
+  f.loop();
+  f.get(b).v128Load(0).set(b0);
+  f.get(b).v128Load(16).set(b1);
+  for (let row = 0; row < MR; row++) {
+    f.get(a)
+      .v128Load32Splat(row * 4)
+      .set(av);
+    f.get(acc[2 * row]!)
+      .get(av)
+      .get(b0)
+      .f32x4Mul()
+      .f32x4Add()
+      .set(acc[2 * row]!);
+    f.get(acc[2 * row + 1]!)
+      .get(av)
+      .get(b1)
+      .f32x4Mul()
+      .f32x4Add()
+      .set(acc[2 * row + 1]!);
+  }
+  f.inc(a, MR * 4).inc(b, NR * 4);
+  f.get(b).get(bEnd).i32LtU().brIf(0);
+  f.end();
+
+  for (let row = 0; row < MR; row++) {
+    rowAddr(row);
+    f.get(acc[2 * row]!).v128Store(0);
+    rowAddr(row);
+    f.get(acc[2 * row + 1]!).v128Store(16);
+  }
+
+  f.inc(ib, 1).br(0);
+  f.end().end();
+  f.inc(jb, 1).br(0);
+  f.end().end();
+  return f;
+}

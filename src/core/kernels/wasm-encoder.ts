@@ -1,0 +1,273 @@
+/**
+ * A minimal WebAssembly binary encoder: just enough to hand-assemble the numeric kernels from
+ * TypeScript, so the module's bytes are built at load time from reviewable source (no binary
+ * blob, no toolchain). Only i32 parameters and i32/v128/f32 locals, one memory, no imports.
+ */
+
+export type ValType = 'i32' | 'f32' | 'v128';
+
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+
+function uleb(n: number, out: number[]): void {
+  let v = n >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+}
+
+function sleb(n: number, out: number[]): void {
+  let v = n | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return;
+  }
+}
+
+function name(s: string, out: number[]): void {
+  uleb(s.length, out);
+  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
+}
+
+/** A local variable handle (its index in the function). */
+export type Local = number & { readonly __local: unique symbol };
+
+/**
+ * Builds one function body. Instruction methods append bytes and return `this`, so code reads as
+ * a stack-machine listing.
+ */
+export class FuncBuilder {
+  readonly code: number[] = [];
+  readonly params: Local[];
+  private readonly localTypes: ValType[] = [];
+  private readonly paramCount: number;
+
+  constructor(
+    readonly exportName: string,
+    paramCount: number,
+  ) {
+    this.paramCount = paramCount;
+    this.params = Array.from({ length: paramCount }, (_, i) => i as Local);
+  }
+
+  local(type: ValType): Local {
+    this.localTypes.push(type);
+    return (this.paramCount + this.localTypes.length - 1) as Local;
+  }
+
+  private op(...bytes: number[]): this {
+    for (const b of bytes) this.code.push(b);
+    return this;
+  }
+
+  private simd(opcode: number): this {
+    this.code.push(0xfd);
+    uleb(opcode, this.code);
+    return this;
+  }
+
+  private memarg(alignLog2: number, offset: number): this {
+    uleb(alignLog2, this.code);
+    uleb(offset, this.code);
+    return this;
+  }
+
+  // Control.
+  block(): this {
+    return this.op(0x02, 0x40);
+  }
+  loop(): this {
+    return this.op(0x03, 0x40);
+  }
+  if_(): this {
+    return this.op(0x04, 0x40);
+  }
+  else_(): this {
+    return this.op(0x05);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+  br(depth: number): this {
+    this.op(0x0c);
+    uleb(depth, this.code);
+    return this;
+  }
+  brIf(depth: number): this {
+    this.op(0x0d);
+    uleb(depth, this.code);
+    return this;
+  }
+
+  // Locals.
+  get(l: Local): this {
+    this.op(0x20);
+    uleb(l, this.code);
+    return this;
+  }
+  set(l: Local): this {
+    this.op(0x21);
+    uleb(l, this.code);
+    return this;
+  }
+  tee(l: Local): this {
+    this.op(0x22);
+    uleb(l, this.code);
+    return this;
+  }
+
+  // i32.
+  i32(n: number): this {
+    this.op(0x41);
+    sleb(n, this.code);
+    return this;
+  }
+  i32Add(): this {
+    return this.op(0x6a);
+  }
+  i32Sub(): this {
+    return this.op(0x6b);
+  }
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+  i32Shl(): this {
+    return this.op(0x74);
+  }
+  i32And(): this {
+    return this.op(0x71);
+  }
+  i32ShrU(): this {
+    return this.op(0x76);
+  }
+  i32LtU(): this {
+    return this.op(0x49);
+  }
+  i32GeU(): this {
+    return this.op(0x4f);
+  }
+
+  // f32 scalar memory.
+  f32Load(offset = 0): this {
+    return this.op(0x2a).memarg(2, offset);
+  }
+  f32Store(offset = 0): this {
+    return this.op(0x38).memarg(2, offset);
+  }
+  f32Const0(): this {
+    return this.op(0x43, 0, 0, 0, 0);
+  }
+
+  // SIMD.
+  v128Load(offset = 0): this {
+    return this.simd(0x00).memarg(4, offset);
+  }
+  v128Load32Splat(offset = 0): this {
+    return this.simd(0x09).memarg(2, offset);
+  }
+  v128Store(offset = 0): this {
+    return this.simd(0x0b).memarg(4, offset);
+  }
+  v128Zero(): this {
+    this.simd(0x0c);
+    for (let i = 0; i < 16; i++) this.code.push(0);
+    return this;
+  }
+  f32x4Add(): this {
+    return this.simd(0xe4);
+  }
+  f32x4Mul(): this {
+    return this.simd(0xe6);
+  }
+
+  /** `l += n` for an i32 local and a constant n. */
+  inc(l: Local, n: number): this {
+    return this.get(l).i32(n).i32Add().set(l);
+  }
+
+  /** `l += m` for i32 locals. */
+  incBy(l: Local, m: Local): this {
+    return this.get(l).get(m).i32Add().set(l);
+  }
+
+  encodeBody(): number[] {
+    const body: number[] = [];
+    const groups: [number, ValType][] = [];
+    for (const t of this.localTypes) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    uleb(groups.length, body);
+    for (const [count, t] of groups) {
+      uleb(count, body);
+      body.push(VALTYPE[t]);
+    }
+    body.push(...this.code, 0x0b);
+    const out: number[] = [];
+    uleb(body.length, out);
+    out.push(...body);
+    return out;
+  }
+
+  get arity(): number {
+    return this.paramCount;
+  }
+}
+
+function section(id: number, payload: number[], out: number[]): void {
+  out.push(id);
+  uleb(payload.length, out);
+  out.push(...payload);
+}
+
+/**
+ * A module of void functions taking only i32 parameters, plus one exported memory ("memory")
+ * of `initialPages` 64 KiB pages that the host grows as needed.
+ */
+export function encodeModule(funcs: readonly FuncBuilder[], initialPages: number): Uint8Array<ArrayBuffer> {
+  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+  const arities = [...new Set(funcs.map((f) => f.arity))];
+  const types: number[] = [];
+  uleb(arities.length, types);
+  for (const n of arities) {
+    types.push(0x60);
+    uleb(n, types);
+    for (let i = 0; i < n; i++) types.push(VALTYPE.i32);
+    types.push(0);
+  }
+  section(1, types, out);
+
+  const fsec: number[] = [];
+  uleb(funcs.length, fsec);
+  for (const f of funcs) uleb(arities.indexOf(f.arity), fsec);
+  section(3, fsec, out);
+
+  const mem: number[] = [1, 0x00];
+  uleb(initialPages, mem);
+  section(5, mem, out);
+
+  const exp: number[] = [];
+  uleb(funcs.length + 1, exp);
+  name('memory', exp);
+  exp.push(0x02, 0);
+  funcs.forEach((f, i) => {
+    name(f.exportName, exp);
+    exp.push(0x00);
+    uleb(i, exp);
+  });
+  section(7, exp, out);
+
+  const code: number[] = [];
+  uleb(funcs.length, code);
+  for (const f of funcs) code.push(...f.encodeBody());
+  section(10, code, out);
+
+  return Uint8Array.from(out);
+}

@@ -1,0 +1,33 @@
+import { ConfigError, type RunConfig } from '../../config/schema.ts';
+import type { Param } from '../layer.ts';
+import { Adam } from './adam.ts';
+import { AdamW } from './adamw.ts';
+import type { Optimizer } from './optimizer.ts';
+import { Sgd } from './sgd.ts';
+
+/** The optimizer a run config names, over `params` (in the model's fixed parameter order). */
+export function makeOptimizer(cfg: RunConfig['optimizer'], params: readonly Param[]): Optimizer {
+  switch (cfg.name) {
+    case 'sgd':
+      if (cfg.nesterov && cfg.momentum <= 0) {
+        throw new ConfigError(
+          'optimizer.nesterov: Nesterov momentum needs optimizer.momentum > 0 (got 0); set a momentum or nesterov: false',
+        );
+      }
+      return new Sgd(params, {
+        momentum: cfg.momentum,
+        nesterov: cfg.nesterov,
+        weightDecay: cfg.weightDecay,
+      });
+    case 'adam':
+    case 'adamw': {
+      const options = {
+        beta1: cfg.beta1,
+        beta2: cfg.beta2,
+        eps: cfg.eps,
+        weightDecay: cfg.weightDecay,
+      };
+      return cfg.name === 'adam' ? new Adam(params, options) : new AdamW(params, options);
+    }
+  }
+}

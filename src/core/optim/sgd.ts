@@ -1,0 +1,81 @@
+import type { Param } from '../layer.ts';
+import {
+  checkParams,
+  exportState,
+  importState,
+  type Optimizer,
+  type OptimizerState,
+  ParamSlots,
+} from './optimizer.ts';
+
+export interface SgdOptions {
+  readonly momentum?: number;
+  readonly nesterov?: boolean;
+  readonly weightDecay?: number;
+}
+
+/**
+ * SGD with PyTorch's semantics (torch.optim.SGD, dampening 0):
+ *   g = grad + wd·w            (L2 decay, only where param.decay)
+ *   buf = μ·buf + g            (buf starts at 0, so the first step sets buf = g as PyTorch does)
+ *   d = nesterov ? g + μ·buf : buf
+ *   w −= lr·d
+ */
+export class Sgd implements Optimizer {
+  readonly kind = 'sgd';
+  private readonly momentum: number;
+  private readonly nesterov: boolean;
+  private readonly weightDecay: number;
+  private readonly slots: ParamSlots[];
+  private taken = 0;
+
+  constructor(
+    private readonly params: readonly Param[],
+    options: SgdOptions = {},
+  ) {
+    checkParams('sgd', params);
+    this.momentum = options.momentum ?? 0;
+    this.nesterov = options.nesterov ?? false;
+    this.weightDecay = options.weightDecay ?? 0;
+    if (this.nesterov && this.momentum <= 0) {
+      throw new Error('sgd: Nesterov momentum needs momentum > 0');
+    }
+    this.slots = this.momentum > 0 ? [new ParamSlots('momentum', params)] : [];
+  }
+
+  get steps(): number {
+    return this.taken;
+  }
+
+  step(lr: number): void {
+    const mu = this.momentum;
+    const nesterov = this.nesterov;
+    const bufs = this.slots[0]?.arrays;
+    for (let p = 0; p < this.params.length; p++) {
+      const param = this.params[p]!;
+      const w = param.value;
+      const grad = param.grad;
+      const wd = param.decay ? this.weightDecay : 0;
+      if (!bufs) {
+        for (let i = 0; i < w.length; i++) w[i] -= lr * (grad[i]! + wd * w[i]!);
+        continue;
+      }
+      const buf = bufs[p]!;
+      for (let i = 0; i < w.length; i++) {
+        const g = grad[i]! + wd * w[i]!;
+        const b = mu * buf[i]! + g;
+        buf[i] = b;
+        w[i] -= lr * (nesterov ? g + mu * b : b);
+      }
+    }
+    this.taken++;
+  }
+
+  state(): OptimizerState {
+    return exportState(this.kind, this.taken, this.params, this.slots);
+  }
+
+  loadState(state: OptimizerState): void {
+    this.taken = importState(this.kind, state, this.params, this.slots);
+  }
+}

@@ -1,0 +1,145 @@
+import { Rng } from '../core/rng.ts';
+import type { Dataset, SplitDataset } from './dataset.ts';
+import { MNIST_COLS, MNIST_PIXELS, MNIST_ROWS, type RawMnist } from './mnist-format.ts';
+
+/**
+ * The fixed MNIST split. All digits are put in one "balanced order": each class's digits are
+ * shuffled with a FIXED stream (seed 0, 'data/mnist-split', never the run's seed), then the classes
+ * are interleaved by fractional rank, (j + ½) / n_class ascending, so every prefix of the order
+ * holds each class in proportion to within one digit. Every 5th digit of that order (positions
+ * 4, 9, 14, …) is a test digit, the rest training digits: with the package's 10,000 digits, a
+ * training pool of 8,000 and a test pool of 2,000, class-stratified and disjoint. A run asking for
+ * `train` / `test` digits takes prefixes of the pools, so test digits are never trained on, whatever
+ * the sizes, and a larger test set contains the smaller one.
+ */
+const SPLIT_SEED = 0;
+const SPLIT_STREAM = 'data/mnist-split';
+const TEST_EVERY = 5;
+const CLASSES = 10;
+
+export interface MnistSplitOptions {
+  train: number;
+  test: number;
+  /** 2×2 average pooling to [1, 14, 14]. */
+  downsample: boolean;
+  /**
+   * Omitted: the training set is the first `train` digits of the fixed pool (the same for every run).
+   * Given: a class-balanced subset of the training pool chosen with Rng.stream(seed,
+   * 'data/mnist-subset'). The test set never depends on it.
+   */
+  seed?: number;
+}
+
+interface Pools {
+  train: Int32Array;
+  test: Int32Array;
+}
+
+const poolCache = new WeakMap<Uint8Array, Pools>();
+
+export function mnistPoolSizes(raw: RawMnist): { train: number; test: number } {
+  const pools = fixedPools(raw);
+  return { train: pools.train.length, test: pools.test.length };
+}
+
+/** Training and test sets from the fixed split, pixels scaled to [0, 1]. */
+export function mnistSplit(raw: RawMnist, opts: MnistSplitOptions): SplitDataset {
+  const pools = fixedPools(raw);
+  checkSize('train', opts.train, pools.train.length);
+  checkSize('test', opts.test, pools.test.length);
+  const trainOrder =
+    opts.seed === undefined
+      ? pools.train
+      : balancedOrder(pools.train, raw.labels, Rng.stream(opts.seed, 'data/mnist-subset'));
+  return {
+    train: toDataset(raw, trainOrder.subarray(0, opts.train), opts.downsample),
+    test: toDataset(raw, pools.test.subarray(0, opts.test), opts.downsample),
+  };
+}
+
+function checkSize(split: string, wanted: number, available: number): void {
+  if (!Number.isInteger(wanted) || wanted < 0 || wanted > available) {
+    throw new RangeError(
+      `mnistSplit: asked for ${wanted} ${split} digits; the fixed split has ${available}`,
+    );
+  }
+}
+
+function fixedPools(raw: RawMnist): Pools {
+  const cached = poolCache.get(raw.labels);
+  if (cached) return cached;
+  const all = new Int32Array(raw.count);
+  for (let i = 0; i < raw.count; i++) all[i] = i;
+  const order = balancedOrder(all, raw.labels, Rng.stream(SPLIT_SEED, SPLIT_STREAM));
+  const testCount = Math.floor(raw.count / TEST_EVERY);
+  const train = new Int32Array(raw.count - testCount);
+  const test = new Int32Array(testCount);
+  let nTrain = 0;
+  let nTest = 0;
+  for (let p = 0; p < order.length; p++) {
+    if (p % TEST_EVERY === TEST_EVERY - 1) test[nTest++] = order[p];
+    else train[nTrain++] = order[p];
+  }
+  const pools = { train, test };
+  poolCache.set(raw.labels, pools);
+  return pools;
+}
+
+/** Shuffle each class of `indices` with `rng`, then interleave the classes by fractional rank. */
+function balancedOrder(indices: Int32Array, labels: Uint8Array, rng: Rng): Int32Array {
+  const byClass: number[][] = Array.from({ length: CLASSES }, () => []);
+  for (let i = 0; i < indices.length; i++) byClass[labels[indices[i]]].push(indices[i]);
+  for (const members of byClass) rng.shuffle(members);
+  const next = new Int32Array(CLASSES);
+  const out = new Int32Array(indices.length);
+  for (let p = 0; p < out.length; p++) {
+    // Smallest (2j + 1) / n over classes with members left; integer cross-multiplication keeps ties
+    // exact, and they go to the lower class.
+    let best = -1;
+    for (let c = 0; c < CLASSES; c++) {
+      const n = byClass[c].length;
+      if (next[c] >= n) continue;
+      if (best < 0) {
+        best = c;
+        continue;
+      }
+      const nb = byClass[best].length;
+      if ((2 * next[c] + 1) * nb < (2 * next[best] + 1) * n) best = c;
+    }
+    out[p] = byClass[best][next[best]++];
+  }
+  return out;
+}
+
+const PIXEL_VALUE = (() => {
+  const lut = new Float32Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = v / 255;
+  return lut;
+})();
+
+function toDataset(raw: RawMnist, indices: Int32Array, downsample: boolean): Dataset {
+  const n = indices.length;
+  const rows = downsample ? MNIST_ROWS / 2 : MNIST_ROWS;
+  const cols = downsample ? MNIST_COLS / 2 : MNIST_COLS;
+  const size = rows * cols;
+  const x = new Float32Array(n * size);
+  const y = new Int32Array(n);
+  const img = raw.images;
+  for (let i = 0; i < n; i++) {
+    const src = indices[i] * MNIST_PIXELS;
+    const dst = i * size;
+    y[i] = raw.labels[indices[i]];
+    if (!downsample) {
+      for (let j = 0; j < MNIST_PIXELS; j++) x[dst + j] = PIXEL_VALUE[img[src + j]];
+      continue;
+    }
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const a = src + 2 * r * MNIST_COLS + 2 * c;
+        const sum = img[a] + img[a + 1] + img[a + MNIST_COLS] + img[a + MNIST_COLS + 1];
+        x[dst + r * cols + c] = sum / (4 * 255);
+      }
+    }
+  }
+  return { name: 'mnist', x, y, count: n, sampleShape: [1, rows, cols], classes: CLASSES };
+}

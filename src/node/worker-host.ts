@@ -1,0 +1,35 @@
+import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import type { RunConfig } from '../config/schema.ts';
+import { type WorkerHandle, WorkerPoolHost } from '../coordinator/hosts/worker-pool.ts';
+import type { SplitDataset } from '../data/dataset.ts';
+import type { DeviceWorkerApi } from '../workers/device-worker-api.ts';
+
+const BOOT = new URL('./ts-worker-boot.mjs', import.meta.url);
+const ENTRY = new URL('../workers/device-worker.node.ts', import.meta.url).href;
+
+/** Start a Node worker_thread hosting a device group, watched for an unexpected exit. */
+export function spawnNodeDeviceWorker(index: number): WorkerHandle {
+  const worker = new Worker(BOOT, { workerData: { entry: ENTRY }, name: `devices-${index}` });
+  let terminating = false;
+  const died = new Promise<never>((_, reject) => {
+    worker.on('error', (e) => reject(new Error(`worker ${index} crashed: ${e.message}`)));
+    worker.on('exit', (code) => {
+      if (!terminating) reject(new Error(`worker ${index} stopped unexpectedly (exit code ${code})`));
+    });
+  });
+  died.catch(() => {});
+  return {
+    api: Comlink.wrap<DeviceWorkerApi>(nodeEndpoint(worker)),
+    died,
+    terminate: () => {
+      terminating = true;
+      void worker.terminate();
+    },
+  };
+}
+
+export function createNodeWorkerHost(config: RunConfig, data: SplitDataset, workers: number): Promise<WorkerPoolHost> {
+  return WorkerPoolHost.start(config, data, spawnNodeDeviceWorker, workers);
+}

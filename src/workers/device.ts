@@ -1,0 +1,148 @@
+import type { RunConfig } from '../config/schema.ts';
+import type { Buffer, NormMode, Param, RunContext } from '../core/layer.ts';
+import { softmaxCrossEntropy } from '../core/loss.ts';
+import { buildModel } from '../core/model/build.ts';
+import type { Sequential } from '../core/model/sequential.ts';
+import type { SyncGen } from '../core/model/sync.ts';
+import { type BatchStatLayer, isBatchStatLayer } from '../core/norm/batch-stat-layer.ts';
+import { makeOptimizer } from '../core/optim/make-optimizer.ts';
+import type { Optimizer } from '../core/optim/optimizer.ts';
+import { Rng } from '../core/rng.ts';
+import { type Tensor, TensorSlot } from '../core/tensor.ts';
+import { type Dataset, gatherBatch } from '../data/dataset.ts';
+
+export interface PassStats {
+  /** Σ of per-sample losses (not yet divided by the global count). */
+  lossSum: number;
+  correct: number;
+  count: number;
+}
+
+/**
+ * One simulated device: a model replica with its own optimizer, like one DDP rank. It knows
+ * nothing of workers or of the other devices; its passes pause at every BN merge and whoever
+ * drives it decides which devices the merge spans.
+ */
+export class Device {
+  readonly model: Sequential;
+  readonly optimizer: Optimizer;
+  readonly params: readonly Param[];
+  readonly buffers: readonly Buffer[];
+  readonly batchLayers: readonly BatchStatLayer[];
+  /** Total parameter values: the length of the gradient vector DDP all-reduces. */
+  readonly paramCount: number;
+  readonly bufferCount: number;
+  private readonly input = new TensorSlot();
+  private labels = new Int32Array(0);
+  private readonly lossGrad = new TensorSlot();
+
+  constructor(
+    readonly rank: number,
+    config: RunConfig,
+    readonly data: { sampleShape: readonly number[]; classes: number },
+  ) {
+    // Every replica draws the same initial weights from the run's 'init' stream; the coordinator
+    // then broadcasts device 0's parameters anyway, as DDP does, and checks the replicas agree.
+    this.model = buildModel(
+      config.model,
+      { sampleShape: [...data.sampleShape], classes: data.classes },
+      Rng.stream(config.seed, 'init'),
+    );
+    this.params = this.model.params();
+    this.buffers = this.model.buffers();
+    this.batchLayers = this.model.layers.filter(isBatchStatLayer);
+    this.optimizer = makeOptimizer(config.optimizer, this.params);
+    this.paramCount = this.params.reduce((n, p) => n + p.value.length, 0);
+    this.bufferCount = this.buffers.reduce((n, b) => n + b.value.length, 0);
+  }
+
+  /** Gather the samples at `indices` into this device's reusable input tensor. */
+  loadBatch(ds: Dataset, indices: Int32Array): { x: Tensor; y: Int32Array } {
+    const x = this.input.get([indices.length, ...this.data.sampleShape]);
+    if (this.labels.length !== indices.length) this.labels = new Int32Array(indices.length);
+    gatherBatch(ds, indices, x.data, this.labels);
+    return { x, y: this.labels };
+  }
+
+  /**
+   * Forward, loss and backward on this device's shard. `normalizer` is the GLOBAL batch size, so
+   * that the devices' gradients sum to the gradient of the global batch's mean loss.
+   */
+  *trainPass(x: Tensor, y: Int32Array, normalizer: number, step: number): SyncGen<PassStats> {
+    const ctx: RunContext = { mode: 'training', step };
+    const logits = yield* this.model.forward(x, ctx);
+    const loss = softmaxCrossEntropy(logits, y, normalizer, this.lossGrad);
+    yield* this.model.backward(loss.grad, ctx);
+    return { lossSum: loss.lossSum, correct: loss.correct, count: y.length };
+  }
+
+  /** Forward only, for evaluation or PreciseBN collection. */
+  *evalPass(x: Tensor, y: Int32Array, mode: NormMode, step: number): SyncGen<PassStats> {
+    const logits = yield* this.model.forward(x, { mode, step });
+    const loss = softmaxCrossEntropy(logits, y, 1, this.lossGrad);
+    return { lossSum: loss.lossSum, correct: loss.correct, count: y.length };
+  }
+
+  copyGradients(out: Float32Array): Float32Array {
+    let at = 0;
+    for (const p of this.params) {
+      out.set(p.grad, at);
+      at += p.grad.length;
+    }
+    return out;
+  }
+
+  loadGradients(from: Float32Array): void {
+    let at = 0;
+    for (const p of this.params) {
+      p.grad.set(from.subarray(at, at + p.grad.length));
+      at += p.grad.length;
+    }
+  }
+
+  copyParams(out = new Float32Array(this.paramCount)): Float32Array {
+    let at = 0;
+    for (const p of this.params) {
+      out.set(p.value, at);
+      at += p.value.length;
+    }
+    return out;
+  }
+
+  loadParams(from: Float32Array): void {
+    let at = 0;
+    for (const p of this.params) {
+      p.value.set(from.subarray(at, at + p.value.length));
+      at += p.value.length;
+    }
+  }
+
+  copyBuffers(out = new Float32Array(this.bufferCount)): Float32Array {
+    let at = 0;
+    for (const b of this.buffers) {
+      out.set(b.value, at);
+      at += b.value.length;
+    }
+    return out;
+  }
+
+  loadBuffers(from: Float32Array): void {
+    let at = 0;
+    for (const b of this.buffers) {
+      b.value.set(from.subarray(at, at + b.value.length));
+      at += b.value.length;
+    }
+  }
+
+  /** A hash of every parameter and buffer bit: replicas that agree have equal checksums. */
+  checksum(): number {
+    let h = 0x811c9dc5;
+    const mix = (arr: Float32Array): void => {
+      const words = new Uint32Array(arr.buffer, arr.byteOffset, arr.length);
+      for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+    };
+    for (const p of this.params) mix(p.value);
+    for (const b of this.buffers) mix(b.value);
+    return h >>> 0;
+  }
+}
