@@ -66,7 +66,10 @@ export const conv2dSameComposedGrad: (x: tf.Tensor4D, filter: tf.Tensor4D) => tf
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const xs = saved[0] as tf.Tensor4D;
         const fs = saved[1] as tf.Tensor4D;
-        return [conv2dInputGradSame(dy, fs), conv2dFilterGradSame(xs, dy, fs.shape[0], fs.shape[1])];
+        return [
+          conv2dInputGradSame(dy, fs),
+          conv2dFilterGradSame(xs, dy, fs.shape[0], fs.shape[1]),
+        ];
       },
     };
   }) as (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor4D;

@@ -23,6 +23,12 @@ export interface TfjsBenchOptions {
 
 export interface TfjsBenchResult {
   samplesPerSec: number;
+  /**
+   * Samples per second of this process's CPU time (user + system) over the same window: the
+   * machine is shared, and this stays meaningful when other processes take the cores (tfjs runs
+   * single-threaded here on both backends).
+   */
+  samplesPerCpuSec: number;
   steps: number;
   backend: string;
   simd?: boolean;
@@ -83,6 +89,7 @@ export async function benchTfjs(opts: TfjsBenchOptions): Promise<TfjsBenchResult
     let firstLoss = Number.NaN;
     let lastLoss = Number.NaN;
     const budgetMs = opts.seconds * 1000;
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     let elapsed = 0;
     while (steps === 0 || elapsed < budgetMs) {
@@ -91,18 +98,21 @@ export async function benchTfjs(opts: TfjsBenchOptions): Promise<TfjsBenchResult
       steps++;
       elapsed = performance.now() - start;
     }
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const leaked = tf.memory().numTensors - tensorsBefore;
     const notes: string[] = [];
     if (opts.model === 'cnn') {
       notes.push(
         convGrad === 'native'
           ? 'conv grads: tfjs native'
-          : 'conv grads: custom (im2col filter grad, no Conv2DBackpropFilter on wasm)',
+          : 'conv grads: composed as forward convs (wasm has no Conv2DBackpropFilter)',
       );
     }
     if (leaked !== 0) notes.push(`LEAK: ${leaked} tensors per timed window`);
     return {
       samplesPerSec: (steps * opts.batch) / (elapsed / 1000),
+      samplesPerCpuSec: (steps * opts.batch) / cpuSeconds,
       steps,
       backend: info.backend,
       ...(info.simd === undefined ? {} : { simd: info.simd }),
@@ -127,7 +137,9 @@ export const TFJS_BENCH_PLAN: TfjsBenchOptions[] = [
 ];
 
 async function main(): Promise<void> {
-  console.log('backend  model  batch  samples/s   steps  simd  threads  loss first→last  note');
+  console.log(
+    'backend   model  batch  samples/s  per cpu-s  steps  simd  threads  loss first→last  note',
+  );
   for (const plan of TFJS_BENCH_PLAN) {
     const r = await benchTfjs(plan);
     console.log(
@@ -136,7 +148,8 @@ async function main(): Promise<void> {
         plan.model.padEnd(6),
         String(plan.batch).padStart(5),
         r.samplesPerSec.toFixed(1).padStart(10),
-        String(r.steps).padStart(7),
+        r.samplesPerCpuSec.toFixed(1).padStart(10),
+        String(r.steps).padStart(6),
         String(r.simd ?? '-').padStart(5),
         String(r.threads ?? '-').padStart(8),
         `${r.firstLoss.toFixed(3)}→${r.lastLoss.toFixed(3)}`.padStart(16),

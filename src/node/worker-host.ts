@@ -10,7 +10,12 @@ const BOOT = new URL('./ts-worker-boot.mjs', import.meta.url);
 const ENTRY = new URL('../workers/device-worker.node.ts', import.meta.url).href;
 
 /** Start a Node worker_thread hosting a device group, watched for an unexpected exit. */
-export function spawnNodeDeviceWorker(index: number): WorkerHandle {
+export interface NodeWorkerHandle extends WorkerHandle {
+  /** The thread itself (tests kill it to check that a dead device is reported, not waited for). */
+  readonly thread: Worker;
+}
+
+export function spawnNodeDeviceWorker(index: number): NodeWorkerHandle {
   const worker = new Worker(BOOT, { workerData: { entry: ENTRY }, name: `devices-${index}` });
   let terminating = false;
   const died = new Promise<never>((_, reject) => {
@@ -23,6 +28,7 @@ export function spawnNodeDeviceWorker(index: number): WorkerHandle {
   return {
     api: Comlink.wrap<DeviceWorkerApi>(nodeEndpoint(worker)),
     died,
+    thread: worker,
     terminate: () => {
       terminating = true;
       void worker.terminate();

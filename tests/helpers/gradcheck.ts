@@ -11,12 +11,14 @@ import { type Tensor, tensor } from '../../src/core/tensor.ts';
  * Numerical derivative: (L(v + ε) − L(v − ε)) / (v₊ − v₋), where v₊ and v₋ are the float32 values
  * actually stored after perturbing (not v ± ε), so rounding the perturbed value costs nothing.
  *
- * Why ε = 1e-2 by default: the layer rounds each output to float32 (relative 6e-8), so L carries
- * noise of about 6e-8·|y|·|r|·√(outputs touched); dividing by 2ε = 2e-2 keeps that noise near 1e-5
- * relative. The truncation error of a central difference is ε²·f'''/6 ≈ 2e-5·f''' — zero for
- * linear layers (dense, conv, pooling between kinks), small for tanh/sigmoid/BN. A smaller ε makes
- * the float32 noise grow as 1/ε; a larger one lets the ε² term and kinks (ReLU at 0, max-pool ties)
- * dominate. Callers keep inputs at least 2ε away from kinks.
+ * Why ε = 1e-2 by default: the layer rounds each output to float32, so L carries noise of about
+ * ulp(|y|)·|r|·√(outputs touched by one perturbed value); dividing by 2ε = 2e-2 leaves ~1e-5..5e-5
+ * absolute for O(1) activations (a 3×3 conv with 4 output channels touches 36 outputs). The
+ * truncation error of a central difference is ε²·f'''/6 ≈ 2e-5·f''' — zero for affine layers
+ * (dense, conv, pooling between kinks), small for tanh/sigmoid/BN. A smaller ε makes the float32
+ * noise grow as 1/ε; a larger one lets the ε² term and kinks (ReLU at 0, max-pool ties) dominate.
+ * Affine layers may pass a larger ε (e.g. 0.1) to shrink the noise at no cost in bias. Callers keep
+ * inputs at least 2ε away from kinks.
  *
  * Error measure, per element: |a − n| / max(|a|, |n|, floor) with floor = 1e-2·max|a| over the
  * tensor (and 1e-6 absolute), so an element whose true gradient is ~0 is judged against the

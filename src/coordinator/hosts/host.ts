@@ -24,6 +24,8 @@ export interface DeviceHost {
   /** `batches[b][k]`: batch b's shard for device k, merged as in training. */
   recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void>;
   checksums(): Promise<number[]>;
+  /** Device 0's parameters, flattened in model order. */
+  copyParams(): Promise<Float32Array>;
   copyBuffers(): Promise<Float32Array>;
   loadBuffers(buffers: Float32Array): Promise<void>;
   close(): Promise<void>;

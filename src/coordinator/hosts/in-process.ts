@@ -51,6 +51,10 @@ export class InProcessHost implements DeviceHost {
     return this.group.checksums();
   }
 
+  async copyParams(): Promise<Float32Array> {
+    return this.group.devices[0]!.copyParams();
+  }
+
   async copyBuffers(): Promise<Float32Array> {
     return this.group.copyBuffers();
   }

@@ -26,12 +26,25 @@ export class WorkerPoolHost implements DeviceHost {
   readonly devices: number;
   readonly workers: number;
 
+  /** Rejects when any worker dies, naming the devices it hosted. */
+  private readonly anyDied: Promise<never>;
+
   private constructor(
     private readonly handles: readonly WorkerHandle[],
     private readonly ranksOf: readonly (readonly number[])[],
   ) {
     this.devices = ranksOf.reduce((n, r) => n + r.length, 0);
     this.workers = handles.length;
+    this.anyDied = Promise.race(
+      handles.map((h, i) =>
+        h.died.catch((e: unknown) => {
+          const ranks = ranksOf[i]!;
+          const devices = ranks.length === 1 ? `device ${ranks[0]}` : `devices ${ranks[0]}–${ranks[ranks.length - 1]}`;
+          throw new Error(`${devices} stopped answering: ${e instanceof Error ? e.message : String(e)}`);
+        }),
+      ),
+    );
+    this.anyDied.catch(() => {});
   }
 
   static async start(
@@ -91,6 +104,10 @@ export class WorkerPoolHost implements DeviceHost {
     return (await this.all((h) => h.api.checksums())).flat();
   }
 
+  copyParams(): Promise<Float32Array> {
+    return this.race(this.handles[0]!.api.copyParams());
+  }
+
   copyBuffers(): Promise<Float32Array> {
     return this.race(this.handles[0]!.api.copyBuffers());
   }
@@ -109,7 +126,7 @@ export class WorkerPoolHost implements DeviceHost {
   }
 
   private race<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, ...this.handles.map((h) => h.died)]);
+    return Promise.race([p, this.anyDied]);
   }
 
   /** Call every worker; report the root failure, not the "aborted" echoes of the others. */

@@ -1,0 +1,149 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import type { RunConfig } from '../config/schema.ts';
+import type { RunHooks, RunResult } from '../coordinator/run-types.ts';
+import { configFromText } from './config-text.ts';
+import { toReadableJson } from './json-out.ts';
+import { checkModelBuilds } from './preflight.ts';
+import { describeError, EXIT_BAD_INPUT, InputError } from './problems.ts';
+import { ProgressReporter } from './progress.ts';
+
+/**
+ * The headless runner behind `npm run sim -- <config.json> [--out metrics.json]`.
+ * Exit codes: 0 done (also when stopped early by Ctrl-C: the partial metrics are written);
+ * 2 bad input (file, JSON, config, a model the config cannot build): nothing was run;
+ * 1 the run failed. Problems go to stderr one per line; stack traces only with --debug.
+ */
+
+/** Where the CLI writes; the process's streams by default, captured in tests. */
+export interface CliIo {
+  stdout(text: string): Promise<void>;
+  stderr(text: string): void;
+  readonly stderrIsTTY: boolean;
+  readonly columns?: number;
+}
+
+interface CliOptions {
+  out?: string;
+  debug?: boolean;
+  quiet?: boolean;
+  inProcess?: boolean;
+}
+
+/** Run the CLI with `argv` (the arguments after the script); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = new Command()
+    .name('sim')
+    .description('Run one syncbn-lab experiment headless and write its metrics as JSON.')
+    .argument('<config>', 'run config (JSON), e.g. configs/mnist-mlp-bn.json')
+    .option('--out <file>', 'write the metrics JSON to this file instead of stdout')
+    .option('--in-process', 'run every device in this thread instead of worker_threads')
+    .option('--quiet', 'no progress on stderr')
+    .option('--debug', 'show stack traces for failures')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      outputError: (text, write) => write(text.replace(/^error: /, 'sim: ')),
+    });
+
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    throw err;
+  }
+  const options = program.opts<CliOptions>();
+  const configPath = program.args[0]!;
+
+  try {
+    const config = configFromText(await readText(configPath), configPath);
+    if (options.out !== undefined) await checkOutPath(options.out);
+    checkModelBuilds(config);
+    const result = await run(config, options, io);
+    const json = `${toReadableJson(result)}\n`;
+    if (options.out !== undefined) await writeFile(options.out, json);
+    else await io.stdout(json);
+    return 0;
+  } catch (err) {
+    const { exitCode, lines } = describeError(err, { debug: options.debug });
+    for (const line of lines) io.stderr(`${line}\n`);
+    return exitCode;
+  }
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) =>
+      new Promise((done, fail) => {
+        process.stdout.write(text, (err) => (err ? fail(err) : done()));
+      }),
+    stderr: (text) => void process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
+    columns: process.stderr.columns,
+  };
+}
+
+async function run(config: RunConfig, options: CliOptions, io: CliIo): Promise<RunResult> {
+  const progress = new ProgressReporter({ write: io.stderr, isTTY: io.stderrIsTTY, columns: io.columns });
+  let stopRequested = false;
+  const onSigint = (): void => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    progress.message('stopping after the current step (Ctrl-C again to abort)');
+  };
+  process.on('SIGINT', onSigint);
+  const hooks: RunHooks = {
+    onProgress: options.quiet ? undefined : (p) => progress.update(p),
+    onWarning: (message) => progress.message(`warning: ${message}`),
+    shouldStop: () => stopRequested,
+  };
+  try {
+    // Loaded only once the input is known to be good: bad input is reported without loading
+    // the coordinator, and a broken install shows up as a run failure (exit 1), not a crash.
+    const { runExperimentNode } = await import('../node/platform.ts');
+    return await runExperimentNode(config, hooks, {
+      host: options.inProcess ? 'in-process' : 'workers',
+    });
+  } finally {
+    progress.finish();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputError(`${path}: ${fileProblem(err)}`);
+  }
+}
+
+/** Fail before the run, not after it, when the metrics could not be written. */
+async function checkOutPath(out: string): Promise<void> {
+  const dir = dirname(resolve(out));
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new InputError(`--out ${out}: ${dir} is not a directory`);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`--out ${out}: directory ${dir}: ${fileProblem(err)}`);
+  }
+  const existing = await stat(out).catch(() => null);
+  if (existing?.isDirectory()) throw new InputError(`--out ${out}: is a directory, expected a file path`);
+}
+
+function fileProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EISDIR':
+      return 'is a directory, expected a JSON file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/schema.ts';
+import { WorkerPoolHost } from '../../src/coordinator/hosts/worker-pool.ts';
+import { train } from '../../src/coordinator/trainer.ts';
+import { type NodeWorkerHandle, spawnNodeDeviceWorker } from '../../src/node/worker-host.ts';
+import { loadData, mnistConfig, trainWith } from './harness.ts';
+
+describe('failures are named, never a hang', () => {
+  it('a worker killed mid-run is reported with its devices, within the timeout', async () => {
+    const config = parseConfig(mnistConfig({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', collectiveTimeoutMs: 2000 }));
+    const data = await loadData(config);
+    const handles: NodeWorkerHandle[] = [];
+    const host = await WorkerPoolHost.start(
+      config,
+      data,
+      (i) => {
+        const h = spawnNodeDeviceWorker(i);
+        handles.push(h);
+        return h;
+      },
+      2,
+    );
+    let killedAt = 0;
+    const run = train(config, data, host, {
+      onProgress: ({ step }) => {
+        if (step === 3) {
+          killedAt = performance.now();
+          setTimeout(() => void handles[1]!.thread.terminate(), 1);
+        }
+      },
+    });
+    try {
+      await expect(run).rejects.toThrow(/devices 2–3 stopped answering: worker 1 stopped unexpectedly/);
+      expect(performance.now() - killedAt).toBeLessThan(config.collectiveTimeoutMs);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('local BN with one sample per device is the clear "more than 1 value per channel" error', async () => {
+    const run = trainWith(mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'local' }), { workers: 2 });
+    await expect(run).rejects.toThrow(/Expected more than 1 value per channel when training/);
+  });
+
+  it('one sample per device is fine in sync (the merged count is 4)', async () => {
+    const r = await trainWith(mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'sync', steps: 3 }), { workers: 2 });
+    for (const row of r.result.train) expect(Number.isFinite(row.loss)).toBe(true);
+  });
+
+  it('group:2 with one sample per device is fine too (each group merges 2 values)', async () => {
+    const r = await trainWith(mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'group:2', steps: 3 }), 'in-process');
+    for (const row of r.result.train) expect(Number.isFinite(row.loss)).toBe(true);
+  });
+});
