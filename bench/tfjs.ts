@@ -33,7 +33,7 @@ export interface TfjsBenchResult {
   backend: string;
   simd?: boolean;
   threads?: number;
-  /** Loss of the first and last timed step (sanity: finite, ≈ ln 10 at the start). */
+  /** Loss of the first and last timed step (sanity: finite, and falling on the cycled batches). */
   firstLoss: number;
   lastLoss: number;
   note?: string;

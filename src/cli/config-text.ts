@@ -26,7 +26,9 @@ export function configFromValue(input: unknown, source: string): RunConfig {
     return parseConfig(input);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    const lines = err.message.split('\n').map((line) => `${source}: ${explainProblem(line, input)}`);
+    const lines = err.message
+      .split('\n')
+      .map((line) => `${source}: ${explainProblem(line, input)}`);
     throw new ConfigError(lines.join('\n'));
   }
 }

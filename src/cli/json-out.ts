@@ -30,7 +30,7 @@ function isFlat(value: unknown): boolean {
     : value !== null && typeof value === 'object'
       ? Object.values(value)
       : null;
-  return entries !== null && entries.every((v) => v === null || typeof v !== 'object');
+  return entries?.every((v) => v === null || typeof v !== 'object') ?? false;
 }
 
 function write(value: unknown, pad: string, indent: string): string {

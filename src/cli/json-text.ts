@@ -65,16 +65,21 @@ class JsonScanner {
   document(): void {
     this.value();
     this.space();
-    if (this.i < this.s.length) this.fail(`unexpected ${this.describe()} after the end of the JSON value`);
+    if (this.i < this.s.length)
+      this.fail(`unexpected ${this.describe()} after the end of the JSON value`);
   }
 
   private value(): void {
     this.space();
     const c = this.s[this.i];
-    if (c === '{') return this.object();
-    if (c === '[') return this.array();
-    if (c === '"') return this.string();
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+    if (c === '{') this.object();
+    else if (c === '[') this.array();
+    else if (c === '"') this.string();
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) this.number();
+    else this.literal();
+  }
+
+  private literal(): void {
     for (const word of ['true', 'false', 'null']) {
       if (this.s.startsWith(word, this.i)) {
         this.i += word.length;
@@ -103,7 +108,8 @@ class JsonScanner {
       }
       this.string();
       this.space();
-      if (this.s[this.i] !== ':') this.fail(`expected ':' after the property name, found ${this.describe()}`);
+      if (this.s[this.i] !== ':')
+        this.fail(`expected ':' after the property name, found ${this.describe()}`);
       this.i++;
       this.value();
       this.space();
@@ -154,7 +160,8 @@ class JsonScanner {
         this.i++;
         return;
       }
-      if (code < 0x20) this.fail('control character in a string (write it as an escape such as \\n)');
+      if (code < 0x20)
+        this.fail('control character in a string (write it as an escape such as \\n)');
       if (code === 0x5c) {
         const e = this.s[this.i + 1];
         if (e === 'u') {

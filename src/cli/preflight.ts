@@ -22,6 +22,10 @@ export function expectedInput(dataset: RunConfig['dataset']): ModelInput {
  * input (ConfigError) rather than a failure halfway through starting the run.
  */
 export function checkModelBuilds(config: RunConfig): void {
-  const model = buildModel(config.model, expectedInput(config.dataset), Rng.stream(config.seed, 'preflight'));
+  const model = buildModel(
+    config.model,
+    expectedInput(config.dataset),
+    Rng.stream(config.seed, 'preflight'),
+  );
   makeOptimizer(config.optimizer, model.params());
 }

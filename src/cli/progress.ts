@@ -28,7 +28,7 @@ export class ProgressReporter {
       const t = this.now();
       if (p.step < p.steps && t - this.lastDraw < this.redrawMs) return;
       this.lastDraw = t;
-      const line = fit(`${bar(p.step / p.steps, 20)} ${summary(p)}`, this.sink.columns);
+      const line = truncate(`${bar(p.step / p.steps, 20)} ${summary(p)}`, this.sink.columns);
       this.sink.write(`\r${line}\x1b[K`);
       this.drawn = true;
       return;
@@ -85,6 +85,6 @@ function bar(fraction: number, width: number): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
 }
 
-function fit(line: string, columns: number | undefined): string {
+function truncate(line: string, columns: number | undefined): string {
   return columns && columns > 1 && line.length >= columns ? line.slice(0, columns - 1) : line;
 }

@@ -86,7 +86,11 @@ export function processIo(): CliIo {
 }
 
 async function run(config: RunConfig, options: CliOptions, io: CliIo): Promise<RunResult> {
-  const progress = new ProgressReporter({ write: io.stderr, isTTY: io.stderrIsTTY, columns: io.columns });
+  const progress = new ProgressReporter({
+    write: io.stderr,
+    isTTY: io.stderrIsTTY,
+    columns: io.columns,
+  });
   let stopRequested = false;
   const onSigint = (): void => {
     if (stopRequested) process.exit(130);
@@ -124,13 +128,15 @@ async function readText(path: string): Promise<string> {
 async function checkOutPath(out: string): Promise<void> {
   const dir = dirname(resolve(out));
   try {
-    if (!(await stat(dir)).isDirectory()) throw new InputError(`--out ${out}: ${dir} is not a directory`);
+    if (!(await stat(dir)).isDirectory())
+      throw new InputError(`--out ${out}: ${dir} is not a directory`);
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(`--out ${out}: directory ${dir}: ${fileProblem(err)}`);
   }
   const existing = await stat(out).catch(() => null);
-  if (existing?.isDirectory()) throw new InputError(`--out ${out}: is a directory, expected a file path`);
+  if (existing?.isDirectory())
+    throw new InputError(`--out ${out}: is a directory, expected a file path`);
 }
 
 function fileProblem(err: unknown): string {

@@ -142,6 +142,8 @@ export const configSchema = z
     evalBatch: int(1).optional(),
     /** Compare replica parameter checksums every this many steps. */
     checksumEvery: int(1).default(10),
+    /** How workers exchange statistics: shared memory when the host allows it, else MessagePorts. */
+    transport: z.enum(['auto', 'shared-memory', 'message-port']).default('auto'),
     /** A device that does not reach a collective within this time is reported (never a hang). */
     collectiveTimeoutMs: int(100, 600_000).default(10_000),
     /** Record per-device BN statistics every this many steps. */

@@ -1,4 +1,6 @@
 import type { RunConfig } from '../config/schema.ts';
+import type { Collective } from '../coordinator/collectives/collective.ts';
+import { MessagePortCollective, type PeerPort } from '../coordinator/collectives/message-port.ts';
 import { SharedMemoryCollective, type SharedMemoryLayout } from '../coordinator/collectives/shared-memory.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { Device, type PassStats } from './device.ts';
@@ -18,7 +20,24 @@ export interface WorkerStart {
   readonly ranks: readonly number[];
   readonly train: Dataset;
   readonly test: Dataset;
-  readonly shared: SharedMemoryLayout;
+  readonly exchange: Exchange;
+}
+
+/** The transport a worker's collectives use, as the coordinator set it up. */
+export type Exchange =
+  | { readonly kind: 'shared-memory'; readonly layout: SharedMemoryLayout }
+  | {
+      readonly kind: 'message-port';
+      /** ports[w] reaches worker w; null for the worker itself. */
+      readonly ports: readonly (PeerPort | null)[];
+      readonly ranksOf: readonly (readonly number[])[];
+      readonly timeoutMs: number;
+    };
+
+function collectiveFor(exchange: Exchange, worker: number): Collective {
+  return exchange.kind === 'shared-memory'
+    ? new SharedMemoryCollective(exchange.layout, worker)
+    : new MessagePortCollective(worker, exchange.ports, exchange.ranksOf, exchange.timeoutMs);
 }
 
 /**
@@ -41,7 +60,7 @@ export class DeviceWorkerApi {
       devices: init.config.devices,
       train: init.train,
       test: init.test,
-      collective: new SharedMemoryCollective(init.shared, init.worker),
+      collective: collectiveFor(init.exchange, init.worker),
     });
   }
 

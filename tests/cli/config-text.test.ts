@@ -40,7 +40,9 @@ describe('configFromText', () => {
   it('says "missing" for required fields and lists allowed top-level keys', () => {
     expect(problems({ model: { preset: 'mlp' }, sed: 3 })).toEqual([
       'cfg.json: dataset: missing (required, expected an object)',
-      expect.stringMatching(/^cfg\.json: \(config\): unknown key "sed" \(did you mean "seed"\?\) in the top level; allowed: seed, dataset, model, /),
+      expect.stringMatching(
+        /^cfg\.json: \(config\): unknown key "sed" \(did you mean "seed"\?\) in the top level; allowed: seed, dataset, model, /,
+      ),
     ]);
   });
 
@@ -67,8 +69,14 @@ describe('describeError', () => {
 
   it('runtime errors exit 1 with one line and no stack unless debugging', () => {
     const err = new Error('step 3: the loss is NaN');
-    expect(describeError(err)).toEqual({ exitCode: EXIT_RUNTIME, lines: ['run failed: step 3: the loss is NaN'] });
+    expect(describeError(err)).toEqual({
+      exitCode: EXIT_RUNTIME,
+      lines: ['run failed: step 3: the loss is NaN'],
+    });
     expect(describeError(err, { debug: true }).lines.some((l) => /^\s+at /.test(l))).toBe(true);
-    expect(describeError('plain string')).toEqual({ exitCode: EXIT_RUNTIME, lines: ['run failed: plain string'] });
+    expect(describeError('plain string')).toEqual({
+      exitCode: EXIT_RUNTIME,
+      lines: ['run failed: plain string'],
+    });
   });
 });

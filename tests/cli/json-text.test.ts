@@ -26,18 +26,37 @@ describe('parseJsonText', () => {
     );
     expect(problem('{"a": 1,}')).toBe("cfg.json:1:9: invalid JSON: trailing comma before '}'");
     expect(problem('[1, 2,]')).toBe("cfg.json:1:7: invalid JSON: trailing comma before ']'");
-    expect(problem('{a: 1}')).toMatch(/^cfg\.json:1:2: invalid JSON: expected a property name in double quotes/);
+    expect(problem('{a: 1}')).toMatch(
+      /^cfg\.json:1:2: invalid JSON: expected a property name in double quotes/,
+    );
     expect(problem('{"a": tru}')).toMatch(/^cfg\.json:1:7: invalid JSON: expected a value/);
-    expect(problem('')).toBe('cfg.json:1:1: invalid JSON: expected a value, found the end of the input');
+    expect(problem('')).toBe(
+      'cfg.json:1:1: invalid JSON: expected a value, found the end of the input',
+    );
     expect(problem('{"a": 1')).toMatch(/^cfg\.json:1:8: .*found the end of the input$/);
-    expect(problem('{"a": 1} x')).toMatch(/^cfg\.json:1:10: invalid JSON: unexpected "x" after the end/);
+    expect(problem('{"a": 1} x')).toMatch(
+      /^cfg\.json:1:10: invalid JSON: unexpected "x" after the end/,
+    );
     expect(problem("{'a': 1}")).toMatch(/^cfg\.json:1:2: /);
     expect(problem('{"a": 01}')).toMatch(/^cfg\.json:1:8: /);
     expect(problem('{"a": "x\ty"}')).toMatch(/^cfg\.json:1:9: invalid JSON: control character/);
   });
 
   it('agrees with JSON.parse on what is valid', () => {
-    const samples = ['1', '-0.5e-3', '"\\u00e9"', '[]', '{}', ' {"a" : [ {} ] } ', '-', '1.', '.5', '"\\x"', '[1 2]', 'nul'];
+    const samples = [
+      '1',
+      '-0.5e-3',
+      '"\\u00e9"',
+      '[]',
+      '{}',
+      ' {"a" : [ {} ] } ',
+      '-',
+      '1.',
+      '.5',
+      '"\\x"',
+      '[1 2]',
+      'nul',
+    ];
     for (const s of samples) {
       let valid = true;
       try {

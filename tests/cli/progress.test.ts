@@ -6,7 +6,13 @@ function sink(isTTY: boolean) {
   return { out, sink: { isTTY, columns: 200, write: (t: string) => void out.push(t) } };
 }
 
-const at = (step: number, steps = 200) => ({ step, steps, loss: 0.5, acc: 0.75, elapsedMs: step * 10 });
+const at = (step: number, steps = 200) => ({
+  step,
+  steps,
+  loss: 0.5,
+  acc: 0.75,
+  elapsedMs: step * 10,
+});
 
 describe('ProgressReporter', () => {
   it('without a TTY writes one line per 10% of the steps', () => {
@@ -43,6 +49,8 @@ describe('ProgressReporter', () => {
     expect(formatDuration(125)).toBe('2m05s');
     expect(formatDuration(3725)).toBe('1h02m');
     expect(formatDuration(Number.NaN)).toBe('--');
-    expect(summary({ step: 0, steps: 10, loss: Number.NaN, acc: 0, elapsedMs: 0 })).toContain('ETA --');
+    expect(summary({ step: 0, steps: 10, loss: Number.NaN, acc: 0, elapsedMs: 0 })).toContain(
+      'ETA --',
+    );
   });
 });

@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/run-cli.ts';
 
 // The CLI in this process (runCli, as sim.ts calls it) with captured output; sim.test.ts spawns
 // the real process for the wiring (exit code, workers).
-const ROOT = join(import.meta.dirname, '..', '..');
+const CONFIGS = join(import.meta.dirname, '..', '..', 'configs');
 const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,19 +20,17 @@ interface Outcome {
 async function sim(...args: string[]): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
-  const cwd = process.cwd();
-  process.chdir(ROOT);
-  try {
-    const code = await runCli(args, {
-      stdout: async (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-      stderrIsTTY: false,
-    });
-    const lines = stderr.split('\n').filter((l) => l.length > 0);
-    return { code, stdout, stderr, lines };
-  } finally {
-    process.chdir(cwd);
-  }
+  const code = await runCli(args, {
+    stdout: async (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    stderrIsTTY: false,
+  });
+  const lines = stderr.split('\n').filter((l) => l.length > 0);
+  return { code, stdout, stderr, lines };
 }
 
 function file(name: string, text: string): string {
@@ -46,7 +44,10 @@ function expectNoStack(o: Outcome): void {
   expect(o.stdout).toBe('');
 }
 
-const good = { dataset: { name: 'spiral', train: 200, test: 100 }, model: { preset: 'mlp', hidden: [16] } };
+const good = {
+  dataset: { name: 'spiral', train: 200, test: 100 },
+  model: { preset: 'mlp', hidden: [16] },
+};
 
 describe('runCli: bad input exits 2 with one line per problem', () => {
   it('missing file', async () => {
@@ -57,7 +58,10 @@ describe('runCli: bad input exits 2 with one line per problem', () => {
   });
 
   it('invalid JSON, with line and column', async () => {
-    const path = file('bad.json', '{\n  "seed": 1,\n  "dataset": { "name": "spiral" }\n  "model": {}\n}\n');
+    const path = file(
+      'bad.json',
+      '{\n  "seed": 1,\n  "dataset": { "name": "spiral" }\n  "model": {}\n}\n',
+    );
     const o = await sim(path);
     expect(o.code).toBe(2);
     expect(o.lines).toEqual([
@@ -67,7 +71,14 @@ describe('runCli: bad input exits 2 with one line per problem', () => {
   });
 
   it('schema errors, one line each, naming field and allowed values', async () => {
-    const path = file('schema.json', JSON.stringify({ dataset: { name: 'spirals' }, model: { preset: 'mlp', norm: 'bn' }, steps: 0 }));
+    const path = file(
+      'schema.json',
+      JSON.stringify({
+        dataset: { name: 'spirals' },
+        model: { preset: 'mlp', norm: 'bn' },
+        steps: 0,
+      }),
+    );
     const o = await sim(path);
     expect(o.code).toBe(2);
     expect(o.lines).toEqual([
@@ -81,7 +92,10 @@ describe('runCli: bad input exits 2 with one line per problem', () => {
   it('a model the config cannot build (group count not dividing the width)', async () => {
     const path = file(
       'groups.json',
-      JSON.stringify({ ...good, model: { preset: 'mlp', hidden: [30], norm: 'group', normOptions: { groups: 4 } } }),
+      JSON.stringify({
+        ...good,
+        model: { preset: 'mlp', hidden: [30], norm: 'group', normOptions: { groups: 4 } },
+      }),
     );
     const o = await sim(path);
     expect(o.code).toBe(2);
@@ -97,7 +111,12 @@ describe('runCli: bad input exits 2 with one line per problem', () => {
     expect(cnn.lines).toHaveLength(1);
     expect(cnn.lines[0]).toMatch(/^model\.preset: "cnn" needs image samples/);
     expectNoStack(cnn);
-    const nesterov = await sim(file('nesterov.json', JSON.stringify({ ...good, optimizer: { name: 'sgd', nesterov: true } })));
+    const nesterov = await sim(
+      file(
+        'nesterov.json',
+        JSON.stringify({ ...good, optimizer: { name: 'sgd', nesterov: true } }),
+      ),
+    );
     expect(nesterov.code).toBe(2);
     expect(nesterov.lines).toEqual([
       'optimizer.nesterov: Nesterov momentum needs optimizer.momentum > 0 (got 0); set a momentum or nesterov: false',
@@ -108,19 +127,32 @@ describe('runCli: bad input exits 2 with one line per problem', () => {
     const none = await sim();
     expect(none.code).toBe(2);
     expect(none.lines).toEqual(["sim: missing required argument 'config'"]);
-    const unknown = await sim('configs/mnist-mlp-bn.json', '--outt', 'x.json');
+    const unknown = await sim(join(CONFIGS, 'mnist-mlp-bn.json'), '--outt', 'x.json');
     expect(unknown.code).toBe(2);
     expect(unknown.lines[0]).toMatch(/^sim: unknown option '--outt'/);
-    const out = await sim(file('ok.json', JSON.stringify(good)), '--out', join(dir, 'missing-dir', 'm.json'));
+    const out = await sim(
+      file('ok.json', JSON.stringify(good)),
+      '--out',
+      join(dir, 'missing-dir', 'm.json'),
+    );
     expect(out.code).toBe(2);
-    expect(out.lines).toEqual([`--out ${join(dir, 'missing-dir', 'm.json')}: directory ${join(dir, 'missing-dir')}: no such file or directory`]);
+    expect(out.lines).toEqual([
+      `--out ${join(dir, 'missing-dir', 'm.json')}: directory ${join(dir, 'missing-dir')}: no such file or directory`,
+    ]);
     expectNoStack(out);
   });
 });
 
 describe('runCli: a good run (devices in this thread)', () => {
   it('trains, reports progress on stderr and writes the metrics JSON', async () => {
-    const config = { ...good, devices: 2, perDeviceBatch: 8, bnSync: 'sync', steps: 30, evalEvery: 10 };
+    const config = {
+      ...good,
+      devices: 2,
+      perDeviceBatch: 8,
+      bnSync: 'sync',
+      steps: 30,
+      evalEvery: 10,
+    };
     const out = join(dir, 'metrics.json');
     const o = await sim(file('good.json', JSON.stringify(config)), '--out', out, '--in-process');
     expect(o.code).toBe(0);
@@ -135,7 +167,11 @@ describe('runCli: a good run (devices in this thread)', () => {
   });
 
   it('writes the metrics to stdout without --out', async () => {
-    const o = await sim(file('stdout.json', JSON.stringify({ ...good, steps: 5, evalEvery: 5 })), '--quiet', '--in-process');
+    const o = await sim(
+      file('stdout.json', JSON.stringify({ ...good, steps: 5, evalEvery: 5 })),
+      '--quiet',
+      '--in-process',
+    );
     expect(o.code).toBe(0);
     expect(o.lines).toEqual([]);
     expect(JSON.parse(o.stdout).train).toHaveLength(5);

@@ -14,7 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function sim(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(TSX, ['src/cli/sim.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, ['src/cli/sim.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -30,19 +33,40 @@ function file(name: string, value: unknown): string {
   return path;
 }
 
-const spiral = { dataset: { name: 'spiral', train: 200, test: 100 }, model: { preset: 'mlp', hidden: [16] } };
+const spiral = {
+  dataset: { name: 'spiral', train: 200, test: 100 },
+  model: { preset: 'mlp', hidden: [16] },
+};
 
 describe('npx tsx src/cli/sim.ts', () => {
   it('exit 2 and one line for bad input, exit 0 and metrics for a good run on workers', async () => {
     const out = join(dir, 'metrics.json');
     const [json, groups, good] = await Promise.all([
       sim(file('bad.json', '{\n  "seed": 1,\n}\n')),
-      sim(file('groups.json', { ...spiral, model: { preset: 'mlp', hidden: [30], norm: 'group', normOptions: { groups: 4 } } })),
-      sim(file('good.json', { ...spiral, devices: 2, perDeviceBatch: 8, bnSync: 'sync', steps: 20, evalEvery: 10 }), '--out', out),
+      sim(
+        file('groups.json', {
+          ...spiral,
+          model: { preset: 'mlp', hidden: [30], norm: 'group', normOptions: { groups: 4 } },
+        }),
+      ),
+      sim(
+        file('good.json', {
+          ...spiral,
+          devices: 2,
+          perDeviceBatch: 8,
+          bnSync: 'sync',
+          steps: 20,
+          evalEvery: 10,
+        }),
+        '--out',
+        out,
+      ),
     ]);
 
     expect(json.code).toBe(2);
-    expect(json.stderr).toBe(`${join(dir, 'bad.json')}:3:1: invalid JSON: trailing comma before '}'\n`);
+    expect(json.stderr).toBe(
+      `${join(dir, 'bad.json')}:3:1: invalid JSON: trailing comma before '}'\n`,
+    );
     expect(json.stdout).toBe('');
 
     expect(groups.code).toBe(2);

@@ -28,3 +28,17 @@ describe('runs are deterministic', () => {
     expect(one.params).toEqual(here.params);
   });
 });
+
+describe('the MessagePort transport (browsers without cross-origin isolation)', () => {
+  it('gives the same numbers as shared memory', async () => {
+    const config = mnistConfig({ devices: 4, perDeviceBatch: 8, bnSync: 'group:2', runningStats: 'mean', steps: 10 });
+    const shared = await trainWith({ ...config, transport: 'shared-memory' }, { workers: 2 });
+    const ports = await trainWith({ ...config, transport: 'message-port' }, { workers: 2 });
+    expect(ports.result.telemetry).toMatchObject({ transport: 'message-port' });
+    expect(shared.result.telemetry).toMatchObject({ transport: 'shared-memory' });
+    const { config: _a, ...viaPorts } = stripTimings(ports.result) as Record<string, unknown>;
+    const { config: _b, ...viaShared } = stripTimings(shared.result) as Record<string, unknown>;
+    expect(viaPorts).toEqual(viaShared);
+    expect(ports.params).toEqual(shared.params);
+  });
+});

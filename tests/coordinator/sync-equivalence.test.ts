@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RunConfigInput } from '../../src/config/schema.ts';
 import { maxAbsDiff, mnistConfig, trainWith } from './harness.ts';
 
 /*
@@ -12,10 +13,10 @@ import { maxAbsDiff, mnistConfig, trainWith } from './harness.ts';
 const PARAM_TOL = 1e-4;
 const LOSS_TOL = 1e-5;
 
-const models = {
+const models: Record<string, RunConfigInput['model']> = {
   mlp: { preset: 'mlp', hidden: [32, 32], norm: 'batch' },
   cnn: { preset: 'cnn', channels: [4, 8], norm: 'batch' },
-} as const;
+};
 
 describe('SyncBN over K devices equals BN over the whole batch', () => {
   for (const [name, model] of Object.entries(models)) {

@@ -64,7 +64,14 @@ describe('buildModel: mlp', () => {
     expect(wn.layers.at(-1)!.kind).toBe('dense');
     expect(wn.params().map((p) => p.name)).toContain('fc1.weight_g');
     const sn = build({ preset: 'mlp', hidden: [8, 8], norm: 'spectral' }, POINTS);
-    expect(kinds(sn)).toEqual(['flatten', 'spectral-norm', 'activation', 'spectral-norm', 'activation', 'dense']);
+    expect(kinds(sn)).toEqual([
+      'flatten',
+      'spectral-norm',
+      'activation',
+      'spectral-norm',
+      'activation',
+      'dense',
+    ]);
     const none = build({ preset: 'mlp', hidden: [8], norm: 'none' }, POINTS);
     expect(names(none)).toEqual(['flatten', 'fc1', 'act1', 'fc_out']);
   });
@@ -80,8 +87,12 @@ describe('buildModel: mlp', () => {
     expect(ghost.layers[2]!.name).toBe('gbn1');
     const renorm = build({ preset: 'mlp', hidden: [8], norm: 'renorm' }, POINTS);
     expect(renorm.layers[2]!.name).toBe('brn1');
-    expect(build({ preset: 'mlp', hidden: [8], norm: 'layer' }, POINTS).layers[2]!.name).toBe('ln1');
-    expect(build({ preset: 'mlp', hidden: [8], norm: 'group' }, POINTS).layers[2]!.name).toBe('gn1');
+    expect(build({ preset: 'mlp', hidden: [8], norm: 'layer' }, POINTS).layers[2]!.name).toBe(
+      'ln1',
+    );
+    expect(build({ preset: 'mlp', hidden: [8], norm: 'group' }, POINTS).layers[2]!.name).toBe(
+      'gn1',
+    );
   });
 
   it('an empty hidden list is logistic regression', () => {
@@ -127,7 +138,10 @@ describe('buildModel: cnn', () => {
 
 describe('buildModel: bn-paper-mlp', () => {
   it("is Ioffe & Szegedy's 3 × 100 sigmoid net with BN before each sigmoid", () => {
-    const net = build({ preset: 'bn-paper-mlp', hidden: [7], activation: 'relu', norm: 'batch' }, MNIST);
+    const net = build(
+      { preset: 'bn-paper-mlp', hidden: [7], activation: 'relu', norm: 'batch' },
+      MNIST,
+    );
     expect(names(net)).toEqual([
       'flatten',
       'fc1',
@@ -141,7 +155,8 @@ describe('buildModel: bn-paper-mlp', () => {
       'act3',
       'fc_out',
     ]);
-    for (const i of [3, 6, 9]) expect((net.layers[i] as unknown as { fn: string }).fn).toBe('sigmoid');
+    for (const i of [3, 6, 9])
+      expect((net.layers[i] as unknown as { fn: string }).fn).toBe('sigmoid');
     expect(net.params().find((p) => p.name === 'fc2.weight')!.shape).toEqual([100, 100]);
     expect(forwardShape(net, 6)).toEqual([6, 10]);
   });
@@ -161,7 +176,12 @@ describe('buildModel: bn-paper-mlp', () => {
     // 1e-3 is four standard errors.
     expect(Math.abs(std - BN_PAPER_INIT_STD)).toBeLessThan(1e-3);
     expect(Math.abs(mean)).toBeLessThan(1.5e-3);
-    expect(net.params().find((p) => p.name === 'fc1.bias')!.value.every((v) => v === 0)).toBe(true);
+    expect(
+      net
+        .params()
+        .find((p) => p.name === 'fc1.bias')!
+        .value.every((v) => v === 0),
+    ).toBe(true);
   });
 });
 
@@ -178,8 +198,14 @@ describe('buildModel: determinism', () => {
     const a = snapshot(build(cfg, input, 5));
     expect(snapshot(build(cfg, input, 5))).toEqual(a);
     expect(snapshot(build(cfg, input, 6))).not.toEqual(a);
-    const spectral = build(cfg, input, 5).buffers().map((b) => Array.from(b.value));
-    expect(build(cfg, input, 5).buffers().map((b) => Array.from(b.value))).toEqual(spectral);
+    const spectral = build(cfg, input, 5)
+      .buffers()
+      .map((b) => Array.from(b.value));
+    expect(
+      build(cfg, input, 5)
+        .buffers()
+        .map((b) => Array.from(b.value)),
+    ).toEqual(spectral);
   });
 });
 
@@ -204,18 +230,28 @@ describe('buildModel: clear errors', () => {
   });
 
   it('group count must divide the width, naming the layer and the choices', () => {
-    expect(configError({ preset: 'mlp', hidden: [64, 30], norm: 'group', normOptions: { groups: 4 } }, POINTS)).toBe(
+    expect(
+      configError(
+        { preset: 'mlp', hidden: [64, 30], norm: 'group', normOptions: { groups: 4 } },
+        POINTS,
+      ),
+    ).toBe(
       'model.normOptions.groups: 4 groups do not divide the 30 features of fc2; use a divisor of 30 (e.g. 1, 2, 3, 5, 6, 10)',
     );
-    expect(configError({ preset: 'cnn', channels: [6, 8], norm: 'group', normOptions: { groups: 4 } }, MNIST)).toMatch(
-      /^model\.normOptions\.groups: 4 groups do not divide the 6 channels of conv1/,
-    );
+    expect(
+      configError(
+        { preset: 'cnn', channels: [6, 8], norm: 'group', normOptions: { groups: 4 } },
+        MNIST,
+      ),
+    ).toMatch(/^model\.normOptions\.groups: 4 groups do not divide the 6 channels of conv1/);
   });
 
   it('instance norm needs spatial dimensions', () => {
     expect(configError({ preset: 'mlp', norm: 'instance' }, POINTS)).toMatch(
       /^model\.norm: "instance" needs spatial dimensions .* but fc1 outputs plain features/,
     );
-    expect(configError({ preset: 'bn-paper-mlp', norm: 'instance' }, MNIST)).toMatch(/^model\.norm: /);
+    expect(configError({ preset: 'bn-paper-mlp', norm: 'instance' }, MNIST)).toMatch(
+      /^model\.norm: /,
+    );
   });
 });

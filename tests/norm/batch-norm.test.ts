@@ -48,7 +48,9 @@ describe('BatchNorm vs numpy', () => {
       const bn = bnFrom(c, false);
       expect(bn.params()).toEqual([]);
       expect(scaledError(bn.forward(t(c.shape, c.x), TRAIN).data, c.yNoAffine)).toBeLessThan(TOL);
-      expect(scaledError(bn.backward(t(c.shape, c.dy), TRAIN).data, c.dxNoAffine)).toBeLessThan(TOL);
+      expect(scaledError(bn.backward(t(c.shape, c.dy), TRAIN).data, c.dxNoAffine)).toBeLessThan(
+        TOL,
+      );
     });
 
     it(`${c.name}: eval with running statistics (forward, input and γ gradients)`, () => {
@@ -137,7 +139,8 @@ describe('BatchNorm phases and devices', () => {
     expect(dxs[1]!.data.length).toBe(0);
     expect(Array.from(layers[1]!.gamma!.grad)).toEqual([0, 0]);
     expect(Array.from(layers[1]!.beta!.grad)).toEqual([0, 0]);
-    for (const l of layers) for (const b of l.buffers()) expect(b.value.every(Number.isFinite)).toBe(true);
+    for (const l of layers)
+      for (const b of l.buffers()) expect(b.value.every(Number.isFinite)).toBe(true);
   });
 
   it('one value per channel in training throws the clear error; under sync the merged count decides', () => {
@@ -147,7 +150,10 @@ describe('BatchNorm phases and devices', () => {
       /^bn1: Expected more than 1 value per channel when training, got input size \[1, 3\] \(the merged batch has 1 value per channel\); use a larger batch or sync BN across devices$/,
     );
     // One sample on each of two devices: the merged batch has 2 values, which is fine.
-    const pair = [new BatchNorm({ name: 'bn1', channels: 3 }), new BatchNorm({ name: 'bn1', channels: 3 })];
+    const pair = [
+      new BatchNorm({ name: 'bn1', channels: 3 }),
+      new BatchNorm({ name: 'bn1', channels: 3 }),
+    ];
     const { ys } = syncStep(pair, [one, tensor([1, 3], Float32Array.from([3, 2, 1]))], null, TRAIN);
     expect(Array.from(ys[0]!.data).map((v) => Math.round(v * 1e4) / 1e4)).toEqual([-1, 0, 1]);
     // [1, C, H, W] with H·W > 1 has enough values per channel.
@@ -199,13 +205,17 @@ describe('BatchNorm phases and devices', () => {
     for (let trial = 0; trial < 5; trial++) {
       const n = 2 + rng.int(9);
       const shape = rng.uniform() < 0.5 ? [n, 3] : [n, 3, 2, 3];
-      const xx = tensor(shape, rng.fillNormal(new Float32Array(n * (shape.length === 2 ? 3 : 18)), 2, 1));
+      const xx = tensor(
+        shape,
+        rng.fillNormal(new Float32Array(n * (shape.length === 2 ? 3 : 18)), 2, 1),
+      );
       const dd = tensor(shape, rng.fillNormal(new Float32Array(xx.data.length)));
       const whole = new BatchNorm({ name: 'bn', channels: 3 });
       const yW = copy(whole.forward(xx, TRAIN));
       const dxW = copy(whole.backward(dd, TRAIN));
       const cuts = [0];
-      while (cuts[cuts.length - 1]! < n) cuts.push(Math.min(n, cuts[cuts.length - 1]! + rng.int(4)));
+      while (cuts[cuts.length - 1]! < n)
+        cuts.push(Math.min(n, cuts[cuts.length - 1]! + rng.int(4)));
       const layers = cuts.slice(1).map(() => new BatchNorm({ name: 'bn', channels: 3 }));
       const xs = layers.map((_, i) => slice(xx, cuts[i]!, cuts[i + 1]!));
       const ds = layers.map((_, i) => slice(dd, cuts[i]!, cuts[i + 1]!));

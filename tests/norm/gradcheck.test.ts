@@ -42,7 +42,8 @@ function randn(shape: number[], seed: number, std = 1, mean = 0): Tensor {
 /** Give γ and β non-trivial values so their gradients and the γ path are exercised. */
 function randomizeAffine(layer: Layer, seed: number): void {
   const rng = Rng.stream(seed, 'affine');
-  for (const p of layer.params()) for (let i = 0; i < p.value.length; i++) p.value[i] = 0.5 + rng.uniform();
+  for (const p of layer.params())
+    for (let i = 0; i < p.value.length; i++) p.value[i] = 0.5 + rng.uniform();
 }
 
 function report(label: string, r: GradCheckResult): void {
@@ -71,7 +72,10 @@ describe('gradient checks (central differences)', () => {
       it(`BatchNorm training, affine ${affine}, [${shape.join(', ')}]`, () => {
         const bn = new BatchNorm({ name: 'bn', channels: shape[1]!, affine });
         randomizeAffine(bn, 1);
-        report(`BN affine=${affine} [${shape}]`, checkLayerGradients(bn, randn(shape, 2, 1.5, 0.3)));
+        report(
+          `BN affine=${affine} [${shape}]`,
+          checkLayerGradients(bn, randn(shape, 2, 1.5, 0.3)),
+        );
       });
     }
   }
@@ -81,7 +85,10 @@ describe('gradient checks (central differences)', () => {
     randomizeAffine(bn, 3);
     bn.buffers()[0]!.value.set([0.2, -0.1, 0.4]);
     bn.buffers()[1]!.value.set([0.5, 2, 1.3]);
-    report('BN eval-running', checkLayerGradients(bn, randn([5, 3], 4), { ctx: { mode: 'eval-running', step: 0 } }));
+    report(
+      'BN eval-running',
+      checkLayerGradients(bn, randn([5, 3], 4), { ctx: { mode: 'eval-running', step: 0 } }),
+    );
   });
 
   it('SyncBN across 4 devices (shards 2, 0, 1, 3): input grads of the joint function, γ/β per device', () => {
@@ -121,7 +128,14 @@ describe('gradient checks (central differences)', () => {
   });
 
   it('BatchRenorm with r and d clipped (constant near x, so the true function is checked)', () => {
-    const brn = new BatchRenorm({ name: 'brn', channels: 3, rmax: 1.5, dmax: 0.5, warmup: 0, ramp: 0 });
+    const brn = new BatchRenorm({
+      name: 'brn',
+      channels: 3,
+      rmax: 1.5,
+      dmax: 0.5,
+      warmup: 0,
+      ramp: 0,
+    });
     randomizeAffine(brn, 11);
     // Moving σ far from σ_B (ratio 10 and 0.1 → r = rmax, 1/rmax) and μ far from μ_B (d = ±dmax).
     brn.moving.std.value.set([0.1, 10, 0.1]);
@@ -205,12 +219,22 @@ describe('gradient checks (central differences)', () => {
 
   it('WeightNorm on Dense and on Conv2d (g, v, bias and input)', () => {
     const rng = Rng.stream(60, 'wn');
-    const dense = new WeightNorm({ name: 'fc', inner: new Dense({ name: 'fc', inFeatures: 5, outFeatures: 4, rng }) });
+    const dense = new WeightNorm({
+      name: 'fc',
+      inner: new Dense({ name: 'fc', inFeatures: 5, outFeatures: 4, rng }),
+    });
     for (let o = 0; o < 4; o++) dense.g.value[o] = 0.5 + o * 0.3;
     report('WN Dense', checkLayerGradients(dense, randn([3, 5], 61)));
     const conv = new WeightNorm({
       name: 'conv',
-      inner: new Conv2d({ name: 'conv', inChannels: 2, outChannels: 3, kernel: 3, padding: 1, rng }),
+      inner: new Conv2d({
+        name: 'conv',
+        inChannels: 2,
+        outChannels: 3,
+        kernel: 3,
+        padding: 1,
+        rng,
+      }),
     });
     report('WN Conv2d', checkLayerGradients(conv, randn([2, 2, 4, 4], 62)));
   });
@@ -229,7 +253,14 @@ describe('gradient checks (central differences)', () => {
     expect(Array.from(dense.u.value)).toEqual(Array.from(u));
     const conv = new SpectralNorm({
       name: 'conv',
-      inner: new Conv2d({ name: 'conv', inChannels: 2, outChannels: 3, kernel: 3, padding: 1, rng }),
+      inner: new Conv2d({
+        name: 'conv',
+        inChannels: 2,
+        outChannels: 3,
+        kernel: 3,
+        padding: 1,
+        rng,
+      }),
       rng: rng.fork('u2'),
     });
     conv.forward(randn([2, 2, 4, 4], 73), TRAIN);

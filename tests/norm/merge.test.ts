@@ -8,7 +8,12 @@ import { type Tensor, tensor } from '../../src/core/tensor.ts';
 import { slice } from './helpers.ts';
 
 function moments(x: Tensor, channels: number): Moments {
-  return computeLocalMoments(x.data, channelLayout(x, channels, 'test'), Math.max(1, x.shape[0]!), emptyMoments(1, channels));
+  return computeLocalMoments(
+    x.data,
+    channelLayout(x, channels, 'test'),
+    Math.max(1, x.shape[0]!),
+    emptyMoments(1, channels),
+  );
 }
 
 /** Independent float64 two-pass mean and unbiased variance per channel of [N, C, ...]. */
@@ -19,7 +24,8 @@ function exact(x: Tensor, channels: number): { mean: number[]; varUnbiased: numb
   const varUnbiased: number[] = [];
   for (let c = 0; c < channels; c++) {
     const vals: number[] = [];
-    for (let i = 0; i < n; i++) for (let s = 0; s < per; s++) vals.push(x.data[(i * channels + c) * per + s]!);
+    for (let i = 0; i < n; i++)
+      for (let s = 0; s < per; s++) vals.push(x.data[(i * channels + c) * per + s]!);
     const mu = vals.reduce((a, b) => a + b, 0) / vals.length;
     mean.push(mu);
     varUnbiased.push(vals.reduce((a, b) => a + (b - mu) ** 2, 0) / (vals.length - 1));
@@ -41,7 +47,8 @@ function randomCuts(n: number, rng: Rng): number[] {
 
 function mergedFromShards(x: Tensor, channels: number, cuts: number[]): Moments {
   const parts: Moments[] = [];
-  for (let i = 0; i + 1 < cuts.length; i++) parts.push(moments(slice(x, cuts[i]!, cuts[i + 1]!), channels));
+  for (let i = 0; i + 1 < cuts.length; i++)
+    parts.push(moments(slice(x, cuts[i]!, cuts[i + 1]!), channels));
   return mergeMoments(parts);
 }
 
@@ -55,7 +62,10 @@ describe('mergeMoments over shards', () => {
     for (let trial = 0; trial < 20; trial++) {
       const n = 2 + rng.int(30);
       const shape = trial % 2 === 0 ? [n, 4] : [n, 4, 2, 3];
-      const x = tensor(shape, rng.fillNormal(new Float32Array(n * 4 * (trial % 2 === 0 ? 1 : 6)), 3, -2));
+      const x = tensor(
+        shape,
+        rng.fillNormal(new Float32Array(n * 4 * (trial % 2 === 0 ? 1 : 6)), 3, -2),
+      );
       const cuts = randomCuts(n, rng);
       const merged = mergedFromShards(x, 4, cuts);
       const ref = exact(x, 4);
@@ -64,7 +74,9 @@ describe('mergeMoments over shards', () => {
       for (let c = 0; c < 4; c++) {
         // float64 throughout: differences are rounding of a different summation order (~1e-15).
         expect(relErr(merged.mean[c]!, ref.mean[c]!)).toBeLessThan(1e-12);
-        expect(relErr(merged.m2[c]! / (merged.count[0]! - 1), ref.varUnbiased[c]!)).toBeLessThan(1e-12);
+        expect(relErr(merged.m2[c]! / (merged.count[0]! - 1), ref.varUnbiased[c]!)).toBeLessThan(
+          1e-12,
+        );
       }
     }
   });
@@ -109,7 +121,10 @@ describe('mergeMoments over shards', () => {
     const mb = computeLocalMoments(b.data, layoutA, 3, emptyMoments(2, 2));
     const merged = mergeMoments([ma, emptyMoments(2, 2), mb]);
     for (let g = 0; g < 2; g++) {
-      const joint = tensor([6, 2], Float32Array.from([...a.data.slice(g * 6, g * 6 + 6), ...b.data.slice(g * 6, g * 6 + 6)]));
+      const joint = tensor(
+        [6, 2],
+        Float32Array.from([...a.data.slice(g * 6, g * 6 + 6), ...b.data.slice(g * 6, g * 6 + 6)]),
+      );
       const ref = exact(joint, 2);
       expect(merged.count[g]).toBe(6);
       for (let c = 0; c < 2; c++) {

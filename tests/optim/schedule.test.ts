@@ -15,7 +15,8 @@ describe('learningRate', () => {
   it('linear warm-up from 0: step s < W runs at lr·(s+1)/(W+1)', () => {
     const cfg = schedule({ name: 'constant', warmupSteps: 4 });
     const lrs = [0, 1, 2, 3, 4, 5].map((s) => learningRate(cfg, 1, s, 100));
-    [0.2, 0.4, 0.6, 0.8, 1, 1].forEach((v, i) => close(lrs[i]!, v));
+    const expected = [0.2, 0.4, 0.6, 0.8, 1, 1];
+    for (let i = 0; i < expected.length; i++) close(lrs[i]!, expected[i]!);
   });
 
   it('step: ×gamma every stepSize steps', () => {

@@ -1,10 +1,11 @@
-import type { Remote } from 'comlink';
+import { type Remote, transfer } from 'comlink';
 import type { RunConfig } from '../../config/schema.ts';
 import type { SplitDataset } from '../../data/dataset.ts';
 import type { PassStats } from '../../workers/device.ts';
-import type { DeviceWorkerApi, ModelLayout } from '../../workers/device-worker-api.ts';
+import type { DeviceWorkerApi, Exchange, ModelLayout } from '../../workers/device-worker-api.ts';
 import type { GroupStepReport } from '../../workers/reports.ts';
 import { momentsPayloadLength } from '../../workers/sync-payload.ts';
+import type { PeerPort } from '../collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../collectives/shared-memory.ts';
 import { assignRanks, type DeviceHost } from './host.ts';
 
@@ -22,7 +23,6 @@ export interface WorkerHandle {
  * reported (the others then fail with "aborted").
  */
 export class WorkerPoolHost implements DeviceHost {
-  readonly transport = 'shared-memory';
   readonly devices: number;
   readonly workers: number;
 
@@ -32,6 +32,7 @@ export class WorkerPoolHost implements DeviceHost {
   private constructor(
     private readonly handles: readonly WorkerHandle[],
     private readonly ranksOf: readonly (readonly number[])[],
+    readonly transport: 'shared-memory' | 'message-port',
   ) {
     this.devices = ranksOf.reduce((n, r) => n + r.length, 0);
     this.workers = handles.length;
@@ -55,20 +56,18 @@ export class WorkerPoolHost implements DeviceHost {
   ): Promise<WorkerPoolHost> {
     const ranksOf = assignRanks(config.devices, workers);
     const handles = ranksOf.map((_, i) => spawn(i));
-    const host = new WorkerPoolHost(handles, ranksOf);
+    const transport = chooseTransport(config.transport);
+    const host = new WorkerPoolHost(handles, ranksOf, transport);
     try {
       const sample = { sampleShape: data.train.sampleShape, classes: data.train.classes };
       const layout = await host.race(handles[0]!.api.describe(config, sample));
-      const shared = createSharedMemoryLayout({
-        ranksOf,
-        devices: config.devices,
-        slotLength: slotLength(config, layout),
-        vectorLength: Math.max(layout.paramCount, layout.bufferCount),
-        timeoutMs: config.collectiveTimeoutMs,
+      const exchanges = makeExchanges(transport, config, ranksOf, layout);
+      await host.all((h, i) => {
+        const exchange = exchanges[i]!;
+        const start = { config, worker: i, ranks: ranksOf[i]!, train: data.train, test: data.test, exchange };
+        const ports = exchange.kind === 'message-port' ? exchange.ports.filter((p) => p !== null) : [];
+        return h.api.start(transfer(start, ports as unknown as Transferable[]));
       });
-      await host.all((h, i) =>
-        h.api.start({ config, worker: i, ranks: ranksOf[i]!, train: data.train, test: data.test, shared }),
-      );
     } catch (e) {
       await host.close();
       throw e;
@@ -140,6 +139,57 @@ export class WorkerPoolHost implements DeviceHost {
     }
     return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
   }
+}
+
+/** Shared memory wherever it exists (always in Node; in browsers only when cross-origin isolated). */
+export function sharedMemoryAvailable(): boolean {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return typeof SharedArrayBuffer !== 'undefined' && isolated !== false;
+}
+
+function chooseTransport(wanted: RunConfig['transport']): 'shared-memory' | 'message-port' {
+  if (wanted === 'message-port') return wanted;
+  if (sharedMemoryAvailable()) return 'shared-memory';
+  if (wanted === 'shared-memory') {
+    throw new Error(
+      'transport: shared memory needs SharedArrayBuffer, which this page does not have (it must be served cross-origin isolated, with COOP/COEP headers); use transport "auto" or "message-port"',
+    );
+  }
+  return 'message-port';
+}
+
+function makeExchanges(
+  transport: 'shared-memory' | 'message-port',
+  config: RunConfig,
+  ranksOf: readonly (readonly number[])[],
+  layout: ModelLayout,
+): Exchange[] {
+  const W = ranksOf.length;
+  if (transport === 'shared-memory') {
+    const shared = createSharedMemoryLayout({
+      ranksOf,
+      devices: config.devices,
+      slotLength: slotLength(config, layout),
+      vectorLength: Math.max(layout.paramCount, layout.bufferCount),
+      timeoutMs: config.collectiveTimeoutMs,
+    });
+    return ranksOf.map(() => ({ kind: 'shared-memory', layout: shared }));
+  }
+  // One channel per pair of workers: ports[a][b] is a's end towards b.
+  const ports: (PeerPort | null)[][] = ranksOf.map(() => new Array<PeerPort | null>(W).fill(null));
+  for (let a = 0; a < W; a++) {
+    for (let b = a + 1; b < W; b++) {
+      const channel = new MessageChannel();
+      ports[a]![b] = channel.port1;
+      ports[b]![a] = channel.port2;
+    }
+  }
+  return ranksOf.map((_, w) => ({
+    kind: 'message-port',
+    ports: ports[w]!,
+    ranksOf,
+    timeoutMs: config.collectiveTimeoutMs,
+  }));
 }
 
 function slotLength(config: RunConfig, layout: ModelLayout): number {

@@ -171,7 +171,9 @@ class Builder {
 function checkInput(input: ModelInput): void {
   const { sampleShape, classes } = input;
   if (sampleShape.length === 0 || sampleShape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new Error(`buildModel: sample shape must be positive integers, got [${sampleShape.join(', ')}]`);
+    throw new Error(
+      `buildModel: sample shape must be positive integers, got [${sampleShape.join(', ')}]`,
+    );
   }
   if (!Number.isInteger(classes) || classes < 2) {
     throw new Error(`buildModel: need at least 2 classes, got ${classes}`);

@@ -82,7 +82,12 @@ export function makeNormLayer(kind: NormKind, o: NormOptions, site: NormSite): L
         affine: o.affine,
       });
     case 'layer':
-      return new LayerNorm({ name: `${PREFIX.layer}${index}`, channels, eps: o.eps, affine: o.affine });
+      return new LayerNorm({
+        name: `${PREFIX.layer}${index}`,
+        channels,
+        eps: o.eps,
+        affine: o.affine,
+      });
     case 'instance':
       if (!site.spatial) {
         throw new ConfigError(

@@ -94,7 +94,9 @@ export class BatchNorm implements BatchStatLayer, PreciseStatsLayer {
 
   outputShape(inputShape: readonly number[]): number[] {
     if (inputShape[0] !== this.channels) {
-      throw new Error(`${this.name}: expected ${this.channels} channels, got [${inputShape.join(', ')}]`);
+      throw new Error(
+        `${this.name}: expected ${this.channels} channels, got [${inputShape.join(', ')}]`,
+      );
     }
     return [...inputShape];
   }
@@ -261,7 +263,9 @@ export class BatchNorm implements BatchStatLayer, PreciseStatsLayer {
 
   protected writePopulation(mean: Float64Array, variance: Float64Array): void {
     if (!this.running) {
-      throw new Error(`${this.name}: PreciseBN needs running statistics (trackRunningStats is false)`);
+      throw new Error(
+        `${this.name}: PreciseBN needs running statistics (trackRunningStats is false)`,
+      );
     }
     this.running.set(mean, variance);
   }

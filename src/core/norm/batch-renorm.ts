@@ -52,10 +52,17 @@ export class BatchRenorm extends BatchNorm {
 
   constructor(options: BatchRenormOptions) {
     if (options.trackRunningStats === false) {
-      throw new Error(`${options.name}: Batch Renorm needs its moving statistics (trackRunningStats: false is not supported)`);
+      throw new Error(
+        `${options.name}: Batch Renorm needs its moving statistics (trackRunningStats: false is not supported)`,
+      );
     }
     super(options);
-    if (!(options.rmax >= 1) || !(options.dmax >= 0) || !(options.warmup >= 0) || !(options.ramp >= 0)) {
+    if (
+      !(options.rmax >= 1) ||
+      !(options.dmax >= 0) ||
+      !(options.warmup >= 0) ||
+      !(options.ramp >= 0)
+    ) {
       throw new Error(`${options.name}: need rmax ≥ 1, dmax ≥ 0, warmup ≥ 0, ramp ≥ 0`);
     }
     this.rmax = options.rmax;

@@ -26,7 +26,9 @@ export class GhostBatchNorm extends BatchNorm {
   constructor(options: GhostBatchNormOptions) {
     super(options);
     if (!Number.isInteger(options.virtualBatch) || options.virtualBatch < 1) {
-      throw new Error(`${options.name}: virtualBatch must be a positive integer, got ${options.virtualBatch}`);
+      throw new Error(
+        `${options.name}: virtualBatch must be a positive integer, got ${options.virtualBatch}`,
+      );
     }
     this.virtualBatch = options.virtualBatch;
   }

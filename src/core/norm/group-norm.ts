@@ -17,6 +17,12 @@ export class GroupNorm extends PerSampleNorm {
   readonly kind = 'group-norm';
 
   constructor(options: GroupNormOptions) {
-    super(options.name, options.channels, options.groups, options.eps ?? 1e-5, options.affine ?? true);
+    super(
+      options.name,
+      options.channels,
+      options.groups,
+      options.eps ?? 1e-5,
+      options.affine ?? true,
+    );
   }
 }

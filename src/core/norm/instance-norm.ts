@@ -33,9 +33,17 @@ export class InstanceNorm extends PerSampleNorm {
   private readonly batchVar: Float64Array;
 
   constructor(options: InstanceNormOptions) {
-    super(options.name, options.channels, options.channels, options.eps ?? 1e-5, options.affine ?? false);
+    super(
+      options.name,
+      options.channels,
+      options.channels,
+      options.eps ?? 1e-5,
+      options.affine ?? false,
+    );
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.running = options.trackRunningStats ? new RunningStats(options.name, options.channels) : null;
+    this.running = options.trackRunningStats
+      ? new RunningStats(options.name, options.channels)
+      : null;
     this.batchMean = new Float64Array(options.channels);
     this.batchVar = new Float64Array(options.channels);
   }

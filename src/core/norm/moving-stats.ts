@@ -18,9 +18,21 @@ export class MovingStats {
     who: string,
     readonly channels: number,
   ) {
-    this.mean = { name: `${who}.running_mean`, shape: [channels], value: new Float32Array(channels) };
-    this.std = { name: `${who}.running_std`, shape: [channels], value: new Float32Array(channels).fill(1) };
-    this.batchesTracked = { name: `${who}.num_batches_tracked`, shape: [1], value: new Float32Array(1) };
+    this.mean = {
+      name: `${who}.running_mean`,
+      shape: [channels],
+      value: new Float32Array(channels),
+    };
+    this.std = {
+      name: `${who}.running_std`,
+      shape: [channels],
+      value: new Float32Array(channels).fill(1),
+    };
+    this.batchesTracked = {
+      name: `${who}.num_batches_tracked`,
+      shape: [1],
+      value: new Float32Array(1),
+    };
     this.pooled = emptyMoments(1, channels);
   }
 

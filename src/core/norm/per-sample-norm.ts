@@ -47,7 +47,9 @@ export abstract class PerSampleNorm implements Layer {
       throw new Error(`${name}: channels must be a positive integer, got ${channels}`);
     }
     if (!Number.isInteger(groups) || groups < 1 || channels % groups !== 0) {
-      throw new Error(`${name}: groups (${groups}) must be a positive divisor of channels (${channels})`);
+      throw new Error(
+        `${name}: groups (${groups}) must be a positive divisor of channels (${channels})`,
+      );
     }
     this.gamma = affine ? param(`${name}.weight`, channels, 1) : null;
     this.beta = affine ? param(`${name}.bias`, channels, 0) : null;
@@ -55,7 +57,9 @@ export abstract class PerSampleNorm implements Layer {
 
   outputShape(inputShape: readonly number[]): number[] {
     if (inputShape[0] !== this.channels) {
-      throw new Error(`${this.name}: expected ${this.channels} channels, got [${inputShape.join(', ')}]`);
+      throw new Error(
+        `${this.name}: expected ${this.channels} channels, got [${inputShape.join(', ')}]`,
+      );
     }
     return [...inputShape];
   }
@@ -204,5 +208,11 @@ export abstract class PerSampleNorm implements Layer {
 }
 
 function param(name: string, size: number, init: number): Param {
-  return { name, shape: [size], value: new Float32Array(size).fill(init), grad: new Float32Array(size), decay: false };
+  return {
+    name,
+    shape: [size],
+    value: new Float32Array(size).fill(init),
+    grad: new Float32Array(size),
+    decay: false,
+  };
 }

@@ -21,7 +21,11 @@ export class RunningStats {
     private readonly who: string,
     readonly channels: number,
   ) {
-    this.mean = { name: `${who}.running_mean`, shape: [channels], value: new Float32Array(channels) };
+    this.mean = {
+      name: `${who}.running_mean`,
+      shape: [channels],
+      value: new Float32Array(channels),
+    };
     this.variance = {
       name: `${who}.running_var`,
       shape: [channels],

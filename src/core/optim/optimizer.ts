@@ -42,7 +42,9 @@ export function checkParams(kind: string, params: readonly Param[]): void {
     if (names.has(p.name)) throw new Error(`${kind}: duplicate parameter name "${p.name}"`);
     names.add(p.name);
     if (p.grad.length !== p.value.length) {
-      throw new Error(`${kind}: parameter "${p.name}" has ${p.value.length} values but ${p.grad.length} gradients`);
+      throw new Error(
+        `${kind}: parameter "${p.name}" has ${p.value.length} values but ${p.grad.length} gradients`,
+      );
     }
   }
 }
@@ -55,7 +57,8 @@ export function exportState(
 ): OptimizerState {
   const buffers: Record<string, Float32Array> = {};
   for (const s of slots) {
-    for (let i = 0; i < params.length; i++) buffers[`${params[i]!.name}.${s.slot}`] = s.arrays[i]!.slice();
+    for (let i = 0; i < params.length; i++)
+      buffers[`${params[i]!.name}.${s.slot}`] = s.arrays[i]!.slice();
   }
   return { kind, step, buffers };
 }
@@ -67,7 +70,8 @@ export function importState(
   params: readonly Param[],
   slots: readonly ParamSlots[],
 ): number {
-  if (state.kind !== kind) throw new Error(`${kind}: cannot load the state of a ${state.kind} optimizer`);
+  if (state.kind !== kind)
+    throw new Error(`${kind}: cannot load the state of a ${state.kind} optimizer`);
   if (!Number.isInteger(state.step) || state.step < 0) {
     throw new Error(`${kind}: state step must be a non-negative integer, got ${state.step}`);
   }
@@ -80,7 +84,9 @@ export function importState(
       if (!src) throw new Error(`${kind}: state has no buffer "${key}"`);
       const dst = s.arrays[i]!;
       if (src.length !== dst.length) {
-        throw new Error(`${kind}: state buffer "${key}" has ${src.length} values, expected ${dst.length}`);
+        throw new Error(
+          `${kind}: state buffer "${key}" has ${src.length} values, expected ${dst.length}`,
+        );
       }
       dst.set(src);
     }
