@@ -6,7 +6,14 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Layer, RunContext } from '../src/core/layer.ts';
-import { type GemmBackend, gemmBackend, matmul, matmulNT, matmulTN, setGemmBackend } from '../src/core/kernels/gemm.ts';
+import {
+  type GemmBackend,
+  gemmBackend,
+  matmul,
+  matmulNT,
+  matmulTN,
+  setGemmBackend,
+} from '../src/core/kernels/gemm.ts';
 import { Activation } from '../src/core/layers/activations.ts';
 import { Conv2d } from '../src/core/layers/conv2d.ts';
 import { Dense } from '../src/core/layers/dense.ts';
@@ -58,7 +65,14 @@ export function buildOursMlp(seed: number, norm: 'batch' | 'none'): Sequential {
   let inF = 784;
   for (const [i, width] of [256, 256].entries()) {
     layers.push(
-      new Dense({ name: `fc${i + 1}`, inFeatures: inF, outFeatures: width, rng, init: 'he', inputGradient: i > 0 }),
+      new Dense({
+        name: `fc${i + 1}`,
+        inFeatures: inF,
+        outFeatures: width,
+        rng,
+        init: 'he',
+        inputGradient: i > 0,
+      }),
     );
     if (norm === 'batch') layers.push(new BatchNorm({ name: `bn${i + 1}`, channels: width }));
     layers.push(new Activation({ name: `relu${i + 1}`, fn: 'relu' }));
@@ -92,7 +106,9 @@ export function buildOursCnn(seed: number, norm: 'batch' | 'none'): Sequential {
     inC = outC;
   }
   layers.push(new Flatten({ name: 'flatten' }));
-  layers.push(new Dense({ name: 'out', inFeatures: 32 * 7 * 7, outFeatures: CLASSES, rng, init: 'he' }));
+  layers.push(
+    new Dense({ name: 'out', inFeatures: 32 * 7 * 7, outFeatures: CLASSES, rng, init: 'he' }),
+  );
   return new Sequential(layers, [1, 28, 28]);
 }
 
@@ -218,10 +234,17 @@ function main(): void {
   console.log('GEMM (GFLOP/s)                        shape (m×n×k)      ' + backends.join('  '));
   for (const s of GEMM_SHAPES) {
     const rates = backends.map((be) => benchGemm(s, 0.5, be).toFixed(2).padStart(9));
-    console.log(`${s.variant} ${s.label.padEnd(34)} ${`${s.m}×${s.n}×${s.k}`.padEnd(15)} ${rates.join(' ')}`);
+    console.log(
+      `${s.variant} ${s.label.padEnd(34)} ${`${s.m}×${s.n}×${s.k}`.padEnd(15)} ${rates.join(' ')}`,
+    );
   }
   console.log('\nours     model  batch  norm   samples/s   steps  loss first→last');
-  const plans = withJs ? [...OURS_BENCH_PLAN, ...OURS_BENCH_PLAN.slice(0, 2).map((p) => ({ ...p, gemm: 'js' as const }))] : OURS_BENCH_PLAN;
+  const plans = withJs
+    ? [
+        ...OURS_BENCH_PLAN,
+        ...OURS_BENCH_PLAN.slice(0, 2).map((p) => ({ ...p, gemm: 'js' as const })),
+      ]
+    : OURS_BENCH_PLAN;
   for (const plan of plans) {
     const r = benchOurs(plan);
     console.log(

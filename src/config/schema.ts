@@ -38,7 +38,7 @@ export const datasetSchema = z
     featureScale: z.array(positive()).min(1).optional(),
     /** z-score each feature with the training set's mean and standard deviation. */
     standardize: z.boolean().default(false),
-    /** blobs: number of classes. */
+    /** spiral (arms) and blobs: number of classes; moons, circles and xor always have 2. */
     classes: int(2, 10).default(3),
   })
   .strict();

@@ -84,7 +84,8 @@ export class Rng {
       } while (v <= 0);
       v = v * v * v;
       const u = this.uniform();
-      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v)))
+        return d * v;
     }
   }
 

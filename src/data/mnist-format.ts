@@ -48,10 +48,14 @@ export function encodeMnist(raw: RawMnist): Uint8Array {
 /** Parse a packed file; the arrays returned are views into `bytes` (no copy). Throws if corrupt. */
 export function decodeMnist(bytes: Uint8Array): RawMnist {
   if (bytes.length < HEADER_BYTES || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new Error('decodeMnist: not a packed MNIST file (bad magic); run `npx tsx scripts/pack-mnist.ts`');
+    throw new Error(
+      'decodeMnist: not a packed MNIST file (bad magic); run `npx tsx scripts/pack-mnist.ts`',
+    );
   }
   if (bytes[4] !== VERSION || bytes[5] !== MNIST_ROWS || bytes[6] !== MNIST_COLS) {
-    throw new Error(`decodeMnist: unsupported version ${bytes[4]} or image size ${bytes[5]}×${bytes[6]}`);
+    throw new Error(
+      `decodeMnist: unsupported version ${bytes[4]} or image size ${bytes[5]}×${bytes[6]}`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = view.getUint32(8, true);
@@ -71,7 +75,9 @@ export function decodeMnist(bytes: Uint8Array): RawMnist {
 
 function checkShape(raw: RawMnist): void {
   if (raw.labels.length !== raw.count || raw.images.length !== raw.count * MNIST_PIXELS) {
-    throw new Error(`encodeMnist: ${raw.count} images need ${raw.count} labels and ${raw.count * MNIST_PIXELS} pixels`);
+    throw new Error(
+      `encodeMnist: ${raw.count} images need ${raw.count} labels and ${raw.count * MNIST_PIXELS} pixels`,
+    );
   }
 }
 

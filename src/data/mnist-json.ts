@@ -7,7 +7,8 @@ import { MNIST_PIXELS, type RawMnist } from './mnist-format.ts';
  * rounding is exact on every machine.
  */
 export function mnistFromDigitJson(texts: readonly string[]): RawMnist {
-  if (texts.length !== 10) throw new Error(`mnistFromDigitJson: expected 10 digit files, got ${texts.length}`);
+  if (texts.length !== 10)
+    throw new Error(`mnistFromDigitJson: expected 10 digit files, got ${texts.length}`);
   const perDigit = texts.map((text, digit) => parseDigitFile(text, digit));
   let count = 0;
   for (const pixels of perDigit) count += pixels.length / MNIST_PIXELS;
@@ -26,7 +27,9 @@ export function mnistFromDigitJson(texts: readonly string[]): RawMnist {
 function parseDigitFile(text: string, digit: number): Uint8Array {
   const pixels = scanPlainArray(text) ?? viaJsonParse(text, digit);
   if (pixels.length % MNIST_PIXELS !== 0) {
-    throw new Error(`mnist digit ${digit}: ${pixels.length} values is not a whole number of 28×28 images`);
+    throw new Error(
+      `mnist digit ${digit}: ${pixels.length} values is not a whole number of 28×28 images`,
+    );
   }
   return pixels;
 }

@@ -3,18 +3,18 @@ import type { Dataset, SplitDataset } from './dataset.ts';
 import { MNIST_COLS, MNIST_PIXELS, MNIST_ROWS, type RawMnist } from './mnist-format.ts';
 
 /**
- * The fixed MNIST split. All digits are put in one "balanced order": each class's digits are
- * shuffled with a FIXED stream (seed 0, 'data/mnist-split', never the run's seed), then the classes
- * are interleaved by fractional rank, (j + ½) / n_class ascending, so every prefix of the order
- * holds each class in proportion to within one digit. Every 5th digit of that order (positions
- * 4, 9, 14, …) is a test digit, the rest training digits: with the package's 10,000 digits, a
- * training pool of 8,000 and a test pool of 2,000, class-stratified and disjoint. A run asking for
- * `train` / `test` digits takes prefixes of the pools, so test digits are never trained on, whatever
- * the sizes, and a larger test set contains the smaller one.
+ * The fixed MNIST split. Each class's digits are shuffled with a FIXED stream (seed 0,
+ * 'data/mnist-split', never the run's seed); the first ⌊n_c·T/N⌋ (+1 for the largest remainders)
+ * of class c go to the test pool, with T = ⌊N/5⌋ test digits in all, the rest to the training pool:
+ * with the package's N = 10,000 digits, 8,000 / 2,000, class-stratified and disjoint. Each pool is
+ * stored in a "balanced order": classes interleaved by fractional rank, (j + ½) / n_c ascending, so
+ * every prefix holds each class in proportion to within one digit. A run asking for `train` / `test`
+ * digits takes prefixes of the pools, so test digits are never trained on, whatever the sizes, and a
+ * larger test set contains the smaller one.
  */
 const SPLIT_SEED = 0;
 const SPLIT_STREAM = 'data/mnist-split';
-const TEST_EVERY = 5;
+const TEST_POOL_DIVISOR = 5;
 const CLASSES = 10;
 
 export interface MnistSplitOptions {
@@ -42,6 +42,12 @@ export function mnistPoolSizes(raw: RawMnist): { train: number; test: number } {
   return { train: pools.train.length, test: pools.test.length };
 }
 
+/** The fixed pools' digit indices into `raw`, in balanced order (copies). */
+export function mnistPools(raw: RawMnist): { train: Int32Array; test: Int32Array } {
+  const pools = fixedPools(raw);
+  return { train: pools.train.slice(), test: pools.test.slice() };
+}
+
 /** Training and test sets from the fixed split, pixels scaled to [0, 1]. */
 export function mnistSplit(raw: RawMnist, opts: MnistSplitOptions): SplitDataset {
   const pools = fixedPools(raw);
@@ -50,7 +56,9 @@ export function mnistSplit(raw: RawMnist, opts: MnistSplitOptions): SplitDataset
   const trainOrder =
     opts.seed === undefined
       ? pools.train
-      : balancedOrder(pools.train, raw.labels, Rng.stream(opts.seed, 'data/mnist-subset'));
+      : interleave(
+          groupByClass(pools.train, raw.labels, Rng.stream(opts.seed, 'data/mnist-subset')),
+        );
   return {
     train: toDataset(raw, trainOrder.subarray(0, opts.train), opts.downsample),
     test: toDataset(raw, pools.test.subarray(0, opts.test), opts.downsample),
@@ -70,33 +78,52 @@ function fixedPools(raw: RawMnist): Pools {
   if (cached) return cached;
   const all = new Int32Array(raw.count);
   for (let i = 0; i < raw.count; i++) all[i] = i;
-  const order = balancedOrder(all, raw.labels, Rng.stream(SPLIT_SEED, SPLIT_STREAM));
-  const testCount = Math.floor(raw.count / TEST_EVERY);
-  const train = new Int32Array(raw.count - testCount);
-  const test = new Int32Array(testCount);
-  let nTrain = 0;
-  let nTest = 0;
-  for (let p = 0; p < order.length; p++) {
-    if (p % TEST_EVERY === TEST_EVERY - 1) test[nTest++] = order[p];
-    else train[nTrain++] = order[p];
-  }
-  const pools = { train, test };
+  const byClass = groupByClass(all, raw.labels, Rng.stream(SPLIT_SEED, SPLIT_STREAM));
+  const quota = apportion(
+    byClass.map((members) => members.length),
+    Math.floor(raw.count / TEST_POOL_DIVISOR),
+  );
+  const pools = {
+    train: interleave(byClass.map((members, c) => members.slice(quota[c]))),
+    test: interleave(byClass.map((members, c) => members.slice(0, quota[c]))),
+  };
   poolCache.set(raw.labels, pools);
   return pools;
 }
 
-/** Shuffle each class of `indices` with `rng`, then interleave the classes by fractional rank. */
-function balancedOrder(indices: Int32Array, labels: Uint8Array, rng: Rng): Int32Array {
+/** Largest-remainder split of `total` in proportion to `sizes` (ties: lower class). */
+function apportion(sizes: number[], total: number): number[] {
+  const all = sizes.reduce((a, b) => a + b, 0);
+  const quota = sizes.map((n) => Math.floor((n * total) / all));
+  const remainder = sizes.map((n, c) => ({ c, r: (n * total) % all }));
+  remainder.sort((a, b) => b.r - a.r || a.c - b.c);
+  let left = total - quota.reduce((a, b) => a + b, 0);
+  for (const { c } of remainder) {
+    if (left-- <= 0) break;
+    quota[c]++;
+  }
+  return quota;
+}
+
+/** The indices of each class, each list shuffled with `rng` (class 0 first). */
+function groupByClass(indices: Int32Array, labels: Uint8Array, rng: Rng): number[][] {
   const byClass: number[][] = Array.from({ length: CLASSES }, () => []);
   for (let i = 0; i < indices.length; i++) byClass[labels[indices[i]]].push(indices[i]);
   for (const members of byClass) rng.shuffle(members);
-  const next = new Int32Array(CLASSES);
-  const out = new Int32Array(indices.length);
-  for (let p = 0; p < out.length; p++) {
+  return byClass;
+}
+
+/** Merge the classes by fractional rank (j + ½) / n, so every prefix is class-balanced. */
+function interleave(byClass: number[][]): Int32Array {
+  let total = 0;
+  for (const members of byClass) total += members.length;
+  const next = new Int32Array(byClass.length);
+  const out = new Int32Array(total);
+  for (let p = 0; p < total; p++) {
     // Smallest (2j + 1) / n over classes with members left; integer cross-multiplication keeps ties
     // exact, and they go to the lower class.
     let best = -1;
-    for (let c = 0; c < CLASSES; c++) {
+    for (let c = 0; c < byClass.length; c++) {
       const n = byClass[c].length;
       if (next[c] >= n) continue;
       if (best < 0) {

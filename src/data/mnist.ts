@@ -10,4 +10,4 @@ export {
   MNIST_ROWS,
   type RawMnist,
 } from './mnist-format.ts';
-export { type MnistSplitOptions, mnistPoolSizes, mnistSplit } from './mnist-split.ts';
+export { type MnistSplitOptions, mnistPoolSizes, mnistPools, mnistSplit } from './mnist-split.ts';

@@ -166,7 +166,8 @@ function fitTargets(
   const devices = p.length;
   const classes = classTotal.length;
   for (let k = 0; k < devices; k++) {
-    for (let c = 0; c < classes; c++) target[k * classes + c] = sizes[k] * Math.max(p[k][c], MIN_WEIGHT);
+    for (let c = 0; c < classes; c++)
+      target[k * classes + c] = sizes[k] * Math.max(p[k][c], MIN_WEIGHT);
   }
   let total = 0;
   for (let c = 0; c < classes; c++) total += classTotal[c];

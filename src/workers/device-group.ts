@@ -210,14 +210,15 @@ export class DeviceGroup {
           this.telemetry.push({ layer: first.layer, rank: this.devices[i]!.rank, moments: moments[i]! });
         }
       }
-      return this.answerMoments(first.layer, moments, kind);
+      return this.answerMoments(first.layer, moments);
     }
     const reductions = requests.map((r) => (r as Extract<SyncRequest, { phase: 'reductions' }>).reductions);
     return this.answerReductions(first.layer, reductions);
   }
 
-  private async answerMoments(layer: string, local: readonly Moments[], kind: PassKind): Promise<SyncReply[]> {
-    const syncRunning = kind === 'train' && this.config.runningStats === 'sync';
+  private async answerMoments(layer: string, local: readonly Moments[]): Promise<SyncReply[]> {
+    // Under the 'sync' policy the running (and PreciseBN) statistics come from all devices.
+    const syncRunning = this.config.runningStats === 'sync';
     if (!this.spans.communicates && !syncRunning) {
       return local.map((m) => ({ phase: 'moments', merged: { normalize: m, running: m } }));
     }

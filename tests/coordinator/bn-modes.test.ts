@@ -55,3 +55,28 @@ describe('what local, sync and group:g mean', () => {
     expect(maxAbsDiff(mean.buffers, synced.buffers)).toBeGreaterThan(1e-6);
   });
 });
+
+describe('Ghost BN and Batch Renormalization combine with local and sync', () => {
+  for (const norm of ['ghost', 'renorm'] as const) {
+    it(`${norm}: local and sync both train, differ from each other, and agree at K=1`, async () => {
+      const model = { preset: 'mlp', hidden: [32, 32], norm, normOptions: { virtualBatch: 4, renormWarmup: 5, renormRamp: 5 } } as const;
+      const base = { model: { ...model, hidden: [32, 32] }, devices: 4, perDeviceBatch: 8, sharding: 'label-sorted' } as const;
+      const local = await trainWith(mnistConfig({ ...base, bnSync: 'local' }), { workers: 2 });
+      const sync = await trainWith(mnistConfig({ ...base, bnSync: 'sync' }), { workers: 2 });
+      for (const r of [...local.result.train, ...sync.result.train]) expect(Number.isFinite(r.loss)).toBe(true);
+      expect(maxAbsDiff(losses(local), losses(sync))).toBeGreaterThan(1e-4);
+      const one = { ...base, devices: 1 };
+      const oneLocal = await trainWith(mnistConfig({ ...one, bnSync: 'local' }), 'in-process');
+      const oneSync = await trainWith(mnistConfig({ ...one, bnSync: 'sync' }), 'in-process');
+      expect(losses(oneLocal)).toEqual(losses(oneSync));
+    });
+  }
+
+  it('ghost under sync with uneven shards (30 over 4 devices: 2 virtual batches on some, fewer samples in the last)', async () => {
+    const model = { preset: 'mlp', hidden: [32, 32], norm: 'ghost', normOptions: { virtualBatch: 4 } } as const;
+    const r = await trainWith(mnistConfig({ model: { ...model, hidden: [32, 32] }, devices: 4, globalBatch: 30, bnSync: 'sync' }), {
+      workers: 2,
+    });
+    for (const row of r.result.train) expect(Number.isFinite(row.loss)).toBe(true);
+  });
+});

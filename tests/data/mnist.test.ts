@@ -9,10 +9,12 @@ import {
   encodeMnist,
   MNIST_PIXELS,
   mnistPoolSizes,
+  mnistPools,
   mnistSplit,
   type RawMnist,
 } from '../../src/data/mnist.ts';
 import { loadMnistNode } from '../../src/data/mnist-node.ts';
+import { expectSameArray, sameArray } from './same-array.ts';
 
 let dir = '';
 let raw: RawMnist;
@@ -54,7 +56,7 @@ describe('MNIST decode', () => {
     while (raw.labels[start] !== 7) start++;
     const images = raw.images.subarray(start * MNIST_PIXELS, start * MNIST_PIXELS + data.length);
     const expected = Uint8Array.from(data, (v) => Math.round(v * 255));
-    expect(images).toEqual(expected);
+    expectSameArray(images, expected);
     expect(raw.labels[start + data.length / MNIST_PIXELS - 1]).toBe(7);
   });
 
@@ -63,15 +65,15 @@ describe('MNIST decode', () => {
     expect(packed.length).toBe(16 + 10_000 + 10_000 * 784);
     const back = decodeMnist(packed);
     expect(back.count).toBe(raw.count);
-    expect(back.labels).toEqual(raw.labels);
-    expect(back.images).toEqual(raw.images);
+    expectSameArray(back.labels, raw.labels);
+    expectSameArray(back.images, raw.images);
     // The file the loader wrote is the same bytes; a copy of it loads as a cache hit.
     const written = new Uint8Array(await readFile(join(dir, 'mnist.bin')));
-    expect(written).toEqual(packed);
+    expectSameArray(written, packed);
     await copyFile(join(dir, 'mnist.bin'), join(dir, 'copy.bin'));
     const cached = await loadMnistNode({ cachePath: join(dir, 'copy.bin') });
     expect(cached.source).toBe('cache');
-    expect(cached.images).toEqual(raw.images);
+    expectSameArray(cached.images, raw.images);
   });
 
   it('rejects corrupted or foreign files', () => {
@@ -88,13 +90,13 @@ describe('MNIST decode', () => {
     let calls = 0;
     const fakeFetch = async (): Promise<Response> => {
       calls++;
-      return new Response(packed);
+      return new Response(packed.slice().buffer);
     };
     const a = await loadMnistBrowser('/test/mnist.bin', { fetch: fakeFetch });
     const b = await loadMnistBrowser('/test/mnist.bin', { fetch: fakeFetch });
     expect(b).toBe(a);
     expect(calls).toBe(1);
-    expect(a.labels).toEqual(raw.labels);
+    expectSameArray(a.labels, raw.labels);
     const missing = async (): Promise<Response> => new Response('nope', { status: 404 });
     await expect(loadMnistBrowser('/test/missing.bin', { fetch: missing })).rejects.toThrow(/404/);
   });
@@ -110,23 +112,26 @@ describe('MNIST fixed split', () => {
       return h;
     };
     const all = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
-    // Each class is split 80/20 to within one or two digits (stratified by construction).
-    hist(test.y).forEach((n, c) => expect(Math.abs(n - all[c] / 5)).toBeLessThanOrEqual(2));
-    // Disjoint: every digit image appears exactly once across the two pools (compared by content,
-    // which is stricter than by index since the package has a few exact duplicate images).
-    const key = (ds: { x: Float32Array }, i: number) =>
-      Array.from(ds.x.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255)).join(',');
-    const testKeys = new Set(Array.from({ length: test.count }, (_, i) => key(test, i)));
-    let shared = 0;
-    for (let i = 0; i < train.count; i++) if (testKeys.has(key(train, i))) shared++;
-    expect(shared).toBeLessThanOrEqual(duplicateImages(raw));
+    // Each class is split 80/20 to within one digit (largest-remainder apportionment).
+    hist(test.y).forEach((n, c) => {
+      expect(Math.abs(n - all[c] / 5)).toBeLessThan(1);
+    });
+    // Disjoint and complete: every digit is in exactly one pool.
+    const pools = mnistPools(raw);
+    const seen = new Uint8Array(raw.count);
+    for (const i of pools.train) seen[i]++;
+    for (const i of pools.test) seen[i]++;
+    expect(seen.every((n) => n === 1)).toBe(true);
+    // The datasets are those digits, in pool order.
+    expectSameArray(train.x.subarray(0, 784), pixelsOf(pools.train[0]));
+    expectSameArray(test.x.subarray(784 * 1999), pixelsOf(pools.test[1999]));
   });
 
   it('takes prefixes of the pools: sizes never move a test digit into train', () => {
     const small = mnistSplit(raw, { train: 100, test: 50, downsample: false });
     const large = mnistSplit(raw, { train: 3000, test: 500, downsample: false });
-    expect(small.train.x).toEqual(large.train.x.subarray(0, 100 * 784));
-    expect(small.test.x).toEqual(large.test.x.subarray(0, 50 * 784));
+    expectSameArray(small.train.x, large.train.x.subarray(0, 100 * 784));
+    expectSameArray(small.test.x, large.test.x.subarray(0, 50 * 784));
     expect(small.train.sampleShape).toEqual([1, 28, 28]);
     expect(small.train.classes).toBe(10);
     // Prefixes are class-balanced: 100 training digits hold 10 ± 2 of each.
@@ -153,9 +158,9 @@ describe('MNIST fixed split', () => {
     const fixed = mnistSplit(raw, { train: 500, test: 300, downsample: false });
     const seeded = mnistSplit(raw, { train: 500, test: 300, downsample: false, seed: 3 });
     const again = mnistSplit(raw, { train: 500, test: 300, downsample: false, seed: 3 });
-    expect(seeded.test.x).toEqual(fixed.test.x);
-    expect(seeded.train.x).not.toEqual(fixed.train.x);
-    expect(again.train.x).toEqual(seeded.train.x);
+    expectSameArray(seeded.test.x, fixed.test.x);
+    expect(sameArray(seeded.train.x, fixed.train.x)).toBe(false);
+    expectSameArray(again.train.x, seeded.train.x);
     // Still drawn from the training pool: the full pool as a set is the same.
     const pool = mnistSplit(raw, { train: 8000, test: 1, downsample: false });
     const poolSum = sumOf(pool.train);
@@ -168,7 +173,7 @@ describe('MNIST fixed split', () => {
     const half = mnistSplit(raw, { train: 20, test: 5, downsample: true });
     expect(half.train.sampleShape).toEqual([1, 14, 14]);
     expect(half.train.x.length).toBe(20 * 196);
-    expect(half.train.y).toEqual(full.train.y);
+    expectSameArray(half.train.y, full.train.y);
     for (let i = 0; i < 20; i++) {
       for (let r = 0; r < 14; r++) {
         for (let c = 0; c < 14; c++) {
@@ -183,14 +188,6 @@ describe('MNIST fixed split', () => {
   });
 });
 
-/** Images that occur more than once in the package (so may legitimately appear in both pools). */
-function duplicateImages(data: RawMnist): number {
-  const seen = new Map<string, number>();
-  for (let i = 0; i < data.count; i++) {
-    const k = data.images.subarray(i * 784, (i + 1) * 784).join(',');
-    seen.set(k, (seen.get(k) ?? 0) + 1);
-  }
-  let dups = 0;
-  for (const n of seen.values()) if (n > 1) dups += n - 1;
-  return dups;
+function pixelsOf(digit: number): Float32Array {
+  return Float32Array.from(raw.images.subarray(digit * 784, (digit + 1) * 784), (v) => v / 255);
 }

@@ -58,30 +58,78 @@ describe.each<GemmBackend>(['wasm-simd', 'js'])('gemm (%s)', (backend) => {
     }
   };
 
-  it.each(SHAPES)('A·B, Aᵀ·B and A·Bᵀ match sequential float32 sums bit for bit (%i×%i×%i)', (M, N, K) => {
-    withBackend(() => {
-      const A = random(M * K, M * 1000 + K);
-      const B = random(K * N, N * 1000 + K + 1);
-      const c = new Float32Array(M * N).fill(Number.NaN);
+  it.each(SHAPES)(
+    'A·B, Aᵀ·B and A·Bᵀ match sequential float32 sums bit for bit (%i×%i×%i)',
+    (M, N, K) => {
+      withBackend(() => {
+        const A = random(M * K, M * 1000 + K);
+        const B = random(K * N, N * 1000 + K + 1);
+        const c = new Float32Array(M * N).fill(Number.NaN);
 
-      matmul(c, A, B, M, N, K);
-      const nn = reference(M, N, K, (i, k) => A[i * K + k]!, (k, j) => B[k * N + j]!);
-      expect(firstMismatch(c, nn)).toBe(-1);
+        matmul(c, A, B, M, N, K);
+        const nn = reference(
+          M,
+          N,
+          K,
+          (i, k) => A[i * K + k]!,
+          (k, j) => B[k * N + j]!,
+        );
+        expect(firstMismatch(c, nn)).toBe(-1);
 
-      // A stored [K×M], B stored [N×K]: the same buffers read as the transposed operands.
-      matmulTN(c, A, B, M, N, K);
-      const tn = reference(M, N, K, (i, k) => A[k * M + i]!, (k, j) => B[k * N + j]!);
-      expect(firstMismatch(c, tn)).toBe(-1);
+        // A stored [K×M], B stored [N×K]: the same buffers read as the transposed operands.
+        matmulTN(c, A, B, M, N, K);
+        const tn = reference(
+          M,
+          N,
+          K,
+          (i, k) => A[k * M + i]!,
+          (k, j) => B[k * N + j]!,
+        );
+        expect(firstMismatch(c, tn)).toBe(-1);
 
-      matmulNT(c, A, B, M, N, K);
-      const nt = reference(M, N, K, (i, k) => A[i * K + k]!, (k, j) => B[j * K + k]!);
-      expect(firstMismatch(c, nt)).toBe(-1);
-    });
-  });
+        matmulNT(c, A, B, M, N, K);
+        const nt = reference(
+          M,
+          N,
+          K,
+          (i, k) => A[i * K + k]!,
+          (k, j) => B[j * K + k]!,
+        );
+        expect(firstMismatch(c, nt)).toBe(-1);
+      });
+    },
+  );
+
+  it.each(SHAPES)(
+    'accumulating over a split of K gives the bits of one product (%i×%i×%i)',
+    (M, N, K) => {
+      withBackend(() => {
+        const A = random(M * K, M * 1000 + K);
+        const B = random(N * K, N * 1000 + K + 1);
+        const whole = new Float32Array(M * N);
+        matmulNT(whole, A, B, M, N, K);
+        // Split K = k1 + k2: A·Bᵀ over the first k1 columns, then += over the rest.
+        const k1 = Math.max(1, Math.floor(K / 3));
+        const k2 = K - k1;
+        const cols = (src: Float32Array, rows: number, from: number, n: number) => {
+          const out = new Float32Array(rows * n);
+          for (let r = 0; r < rows; r++)
+            out.set(src.subarray(r * K + from, r * K + from + n), r * n);
+          return out;
+        };
+        const c = new Float32Array(M * N).fill(Number.NaN);
+        matmulNT(c, cols(A, M, 0, k1), cols(B, N, 0, k1), M, N, k1);
+        matmulNT(c, cols(A, M, k1, k2), cols(B, N, k1, k2), M, N, k2, true);
+        expect(firstMismatch(c, whole)).toBe(-1);
+      });
+    },
+  );
 
   it('K = 0 gives zeros and M = 0 or N = 0 is a no-op', () => {
     withBackend(() => {
       const c = new Float32Array(6).fill(7);
+      matmul(c, new Float32Array(0), new Float32Array(0), 2, 3, 0, true);
+      expect([...c]).toEqual([7, 7, 7, 7, 7, 7]);
       matmul(c, new Float32Array(0), new Float32Array(0), 2, 3, 0);
       expect([...c]).toEqual([0, 0, 0, 0, 0, 0]);
       const d = new Float32Array(0);
@@ -97,7 +145,13 @@ describe.each<GemmBackend>(['wasm-simd', 'js'])('gemm (%s)', (backend) => {
       const B = random(K * N + 3, 12);
       const c = new Float32Array(M * N + 4).fill(-3);
       matmul(c, A, B, M, N, K);
-      const nn = reference(M, N, K, (i, k) => A[i * K + k]!, (k, j) => B[k * N + j]!);
+      const nn = reference(
+        M,
+        N,
+        K,
+        (i, k) => A[i * K + k]!,
+        (k, j) => B[k * N + j]!,
+      );
       expect(firstMismatch(c.subarray(0, M * N), nn)).toBe(-1);
       expect([...c.subarray(M * N)]).toEqual([-3, -3, -3, -3]);
     });
@@ -110,7 +164,9 @@ describe('gemm backend', () => {
   });
 
   it('rejects undersized buffers', () => {
-    expect(() => matmul(new Float32Array(3), new Float32Array(4), new Float32Array(4), 2, 2, 2)).toThrow(/C has 3/);
+    expect(() =>
+      matmul(new Float32Array(3), new Float32Array(4), new Float32Array(4), 2, 2, 2),
+    ).toThrow(/C has 3/);
   });
 
   it('is deterministic across repeated calls at a benchmark shape', () => {

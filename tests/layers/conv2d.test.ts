@@ -8,7 +8,10 @@ import { maxScaledDiff, naiveConv2d } from './naive.ts';
 
 const ctx: RunContext = { mode: 'training', step: 0 };
 const input = (shape: number[], seed = 7) =>
-  tensor(shape, Rng.stream(seed, 'x').fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))));
+  tensor(
+    shape,
+    Rng.stream(seed, 'x').fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))),
+  );
 
 // [n, inC, h, w, outC, k, stride, pad]
 const CONFIGS: [number, number, number, number, number, number, number, number][] = [
@@ -24,10 +27,27 @@ describe('Conv2d', () => {
   it.each(CONFIGS)(
     'forward matches the direct 7-loop convolution (n=%i inC=%i %i×%i outC=%i k=%i s=%i p=%i)',
     (n, inC, h, w, outC, k, stride, padding) => {
-      const layer = new Conv2d({ name: 'conv', inChannels: inC, outChannels: outC, kernel: k, stride, padding, rng: Rng.stream(1, 'init') });
+      const layer = new Conv2d({
+        name: 'conv',
+        inChannels: inC,
+        outChannels: outC,
+        kernel: k,
+        stride,
+        padding,
+        rng: Rng.stream(1, 'init'),
+      });
       const x = input([n, inC, h, w]);
       const y = layer.forward(x, ctx);
-      const ref = naiveConv2d(x.data, x.shape, layer.weight.value, layer.bias!.value, outC, k, stride, padding);
+      const ref = naiveConv2d(
+        x.data,
+        x.shape,
+        layer.weight.value,
+        layer.bias!.value,
+        outC,
+        k,
+        stride,
+        padding,
+      );
       expect(y.shape).toEqual(ref.shape);
       expect(layer.outputShape([inC, h, w])).toEqual(ref.shape.slice(1));
       // float32 sums of ≤ 36 products: 1e-5 relative to (1 + |y|) is ~100 ulps of slack.
@@ -38,7 +58,15 @@ describe('Conv2d', () => {
   it.each(CONFIGS)(
     'gradients match central differences (n=%i inC=%i %i×%i outC=%i k=%i s=%i p=%i)',
     (n, inC, h, w, outC, k, stride, padding) => {
-      const layer = new Conv2d({ name: 'conv', inChannels: inC, outChannels: outC, kernel: k, stride, padding, rng: Rng.stream(2, 'init') });
+      const layer = new Conv2d({
+        name: 'conv',
+        inChannels: inC,
+        outChannels: outC,
+        kernel: k,
+        stride,
+        padding,
+        rng: Rng.stream(2, 'init'),
+      });
       // Affine in x and W, so central differences carry no truncation error at any ε; ε = 0.1
       // divides the float32 rounding noise (ulp(|y|)·√(outputs touched) / 2ε ≈ 3e-5 at ε = 1e-2)
       // by 10, leaving 1e-3 with wide margin.
@@ -49,15 +77,34 @@ describe('Conv2d', () => {
   );
 
   it('gradients without bias, He init, at the CNN benchmark geometry (sampled)', () => {
-    const layer = new Conv2d({ name: 'c2', inChannels: 16, outChannels: 8, kernel: 3, padding: 1, bias: false, init: 'he', rng: Rng.stream(3, 'init') });
+    const layer = new Conv2d({
+      name: 'c2',
+      inChannels: 16,
+      outChannels: 8,
+      kernel: 3,
+      padding: 1,
+      bias: false,
+      init: 'he',
+      rng: Rng.stream(3, 'init'),
+    });
     // Affine, so a larger ε is unbiased and shrinks the float32 noise of 144-term sums.
-    const res = checkLayerGradients(layer, input([2, 16, 7, 7], 4), { maxChecksPerTensor: 150, eps: 0.1 });
+    const res = checkLayerGradients(layer, input([2, 16, 7, 7], 4), {
+      maxChecksPerTensor: 150,
+      eps: 0.1,
+    });
     expect(res.maxRelErr, res.summary).toBeLessThan(1e-3);
     expect(layer.bias).toBeNull();
   });
 
   it('a batch of 0 gives an empty output and zero parameter gradients', () => {
-    const layer = new Conv2d({ name: 'conv', inChannels: 2, outChannels: 3, kernel: 3, padding: 1, rng: Rng.stream(4, 'init') });
+    const layer = new Conv2d({
+      name: 'conv',
+      inChannels: 2,
+      outChannels: 3,
+      kernel: 3,
+      padding: 1,
+      rng: Rng.stream(4, 'init'),
+    });
     layer.forward(input([2, 2, 5, 5]), ctx);
     layer.backward(input([2, 3, 5, 5], 8), ctx);
     const y = layer.forward(tensor([0, 2, 5, 5]), ctx);
@@ -69,7 +116,15 @@ describe('Conv2d', () => {
   });
 
   it('backward overwrites gradients, and repeating it after one forward gives the same bits', () => {
-    const layer = new Conv2d({ name: 'conv', inChannels: 2, outChannels: 3, kernel: 3, stride: 2, padding: 1, rng: Rng.stream(5, 'init') });
+    const layer = new Conv2d({
+      name: 'conv',
+      inChannels: 2,
+      outChannels: 3,
+      kernel: 3,
+      stride: 2,
+      padding: 1,
+      rng: Rng.stream(5, 'init'),
+    });
     const x = input([2, 2, 6, 6]);
     const dy = input([2, 3, 3, 3], 9);
     layer.forward(x, ctx);
@@ -82,7 +137,15 @@ describe('Conv2d', () => {
 
   it('inputGradient: false keeps parameter gradients and returns zeros', () => {
     const make = (inputGradient: boolean) =>
-      new Conv2d({ name: 'conv', inChannels: 1, outChannels: 4, kernel: 3, padding: 1, rng: Rng.stream(6, 'init'), inputGradient });
+      new Conv2d({
+        name: 'conv',
+        inChannels: 1,
+        outChannels: 4,
+        kernel: 3,
+        padding: 1,
+        rng: Rng.stream(6, 'init'),
+        inputGradient,
+      });
     const [a, b] = [make(true), make(false)];
     const x = input([2, 1, 5, 5]);
     const dy = input([2, 4, 5, 5], 11);
@@ -97,7 +160,13 @@ describe('Conv2d', () => {
   });
 
   it('rejects a wrong channel count and a kernel larger than the padded input', () => {
-    const layer = new Conv2d({ name: 'conv', inChannels: 2, outChannels: 3, kernel: 5, rng: Rng.stream(7, 'init') });
+    const layer = new Conv2d({
+      name: 'conv',
+      inChannels: 2,
+      outChannels: 3,
+      kernel: 5,
+      rng: Rng.stream(7, 'init'),
+    });
     expect(() => layer.forward(tensor([1, 3, 6, 6]), ctx)).toThrow(/conv/);
     expect(() => layer.forward(tensor([1, 2, 4, 4]), ctx)).toThrow(/smaller/);
   });

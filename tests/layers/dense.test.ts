@@ -8,11 +8,19 @@ import { maxScaledDiff, naiveDense } from './naive.ts';
 
 const ctx: RunContext = { mode: 'training', step: 0 };
 const input = (shape: number[], seed = 7) =>
-  tensor(shape, Rng.stream(seed, 'x').fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))));
+  tensor(
+    shape,
+    Rng.stream(seed, 'x').fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))),
+  );
 
 describe('Dense', () => {
   it('forward matches x·Wᵀ + b (float32 sums of 300 terms: ≤ 1e-5 relative)', () => {
-    const layer = new Dense({ name: 'fc', inFeatures: 300, outFeatures: 13, rng: Rng.stream(1, 'init') });
+    const layer = new Dense({
+      name: 'fc',
+      inFeatures: 300,
+      outFeatures: 13,
+      rng: Rng.stream(1, 'init'),
+    });
     const x = input([6, 300]);
     const y = layer.forward(x, ctx);
     expect(y.shape).toEqual([6, 13]);
@@ -24,24 +32,43 @@ describe('Dense', () => {
     [true, 'torch'],
     [false, 'he'],
   ] as const)('gradients match central differences (bias %s, init %s)', (bias, init) => {
-    const layer = new Dense({ name: 'fc', inFeatures: 7, outFeatures: 5, bias, init, rng: Rng.stream(2, 'init') });
+    const layer = new Dense({
+      name: 'fc',
+      inFeatures: 7,
+      outFeatures: 5,
+      bias,
+      init,
+      rng: Rng.stream(2, 'init'),
+    });
     const res = checkLayerGradients(layer, input([4, 7]));
     // Linear in x and W: only float32 rounding noise remains (see gradcheck.ts), so 1e-3 is loose.
     expect(res.maxRelErr, res.summary).toBeLessThan(1e-3);
-    expect(Object.keys(res.maxRelErrParams)).toEqual(bias ? ['fc.weight', 'fc.bias'] : ['fc.weight']);
+    expect(Object.keys(res.maxRelErrParams)).toEqual(
+      bias ? ['fc.weight', 'fc.bias'] : ['fc.weight'],
+    );
   });
 
   it('gradients at MLP width (sampled entries)', () => {
     // Each output is a float32 sum of 784 terms whose rounding shifts when one input moves, which
     // is ~4e-5 of noise at ε = 1e-2. The layer is affine, so central differences have no truncation
     // error at any ε: ε = 0.25 shrinks that noise 25× with no bias.
-    const layer = new Dense({ name: 'fc', inFeatures: 784, outFeatures: 64, rng: Rng.stream(3, 'init') });
+    const layer = new Dense({
+      name: 'fc',
+      inFeatures: 784,
+      outFeatures: 64,
+      rng: Rng.stream(3, 'init'),
+    });
     const res = checkLayerGradients(layer, input([8, 784]), { maxChecksPerTensor: 200, eps: 0.25 });
     expect(res.maxRelErr, res.summary).toBeLessThan(1e-3);
   });
 
   it('backward overwrites parameter gradients instead of accumulating', () => {
-    const layer = new Dense({ name: 'fc', inFeatures: 4, outFeatures: 3, rng: Rng.stream(4, 'init') });
+    const layer = new Dense({
+      name: 'fc',
+      inFeatures: 4,
+      outFeatures: 3,
+      rng: Rng.stream(4, 'init'),
+    });
     const x = input([5, 4]);
     const dy = input([5, 3], 9);
     layer.forward(x, ctx);
@@ -53,7 +80,12 @@ describe('Dense', () => {
   });
 
   it('reads weight.value on every forward (weight-norm wrappers write it)', () => {
-    const layer = new Dense({ name: 'fc', inFeatures: 3, outFeatures: 2, rng: Rng.stream(5, 'init') });
+    const layer = new Dense({
+      name: 'fc',
+      inFeatures: 3,
+      outFeatures: 2,
+      rng: Rng.stream(5, 'init'),
+    });
     const x = tensor([1, 3], Float32Array.of(1, 2, 3));
     layer.weight.value.set([1, 0, 0, 0, 1, 1]);
     layer.bias!.value.set([0.5, -1]);
@@ -63,7 +95,12 @@ describe('Dense', () => {
   });
 
   it('a batch of 0 gives an empty output and zero parameter gradients', () => {
-    const layer = new Dense({ name: 'fc', inFeatures: 4, outFeatures: 3, rng: Rng.stream(6, 'init') });
+    const layer = new Dense({
+      name: 'fc',
+      inFeatures: 4,
+      outFeatures: 3,
+      rng: Rng.stream(6, 'init'),
+    });
     layer.forward(input([2, 4]), ctx);
     layer.backward(input([2, 3]), ctx);
     const y = layer.forward(tensor([0, 4]), ctx);
@@ -75,7 +112,12 @@ describe('Dense', () => {
   });
 
   it('rejects image-shaped input (Flatten first) and wrong widths', () => {
-    const layer = new Dense({ name: 'fc', inFeatures: 4, outFeatures: 3, rng: Rng.stream(7, 'init') });
+    const layer = new Dense({
+      name: 'fc',
+      inFeatures: 4,
+      outFeatures: 3,
+      rng: Rng.stream(7, 'init'),
+    });
     expect(() => layer.forward(tensor([2, 1, 2, 2]), ctx)).toThrow(/fc/);
     expect(() => layer.forward(tensor([2, 5]), ctx)).toThrow(/fc/);
     expect(layer.outputShape([4])).toEqual([3]);
@@ -83,7 +125,13 @@ describe('Dense', () => {
 
   it('inputGradient: false keeps parameter gradients and returns a zero input gradient', () => {
     const make = (inputGradient: boolean) =>
-      new Dense({ name: 'fc', inFeatures: 6, outFeatures: 4, rng: Rng.stream(8, 'init'), inputGradient });
+      new Dense({
+        name: 'fc',
+        inFeatures: 6,
+        outFeatures: 4,
+        rng: Rng.stream(8, 'init'),
+        inputGradient,
+      });
     const [a, b] = [make(true), make(false)];
     const x = input([3, 6]);
     const dy = input([3, 4], 10);

@@ -21,7 +21,12 @@ describe('gradcheck helper', () => {
   const x = tensor([3, 5], Rng.stream(1, 'x').fillNormal(new Float32Array(15)));
 
   it('catches a 2 % error in one parameter entry', () => {
-    const layer = new SlightlyWrong({ name: 'fc', inFeatures: 5, outFeatures: 4, rng: Rng.stream(2, 'i') });
+    const layer = new SlightlyWrong({
+      name: 'fc',
+      inFeatures: 5,
+      outFeatures: 4,
+      rng: Rng.stream(2, 'i'),
+    });
     const res = checkLayerGradients(layer, x);
     expect(res.maxRelErrParams['fc.weight']).toBeGreaterThan(1e-2);
     expect(res.maxRelErrInput).toBeLessThan(1e-3);

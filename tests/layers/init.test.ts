@@ -50,7 +50,13 @@ describe('weight init', () => {
     const b = new Dense({ name: 'fc', inFeatures: 8, outFeatures: 3, rng: Rng.stream(3, 'init') });
     expect([...a.weight.value]).toEqual([...b.weight.value]);
     expect([...a.bias!.value]).toEqual([...b.bias!.value]);
-    const conv = new Conv2d({ name: 'c', inChannels: 4, outChannels: 64, kernel: 3, rng: Rng.stream(4, 'init') });
+    const conv = new Conv2d({
+      name: 'c',
+      inChannels: 4,
+      outChannels: 64,
+      kernel: 3,
+      rng: Rng.stream(4, 'init'),
+    });
     expect(stats(conv.weight.value).maxAbs).toBeLessThanOrEqual(1 / 6);
     expect(stats(conv.weight.value).maxAbs).toBeGreaterThan(0.9 / 6);
     expect(conv.weight.decay).toBe(true);

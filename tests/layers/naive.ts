@@ -43,7 +43,9 @@ export function naiveConv2d(
                 const ih = oh * stride - pad + ki;
                 const iw = ow * stride - pad + kj;
                 if (ih < 0 || ih >= h! || iw < 0 || iw >= w!) continue;
-                s += x[((b * c! + ci) * h! + ih) * w! + iw]! * weight[((o * c! + ci) * k + ki) * k + kj]!;
+                s +=
+                  x[((b * c! + ci) * h! + ih) * w! + iw]! *
+                  weight[((o * c! + ci) * k + ki) * k + kj]!;
               }
           y[((b * outC + o) * ho + oh) * wo + ow] = s;
         }
@@ -54,6 +56,7 @@ export function naiveConv2d(
 export function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!)));
+  for (let i = 0; i < a.length; i++)
+    m = Math.max(m, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!)));
   return m;
 }

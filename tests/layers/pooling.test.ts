@@ -14,7 +14,10 @@ function distinct(shape: number[], seed = 1): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const idx = Array.from({ length: n }, (_, i) => i);
   Rng.stream(seed, 'perm').shuffle(idx);
-  return tensor(shape, Float32Array.from(idx, (i) => (i - n / 2) * 0.05));
+  return tensor(
+    shape,
+    Float32Array.from(idx, (i) => (i - n / 2) * 0.05),
+  );
 }
 
 function naiveMaxPool(x: Tensor, k: number, s: number): number[] {
@@ -27,7 +30,8 @@ function naiveMaxPool(x: Tensor, k: number, s: number): number[] {
       for (let ow = 0; ow < wo; ow++) {
         let m = Number.NEGATIVE_INFINITY;
         for (let i = 0; i < k; i++)
-          for (let j = 0; j < k; j++) m = Math.max(m, x.data[p * h * w + (oh * s + i) * w + ow * s + j]!);
+          for (let j = 0; j < k; j++)
+            m = Math.max(m, x.data[p * h * w + (oh * s + i) * w + ow * s + j]!);
         y.push(m);
       }
   return y;
@@ -36,7 +40,10 @@ function naiveMaxPool(x: Tensor, k: number, s: number): number[] {
 describe('MaxPool2d', () => {
   it('hand example: 2×2 windows of a 4×4 plane', () => {
     const pool = new MaxPool2d({ name: 'pool', kernel: 2 });
-    const x = tensor([1, 1, 4, 4], Float32Array.from([1, 2, 5, 0, 3, 4, 1, 1, 0, 0, 9, 8, -1, 7, 6, 2]));
+    const x = tensor(
+      [1, 1, 4, 4],
+      Float32Array.from([1, 2, 5, 0, 3, 4, 1, 1, 0, 0, 9, 8, -1, 7, 6, 2]),
+    );
     const y = pool.forward(x, ctx);
     expect(y.shape).toEqual([1, 1, 2, 2]);
     expect([...y.data]).toEqual([4, 5, 7, 9]);
@@ -59,10 +66,38 @@ describe('MaxPool2d', () => {
     expect(res.maxRelErr, res.summary).toBeLessThan(1e-4);
   });
 
+  it.each([2, 3])('orders negatives, extremes, subnormals and ±0 as floats do (k=%i)', (k) => {
+    const special = [-3e38, -1, -1e-30, -1e-45, -0, 0, 1e-45, 1e-30, 1, 3e38, -2.5, 7];
+    const rng = Rng.stream(5, 'special');
+    const x = tensor(
+      [1, 2, 6, 6],
+      Float32Array.from({ length: 72 }, () => special[rng.int(special.length)]!),
+    );
+    const pool = new MaxPool2d({ name: 'pool', kernel: k, stride: 1 });
+    const y = pool.forward(x, ctx);
+    // Object.is tells −0 from +0: the kept value is the first maximum's own.
+    const ref = naiveMaxPool(x, k, 1);
+    expect([...y.data].map((v, i) => v === ref[i])).not.toContain(false);
+  });
+
+  it('−0 and +0 tie (first wins); NaN wins its window', () => {
+    const pool = new MaxPool2d({ name: 'pool', kernel: 2 });
+    const y = pool.forward(
+      tensor([1, 1, 2, 4], Float32Array.of(-0, 0, 1, Number.NaN, 0, 0, 2, 3)),
+      ctx,
+    );
+    expect(Object.is(y.data[0], -0)).toBe(true);
+    expect(Number.isNaN(y.data[1])).toBe(true);
+    const dx = pool.backward(tensor([1, 1, 1, 2], Float32Array.of(5, 6)), ctx);
+    expect([...dx.data]).toEqual([5, 0, 0, 6, 0, 0, 0, 0]);
+  });
+
   it('ties go to the first maximum; a batch of 0 works', () => {
     const pool = new MaxPool2d({ name: 'pool', kernel: 2 });
     pool.forward(tensor([1, 1, 2, 2], Float32Array.of(3, 3, 3, 3)), ctx);
-    expect([...pool.backward(tensor([1, 1, 1, 1], Float32Array.of(1)), ctx).data]).toEqual([1, 0, 0, 0]);
+    expect([...pool.backward(tensor([1, 1, 1, 1], Float32Array.of(1)), ctx).data]).toEqual([
+      1, 0, 0, 0,
+    ]);
     expect(pool.forward(tensor([0, 4, 6, 6]), ctx).shape).toEqual([0, 4, 3, 3]);
     expect(pool.backward(tensor([0, 4, 3, 3]), ctx).shape).toEqual([0, 4, 6, 6]);
   });
@@ -75,7 +110,9 @@ describe('GlobalAvgPool', () => {
     const y = gap.forward(x, ctx);
     expect(y.shape).toEqual([1, 2]);
     expect([...y.data]).toEqual([2, 15]);
-    expect([...gap.backward(tensor([1, 2], Float32Array.of(2, 4)), ctx).data]).toEqual([1, 1, 2, 2]);
+    expect([...gap.backward(tensor([1, 2], Float32Array.of(2, 4)), ctx).data]).toEqual([
+      1, 1, 2, 2,
+    ]);
     expect(gap.outputShape([5, 3, 3])).toEqual([5]);
   });
 

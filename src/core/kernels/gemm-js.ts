@@ -20,7 +20,7 @@ function grow(buf: Float32Array, n: number): Float32Array {
   return buf.length >= n ? buf : new Float32Array(Math.max(n, buf.length * 2));
 }
 
-/** C[M×N] = op(A)·op(B) with op(A)[i,k] = A[i·sai + k·sak], op(B)[k,j] = B[k·sbk + j·sbj]. */
+/** C[M×N] (=|+=) op(A)·op(B) with op(A)[i,k] = A[i·sai + k·sak], op(B)[k,j] = B[k·sbk + j·sbj]. */
 export function gemmJs(
   M: number,
   N: number,
@@ -32,9 +32,10 @@ export function gemmJs(
   sbk: number,
   sbj: number,
   C: Float32Array,
+  accumulate: boolean,
 ): void {
   if (K === 0) {
-    C.fill(0, 0, M * N);
+    if (!accumulate) C.fill(0, 0, M * N);
     return;
   }
   const mBlocks = Math.ceil(M / 4);
@@ -48,7 +49,7 @@ export function gemmJs(
     const kb = Math.min(kc, K - k0);
     pack(A, sai, sak, M, k0, kb, ap, mBlocks);
     pack(B, sbj, sbk, N, k0, kb, bp, nBlocks);
-    const first = k0 === 0;
+    const first = k0 === 0 && !accumulate;
     for (let jb = 0; jb < nBlocks; jb++) {
       const j0 = jb * 4;
       const bBase = jb * 4 * kb;

@@ -17,7 +17,42 @@ export const NR = 8;
  * are the same correctly rounded float32 operations the JS fallback performs, bit for bit).
  */
 export function buildGemmModule(): Uint8Array<ArrayBuffer> {
-  return encodeModule([packFn('packA', MR), packFn('packB', NR), kernelFn()], 1);
+  return encodeModule([packFn('packA', MR), packFn('packB', NR), kernelFn(), moveRowsFn()], 1);
+}
+
+/**
+ * moveRows(src, srcStride, dst, dstStride, rowBytes, rows, backwards), strides in bytes: copies
+ * `rows` rows between row pitches (padding C's rows out or compacting them) within the memory.
+ * In place, compacting (dst ≤ src) must run forwards and padding out (dst ≥ src) backwards.
+ */
+function moveRowsFn(): FuncBuilder {
+  const f = new FuncBuilder('moveRows', 7);
+  const [src, srcStride, dst, dstStride, rowBytes, rows, backwards] = f.params as [
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+  ];
+  const i = f.local('i32');
+  const r = f.local('i32');
+  f.i32(0).set(i);
+  f.block().loop();
+  f.get(i).get(rows).i32GeU().brIf(1);
+  // r = backwards ? rows − 1 − i : i
+  f.get(backwards).if_();
+  f.get(rows).i32(1).i32Sub().get(i).i32Sub().set(r);
+  f.else_();
+  f.get(i).set(r);
+  f.end();
+  f.get(dst).get(r).get(dstStride).i32Mul().i32Add();
+  f.get(src).get(r).get(srcStride).i32Mul().i32Add();
+  f.get(rowBytes).memoryCopy();
+  f.inc(i, 1).br(0);
+  f.end().end();
+  return f;
 }
 
 /**

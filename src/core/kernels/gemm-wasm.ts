@@ -2,6 +2,15 @@ import { buildGemmModule, MR, NR } from './gemm-wasm-module.ts';
 
 interface GemmExports {
   readonly memory: WebAssembly.Memory;
+  moveRows(
+    src: number,
+    srcStride: number,
+    dst: number,
+    dstStride: number,
+    rowBytes: number,
+    rows: number,
+    backwards: number,
+  ): void;
   packA(
     src: number,
     so: number,
@@ -70,7 +79,10 @@ export class WasmGemm {
     return this.heap;
   }
 
-  /** C[M×N] = op(A)·op(B) with op(A)[i,k] = A[i·sai + k·sak], op(B)[k,j] = B[k·sbk + j·sbj]. */
+  /**
+   * C[M×N] (=|+=) op(A)·op(B) with op(A)[i,k] = A[i·sai + k·sak], op(B)[k,j] = B[k·sbk + j·sbj].
+   * K ≥ 1, M ≥ 1, N ≥ 1.
+   */
   run(
     M: number,
     N: number,
@@ -82,6 +94,7 @@ export class WasmGemm {
     sbk: number,
     sbj: number,
     C: Float32Array,
+    accumulate: boolean,
   ): void {
     const mBlocks = Math.ceil(M / MR);
     const nBlocks = Math.ceil(N / NR);
@@ -100,21 +113,21 @@ export class WasmGemm {
     heap.set(A.length === aSize ? A : A.subarray(0, aSize), offA);
     heap.set(B.length === bSize ? B : B.subarray(0, bSize), offB);
     const ex = this.ex;
+    if (accumulate) {
+      // C goes in compact at offC, then its rows are spread to the padded pitch (last row first).
+      // Rows M..mPad of the padded C are never read back, so they may hold anything.
+      heap.set(C.length === M * N ? C : C.subarray(0, M * N), offC);
+      if (nPad !== N) ex.moveRows(offC * 4, N * 4, offC * 4, nPad * 4, N * 4, M, 1);
+    }
     for (let k0 = 0; k0 < K; k0 += kc) {
       const kb = Math.min(kc, K - k0);
       ex.packA(offA * 4, sai * 4, sak * 4, M, k0, kb, offAp * 4, mBlocks);
       ex.packB(offB * 4, sbj * 4, sbk * 4, N, k0, kb, offBp * 4, nBlocks);
-      ex.kernel(offAp * 4, offBp * 4, offC * 4, mBlocks, nBlocks, kb, nPad * 4, k0 > 0 ? 1 : 0);
+      const load = k0 > 0 || accumulate ? 1 : 0;
+      ex.kernel(offAp * 4, offBp * 4, offC * 4, mBlocks, nBlocks, kb, nPad * 4, load);
     }
 
-    if (nPad === N) {
-      C.set(heap.subarray(offC, offC + M * N));
-      return;
-    }
-    for (let i = 0; i < M; i++) {
-      const src = offC + i * nPad;
-      const dst = i * N;
-      for (let j = 0; j < N; j++) C[dst + j] = heap[src + j]!;
-    }
+    if (nPad !== N) ex.moveRows(offC * 4, nPad * 4, offC * 4, N * 4, N * 4, M, 0);
+    C.set(heap.subarray(offC, offC + M * N));
   }
 }

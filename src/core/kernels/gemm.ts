@@ -2,12 +2,15 @@ import { gemmJs } from './gemm-js.ts';
 import { WasmGemm } from './gemm-wasm.ts';
 
 /**
- * Matrix products on row-major float32 matrices, C always overwritten:
+ * Matrix products on row-major float32 matrices:
  *   matmul:   C[M×N] = A[M×K] · B[K×N]
  *   matmulTN: C[M×N] = Aᵀ · B with A stored [K×M]
  *   matmulNT: C[M×N] = A · Bᵀ with B stored [N×K]
- * Transposes are never materialized (packing reads through strides). Each C element is a float32
- * sum in increasing k; the WebAssembly SIMD kernel and the JS fallback give identical bits.
+ * C is overwritten, or added to with `accumulate` (C += …). Transposes are never materialized
+ * (packing reads through strides). Each C element is a float32 sum in increasing k, starting from
+ * 0 (or from C's value when accumulating), with every product and sum rounded to float32; the
+ * WebAssembly SIMD kernel and the JS fallback give identical bits. Accumulating over a split of K
+ * therefore gives the same bits as one product over the whole K.
  */
 
 export type GemmBackend = 'wasm-simd' | 'js';
@@ -36,17 +39,18 @@ function gemm(
   sbk: number,
   sbj: number,
   C: Float32Array,
+  accumulate: boolean,
 ): void {
   checkSize('C', C, M * N);
   checkSize('A', A, M * K);
   checkSize('B', B, K * N);
   if (M === 0 || N === 0) return;
   if (K === 0) {
-    C.fill(0, 0, M * N);
+    if (!accumulate) C.fill(0, 0, M * N);
     return;
   }
-  if (backend === 'wasm-simd' && wasm) wasm.run(M, N, K, A, sai, sak, B, sbk, sbj, C);
-  else gemmJs(M, N, K, A, sai, sak, B, sbk, sbj, C);
+  if (backend === 'wasm-simd' && wasm) wasm.run(M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate);
+  else gemmJs(M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate);
 }
 
 function checkSize(what: string, x: Float32Array, need: number): void {
@@ -60,8 +64,9 @@ export function matmul(
   M: number,
   N: number,
   K: number,
+  accumulate = false,
 ): void {
-  gemm(M, N, K, A, K, 1, B, N, 1, C);
+  gemm(M, N, K, A, K, 1, B, N, 1, C, accumulate);
 }
 
 export function matmulTN(
@@ -71,8 +76,9 @@ export function matmulTN(
   M: number,
   N: number,
   K: number,
+  accumulate = false,
 ): void {
-  gemm(M, N, K, A, 1, M, B, N, 1, C);
+  gemm(M, N, K, A, 1, M, B, N, 1, C, accumulate);
 }
 
 export function matmulNT(
@@ -82,6 +88,7 @@ export function matmulNT(
   M: number,
   N: number,
   K: number,
+  accumulate = false,
 ): void {
-  gemm(M, N, K, A, K, 1, B, 1, K, C);
+  gemm(M, N, K, A, K, 1, B, 1, K, C, accumulate);
 }

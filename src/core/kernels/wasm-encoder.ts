@@ -163,6 +163,11 @@ export class FuncBuilder {
     return this.op(0x43, 0, 0, 0, 0);
   }
 
+  /** memory.copy (bulk memory): [dst, src, bytes] → [], overlap-safe like memmove. */
+  memoryCopy(): this {
+    return this.op(0xfc, 0x0a, 0x00, 0x00);
+  }
+
   // SIMD.
   v128Load(offset = 0): this {
     return this.simd(0x00).memarg(4, offset);
@@ -230,7 +235,10 @@ function section(id: number, payload: number[], out: number[]): void {
  * A module of void functions taking only i32 parameters, plus one exported memory ("memory")
  * of `initialPages` 64 KiB pages that the host grows as needed.
  */
-export function encodeModule(funcs: readonly FuncBuilder[], initialPages: number): Uint8Array<ArrayBuffer> {
+export function encodeModule(
+  funcs: readonly FuncBuilder[],
+  initialPages: number,
+): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
   const arities = [...new Set(funcs.map((f) => f.arity))];

@@ -1,3 +1,4 @@
+import { Int32View } from '../kernels/int32-view.ts';
 import type { Buffer, Layer, Param, RunContext } from '../layer.ts';
 import { type Tensor, TensorSlot } from '../tensor.ts';
 
@@ -11,6 +12,11 @@ export interface ActivationOptions {
 /**
  * Elementwise nonlinearity. Backward uses this layer's own output (y), never its input, since
  * all three derivatives are functions of y: relu' = [y > 0], σ' = y(1 − y), tanh' = 1 − y².
+ *
+ * ReLU is branch-free: activations are positive or negative at random, and a data-dependent
+ * branch mispredicts half the time (4× slower measured). Forward uses (v + |v|)/2, exact in
+ * float64 for float32 v (2v is exact) and +0 for every v ≤ 0 (NaN stays NaN). So y ≥ +0 and
+ * y > 0 ⇔ its bits are nonzero, and backward keeps dy's bits under the mask ((b | −b) >> 31).
  */
 export class Activation implements Layer {
   readonly kind = 'activation';
@@ -19,6 +25,9 @@ export class Activation implements Layer {
   private readonly out = new TensorSlot();
   private readonly dxSlot = new TensorSlot();
   private lastOut: Tensor | null = null;
+  private readonly yBits = new Int32View();
+  private readonly dyBits = new Int32View();
+  private readonly dxBits = new Int32View();
 
   constructor(opts: ActivationOptions) {
     this.name = opts.name;
@@ -47,7 +56,7 @@ export class Activation implements Layer {
     if (this.fn === 'relu') {
       for (let i = 0; i < n; i++) {
         const v = xd[i]!;
-        yd[i] = v > 0 ? v : 0;
+        yd[i] = (v + Math.abs(v)) * 0.5;
       }
     } else if (this.fn === 'sigmoid') {
       for (let i = 0; i < n; i++) yd[i] = 1 / (1 + Math.exp(-xd[i]!));
@@ -67,7 +76,13 @@ export class Activation implements Layer {
     const dxd = dx.data;
     const n = yd.length;
     if (this.fn === 'relu') {
-      for (let i = 0; i < n; i++) dxd[i] = yd[i]! > 0 ? dyd[i]! : 0;
+      const yb = this.yBits.of(yd);
+      const dyb = this.dyBits.of(dyd);
+      const dxb = this.dxBits.of(dxd);
+      for (let i = 0; i < n; i++) {
+        const b = yb[i]!;
+        dxb[i] = dyb[i]! & ((b | -b) >> 31);
+      }
     } else if (this.fn === 'sigmoid') {
       for (let i = 0; i < n; i++) {
         const v = yd[i]!;

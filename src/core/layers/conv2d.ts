@@ -1,6 +1,7 @@
 import { initWeights, type WeightInit } from '../init.ts';
 import { matmul, matmulNT, matmulTN } from '../kernels/gemm.ts';
 import { type ConvGeometry, col2im, convOutSize, im2col } from '../kernels/im2col.ts';
+import { SampleViews } from '../kernels/sample-views.ts';
 import type { Buffer, Layer, Param, RunContext } from '../layer.ts';
 import type { Rng } from '../rng.ts';
 import { batchOf, type Tensor, TensorSlot } from '../tensor.ts';
@@ -24,8 +25,9 @@ export interface Conv2dOptions {
 
 /**
  * 2-D convolution (cross-correlation, as in PyTorch), NCHW, weight [outC, inC, k, k].
- * The whole batch goes through one GEMM: Y'[outC × N·Ho·Wo] = W · im2col(x); the columns kept from
- * forward serve dW = dY'·colᵀ, and dx = col2im(Wᵀ·dY').
+ * Sample by sample, so one sample's im2col columns stay in cache: Y_n = W · col_n lands directly
+ * in NCHW order; backward recomputes col_n from the kept input (cheaper than storing the batch's
+ * columns) and accumulates dW = Σ_n dY_n · col_nᵀ in sample order, then dx_n = col2im(Wᵀ · dY_n).
  */
 export class Conv2d implements Layer {
   readonly kind = 'conv2d';
@@ -40,12 +42,13 @@ export class Conv2d implements Layer {
   private readonly inputGradient: boolean;
   private readonly out = new TensorSlot();
   private readonly dxSlot = new TensorSlot();
-  /** im2col of the last input, [C·k·k, N·Ho·Wo]. */
-  private readonly colSlot = new TensorSlot();
-  private readonly dcolSlot = new TensorSlot();
-  /** Output or output gradient in channel-major layout [outC, N·Ho·Wo]. */
-  private readonly channelMajor = new TensorSlot();
+  private readonly outViews = new SampleViews();
+  private readonly dyViews = new SampleViews();
+  /** One sample's im2col columns and their gradient, [C·k·k, Ho·Wo], sized exactly. */
+  private col = new Float32Array(0);
+  private dcol = new Float32Array(0);
   private geometry: ConvGeometry | null = null;
+  private input: Tensor | null = null;
 
   constructor(opts: Conv2dOptions) {
     const { name, inChannels, outChannels, kernel } = opts;
@@ -85,8 +88,9 @@ export class Conv2d implements Layer {
     }
     const ho = convOutSize(h!, this.kernel, this.stride, this.padding);
     const wo = convOutSize(w!, this.kernel, this.stride, this.padding);
-    if (ho < 1 || wo < 1)
+    if (ho < 1 || wo < 1) {
       throw new Error(`${this.name}: input ${h}×${w} is smaller than the kernel`);
+    }
     return [this.outChannels, ho, wo];
   }
 
@@ -101,44 +105,35 @@ export class Conv2d implements Layer {
   forward(x: Tensor, _ctx: RunContext): Tensor {
     const [outC, ho, wo] = this.outputShape(x.shape.slice(1)) as [number, number, number];
     const n = batchOf(x);
-    const g: ConvGeometry = {
-      n,
-      c: this.inChannels,
-      h: x.shape[2]!,
-      w: x.shape[3]!,
-      k: this.kernel,
-      stride: this.stride,
-      pad: this.padding,
-      ho,
-      wo,
-    };
-    this.geometry = g;
+    const g = this.setGeometry(x.shape[2]!, x.shape[3]!, ho, wo);
     const ckk = this.inChannels * this.kernel * this.kernel;
-    const cols = n * ho * wo;
-    const col = this.colSlot.get([ckk, cols]).data;
-    im2col(x.data, g, col);
-    const ym = this.channelMajor.get([outC, cols]).data;
-    matmul(ym, this.weight.value, col, outC, cols, ckk);
-
-    const y = this.out.get([n, outC, ho, wo]);
-    const yd = y.data;
     const hw = ho * wo;
+    const inSize = this.inChannels * g.h * g.w;
+    const y = this.out.get([n, outC, ho, wo]);
+    const ys = this.outViews.get(y.data, n, outC * hw);
     const b = this.bias?.value;
-    for (let o = 0; o < outC; o++) {
-      const bo = b ? b[o]! : 0;
-      for (let i = 0; i < n; i++) {
-        const src = o * cols + i * hw;
-        const dst = (i * outC + o) * hw;
-        for (let t = 0; t < hw; t++) yd[dst + t] = ym[src + t]! + bo;
+    const col = this.col;
+    for (let i = 0; i < n; i++) {
+      im2col(x.data, i * inSize, g, col);
+      const yi = ys[i]!;
+      matmul(yi, this.weight.value, col, outC, hw, ckk);
+      if (b) {
+        for (let o = 0; o < outC; o++) {
+          const bo = b[o]!;
+          for (let t = o * hw, end = t + hw; t < end; t++) yi[t] = yi[t]! + bo;
+        }
       }
     }
+    this.input = x;
     return y;
   }
 
   backward(dy: Tensor, _ctx: RunContext): Tensor {
     const g = this.geometry;
-    if (!g) throw new Error(`${this.name}: backward before forward`);
-    const { n, ho, wo } = g;
+    const x = this.input;
+    if (!g || !x) throw new Error(`${this.name}: backward before forward`);
+    const n = batchOf(x);
+    const { ho, wo } = g;
     const outC = this.outChannels;
     if (
       dy.shape.length !== 4 ||
@@ -152,36 +147,56 @@ export class Conv2d implements Layer {
       );
     }
     const hw = ho * wo;
-    const cols = n * hw;
     const ckk = this.inChannels * this.kernel * this.kernel;
-    const dym = this.channelMajor.get([outC, cols]).data;
+    const inSize = this.inChannels * g.h * g.w;
     const dyd = dy.data;
     const bg = this.bias?.grad;
-    for (let o = 0; o < outC; o++) {
-      let sum = 0;
-      for (let i = 0; i < n; i++) {
-        const src = (i * outC + o) * hw;
-        const dst = o * cols + i * hw;
-        for (let t = 0; t < hw; t++) {
-          const v = dyd[src + t]!;
-          dym[dst + t] = v;
-          sum += v;
+    if (bg) {
+      for (let o = 0; o < outC; o++) {
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+          for (let t = (i * outC + o) * hw, end = t + hw; t < end; t++) sum += dyd[t]!;
         }
+        bg[o] = sum;
       }
-      if (bg) bg[o] = sum;
     }
-    const col = this.colSlot.get([ckk, cols]).data;
-    matmulNT(this.weight.grad, dym, col, outC, ckk, cols);
-
+    const dw = this.weight.grad;
+    if (n === 0) dw.fill(0);
     const dx = this.dxSlot.get([n, g.c, g.h, g.w]);
-    if (!this.inputGradient) {
-      dx.data.fill(0);
-      return dx;
+    if (!this.inputGradient) dx.data.fill(0);
+    const dys = this.dyViews.get(dyd, n, outC * hw);
+    const col = this.col;
+    const dcol = this.dcol;
+    for (let i = 0; i < n; i++) {
+      const dyi = dys[i]!;
+      im2col(x.data, i * inSize, g, col);
+      matmulNT(dw, dyi, col, outC, ckk, hw, i > 0);
+      if (this.inputGradient) {
+        matmulTN(dcol, this.weight.value, dyi, ckk, hw, outC);
+        col2im(dcol, g, dx.data, i * inSize);
+      }
     }
-    // A separate buffer keeps the columns intact, so a second backward after one forward is exact.
-    const dcol = this.dcolSlot.get([ckk, cols]).data;
-    matmulTN(dcol, this.weight.value, dym, ckk, cols, outC);
-    col2im(dcol, g, dx.data);
     return dx;
+  }
+
+  private setGeometry(h: number, w: number, ho: number, wo: number): ConvGeometry {
+    const prev = this.geometry;
+    if (prev && prev.h === h && prev.w === w) return prev;
+    const k = this.kernel;
+    const g: ConvGeometry = {
+      c: this.inChannels,
+      h,
+      w,
+      k,
+      stride: this.stride,
+      pad: this.padding,
+      ho,
+      wo,
+    };
+    const size = this.inChannels * k * k * ho * wo;
+    this.col = new Float32Array(size);
+    this.dcol = new Float32Array(size);
+    this.geometry = g;
+    return g;
   }
 }

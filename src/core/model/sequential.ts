@@ -15,7 +15,8 @@ export class Sequential {
   ) {
     const names = new Set<string>();
     for (const layer of layers) {
-      if (names.has(layer.name)) throw new Error(`Sequential: duplicate layer name "${layer.name}"`);
+      if (names.has(layer.name))
+        throw new Error(`Sequential: duplicate layer name "${layer.name}"`);
       names.add(layer.name);
     }
   }

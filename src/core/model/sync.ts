@@ -25,18 +25,23 @@ export function answerLocally(request: SyncRequest): SyncReply {
 }
 
 /** Drive a pass to completion with `answer` (default: a merge of one). */
-export function runPass<T>(pass: SyncGen<T>, answer: (r: SyncRequest) => SyncReply = answerLocally): T {
+export function runPass<T>(
+  pass: SyncGen<T>,
+  answer: (r: SyncRequest) => SyncReply = answerLocally,
+): T {
   let next = pass.next();
   while (!next.done) next = pass.next(answer(next.value));
   return next.value;
 }
 
 export function expectMoments(reply: SyncReply, layer: string): MergedMoments {
-  if (reply.phase !== 'moments') throw new Error(`${layer}: expected merged moments, got ${reply.phase}`);
+  if (reply.phase !== 'moments')
+    throw new Error(`${layer}: expected merged moments, got ${reply.phase}`);
   return reply.merged;
 }
 
 export function expectReductions(reply: SyncReply, layer: string): Reductions {
-  if (reply.phase !== 'reductions') throw new Error(`${layer}: expected summed reductions, got ${reply.phase}`);
+  if (reply.phase !== 'reductions')
+    throw new Error(`${layer}: expected summed reductions, got ${reply.phase}`);
   return reply.summed;
 }

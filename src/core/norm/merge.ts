@@ -3,23 +3,29 @@ import { emptyMoments, emptyReductions, type Moments, type Reductions } from './
 /**
  * Merge moments in the given order with Chan's parallel formula (as PyTorch's SyncBatchNorm
  * does after its all_gather). Parts with count 0 are skipped, so an empty device changes nothing.
- * All parts must have the same groups × channels layout. One device is a merge of one.
+ * All parts must have the same channels; a part with fewer groups (Ghost BN on a shorter shard)
+ * counts as empty in the groups it lacks. One device is a merge of one.
  */
 export function mergeMoments(parts: readonly Moments[], out?: Moments): Moments {
   const first = parts[0];
   if (!first) throw new Error('mergeMoments: nothing to merge');
-  const { groups, channels } = first;
+  const channels = first.channels;
+  let groups = 0;
+  for (const part of parts) groups = Math.max(groups, part.groups);
   const result = out ?? emptyMoments(groups, channels);
   result.count.fill(0);
   result.mean.fill(0);
   result.m2.fill(0);
+  if (result.groups !== groups || result.channels !== channels) {
+    throw new Error(
+      `mergeMoments: output holds ${result.groups}×${result.channels}, need ${groups}×${channels}`,
+    );
+  }
   for (const part of parts) {
-    if (part.groups !== groups || part.channels !== channels) {
-      throw new Error(
-        `mergeMoments: layout mismatch (${part.groups}×${part.channels} vs ${groups}×${channels})`,
-      );
+    if (part.channels !== channels) {
+      throw new Error(`mergeMoments: channel mismatch (${part.channels} vs ${channels})`);
     }
-    for (let g = 0; g < groups; g++) {
+    for (let g = 0; g < part.groups; g++) {
       const nb = part.count[g]!;
       if (nb === 0) continue;
       const na = result.count[g]!;
@@ -38,18 +44,23 @@ export function mergeMoments(parts: readonly Moments[], out?: Moments): Moments 
   return result;
 }
 
-/** Element-wise sum of reductions in the given order (fixed order: results never depend on timing). */
+/**
+ * Element-wise sum of reductions in the given order (fixed order: results never depend on timing).
+ * A part with fewer groups contributes zeros to the groups it lacks.
+ */
 export function sumReductions(parts: readonly Reductions[], out?: Reductions): Reductions {
   const first = parts[0];
   if (!first) throw new Error('sumReductions: nothing to sum');
-  const result = out ?? emptyReductions(first.groups, first.channels);
+  let groups = 0;
+  for (const part of parts) groups = Math.max(groups, part.groups);
+  const result = out ?? emptyReductions(groups, first.channels);
   result.sumDy.fill(0);
   result.sumDyXhat.fill(0);
   for (const part of parts) {
-    if (part.sumDy.length !== result.sumDy.length) {
+    if (part.channels !== result.channels || part.groups > result.groups) {
       throw new Error('sumReductions: layout mismatch between devices');
     }
-    for (let i = 0; i < result.sumDy.length; i++) {
+    for (let i = 0; i < part.sumDy.length; i++) {
       result.sumDy[i] = result.sumDy[i]! + part.sumDy[i]!;
       result.sumDyXhat[i] = result.sumDyXhat[i]! + part.sumDyXhat[i]!;
     }

@@ -1,0 +1,163 @@
+/**
+ * Distributed-engine figures: all-reduce latency per transport, the step-time cost of SyncBN
+ * over local BN, and how throughput scales with workers. Run: npm run bench -- --only distributed
+ */
+import { MessageChannel, Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { parseConfig, type RunConfigInput } from '../src/config/schema.ts';
+import type { PeerPort } from '../src/coordinator/collectives/message-port.ts';
+import { createSharedMemoryLayout } from '../src/coordinator/collectives/shared-memory.ts';
+import { train } from '../src/coordinator/trainer.ts';
+import { makeDataset } from '../src/data/make-dataset.ts';
+import { loadMnistNode } from '../src/data/mnist-node.ts';
+import { createNodeWorkerHost } from '../src/node/worker-host.ts';
+
+const BOOT = new URL('../src/node/ts-worker-boot.mjs', import.meta.url);
+
+function startWorker(entry: string, workerData: Record<string, unknown>, transferList: unknown[] = []): Worker {
+  return new Worker(BOOT, {
+    workerData: { entry, ...workerData },
+    transferList: transferList as never[],
+  });
+}
+
+/** µs per all-reduce of `length` floats among `devices` workers (one device each). */
+export async function allReduceLatency(
+  transport: 'shared-memory' | 'message-port',
+  devices = 4,
+  length = 256,
+  calls = 2000,
+): Promise<number> {
+  const entry = new URL('./fixtures-collective-worker.ts', import.meta.url).href;
+  const ranksOf = Array.from({ length: devices }, (_, k) => [k]);
+  let ports: (PeerPort | null)[][] = [];
+  if (transport === 'message-port') {
+    ports = ranksOf.map(() => new Array<PeerPort | null>(devices).fill(null));
+    for (let a = 0; a < devices; a++)
+      for (let b = a + 1; b < devices; b++) {
+        const ch = new MessageChannel();
+        ports[a]![b] = ch.port1 as unknown as PeerPort;
+        ports[b]![a] = ch.port2 as unknown as PeerPort;
+      }
+  }
+  const shared =
+    transport === 'shared-memory'
+      ? createSharedMemoryLayout({ ranksOf, devices, slotLength: 1, vectorLength: length, timeoutMs: 10_000 })
+      : undefined;
+  const results = await Promise.all(
+    ranksOf.map(
+      (_, worker) =>
+        new Promise<number>((resolve, reject) => {
+          const mine = ports[worker] ?? [];
+          const w = startWorker(
+            entry,
+            { job: { worker, calls, length, shared, ports: transport === 'message-port' ? mine : undefined, ranksOf } },
+            mine.filter(Boolean),
+          );
+          w.once('message', (m: { us: number }) => {
+            resolve(m.us);
+            void w.terminate();
+          });
+          w.once('error', reject);
+        }),
+    ),
+  );
+  return Math.max(...results);
+}
+
+/** µs per round trip: raw postMessage and a Comlink call, to one worker. */
+export async function roundTrips(calls = 2000): Promise<{ postMessageUs: number; comlinkUs: number }> {
+  const entry = new URL('./fixtures-echo-worker.ts', import.meta.url).href;
+  const w = startWorker(entry, {});
+  const echo = (): Promise<void> =>
+    new Promise((resolve) => {
+      w.once('message', () => resolve());
+      w.postMessage({ ping: 1 });
+    });
+  await new Promise<void>((resolve) => w.once('online', () => resolve()));
+  for (let i = 0; i < 100; i++) await echo();
+  let t0 = performance.now();
+  for (let i = 0; i < calls; i++) await echo();
+  const postMessageUs = ((performance.now() - t0) * 1000) / calls;
+  w.postMessage({ comlink: 1 });
+  await new Promise<void>((resolve) => w.once('message', () => resolve()));
+  const api = Comlink.wrap<{ ping(): number }>(nodeEndpoint(w));
+  for (let i = 0; i < 100; i++) await api.ping();
+  t0 = performance.now();
+  for (let i = 0; i < calls; i++) await api.ping();
+  const comlinkUs = ((performance.now() - t0) * 1000) / calls;
+  await w.terminate();
+  return { postMessageUs, comlinkUs };
+}
+
+/** Milliseconds per training step (after warm-up) and samples/s for a run on real workers. */
+export async function stepTime(
+  input: RunConfigInput,
+  workers: number,
+  warmup = 5,
+): Promise<{ msPerStep: number; samplesPerSec: number }> {
+  const config = parseConfig(input);
+  const data = makeDataset(config.dataset, config.seed, await loadMnistNode());
+  const host = await createNodeWorkerHost(config, data, workers);
+  let tWarm = 0;
+  let tEnd = 0;
+  try {
+    await train(config, data, host, {
+      onProgress: ({ step }) => {
+        if (step === warmup) tWarm = performance.now();
+        if (step === config.steps) tEnd = performance.now();
+      },
+    });
+  } finally {
+    await host.close();
+  }
+  const msPerStep = (tEnd - tWarm) / (config.steps - warmup);
+  return { msPerStep, samplesPerSec: (config.globalBatch * 1000) / msPerStep };
+}
+
+const mlpRun = (over: Partial<RunConfigInput>): RunConfigInput => ({
+  seed: 1,
+  dataset: { name: 'mnist', train: 4000, test: 100 },
+  model: { preset: 'mlp', hidden: [256, 256], norm: 'batch' },
+  optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 },
+  steps: 45,
+  evalEvery: 1000,
+  checksumEvery: 1000,
+  telemetryEvery: 10,
+  ...over,
+});
+
+export async function benchDistributed(print: (line: string) => void): Promise<Record<string, number>> {
+  const figures: Record<string, number> = {};
+  const rt = await roundTrips();
+  figures.postMessageRoundTripUs = rt.postMessageUs;
+  figures.comlinkRoundTripUs = rt.comlinkUs;
+  print(`worker round trip: postMessage ${rt.postMessageUs.toFixed(1)} µs, Comlink ${rt.comlinkUs.toFixed(1)} µs`);
+  for (const transport of ['shared-memory', 'message-port'] as const) {
+    const us = await allReduceLatency(transport);
+    figures[`allReduce_${transport}_us`] = us;
+    print(`all-reduce of 256 floats over 4 workers, ${transport}: ${us.toFixed(1)} µs per call`);
+  }
+  const local = await stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'local' }), 2);
+  const sync = await stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync' }), 2);
+  figures.stepMsLocal = local.msPerStep;
+  figures.stepMsSync = sync.msPerStep;
+  figures.syncOverLocal = sync.msPerStep / local.msPerStep;
+  print(
+    `MLP 784-256-256-10, K=4 × 8, W=2: local ${local.msPerStep.toFixed(2)} ms/step, sync ${sync.msPerStep.toFixed(2)} ms/step, sync/local ${figures.syncOverLocal.toFixed(3)} (target ≤ 1.15)`,
+  );
+  const w1 = await stepTime(mlpRun({ devices: 4, perDeviceBatch: 32, bnSync: 'sync' }), 1);
+  const w2 = await stepTime(mlpRun({ devices: 4, perDeviceBatch: 32, bnSync: 'sync' }), 2);
+  figures.samplesPerSecW1 = w1.samplesPerSec;
+  figures.samplesPerSecW2 = w2.samplesPerSec;
+  figures.w2OverW1 = w2.samplesPerSec / w1.samplesPerSec;
+  print(
+    `MLP, K=4 × 32, sync: W=1 ${w1.samplesPerSec.toFixed(0)} samples/s, W=2 ${w2.samplesPerSec.toFixed(0)} samples/s, W2/W1 ${figures.w2OverW1.toFixed(2)}× (target ≥ 1.7)`,
+  );
+  return figures;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchDistributed((l) => console.log(l));
+}
