@@ -231,7 +231,7 @@ export const OURS_BENCH_PLAN: OursBenchOptions[] = [
 function main(): void {
   const withJs = process.argv.includes('--js');
   const backends: GemmBackend[] = withJs ? [gemmBackend(), 'js'] : [gemmBackend()];
-  console.log('GEMM (GFLOP/s)                        shape (m×n×k)      ' + backends.join('  '));
+  console.log(`GEMM (GFLOP/s)                        shape (m×n×k)      ${backends.join('  ')}`);
   for (const s of GEMM_SHAPES) {
     const rates = backends.map((be) => benchGemm(s, 0.5, be).toFixed(2).padStart(9));
     console.log(

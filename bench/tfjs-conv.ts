@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 /**
  * Gradients of a stride-1 'same' conv (NHWC input, HWIO filter) built only from kernels the wasm
  * backend has: tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter, and its
- * Conv2DBackpropInput is a plain loop ~10× slower than its XNNPACK Conv2D, so both gradients are
- * phrased as forward convolutions (measured on wasm, conv2 of the CNN: dW 64 ms as im2col +
+ * Conv2DBackpropInput runs ~10× slower than its (XNNPACK) Conv2D, so both gradients are phrased
+ * as forward convolutions (measured on wasm, conv2 of the CNN: dW 64 ms as im2col +
  * transposed matMul → 8 ms here; dx 40 ms as conv2dTranspose → 4 ms here).
  */
 

@@ -1,12 +1,13 @@
 /**
  * TensorFlow.js side of the speed benchmark: the same MLP / CNN with training-mode BN, trained
  * with plain SGD on seeded random data, on tfjs's pure-JS 'cpu' backend and its 'wasm' backend.
- * `npx tsx bench/tfjs.ts` measures all four combinations (~30–60 s on a shared 2-core box).
+ * `npx tsx bench/tfjs.ts` measures all four combinations (~35 s on an idle core; more when the
+ * machine is busy); `--composed-cpu` adds the cpu CNN with the composed conv gradients.
  */
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { type TfjsBackendName, useTfjsBackend } from './tfjs-backend.ts';
-import { convGradPathFor } from './tfjs-conv.ts';
+import { type ConvGradPath, convGradPathFor } from './tfjs-conv.ts';
 import { buildCnn, buildMlp, type TfjsModel, type TfjsModelName } from './tfjs-models.ts';
 
 export interface TfjsBenchOptions {
@@ -19,14 +20,20 @@ export interface TfjsBenchOptions {
   warmupSteps?: number;
   /** Seed for weights and data; default 1. */
   seed?: number;
+  /**
+   * CNN conv gradients: 'auto' (default) = tfjs's own kernels where the backend has them (cpu),
+   * else the composed ones (wasm). 'composed' on cpu shows what the native dW costs there.
+   */
+  convGrad?: 'auto' | ConvGradPath;
 }
 
 export interface TfjsBenchResult {
   samplesPerSec: number;
   /**
    * Samples per second of this process's CPU time (user + system) over the same window: the
-   * machine is shared, and this stays meaningful when other processes take the cores (tfjs runs
-   * single-threaded here on both backends).
+   * machine is shared, and this degrades less when other processes take the cores. tfjs computes
+   * on one thread here on both backends, but V8's GC helper threads are counted too (the cpu
+   * backend's large allocations make this matter: CPU time can exceed wall time).
    */
   samplesPerCpuSec: number;
   steps: number;
@@ -77,7 +84,13 @@ function trainStep(model: TfjsModel, optimizer: tf.Optimizer, batch: Batch): num
 export async function benchTfjs(opts: TfjsBenchOptions): Promise<TfjsBenchResult> {
   const info = await useTfjsBackend(opts.backend);
   const seed = opts.seed ?? 1;
-  const convGrad = convGradPathFor(opts.backend);
+  const convGrad =
+    opts.convGrad === undefined || opts.convGrad === 'auto'
+      ? convGradPathFor(opts.backend)
+      : opts.convGrad;
+  if (convGrad === 'native' && convGradPathFor(opts.backend) !== 'native') {
+    throw new Error(`tfjs backend '${opts.backend}' has no Conv2DBackpropFilter kernel`);
+  }
   const model = opts.model === 'mlp' ? buildMlp(seed) : buildCnn(seed, convGrad);
   const batches = makeBatches(model.sampleShape, opts.batch, seed);
   const optimizer = tf.train.sgd(LR);
@@ -103,10 +116,9 @@ export async function benchTfjs(opts: TfjsBenchOptions): Promise<TfjsBenchResult
     const leaked = tf.memory().numTensors - tensorsBefore;
     const notes: string[] = [];
     if (opts.model === 'cnn') {
+      const why = opts.backend === 'wasm' ? ' (wasm has no Conv2DBackpropFilter)' : '';
       notes.push(
-        convGrad === 'native'
-          ? 'conv grads: tfjs native'
-          : 'conv grads: composed as forward convs (wasm has no Conv2DBackpropFilter)',
+        convGrad === 'native' ? 'conv grads: tfjs native' : `conv grads: composed as convs${why}`,
       );
     }
     if (leaked !== 0) notes.push(`LEAK: ${leaked} tensors per timed window`);
@@ -128,19 +140,35 @@ export async function benchTfjs(opts: TfjsBenchOptions): Promise<TfjsBenchResult
   }
 }
 
-/** The four measured combinations; the cpu CNN (~6 s/step) times only one step after one warm-up. */
+/**
+ * The four measured combinations. The cpu CNN spends ~10 s per step in tfjs's native
+ * Conv2DBackpropFilter, so it times a single step after a single warm-up.
+ */
 export const TFJS_BENCH_PLAN: TfjsBenchOptions[] = [
-  { backend: 'wasm', model: 'mlp', batch: 64, seconds: 4 },
-  { backend: 'wasm', model: 'cnn', batch: 32, seconds: 5 },
-  { backend: 'cpu', model: 'mlp', batch: 64, seconds: 4, warmupSteps: 3 },
+  { backend: 'wasm', model: 'mlp', batch: 64, seconds: 3 },
+  { backend: 'wasm', model: 'cnn', batch: 32, seconds: 4 },
+  { backend: 'cpu', model: 'mlp', batch: 64, seconds: 3, warmupSteps: 2 },
   { backend: 'cpu', model: 'cnn', batch: 32, seconds: 0, warmupSteps: 1 },
 ];
+
+/** `--composed-cpu` adds this: the cpu CNN with the composed conv gradients. */
+const CPU_CNN_COMPOSED: TfjsBenchOptions = {
+  backend: 'cpu',
+  model: 'cnn',
+  batch: 32,
+  seconds: 3,
+  warmupSteps: 1,
+  convGrad: 'composed',
+};
 
 async function main(): Promise<void> {
   console.log(
     'backend   model  batch  samples/s  per cpu-s  steps  simd  threads  loss first→last  note',
   );
-  for (const plan of TFJS_BENCH_PLAN) {
+  const plans = process.argv.includes('--composed-cpu')
+    ? [...TFJS_BENCH_PLAN, CPU_CNN_COMPOSED]
+    : TFJS_BENCH_PLAN;
+  for (const plan of plans) {
     const r = await benchTfjs(plan);
     console.log(
       [

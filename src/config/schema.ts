@@ -19,6 +19,9 @@ export const NORMS = [
   'none',
 ] as const;
 export const EVAL_MODES = ['running', 'batch', 'precise'] as const;
+/** Sizes of the fixed MNIST split (8,000 training and 2,000 test digits of the package's 10,000). */
+export const MNIST_TRAIN_POOL = 8000;
+export const MNIST_TEST_POOL = 2000;
 export const RUNNING_STATS = ['rank0', 'mean', 'sync'] as const;
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
@@ -157,6 +160,18 @@ export const configSchema = z
         path: ['globalBatch'],
         message: 'give either perDeviceBatch or globalBatch, not both',
       });
+    }
+    if (c.dataset.name === 'mnist') {
+      // The fixed split of the package's 10,000 digits (src/data/mnist-split.ts).
+      for (const [field, max] of [['train', MNIST_TRAIN_POOL], ['test', MNIST_TEST_POOL]] as const) {
+        if (c.dataset[field] > max) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dataset', field],
+            message: `MNIST has ${max} ${field === 'train' ? 'training' : 'test'} digits in its fixed split; ask for at most ${max} (got ${c.dataset[field]})`,
+          });
+        }
+      }
     }
     const group = /^group:(\d+)$/.exec(c.bnSync);
     if (group && Number(group[1]) > c.devices) {

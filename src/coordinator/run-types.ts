@@ -1,4 +1,6 @@
 import type { RunConfig } from '../config/schema.ts';
+import type { Checkpoint } from './checkpoint.ts';
+import type { Telemetry } from './telemetry.ts';
 
 /** One row per optimizer step: the global batch's mean loss and accuracy. */
 export interface TrainRow {
@@ -19,9 +21,11 @@ export interface RunResult {
   readonly train: TrainRow[];
   readonly eval: EvalRow[];
   readonly final: { readonly testAcc: number; readonly testLoss: number };
-  /** Per-device statistics, timings and communication counters (see the coordinator's telemetry). */
-  readonly telemetry?: unknown;
+  /** Per-device statistics, timings and communication counters. */
+  readonly telemetry: Telemetry;
   readonly warnings: string[];
+  /** 'stopped' when shouldStop ended the run early. */
+  readonly status: 'completed' | 'stopped';
 }
 
 export interface RunProgress {
@@ -32,9 +36,29 @@ export interface RunProgress {
   readonly elapsedMs: number;
 }
 
+export interface RunStartInfo {
+  readonly transport: string;
+  readonly workers: number;
+  readonly devices: number;
+  /** 0, or the checkpoint's step when resuming. */
+  readonly fromStep: number;
+  /** The run's telemetry columns, growing as steps are recorded (read, never write). */
+  readonly telemetry: Telemetry;
+}
+
 export interface RunHooks {
+  /** Once the devices are up, before the first step. */
+  onStart?(info: RunStartInfo): void;
   onProgress?(progress: RunProgress): void;
   onWarning?(message: string): void;
   /** Checked between steps; when it returns true the run stops cleanly after the current step. */
   shouldStop?(): boolean;
+  /** Awaited before each step (a session pauses here). */
+  beforeStep?(step: number): Promise<void> | void;
+  onEval?(row: EvalRow): void;
+  /** Called every `checkpointEvery` steps and after the last one, with the replicas' state. */
+  onCheckpoint?(checkpoint: Checkpoint): Promise<void> | void;
+  checkpointEvery?: number;
+  /** Continue from this checkpoint: the result reaches the same numbers as an unbroken run. */
+  resumeFrom?: Checkpoint;
 }

@@ -1,7 +1,7 @@
 import type { RunConfig } from '../config/schema.ts';
 import { mergeMoments } from '../core/norm/merge.ts';
 import type { Moments } from '../core/norm/moments.ts';
-import type { GroupStepReport } from '../workers/reports.ts';
+import type { GroupStepReport, RunningStatsReport } from '../workers/reports.ts';
 import type { DeviceHost } from './hosts/host.ts';
 
 /** Channels of each BN layer whose per-device statistics are kept step by step. */
@@ -16,6 +16,9 @@ export interface BnLayerTelemetry {
   /** Statistics of the global batch (all devices merged), [step][tracked channel]. */
   readonly globalMean: number[][];
   readonly globalVar: number[][];
+  /** Device 0's running statistics after the step, [step][tracked channel]. */
+  readonly runningMean: number[][];
+  readonly runningVar: number[][];
   /**
    * How far each device's batch statistics sit from the global batch's, over ALL channels:
    * RMS_c((μ_k − μ)/σ) and RMS_c(log(σ²_k/σ²)); [step][device]. Grows like 1/√(per-device batch).
@@ -70,7 +73,7 @@ export class TelemetryRecorder {
     };
   }
 
-  async record(step: number, reports: readonly GroupStepReport[]): Promise<void> {
+  record(step: number, reports: readonly GroupStepReport[]): void {
     const K = this.config.devices;
     const loss = new Array<number>(K).fill(0);
     const acc = new Array<number>(K).fill(0);
@@ -107,10 +110,16 @@ export class TelemetryRecorder {
         byLayer.set(m.layer, list);
       }
     }
-    for (const [layer, perDevice] of byLayer) this.recordLayer(layer, step, perDevice);
+    const running = new Map(reports.flatMap((r) => r.running).map((r) => [r.layer, r]));
+    for (const [layer, perDevice] of byLayer) this.recordLayer(layer, step, perDevice, running.get(layer));
   }
 
-  private recordLayer(layer: string, step: number, perDevice: readonly Moments[]): void {
+  private recordLayer(
+    layer: string,
+    step: number,
+    perDevice: readonly Moments[],
+    running: RunningStatsReport | undefined,
+  ): void {
     const first = perDevice.find(Boolean);
     if (!first || first.groups !== 1) return; // ghost BN: per-virtual-batch moments are not summarized here
     const C = first.channels;
@@ -124,6 +133,8 @@ export class TelemetryRecorder {
         deviceVar: [],
         globalMean: [],
         globalVar: [],
+        runningMean: [],
+        runningVar: [],
         meanNoise: [],
         varNoise: [],
       });
@@ -133,6 +144,8 @@ export class TelemetryRecorder {
     entry.step.push(step);
     entry.globalMean.push(tracked.map((c) => round(global.mean[c]!)));
     entry.globalVar.push(tracked.map((c) => round(gVar(c))));
+    entry.runningMean.push(tracked.map((c) => round(running?.mean[c] ?? Number.NaN)));
+    entry.runningVar.push(tracked.map((c) => round(running?.variance[c] ?? Number.NaN)));
     entry.deviceMean.push(perDevice.map((m) => tracked.map((c) => (m.count[0]! > 0 ? round(m.mean[c]!) : 0))));
     entry.deviceVar.push(perDevice.map((m) => tracked.map((c) => (m.count[0]! > 0 ? round(m.m2[c]! / m.count[0]!) : 0))));
     const eps = 1e-5;
@@ -158,4 +171,39 @@ export class TelemetryRecorder {
   result(): Telemetry {
     return this.t;
   }
+}
+
+/** The telemetry of the steps recorded after the first `from` (for incremental events). */
+export function sliceTelemetry(t: Telemetry, from: number): Telemetry {
+  const bn: Record<string, BnLayerTelemetry> = {};
+  const firstStep = t.step[from];
+  for (const [layer, l] of Object.entries(t.bn)) {
+    const at = firstStep === undefined ? l.step.length : Math.max(0, l.step.indexOf(firstStep));
+    bn[layer] = {
+      channels: l.channels,
+      step: l.step.slice(at),
+      deviceMean: l.deviceMean.slice(at),
+      deviceVar: l.deviceVar.slice(at),
+      globalMean: l.globalMean.slice(at),
+      globalVar: l.globalVar.slice(at),
+      runningMean: l.runningMean.slice(at),
+      runningVar: l.runningVar.slice(at),
+      meanNoise: l.meanNoise.slice(at),
+      varNoise: l.varNoise.slice(at),
+    };
+  }
+  return {
+    transport: t.transport,
+    devices: t.devices,
+    workers: t.workers,
+    step: t.step.slice(from),
+    deviceLoss: t.deviceLoss.slice(from),
+    deviceAcc: t.deviceAcc.slice(from),
+    deviceCount: t.deviceCount.slice(from),
+    computeMs: t.computeMs.slice(from),
+    waitMs: t.waitMs.slice(from),
+    collectiveCalls: t.collectiveCalls.slice(from),
+    bytes: t.bytes.slice(from),
+    bn,
+  };
 }

@@ -36,12 +36,33 @@ export async function train(
   };
   const started = performance.now();
 
-  await host.broadcastInitialParams();
-  await checkReplicas(host, 0);
+  const resume = hooks.resumeFrom;
+  if (resume) {
+    if (resume.step > config.steps) {
+      throw new Error(`the checkpoint is at step ${resume.step}, past the run's ${config.steps} steps`);
+    }
+    await host.importCheckpoint(resume);
+    // The data order is a function of the seed: replay it up to the checkpoint.
+    for (let s = 0; s < resume.step; s++) sampler.next();
+  } else {
+    await host.broadcastInitialParams();
+  }
+  const firstStep = (resume?.step ?? 0) + 1;
+  await checkReplicas(host, firstStep - 1);
+  hooks.onStart?.({
+    transport: host.transport,
+    workers: host.workers,
+    devices: host.devices,
+    fromStep: firstStep - 1,
+    telemetry: telemetry.result(),
+  });
+  let status: RunResult['status'] = 'completed';
 
-  for (let step = 1; step <= config.steps; step++) {
+  for (let step = firstStep; step <= config.steps; step++) {
+    await hooks.beforeStep?.(step);
     if (hooks.shouldStop?.()) {
       warn(`stopped at step ${step - 1} of ${config.steps}`);
+      status = 'stopped';
       break;
     }
     const indices = sampler.next();
@@ -66,10 +87,16 @@ export async function train(
     if (!Number.isFinite(row.loss)) {
       throw new Error(`step ${step}: the loss is ${row.loss}; training diverged (try a smaller optimizer.lr)`);
     }
-    if (record) await telemetry.record(step, reports);
+    if (record) telemetry.record(step, reports);
     if (step % config.checksumEvery === 0) await checkReplicas(host, step);
     if (step % config.evalEvery === 0 || step === config.steps) {
-      evalRows.push({ step, ...(await evaluate(config, data, host, sizes, step)) });
+      const evalRow = { step, ...(await evaluate(config, data, host, sizes, step)) };
+      evalRows.push(evalRow);
+      hooks.onEval?.(evalRow);
+    }
+    const every = hooks.checkpointEvery;
+    if (hooks.onCheckpoint && ((every && step % every === 0) || step === config.steps)) {
+      await hooks.onCheckpoint(await host.exportCheckpoint(step));
     }
     hooks.onProgress?.({ ...row, steps: config.steps, elapsedMs: performance.now() - started });
   }
@@ -87,6 +114,7 @@ export async function train(
     final: { testAcc: final.acc, testLoss: final.loss },
     telemetry: telemetry.result(),
     warnings,
+    status,
   };
 }
 

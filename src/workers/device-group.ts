@@ -3,11 +3,12 @@ import type { SyncGen, SyncReply, SyncRequest } from '../core/model/sync.ts';
 import { mergeMoments, sumReductions } from '../core/norm/merge.ts';
 import type { Moments, Reductions } from '../core/norm/moments.ts';
 import type { Dataset } from '../data/dataset.ts';
+import type { Checkpoint } from '../coordinator/checkpoint.ts';
 import { type BnSpans, bnSpans } from '../coordinator/bn-span.ts';
 import type { CallTag, Collective } from '../coordinator/collectives/collective.ts';
 import { packMoments, packReductions, unpackMoments, unpackReductions } from './sync-payload.ts';
 import { Device, type PassStats } from './device.ts';
-import type { BnMomentsReport, DevicePassReport, GroupStepReport, PassKind } from './reports.ts';
+import type { BnMomentsReport, GroupStepReport, PassKind, RunningStatsReport } from './reports.ts';
 
 export interface DeviceGroupOptions {
   readonly config: RunConfig;
@@ -67,6 +68,24 @@ export class DeviceGroup {
     for (const d of this.devices) d.loadBuffers(buffers);
   }
 
+  exportCheckpoint(step: number): Checkpoint {
+    const d = this.devices[0]!;
+    return { step, params: d.copyParams(), buffers: d.copyBuffers(), optimizer: d.optimizer.state() };
+  }
+
+  importCheckpoint(checkpoint: Checkpoint): void {
+    for (const d of this.devices) {
+      if (checkpoint.params.length !== d.paramCount || checkpoint.buffers.length !== d.bufferCount) {
+        throw new Error(
+          `the checkpoint holds ${checkpoint.params.length} parameters and ${checkpoint.buffers.length} buffer values, but this model has ${d.paramCount} and ${d.bufferCount}: it was saved from a different model`,
+        );
+      }
+      d.loadParams(checkpoint.params);
+      d.loadBuffers(checkpoint.buffers);
+      d.optimizer.loadState(checkpoint.optimizer);
+    }
+  }
+
   checksums(): number[] {
     return this.devices.map((d) => d.checksum());
   }
@@ -113,6 +132,7 @@ export class DeviceGroup {
       collectiveCalls: this.collective.stats.calls - callsBefore,
       bytes: this.collective.stats.bytes - bytesBefore,
       bnMoments: this.telemetry ?? [],
+      running: recordTelemetry && this.devices[0]!.rank === 0 ? runningStatsOf(this.devices[0]!) : [],
       transport: this.collective.transport,
     };
   }
@@ -318,4 +338,19 @@ function runLocallyOrThrow(pass: SyncGen<PassStats>): PassStats {
     );
   }
   return next.value;
+}
+
+/** Device 0's running mean and variance per BN layer (Batch Renorm keeps a std: squared here). */
+function runningStatsOf(device: Device): RunningStatsReport[] {
+  const byName = new Map(device.buffers.map((b) => [b.name, b.value]));
+  const out: RunningStatsReport[] = [];
+  for (const layer of device.batchLayers) {
+    const mean = byName.get(`${layer.name}.running_mean`);
+    const variance = byName.get(`${layer.name}.running_var`);
+    const std = byName.get(`${layer.name}.running_std`);
+    if (!mean) continue;
+    if (variance) out.push({ layer: layer.name, mean: mean.slice(), variance: variance.slice() });
+    else if (std) out.push({ layer: layer.name, mean: mean.slice(), variance: std.map((s) => s * s) });
+  }
+  return out;
 }

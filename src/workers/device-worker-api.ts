@@ -2,6 +2,7 @@ import type { RunConfig } from '../config/schema.ts';
 import type { Collective } from '../coordinator/collectives/collective.ts';
 import { MessagePortCollective, type PeerPort } from '../coordinator/collectives/message-port.ts';
 import { SharedMemoryCollective, type SharedMemoryLayout } from '../coordinator/collectives/shared-memory.ts';
+import type { Checkpoint } from '../coordinator/checkpoint.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { Device, type PassStats } from './device.ts';
 import { DeviceGroup } from './device-group.ts';
@@ -86,6 +87,14 @@ export class DeviceWorkerApi {
 
   loadParams(params: Float32Array): Promise<void> {
     return this.guard(async (g) => g.loadParams(params));
+  }
+
+  exportCheckpoint(step: number): Promise<Checkpoint> {
+    return this.guard(async (g) => g.exportCheckpoint(step));
+  }
+
+  importCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    return this.guard(async (g) => g.importCheckpoint(checkpoint));
   }
 
   copyBuffers(): Promise<Float32Array> {

@@ -16,6 +16,13 @@ export interface BnMomentsReport {
   readonly moments: Moments;
 }
 
+/** Device 0's running statistics of one BN layer after the step (telemetry; variance, not std). */
+export interface RunningStatsReport {
+  readonly layer: string;
+  readonly mean: Float32Array;
+  readonly variance: Float32Array;
+}
+
 /** What a device group (one worker) reports after a training step. */
 export interface GroupStepReport {
   readonly devices: DevicePassReport[];
@@ -24,5 +31,7 @@ export interface GroupStepReport {
   readonly collectiveCalls: number;
   readonly bytes: number;
   readonly bnMoments: BnMomentsReport[];
+  /** Present from the group hosting device 0, on telemetry steps. */
+  readonly running: RunningStatsReport[];
   readonly transport: string;
 }

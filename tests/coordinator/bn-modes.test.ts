@@ -1,3 +1,4 @@
+import type { RunConfigInput } from '../../src/config/schema.ts';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, mnistConfig, trainWith } from './harness.ts';
 
@@ -59,8 +60,13 @@ describe('what local, sync and group:g mean', () => {
 describe('Ghost BN and Batch Renormalization combine with local and sync', () => {
   for (const norm of ['ghost', 'renorm'] as const) {
     it(`${norm}: local and sync both train, differ from each other, and agree at K=1`, async () => {
-      const model = { preset: 'mlp', hidden: [32, 32], norm, normOptions: { virtualBatch: 4, renormWarmup: 5, renormRamp: 5 } } as const;
-      const base = { model: { ...model, hidden: [32, 32] }, devices: 4, perDeviceBatch: 8, sharding: 'label-sorted' } as const;
+      const model: RunConfigInput['model'] = {
+        preset: 'mlp',
+        hidden: [32, 32],
+        norm,
+        normOptions: { virtualBatch: 4, renormWarmup: 5, renormRamp: 5 },
+      };
+      const base = { model, devices: 4, perDeviceBatch: 8, sharding: 'label-sorted' } as const;
       const local = await trainWith(mnistConfig({ ...base, bnSync: 'local' }), { workers: 2 });
       const sync = await trainWith(mnistConfig({ ...base, bnSync: 'sync' }), { workers: 2 });
       for (const r of [...local.result.train, ...sync.result.train]) expect(Number.isFinite(r.loss)).toBe(true);
@@ -73,10 +79,8 @@ describe('Ghost BN and Batch Renormalization combine with local and sync', () =>
   }
 
   it('ghost under sync with uneven shards (30 over 4 devices: 2 virtual batches on some, fewer samples in the last)', async () => {
-    const model = { preset: 'mlp', hidden: [32, 32], norm: 'ghost', normOptions: { virtualBatch: 4 } } as const;
-    const r = await trainWith(mnistConfig({ model: { ...model, hidden: [32, 32] }, devices: 4, globalBatch: 30, bnSync: 'sync' }), {
-      workers: 2,
-    });
+    const model: RunConfigInput['model'] = { preset: 'mlp', hidden: [32, 32], norm: 'ghost', normOptions: { virtualBatch: 4 } };
+    const r = await trainWith(mnistConfig({ model, devices: 4, globalBatch: 30, bnSync: 'sync' }), { workers: 2 });
     for (const row of r.result.train) expect(Number.isFinite(row.loss)).toBe(true);
   });
 });

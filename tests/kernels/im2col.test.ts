@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ConvGeometry, col2im, convOutSize, im2col } from '../../src/core/kernels/im2col.ts';
+import { type ConvGeometry, convOutSize, Im2col } from '../../src/core/kernels/im2col.ts';
 import { Rng } from '../../src/core/rng.ts';
 
 function geometry(
@@ -59,9 +59,13 @@ describe('im2col / col2im (one sample of a batch)', () => {
       const size = c * h * w;
       // Three samples; take the middle one to exercise the offset.
       const x = Rng.stream(1, 'x').fillNormal(new Float32Array(3 * size));
+      const plan = new Im2col(g);
       const col = new Float32Array(c * k * k * g.ho * g.wo).fill(Number.NaN);
-      im2col(x, size, g, col);
+      plan.im2col(x, size, col);
       expect([...col]).toEqual([...naiveIm2col(x, size, g)]);
+      // The plan is reusable: a second sample through the same plan.
+      plan.im2col(x, 2 * size, col);
+      expect([...col]).toEqual([...naiveIm2col(x, 2 * size, g)]);
     },
   );
 
@@ -71,9 +75,13 @@ describe('im2col / col2im (one sample of a batch)', () => {
       // ⟨im2col(x), v⟩ = ⟨x, col2im(v)⟩ for all x, v; with x an indicator this checks every entry.
       const g = geometry(c, h, w, k, s, p);
       const size = c * h * w;
-      const v = Rng.stream(2, 'v').fillNormal(new Float32Array(c * k * k * g.ho * g.wo));
+      const plan = new Im2col(g);
+      // One spare entry: col2im's zero slot (col2im sets it, so this NaN must not leak).
+      const v = Rng.stream(2, 'v').fillNormal(new Float32Array(plan.colSize + 1));
+      v[plan.colSize] = Number.NaN;
       const dx = new Float32Array(3 * size).fill(Number.NaN);
-      col2im(v, g, dx, size);
+      plan.col2im(v, dx, size);
+      expect(() => plan.col2im(new Float32Array(plan.colSize), dx, 0)).toThrow(/col2im/);
       expect(dx.subarray(0, size).every(Number.isNaN)).toBe(true);
       expect(dx.subarray(2 * size).every(Number.isNaN)).toBe(true);
       const e = new Float32Array(size);

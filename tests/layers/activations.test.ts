@@ -23,11 +23,13 @@ describe('Activation', () => {
     const relu = new Activation({ name: 'a', fn: 'relu' }).forward(x, ctx);
     expect([...relu.data]).toEqual([0, 0, 0, 0.5, 40]);
     const sig = new Activation({ name: 'a', fn: 'sigmoid' }).forward(x, ctx);
-    [-2, -0.5, 0, 0.5, 40].forEach((v, i) =>
-      expect(sig.data[i]).toBeCloseTo(1 / (1 + Math.exp(-v)), 7),
-    );
+    for (const [i, v] of [-2, -0.5, 0, 0.5, 40].entries()) {
+      expect(sig.data[i]).toBeCloseTo(1 / (1 + Math.exp(-v)), 7);
+    }
     const th = new Activation({ name: 'a', fn: 'tanh' }).forward(x, ctx);
-    [-2, -0.5, 0, 0.5, 40].forEach((v, i) => expect(th.data[i]).toBeCloseTo(Math.tanh(v), 7));
+    for (const [i, v] of [-2, -0.5, 0, 0.5, 40].entries()) {
+      expect(th.data[i]).toBeCloseTo(Math.tanh(v), 7);
+    }
     const big = new Activation({ name: 'a', fn: 'sigmoid' }).forward(
       tensor([1, 2], Float32Array.of(-1000, 1000)),
       ctx,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunContext } from '../../src/core/layer.ts';
+import { type GemmBackend, gemmBackend, setGemmBackend } from '../../src/core/kernels/gemm.ts';
 import { Conv2d } from '../../src/core/layers/conv2d.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { tensor } from '../../src/core/tensor.ts';
@@ -169,5 +170,87 @@ describe('Conv2d', () => {
     });
     expect(() => layer.forward(tensor([1, 3, 6, 6]), ctx)).toThrow(/conv/);
     expect(() => layer.forward(tensor([1, 2, 4, 4]), ctx)).toThrow(/smaller/);
+  });
+});
+
+describe('Conv2d backends', () => {
+  // [n, inC, h, w, outC, k, stride, pad]: K-blocked products (C·k·k = 288 > 256; Ho·Wo = 400 > 256),
+  // ragged tiles (outC = 5, Ho·Wo = 9), strides, k = 1 and wide padding.
+  const CASES: [number, number, number, number, number, number, number, number][] = [
+    [3, 32, 5, 5, 5, 3, 1, 1],
+    [2, 1, 20, 20, 6, 3, 1, 1],
+    [2, 3, 7, 7, 4, 3, 2, 1],
+    [2, 4, 5, 6, 3, 1, 1, 0],
+    [1, 2, 3, 3, 2, 3, 1, 2],
+    [0, 2, 5, 5, 3, 3, 1, 1],
+  ];
+
+  it.each(CASES)(
+    'WebAssembly (fused im2col) and JS paths give identical bits (n=%i inC=%i %i×%i outC=%i k=%i s=%i p=%i)',
+    (n, inC, h, w, outC, k, stride, padding) => {
+      const x = input([n, inC, h, w], 21);
+      const run = (backend: GemmBackend, inputGradient: boolean) => {
+        const prev = gemmBackend();
+        setGemmBackend(backend);
+        try {
+          const layer = new Conv2d({
+            name: 'c',
+            inChannels: inC,
+            outChannels: outC,
+            kernel: k,
+            stride,
+            padding,
+            rng: Rng.stream(9, 'init'),
+            inputGradient,
+          });
+          const y = Float32Array.from(layer.forward(x, ctx).data);
+          const dy = input([n, ...layer.outputShape([inC, h, w])], 22);
+          // Run backward twice: the second must not depend on state the first consumed.
+          layer.backward(dy, ctx);
+          const dx = Float32Array.from(layer.backward(dy, ctx).data);
+          return {
+            y,
+            dx,
+            dw: Float32Array.from(layer.weight.grad),
+            db: Float32Array.from(layer.bias!.grad),
+          };
+        } finally {
+          setGemmBackend(prev);
+        }
+      };
+      for (const inputGradient of [true, false]) {
+        const a = run('wasm-simd', inputGradient);
+        const b = run('js', inputGradient);
+        for (const key of ['y', 'dx', 'dw', 'db'] as const) {
+          const same = a[key].every((v, i) => Object.is(v, b[key][i]));
+          expect(same, `${key} (inputGradient ${inputGradient})`).toBe(true);
+          expect(a[key].length).toBe(b[key].length);
+        }
+      }
+    },
+  );
+
+  it('a backend switch between forward and backward still gives the right gradients', () => {
+    const layer = new Conv2d({
+      name: 'c',
+      inChannels: 2,
+      outChannels: 3,
+      kernel: 3,
+      padding: 1,
+      rng: Rng.stream(10, 'init'),
+    });
+    const x = input([2, 2, 5, 5], 23);
+    const dy = input([2, 3, 5, 5], 24);
+    layer.forward(x, ctx);
+    layer.backward(dy, ctx);
+    const dw = Float32Array.from(layer.weight.grad);
+    layer.forward(x, ctx);
+    setGemmBackend('js');
+    try {
+      layer.backward(dy, ctx);
+    } finally {
+      setGemmBackend('wasm-simd');
+    }
+    expect([...layer.weight.grad]).toEqual([...dw]);
   });
 });

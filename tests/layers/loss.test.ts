@@ -14,7 +14,7 @@ describe('softmaxCrossEntropy', () => {
     expect(correct).toBe(1);
     const p = [1, 2, 3].map((v) => Math.exp(v - z));
     const expected = [p[0]! / 2, p[1]! / 2, (p[2]! - 1) / 2, 1 / 6, (1 / 3 - 1) / 2, 1 / 6];
-    expected.forEach((v, i) => expect(grad.data[i]).toBeCloseTo(v, 7));
+    for (const [i, v] of expected.entries()) expect(grad.data[i]).toBeCloseTo(v, 7);
   });
 
   it('is stable for huge logits', () => {

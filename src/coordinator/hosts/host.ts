@@ -1,3 +1,4 @@
+import type { Checkpoint } from '../checkpoint.ts';
 import type { PassStats } from '../../workers/device.ts';
 import type { GroupStepReport } from '../../workers/reports.ts';
 
@@ -28,6 +29,10 @@ export interface DeviceHost {
   copyParams(): Promise<Float32Array>;
   copyBuffers(): Promise<Float32Array>;
   loadBuffers(buffers: Float32Array): Promise<void>;
+  /** The replicas' state after `step` steps (device 0's; the replicas are identical). */
+  exportCheckpoint(step: number): Promise<Checkpoint>;
+  /** Every replica takes the checkpoint's parameters, buffers and optimizer state. */
+  importCheckpoint(checkpoint: Checkpoint): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import type { PassStats } from '../../workers/device.ts';
 import { DeviceGroup } from '../../workers/device-group.ts';
 import type { GroupStepReport } from '../../workers/reports.ts';
 import { LocalCollective } from '../collectives/local.ts';
+import type { Checkpoint } from '../checkpoint.ts';
 import type { DeviceHost } from './host.ts';
 
 /** Every device in this thread, in one group: the reference the worker hosts must match bit for bit. */
@@ -61,6 +62,14 @@ export class InProcessHost implements DeviceHost {
 
   async loadBuffers(buffers: Float32Array): Promise<void> {
     this.group.loadBuffers(buffers);
+  }
+
+  async exportCheckpoint(step: number): Promise<Checkpoint> {
+    return this.group.exportCheckpoint(step);
+  }
+
+  async importCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    this.group.importCheckpoint(checkpoint);
   }
 
   async close(): Promise<void> {}

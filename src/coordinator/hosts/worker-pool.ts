@@ -7,6 +7,7 @@ import type { GroupStepReport } from '../../workers/reports.ts';
 import { momentsPayloadLength } from '../../workers/sync-payload.ts';
 import type { PeerPort } from '../collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../collectives/shared-memory.ts';
+import type { Checkpoint } from '../checkpoint.ts';
 import { assignRanks, type DeviceHost } from './host.ts';
 
 /** A started worker, whichever host made it (browser Worker or Node worker_thread). */
@@ -105,6 +106,14 @@ export class WorkerPoolHost implements DeviceHost {
 
   copyParams(): Promise<Float32Array> {
     return this.race(this.handles[0]!.api.copyParams());
+  }
+
+  exportCheckpoint(step: number): Promise<Checkpoint> {
+    return this.race(this.handles[0]!.api.exportCheckpoint(step));
+  }
+
+  async importCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    await this.all((h) => h.api.importCheckpoint(checkpoint));
   }
 
   copyBuffers(): Promise<Float32Array> {

@@ -17,7 +17,19 @@ export const NR = 8;
  * are the same correctly rounded float32 operations the JS fallback performs, bit for bit).
  */
 export function buildGemmModule(): Uint8Array<ArrayBuffer> {
-  return encodeModule([packFn('packA', MR), packFn('packB', NR), kernelFn(), moveRowsFn()], 1);
+  return encodeModule(
+    [
+      packFn('packA', MR),
+      packFn('packB', NR),
+      kernelFn(),
+      moveRowsFn(),
+      packGatherFn(),
+      gatherSumFn(),
+      reluFn(),
+      reluBackwardFn(),
+    ],
+    1,
+  );
 }
 
 /**
@@ -96,23 +108,19 @@ function packFn(exportName: string, width: number): FuncBuilder {
     .tee(d);
   f.get(panelBytes).i32Add().set(dEnd);
   f.get(r).get(count).i32LtU().if_();
-  {
-    f.get(src).get(r).get(strideOuter).i32Mul().i32Add();
-    f.get(k0).get(strideK).i32Mul().i32Add().set(s);
-    f.loop();
-    f.get(d).get(s).f32Load().f32Store();
-    f.incBy(s, strideK).inc(d, step);
-    f.get(d).get(dEnd).i32LtU().brIf(0);
-    f.end();
-  }
+  f.get(src).get(r).get(strideOuter).i32Mul().i32Add();
+  f.get(k0).get(strideK).i32Mul().i32Add().set(s);
+  f.loop();
+  f.get(d).get(s).f32Load().f32Store();
+  f.incBy(s, strideK).inc(d, step);
+  f.get(d).get(dEnd).i32LtU().brIf(0);
+  f.end();
   f.else_();
-  {
-    f.loop();
-    f.get(d).f32Const0().f32Store();
-    f.inc(d, step);
-    f.get(d).get(dEnd).i32LtU().brIf(0);
-    f.end();
-  }
+  f.loop();
+  f.get(d).f32Const0().f32Store();
+  f.inc(d, step);
+  f.get(d).get(dEnd).i32LtU().brIf(0);
+  f.end();
   f.end();
   f.inc(r, 1).br(0);
   f.end().end();
@@ -224,6 +232,142 @@ function kernelFn(): FuncBuilder {
   f.inc(ib, 1).br(0);
   f.end().end();
   f.inc(jb, 1).br(0);
+  f.end().end();
+  return f;
+}
+
+/**
+ * packGather(src, idx, strideOuter, strideK, count, k0, kc, dst, blocks): packB through an index
+ * map, which fuses im2col into packing: op(B)[k, j] = src[idx[k·strideK + j·strideOuter]], where
+ * idx holds byte offsets from src and the strides are bytes within idx.
+ */
+function packGatherFn(): FuncBuilder {
+  const f = new FuncBuilder('packGather', 9);
+  const [src, idx, strideOuter, strideK, count, k0, kc, dst, blocks] = f.params as [
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+  ];
+  const r = f.local('i32');
+  const total = f.local('i32');
+  const d = f.local('i32');
+  const dEnd = f.local('i32');
+  const s = f.local('i32');
+  const panelBytes = f.local('i32');
+  const width = NR;
+  const log2 = Math.log2(width);
+  const step = width * 4;
+
+  f.get(kc).i32(step).i32Mul().set(panelBytes);
+  f.get(blocks).i32(log2).i32Shl().set(total);
+  f.i32(0).set(r);
+  f.block().loop();
+  f.get(r).get(total).i32GeU().brIf(1);
+  f.get(dst).get(r).i32(log2).i32ShrU().get(panelBytes).i32Mul().i32Add();
+  f.get(r)
+    .i32(width - 1)
+    .i32And()
+    .i32(2)
+    .i32Shl()
+    .i32Add()
+    .tee(d);
+  f.get(panelBytes).i32Add().set(dEnd);
+  f.get(r).get(count).i32LtU().if_();
+  f.get(idx).get(r).get(strideOuter).i32Mul().i32Add();
+  f.get(k0).get(strideK).i32Mul().i32Add().set(s);
+  f.loop();
+  f.get(d).get(src).get(s).i32Load().i32Add().f32Load().f32Store();
+  f.incBy(s, strideK).inc(d, step);
+  f.get(d).get(dEnd).i32LtU().brIf(0);
+  f.end();
+  f.else_();
+  f.loop();
+  f.get(d).f32Const0().f32Store();
+  f.inc(d, step);
+  f.get(d).get(dEnd).i32LtU().brIf(0);
+  f.end();
+  f.end();
+  f.inc(r, 1).br(0);
+  f.end().end();
+  return f;
+}
+
+/**
+ * gatherSum(dst, src, idx, n, kk): dst[i] = f32(Σ_t src[idx[i·kk + t]]) for i < n, summed in
+ * float64 from t = 0 upwards starting with the first term (col2im through its index map; idx
+ * holds byte offsets from src). kk ≥ 1.
+ */
+function gatherSumFn(): FuncBuilder {
+  const f = new FuncBuilder('gatherSum', 5);
+  const [dst, src, idx, n, kk] = f.params as [Local, Local, Local, Local, Local];
+  const d = f.local('i32');
+  const dEnd = f.local('i32');
+  const t = f.local('i32');
+  const tEnd = f.local('i32');
+  const rowBytes = f.local('i32');
+  const acc = f.local('f64');
+
+  f.get(kk).i32(2).i32Shl().set(rowBytes);
+  f.get(dst).set(d);
+  f.get(dst).get(n).i32(2).i32Shl().i32Add().set(dEnd);
+  f.get(idx).set(t);
+  f.block().loop();
+  f.get(d).get(dEnd).i32GeU().brIf(1);
+  f.get(t).get(rowBytes).i32Add().set(tEnd);
+  f.get(src).get(t).i32Load().i32Add().f32Load().f64PromoteF32().set(acc);
+  f.inc(t, 4);
+  f.block().loop();
+  f.get(t).get(tEnd).i32GeU().brIf(1);
+  f.get(acc).get(src).get(t).i32Load().i32Add().f32Load().f64PromoteF32().f64Add().set(acc);
+  f.inc(t, 4).br(0);
+  f.end().end();
+  f.get(d).get(acc).f32DemoteF64().f32Store();
+  f.inc(d, 4).br(0);
+  f.end().end();
+  return f;
+}
+
+/**
+ * relu(src, dst, bytes): dst = max(src, +0) four lanes at a time (bytes a multiple of 16).
+ * f32x4.max gives +0 for −0 and every negative, NaN for NaN: the bits of JS's (v + |v|)/2.
+ */
+function reluFn(): FuncBuilder {
+  const f = new FuncBuilder('relu', 3);
+  const [src, dst, bytes] = f.params as [Local, Local, Local];
+  const i = f.local('i32');
+  f.i32(0).set(i);
+  f.block().loop();
+  f.get(i).get(bytes).i32GeU().brIf(1);
+  f.get(dst).get(i).i32Add();
+  f.get(src).get(i).i32Add().v128Load(0).v128Zero().f32x4Max();
+  f.v128Store(0);
+  f.inc(i, 16).br(0);
+  f.end().end();
+  return f;
+}
+
+/**
+ * reluBackward(y, dy, dx, bytes): dx = dy where y's bits are > 0 (y > +0, or NaN), else +0; the
+ * bits of the JS mask (b | −b) >> 31 for outputs y ≥ +0.
+ */
+function reluBackwardFn(): FuncBuilder {
+  const f = new FuncBuilder('reluBackward', 4);
+  const [y, dy, dx, bytes] = f.params as [Local, Local, Local, Local];
+  const i = f.local('i32');
+  f.i32(0).set(i);
+  f.block().loop();
+  f.get(i).get(bytes).i32GeU().brIf(1);
+  f.get(dx).get(i).i32Add();
+  f.get(dy).get(i).i32Add().v128Load(0);
+  f.get(y).get(i).i32Add().v128Load(0).v128Zero().i32x4GtS();
+  f.v128And().v128Store(0);
+  f.inc(i, 16).br(0);
   f.end().end();
   return f;
 }

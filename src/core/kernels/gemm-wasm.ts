@@ -1,89 +1,155 @@
 import { buildGemmModule, MR, NR } from './gemm-wasm-module.ts';
 
-interface GemmExports {
+type Fn3 = (a: number, b: number, c: number) => void;
+type Fn4 = (a: number, b: number, c: number, d: number) => void;
+type Fn5 = (a: number, b: number, c: number, d: number, e: number) => void;
+type Fn7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
+type Fn8 = (
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  e: number,
+  f: number,
+  g: number,
+  h: number,
+) => void;
+type Fn9 = (
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  e: number,
+  f: number,
+  g: number,
+  h: number,
+  i: number,
+) => void;
+
+/** The module's exports; see gemm-wasm-module.ts for each function's contract. */
+export interface KernelExports {
   readonly memory: WebAssembly.Memory;
-  moveRows(
-    src: number,
-    srcStride: number,
-    dst: number,
-    dstStride: number,
-    rowBytes: number,
-    rows: number,
-    backwards: number,
-  ): void;
-  packA(
-    src: number,
-    so: number,
-    sk: number,
-    n: number,
-    k0: number,
-    kc: number,
-    dst: number,
-    blocks: number,
-  ): void;
-  packB(
-    src: number,
-    so: number,
-    sk: number,
-    n: number,
-    k0: number,
-    kc: number,
-    dst: number,
-    blocks: number,
-  ): void;
-  kernel(
-    ap: number,
-    bp: number,
-    cp: number,
-    mb: number,
-    nb: number,
-    kc: number,
-    ldc: number,
-    acc: number,
-  ): void;
+  readonly packA: Fn8;
+  readonly packB: Fn8;
+  readonly kernel: Fn8;
+  readonly moveRows: Fn7;
+  readonly packGather: Fn9;
+  readonly gatherSum: Fn5;
+  readonly relu: Fn3;
+  readonly reluBackward: Fn4;
 }
 
 /** Depth of one packed block: keeps a 4×kc A panel and an 8×kc B panel in L1 (16 + 32 bytes/k). */
 export const KC_MAX = 256;
 
-const align4 = (n: number): number => (n + 3) & ~3;
+export const align4 = (n: number): number => (n + 3) & ~3;
+
+/** Splits K into blocks of at most KC_MAX, as even as possible. */
+export function blockDepth(K: number): number {
+  return Math.ceil(K / Math.ceil(K / KC_MAX));
+}
 
 /**
- * Drives the WebAssembly SIMD GEMM: copies A and B into the module's memory, packs them block by
- * block along K and runs the micro-kernel, then copies C out. Memory grows on demand and is kept.
+ * The WebAssembly SIMD kernels and their memory. The memory holds a persistent area at the bottom
+ * (index maps, kept for the instance's lifetime and keyed by geometry, so bounded) and scratch
+ * above it that each call lays out afresh. All offsets here are in float32 units (×4 for bytes).
  */
-export class WasmGemm {
-  private heap: Float32Array;
+export class WasmKernels {
+  private f32: Float32Array;
+  private i32: Int32Array;
+  private persistentEnd = 0;
+  private readonly persistent = new Map<string, number>();
 
-  private constructor(private readonly ex: GemmExports) {
-    this.heap = new Float32Array(ex.memory.buffer);
+  private constructor(readonly ex: KernelExports) {
+    this.f32 = new Float32Array(ex.memory.buffer);
+    this.i32 = new Int32Array(ex.memory.buffer);
   }
 
-  /** null when WebAssembly or its SIMD extension is unavailable (the JS kernel takes over). */
-  static create(): WasmGemm | null {
+  /** null when WebAssembly or its SIMD extension is unavailable (the JS kernels take over). */
+  static create(): WasmKernels | null {
     try {
       if (typeof WebAssembly === 'undefined') return null;
       const module = new WebAssembly.Module(buildGemmModule());
       const instance = new WebAssembly.Instance(module, {});
-      return new WasmGemm(instance.exports as unknown as GemmExports);
+      return new WasmKernels(instance.exports as unknown as KernelExports);
     } catch {
       return null;
     }
   }
 
-  private reserve(floats: number): Float32Array {
-    const mem = this.ex.memory;
-    const need = floats * 4;
-    if (need > mem.buffer.byteLength) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
-    if (this.heap.buffer !== mem.buffer) this.heap = new Float32Array(mem.buffer);
-    return this.heap;
+  /** Start of scratch (floats). */
+  get scratch(): number {
+    return this.persistentEnd;
+  }
+
+  /** Ensures `floats` of scratch and returns the (possibly new) float view of the memory. */
+  reserve(floats: number): Float32Array {
+    this.ensure(this.persistentEnd + floats);
+    return this.f32;
+  }
+
+  get heap(): Float32Array {
+    return this.f32;
   }
 
   /**
-   * C[M×N] (=|+=) op(A)·op(B) with op(A)[i,k] = A[i·sai + k·sak], op(B)[k,j] = B[k·sbk + j·sbj].
-   * K ≥ 1, M ≥ 1, N ≥ 1.
+   * The offset of a persistent block of `floats` 4-byte words named `key`, filled by `init` (given
+   * an int32 view and the offset) the first time the key is seen.
    */
-  run(
+  persistentBlock(
+    key: string,
+    floats: number,
+    init: (i32: Int32Array, offset: number) => void,
+  ): number {
+    const known = this.persistent.get(key);
+    if (known !== undefined) return known;
+    const offset = this.persistentEnd;
+    this.ensure(offset + align4(floats));
+    this.persistentEnd = offset + align4(floats);
+    init(this.i32, offset);
+    this.persistent.set(key, offset);
+    return offset;
+  }
+
+  private ensure(floats: number): void {
+    const mem = this.ex.memory;
+    const need = floats * 4;
+    if (need > mem.buffer.byteLength) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
+    if (this.f32.buffer !== mem.buffer) {
+      this.f32 = new Float32Array(mem.buffer);
+      this.i32 = new Int32Array(mem.buffer);
+    }
+  }
+
+  /** y = max(x, +0) elementwise (x and y of equal length). */
+  relu(x: Float32Array, y: Float32Array): void {
+    const n = x.length;
+    const n4 = align4(n);
+    const src = this.scratch;
+    const heap = this.reserve(2 * n4);
+    heap.set(x, src);
+    this.ex.relu(src * 4, (src + n4) * 4, n4 * 4);
+    y.set(heap.subarray(src + n4, src + n4 + n));
+  }
+
+  /** dx = y > 0 ? dy : +0 for ReLU outputs y (all ≥ +0), equal lengths. */
+  reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
+    const n = y.length;
+    const n4 = align4(n);
+    const yOff = this.scratch;
+    const heap = this.reserve(3 * n4);
+    heap.set(y, yOff);
+    heap.set(dy.length === n ? dy : dy.subarray(0, n), yOff + n4);
+    this.ex.reluBackward(yOff * 4, (yOff + n4) * 4, (yOff + 2 * n4) * 4, n4 * 4);
+    dx.set(heap.subarray(yOff + 2 * n4, yOff + 2 * n4 + n));
+  }
+
+  /**
+   * C[M×N] (=|+=) op(A)·op(B) with op(A)[i,k] = A[i·sai + k·sak], op(B)[k,j] = B[k·sbk + j·sbj]:
+   * copies A and B in, packs them block by block along K, runs the micro-kernel, copies C out.
+   * M, N, K ≥ 1.
+   */
+  gemm(
     M: number,
     N: number,
     K: number,
@@ -100,15 +166,15 @@ export class WasmGemm {
     const nBlocks = Math.ceil(N / NR);
     const mPad = mBlocks * MR;
     const nPad = nBlocks * NR;
-    const kc = Math.ceil(K / Math.ceil(K / KC_MAX));
+    const kc = blockDepth(K);
     const aSize = M * K;
     const bSize = K * N;
-    const offA = 0;
-    const offB = align4(aSize);
+    const offA = this.scratch;
+    const offB = offA + align4(aSize);
     const offAp = offB + align4(bSize);
     const offBp = offAp + mPad * kc;
     const offC = offBp + nPad * kc;
-    const heap = this.reserve(offC + mPad * nPad);
+    const heap = this.reserve(offC + mPad * nPad - this.scratch);
 
     heap.set(A.length === aSize ? A : A.subarray(0, aSize), offA);
     heap.set(B.length === bSize ? B : B.subarray(0, bSize), offB);
@@ -126,7 +192,6 @@ export class WasmGemm {
       const load = k0 > 0 || accumulate ? 1 : 0;
       ex.kernel(offAp * 4, offBp * 4, offC * 4, mBlocks, nBlocks, kb, nPad * 4, load);
     }
-
     if (nPad !== N) ex.moveRows(offC * 4, nPad * 4, offC * 4, N * 4, N * 4, M, 0);
     C.set(heap.subarray(offC, offC + M * N));
   }

@@ -1,5 +1,5 @@
 import { gemmJs } from './gemm-js.ts';
-import { WasmGemm } from './gemm-wasm.ts';
+import { WasmKernels } from './gemm-wasm.ts';
 
 /**
  * Matrix products on row-major float32 matrices:
@@ -15,11 +15,16 @@ import { WasmGemm } from './gemm-wasm.ts';
 
 export type GemmBackend = 'wasm-simd' | 'js';
 
-const wasm = WasmGemm.create();
+const wasm = WasmKernels.create();
 let backend: GemmBackend = wasm ? 'wasm-simd' : 'js';
 
 export function gemmBackend(): GemmBackend {
   return backend;
+}
+
+/** The WebAssembly kernels when they are the selected backend (for fused kernels like conv). */
+export function activeWasmKernels(): WasmKernels | null {
+  return backend === 'wasm-simd' ? wasm : null;
 }
 
 /** For tests and benchmarks; 'wasm-simd' throws where WebAssembly SIMD is unavailable. */
@@ -49,7 +54,7 @@ function gemm(
     if (!accumulate) C.fill(0, 0, M * N);
     return;
   }
-  if (backend === 'wasm-simd' && wasm) wasm.run(M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate);
+  if (backend === 'wasm-simd' && wasm) wasm.gemm(M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate);
   else gemmJs(M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate);
 }
 

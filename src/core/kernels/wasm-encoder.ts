@@ -4,9 +4,9 @@
  * blob, no toolchain). Only i32 parameters and i32/v128/f32 locals, one memory, no imports.
  */
 
-export type ValType = 'i32' | 'f32' | 'v128';
+export type ValType = 'i32' | 'f32' | 'f64' | 'v128';
 
-const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 function uleb(n: number, out: number[]): void {
   let v = n >>> 0;
@@ -152,7 +152,11 @@ export class FuncBuilder {
     return this.op(0x4f);
   }
 
-  // f32 scalar memory.
+  i32Load(offset = 0): this {
+    return this.op(0x28).memarg(2, offset);
+  }
+
+  // f32 / f64 scalars.
   f32Load(offset = 0): this {
     return this.op(0x2a).memarg(2, offset);
   }
@@ -161,6 +165,18 @@ export class FuncBuilder {
   }
   f32Const0(): this {
     return this.op(0x43, 0, 0, 0, 0);
+  }
+  f64Const0(): this {
+    return this.op(0x44, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  f64PromoteF32(): this {
+    return this.op(0xbb);
+  }
+  f32DemoteF64(): this {
+    return this.op(0xb6);
   }
 
   /** memory.copy (bulk memory): [dst, src, bytes] → [], overlap-safe like memmove. */
@@ -182,6 +198,15 @@ export class FuncBuilder {
     this.simd(0x0c);
     for (let i = 0; i < 16; i++) this.code.push(0);
     return this;
+  }
+  f32x4Max(): this {
+    return this.simd(0xe9);
+  }
+  i32x4GtS(): this {
+    return this.simd(0x3b);
+  }
+  v128And(): this {
+    return this.simd(0x4e);
   }
   f32x4Add(): this {
     return this.simd(0xe4);

@@ -1,6 +1,8 @@
 import { initWeights, type WeightInit } from '../init.ts';
-import { matmul, matmulNT, matmulTN } from '../kernels/gemm.ts';
-import { type ConvGeometry, col2im, convOutSize, im2col } from '../kernels/im2col.ts';
+import { ConvWasm } from '../kernels/conv-wasm.ts';
+import { activeWasmKernels, matmul, matmulNT, matmulTN } from '../kernels/gemm.ts';
+import type { WasmKernels } from '../kernels/gemm-wasm.ts';
+import { type ConvGeometry, convOutSize, Im2col } from '../kernels/im2col.ts';
 import { SampleViews } from '../kernels/sample-views.ts';
 import type { Buffer, Layer, Param, RunContext } from '../layer.ts';
 import type { Rng } from '../rng.ts';
@@ -25,9 +27,11 @@ export interface Conv2dOptions {
 
 /**
  * 2-D convolution (cross-correlation, as in PyTorch), NCHW, weight [outC, inC, k, k].
- * Sample by sample, so one sample's im2col columns stay in cache: Y_n = W · col_n lands directly
- * in NCHW order; backward recomputes col_n from the kept input (cheaper than storing the batch's
- * columns) and accumulates dW = Σ_n dY_n · col_nᵀ in sample order, then dx_n = col2im(Wᵀ · dY_n).
+ * Sample by sample: Y_n = W · col_n lands directly in NCHW order (no reordering pass), and
+ * backward accumulates dW = Σ_n dY_n · col_nᵀ in sample order (the same bits as one product over
+ * the batch), then dx_n = col2im(Wᵀ · dY_n). With the WebAssembly kernels, im2col is fused into
+ * packing (ConvWasm); otherwise forward keeps every sample's columns for backward. Both paths give
+ * identical bits.
  */
 export class Conv2d implements Layer {
   readonly kind = 'conv2d';
@@ -44,9 +48,16 @@ export class Conv2d implements Layer {
   private readonly dxSlot = new TensorSlot();
   private readonly outViews = new SampleViews();
   private readonly dyViews = new SampleViews();
-  /** One sample's im2col columns and their gradient, [C·k·k, Ho·Wo], sized exactly. */
-  private col = new Float32Array(0);
+  /** Every sample's columns from the last forward, [N, C·k·k·Ho·Wo]. */
+  private readonly colSlot = new TensorSlot();
+  private readonly colViews = new SampleViews();
+  /** One sample's column gradient (+1 zero slot for col2im). */
   private dcol = new Float32Array(0);
+  private plan: Im2col | null = null;
+  /** Whether colSlot holds the columns of the last forward's input (JS path only). */
+  private colsFresh = false;
+  private wasmConv: ConvWasm | null = null;
+  private wasmConvKernels: WasmKernels | null = null;
   private geometry: ConvGeometry | null = null;
   private input: Tensor | null = null;
 
@@ -105,22 +116,28 @@ export class Conv2d implements Layer {
   forward(x: Tensor, _ctx: RunContext): Tensor {
     const [outC, ho, wo] = this.outputShape(x.shape.slice(1)) as [number, number, number];
     const n = batchOf(x);
-    const g = this.setGeometry(x.shape[2]!, x.shape[3]!, ho, wo);
+    this.setGeometry(x.shape[2]!, x.shape[3]!, ho, wo);
     const ckk = this.inChannels * this.kernel * this.kernel;
     const hw = ho * wo;
-    const inSize = this.inChannels * g.h * g.w;
     const y = this.out.get([n, outC, ho, wo]);
     const ys = this.outViews.get(y.data, n, outC * hw);
+    const plan = this.plan!;
+    const wasm = this.wasmFor(plan);
+    if (wasm) {
+      wasm.forward(x.data, n, this.weight.value, y.data);
+      this.colsFresh = false;
+    } else {
+      this.fillColumns(x.data, n);
+      const cols = this.colViews.get(this.colSlot.get([n, plan.colSize]).data, n, plan.colSize);
+      for (let i = 0; i < n; i++) matmul(ys[i]!, this.weight.value, cols[i]!, outC, hw, ckk);
+    }
     const b = this.bias?.value;
-    const col = this.col;
-    for (let i = 0; i < n; i++) {
-      im2col(x.data, i * inSize, g, col);
-      const yi = ys[i]!;
-      matmul(yi, this.weight.value, col, outC, hw, ckk);
-      if (b) {
+    if (b) {
+      const yd = y.data;
+      for (let i = 0; i < n; i++) {
         for (let o = 0; o < outC; o++) {
           const bo = b[o]!;
-          for (let t = o * hw, end = t + hw; t < end; t++) yi[t] = yi[t]! + bo;
+          for (let t = (i * outC + o) * hw, end = t + hw; t < end; t++) yd[t] = yd[t]! + bo;
         }
       }
     }
@@ -161,22 +178,47 @@ export class Conv2d implements Layer {
       }
     }
     const dw = this.weight.grad;
-    if (n === 0) dw.fill(0);
     const dx = this.dxSlot.get([n, g.c, g.h, g.w]);
     if (!this.inputGradient) dx.data.fill(0);
+    const plan = this.plan!;
+    const wasm = this.wasmFor(plan);
+    if (wasm) {
+      wasm.backward(x.data, n, dyd, this.weight.value, dw, this.inputGradient ? dx.data : null);
+      return dx;
+    }
+    if (n === 0) dw.fill(0);
+    if (!this.colsFresh) this.fillColumns(x.data, n);
     const dys = this.dyViews.get(dyd, n, outC * hw);
-    const col = this.col;
+    const cols = this.colViews.get(this.colSlot.get([n, plan.colSize]).data, n, plan.colSize);
     const dcol = this.dcol;
     for (let i = 0; i < n; i++) {
       const dyi = dys[i]!;
-      im2col(x.data, i * inSize, g, col);
-      matmulNT(dw, dyi, col, outC, ckk, hw, i > 0);
+      matmulNT(dw, dyi, cols[i]!, outC, ckk, hw, i > 0);
       if (this.inputGradient) {
         matmulTN(dcol, this.weight.value, dyi, ckk, hw, outC);
-        col2im(dcol, g, dx.data, i * inSize);
+        plan.col2im(dcol, dx.data, i * inSize);
       }
     }
     return dx;
+  }
+
+  /** The fused WebAssembly path when those kernels are active (rebuilt if the plan changed). */
+  private wasmFor(plan: Im2col): ConvWasm | null {
+    const kernels = activeWasmKernels();
+    if (!kernels) return null;
+    if (!this.wasmConv || this.wasmConvKernels !== kernels) {
+      this.wasmConv = new ConvWasm(kernels, plan, this.outChannels);
+      this.wasmConvKernels = kernels;
+    }
+    return this.wasmConv;
+  }
+
+  private fillColumns(x: Float32Array, n: number): void {
+    const plan = this.plan!;
+    const inSize = this.inChannels * plan.g.h * plan.g.w;
+    const cols = this.colViews.get(this.colSlot.get([n, plan.colSize]).data, n, plan.colSize);
+    for (let i = 0; i < n; i++) plan.im2col(x, i * inSize, cols[i]!);
+    this.colsFresh = true;
   }
 
   private setGeometry(h: number, w: number, ho: number, wo: number): ConvGeometry {
@@ -193,9 +235,10 @@ export class Conv2d implements Layer {
       ho,
       wo,
     };
-    const size = this.inChannels * k * k * ho * wo;
-    this.col = new Float32Array(size);
-    this.dcol = new Float32Array(size);
+    this.plan = new Im2col(g);
+    this.dcol = new Float32Array(this.plan.colSize + 1);
+    this.wasmConv = null;
+    this.colsFresh = false;
     this.geometry = g;
     return g;
   }

@@ -1,0 +1,43 @@
+/**
+ * The coordinator's own Web Worker: the page talks to it through Comlink and receives typed run
+ * events; it starts the device workers itself, so the page's thread is never on a step's path.
+ */
+import * as Comlink from 'comlink';
+import type { RunConfig } from '../config/schema.ts';
+import type { RunEvent } from './events.ts';
+import { browserPlatform } from './platform-browser.ts';
+import { type SessionOptions, TrainingSession } from './session.ts';
+
+export interface CoordinatorApi {
+  /** Runs to the end (resolves after the 'finished' or 'failed' event). */
+  run(config: RunConfig, options: SessionOptions, onEvent: (event: RunEvent) => void): Promise<void>;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  /** Whether this context may share memory with its workers (cross-origin isolated). */
+  isolation(): { crossOriginIsolated: boolean; sharedArrayBuffer: boolean };
+}
+
+let session: TrainingSession | null = null;
+const mnistUrl = new URL(`${import.meta.env.BASE_URL}mnist.bin`, self.location.origin).href;
+
+const api: CoordinatorApi = {
+  async run(config, options, onEvent) {
+    if (session) throw new Error('a run is already in progress in this coordinator');
+    session = new TrainingSession(browserPlatform(mnistUrl), onEvent);
+    try {
+      await session.run(config, options);
+    } finally {
+      session = null;
+    }
+  },
+  pause: () => session?.pause(),
+  resume: () => session?.resume(),
+  stop: () => session?.stop(),
+  isolation: () => ({
+    crossOriginIsolated: self.crossOriginIsolated,
+    sharedArrayBuffer: typeof SharedArrayBuffer !== 'undefined',
+  }),
+};
+
+Comlink.expose(api);

@@ -1,0 +1,33 @@
+import * as Comlink from 'comlink';
+import type { RunConfig } from '../config/schema.ts';
+import type { SplitDataset } from '../data/dataset.ts';
+import { makeDataset } from '../data/make-dataset.ts';
+import { loadMnistBrowser } from '../data/mnist-browser.ts';
+import type { DeviceWorkerApi } from '../workers/device-worker-api.ts';
+import { type WorkerHandle, WorkerPoolHost } from './hosts/worker-pool.ts';
+import type { Platform } from './run.ts';
+
+/** Start a module Web Worker hosting a device group (bundled by Vite from this URL pattern). */
+function spawnBrowserDeviceWorker(index: number): WorkerHandle {
+  const worker = new Worker(new URL('../workers/device-worker.browser.ts', import.meta.url), {
+    type: 'module',
+    name: `devices-${index}`,
+  });
+  const died = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (e) => reject(new Error(`worker ${index} crashed: ${e.message || 'script error'}`)));
+  });
+  died.catch(() => {});
+  return { api: Comlink.wrap<DeviceWorkerApi>(worker), died, terminate: () => worker.terminate() };
+}
+
+/** The browser's edges: MNIST fetched lazily from the app's own server, devices in Web Workers. */
+export function browserPlatform(mnistUrl: string): Platform {
+  return {
+    loadData: async (config: RunConfig): Promise<SplitDataset> =>
+      makeDataset(config.dataset, config.seed, config.dataset.name === 'mnist' ? await loadMnistBrowser(mnistUrl) : undefined),
+    createHost: (config, data) => {
+      const cores = Math.max(1, navigator.hardwareConcurrency || 2);
+      return WorkerPoolHost.start(config, data, spawnBrowserDeviceWorker, config.workers ?? Math.min(cores, config.devices));
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import type { RunConfig } from '../config/schema.ts';
+import type { Checkpoint } from './checkpoint.ts';
+import type { RunEvent } from './events.ts';
+import { type Platform, runExperiment } from './run.ts';
+import type { TrainRow } from './run-types.ts';
+import { sliceTelemetry, type Telemetry } from './telemetry.ts';
+
+export interface SessionOptions {
+  readonly checkpointEvery?: number;
+  readonly resumeFrom?: Checkpoint;
+  /** Step rows are sent at most this often (the receiver renders on each event). */
+  readonly emitEveryMs?: number;
+}
+
+/**
+ * One training run as the app sees it: started with a config, paused, resumed or stopped, and
+ * reporting typed events. It lives wherever the coordinator lives (a dedicated worker in the
+ * browser, so the page never sits on the path of a step; the test process in Node).
+ */
+export class TrainingSession {
+  private stopRequested = false;
+  private pausedAt: { resume: () => void } | null = null;
+  private pauseRequested = false;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly emit: (event: RunEvent) => void,
+  ) {}
+
+  async run(config: RunConfig, options: SessionOptions = {}): Promise<void> {
+    const emitEveryMs = options.emitEveryMs ?? 100;
+    let pending: TrainRow[] = [];
+    let telemetry: Telemetry | null = null;
+    let sentTelemetrySteps = 0;
+    let lastEmit = 0;
+    let started = 0;
+    let startStep = options.resumeFrom?.step ?? 0;
+    const flush = (step: number): void => {
+      if (!pending.length || !telemetry) return;
+      const elapsed = performance.now() - started;
+      const done = step - startStep;
+      const stepsPerSec = done > 0 ? (1000 * done) / elapsed : 0;
+      this.emit({
+        type: 'steps',
+        rows: pending,
+        telemetry: sliceTelemetry(telemetry, sentTelemetrySteps),
+        step,
+        steps: config.steps,
+        stepsPerSec,
+        etaMs: stepsPerSec > 0 ? ((config.steps - step) / stepsPerSec) * 1000 : 0,
+      });
+      sentTelemetrySteps = telemetry.step.length;
+      pending = [];
+      lastEmit = performance.now();
+    };
+    let step = startStep;
+    try {
+      const result = await runExperiment(
+        config,
+        {
+          resumeFrom: options.resumeFrom,
+          checkpointEvery: options.checkpointEvery,
+          onStart: (info) => {
+            started = performance.now();
+            startStep = info.fromStep;
+            telemetry = info.telemetry;
+            const { transport, workers, devices, fromStep } = info;
+            this.emit({ type: 'started', config, transport, workers, devices, fromStep });
+          },
+          beforeStep: (s) => this.waitIfPaused(s),
+          shouldStop: () => this.stopRequested,
+          onProgress: (p) => {
+            step = p.step;
+            pending.push({ step: p.step, loss: p.loss, acc: p.acc });
+            if (performance.now() - lastEmit >= emitEveryMs) flush(p.step);
+          },
+          onEval: (row) => {
+            flush(step);
+            this.emit({ type: 'eval', row });
+          },
+          onCheckpoint: (checkpoint) => {
+            flush(step);
+            this.emit({ type: 'checkpoint', checkpoint });
+          },
+          onWarning: (message) => this.emit({ type: 'warning', message }),
+        },
+        this.platform,
+      );
+      flush(step);
+      this.emit({ type: 'finished', status: result.status, final: result.final });
+    } catch (e) {
+      flush(step);
+      this.emit({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  pause(): void {
+    this.pauseRequested = true;
+  }
+
+  resume(): void {
+    this.pauseRequested = false;
+    this.pausedAt?.resume();
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.resume();
+  }
+
+  private async waitIfPaused(step: number): Promise<void> {
+    if (!this.pauseRequested || this.stopRequested) return;
+    this.emit({ type: 'paused', step: step - 1 });
+    await new Promise<void>((resolve) => {
+      this.pausedAt = { resume: resolve };
+    });
+    this.pausedAt = null;
+    if (!this.stopRequested) this.emit({ type: 'resumed', step: step - 1 });
+  }
+}

@@ -1,0 +1,201 @@
+import { align4, blockDepth, type WasmKernels } from './gemm-wasm.ts';
+import { MR, NR } from './gemm-wasm-module.ts';
+import type { Im2col } from './im2col.ts';
+
+/**
+ * A Conv2d's products on the WebAssembly kernels with im2col fused into packing: each sample is
+ * copied once into a zero-bordered buffer in the module's memory and packGather reads the columns
+ * straight from it through the plan's index map (no column matrix is ever written), and col2im
+ * (gatherSum) reads the padded product Wᵀ·dY_n in place. Arithmetic and order are those of the
+ * JS path (Im2col + matmul*), so both give identical bits.
+ */
+export class ConvWasm {
+  private readonly ckk: number;
+  private readonly hw: number;
+  private readonly inSize: number;
+  private readonly padSize: number;
+  private readonly key: string;
+
+  constructor(
+    private readonly k: WasmKernels,
+    private readonly plan: Im2col,
+    private readonly outC: number,
+  ) {
+    const g = plan.g;
+    this.ckk = g.c * g.k * g.k;
+    this.hw = g.ho * g.wo;
+    this.inSize = g.c * g.h * g.w;
+    this.padSize = g.c * plan.hp * plan.wp;
+    this.key = `${g.c},${g.h},${g.w},${g.k},${g.stride},${g.pad}`;
+  }
+
+  /** y[n, outC, Ho, Wo] = W · col_n for every sample (no bias). */
+  forward(x: Float32Array, n: number, weight: Float32Array, y: Float32Array): void {
+    if (n === 0) return;
+    const { k, ckk, hw, outC, inSize, padSize } = this;
+    const ex = k.ex;
+    const gIdx = this.gatherMap();
+    const mBlocks = Math.ceil(outC / MR);
+    const mPad = mBlocks * MR;
+    const nBlocks = Math.ceil(hw / NR);
+    const nPad = nBlocks * NR;
+    const kc = blockDepth(ckk);
+
+    let off = k.scratch;
+    const wOff = off;
+    off += align4(outC * ckk);
+    const apOff = off;
+    off += mPad * ckk;
+    const xpOff = off;
+    off += align4(padSize);
+    const bpOff = off;
+    off += nPad * kc;
+    const cOff = off;
+    off += mPad * nPad;
+    const heap = k.reserve(off - k.scratch);
+
+    heap.set(weight, wOff);
+    for (let k0 = 0; k0 < ckk; k0 += kc) {
+      const kb = Math.min(kc, ckk - k0);
+      ex.packA(wOff * 4, ckk * 4, 4, outC, k0, kb, (apOff + mPad * k0) * 4, mBlocks);
+    }
+    heap.fill(0, xpOff, xpOff + padSize);
+    for (let i = 0; i < n; i++) {
+      this.copyPadded(x, i * inSize, heap, xpOff);
+      for (let k0 = 0; k0 < ckk; k0 += kc) {
+        const kb = Math.min(kc, ckk - k0);
+        ex.packGather(xpOff * 4, gIdx * 4, 4, hw * 4, hw, k0, kb, bpOff * 4, nBlocks);
+        const ap = (apOff + mPad * k0) * 4;
+        ex.kernel(ap, bpOff * 4, cOff * 4, mBlocks, nBlocks, kb, nPad * 4, k0 > 0 ? 1 : 0);
+      }
+      if (nPad !== hw) ex.moveRows(cOff * 4, nPad * 4, cOff * 4, hw * 4, hw * 4, outC, 0);
+      y.set(heap.subarray(cOff, cOff + outC * hw), i * outC * hw);
+    }
+  }
+
+  /**
+   * dw = Σ_n dY_n · col_nᵀ (sample order); dx_n = col2im(Wᵀ · dY_n) unless dx is null.
+   */
+  backward(
+    x: Float32Array,
+    n: number,
+    dy: Float32Array,
+    weight: Float32Array,
+    dw: Float32Array,
+    dx: Float32Array | null,
+  ): void {
+    if (n === 0) {
+      dw.fill(0);
+      return;
+    }
+    const { k, ckk, hw, outC, inSize, padSize } = this;
+    const ex = k.ex;
+    const kk = this.plan.g.k * this.plan.g.k;
+    const gIdx = this.gatherMap();
+    const sIdx = dx ? this.col2imMap() : 0;
+    const mBlocksO = Math.ceil(outC / MR);
+    const mPadO = mBlocksO * MR;
+    const mBlocksC = Math.ceil(ckk / MR);
+    const mPadC = mBlocksC * MR;
+    const nBlocksC = Math.ceil(ckk / NR);
+    const nPadC = nBlocksC * NR;
+    const nBlocksHW = Math.ceil(hw / NR);
+    const nPadHW = nBlocksHW * NR;
+    const kcHW = blockDepth(hw);
+    const kcO = blockDepth(outC);
+
+    let off = k.scratch;
+    const wOff = off;
+    off += align4(outC * ckk);
+    const apTOff = off;
+    off += mPadC * outC;
+    const xpOff = off;
+    off += align4(padSize);
+    const dyOff = off;
+    off += align4(outC * hw);
+    const apDyOff = off;
+    off += mPadO * kcHW;
+    const bpGOff = off;
+    off += nPadC * kcHW;
+    const cDwOff = off;
+    off += mPadO * nPadC;
+    const bpDyOff = off;
+    off += nPadHW * kcO;
+    const cDcolOff = off;
+    off += mPadC * nPadHW + 4;
+    const dxOff = off;
+    off += align4(inSize);
+    const heap = k.reserve(off - k.scratch);
+
+    if (dx) {
+      heap.set(weight, wOff);
+      // op(A) = Wᵀ: A[i = ckk index, k = output channel] = W[k·ckk + i].
+      for (let k0 = 0; k0 < outC; k0 += kcO) {
+        const kb = Math.min(kcO, outC - k0);
+        ex.packA(wOff * 4, 4, ckk * 4, ckk, k0, kb, (apTOff + mPadC * k0) * 4, mBlocksC);
+      }
+    }
+    heap.fill(0, xpOff, xpOff + padSize);
+    const sample = outC * hw;
+    for (let i = 0; i < n; i++) {
+      this.copyPadded(x, i * inSize, heap, xpOff);
+      heap.set(dy.subarray(i * sample, (i + 1) * sample), dyOff);
+      for (let k0 = 0; k0 < hw; k0 += kcHW) {
+        const kb = Math.min(kcHW, hw - k0);
+        ex.packA(dyOff * 4, hw * 4, 4, outC, k0, kb, apDyOff * 4, mBlocksO);
+        // op(B) = col_nᵀ: B[k = position, j = ckk index] = col[j·hw + k].
+        ex.packGather(xpOff * 4, gIdx * 4, hw * 4, 4, ckk, k0, kb, bpGOff * 4, nBlocksC);
+        const load = i > 0 || k0 > 0 ? 1 : 0;
+        ex.kernel(apDyOff * 4, bpGOff * 4, cDwOff * 4, mBlocksO, nBlocksC, kb, nPadC * 4, load);
+      }
+      if (!dx) continue;
+      for (let k0 = 0; k0 < outC; k0 += kcO) {
+        const kb = Math.min(kcO, outC - k0);
+        ex.packB(dyOff * 4, 4, hw * 4, hw, k0, kb, bpDyOff * 4, nBlocksHW);
+        const ap = (apTOff + mPadC * k0) * 4;
+        const load = k0 > 0 ? 1 : 0;
+        ex.kernel(ap, bpDyOff * 4, cDcolOff * 4, mBlocksC, nBlocksHW, kb, nPadHW * 4, load);
+      }
+      heap[cDcolOff + mPadC * nPadHW] = 0;
+      ex.gatherSum(dxOff * 4, cDcolOff * 4, sIdx * 4, inSize, kk);
+      dx.set(heap.subarray(dxOff, dxOff + inSize), i * inSize);
+    }
+    if (nPadC !== ckk) ex.moveRows(cDwOff * 4, nPadC * 4, cDwOff * 4, ckk * 4, ckk * 4, outC, 0);
+    dw.set(heap.subarray(cDwOff, cDwOff + outC * ckk));
+  }
+
+  private copyPadded(x: Float32Array, xOffset: number, heap: Float32Array, dst: number): void {
+    const { c, h, w, pad: p } = this.plan.g;
+    const { hp, wp } = this.plan;
+    for (let ci = 0; ci < c; ci++) {
+      for (let ih = 0; ih < h; ih++) {
+        const s = xOffset + (ci * h + ih) * w;
+        const d = dst + (ci * hp + ih + p) * wp + p;
+        for (let iw = 0; iw < w; iw++) heap[d + iw] = x[s + iw]!;
+      }
+    }
+  }
+
+  /** Byte offsets into the padded sample for each column entry (row-major [ckk, hw]). */
+  private gatherMap(): number {
+    const src = this.plan.gatherIndex;
+    return this.k.persistentBlock(`im2col:${this.key}`, src.length, (i32, at) => {
+      for (let e = 0; e < src.length; e++) i32[at + e] = src[e]! * 4;
+    });
+  }
+
+  /** For each input and (ki, kj), the byte offset of its entry in the padded Wᵀ·dY_n, or of the zero slot. */
+  private col2imMap(): number {
+    const src = this.plan.scatterIndex;
+    const hw = this.hw;
+    const nPadHW = Math.ceil(hw / NR) * NR;
+    const mPadC = Math.ceil(this.ckk / MR) * MR;
+    const none = this.plan.colSize;
+    return this.k.persistentBlock(`col2im:${this.key}`, src.length, (i32, at) => {
+      for (let t = 0; t < src.length; t++) {
+        const e = src[t]!;
+        i32[at + t] = 4 * (e === none ? mPadC * nPadHW : Math.floor(e / hw) * nPadHW + (e % hw));
+      }
+    });
+  }
+}

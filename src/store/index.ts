@@ -1,0 +1,23 @@
+export type { VersionInfo } from './connection.ts';
+export {
+  ImportError,
+  RunNotFoundError,
+  StoreBlockedError,
+  StoreClosedError,
+  StoreError,
+  StoreQuotaError,
+} from './errors.ts';
+export { RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION, type RunExport } from './export-format.ts';
+export { SCHEMA_VERSION } from './migrations/index.ts';
+export {
+  type CheckpointRecord,
+  type LoadedMetrics,
+  type MetricsBatch,
+  RUN_STATUSES,
+  type RunRecord,
+  type RunStatus,
+  type RunSummary,
+} from './records.ts';
+export { openRunStore, type RunStore, type RunStoreOptions } from './run-store.ts';
+export type { RunPatch, RunQuery, RunSortKey } from './runs.ts';
+export type { StorageEstimate } from './storage.ts';

@@ -1,0 +1,85 @@
+import { type LabDatabase, runKeyRange } from './db-schema.ts';
+import type { PendingMetrics } from './metrics-buffer.ts';
+import type { LoadedMetrics, RunSummary } from './records.ts';
+import { appendRows, appendTelemetry, cloneTelemetry } from './series.ts';
+import { type AllStoresTx, readTransaction } from './transaction.ts';
+
+async function nextSeq(
+  tx: AllStoresTx,
+  store: 'metrics' | 'telemetry',
+  runId: string,
+): Promise<number> {
+  const last = await tx.objectStore(store).openKeyCursor(runKeyRange(runId), 'prev');
+  return last ? last.primaryKey[1] + 1 : 0;
+}
+
+/** The summary as the newest rows leave it (the status is the caller's business). */
+export function summaryAfter(summary: RunSummary, pending: PendingMetrics): RunSummary {
+  const train = pending.train[pending.train.length - 1];
+  const evaluation = pending.eval[pending.eval.length - 1];
+  return {
+    ...summary,
+    ...(train ? { stepsDone: train.step, lastLoss: train.loss } : {}),
+    ...(evaluation ? { testAcc: evaluation.acc, testLoss: evaluation.loss } : {}),
+  };
+}
+
+/**
+ * Write one run's pending rows as one chunk per store and bring its summary up to date. Rows of a
+ * run deleted meanwhile are dropped (returns false).
+ */
+export async function writeChunks(
+  tx: AllStoresTx,
+  runId: string,
+  pending: PendingMetrics,
+  now: number,
+): Promise<boolean> {
+  const runs = tx.objectStore('runs');
+  const run = await runs.get(runId);
+  if (!run) return false;
+  if (pending.train.length > 0 || pending.eval.length > 0) {
+    const seq = await nextSeq(tx, 'metrics', runId);
+    await tx.objectStore('metrics').put({ runId, seq, train: pending.train, eval: pending.eval });
+  }
+  if (pending.telemetry) {
+    const seq = await nextSeq(tx, 'telemetry', runId);
+    await tx.objectStore('telemetry').put({ runId, seq, telemetry: pending.telemetry });
+  }
+  await runs.put({ ...run, updatedAt: now, summary: summaryAfter(run.summary, pending) });
+  return true;
+}
+
+/** Every saved chunk of a run in order, then the rows still waiting in memory. */
+export async function loadMetrics(
+  db: LabDatabase,
+  runId: string,
+  pending: PendingMetrics | undefined,
+): Promise<LoadedMetrics> {
+  const [chunks, telemetryChunks] = await readTransaction(
+    db,
+    ['metrics', 'telemetry'],
+    async (tx) =>
+      Promise.all([
+        tx.objectStore('metrics').getAll(runKeyRange(runId)),
+        tx.objectStore('telemetry').getAll(runKeyRange(runId)),
+      ]),
+  );
+  const train: LoadedMetrics['train'] = [];
+  const evaluation: LoadedMetrics['eval'] = [];
+  for (const chunk of chunks) {
+    appendRows(train, chunk.train);
+    appendRows(evaluation, chunk.eval);
+  }
+  if (pending) {
+    appendRows(train, pending.train);
+    appendRows(evaluation, pending.eval);
+  }
+  const pieces = telemetryChunks.map((c) => c.telemetry);
+  if (pending?.telemetry) pieces.push(pending.telemetry);
+  let telemetry: LoadedMetrics['telemetry'] = null;
+  for (const piece of pieces) {
+    // Copied first: appending extends it in place, and a pending piece belongs to the buffer.
+    telemetry = telemetry ? appendTelemetry(telemetry, piece) : cloneTelemetry(piece);
+  }
+  return { train, eval: evaluation, telemetry };
+}

@@ -1,0 +1,14 @@
+import type { Migration } from './migration.ts';
+import { v1Initial } from './v1-initial.ts';
+import { v2StatusIndex } from './v2-status-index.ts';
+import { v3TelemetryStore } from './v3-telemetry-store.ts';
+
+/** In version order; the last one's version is the schema version the app opens. */
+export const MIGRATIONS: readonly Migration[] = [v1Initial, v2StatusIndex, v3TelemetryStore];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** The migrations that take a database at `from` to `to`, in order. */
+export function migrationsBetween(from: number, to: number): Migration[] {
+  return MIGRATIONS.filter((m) => m.version > from && m.version <= to);
+}

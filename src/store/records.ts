@@ -1,0 +1,69 @@
+import type { RunConfig } from '../config/schema.ts';
+import type { OptimizerState } from '../core/optim/optimizer.ts';
+import type { EvalRow, TrainRow } from '../coordinator/run-types.ts';
+import type { Telemetry } from '../coordinator/telemetry.ts';
+
+export const RUN_STATUSES = ['running', 'completed', 'stopped', 'failed', 'interrupted'] as const;
+/** `interrupted`: the page went away while the run was `running` (set when a store opens). */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface RunSummary {
+  readonly stepsDone: number;
+  readonly steps: number;
+  /** null until the first step (or evaluation) is saved. */
+  readonly lastLoss: number | null;
+  readonly testAcc: number | null;
+  readonly testLoss: number | null;
+  readonly error?: string;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly config: RunConfig;
+  readonly status: RunStatus;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly summary: RunSummary;
+}
+
+/** What a training session hands over while it runs (any part may be missing). */
+export interface MetricsBatch {
+  readonly train?: readonly TrainRow[];
+  readonly eval?: readonly EvalRow[];
+  /** Columns for some steps, as in a `steps` event. */
+  readonly telemetry?: Telemetry;
+}
+
+export interface LoadedMetrics {
+  readonly train: TrainRow[];
+  readonly eval: EvalRow[];
+  /** Every saved chunk's columns, concatenated; null when none was recorded. */
+  readonly telemetry: Telemetry | null;
+}
+
+/** `metrics` store (schema ≥ v3): one chunk per flush, keyed [runId, seq]. */
+export interface MetricsChunk {
+  readonly runId: string;
+  readonly seq: number;
+  readonly train: TrainRow[];
+  readonly eval: EvalRow[];
+}
+
+/** `telemetry` store (schema ≥ v3): kept apart so loss charts load without the bulky columns. */
+export interface TelemetryChunk {
+  readonly runId: string;
+  readonly seq: number;
+  readonly telemetry: Telemetry;
+}
+
+/** `checkpoints` store, keyed [runId, step]. */
+export interface CheckpointRecord {
+  readonly runId: string;
+  readonly step: number;
+  readonly savedAt: number;
+  readonly params: Float32Array;
+  readonly buffers: Float32Array;
+  readonly optimizer: OptimizerState;
+}

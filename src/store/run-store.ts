@@ -1,0 +1,316 @@
+import type { RunConfig } from '../config/schema.ts';
+import type { Checkpoint } from '../coordinator/checkpoint.ts';
+import { DEFAULT_KEEP_CHECKPOINTS, latestCheckpoint, putCheckpoint } from './checkpoints.ts';
+import { openLabDatabase, type VersionInfo } from './connection.ts';
+import { ALL_STORES, DEFAULT_DB_NAME, type LabDatabase, runKeyRange } from './db-schema.ts';
+import { RunNotFoundError, StoreClosedError, type StoreError } from './errors.ts';
+import { buildRunExport } from './export.ts';
+import type { RunExport } from './export-format.ts';
+import { validateRunExport } from './import.ts';
+import { loadMetrics, writeChunks } from './metrics.ts';
+import { DEFAULT_FLUSH_POLICY, MetricsFlusher } from './metrics-flusher.ts';
+import type { CheckpointRecord, LoadedMetrics, MetricsBatch, RunRecord } from './records.ts';
+import { type LockManagerLike, RunLocks } from './run-locks.ts';
+import { newRunRecord, patchRun, type RunPatch, type RunQuery, selectRuns } from './runs.ts';
+import {
+  defaultStorage,
+  estimateStorage,
+  requestPersistence,
+  type StorageEstimate,
+  type StorageManagerLike,
+} from './storage.ts';
+import { type AllStoresTx, readTransaction, writeTransaction } from './transaction.ts';
+
+export interface RunStoreOptions {
+  /** Database name (default "syncbn-lab"); tests and side-by-side libraries use their own. */
+  readonly name?: string;
+  /** Default: globalThis.indexedDB. */
+  readonly indexedDB?: IDBFactory;
+  /** Another tab holds an older schema open and does not let go: ask the user to close it. */
+  readonly onBlocked?: (info: VersionInfo) => void;
+  /** Reject with StoreBlockedError after this long blocked. Default: wait for the other tab. */
+  readonly blockedTimeoutMs?: number;
+  /** Another tab upgrades or deletes the library: this store has closed itself; reload the page. */
+  readonly onVersionChange?: (info: VersionInfo) => void;
+  /** A background metrics write failed (StoreQuotaError: storage full); stop the run cleanly. */
+  readonly onWriteError?: (error: StoreError) => void;
+  /** Default 500 ms / 1000 rows. */
+  readonly flushIntervalMs?: number;
+  readonly flushRows?: number;
+  /** Checkpoints kept per run (default 2). */
+  readonly keepCheckpoints?: number;
+  /** Mark runs left `running` as `interrupted` while opening (default true). */
+  readonly markInterrupted?: boolean;
+  /** Default: navigator.locks / navigator.storage when present; null: none. */
+  readonly locks?: LockManagerLike | null;
+  readonly storage?: StorageManagerLike | null;
+  /** Milliseconds since the epoch (tests pass a fake clock). */
+  readonly now?: () => number;
+  /** Default: crypto.randomUUID. */
+  readonly newId?: () => string;
+}
+
+type Extra = (tx: AllStoresTx) => Promise<void>;
+
+/**
+ * Open (creating or upgrading) the run library. Unless `markInterrupted: false`, runs a previous
+ * page left `running` become `interrupted` before this resolves (see RunStore.markInterrupted).
+ */
+export async function openRunStore(options: RunStoreOptions = {}): Promise<RunStore> {
+  const name = options.name ?? DEFAULT_DB_NAME;
+  let store: RunStore | undefined;
+  const db = await openLabDatabase({
+    name,
+    factory: options.indexedDB,
+    onBlocked: options.onBlocked,
+    blockedTimeoutMs: options.blockedTimeoutMs,
+    onVersionChange: (info) => store?.yieldToUpgrade(info),
+    onTerminated: () => store?.shutDown('The browser closed the run library (was site data cleared?).'),
+  });
+  store = new RunStore(db, name, options);
+  if (options.markInterrupted ?? true) await store.markInterrupted();
+  return store;
+}
+
+export class RunStore {
+  private readonly flusher: MetricsFlusher<Extra>;
+  private readonly locks: RunLocks;
+  private readonly keepCheckpoints: number;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private closedBecause: string | null = null;
+
+  /** Use openRunStore. */
+  constructor(
+    private readonly db: LabDatabase,
+    name: string,
+    private readonly options: RunStoreOptions,
+  ) {
+    this.flusher = new MetricsFlusher<Extra>(
+      {
+        intervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_POLICY.intervalMs,
+        maxRows: options.flushRows ?? DEFAULT_FLUSH_POLICY.maxRows,
+      },
+      (taken, extra) =>
+        writeTransaction(this.db, ALL_STORES, async (tx) => {
+          const now = this.now();
+          for (const [runId, pending] of taken) await writeChunks(tx, runId, pending, now);
+          if (extra) await extra(tx);
+        }),
+      (error) => this.options.onWriteError?.(error),
+    );
+    const lockManager = options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
+    this.locks = new RunLocks(lockManager, `${name}:run:`);
+    this.keepCheckpoints = options.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS;
+    this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? (() => crypto.randomUUID());
+  }
+
+  get closed(): boolean {
+    return this.closedBecause !== null;
+  }
+
+  /** Metric rows buffered in memory, not yet written. */
+  get pendingRows(): number {
+    return this.flusher.buffer.rows;
+  }
+
+  /** A new run, status `running`, named after its config unless `name` is given. */
+  async createRun(config: RunConfig, name?: string): Promise<RunRecord> {
+    this.ensureOpen();
+    const run = newRunRecord(this.newId(), config, name, this.now());
+    await writeTransaction(this.db, ['runs'], async (tx) => {
+      await tx.objectStore('runs').add(run);
+    });
+    this.locks.hold(run.id);
+    return run;
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    this.ensureOpen();
+    return readTransaction(this.db, ['runs'], async (tx) => tx.objectStore('runs').get(id));
+  }
+
+  async listRuns(query: RunQuery = {}): Promise<RunRecord[]> {
+    this.ensureOpen();
+    const runs = await readTransaction(this.db, ['runs'], async (tx) => tx.objectStore('runs').getAll());
+    return selectRuns(runs, query);
+  }
+
+  renameRun(id: string, name: string): Promise<RunRecord> {
+    return this.updateRun(id, { name });
+  }
+
+  /** Patch name, status and/or summary (merged); updatedAt becomes now. */
+  async updateRun(id: string, patch: RunPatch): Promise<RunRecord> {
+    this.ensureOpen();
+    const updated = await writeTransaction(this.db, ['runs'], async (tx) => {
+      const run = await tx.objectStore('runs').get(id);
+      if (!run) throw new RunNotFoundError(id);
+      const next = patchRun(run, patch, this.now());
+      await tx.objectStore('runs').put(next);
+      return next;
+    });
+    if (updated.status === 'running') this.locks.hold(id);
+    else this.locks.release(id);
+    return updated;
+  }
+
+  /** The run, its metrics (saved and buffered) and its checkpoints, in one transaction. */
+  async deleteRun(id: string): Promise<boolean> {
+    this.ensureOpen();
+    this.flusher.buffer.drop(id);
+    this.locks.release(id);
+    return writeTransaction(this.db, ALL_STORES, async (tx) => {
+      if (!(await tx.objectStore('runs').getKey(id))) return false;
+      await tx.objectStore('runs').delete(id);
+      for (const store of ['metrics', 'telemetry', 'checkpoints'] as const) {
+        await tx.objectStore(store).delete(runKeyRange(id));
+      }
+      return true;
+    });
+  }
+
+  /**
+   * Buffer rows; they are written in one transaction at most `flushIntervalMs` later, or at once
+   * past `flushRows` rows. Each write also updates the run's summary (stepsDone, lastLoss, and
+   * testAcc/testLoss from the newest eval row). Failures of these background writes go to
+   * onWriteError; the rows stay buffered until a flush() succeeds.
+   */
+  appendMetrics(runId: string, batch: MetricsBatch): void {
+    this.ensureOpen();
+    this.flusher.append(runId, batch);
+  }
+
+  /** Write every buffered row now (one transaction). Throws StoreQuotaError when storage is full. */
+  flush(): Promise<void> {
+    this.ensureOpen();
+    return this.flusher.flush();
+  }
+
+  /** Saved rows followed by the buffered ones; telemetry columns concatenated. */
+  async loadMetrics(id: string): Promise<LoadedMetrics> {
+    this.ensureOpen();
+    return loadMetrics(this.db, id, this.flusher.buffer.peek(id));
+  }
+
+  /**
+   * Save a checkpoint, keeping the newest `keepCheckpoints` of the run. Buffered metrics are
+   * written in the same transaction, so a saved checkpoint never runs ahead of the saved rows.
+   */
+  saveCheckpoint(id: string, checkpoint: Checkpoint): Promise<void> {
+    this.ensureOpen();
+    return this.flusher.writeWith((tx) =>
+      putCheckpoint(tx, id, checkpoint, this.keepCheckpoints, this.now()),
+    );
+  }
+
+  async latestCheckpoint(id: string): Promise<CheckpointRecord | null> {
+    this.ensureOpen();
+    return latestCheckpoint(this.db, id);
+  }
+
+  /** A JSON-serialisable export: JSON.stringify it to a file; importRun reads it back exactly. */
+  async exportRun(id: string): Promise<RunExport> {
+    const run = await this.getRun(id);
+    if (!run) throw new RunNotFoundError(id);
+    const [metrics, checkpoint] = await Promise.all([this.loadMetrics(id), this.latestCheckpoint(id)]);
+    return buildRunExport(run, metrics, checkpoint, this.now());
+  }
+
+  /**
+   * Add an exported run (its JSON text or the parsed object) under a new id. The file is checked
+   * completely first: a bad one throws ImportError and writes nothing.
+   */
+  async importRun(data: unknown): Promise<RunRecord> {
+    this.ensureOpen();
+    const file = validateRunExport(data);
+    const run: RunRecord = {
+      id: this.newId(),
+      name: file.name,
+      config: file.config,
+      status: file.status,
+      createdAt: file.createdAt,
+      updatedAt: this.now(),
+      summary: file.summary,
+    };
+    await writeTransaction(this.db, ALL_STORES, async (tx) => {
+      await tx.objectStore('runs').add(run);
+      const { train, eval: evaluation, telemetry } = file.metrics;
+      if (train.length > 0 || evaluation.length > 0) {
+        await tx.objectStore('metrics').add({ runId: run.id, seq: 0, train, eval: evaluation });
+      }
+      if (telemetry) await tx.objectStore('telemetry').add({ runId: run.id, seq: 0, telemetry });
+      if (file.checkpoint) await putCheckpoint(tx, run.id, file.checkpoint, this.keepCheckpoints, this.now());
+    });
+    return run;
+  }
+
+  /**
+   * Runs left `running` by a page that went away become `interrupted`. Runs this tab trains, or
+   * that another tab trains (it holds their Web Lock), are left alone. openRunStore calls this.
+   */
+  async markInterrupted(): Promise<RunRecord[]> {
+    this.ensureOpen();
+    const active = await this.locks.active();
+    return writeTransaction(this.db, ['runs'], async (tx) => {
+      const byStatus = tx.objectStore('runs').index('status-updatedAt');
+      const running = await byStatus.getAll(
+        IDBKeyRange.bound(['running', -Infinity], ['running', Infinity]),
+      );
+      const changed: RunRecord[] = [];
+      for (const run of running) {
+        if (active.has(run.id)) continue;
+        // updatedAt stays: it tells when the run last made progress.
+        const interrupted: RunRecord = { ...run, status: 'interrupted' };
+        await tx.objectStore('runs').put(interrupted);
+        changed.push(interrupted);
+      }
+      return changed;
+    });
+  }
+
+  storageEstimate(): Promise<StorageEstimate | null> {
+    return estimateStorage(this.storage());
+  }
+
+  requestPersistence(): Promise<boolean | null> {
+    return requestPersistence(this.storage());
+  }
+
+  /** Write what is buffered, then close. Rethrows a failed final write (after closing). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.flusher.flush();
+    } finally {
+      this.shutDown('The run library was closed.');
+    }
+  }
+
+  /** @internal Another connection wants a newer schema: save what we can, let go, tell the app. */
+  yieldToUpgrade(info: VersionInfo): void {
+    this.flusher.flushIfIdle();
+    this.shutDown(
+      'Another syncbn-lab tab upgraded the run library, so this page stopped saving. Reload it.',
+    );
+    this.options.onVersionChange?.(info);
+  }
+
+  /** @internal */
+  shutDown(reason: string): void {
+    if (this.closed) return;
+    this.closedBecause = reason;
+    this.flusher.stop();
+    this.locks.releaseAll();
+    this.db.close();
+  }
+
+  private storage(): StorageManagerLike | null {
+    return this.options.storage === undefined ? defaultStorage() : this.options.storage;
+  }
+
+  private ensureOpen(): void {
+    if (this.closedBecause !== null) throw new StoreClosedError(this.closedBecause);
+  }
+}

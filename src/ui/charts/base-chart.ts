@@ -1,0 +1,189 @@
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import uPlot from 'uplot';
+import type { PlotOptions } from './plot-options.ts';
+import { chartStyles, uplotStyles } from './styles.ts';
+import { type ChartTheme, readTheme, themeKey, watchColorScheme } from './theme.ts';
+import { FrameThrottle } from './throttle.ts';
+
+export interface ValueRow {
+  readonly label: string;
+  /** Swatch colour tying the row to its series. */
+  readonly color?: string;
+  readonly cells: readonly string[];
+}
+
+/** The latest values as text, rendered as a table under the plot. */
+export interface ValueTable {
+  readonly caption: string;
+  /** Header cells, the first one heading the row labels. */
+  readonly columns: readonly string[];
+  readonly rows: readonly ValueRow[];
+}
+
+export interface Fact {
+  readonly term: string;
+  readonly value: string;
+}
+
+/** What a chart wants drawn: computed at most once per frame from its properties. */
+export interface ChartView {
+  /** Identifies the plot's structure; a change rebuilds the plot, otherwise only setData runs. */
+  readonly key: string;
+  readonly options: PlotOptions;
+  readonly data: uPlot.AlignedData;
+  /** The plot's accessible name. */
+  readonly label: string;
+  readonly table: ValueTable | null;
+  readonly facts?: readonly Fact[];
+}
+
+/** Properties whose change only re-renders the text, never the plot. */
+const VIEW_STATE = new Set<PropertyKey>(['view', 'emptyText']);
+
+/**
+ * A uPlot inside a Lit element's shadow root, with a figcaption, the latest values as text, the
+ * theme from CSS custom properties, width from a ResizeObserver and redraws coalesced to ~10/s.
+ * Subclasses only turn their properties into a ChartView (or a message when there is no data).
+ */
+export abstract class UPlotChart extends LitElement {
+  static override styles = [uplotStyles, chartStyles];
+
+  /** Height in CSS pixels of the plot with its axes (legend and tables come on top). */
+  @property({ type: Number }) height = 240;
+
+  @state() protected view: ChartView | null = null;
+  @state() protected emptyText = 'No data yet.';
+
+  private plot: uPlot | null = null;
+  private plotKey = '';
+  private observedWidth = -1;
+  private resizeObserver: ResizeObserver | null = null;
+  private unwatchScheme: (() => void) | null = null;
+  private readonly throttle = new FrameThrottle(() => this.draw());
+
+  /** The figure caption (the chart's title). */
+  protected abstract caption(): string;
+
+  /** The view for the current properties, or the message to show instead of an empty plot. */
+  protected abstract makeView(theme: ChartTheme): ChartView | string;
+
+  /**
+   * Redraw from the current property values. Needed only when an object passed as a property was
+   * mutated in place (Lit sees new objects, not changes inside them).
+   */
+  refresh(): void {
+    this.throttle.request();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizeObserver = new ResizeObserver((entries) => {
+      const width = Math.floor(entries[entries.length - 1].contentRect.width);
+      if (width === this.observedWidth) return; // height changes come from our own table
+      this.observedWidth = width;
+      this.throttle.request();
+    });
+    this.resizeObserver.observe(this);
+    this.unwatchScheme = watchColorScheme(() => this.throttle.request());
+    this.throttle.request();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.throttle.cancel();
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
+    this.unwatchScheme?.();
+    this.unwatchScheme = null;
+    this.observedWidth = -1;
+    this.destroyPlot();
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    for (const key of changed.keys()) {
+      if (!VIEW_STATE.has(key)) {
+        this.throttle.request();
+        return;
+      }
+    }
+  }
+
+  protected override render(): TemplateResult {
+    const view = this.view;
+    return html`<figure>
+      <figcaption>${this.caption()}</figcaption>
+      <div
+        class="plot"
+        role=${view ? 'img' : nothing}
+        aria-label=${view ? view.label : nothing}
+      ></div>
+      ${view ? nothing : html`<p class="empty" role="status">${this.emptyText}</p>`}
+      ${view?.table ? renderTable(view.table) : nothing}
+      ${view?.facts?.length ? renderFacts(view.facts) : nothing}
+    </figure>`;
+  }
+
+  private draw(): void {
+    const container = this.renderRoot.querySelector<HTMLElement>('.plot');
+    if (!this.isConnected || !container) return;
+    const theme = readTheme(this);
+    const made = this.makeView(theme);
+    if (typeof made === 'string') {
+      this.destroyPlot();
+      this.view = null;
+      this.emptyText = made;
+      return;
+    }
+    this.view = made;
+    const width = Math.floor(container.clientWidth);
+    if (width <= 0) return; // not laid out (hidden); the ResizeObserver asks again
+    const height = Math.max(80, this.height);
+    const key = `${made.key}|${themeKey(theme)}`;
+    if (this.plot && key === this.plotKey) {
+      this.plot.setData(made.data);
+      if (this.plot.width !== width || this.plot.height !== height) {
+        this.plot.setSize({ width, height });
+      }
+      return;
+    }
+    this.destroyPlot();
+    this.plot = new uPlot({ ...made.options, width, height }, made.data, container);
+    this.plotKey = key;
+  }
+
+  private destroyPlot(): void {
+    this.plot?.destroy();
+    this.plot = null;
+    this.plotKey = '';
+  }
+}
+
+function renderTable(t: ValueTable): TemplateResult {
+  // The wrapper scrolls when there are many devices; focusable so the keyboard can scroll it too.
+  return html`<div class="table-wrap" tabindex="0"><table class="latest">
+    <caption>${t.caption}</caption>
+    <thead>
+      <tr>${t.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr>
+    </thead>
+    <tbody>
+      ${t.rows.map(
+        (r) => html`<tr>
+          <th scope="row">${
+            r.color
+              ? html`<span class="swatch" aria-hidden="true" style=${styleMap({ background: r.color })}></span>`
+              : nothing
+          }${r.label}</th>
+          ${r.cells.map((c) => html`<td>${c}</td>`)}
+        </tr>`,
+      )}
+    </tbody>
+  </table></div>`;
+}
+
+function renderFacts(facts: readonly Fact[]): TemplateResult {
+  return html`<dl class="facts">
+    ${facts.map((f) => html`<dt>${f.term}</dt><dd>${f.value}</dd>`)}
+  </dl>`;
+}

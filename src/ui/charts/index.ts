@@ -1,0 +1,43 @@
+/** The chart components (importing this module registers their custom elements). */
+export {
+  type ChartView,
+  type Fact,
+  UPlotChart,
+  type ValueRow,
+  type ValueTable,
+} from './base-chart.ts';
+export { CurvesChart } from './curves-chart.ts';
+export { DeviceStatsChart } from './device-stats-chart.ts';
+export { fmtBytes, fmtMs, fmtNumber, fmtPercent, MISSING, percentTicks } from './format.ts';
+export { NoiseChart } from './noise-chart.ts';
+export {
+  DARK_INK,
+  DARK_SERIES,
+  LIGHT_INK,
+  LIGHT_SERIES,
+  parseColorList,
+  type SeriesLook,
+  seriesLook,
+} from './palette.ts';
+export { type PlotOptions, stepLineOptions, themedAxis } from './plot-options.ts';
+export { finiteOrNull, lastPresent, nullColumn, pickLayer } from './shape-common.ts';
+export {
+  type CurveLatest,
+  type CurveMetric,
+  type CurvePoint,
+  type CurveRun,
+  type ShapedCurves,
+  shapeCurves,
+} from './shape-curves.ts';
+export {
+  type BatchStat,
+  type DeviceStatsLatest,
+  type ShapedDeviceStats,
+  shapeDeviceStats,
+} from './shape-device-stats.ts';
+export { type NoiseKind, type NoiseLatest, type ShapedNoise, shapeNoise } from './shape-noise.ts';
+export { type DeviceTiming, type ShapedTimeline, shapeTimeline } from './shape-timeline.ts';
+export { chartStyles, uplotStyles } from './styles.ts';
+export { type ChartTheme, readTheme, themeKey, watchColorScheme } from './theme.ts';
+export { browserClock, type FrameClock, FrameThrottle } from './throttle.ts';
+export { TimelineChart } from './timeline-chart.ts';

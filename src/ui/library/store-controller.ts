@@ -1,0 +1,201 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  type LoadedMetrics,
+  openRunStore,
+  type RunRecord,
+  type RunStore,
+  type StorageEstimate,
+  type StoreError,
+} from '../../store/index.ts';
+import { exportFileName } from '../model/format.ts';
+
+export type LibraryState = 'opening' | 'ready' | 'unavailable' | 'closed';
+
+export interface LibraryNote {
+  readonly kind: 'ok' | 'error';
+  readonly text: string;
+}
+
+const CLOSE_OTHER_TABS =
+  'Close the other syncbn-lab tab (it has an older version of the run library open), then reload this page. Until then, runs are not saved.';
+
+/**
+ * The run library (IndexedDB): the list of runs and what the page does with it. Opening, the
+ * other-tab banners, storage figures and the import result live here; the views only render them.
+ */
+export class StoreController implements ReactiveController {
+  state: LibraryState = 'opening';
+  /** Sentence for the banner at the top of the page (another tab, storage gone), or null. */
+  banner: string | null = null;
+  runs: readonly RunRecord[] = [];
+  estimate: StorageEstimate | null = null;
+  /** True: the browser promised not to evict the library; false: it may; null: not asked / unknown. */
+  persisted: boolean | null = null;
+  /** The import result, shown next to the import button. */
+  importNote: LibraryNote | null = null;
+  /** The last action's failure (rename, delete, export), shown above the table. */
+  actionError: string | null = null;
+  private store: RunStore | null = null;
+  private persistenceAsked = false;
+  private writeErrorListeners: ((error: StoreError) => void)[] = [];
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    if (this.state === 'opening' && !this.store) void this.open();
+  }
+
+  hostDisconnected(): void {
+    void this.store?.close().catch(() => {});
+    this.store = null;
+  }
+
+  /** The store to save runs into, while it is open. */
+  get writable(): RunStore | null {
+    return this.store && !this.store.closed ? this.store : null;
+  }
+
+  onWriteError(listener: (error: StoreError) => void): void {
+    this.writeErrorListeners.push(listener);
+  }
+
+  private async open(): Promise<void> {
+    try {
+      this.store = await openRunStore({
+        onBlocked: () => {
+          this.banner = CLOSE_OTHER_TABS;
+          this.host.requestUpdate();
+        },
+        onVersionChange: () => {
+          this.state = 'closed';
+          this.banner =
+            'Another syncbn-lab tab upgraded the run library, so this page stopped saving runs. Close the other syncbn-lab tab or reload this page.';
+          this.host.requestUpdate();
+        },
+        onWriteError: (error) => {
+          for (const l of this.writeErrorListeners) l(error);
+        },
+      });
+      this.state = 'ready';
+      if (this.banner === CLOSE_OTHER_TABS) this.banner = null;
+      await this.refresh();
+    } catch (error) {
+      this.state = 'unavailable';
+      this.banner = `The run library could not be opened, so runs are not saved: ${messageOf(error)}`;
+      this.host.requestUpdate();
+    }
+  }
+
+  /** Reload the list and the storage figures. */
+  async refresh(): Promise<void> {
+    const store = this.writable;
+    if (!store) return;
+    try {
+      this.runs = await store.listRuns();
+      this.estimate = await store.storageEstimate().catch(() => null);
+    } catch (error) {
+      this.actionError = messageOf(error);
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Ask once per page for storage the browser will not evict (called when a run is saved). */
+  async requestPersistenceOnce(): Promise<void> {
+    const store = this.writable;
+    if (!store || this.persistenceAsked) return;
+    this.persistenceAsked = true;
+    this.persisted = await store.requestPersistence().catch(() => null);
+    this.host.requestUpdate();
+  }
+
+  async rename(id: string, name: string): Promise<boolean> {
+    return this.act(async (s) => {
+      await s.renameRun(id, name);
+    });
+  }
+
+  async remove(id: string): Promise<boolean> {
+    return this.act(async (s) => {
+      await s.deleteRun(id);
+    });
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return this.writable?.getRun(id);
+  }
+
+  async loadMetrics(id: string): Promise<LoadedMetrics | null> {
+    const store = this.writable;
+    return store ? store.loadMetrics(id) : null;
+  }
+
+  async latestCheckpoint(id: string) {
+    return this.writable?.latestCheckpoint(id) ?? null;
+  }
+
+  /** Download the run as `<name>.syncbn-run.json`. */
+  async exportRun(id: string): Promise<void> {
+    await this.act(async (s) => {
+      const run = await s.getRun(id);
+      const data = await s.exportRun(id);
+      const blob = new Blob([JSON.stringify(data)], { type: 'application/json' });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = exportFileName(run?.name ?? id);
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    }, false);
+  }
+
+  /** Add a run from an export file; a bad file leaves the library as it was and says why. */
+  async importFile(file: File): Promise<void> {
+    const store = this.writable;
+    if (!store) {
+      this.importNote = { kind: 'error', text: 'The run library is not open, so nothing can be imported.' };
+      this.host.requestUpdate();
+      return;
+    }
+    try {
+      const text = await file.text();
+      const run = await store.importRun(text);
+      this.importNote = { kind: 'ok', text: `Imported “${run.name}”.` };
+      await this.refresh();
+    } catch (error) {
+      this.importNote = { kind: 'error', text: `${file.name}: ${messageOf(error)}` };
+    }
+    this.host.requestUpdate();
+  }
+
+  clearImportNote(): void {
+    this.importNote = null;
+    this.host.requestUpdate();
+  }
+
+  private async act(body: (store: RunStore) => Promise<void>, refresh = true): Promise<boolean> {
+    const store = this.writable;
+    if (!store) {
+      this.actionError = 'The run library is not open.';
+      this.host.requestUpdate();
+      return false;
+    }
+    try {
+      await body(store);
+      this.actionError = null;
+      if (refresh) await this.refresh();
+      return true;
+    } catch (error) {
+      this.actionError = messageOf(error);
+      this.host.requestUpdate();
+      return false;
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,215 @@
+import { explainProblem } from '../../cli/config-text.ts';
+import { checkModelBuilds } from '../../cli/preflight.ts';
+import { configSchema, parseConfig, type RunConfig } from '../../config/schema.ts';
+import {
+  BN_SYNC_GROUP_KEY,
+  FIELDS,
+  type FieldSpec,
+  type FormValues,
+  fieldForPath,
+  SHARDING_ALPHA_KEY,
+} from './config-fields.ts';
+import { type ConfigObject, getPath, setPath } from './config-object.ts';
+
+/** Problems found in the form: by field path (shown next to the field) and for the whole config. */
+export interface FormProblems {
+  readonly byField: Readonly<Record<string, readonly string[]>>;
+  readonly general: readonly string[];
+}
+
+export interface FormReading {
+  /** The config the form describes (fields with unreadable text left out). */
+  readonly input: ConfigObject;
+  /** The resolved config when every field is valid, else null. */
+  readonly config: RunConfig | null;
+  readonly problems: FormProblems;
+}
+
+const OMIT = Symbol('omit');
+type Parsed = { value: unknown } | { problem: string };
+
+function parseNumber(text: string, integer: boolean): Parsed {
+  const s = text.trim();
+  const n = s === '' ? Number.NaN : Number(s);
+  if (!Number.isFinite(n)) return { problem: integer ? 'enter a whole number' : 'enter a number' };
+  return { value: n };
+}
+
+function parseList(text: string, integer: boolean): Parsed {
+  const parts = text.split(/[\s,;]+/).filter((p) => p.length > 0);
+  const values: number[] = [];
+  for (const p of parts) {
+    const n = Number(p);
+    if (!Number.isFinite(n)) {
+      return { problem: `“${p}” is not a number; enter ${integer ? 'whole ' : ''}numbers separated by commas` };
+    }
+    values.push(n);
+  }
+  return { value: values };
+}
+
+/** The config value of one field from the form's raw values (OMIT: leave the key out). */
+function readField(f: FieldSpec, v: FormValues): Parsed | { value: typeof OMIT } {
+  const raw = v[f.path];
+  const text = typeof raw === 'string' ? raw : '';
+  const empty = text.trim() === '';
+  switch (f.kind.type) {
+    case 'bool':
+      return { value: raw === true };
+    case 'enum':
+    case 'optional-enum':
+      return { value: empty ? OMIT : text };
+    case 'int':
+    case 'optional-int':
+      return empty ? { value: OMIT } : parseNumber(text, true);
+    case 'number':
+      return empty ? { value: OMIT } : parseNumber(text, false);
+    case 'nullable-number':
+      return empty ? { value: null } : parseNumber(text, false);
+    case 'int-list':
+      if (empty) return { value: f.kind.emptyList === 'empty' ? [] : OMIT };
+      return parseList(text, true);
+    case 'number-list':
+      return empty ? { value: OMIT } : parseList(text, false);
+    case 'bn-sync': {
+      if (text !== 'group') return { value: empty ? OMIT : text };
+      const size = parseNumber(String(v[BN_SYNC_GROUP_KEY] ?? ''), true);
+      if ('problem' in size) return { problem: 'enter the group size (devices per group)' };
+      return { value: `group:${size.value}` };
+    }
+    case 'sharding': {
+      if (text !== 'dirichlet') return { value: empty ? OMIT : text };
+      const alpha = parseNumber(String(v[SHARDING_ALPHA_KEY] ?? ''), false);
+      if ('problem' in alpha) return { problem: 'enter the Dirichlet concentration α (e.g. 0.3)' };
+      return { value: { dirichlet: alpha.value } };
+    }
+  }
+}
+
+/** The config object the form's values describe, and the text that could not be read. */
+export function formToInput(values: FormValues): { input: ConfigObject; unreadable: Record<string, string> } {
+  let input: ConfigObject = {};
+  const unreadable: Record<string, string> = {};
+  for (const f of FIELDS) {
+    const r = readField(f, values);
+    if ('problem' in r) unreadable[f.path] = r.problem;
+    else if (r.value !== OMIT) input = setPath(input, f.path, r.value);
+  }
+  return { input, unreadable };
+}
+
+/**
+ * The form's values for a config object that passed the schema (defaults filled, optional fields
+ * absent). A resolved RunConfig should go through resolvedToInput first.
+ */
+export function inputToForm(input: ConfigObject): FormValues {
+  const parsed = configSchema.safeParse(input);
+  const source: ConfigObject = parsed.success ? (parsed.data as ConfigObject) : input;
+  const values: FormValues = { [BN_SYNC_GROUP_KEY]: '2', [SHARDING_ALPHA_KEY]: '0.3' };
+  for (const f of FIELDS) {
+    const v = getPath(source, f.path);
+    switch (f.kind.type) {
+      case 'bool':
+        values[f.path] = v === true;
+        break;
+      case 'int-list':
+      case 'number-list':
+        values[f.path] = Array.isArray(v) ? v.join(', ') : '';
+        break;
+      case 'bn-sync': {
+        const group = typeof v === 'string' ? /^group:(\d+)$/.exec(v) : null;
+        values[f.path] = group ? 'group' : typeof v === 'string' ? v : 'local';
+        if (group) values[BN_SYNC_GROUP_KEY] = group[1]!;
+        break;
+      }
+      case 'sharding':
+        if (v && typeof v === 'object' && 'dirichlet' in v) {
+          values[f.path] = 'dirichlet';
+          values[SHARDING_ALPHA_KEY] = String((v as { dirichlet: unknown }).dirichlet);
+        } else values[f.path] = typeof v === 'string' ? v : 'iid';
+        break;
+      default:
+        values[f.path] = v === undefined || v === null ? '' : String(v);
+    }
+  }
+  return values;
+}
+
+/**
+ * A resolved config back to the input that produces it, leaving out what parseConfig derives
+ * (so that changing, say, bnSync in the form still moves runningStats with it).
+ */
+export function resolvedToInput(config: RunConfig): ConfigObject {
+  const out: ConfigObject = { ...config };
+  if (config.workers === null) delete out.workers;
+  if (config.perDeviceBatch !== null) delete out.globalBatch;
+  else delete out.perDeviceBatch;
+  const defaultEvalBatch =
+    config.perDeviceBatch ?? Math.max(1, Math.floor(config.globalBatch / config.devices));
+  if (config.evalBatch === defaultEvalBatch) delete out.evalBatch;
+  if (config.runningStats === (config.bnSync === 'local' ? 'rank0' : 'sync')) delete out.runningStats;
+  return out;
+}
+
+/** "path: message" lines (parseConfig's and the model builder's) grouped by form field. */
+export function problemsFromLines(lines: readonly string[], input: unknown): FormProblems {
+  const byField: Record<string, string[]> = {};
+  const general: string[] = [];
+  for (const line of lines) {
+    const explained = explainProblem(line, input);
+    const sep = explained.indexOf(': ');
+    const path = sep > 0 ? explained.slice(0, sep) : '';
+    const field = path ? fieldForPath(path) : undefined;
+    if (field) {
+      const list = byField[field.path] ?? [];
+      list.push(explained.slice(sep + 2));
+      byField[field.path] = list;
+    } else general.push(explained.replace(/^\(config\): /, ''));
+  }
+  return { byField, general };
+}
+
+/** Building a huge model just to check it would stall typing; the run reports such problems itself. */
+const PREFLIGHT_MAX_WEIGHTS = 4_000_000;
+
+function preflightWeights(config: RunConfig): number {
+  const widths = [784, ...config.model.hidden, 10];
+  let total = 0;
+  for (let i = 1; i < widths.length; i++) total += widths[i - 1]! * widths[i]!;
+  return total;
+}
+
+/** Everything the form needs: the config, or the problems per field, in the schema's words. */
+export function readForm(values: FormValues): FormReading {
+  const { input, unreadable } = formToInput(values);
+  return validateInput(input, unreadable);
+}
+
+export function validateInput(input: ConfigObject, unreadable: Record<string, string> = {}): FormReading {
+  const result = configSchema.safeParse(input);
+  const lines = result.success
+    ? []
+    : result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(config)'}: ${i.message}`);
+  const fromSchema = problemsFromLines(lines, input);
+  const byField: Record<string, readonly string[]> = { ...fromSchema.byField };
+  for (const [path, problem] of Object.entries(unreadable)) byField[path] = [problem];
+  const general = [...fromSchema.general];
+  let config: RunConfig | null = null;
+  if (Object.keys(byField).length === 0 && general.length === 0) {
+    config = parseConfig(input);
+    if (preflightWeights(config) <= PREFLIGHT_MAX_WEIGHTS) {
+      try {
+        checkModelBuilds(config);
+      } catch (err) {
+        const built = problemsFromLines(
+          (err instanceof Error ? err.message : String(err)).split('\n'),
+          input,
+        );
+        Object.assign(byField, built.byField);
+        general.push(...built.general);
+        config = null;
+      }
+    }
+  }
+  return { input, config, problems: { byField, general } };
+}

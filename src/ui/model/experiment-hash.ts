@@ -1,0 +1,94 @@
+import { configSchema } from '../../config/schema.ts';
+import { type ConfigObject, deepDiff, deepMerge, isPlainObject } from './config-object.ts';
+import { validateInput } from './config-form.ts';
+import { type CompareSpec, type Experiment, isCompareField } from './experiment.ts';
+
+/**
+ * The URL hash holds the experiment, so a link reproduces it: `#x=` + base64url(JSON) of
+ * `{ config: <fields that differ from the schema's defaults>, compare?: {field, values} }`.
+ * The defaults are the schema's (not the app's default experiment), so links stay valid when the
+ * app's starting experiment changes.
+ */
+const PREFIX = 'x=';
+const BASELINE_INPUT = { dataset: { name: 'mnist' }, model: { preset: 'mlp' } };
+const baseline = (): ConfigObject => configSchema.parse(BASELINE_INPUT) as ConfigObject;
+
+export type HashReading =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'ok'; readonly experiment: Experiment }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** Only the fields that differ from the schema's defaults (the config must pass the schema). */
+export function compactConfig(input: ConfigObject): ConfigObject {
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) return input;
+  return deepDiff(parsed.data as ConfigObject, baseline());
+}
+
+export function encodeExperimentHash(exp: Experiment): string {
+  const payload: { config: ConfigObject; compare?: CompareSpec } = { config: compactConfig(exp.config) };
+  if (exp.compare && exp.compare.values.length > 0) payload.compare = exp.compare;
+  return `${PREFIX}${toBase64Url(JSON.stringify(payload))}`;
+}
+
+/** Read a hash (with or without the leading "#"); problems come back as one readable sentence. */
+export function decodeExperimentHash(hash: string): HashReading {
+  const h = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (h.trim() === '') return { kind: 'empty' };
+  const fail = (why: string): HashReading => ({
+    kind: 'error',
+    message: `The experiment in this link could not be read (${why}), so the default experiment is shown instead.`,
+  });
+  if (!h.startsWith(PREFIX)) return fail('it does not start with "x="');
+  let text: string;
+  try {
+    text = fromBase64Url(h.slice(PREFIX.length));
+  } catch {
+    return fail('the link looks cut off or changed');
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    return fail('the link looks cut off or changed');
+  }
+  if (!isPlainObject(payload) || !isPlainObject(payload.config)) return fail('it holds no config');
+  const config = deepMerge(baseline(), payload.config);
+  let compare: CompareSpec | null = null;
+  if (payload.compare !== undefined) {
+    const c = payload.compare;
+    if (
+      !isPlainObject(c) ||
+      !isCompareField(c.field) ||
+      !Array.isArray(c.values) ||
+      !c.values.every((v) => typeof v === 'string')
+    ) {
+      return fail('its side-by-side comparison is not understood');
+    }
+    compare = { field: c.field, values: c.values as string[] };
+  }
+  const checked = validateInput(config);
+  if (!checked.config) {
+    const lines = [
+      ...Object.entries(checked.problems.byField).flatMap(([p, list]) => list.map((m) => `${p}: ${m}`)),
+      ...checked.problems.general,
+    ];
+    return fail(lines.join('; '));
+  }
+  return { kind: 'ok', experiment: { config, compare } };
+}
+
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): string {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('not base64url');
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}

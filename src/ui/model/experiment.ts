@@ -1,0 +1,147 @@
+import type { RunConfig } from '../../config/schema.ts';
+import { validateInput } from './config-form.ts';
+import { type ConfigObject, setPath } from './config-object.ts';
+
+/**
+ * An experiment is one config, optionally run several times side by side with one field varied
+ * (e.g. bnSync = local, then sync). Each variant becomes its own run in the library.
+ */
+export const COMPARE_FIELDS = [
+  'bnSync',
+  'model.norm',
+  'perDeviceBatch',
+  'devices',
+  'sharding',
+  'evalMode',
+  'runningStats',
+  'optimizer.lr',
+  'seed',
+] as const;
+export type CompareField = (typeof COMPARE_FIELDS)[number];
+
+export const COMPARE_FIELD_LABELS: Record<CompareField, string> = {
+  bnSync: 'BN statistics (local, sync, group:g)',
+  'model.norm': 'Normalization',
+  perDeviceBatch: 'Per-device batch',
+  devices: 'Devices',
+  sharding: 'Sharding (iid, label-sorted, dirichlet:α)',
+  evalMode: 'Test-time BN statistics',
+  runningStats: 'Running statistics from',
+  'optimizer.lr': 'Learning rate',
+  seed: 'Seed',
+};
+
+export interface CompareSpec {
+  readonly field: CompareField;
+  /** As typed: "local, sync" or "2, 8". */
+  readonly values: readonly string[];
+}
+
+export interface Experiment {
+  readonly config: ConfigObject;
+  readonly compare: CompareSpec | null;
+}
+
+export interface Variant {
+  readonly label: string;
+  readonly input: ConfigObject;
+  /** Null when the variant does not validate; `problems` says why. */
+  readonly config: RunConfig | null;
+  readonly problems: readonly string[];
+}
+
+export function isCompareField(v: unknown): v is CompareField {
+  return typeof v === 'string' && (COMPARE_FIELDS as readonly string[]).includes(v);
+}
+
+/** "local, sync , group:4" → ["local", "sync", "group:4"]. */
+export function splitCompareValues(text: string): string[] {
+  return text
+    .split(/[,;]/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** The config value a compare entry stands for. */
+export function compareValue(field: CompareField, text: string): unknown {
+  switch (field) {
+    case 'perDeviceBatch':
+    case 'devices':
+    case 'seed':
+    case 'optimizer.lr': {
+      const n = Number(text);
+      return text !== '' && Number.isFinite(n) ? n : text;
+    }
+    case 'sharding': {
+      const m = /^dirichlet\s*[:=]\s*(.+)$/i.exec(text);
+      if (!m) return text;
+      const alpha = Number(m[1]);
+      return { dirichlet: Number.isFinite(alpha) ? alpha : m[1] };
+    }
+    default:
+      return text;
+  }
+}
+
+/** A short name for one variant, as the legend and the run library show it. */
+export function variantLabel(field: CompareField, text: string): string {
+  const v = compareValue(field, text);
+  switch (field) {
+    case 'bnSync': {
+      if (v === 'local') return 'local BN';
+      if (v === 'sync') return 'SyncBN';
+      const g = /^group:(\d+)$/.exec(String(v));
+      return g ? `SyncBN in groups of ${g[1]}` : `bnSync ${text}`;
+    }
+    case 'model.norm':
+      return v === 'none' ? 'no norm' : `${text} norm`;
+    case 'perDeviceBatch':
+      return `${text} per device`;
+    case 'devices':
+      return `${text} devices`;
+    case 'sharding':
+      return typeof v === 'object' && v !== null
+        ? `Dirichlet α=${(v as { dirichlet: unknown }).dirichlet} shards`
+        : `${text} shards`;
+    case 'evalMode':
+      return `${text} stats at test`;
+    case 'runningStats':
+      return `stats from ${text}`;
+    case 'optimizer.lr':
+      return `lr ${text}`;
+    case 'seed':
+      return `seed ${text}`;
+  }
+}
+
+/** A one-line description of a config (names in the library avoid the word "run" on purpose). */
+export function describeConfig(c: RunConfig): string {
+  const net = c.model.preset === 'cnn' ? 'CNN' : c.model.preset === 'mlp' ? 'MLP' : 'BN-paper MLP';
+  const data = c.dataset.name === 'mnist' ? 'MNIST' : c.dataset.name;
+  const batch = c.perDeviceBatch !== null ? `${c.devices}×${c.perDeviceBatch}` : `${c.devices} dev, batch ${c.globalBatch}`;
+  const norm = c.model.norm === 'none' ? 'no norm' : `${c.model.norm} norm`;
+  return `${data} ${net}, ${norm}, ${batch}`;
+}
+
+/** The runs an experiment stands for, each validated with the schema (and the model builder). */
+export function expandExperiment(exp: Experiment): Variant[] {
+  const values = exp.compare?.values ?? [];
+  if (!exp.compare || values.length === 0) {
+    const r = validateInput(exp.config);
+    return [{ label: r.config ? describeConfig(r.config) : 'experiment', input: exp.config, config: r.config, problems: allProblems(r.problems) }];
+  }
+  const field = exp.compare.field;
+  return values.map((text) => {
+    const input = setPath(exp.config, field, compareValue(field, text));
+    const r = validateInput(input);
+    const label = variantLabel(field, text);
+    return { label, input, config: r.config, problems: allProblems(r.problems) };
+  });
+}
+
+function allProblems(p: { byField: Readonly<Record<string, readonly string[]>>; general: readonly string[] }): string[] {
+  return [
+    ...Object.entries(p.byField).flatMap(([path, list]) => list.map((m) => `${path}: ${m}`)),
+    ...p.general,
+  ];
+}

@@ -1,0 +1,74 @@
+import type { RunConfig } from '../../config/schema.ts';
+
+/** A failure as the app shows it: what happened in plain words, what to try, and the raw message. */
+export interface Explanation {
+  readonly summary: string;
+  readonly advice: string | null;
+  /** The engine's own message, for the curious (and for bug reports). */
+  readonly detail: string;
+}
+
+/**
+ * Turn an engine error into sentences a student understands. Unknown messages pass through as
+ * they are: the engine's messages already name the layer or device involved.
+ */
+export function explainFailure(message: string, config: RunConfig | null): Explanation {
+  const detail = message;
+  if (/Expected more than 1 value per channel/i.test(message)) {
+    const batch = config?.perDeviceBatch ?? null;
+    const sync = config?.bnSync ?? 'local';
+    const who =
+      sync === 'local'
+        ? `With local BN each device normalizes using only its own slice of the batch${batch !== null ? ` (${batch} example${batch === 1 ? '' : 's'} here)` : ''}.`
+        : `The devices that share statistics (${sync}) still have only one example between them in some layer.`;
+    return {
+      summary: `Batch Normalization needs at least two values per channel to compute a variance, but a device saw only one. ${who} With one example, the mean is that example and the variance is 0, so there is nothing to normalize.`,
+      advice:
+        'Turn on SyncBN (BN statistics: sync) so the statistics come from all devices together, or use a per-device batch of 2 or more, or a norm that does not use the batch (GroupNorm, LayerNorm).',
+      detail,
+    };
+  }
+  if (/Expected more than 1 spatial element/i.test(message)) {
+    return {
+      summary: 'InstanceNorm normalizes each image channel over its pixels, but this layer has only one pixel per channel.',
+      advice: 'Use the CNN on MNIST (not downsampled too far), or pick LayerNorm or GroupNorm for dense layers.',
+      detail,
+    };
+  }
+  if (/MNIST: .*(answered|not a packed MNIST)/i.test(message)) {
+    return {
+      summary: 'The MNIST digits could not be loaded from the server.',
+      advice: 'Start the app with `npm start` (it packs public/mnist.bin first), or pick a 2-D dataset.',
+      detail,
+    };
+  }
+  if (/timed? ?out|did not (reach|answer)|not answer/i.test(message)) {
+    return {
+      summary: 'A simulated device stopped answering while the others waited for it to exchange statistics.',
+      advice: 'This usually means the computer was too busy. Try again with fewer devices or workers, or raise the collective timeout (Advanced).',
+      detail,
+    };
+  }
+  if (/worker( \d+)? crashed|script error/i.test(message)) {
+    return {
+      summary: 'One of the background workers that host the devices crashed.',
+      advice: 'Reload the page and try again; if it keeps happening, use fewer devices or a smaller model.',
+      detail,
+    };
+  }
+  if (/\bNaN\b|not finite|diverge/i.test(message)) {
+    return {
+      summary: 'Training blew up: the loss became infinite or not a number.',
+      advice: 'Lower the learning rate, add warm-up steps, or use normalization.',
+      detail,
+    };
+  }
+  if (/checksum|replicas? (differ|disagree)/i.test(message)) {
+    return {
+      summary: 'The devices’ copies of the model stopped being identical, which data-parallel training must never allow.',
+      advice: 'This is a bug in the simulator; please report it with the experiment link.',
+      detail,
+    };
+  }
+  return { summary: message, advice: null, detail };
+}
