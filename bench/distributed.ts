@@ -13,6 +13,7 @@ import { makeDataset } from '../src/data/make-dataset.ts';
 import { loadMnistNode } from '../src/data/mnist-node.ts';
 import { createNodeWorkerHost } from '../src/node/worker-host.ts';
 
+const ROUNDS = 3;
 const BOOT = new URL('../src/node/ts-worker-boot.mjs', import.meta.url);
 
 function startWorker(entry: string, workerData: Record<string, unknown>, transferList: unknown[] = []): Worker {
@@ -139,21 +140,40 @@ export async function benchDistributed(print: (line: string) => void): Promise<R
     figures[`allReduce_${transport}_us`] = us;
     print(`all-reduce of 256 floats over 4 workers, ${transport}: ${us.toFixed(1)} µs per call`);
   }
-  const local = await stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'local' }), 2);
-  const sync = await stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync' }), 2);
+  // Shared machines are noisy: alternate the configurations and keep each one's best round.
+  const best = async (runs: Record<string, () => Promise<{ msPerStep: number; samplesPerSec: number }>>) => {
+    const out: Record<string, { msPerStep: number; samplesPerSec: number }> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, run] of Object.entries(runs)) {
+        const r = await run();
+        if (!out[name] || r.msPerStep < out[name].msPerStep) out[name] = r;
+      }
+    }
+    return out;
+  };
+  const bn = await best({
+    local: () => stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'local' }), 2),
+    sync: () => stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync' }), 2),
+  });
+  const local = bn.local!;
+  const sync = bn.sync!;
   figures.stepMsLocal = local.msPerStep;
   figures.stepMsSync = sync.msPerStep;
   figures.syncOverLocal = sync.msPerStep / local.msPerStep;
   print(
-    `MLP 784-256-256-10, K=4 × 8, W=2: local ${local.msPerStep.toFixed(2)} ms/step, sync ${sync.msPerStep.toFixed(2)} ms/step, sync/local ${figures.syncOverLocal.toFixed(3)} (target ≤ 1.15)`,
+    `MLP 784-256-256-10, K=4 × 8, W=2: local ${local.msPerStep.toFixed(2)} ms/step, sync ${sync.msPerStep.toFixed(2)} ms/step, sync/local ${figures.syncOverLocal.toFixed(3)} (target ≤ 1.15; best of ${ROUNDS})`,
   );
-  const w1 = await stepTime(mlpRun({ devices: 4, perDeviceBatch: 32, bnSync: 'sync' }), 1);
-  const w2 = await stepTime(mlpRun({ devices: 4, perDeviceBatch: 32, bnSync: 'sync' }), 2);
+  const scale = await best({
+    w1: () => stepTime(mlpRun({ devices: 4, perDeviceBatch: 32, bnSync: 'sync' }), 1),
+    w2: () => stepTime(mlpRun({ devices: 4, perDeviceBatch: 32, bnSync: 'sync' }), 2),
+  });
+  const w1 = scale.w1!;
+  const w2 = scale.w2!;
   figures.samplesPerSecW1 = w1.samplesPerSec;
   figures.samplesPerSecW2 = w2.samplesPerSec;
   figures.w2OverW1 = w2.samplesPerSec / w1.samplesPerSec;
   print(
-    `MLP, K=4 × 32, sync: W=1 ${w1.samplesPerSec.toFixed(0)} samples/s, W=2 ${w2.samplesPerSec.toFixed(0)} samples/s, W2/W1 ${figures.w2OverW1.toFixed(2)}× (target ≥ 1.7)`,
+    `MLP, K=4 × 32, sync: W=1 ${w1.samplesPerSec.toFixed(0)} samples/s, W=2 ${w2.samplesPerSec.toFixed(0)} samples/s, W2/W1 ${figures.w2OverW1.toFixed(2)}× (target ≥ 1.7; best of ${ROUNDS})`,
   );
   return figures;
 }

@@ -1,5 +1,11 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { CheckpointRecord, MetricsChunk, RunRecord, RunStatus, TelemetryChunk } from './records.ts';
+import type {
+  CheckpointRecord,
+  MetricsChunk,
+  RunRecord,
+  RunStatus,
+  TelemetryChunk,
+} from './records.ts';
 
 export const DEFAULT_DB_NAME = 'syncbn-lab';
 

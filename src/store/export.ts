@@ -1,6 +1,6 @@
 import { toConfigInput } from './config-input.ts';
-import { encodeFloat32 } from './float32-base64.ts';
 import { RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION, type RunExport } from './export-format.ts';
+import { encodeFloat32 } from './float32-base64.ts';
 import { encodeNumbers } from './json-numbers.ts';
 import type { CheckpointRecord, LoadedMetrics, RunRecord } from './records.ts';
 
@@ -34,7 +34,8 @@ export function buildRunExport(
 
 function encodeCheckpoint(c: CheckpointRecord): NonNullable<RunExport['checkpoint']> {
   const buffers: Record<string, ReturnType<typeof encodeFloat32>> = {};
-  for (const [key, value] of Object.entries(c.optimizer.buffers)) buffers[key] = encodeFloat32(value);
+  for (const [key, value] of Object.entries(c.optimizer.buffers))
+    buffers[key] = encodeFloat32(value);
   return {
     step: c.step,
     savedAt: c.savedAt,

@@ -68,7 +68,10 @@ function checkShape(value: unknown): ParsedRunExport {
     const path = issue.path.length ? issue.path.join('.') : '(file)';
     return `${path}: ${issue.message}`;
   });
-  const more = problems.length > MAX_LISTED_PROBLEMS ? ` (and ${problems.length - MAX_LISTED_PROBLEMS} more)` : '';
+  const more =
+    problems.length > MAX_LISTED_PROBLEMS
+      ? ` (and ${problems.length - MAX_LISTED_PROBLEMS} more)`
+      : '';
   throw new ImportError(
     `This run export is damaged or incomplete: ${problems.slice(0, MAX_LISTED_PROBLEMS).join('; ')}${more}.`,
   );

@@ -9,6 +9,7 @@ export {
 } from './errors.ts';
 export { RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION, type RunExport } from './export-format.ts';
 export { SCHEMA_VERSION } from './migrations/index.ts';
+export { openRunStore, type RunStoreOptions } from './open-run-store.ts';
 export {
   type CheckpointRecord,
   type LoadedMetrics,
@@ -18,6 +19,6 @@ export {
   type RunStatus,
   type RunSummary,
 } from './records.ts';
-export { openRunStore, type RunStore, type RunStoreOptions } from './run-store.ts';
+export type { RunStore } from './run-store.ts';
 export type { RunPatch, RunQuery, RunSortKey } from './runs.ts';
 export type { StorageEstimate } from './storage.ts';

@@ -1,7 +1,7 @@
 import type { RunConfig } from '../config/schema.ts';
-import type { OptimizerState } from '../core/optim/optimizer.ts';
 import type { EvalRow, TrainRow } from '../coordinator/run-types.ts';
 import type { Telemetry } from '../coordinator/telemetry.ts';
+import type { OptimizerState } from '../core/optim/optimizer.ts';
 
 export const RUN_STATUSES = ['running', 'completed', 'stopped', 'failed', 'interrupted'] as const;
 /** `interrupted`: the page went away while the run was `running` (set when a store opens). */

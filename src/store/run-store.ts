@@ -1,17 +1,25 @@
 import type { RunConfig } from '../config/schema.ts';
 import type { Checkpoint } from '../coordinator/checkpoint.ts';
 import { DEFAULT_KEEP_CHECKPOINTS, latestCheckpoint, putCheckpoint } from './checkpoints.ts';
-import { openLabDatabase, type VersionInfo } from './connection.ts';
-import { ALL_STORES, DEFAULT_DB_NAME, type LabDatabase, runKeyRange } from './db-schema.ts';
-import { RunNotFoundError, StoreClosedError, type StoreError } from './errors.ts';
+import type { VersionInfo } from './connection.ts';
+import { ALL_STORES, type LabDatabase, runKeyRange } from './db-schema.ts';
+import { RunNotFoundError, StoreClosedError } from './errors.ts';
 import { buildRunExport } from './export.ts';
 import type { RunExport } from './export-format.ts';
 import { validateRunExport } from './import.ts';
 import { loadMetrics, writeChunks } from './metrics.ts';
 import { DEFAULT_FLUSH_POLICY, MetricsFlusher } from './metrics-flusher.ts';
+import type { RunStoreOptions } from './open-run-store.ts';
 import type { CheckpointRecord, LoadedMetrics, MetricsBatch, RunRecord } from './records.ts';
-import { type LockManagerLike, RunLocks } from './run-locks.ts';
-import { newRunRecord, patchRun, type RunPatch, type RunQuery, selectRuns } from './runs.ts';
+import { RunLocks } from './run-locks.ts';
+import {
+  newRunId,
+  newRunRecord,
+  patchRun,
+  type RunPatch,
+  type RunQuery,
+  selectRuns,
+} from './runs.ts';
 import {
   defaultStorage,
   estimateStorage,
@@ -21,56 +29,7 @@ import {
 } from './storage.ts';
 import { type AllStoresTx, readTransaction, writeTransaction } from './transaction.ts';
 
-export interface RunStoreOptions {
-  /** Database name (default "syncbn-lab"); tests and side-by-side libraries use their own. */
-  readonly name?: string;
-  /** Default: globalThis.indexedDB. */
-  readonly indexedDB?: IDBFactory;
-  /** Another tab holds an older schema open and does not let go: ask the user to close it. */
-  readonly onBlocked?: (info: VersionInfo) => void;
-  /** Reject with StoreBlockedError after this long blocked. Default: wait for the other tab. */
-  readonly blockedTimeoutMs?: number;
-  /** Another tab upgrades or deletes the library: this store has closed itself; reload the page. */
-  readonly onVersionChange?: (info: VersionInfo) => void;
-  /** A background metrics write failed (StoreQuotaError: storage full); stop the run cleanly. */
-  readonly onWriteError?: (error: StoreError) => void;
-  /** Default 500 ms / 1000 rows. */
-  readonly flushIntervalMs?: number;
-  readonly flushRows?: number;
-  /** Checkpoints kept per run (default 2). */
-  readonly keepCheckpoints?: number;
-  /** Mark runs left `running` as `interrupted` while opening (default true). */
-  readonly markInterrupted?: boolean;
-  /** Default: navigator.locks / navigator.storage when present; null: none. */
-  readonly locks?: LockManagerLike | null;
-  readonly storage?: StorageManagerLike | null;
-  /** Milliseconds since the epoch (tests pass a fake clock). */
-  readonly now?: () => number;
-  /** Default: crypto.randomUUID. */
-  readonly newId?: () => string;
-}
-
 type Extra = (tx: AllStoresTx) => Promise<void>;
-
-/**
- * Open (creating or upgrading) the run library. Unless `markInterrupted: false`, runs a previous
- * page left `running` become `interrupted` before this resolves (see RunStore.markInterrupted).
- */
-export async function openRunStore(options: RunStoreOptions = {}): Promise<RunStore> {
-  const name = options.name ?? DEFAULT_DB_NAME;
-  let store: RunStore | undefined;
-  const db = await openLabDatabase({
-    name,
-    factory: options.indexedDB,
-    onBlocked: options.onBlocked,
-    blockedTimeoutMs: options.blockedTimeoutMs,
-    onVersionChange: (info) => store?.yieldToUpgrade(info),
-    onTerminated: () => store?.shutDown('The browser closed the run library (was site data cleared?).'),
-  });
-  store = new RunStore(db, name, options);
-  if (options.markInterrupted ?? true) await store.markInterrupted();
-  return store;
-}
 
 export class RunStore {
   private readonly flusher: MetricsFlusher<Extra>;
@@ -99,11 +58,12 @@ export class RunStore {
         }),
       (error) => this.options.onWriteError?.(error),
     );
-    const lockManager = options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
+    const lockManager =
+      options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
     this.locks = new RunLocks(lockManager, `${name}:run:`);
     this.keepCheckpoints = options.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS;
     this.now = options.now ?? Date.now;
-    this.newId = options.newId ?? (() => crypto.randomUUID());
+    this.newId = options.newId ?? newRunId;
   }
 
   get closed(): boolean {
@@ -133,7 +93,9 @@ export class RunStore {
 
   async listRuns(query: RunQuery = {}): Promise<RunRecord[]> {
     this.ensureOpen();
-    const runs = await readTransaction(this.db, ['runs'], async (tx) => tx.objectStore('runs').getAll());
+    const runs = await readTransaction(this.db, ['runs'], async (tx) =>
+      tx.objectStore('runs').getAll(),
+    );
     return selectRuns(runs, query);
   }
 
@@ -151,8 +113,9 @@ export class RunStore {
       await tx.objectStore('runs').put(next);
       return next;
     });
-    if (updated.status === 'running') this.locks.hold(id);
-    else this.locks.release(id);
+    // Only a status change says whether this tab trains the run (renaming another tab's does not).
+    if (patch.status === 'running') this.locks.hold(id);
+    else if (patch.status !== undefined) this.locks.release(id);
     return updated;
   }
 
@@ -214,7 +177,10 @@ export class RunStore {
   async exportRun(id: string): Promise<RunExport> {
     const run = await this.getRun(id);
     if (!run) throw new RunNotFoundError(id);
-    const [metrics, checkpoint] = await Promise.all([this.loadMetrics(id), this.latestCheckpoint(id)]);
+    const [metrics, checkpoint] = await Promise.all([
+      this.loadMetrics(id),
+      this.latestCheckpoint(id),
+    ]);
     return buildRunExport(run, metrics, checkpoint, this.now());
   }
 
@@ -241,7 +207,8 @@ export class RunStore {
         await tx.objectStore('metrics').add({ runId: run.id, seq: 0, train, eval: evaluation });
       }
       if (telemetry) await tx.objectStore('telemetry').add({ runId: run.id, seq: 0, telemetry });
-      if (file.checkpoint) await putCheckpoint(tx, run.id, file.checkpoint, this.keepCheckpoints, this.now());
+      if (file.checkpoint)
+        await putCheckpoint(tx, run.id, file.checkpoint, this.keepCheckpoints, this.now());
     });
     return run;
   }

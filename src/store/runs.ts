@@ -32,6 +32,13 @@ export function defaultRunName(config: RunConfig): string {
   return `${config.dataset.name} · ${config.model.preset} · ${norm} · ${devices}`;
 }
 
+/** crypto.randomUUID exists only in secure contexts; a page opened over plain http has not. */
+export function newRunId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export function checkName(name: string): string {
   const trimmed = name.trim();
   if (!trimmed) throw new StoreError('A run needs a name that is not empty.');
@@ -41,7 +48,12 @@ export function checkName(name: string): string {
   return trimmed;
 }
 
-export function newRunRecord(id: string, config: RunConfig, name: string | undefined, now: number): RunRecord {
+export function newRunRecord(
+  id: string,
+  config: RunConfig,
+  name: string | undefined,
+  now: number,
+): RunRecord {
   return {
     id,
     name: checkName(name ?? defaultRunName(config)),
@@ -86,7 +98,10 @@ export function selectRuns(runs: readonly RunRecord[], query: RunQuery = {}): Ru
   const sortBy = query.sortBy ?? 'updatedAt';
   const sign = (query.order ?? (sortBy === 'name' ? 'asc' : 'desc')) === 'asc' ? 1 : -1;
   const statuses = query.filter?.status;
-  const allowed = statuses === undefined ? null : new Set<RunStatus>(typeof statuses === 'string' ? [statuses] : statuses);
+  const allowed =
+    statuses === undefined
+      ? null
+      : new Set<RunStatus>(typeof statuses === 'string' ? [statuses] : statuses);
   const words = (query.filter?.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   return runs
     .filter((run) => !allowed || allowed.has(run.status))
@@ -99,6 +114,8 @@ export function selectRuns(runs: readonly RunRecord[], query: RunQuery = {}): Ru
         const missing = Number(a.summary.testAcc === null) - Number(b.summary.testAcc === null);
         if (missing !== 0) return missing;
       }
-      return sign * compare(a, b, sortBy) || b.createdAt - a.createdAt || collator.compare(a.id, b.id);
+      return (
+        sign * compare(a, b, sortBy) || b.createdAt - a.createdAt || collator.compare(a.id, b.id)
+      );
     });
 }

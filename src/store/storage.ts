@@ -23,7 +23,9 @@ export async function estimateStorage(
 }
 
 /** Ask the browser not to evict the library under storage pressure; null when it cannot say. */
-export async function requestPersistence(storage: StorageManagerLike | null): Promise<boolean | null> {
+export async function requestPersistence(
+  storage: StorageManagerLike | null,
+): Promise<boolean | null> {
   if (!storage?.persist) return null;
   return storage.persist();
 }

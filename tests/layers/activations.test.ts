@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunContext } from '../../src/core/layer.ts';
+import { gemmBackend, setGemmBackend } from '../../src/core/kernels/gemm.ts';
 import { Activation, type ActivationFn } from '../../src/core/layers/activations.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { tensor } from '../../src/core/tensor.ts';
@@ -52,5 +53,40 @@ describe('Activation', () => {
     expect(act.outputShape([3, 4, 4])).toEqual([3, 4, 4]);
     expect(act.forward(tensor([0, 3]), ctx).shape).toEqual([0, 3]);
     expect(act.backward(tensor([0, 3]), ctx).shape).toEqual([0, 3]);
+  });
+
+  it.each([1, 7, 4099])('ReLU: WebAssembly and JS paths give identical bits (%i values)', (n) => {
+    const special = [-0, 0, -1e-45, 1e-45, -3e38, 3e38, Number.NaN, -Number.NaN, 1, -1];
+    const rng = Rng.stream(n, 'relu-bits');
+    const x = tensor(
+      [1, n],
+      Float32Array.from({ length: n }, (_, i) => (i < special.length ? special[i]! : rng.normal())),
+    );
+    const dy = tensor([1, n], rng.fillNormal(new Float32Array(n)));
+    const run = (backend: 'wasm-simd' | 'js') => {
+      const prev = gemmBackend();
+      setGemmBackend(backend);
+      try {
+        const act = new Activation({ name: 'a', fn: 'relu' });
+        const y = Float32Array.from(act.forward(x, ctx).data);
+        const dx = Float32Array.from(act.backward(dy, ctx).data);
+        return { y: new Uint32Array(y.buffer), dx: new Uint32Array(dx.buffer) };
+      } finally {
+        setGemmBackend(prev);
+      }
+    };
+    const a = run('wasm-simd');
+    const b = run('js');
+    // NaN payloads and signs may differ between the paths (and so whether a NaN output passes
+    // its gradient); compare everything else bit for bit.
+    const isNaNBits = (u: number) => (u & 0x7f800000) === 0x7f800000 && (u & 0x7fffff) !== 0;
+    for (let i = 0; i < n; i++) {
+      if (isNaNBits(a.y[i]!) || isNaNBits(b.y[i]!)) {
+        expect(isNaNBits(a.y[i]!) && isNaNBits(b.y[i]!)).toBe(true);
+        continue;
+      }
+      expect(a.y[i], `y[${i}]`).toBe(b.y[i]);
+      expect(a.dx[i], `dx[${i}]`).toBe(b.dx[i]);
+    }
   });
 });

@@ -70,7 +70,9 @@ describe('checkpoints', () => {
     const { store, indexedDB } = await openTestStore();
     const run = await store.createRun(sampleConfig());
     store.appendMetrics(run.id, { train: trainRows(1, 5) });
-    await expect(store.saveCheckpoint('missing', sampleCheckpoint(5))).rejects.toThrow(RunNotFoundError);
+    await expect(store.saveCheckpoint('missing', sampleCheckpoint(5))).rejects.toThrow(
+      RunNotFoundError,
+    );
     // The rows that were to go with it are still buffered, not lost.
     expect(store.pendingRows).toBe(5);
     await store.close();

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { ImportError, type RunStore } from '../../src/store/index.ts';
-import { openTestStore, sampleCheckpoint, sampleConfig, telemetryFor, trainRows } from './helpers.ts';
+import { ImportError, type RunExport, type RunStore } from '../../src/store/index.ts';
+import {
+  openTestStore,
+  sampleCheckpoint,
+  sampleConfig,
+  telemetryFor,
+  trainRows,
+} from './helpers.ts';
+
+type DeepMutable<T> = T extends object ? { -readonly [K in keyof T]: DeepMutable<T[K]> } : T;
 
 async function filledRun(store: RunStore) {
-  const config = sampleConfig({ globalBatch: 50, workers: 2, bnSync: 'sync', model: { preset: 'mlp', norm: 'ghost' } });
+  const config = sampleConfig({
+    globalBatch: 50,
+    workers: 2,
+    bnSync: 'sync',
+    model: { preset: 'mlp', norm: 'ghost' },
+  });
   const run = await store.createRun(config, 'ghost BN, 2 devices');
   const telemetry = telemetryFor(1, 30);
   // Numbers JSON cannot spell must come back as they were.
@@ -85,31 +98,115 @@ describe('export and import', () => {
     const good = await store.exportRun((await filledRun(store)).id);
     const goodText = JSON.stringify(good);
     const before = await snapshot(store);
-    const edit = (change: (file: Record<string, any>) => void) => {
-      const file = JSON.parse(goodText);
+    const edit = (change: (file: DeepMutable<RunExport>) => void) => {
+      const file = JSON.parse(goodText) as DeepMutable<RunExport>;
       change(file);
       return file;
     };
 
     const cases: [string, unknown, RegExp][] = [
       ['not JSON', 'hello, world', /not a syncbn-lab run export: it is not valid JSON/],
-      ['cut short', goodText.slice(0, goodText.length / 2), /not a syncbn-lab run export: it is not valid JSON/],
+      [
+        'cut short',
+        goodText.slice(0, goodText.length / 2),
+        /not a syncbn-lab run export: it is not valid JSON/,
+      ],
       ['a list', [1, 2], /not a syncbn-lab run export: it holds a list, not an object/],
-      ['no format', { run: good.run }, /not a syncbn-lab run export: it has no "format": "syncbn-lab\/run" entry/],
-      ['other format', { ...good, format: 'tfjs/model' }, /its format is "tfjs\/model", not "syncbn-lab\/run"/],
+      [
+        'no format',
+        { run: good.run },
+        /not a syncbn-lab run export: it has no "format": "syncbn-lab\/run" entry/,
+      ],
+      [
+        'other format',
+        { ...good, format: 'tfjs/model' },
+        /its format is "tfjs\/model", not "syncbn-lab\/run"/,
+      ],
       ['newer version', { ...good, version: 7 }, /newer syncbn-lab \(file format 7\)/],
-      ['invalid config', edit((f) => { f.run.config.model.norm = 'magic'; }), /^The run's config is invalid: model\.norm: /],
-      ['config problem across fields', edit((f) => { f.run.config.bnSync = 'group:9'; }), /config is invalid: bnSync: group size 9 is larger than the 2 devices/],
-      ['missing rows field', edit((f) => { delete f.metrics.train[2].loss; }), /damaged or incomplete: metrics\.train\.2\.loss: /],
-      ['bad status', edit((f) => { f.run.status = 'exploded'; }), /run\.status/],
-      ['truncated telemetry column', edit((f) => { f.metrics.telemetry.deviceLoss.pop(); }), /metrics\.telemetry\.deviceLoss: has 29 rows but step has 30/],
-      ['truncated BN column', edit((f) => { f.metrics.telemetry.bn.bn1.runningVar.length = 3; }), /metrics\.telemetry\.bn\.bn1\.runningVar: has 3 rows but bn\.bn1\.step has 30/],
-      ['device row too short', edit((f) => { f.metrics.telemetry.waitMs[5] = [1]; }), /waitMs\.5: has 1 values but the run had 2 devices/],
-      ['truncated params', edit((f) => { f.checkpoint.params.base64 = f.checkpoint.params.base64.slice(0, 40); }), /checkpoint is damaged: checkpoint\.params should hold 37 numbers but its data has room for 7/],
-      ['truncated optimizer buffer', edit((f) => { f.checkpoint.optimizer.buffers['fc1.bias.momentum'].length = 2; }), /checkpoint\.optimizer\.buffers\["fc1\.bias\.momentum"\] should hold 2 numbers but its data has room for 1/],
-      ['not base64', edit((f) => { f.checkpoint.buffers.base64 = '%%%'; }), /checkpoint\.buffers is not valid base64/],
-      ['checkpoint past the end', edit((f) => { f.checkpoint.step = 1000; }), /checkpoint\.step is 1000, past the run's 100 steps/],
-      ['empty name', edit((f) => { f.run.name = ' '; }), /name is unusable/],
+      [
+        'invalid config',
+        edit((f) => {
+          f.run.config.model.norm = 'magic' as never;
+        }),
+        /^The run's config is invalid: model\.norm: /,
+      ],
+      [
+        'config problem across fields',
+        edit((f) => {
+          f.run.config.bnSync = 'group:9';
+        }),
+        /config is invalid: bnSync: group size 9 is larger than the 2 devices/,
+      ],
+      [
+        'missing rows field',
+        edit((f) => {
+          Reflect.deleteProperty(f.metrics.train[2]!, 'loss');
+        }),
+        /damaged or incomplete: metrics\.train\.2\.loss: /,
+      ],
+      [
+        'bad status',
+        edit((f) => {
+          f.run.status = 'exploded' as never;
+        }),
+        /run\.status/,
+      ],
+      [
+        'truncated telemetry column',
+        edit((f) => {
+          f.metrics.telemetry!.deviceLoss.pop();
+        }),
+        /metrics\.telemetry\.deviceLoss: has 29 rows but step has 30/,
+      ],
+      [
+        'truncated BN column',
+        edit((f) => {
+          f.metrics.telemetry!.bn.bn1!.runningVar.length = 3;
+        }),
+        /metrics\.telemetry\.bn\.bn1\.runningVar: has 3 rows but bn\.bn1\.step has 30/,
+      ],
+      [
+        'device row too short',
+        edit((f) => {
+          f.metrics.telemetry!.waitMs[5] = [1];
+        }),
+        /waitMs\.5: has 1 values but the run had 2 devices/,
+      ],
+      [
+        'truncated params',
+        edit((f) => {
+          f.checkpoint!.params.base64 = f.checkpoint!.params.base64.slice(0, 40);
+        }),
+        /checkpoint is damaged: checkpoint\.params should hold 37 numbers but its data has room for 7/,
+      ],
+      [
+        'truncated optimizer buffer',
+        edit((f) => {
+          f.checkpoint!.optimizer.buffers['fc1.bias.momentum']!.length = 2;
+        }),
+        /checkpoint\.optimizer\.buffers\["fc1\.bias\.momentum"\] should hold 2 numbers but its data has room for 1/,
+      ],
+      [
+        'not base64',
+        edit((f) => {
+          f.checkpoint!.buffers.base64 = '%%%';
+        }),
+        /checkpoint\.buffers is not valid base64/,
+      ],
+      [
+        'checkpoint past the end',
+        edit((f) => {
+          f.checkpoint!.step = 1000;
+        }),
+        /checkpoint\.step is 1000, past the run's 100 steps/,
+      ],
+      [
+        'empty name',
+        edit((f) => {
+          f.run.name = ' ';
+        }),
+        /name is unusable/,
+      ],
     ];
     for (const [label, data, message] of cases) {
       it(label, async () => {

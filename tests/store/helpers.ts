@@ -45,7 +45,8 @@ export async function openTestStore(
 
 export function trainRows(from: number, to: number): TrainRow[] {
   const rows: TrainRow[] = [];
-  for (let step = from; step <= to; step++) rows.push({ step, loss: 1 / step, acc: 1 - 1 / (step + 1) });
+  for (let step = from; step <= to; step++)
+    rows.push({ step, loss: 1 / step, acc: 1 - 1 / (step + 1) });
   return rows;
 }
 
@@ -107,7 +108,10 @@ export function sampleCheckpoint(step: number, size = 37): Checkpoint {
     optimizer: {
       kind: 'sgd',
       step,
-      buffers: { 'fc1.weight.momentum': params.map((v) => v / 2), 'fc1.bias.momentum': new Float32Array([step]) },
+      buffers: {
+        'fc1.weight.momentum': params.map((v) => v / 2),
+        'fc1.bias.momentum': new Float32Array([step]),
+      },
     },
   };
 }

@@ -66,6 +66,8 @@ describe('runs a reload left running', () => {
     const run = await trainingTab.createRun(sampleConfig());
     const { store: secondTab } = await openTestStore({ indexedDB, locks });
     expect((await secondTab.getRun(run.id))?.status).toBe('running');
+    // Renaming another tab's run does not make this tab its trainer.
+    await secondTab.renameRun(run.id, 'renamed elsewhere');
 
     // The training tab finishes: its lock goes with the status.
     await trainingTab.updateRun(run.id, { status: 'completed' });
@@ -77,7 +79,9 @@ describe('runs a reload left running', () => {
     expect(locks.held.size).toBe(1);
     await trainingTab.close();
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(await secondTab.markInterrupted()).toMatchObject([{ id: other.id, status: 'interrupted' }]);
+    expect(await secondTab.markInterrupted()).toMatchObject([
+      { id: other.id, status: 'interrupted' },
+    ]);
     await secondTab.close();
   });
 });

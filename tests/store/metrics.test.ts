@@ -36,10 +36,18 @@ describe('metrics', () => {
   it('updates the run summary with each write', async () => {
     const { store } = await openTestStore();
     const run = await store.createRun(sampleConfig());
-    store.appendMetrics(run.id, { train: trainRows(1, 40), eval: [{ step: 20, loss: 0.5, acc: 0.75 }] });
+    store.appendMetrics(run.id, {
+      train: trainRows(1, 40),
+      eval: [{ step: 20, loss: 0.5, acc: 0.75 }],
+    });
     await store.flush();
     const saved = await store.getRun(run.id);
-    expect(saved?.summary).toMatchObject({ stepsDone: 40, lastLoss: 1 / 40, testAcc: 0.75, testLoss: 0.5 });
+    expect(saved?.summary).toMatchObject({
+      stepsDone: 40,
+      lastLoss: 1 / 40,
+      testAcc: 0.75,
+      testLoss: 0.5,
+    });
     expect(saved!.updatedAt).toBeGreaterThan(run.updatedAt);
     await store.close();
   });
@@ -49,7 +57,10 @@ describe('metrics', () => {
     const run = await store.createRun(sampleConfig());
     for (let c = 0; c < 4; c++) {
       const from = c * 10 + 1;
-      store.appendMetrics(run.id, { train: trainRows(from, from + 9), telemetry: telemetryFor(from, from + 9) });
+      store.appendMetrics(run.id, {
+        train: trainRows(from, from + 9),
+        telemetry: telemetryFor(from, from + 9),
+      });
       if (c < 3) await store.flush();
     }
     expect(store.pendingRows).toBe(20);

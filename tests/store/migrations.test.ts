@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { openLabDatabase } from '../../src/store/connection.ts';
 import { openRunStore, SCHEMA_VERSION, StoreError } from '../../src/store/index.ts';
 import type { RunRecord } from '../../src/store/records.ts';
-import { fakeClock, freshIndexedDB, sampleCheckpoint, sampleConfig, telemetryFor, trainRows } from './helpers.ts';
+import {
+  fakeClock,
+  freshIndexedDB,
+  sampleCheckpoint,
+  sampleConfig,
+  telemetryFor,
+  trainRows,
+} from './helpers.ts';
 
 function run(id: string, status: RunRecord['status'], updatedAt: number): RunRecord {
   return {
@@ -25,7 +32,13 @@ async function fillV1(indexedDB: IDBFactory): Promise<void> {
   await tx.objectStore('runs').put(run('b', 'running', 2000));
   const v1Chunks = [
     { runId: 'a', seq: 0, train: trainRows(1, 10), eval: [], telemetry: telemetryFor(1, 10) },
-    { runId: 'a', seq: 1, train: trainRows(11, 20), eval: [{ step: 20, loss: 0.3, acc: 0.9 }], telemetry: telemetryFor(11, 20) },
+    {
+      runId: 'a',
+      seq: 1,
+      train: trainRows(11, 20),
+      eval: [{ step: 20, loss: 0.3, acc: 0.9 }],
+      telemetry: telemetryFor(11, 20),
+    },
     // A chunk that only carried telemetry, and one that carried none.
     { runId: 'b', seq: 0, train: [], eval: [], telemetry: telemetryFor(1, 5) },
     { runId: 'b', seq: 1, train: trainRows(1, 5), eval: [], telemetry: null },
@@ -44,13 +57,20 @@ describe('schema migrations', () => {
 
     expect(await store.getRun('a')).toEqual(run('a', 'completed', 1000));
     // b was left running by the old page.
-    expect(await store.getRun('b')).toEqual({ ...run('b', 'running', 2000), status: 'interrupted' });
+    expect(await store.getRun('b')).toEqual({
+      ...run('b', 'running', 2000),
+      status: 'interrupted',
+    });
     expect(await store.loadMetrics('a')).toEqual({
       train: trainRows(1, 20),
       eval: [{ step: 20, loss: 0.3, acc: 0.9 }],
       telemetry: telemetryFor(1, 20),
     });
-    expect(await store.loadMetrics('b')).toEqual({ train: trainRows(1, 5), eval: [], telemetry: telemetryFor(1, 5) });
+    expect(await store.loadMetrics('b')).toEqual({
+      train: trainRows(1, 5),
+      eval: [],
+      telemetry: telemetryFor(1, 5),
+    });
     const checkpoint = await store.latestCheckpoint('a');
     expect(checkpoint).toEqual({ runId: 'a', savedAt: 5, ...sampleCheckpoint(20) });
 
@@ -62,12 +82,27 @@ describe('schema migrations', () => {
 
     const db = await openLabDatabase({ name: 'syncbn-lab', factory: indexedDB });
     expect(db.version).toBe(SCHEMA_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'metrics', 'runs', 'telemetry']);
+    expect([...db.objectStoreNames].sort()).toEqual([
+      'checkpoints',
+      'metrics',
+      'runs',
+      'telemetry',
+    ]);
     // v3 moved telemetry out of the chunks and dropped the chunk that held nothing else.
     const chunks = await db.getAll('metrics');
-    expect(chunks.map((c) => [c.runId, c.seq])).toEqual([['a', 0], ['a', 1], ['a', 2], ['b', 1]]);
+    expect(chunks.map((c) => [c.runId, c.seq])).toEqual([
+      ['a', 0],
+      ['a', 1],
+      ['a', 2],
+      ['b', 1],
+    ]);
     for (const chunk of chunks) expect(chunk).not.toHaveProperty('telemetry');
-    expect(await db.getAllKeys('telemetry')).toEqual([['a', 0], ['a', 1], ['a', 2], ['b', 0]]);
+    expect(await db.getAllKeys('telemetry')).toEqual([
+      ['a', 0],
+      ['a', 1],
+      ['a', 2],
+      ['b', 0],
+    ]);
     // v2's index.
     expect(await db.getAllKeysFromIndex('runs', 'status-updatedAt')).toEqual(['a', 'b']);
     db.close();
@@ -93,7 +128,9 @@ describe('schema migrations', () => {
     await expect(openRunStore({ indexedDB, locks: null, storage: null })).rejects.toThrow(
       /Upgrading the run library failed, so it was left as it was/,
     );
-    await expect(openRunStore({ indexedDB, locks: null, storage: null })).rejects.toBeInstanceOf(StoreError);
+    await expect(openRunStore({ indexedDB, locks: null, storage: null })).rejects.toBeInstanceOf(
+      StoreError,
+    );
 
     db = await openLabDatabase({ name: 'syncbn-lab', factory: indexedDB, version: 1 });
     expect(db.version).toBe(1);

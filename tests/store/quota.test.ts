@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openLabDatabase } from '../../src/store/connection.ts';
 import { isQuotaError, toStoreError } from '../../src/store/errors.ts';
 import { type StoreError, StoreQuotaError } from '../../src/store/index.ts';
-import { openTestStore, sampleCheckpoint, sampleConfig, telemetryFor, trainRows } from './helpers.ts';
+import {
+  openTestStore,
+  sampleCheckpoint,
+  sampleConfig,
+  telemetryFor,
+  trainRows,
+} from './helpers.ts';
 
 /** Make IndexedDB refuse writes to these stores the way a full disk does. */
 function fillDisk(stores: readonly string[]) {
@@ -38,7 +44,10 @@ function fillDiskLater(stores: readonly string[]) {
   type Job = { source?: unknown; operation: () => unknown };
   const proto = IDBTransaction.prototype as unknown as { _execRequestAsync(job: Job): IDBRequest };
   const exec = proto._execRequestAsync;
-  vi.spyOn(proto, '_execRequestAsync').mockImplementation(function (this: IDBTransaction, job: Job) {
+  vi.spyOn(proto, '_execRequestAsync').mockImplementation(function (
+    this: IDBTransaction,
+    job: Job,
+  ) {
     const writes = job.operation.name.includes('storeRecord');
     if (writes && job.source instanceof IDBObjectStore && stores.includes(job.source.name)) {
       job = {
@@ -111,7 +120,9 @@ describe('storage full', () => {
     await store.saveCheckpoint(run.id, sampleCheckpoint(1));
     fillDiskLater(['checkpoints']);
     store.appendMetrics(run.id, { train: trainRows(1, 3) });
-    await expect(store.saveCheckpoint(run.id, sampleCheckpoint(2))).rejects.toBeInstanceOf(StoreQuotaError);
+    await expect(store.saveCheckpoint(run.id, sampleCheckpoint(2))).rejects.toBeInstanceOf(
+      StoreQuotaError,
+    );
     expect(store.pendingRows).toBe(3);
     vi.restoreAllMocks();
     await store.close();
@@ -120,7 +131,10 @@ describe('storage full', () => {
 
   it('a background write reports to onWriteError, stops retrying, and a later flush saves everything in order', async () => {
     const errors: StoreError[] = [];
-    const { store } = await openTestStore({ flushIntervalMs: 10, onWriteError: (e) => errors.push(e) });
+    const { store } = await openTestStore({
+      flushIntervalMs: 10,
+      onWriteError: (e) => errors.push(e),
+    });
     const run = await store.createRun(sampleConfig());
     const putSpy = fillDisk(['metrics']);
     store.appendMetrics(run.id, { train: trainRows(1, 5) });
@@ -149,7 +163,9 @@ describe('storage full', () => {
     const file = await store.exportRun(run.id);
 
     fillDisk(['checkpoints']);
-    await expect(store.saveCheckpoint(run.id, sampleCheckpoint(20))).rejects.toBeInstanceOf(StoreQuotaError);
+    await expect(store.saveCheckpoint(run.id, sampleCheckpoint(20))).rejects.toBeInstanceOf(
+      StoreQuotaError,
+    );
     expect((await store.latestCheckpoint(run.id))?.params).toEqual(sampleCheckpoint(10).params);
     // The import writes its run first, then fails on the checkpoint: the run must not stay.
     await expect(store.importRun(file)).rejects.toBeInstanceOf(StoreQuotaError);

@@ -1,13 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
 import { openLabDatabase, type VersionInfo } from '../../src/store/connection.ts';
-import { openRunStore, SCHEMA_VERSION, StoreBlockedError, StoreClosedError } from '../../src/store/index.ts';
+import {
+  openRunStore,
+  SCHEMA_VERSION,
+  StoreBlockedError,
+  StoreClosedError,
+} from '../../src/store/index.ts';
 import { freshIndexedDB, openTestStore, sampleConfig, trainRows } from './helpers.ts';
 
 /** An old page that holds version 1 open and ignores requests to close. */
 async function stubbornOldTab(indexedDB: IDBFactory): Promise<IDBDatabase> {
   const request = indexedDB.open('syncbn-lab', 1);
   request.addEventListener('upgradeneeded', () => {
-    request.result.createObjectStore('runs', { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
+    request.result
+      .createObjectStore('runs', { keyPath: 'id' })
+      .createIndex('createdAt', 'createdAt');
     request.result.createObjectStore('metrics', { keyPath: ['runId', 'seq'] });
     request.result.createObjectStore('checkpoints', { keyPath: ['runId', 'step'] });
   });
@@ -18,7 +25,9 @@ async function stubbornOldTab(indexedDB: IDBFactory): Promise<IDBDatabase> {
 describe('two tabs', () => {
   it('a newer tab upgrading makes this store save what it has, close, and say so', async () => {
     const changes: VersionInfo[] = [];
-    const { store, indexedDB } = await openTestStore({ onVersionChange: (info) => changes.push(info) });
+    const { store, indexedDB } = await openTestStore({
+      onVersionChange: (info) => changes.push(info),
+    });
     const run = await store.createRun(sampleConfig());
     store.appendMetrics(run.id, { train: trainRows(1, 4) });
 
@@ -30,7 +39,9 @@ describe('two tabs', () => {
       onBlocked: blocked,
     });
     expect(blocked).not.toHaveBeenCalled();
-    expect(changes).toEqual([{ currentVersion: SCHEMA_VERSION, requestedVersion: SCHEMA_VERSION + 1 }]);
+    expect(changes).toEqual([
+      { currentVersion: SCHEMA_VERSION, requestedVersion: SCHEMA_VERSION + 1 },
+    ]);
     expect(store.closed).toBe(true);
     await expect(store.listRuns()).rejects.toBeInstanceOf(StoreClosedError);
     expect(() => store.appendMetrics(run.id, {})).toThrow(/Another syncbn-lab tab upgraded/);
@@ -42,7 +53,9 @@ describe('two tabs', () => {
 
   it('deleting the database from another tab closes this store too', async () => {
     const changes: VersionInfo[] = [];
-    const { store, indexedDB } = await openTestStore({ onVersionChange: (info) => changes.push(info) });
+    const { store, indexedDB } = await openTestStore({
+      onVersionChange: (info) => changes.push(info),
+    });
     const deleted = indexedDB.deleteDatabase('syncbn-lab');
     await new Promise((resolve) => deleted.addEventListener('success', resolve));
     expect(changes).toEqual([{ currentVersion: SCHEMA_VERSION, requestedVersion: null }]);
@@ -53,8 +66,14 @@ describe('two tabs', () => {
     const indexedDB = freshIndexedDB();
     const old = await stubbornOldTab(indexedDB);
     const blocked: VersionInfo[] = [];
-    const opening = openRunStore({ indexedDB, locks: null, onBlocked: (info) => blocked.push(info) });
-    await vi.waitFor(() => expect(blocked).toEqual([{ currentVersion: 1, requestedVersion: SCHEMA_VERSION }]));
+    const opening = openRunStore({
+      indexedDB,
+      locks: null,
+      onBlocked: (info) => blocked.push(info),
+    });
+    await vi.waitFor(() =>
+      expect(blocked).toEqual([{ currentVersion: 1, requestedVersion: SCHEMA_VERSION }]),
+    );
     old.close(); // the user closed the other tab
     const store = await opening;
     await store.createRun(sampleConfig());
@@ -66,9 +85,9 @@ describe('two tabs', () => {
     const indexedDB = freshIndexedDB();
     const old = await stubbornOldTab(indexedDB);
     const onBlocked = vi.fn();
-    await expect(openRunStore({ indexedDB, locks: null, onBlocked, blockedTimeoutMs: 50 })).rejects.toThrow(
-      StoreBlockedError,
-    );
+    await expect(
+      openRunStore({ indexedDB, locks: null, onBlocked, blockedTimeoutMs: 50 }),
+    ).rejects.toThrow(StoreBlockedError);
     expect(onBlocked).toHaveBeenCalledTimes(1);
     old.close();
     // The abandoned open went through after the old tab closed, and must not hold the database.

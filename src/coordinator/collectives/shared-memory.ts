@@ -32,8 +32,6 @@ const ABORTED_BY = 3;
 const HEADER = 4;
 /** Per worker and barrier parity: sequence number, kind, layer index, step. */
 const TAG_INTS = 4;
-/** Loads of the generation word before sleeping (a few microseconds). */
-const SPINS = 4000;
 const KINDS: readonly CollectiveKind[] = ['moments', 'reductions', 'gradients', 'buffers'];
 
 export function createSharedMemoryLayout(opts: {
@@ -158,9 +156,6 @@ export class SharedMemoryCollective implements Collective {
     } else {
       const t0 = performance.now();
       const deadline = t0 + this.layout.timeoutMs;
-      // Spin briefly first: peers usually arrive within microseconds, and waking from
-      // Atomics.wait costs far more than that.
-      for (let i = 0; i < SPINS && Atomics.load(c, GENERATION) === generation; i++);
       while (Atomics.load(c, GENERATION) === generation) {
         if (Atomics.load(c, ABORTED)) throw this.abortedError(tag);
         const left = deadline - performance.now();

@@ -18,7 +18,8 @@ export interface ActivationOptions {
  * branch mispredicts half the time (4× slower measured). Forward uses (v + |v|)/2, exact in
  * float64 for float32 v (2v is exact) and +0 for every v ≤ 0 (NaN stays NaN). So y ≥ +0 and
  * y > 0 ⇔ its bits are nonzero, and backward keeps dy's bits under the mask ((b | −b) >> 31).
- * With the WebAssembly kernels active, the same bits come from f32x4 max / integer compare.
+ * With the WebAssembly kernels active, the same bits come from f32x4 max / integer compare
+ * (except NaN signs and payloads, and so whether a NaN output passes its gradient).
  */
 export class Activation implements Layer {
   readonly kind = 'activation';

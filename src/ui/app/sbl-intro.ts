@@ -1,0 +1,51 @@
+import { css, html, LitElement } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { sharedStyles } from '../styles.ts';
+
+/** What BN and SyncBN are, in a few sentences, and what to look at. */
+@customElement('sbl-intro')
+export class Intro extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+        max-width: 72rem;
+      }
+      details summary {
+        cursor: pointer;
+        font-weight: 600;
+      }
+      p {
+        margin: 0.4rem 0;
+      }
+    `,
+  ];
+
+  override render() {
+    return html`<p>
+        <strong>Batch Normalization (BN)</strong> rescales every channel of a layer with the mean and variance of
+        the current batch, then keeps running averages of them for testing. In data-parallel training the batch is
+        split over several devices (GPUs), and each device normally uses only the statistics of <em>its own slice</em>:
+        with 2 or 4 examples per device those numbers are noisy, and training and testing disagree.
+        <strong>Synchronized BN (SyncBN)</strong> combines the statistics of all devices at every BN layer, so each
+        device normalizes with the whole batch, at the cost of extra communication.
+      </p>
+      <details>
+        <summary>How to use this lab</summary>
+        <p>
+          Pick a preset or change any setting, then press <strong>Run</strong>. The devices are simulated by real Web
+          Workers on your computer, exchanging statistics exactly as PyTorch's SyncBatchNorm does, so the numbers are
+          reproducible from the seed. Watch the test accuracy, and below it how far each device's batch mean and
+          variance stray from the whole batch's. Every run is saved in this browser: compare runs, export them, or
+          resume one a reload interrupted. The page address holds the experiment, so a link reproduces it.
+        </p>
+      </details>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sbl-intro': Intro;
+  }
+}

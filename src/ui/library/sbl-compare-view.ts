@@ -1,0 +1,90 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import '../charts/index.ts';
+import type { RunConfig } from '../../config/schema.ts';
+import type { EvalRow, TrainRow } from '../../coordinator/run-types.ts';
+import { diffConfigs } from '../model/config-diff.ts';
+import { sharedStyles } from '../styles.ts';
+
+export interface ComparedRun {
+  readonly id: string;
+  readonly label: string;
+  readonly config: RunConfig;
+  readonly train: readonly TrainRow[];
+  readonly eval: readonly EvalRow[];
+}
+
+/** Saved runs overlaid on the same curves, with only the settings that differ between them. */
+@customElement('sbl-compare-view')
+export class CompareView extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .charts {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
+        gap: 1rem;
+        margin: 0.8rem 0;
+      }
+      .head {
+        display: flex;
+        justify-content: space-between;
+        align-items: baseline;
+        gap: 1rem;
+      }
+      code {
+        font-size: 0.9em;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) runs: readonly ComparedRun[] = [];
+
+  override render() {
+    if (this.runs.length === 0) return nothing;
+    const diff = diffConfigs(this.runs.map((r) => r.config));
+    const curves = this.runs.map((r) => ({ id: r.id, label: r.label, train: r.train, eval: r.eval }));
+    return html`<section class="card" aria-labelledby="cmp-title" data-testid="compare-view">
+      <div class="head">
+        <h2 id="cmp-title">${this.runs.length === 1 ? this.runs[0]!.label : `Comparing ${this.runs.length} saved runs`}</h2>
+        <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('close-compare', { bubbles: true, composed: true }))}>
+          Close
+        </button>
+      </div>
+      <div class="charts">
+        <sbl-curves-chart .runs=${curves} metric="loss"></sbl-curves-chart>
+        <sbl-curves-chart .runs=${curves} metric="acc"></sbl-curves-chart>
+      </div>
+      ${this.runs.length > 1
+        ? html`<h3>Settings that differ</h3>
+            ${diff.length === 0
+              ? html`<p data-testid="config-diff">The configs are identical (same settings, same seed).</p>`
+              : html`<table class="small" data-testid="config-diff">
+                  <thead>
+                    <tr>
+                      <th scope="col">Setting</th>
+                      ${this.runs.map((r) => html`<th scope="col">${r.label}</th>`)}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${diff.map(
+                      (d) => html`<tr>
+                        <th scope="row"><code>${d.path}</code></th>
+                        ${d.values.map((v) => html`<td><code>${v}</code></td>`)}
+                      </tr>`,
+                    )}
+                  </tbody>
+                </table>`}`
+        : nothing}
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sbl-compare-view': CompareView;
+  }
+}

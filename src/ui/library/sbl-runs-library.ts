@@ -1,0 +1,388 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { RUN_STATUSES, type RunRecord, type RunSortKey, type RunStatus, type StorageEstimate } from '../../store/index.ts';
+import { selectRuns } from '../../store/runs.ts';
+import { formatBytes, formatPercent } from '../model/format.ts';
+import { sharedStyles } from '../styles.ts';
+import type { LibraryNote, LibraryState } from './store-controller.ts';
+import './sbl-confirm-dialog.ts';
+
+export type LibraryAction = 'show' | 'export' | 'resume' | 'use-settings';
+
+export interface LibraryEventMap {
+  'library-action': CustomEvent<{ action: LibraryAction; id: string }>;
+  'library-rename': CustomEvent<{ id: string; name: string }>;
+  'library-delete': CustomEvent<{ id: string }>;
+  'library-import': CustomEvent<{ file: File }>;
+  'library-compare': CustomEvent<{ ids: string[] }>;
+}
+
+const RESUMABLE: readonly RunStatus[] = ['interrupted', 'stopped'];
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * The saved runs: sortable, filterable table; rename in place; delete after a confirmation;
+ * export and import files; pick two or more to compare; resume an interrupted run from its last
+ * checkpoint. Every action is an event for the app (which owns the store controller).
+ */
+@customElement('sbl-runs-library')
+export class RunsLibrary extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .tools {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6rem 1rem;
+        align-items: end;
+        margin-bottom: 0.6rem;
+      }
+      .tools label {
+        display: flex;
+        flex-direction: column;
+        font-size: 0.9rem;
+        gap: 0.15rem;
+      }
+      .table-wrap {
+        overflow-x: auto;
+      }
+      th button.sort {
+        border: none;
+        background: none;
+        padding: 0;
+        font-weight: 600;
+        min-height: auto;
+      }
+      td.actions {
+        white-space: nowrap;
+      }
+      td.actions button {
+        padding: 0.15rem 0.5rem;
+        min-height: 1.8rem;
+        font-size: 0.85rem;
+      }
+      .status {
+        font-size: 0.85rem;
+        padding: 0.05rem 0.45rem;
+        border-radius: 999px;
+        border: 1px solid var(--sbl-border);
+        white-space: nowrap;
+      }
+      .status.interrupted,
+      .status.failed {
+        border-color: var(--sbl-error);
+        color: var(--sbl-error);
+      }
+      .status.completed {
+        border-color: var(--sbl-ok);
+        color: var(--sbl-ok);
+      }
+      .import {
+        display: flex;
+        flex-direction: column;
+        gap: 0.2rem;
+      }
+      .rename {
+        display: flex;
+        gap: 0.3rem;
+        flex-wrap: wrap;
+      }
+      .rename input {
+        min-width: 12rem;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) runs: readonly RunRecord[] = [];
+  @property() state: LibraryState = 'opening';
+  @property({ attribute: false }) estimate: StorageEstimate | null = null;
+  @property({ attribute: false }) persisted: boolean | null = null;
+  @property({ attribute: false }) importNote: LibraryNote | null = null;
+  @property({ attribute: false }) actionError: string | null = null;
+  /** Library ids this page is training now (cannot be deleted or resumed meanwhile). */
+  @property({ attribute: false }) liveIds: ReadonlySet<string> = new Set();
+  /** A session is busy: Resume waits. */
+  @property({ type: Boolean }) busy = false;
+  /** Why a resume could not start, shown above the table. */
+  @property({ attribute: false }) resumeProblem: string | null = null;
+
+  @state() private sortBy: RunSortKey = 'updatedAt';
+  @state() private order: 'asc' | 'desc' = 'desc';
+  @state() private text = '';
+  @state() private status: RunStatus | '' = '';
+  @state() private selected: ReadonlySet<string> = new Set();
+  @state() private renaming: { id: string; name: string } | null = null;
+  @state() private deleting: RunRecord | null = null;
+
+  private emit<K extends keyof LibraryEventMap>(name: K, detail: LibraryEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+
+  private sortOn(key: RunSortKey): void {
+    if (this.sortBy === key) this.order = this.order === 'asc' ? 'desc' : 'asc';
+    else {
+      this.sortBy = key;
+      this.order = key === 'name' ? 'asc' : 'desc';
+    }
+  }
+
+  private toggle(id: string, on: boolean): void {
+    const next = new Set(this.selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    this.selected = next;
+  }
+
+  private saveRename(): void {
+    const r = this.renaming;
+    if (!r) return;
+    if (r.name.trim()) this.emit('library-rename', { id: r.id, name: r.name });
+    this.renaming = null;
+  }
+
+  private sortHeader(key: RunSortKey, label: string, numeric = false) {
+    const active = this.sortBy === key;
+    return html`<th
+      scope="col"
+      class=${numeric ? 'num' : ''}
+      aria-sort=${active ? (this.order === 'asc' ? 'ascending' : 'descending') : 'none'}
+    >
+      <button type="button" class="sort" @click=${() => this.sortOn(key)}>
+        ${label}${active ? (this.order === 'asc' ? ' ▲' : ' ▼') : ''}
+      </button>
+    </th>`;
+  }
+
+  override render() {
+    const known = new Set(this.runs.map((r) => r.id));
+    const selected = [...this.selected].filter((id) => known.has(id));
+    const rows = selectRuns(this.runs, {
+      sortBy: this.sortBy,
+      order: this.order,
+      filter: { text: this.text, ...(this.status ? { status: this.status } : {}) },
+    });
+    return html`<section aria-labelledby="lib-title">
+      <h2 id="lib-title">Saved runs</h2>
+      <p class="small muted" data-testid="storage">${this.storageText()}</p>
+      <div class="tools">
+        <label
+          >Filter by words
+          <input
+            type="search"
+            .value=${this.text}
+            placeholder="e.g. sync mnist"
+            @input=${(e: Event) => {
+              this.text = (e.target as HTMLInputElement).value;
+            }}
+        /></label>
+        <label
+          >Status
+          <select
+            @change=${(e: Event) => {
+              this.status = (e.target as HTMLSelectElement).value as RunStatus | '';
+            }}
+          >
+            <option value="" ?selected=${this.status === ''}>any</option>
+            ${RUN_STATUSES.map((s) => html`<option value=${s} ?selected=${s === this.status}>${s}</option>`)}
+          </select>
+        </label>
+        <button
+          type="button"
+          ?disabled=${selected.length < 2}
+          @click=${() => this.emit('library-compare', { ids: selected })}
+        >
+          Compare selected (${selected.length})
+        </button>
+        <div class="import">
+          <button
+            type="button"
+            aria-describedby="import-message"
+            ?disabled=${this.state !== 'ready'}
+            @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#import-file')?.click()}
+          >
+            Import…
+          </button>
+          <input
+            id="import-file"
+            class="visually-hidden"
+            type="file"
+            accept=".json,application/json"
+            tabindex="-1"
+            aria-label="Import file"
+            data-testid="import-file"
+            @change=${(e: Event) => {
+              const input = e.target as HTMLInputElement;
+              const file = input.files?.[0];
+              input.value = '';
+              if (file) this.emit('library-import', { file });
+            }}
+          />
+          <span
+            id="import-message"
+            data-testid="import-message"
+            class="small ${this.importNote?.kind === 'error' ? 'error' : 'ok'}"
+            role=${this.importNote?.kind === 'error' ? 'alert' : 'status'}
+            >${this.importNote?.text ?? ''}</span
+          >
+        </div>
+      </div>
+      ${this.actionError ? html`<div class="notice" role="alert">${this.actionError}</div>` : nothing}
+      ${this.resumeProblem ? html`<div class="notice" role="alert">${this.resumeProblem}</div>` : nothing}
+      ${this.state === 'opening' ? html`<p class="muted">Opening the library…</p>` : nothing}
+      ${this.state === 'ready' && this.runs.length === 0
+        ? html`<p class="muted">No saved runs yet: every run you start is saved here.</p>`
+        : nothing}
+      ${this.runs.length > 0
+        ? html`<div class="table-wrap">
+            <table data-testid="runs-table">
+              <caption class="visually-hidden">Saved runs, ${rows.length} shown</caption>
+              <thead>
+                <tr>
+                  <th scope="col"><span class="visually-hidden">Select</span></th>
+                  ${this.sortHeader('name', 'Name')}
+                  <th scope="col">Status</th>
+                  <th scope="col" class="num">Steps</th>
+                  ${this.sortHeader('testAcc', 'Test accuracy', true)} ${this.sortHeader('updatedAt', 'Updated')}
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows.map((r) => this.renderRow(r))}
+              </tbody>
+            </table>
+          </div>`
+        : nothing}
+      <sbl-confirm-dialog
+        ?open=${this.deleting !== null}
+        heading="Delete this saved run?"
+        message=${this.deleting
+          ? `“${this.deleting.name}” and its metrics and checkpoints will be removed from this browser. Export it first if you want to keep a copy.`
+          : ''}
+        confirm-label="Delete"
+        @confirm=${() => {
+          if (this.deleting) this.emit('library-delete', { id: this.deleting.id });
+          this.deleting = null;
+        }}
+        @cancel=${() => {
+          this.deleting = null;
+        }}
+      ></sbl-confirm-dialog>
+    </section>`;
+  }
+
+  private renderRow(r: RunRecord) {
+    const nameId = `name-${r.id}`;
+    const live = this.liveIds.has(r.id);
+    const renaming = this.renaming?.id === r.id;
+    const s = r.summary;
+    return html`<tr data-run-id=${r.id} data-testid="run-row">
+      <td>
+        <input
+          type="checkbox"
+          aria-label="Select for comparison"
+          aria-describedby=${nameId}
+          .checked=${this.selected.has(r.id)}
+          @change=${(e: Event) => this.toggle(r.id, (e.target as HTMLInputElement).checked)}
+        />
+      </td>
+      <td>
+        ${renaming
+          ? html`<span class="rename">
+              <input
+                type="text"
+                aria-label="New name"
+                .value=${this.renaming!.name}
+                @input=${(e: Event) => {
+                  this.renaming = { id: r.id, name: (e.target as HTMLInputElement).value };
+                }}
+                @keydown=${(e: KeyboardEvent) => {
+                  if (e.key === 'Enter') this.saveRename();
+                  if (e.key === 'Escape') this.renaming = null;
+                }}
+              />
+              <button type="button" @click=${() => this.saveRename()}>Save</button>
+              <button type="button" @click=${() => (this.renaming = null)}>Cancel</button>
+            </span>`
+          : html`<span id=${nameId}>${r.name}</span>`}
+        ${s.error ? html`<div class="small error">${s.error}</div>` : nothing}
+      </td>
+      <td><span class="status ${r.status}" data-testid="run-status-cell">${live ? 'training' : r.status}</span></td>
+      <td class="num">${s.stepsDone} / ${s.steps}</td>
+      <td class="num">${formatPercent(s.testAcc)}</td>
+      <td><time datetime=${new Date(r.updatedAt).toISOString()}>${dateFormat.format(r.updatedAt)}</time></td>
+      <td class="actions">
+        <button type="button" aria-describedby=${nameId} @click=${() => this.emit('library-action', { action: 'show', id: r.id })}>
+          Show
+        </button>
+        ${RESUMABLE.includes(r.status) && !live
+          ? html`<button
+              type="button"
+              class="primary"
+              aria-describedby=${nameId}
+              ?disabled=${this.busy}
+              @click=${() => this.emit('library-action', { action: 'resume', id: r.id })}
+            >
+              Resume
+            </button>`
+          : nothing}
+        <button
+          type="button"
+          aria-describedby=${nameId}
+          @click=${() => this.emit('library-action', { action: 'use-settings', id: r.id })}
+        >
+          Edit settings
+        </button>
+        <button
+          type="button"
+          aria-describedby=${nameId}
+          ?disabled=${renaming}
+          @click=${() => {
+            this.renaming = { id: r.id, name: r.name };
+            this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('.rename input')?.focus());
+          }}
+        >
+          Rename
+        </button>
+        <button type="button" aria-describedby=${nameId} @click=${() => this.emit('library-action', { action: 'export', id: r.id })}>
+          Export
+        </button>
+        <button
+          type="button"
+          class="danger"
+          aria-describedby=${nameId}
+          ?disabled=${live}
+          @click=${() => {
+            this.deleting = r;
+          }}
+        >
+          Delete
+        </button>
+      </td>
+    </tr>`;
+  }
+
+  private storageText(): string {
+    if (this.state === 'unavailable') return 'Runs cannot be saved in this browser.';
+    if (this.state === 'closed') return 'The library is closed in this tab.';
+    const e = this.estimate;
+    const used = e ? `Storage used: ${formatBytes(e.usage)} of ${formatBytes(e.quota)} available to this site.` : '';
+    const kept =
+      this.persisted === true
+        ? ' The browser keeps it even when space runs low.'
+        : this.persisted === false
+          ? ' The browser may clear it when space runs low: export runs you want to keep.'
+          : '';
+    return `${used}${kept}`.trim() || 'Runs are saved in this browser.';
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sbl-runs-library': RunsLibrary;
+  }
+  interface HTMLElementEventMap extends LibraryEventMap {}
+}

@@ -1,0 +1,177 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import '../charts/index.ts';
+import { formatBytes } from '../model/format.ts';
+import type { LiveRun } from '../session/live-run.ts';
+import { sharedStyles } from '../styles.ts';
+
+/**
+ * Inside the devices of one run: each device's batch statistics for a chosen BN layer and channel
+ * next to the global batch's, how far they scatter (noise), where the time goes (compute vs
+ * waiting) and what was communicated.
+ */
+@customElement('sbl-device-panel')
+export class DevicePanel extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+        margin-top: 1.2rem;
+      }
+      .pickers {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6rem 1.2rem;
+        align-items: end;
+        margin-bottom: 0.6rem;
+      }
+      .pickers label {
+        display: flex;
+        flex-direction: column;
+        font-size: 0.9rem;
+        gap: 0.15rem;
+      }
+      .charts {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
+        gap: 1rem;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 0.15rem 0.8rem;
+        margin: 0.6rem 0 0;
+      }
+      dd {
+        margin: 0;
+        font-variant-numeric: tabular-nums;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) runs: readonly LiveRun[] = [];
+  /** The run training now: picked until the user chooses another. */
+  @property({ type: Number }) active = 0;
+
+  @state() private runKey = '';
+  @state() private layer = '';
+  @state() private channel = 0;
+  @state() private stat: 'mean' | 'var' = 'mean';
+  private userPickedRun = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const withTelemetry = this.runs.filter((r) => r.telemetry);
+    const activeRun = this.runs[this.active];
+    if (!this.userPickedRun && changed.has('active') && activeRun?.telemetry) this.runKey = activeRun.key;
+    if (!withTelemetry.some((r) => r.key === this.runKey)) this.runKey = withTelemetry[withTelemetry.length - 1]?.key ?? '';
+    const layers = Object.keys(this.selected()?.telemetry?.bn ?? {});
+    if (!layers.includes(this.layer)) this.layer = layers[0] ?? '';
+  }
+
+  private selected(): LiveRun | undefined {
+    return this.runs.find((r) => r.key === this.runKey);
+  }
+
+  override render() {
+    const run = this.selected();
+    const t = run?.telemetry ?? null;
+    const layers = Object.keys(t?.bn ?? {});
+    const channels = t && this.layer ? (t.bn[this.layer]?.channels ?? []) : [];
+    const totalBytes = t ? t.bytes.reduce((s, b) => s + b, 0) : 0;
+    const lastCalls = t?.collectiveCalls[t.collectiveCalls.length - 1];
+    return html`
+      <section aria-labelledby="devices-title">
+        <h3 id="devices-title">Inside the devices</h3>
+        <div class="pickers">
+          <label
+            >Run
+            <select
+              .value=${this.runKey}
+              @change=${(e: Event) => {
+                this.userPickedRun = true;
+                this.runKey = (e.target as HTMLSelectElement).value;
+              }}
+            >
+              ${this.runs
+                .filter((r) => r.telemetry)
+                .map((r) => html`<option value=${r.key} ?selected=${r.key === this.runKey}>${r.label}</option>`)}
+            </select>
+          </label>
+          <label
+            >BN layer
+            <select
+              data-testid="layer-select"
+              ?disabled=${layers.length === 0}
+              @change=${(e: Event) => {
+                this.layer = (e.target as HTMLSelectElement).value;
+                this.channel = 0;
+              }}
+            >
+              ${layers.length === 0 ? html`<option value="">none (no batch norm)</option>` : nothing}
+              ${layers.map((l) => html`<option value=${l} ?selected=${l === this.layer}>${l}</option>`)}
+            </select>
+          </label>
+          <label
+            >Channel
+            <select
+              data-testid="channel-select"
+              ?disabled=${channels.length === 0}
+              @change=${(e: Event) => {
+                this.channel = Number((e.target as HTMLSelectElement).value);
+              }}
+            >
+              ${channels.map((c, i) => html`<option value=${i} ?selected=${i === this.channel}>${c}</option>`)}
+            </select>
+          </label>
+          <label
+            >Statistic
+            <select
+              @change=${(e: Event) => {
+                this.stat = (e.target as HTMLSelectElement).value === 'var' ? 'var' : 'mean';
+              }}
+            >
+              <option value="mean" ?selected=${this.stat === 'mean'}>mean</option>
+              <option value="var" ?selected=${this.stat === 'var'}>variance</option>
+            </select>
+          </label>
+        </div>
+        ${layers.length === 0 && t
+          ? html`<p class="small muted">
+              This network has no batch-statistic layer, so there are no per-device statistics to show.
+            </p>`
+          : nothing}
+        <div class="charts">
+          ${layers.length > 0
+            ? html`<sbl-device-stats-chart
+                  .telemetry=${t}
+                  layer=${this.layer}
+                  channel=${this.channel}
+                  stat=${this.stat}
+                ></sbl-device-stats-chart>
+                <sbl-noise-chart .telemetry=${t} layer=${this.layer} stat=${this.stat}></sbl-noise-chart>`
+            : nothing}
+          <sbl-timeline-chart .telemetry=${t}></sbl-timeline-chart>
+        </div>
+        ${t
+          ? html`<dl class="small" data-testid="comm-counters">
+              <dt>Transport</dt>
+              <dd>${t.transport}</dd>
+              <dt>Workers hosting ${t.devices} devices</dt>
+              <dd>${t.workers}</dd>
+              <dt>Collective calls in the last step</dt>
+              <dd>${lastCalls ?? '–'}</dd>
+              <dt>Bytes exchanged in the ${t.step.length} recorded steps</dt>
+              <dd>${formatBytes(totalBytes)}</dd>
+            </dl>`
+          : nothing}
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sbl-device-panel': DevicePanel;
+  }
+}

@@ -1,0 +1,198 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import '../charts/index.ts';
+import type { CurveRun } from '../charts/index.ts';
+import { formatDuration, formatNumber, formatPercent } from '../model/format.ts';
+import type { LiveRun, LiveStatus } from '../session/live-run.ts';
+import type { SessionView } from '../session/session-controller.ts';
+import { sharedStyles } from '../styles.ts';
+import './sbl-device-panel.ts';
+
+const STATUS_TEXT: Record<LiveStatus, string> = {
+  queued: 'waiting',
+  starting: 'starting workers…',
+  running: 'training',
+  paused: 'paused',
+  completed: 'done',
+  stopped: 'stopped',
+  failed: 'failed',
+  cancelled: 'not started',
+};
+
+/**
+ * What is training now: one progress bar for the whole experiment (its runs go one after
+ * another), pause / resume / stop, the loss and accuracy curves of every run overlaid, a results
+ * table, failures explained, and the per-device panel. Fires `session-pause`, `session-resume`
+ * and `session-stop`.
+ */
+@customElement('sbl-live-view')
+export class LiveView extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .bar {
+        position: relative;
+        height: 1.4rem;
+        border-radius: 999px;
+        background: var(--sbl-surface-2);
+        border: 1px solid var(--sbl-border);
+        overflow: hidden;
+      }
+      .fill {
+        position: absolute;
+        inset: 0 auto 0 0;
+        background: var(--sbl-accent);
+        transition: width 0.2s linear;
+      }
+      .progress-line {
+        display: flex;
+        justify-content: space-between;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        margin: 0.35rem 0 0.6rem;
+        font-variant-numeric: tabular-nums;
+      }
+      .charts {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
+        gap: 1rem;
+        margin-top: 0.8rem;
+      }
+      .status-completed {
+        color: var(--sbl-ok);
+      }
+      .status-failed {
+        color: var(--sbl-error);
+      }
+      details.raw summary {
+        cursor: pointer;
+        font-size: 0.85rem;
+      }
+      code {
+        white-space: pre-wrap;
+        word-break: break-word;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) view: SessionView | null = null;
+
+  private fire(name: 'session-pause' | 'session-resume' | 'session-stop'): void {
+    this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
+  }
+
+  override render() {
+    const v = this.view;
+    const runs = v?.runs ?? [];
+    const current = v && v.active >= 0 ? runs[v.active] : undefined;
+    const percent = v?.percent ?? 0;
+    const curveRuns: CurveRun[] = runs
+      .filter((r) => r.train.length > 0 || r.eval.length > 0)
+      .map((r) => ({ id: r.key, label: r.label, train: r.train, eval: r.eval }));
+    const headline = current
+      ? `${runs.length > 1 ? `Run ${v!.active + 1} of ${runs.length}: ` : ''}${current.label} — ${STATUS_TEXT[current.status]}, step ${current.step} of ${current.steps}`
+      : 'Nothing has trained yet. Press Run to start the experiment.';
+    return html`
+      <section aria-labelledby="live-title">
+        <h2 id="live-title">Training</h2>
+        <p aria-live="polite" data-testid="run-status">${headline}</p>
+        <div
+          class="bar"
+          role="progressbar"
+          aria-label="Experiment progress"
+          aria-valuemin="0"
+          aria-valuemax="100"
+          aria-valuenow=${percent}
+          aria-valuetext=${`${percent}%`}
+          data-testid="progress"
+        >
+          <div class="fill" style="width: ${percent}%"></div>
+        </div>
+        <div class="progress-line small">
+          <span data-testid="progress-text">${percent}%</span>
+          <span data-testid="speed">${v?.busy && v.stepsPerSec > 0 ? `${formatNumber(v.stepsPerSec, 3)} steps/s` : '– steps/s'}</span>
+          <span data-testid="eta">ETA ${v?.busy && v.etaMs > 0 ? formatDuration(v.etaMs) : '–'}</span>
+        </div>
+        <div class="row" role="group" aria-label="Training controls">
+          <!-- One button that turns into Resume while paused: it keeps the focus. -->
+          <button
+            type="button"
+            ?disabled=${!v?.busy || current?.status === 'starting'}
+            @click=${() => this.fire(v?.paused ? 'session-resume' : 'session-pause')}
+          >
+            ${v?.paused ? 'Resume' : 'Pause'}
+          </button>
+          <button type="button" class="danger" ?disabled=${!v?.busy} @click=${() => this.fire('session-stop')}>Stop</button>
+        </div>
+        ${v?.notice ? html`<div class="notice" role="alert" data-testid="save-notice">${v.notice}</div>` : nothing}
+        ${runs.map((r) => this.renderProblems(r))}
+        ${runs.length > 0 ? this.renderResults(runs) : nothing}
+        <div class="charts">
+          <sbl-curves-chart .runs=${curveRuns} metric="loss"></sbl-curves-chart>
+          <sbl-curves-chart .runs=${curveRuns} metric="acc"></sbl-curves-chart>
+        </div>
+        ${runs.some((r) => r.telemetry) ? html`<sbl-device-panel .runs=${runs} .active=${v?.active ?? 0}></sbl-device-panel>` : nothing}
+      </section>
+    `;
+  }
+
+  private renderProblems(r: LiveRun) {
+    const warnings = r.warnings.length
+      ? html`<div class="notice small" role="status">
+          <strong>${r.label}:</strong> ${r.warnings.map((w) => html`<p>${w}</p>`)}
+        </div>`
+      : nothing;
+    if (!r.failure) return warnings;
+    return html`${warnings}
+      <div class="notice" role="alert" data-testid="run-error">
+        <p><strong>${r.label} failed.</strong> ${r.failure.summary}</p>
+        ${r.failure.advice ? html`<p>${r.failure.advice}</p>` : nothing}
+        ${r.failure.detail !== r.failure.summary
+          ? html`<details class="raw">
+              <summary>What the engine said</summary>
+              <code>${r.failure.detail}</code>
+            </details>`
+          : nothing}
+      </div>`;
+  }
+
+  private renderResults(runs: readonly LiveRun[]) {
+    return html`<table class="small" data-testid="live-results">
+      <caption class="visually-hidden">Runs of this experiment</caption>
+      <thead>
+        <tr>
+          <th scope="col">Run</th>
+          <th scope="col">Status</th>
+          <th scope="col" class="num">Step</th>
+          <th scope="col" class="num">Train loss</th>
+          <th scope="col" class="num">Test accuracy</th>
+          <th scope="col">Workers</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${runs.map((r) => {
+          const lastTrain = r.train[r.train.length - 1];
+          const lastEval = r.eval[r.eval.length - 1];
+          const acc = r.final?.testAcc ?? lastEval?.acc ?? null;
+          return html`<tr>
+            <th scope="row">${r.label}</th>
+            <td class="status-${r.status}">${STATUS_TEXT[r.status]}</td>
+            <td class="num">${r.step} / ${r.steps}</td>
+            <td class="num">${formatNumber(lastTrain?.loss ?? null)}</td>
+            <td class="num">${formatPercent(acc)}</td>
+            <td>${r.workers !== null ? `${r.workers} for ${r.config.devices} devices` : '–'}</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sbl-live-view': LiveView;
+  }
+}

@@ -1,0 +1,394 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { FIELD_GROUPS, FIELDS, type FieldGroupId, type FormValues } from '../model/config-fields.ts';
+import { type FormReading, formToInput, inputToForm, readForm } from '../model/config-form.ts';
+import {
+  COMPARE_FIELD_LABELS,
+  COMPARE_FIELDS,
+  type CompareField,
+  describeConfig,
+  type Experiment,
+  expandExperiment,
+  isCompareField,
+  splitCompareValues,
+  type Variant,
+} from '../model/experiment.ts';
+import { PRESETS } from '../model/presets.ts';
+import { sharedStyles } from '../styles.ts';
+import { fieldId, renderField } from './field-view.ts';
+
+/** A run the form asks the app to start. */
+export interface RunRequest {
+  readonly label: string;
+  readonly name: string;
+  readonly config: NonNullable<Variant['config']>;
+}
+
+export interface RunExperimentDetail {
+  readonly runs: readonly RunRequest[];
+  /** What the runs came from (the app puts it in the URL). */
+  readonly experiment: Experiment;
+}
+
+export interface ExperimentChangeDetail {
+  readonly experiment: Experiment;
+  /** Every variant passed validation. */
+  readonly valid: boolean;
+}
+
+/** Groups that start folded (they hold fine-tuning a first experiment does not need). */
+const FOLDED: readonly FieldGroupId[] = ['norm', 'eval', 'advanced'];
+
+/** A preset as the form would hold it, to tell which preset (if any) the form shows. */
+const presetKeys = new Map<Experiment, string>();
+function presetKey(exp: Experiment): string {
+  let key = presetKeys.get(exp);
+  if (key === undefined) {
+    key = JSON.stringify({ config: formToInput(inputToForm(exp.config)).input, compare: exp.compare });
+    presetKeys.set(exp, key);
+  }
+  return key;
+}
+
+const DEFAULTS: FormValues = inputToForm({ dataset: { name: 'mnist' }, model: { preset: 'mlp' } });
+
+/**
+ * The experiment setup: every config field, grouped, validated with the run schema as you type
+ * (problems next to their field), presets, and an optional side-by-side comparison along one
+ * field. Fires `experiment-change` on every edit and `run-experiment` with the runs to start.
+ */
+@customElement('sbl-setup-form')
+export class SetupForm extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .presets {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem;
+        margin-bottom: 0.5rem;
+      }
+      .presets button[aria-pressed='true'] {
+        border-color: var(--sbl-accent);
+        box-shadow: inset 0 0 0 1px var(--sbl-accent);
+      }
+      details {
+        border: 1px solid var(--sbl-border);
+        border-radius: 8px;
+        margin: 0.5rem 0;
+        background: var(--sbl-bg);
+      }
+      summary {
+        cursor: pointer;
+        padding: 0.45rem 0.7rem;
+        font-weight: 600;
+      }
+      summary .count {
+        font-weight: normal;
+        margin-left: 0.4rem;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
+        gap: 0.6rem 1rem;
+        padding: 0.2rem 0.7rem 0.8rem;
+      }
+      .field {
+        display: flex;
+        flex-direction: column;
+        gap: 0.15rem;
+        min-width: 0;
+      }
+      .field > label {
+        font-size: 0.9rem;
+        font-weight: 500;
+      }
+      .field.inactive > label,
+      .field.inactive .check label {
+        color: var(--sbl-muted);
+      }
+      .check {
+        display: flex;
+        gap: 0.4rem;
+        align-items: center;
+        min-height: 2rem;
+      }
+      .pair {
+        display: flex;
+        gap: 0.4rem;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+      .pair select {
+        flex: 1 1 auto;
+        min-width: 0;
+      }
+      .inline {
+        display: inline-flex;
+        gap: 0.25rem;
+        align-items: center;
+      }
+      .help {
+        font-size: 0.8rem;
+        color: var(--sbl-muted);
+      }
+      .problem {
+        font-size: 0.85rem;
+        color: var(--sbl-error);
+      }
+      .compare {
+        display: grid;
+        grid-template-columns: minmax(12rem, 1fr) minmax(10rem, 1fr);
+        gap: 0.6rem 1rem;
+        padding: 0.2rem 0.7rem 0.8rem;
+      }
+      .run-bar {
+        position: sticky;
+        bottom: 0;
+        z-index: 1;
+        padding: 0.6rem 0;
+        background: var(--sbl-surface);
+        border-top: 1px solid var(--sbl-border);
+        display: flex;
+        gap: 0.8rem;
+        align-items: center;
+        flex-wrap: wrap;
+        margin-top: 0.8rem;
+      }
+      .run-bar .primary {
+        font-size: 1.05rem;
+        padding: 0.45rem 1.6rem;
+      }
+      ul.variants {
+        margin: 0.2rem 0 0;
+        padding-left: 1.2rem;
+      }
+    `,
+  ];
+
+  /** The experiment to show (from the link, a preset or a library run); a new object reloads the form. */
+  @property({ attribute: false }) experiment: Experiment | null = null;
+  /** A run is in progress: Run is disabled. */
+  @property({ type: Boolean }) busy = false;
+
+  @state() private values: FormValues = {};
+  @state() private compareField: CompareField | '' = '';
+  @state() private compareText = '';
+  @state() private showProblems = false;
+  private reading: FormReading | null = null;
+  private variants: Variant[] = [];
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('experiment') && this.experiment) {
+      this.values = inputToForm(this.experiment.config);
+      this.compareField = this.experiment.compare?.field ?? '';
+      this.compareText = this.experiment.compare?.values.join(', ') ?? '';
+      this.showProblems = true;
+    }
+    this.reading = readForm(this.values);
+    this.variants = expandExperiment(this.currentExperiment());
+  }
+
+  protected override updated(): void {
+    // A select's selectedness stops following its options' attributes once the user touched it.
+    for (const select of this.renderRoot.querySelectorAll<HTMLSelectElement>('select[data-key]')) {
+      const key = select.dataset.key!;
+      const v = key === 'compare' ? this.compareField : this.values[key];
+      if (typeof v === 'string' && select.value !== v) select.value = v;
+    }
+  }
+
+  private currentExperiment(): Experiment {
+    const values = splitCompareValues(this.compareText);
+    return {
+      config: this.reading?.input ?? {},
+      compare: this.compareField && values.length > 0 ? { field: this.compareField, values } : null,
+    };
+  }
+
+  private get valid(): boolean {
+    const r = this.reading;
+    if (!r) return false;
+    const fieldProblems = Object.keys(r.problems.byField).filter((p) => p !== this.compareField);
+    return fieldProblems.length === 0 && r.problems.general.length === 0 && this.variants.every((v) => v.config !== null);
+  }
+
+  private change(key: string, value: string | boolean): void {
+    this.values = { ...this.values, [key]: value };
+    this.showProblems = true;
+    this.announce();
+  }
+
+  private setCompare(field: string, text: string): void {
+    this.compareField = isCompareField(field) ? field : '';
+    this.compareText = text;
+    this.announce();
+  }
+
+  /** Tell the app after the next validation (hash, presets in sync). */
+  private announce(): void {
+    this.updateComplete.then(() => {
+      const detail: ExperimentChangeDetail = { experiment: this.currentExperiment(), valid: this.valid };
+      this.dispatchEvent(new CustomEvent('experiment-change', { detail, bubbles: true, composed: true }));
+    });
+  }
+
+  private choosePreset(id: string): void {
+    const preset = PRESETS.find((p) => p.id === id);
+    if (!preset) return;
+    this.experiment = preset.experiment;
+    this.announce();
+  }
+
+  private activePreset(): string | null {
+    const now = JSON.stringify(this.currentExperiment());
+    return PRESETS.find((p) => presetKey(p.experiment) === now)?.id ?? null;
+  }
+
+  private submit(e: Event): void {
+    e.preventDefault();
+    this.showProblems = true;
+    if (!this.valid) {
+      this.updateComplete.then(() => {
+        const first = this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]');
+        if (first) {
+          first.closest('details')?.setAttribute('open', '');
+          first.focus();
+        } else this.renderRoot.querySelector<HTMLElement>('#compare-values')?.focus();
+      });
+      return;
+    }
+    const runs: RunRequest[] = this.variants.map((v) => {
+      const config = v.config!;
+      const many = this.variants.length > 1;
+      return { label: many ? v.label : describeConfig(config), name: many ? `${v.label} · ${describeConfig(config)}` : describeConfig(config), config };
+    });
+    const detail = { runs, experiment: this.currentExperiment() };
+    this.dispatchEvent(new CustomEvent('run-experiment', { detail, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    const r = this.reading;
+    if (!r) return nothing;
+    const problems = this.showProblems ? r.problems.byField : {};
+    const active = this.activePreset();
+    const activePreset = PRESETS.find((p) => p.id === active);
+    const steps = this.variants.reduce((s, v) => s + (v.config?.steps ?? 0), 0);
+    const badVariants = this.variants.filter((v) => v.config === null);
+    return html`
+      <form @submit=${this.submit} novalidate aria-labelledby="setup-title">
+        <h2 id="setup-title">Experiment</h2>
+        <div role="group" aria-labelledby="presets-label">
+          <p id="presets-label" class="small muted">Start from a preset:</p>
+          <div class="presets">
+            ${PRESETS.map(
+              (p) => html`<button
+                type="button"
+                aria-pressed=${p.id === active ? 'true' : 'false'}
+                @click=${() => this.choosePreset(p.id)}
+              >
+                ${p.title}
+              </button>`,
+            )}
+          </div>
+          ${activePreset ? html`<p class="small">${activePreset.description}</p>` : nothing}
+        </div>
+
+        ${FIELD_GROUPS.map((g) => {
+          const fields = FIELDS.filter((f) => f.group === g.id);
+          const errors = fields.filter((f) => problems[f.path]?.length).length;
+          return html`<details ?open=${!FOLDED.includes(g.id) || errors > 0}>
+            <summary>
+              ${g.title}
+              ${errors > 0 ? html`<span class="count error">(${errors} to fix)</span>` : nothing}
+            </summary>
+            <div class="grid">
+              ${fields.map((f) =>
+                renderField(
+                  f,
+                  this.values,
+                  DEFAULTS,
+                  problems[f.path],
+                  (k, v) => this.change(k, v),
+                  this.compareField === f.path,
+                ),
+              )}
+            </div>
+          </details>`;
+        })}
+
+        <details open>
+          <summary>Side by side</summary>
+          <div class="compare">
+            <div class="field">
+              <label for="compare-field">Vary one setting</label>
+              <select
+                id="compare-field"
+                data-key="compare"
+                @change=${(e: Event) => this.setCompare((e.target as HTMLSelectElement).value, this.compareText)}
+              >
+                <option value="" ?selected=${this.compareField === ''}>nothing (one run)</option>
+                ${COMPARE_FIELDS.map(
+                  (f) => html`<option value=${f} ?selected=${f === this.compareField}>${COMPARE_FIELD_LABELS[f]}</option>`,
+                )}
+              </select>
+            </div>
+            <div class="field">
+              <label for="compare-values">Values (comma-separated)</label>
+              <input
+                id="compare-values"
+                type="text"
+                autocomplete="off"
+                spellcheck="false"
+                .value=${this.compareText}
+                ?disabled=${this.compareField === ''}
+                aria-describedby="compare-help"
+                aria-invalid=${this.showProblems && badVariants.length > 0 ? 'true' : 'false'}
+                @input=${(e: Event) => this.setCompare(this.compareField, (e.target as HTMLInputElement).value)}
+              />
+            </div>
+            <div id="compare-help" style="grid-column: 1 / -1">
+              <span class="help">One run per value, one after another, drawn on the same charts.</span>
+              ${this.showProblems && badVariants.length > 0
+                ? html`<ul class="variants problem">
+                    ${badVariants.map((v) => html`<li>${v.label}: ${v.problems.join('; ')}</li>`)}
+                  </ul>`
+                : nothing}
+            </div>
+          </div>
+        </details>
+
+        ${this.showProblems && r.problems.general.length > 0
+          ? html`<div class="notice" role="alert">${r.problems.general.map((m) => html`<p>${m}</p>`)}</div>`
+          : nothing}
+
+        <div class="run-bar">
+          <button type="submit" class="primary" ?disabled=${this.busy}>Run</button>
+          <span class="small muted" aria-live="polite">
+            ${this.valid
+              ? `${this.variants.length} ${this.variants.length === 1 ? 'run' : 'runs'} · ${steps} steps in all`
+              : 'Fix the fields marked in red first.'}
+          </span>
+        </div>
+      </form>
+    `;
+  }
+
+  /** Focus the first field of the form (used by the app after a preset is loaded from a link). */
+  focusFirst(): void {
+    this.renderRoot.querySelector<HTMLElement>(`#${fieldId('dataset.name')}`)?.focus();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sbl-setup-form': SetupForm;
+  }
+  interface HTMLElementEventMap {
+    'experiment-change': CustomEvent<ExperimentChangeDetail>;
+    'run-experiment': CustomEvent<RunExperimentDetail>;
+  }
+}
