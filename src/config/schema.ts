@@ -124,7 +124,7 @@ export const configSchema = z
     dataset: datasetSchema,
     model: modelSchema,
     /** K simulated devices. */
-    devices: int(1, 64).default(1),
+    devices: int(1, 64).default(8),
     /** W workers hosting the devices (default: the cores available, at most K). */
     workers: int(1, 64).optional(),
     perDeviceBatch: int(1, 4096).optional(),

@@ -120,13 +120,15 @@ export class TelemetryRecorder {
     perDevice: readonly Moments[],
     running: RunningStatsReport | undefined,
   ): void {
+    // Ghost BN reports one set of moments per virtual batch: telemetry shows each device's whole batch.
+    perDevice = perDevice.map((m) => m && collapseGroups(m));
     const first = perDevice.find(Boolean);
-    if (!first || first.groups !== 1) return; // ghost BN: per-virtual-batch moments are not summarized here
+    if (!first) return;
     const C = first.channels;
     const tracked = Array.from({ length: Math.min(TRACKED_CHANNELS, C) }, (_, c) => c);
-    const entry =
-      this.t.bn[layer] ??
-      (this.t.bn[layer] = {
+    let entry = this.t.bn[layer];
+    if (!entry) {
+      entry = {
         channels: tracked,
         step: [],
         deviceMean: [],
@@ -137,7 +139,9 @@ export class TelemetryRecorder {
         runningVar: [],
         meanNoise: [],
         varNoise: [],
-      });
+      };
+      this.t.bn[layer] = entry;
+    }
     const global = mergeMoments(perDevice.filter(Boolean));
     const gN = global.count[0]!;
     const gVar = (c: number): number => (gN > 0 ? global.m2[c]! / gN : 0);
@@ -171,6 +175,23 @@ export class TelemetryRecorder {
   result(): Telemetry {
     return this.t;
   }
+}
+
+/** One device's moments over all its virtual batches (a merge of its groups). */
+function collapseGroups(m: Moments): Moments {
+  if (m.groups === 1) return m;
+  const C = m.channels;
+  const parts: Moments[] = [];
+  for (let g = 0; g < m.groups; g++) {
+    parts.push({
+      groups: 1,
+      channels: C,
+      count: m.count.subarray(g, g + 1),
+      mean: m.mean.subarray(g * C, (g + 1) * C),
+      m2: m.m2.subarray(g * C, (g + 1) * C),
+    });
+  }
+  return mergeMoments(parts);
 }
 
 /** The telemetry of the steps recorded after the first `from` (for incremental events). */

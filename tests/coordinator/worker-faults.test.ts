@@ -52,3 +52,20 @@ describe('failures are named, never a hang', () => {
     for (const row of r.result.train) expect(Number.isFinite(row.loss)).toBe(true);
   });
 });
+
+describe('replicas are checked to stay identical', () => {
+  it('a replica that drifts is an error naming the step and the device', async () => {
+    const { InProcessHost } = await import('../../src/coordinator/hosts/in-process.ts');
+    const config = parseConfig(mnistConfig({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', checksumEvery: 5 }));
+    const data = await loadData(config);
+    const host = new InProcessHost(config, data);
+    // Reach into the host only to simulate a silent fault (a bit flip) on device 2.
+    const group = (host as unknown as { group: { devices: { params: { value: Float32Array }[] }[] } }).group;
+    const run = train(config, data, host, {
+      onProgress: ({ step }) => {
+        if (step === 7) group.devices[2]!.params[0]!.value[0]! += 1e-3;
+      },
+    });
+    await expect(run).rejects.toThrow(/replicas diverged at step 10: device 2's parameters or buffers differ from device 0's/);
+  });
+});

@@ -2,9 +2,10 @@ import type { BnLayerTelemetry, Telemetry } from '../../src/coordinator/telemetr
 
 /**
  * Deterministic telemetry for steps [from, to) as a recorder would produce it: K devices, one BN
- * layer "bn1" recorded every step and a second one "bn2" only on even steps (as with decimation).
+ * layer "bn1" recorded every step and a second one "bn2" only on even steps (unless `sparseBn2` is
+ * false), to check that layers are cut by their own steps.
  */
-export function makeTelemetry(from: number, to: number, devices = 3): Telemetry {
+export function makeTelemetry(from: number, to: number, devices = 3, sparseBn2 = true): Telemetry {
   const steps = Array.from({ length: to - from }, (_, i) => from + i + 1);
   const perDevice = (s: number, salt: number) => Array.from({ length: devices }, (_, k) => s * 10 + k + salt);
   const layer = (ss: number[]): BnLayerTelemetry => ({
@@ -31,6 +32,6 @@ export function makeTelemetry(from: number, to: number, devices = 3): Telemetry 
     waitMs: steps.map((s) => perDevice(s, 7)),
     collectiveCalls: steps.map(() => 4),
     bytes: steps.map((s) => s * 100),
-    bn: { bn1: layer(steps), bn2: layer(steps.filter((s) => s % 2 === 0)) },
+    bn: { bn1: layer(steps), bn2: layer(sparseBn2 ? steps.filter((s) => s % 2 === 0) : steps) },
   };
 }

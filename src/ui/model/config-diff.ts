@@ -1,5 +1,5 @@
 import type { RunConfig } from '../../config/schema.ts';
-import { type ConfigObject, flattenConfig } from './config-object.ts';
+import { type ConfigObject, isPlainObject } from './config-object.ts';
 
 export interface ConfigDifference {
   /** Dotted path, e.g. "model.normOptions.momentum". */
@@ -10,23 +10,24 @@ export interface ConfigDifference {
 
 const show = (v: unknown): string => (v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
 
-/** Only the fields whose values differ between the configs (resolved configs: what really ran). */
+/**
+ * Only the fields whose values differ between the configs (resolved configs: what really ran).
+ * Objects are compared key by key only where every config has an object there; a field that is
+ * a string in one config and an object in another (sharding: "iid" vs {dirichlet}) is one row.
+ */
 export function diffConfigs(configs: readonly RunConfig[]): ConfigDifference[] {
-  const flat = configs.map((c) => new Map(flattenConfig(c as unknown as ConfigObject)));
-  const paths: string[] = [];
-  const seen = new Set<string>();
-  for (const m of flat) {
-    for (const p of m.keys()) {
-      if (!seen.has(p)) {
-        seen.add(p);
-        paths.push(p);
-      }
-    }
-  }
   const out: ConfigDifference[] = [];
-  for (const path of paths) {
-    const values = flat.map((m) => show(m.get(path)));
-    if (new Set(values).size > 1) out.push({ path, values });
-  }
+  walk(configs as unknown as readonly ConfigObject[], '', out);
   return out;
+}
+
+function walk(values: readonly unknown[], path: string, out: ConfigDifference[]): void {
+  if (values.every(isPlainObject)) {
+    const keys: string[] = [];
+    for (const v of values as ConfigObject[]) for (const k of Object.keys(v)) if (!keys.includes(k)) keys.push(k);
+    for (const k of keys) walk((values as ConfigObject[]).map((v) => v[k]), path ? `${path}.${k}` : k, out);
+    return;
+  }
+  const shown = values.map(show);
+  if (new Set(shown).size > 1) out.push({ path, values: shown });
 }

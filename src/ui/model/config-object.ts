@@ -53,14 +53,3 @@ export function deepDiff(a: ConfigObject, b: ConfigObject): ConfigObject {
   }
   return out;
 }
-
-/** Every leaf as [dotted path, value]; arrays are leaves. */
-export function flattenConfig(obj: ConfigObject, prefix = ''): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  for (const [key, value] of Object.entries(obj)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (isPlainObject(value)) out.push(...flattenConfig(value, path));
-    else out.push([path, value]);
-  }
-  return out;
-}
