@@ -37,7 +37,10 @@ async function benchEngine(print: (line: string) => void): Promise<Record<string
     figures[`${model} ours`] = ours.samplesPerSec;
     figures[`${model} tfjs-wasm`] = wasm.samplesPerSec;
     figures[`${model} tfjs-cpu`] = cpu.samplesPerSec;
-    const name = model === 'mlp' ? 'MLP 784-256-BN-ReLU-256-BN-ReLU-10, batch 64' : 'CNN conv16-BN-pool conv32-BN-pool fc10, batch 32';
+    const name =
+      model === 'mlp'
+        ? 'MLP 784-256-BN-ReLU-256-BN-ReLU-10, batch 64'
+        : 'CNN conv16-BN-pool conv32-BN-pool fc10, batch 32';
     print(`${name}:`);
     print(`  syncbn-lab (${ours.gemm})   ${ours.samplesPerSec.toFixed(0).padStart(7)} samples/s`);
     print(

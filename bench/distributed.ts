@@ -16,7 +16,11 @@ import { createNodeWorkerHost } from '../src/node/worker-host.ts';
 const ROUNDS = 3;
 const BOOT = new URL('../src/node/ts-worker-boot.mjs', import.meta.url);
 
-function startWorker(entry: string, workerData: Record<string, unknown>, transferList: unknown[] = []): Worker {
+function startWorker(
+  entry: string,
+  workerData: Record<string, unknown>,
+  transferList: unknown[] = [],
+): Worker {
   return new Worker(BOOT, {
     workerData: { entry, ...workerData },
     transferList: transferList as never[],
@@ -44,7 +48,13 @@ export async function allReduceLatency(
   }
   const shared =
     transport === 'shared-memory'
-      ? createSharedMemoryLayout({ ranksOf, devices, slotLength: 1, vectorLength: length, timeoutMs: 10_000 })
+      ? createSharedMemoryLayout({
+          ranksOf,
+          devices,
+          slotLength: 1,
+          vectorLength: length,
+          timeoutMs: 10_000,
+        })
       : undefined;
   const results = await Promise.all(
     ranksOf.map(
@@ -53,7 +63,16 @@ export async function allReduceLatency(
           const mine = ports[worker] ?? [];
           const w = startWorker(
             entry,
-            { job: { worker, calls, length, shared, ports: transport === 'message-port' ? mine : undefined, ranksOf } },
+            {
+              job: {
+                worker,
+                calls,
+                length,
+                shared,
+                ports: transport === 'message-port' ? mine : undefined,
+                ranksOf,
+              },
+            },
             mine.filter(Boolean),
           );
           w.once('message', (m: { us: number }) => {
@@ -68,7 +87,9 @@ export async function allReduceLatency(
 }
 
 /** µs per round trip: raw postMessage and a Comlink call, to one worker. */
-export async function roundTrips(calls = 2000): Promise<{ postMessageUs: number; comlinkUs: number }> {
+export async function roundTrips(
+  calls = 2000,
+): Promise<{ postMessageUs: number; comlinkUs: number }> {
   const entry = new URL('./fixtures-echo-worker.ts', import.meta.url).href;
   const w = startWorker(entry, {});
   const echo = (): Promise<void> =>
@@ -130,19 +151,25 @@ const mlpRun = (over: Partial<RunConfigInput>): RunConfigInput => ({
   ...over,
 });
 
-export async function benchDistributed(print: (line: string) => void): Promise<Record<string, number>> {
+export async function benchDistributed(
+  print: (line: string) => void,
+): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
   const rt = await roundTrips();
   figures.postMessageRoundTripUs = rt.postMessageUs;
   figures.comlinkRoundTripUs = rt.comlinkUs;
-  print(`worker round trip: postMessage ${rt.postMessageUs.toFixed(1)} µs, Comlink ${rt.comlinkUs.toFixed(1)} µs`);
+  print(
+    `worker round trip: postMessage ${rt.postMessageUs.toFixed(1)} µs, Comlink ${rt.comlinkUs.toFixed(1)} µs`,
+  );
   for (const transport of ['shared-memory', 'message-port'] as const) {
     const us = await allReduceLatency(transport);
     figures[`allReduce_${transport}_us`] = us;
     print(`all-reduce of 256 floats over 4 workers, ${transport}: ${us.toFixed(1)} µs per call`);
   }
   // Shared machines are noisy: alternate the configurations and keep each one's best round.
-  const best = async (runs: Record<string, () => Promise<{ msPerStep: number; samplesPerSec: number }>>) => {
+  const best = async (
+    runs: Record<string, () => Promise<{ msPerStep: number; samplesPerSec: number }>>,
+  ) => {
     const out: Record<string, { msPerStep: number; samplesPerSec: number }> = {};
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, run] of Object.entries(runs)) {
@@ -177,8 +204,13 @@ export async function benchDistributed(print: (line: string) => void): Promise<R
     `MLP, K=4 × 32, sync: W=1 ${w1.samplesPerSec.toFixed(0)} samples/s, W=2 ${w2.samplesPerSec.toFixed(0)} samples/s, W2/W1 ${figures.w2OverW1.toFixed(2)}× (target ≥ 1.7; best of ${ROUNDS})`,
   );
   const tel = await best({
-    every: () => stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', telemetryEvery: 1 }), 2),
-    off: () => stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', telemetryEvery: 100_000 }), 2),
+    every: () =>
+      stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', telemetryEvery: 1 }), 2),
+    off: () =>
+      stepTime(
+        mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', telemetryEvery: 100_000 }),
+        2,
+      ),
   });
   figures.telemetryOverhead = tel.every!.msPerStep / tel.off!.msPerStep - 1;
   print(

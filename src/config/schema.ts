@@ -163,7 +163,10 @@ export const configSchema = z
     }
     if (c.dataset.name === 'mnist') {
       // The fixed split of the package's 10,000 digits (src/data/mnist-split.ts).
-      for (const [field, max] of [['train', MNIST_TRAIN_POOL], ['test', MNIST_TEST_POOL]] as const) {
+      for (const [field, max] of [
+        ['train', MNIST_TRAIN_POOL],
+        ['test', MNIST_TEST_POOL],
+      ] as const) {
         if (c.dataset[field] > max) {
           ctx.addIssue({
             code: 'custom',
@@ -187,7 +190,11 @@ export type RunConfigInput = z.input<typeof configSchema>;
 type ParsedConfig = z.output<typeof configSchema>;
 
 /** A config with every default filled in and the derived fields made explicit. */
-export interface RunConfig extends Omit<ParsedConfig, 'runningStats' | 'workers' | 'perDeviceBatch' | 'globalBatch' | 'evalBatch'> {
+export interface RunConfig
+  extends Omit<
+    ParsedConfig,
+    'runningStats' | 'workers' | 'perDeviceBatch' | 'globalBatch' | 'evalBatch'
+  > {
   readonly runningStats: (typeof RUNNING_STATS)[number];
   readonly perDeviceBatch: number | null;
   readonly globalBatch: number;

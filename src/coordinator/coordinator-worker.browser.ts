@@ -10,7 +10,11 @@ import { type SessionOptions, TrainingSession } from './session.ts';
 
 export interface CoordinatorApi {
   /** Runs to the end (resolves after the 'finished' or 'failed' event). */
-  run(config: RunConfig, options: SessionOptions, onEvent: (event: RunEvent) => void): Promise<void>;
+  run(
+    config: RunConfig,
+    options: SessionOptions,
+    onEvent: (event: RunEvent) => void,
+  ): Promise<void>;
   pause(): void;
   resume(): void;
   stop(): void;

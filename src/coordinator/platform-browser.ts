@@ -14,7 +14,9 @@ function spawnBrowserDeviceWorker(index: number): WorkerHandle {
     name: `devices-${index}`,
   });
   const died = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (e) => reject(new Error(`worker ${index} crashed: ${e.message || 'script error'}`)));
+    worker.addEventListener('error', (e) =>
+      reject(new Error(`worker ${index} crashed: ${e.message || 'script error'}`)),
+    );
   });
   died.catch(() => {});
   return { api: Comlink.wrap<DeviceWorkerApi>(worker), died, terminate: () => worker.terminate() };
@@ -24,10 +26,19 @@ function spawnBrowserDeviceWorker(index: number): WorkerHandle {
 export function browserPlatform(mnistUrl: string): Platform {
   return {
     loadData: async (config: RunConfig): Promise<SplitDataset> =>
-      makeDataset(config.dataset, config.seed, config.dataset.name === 'mnist' ? await loadMnistBrowser(mnistUrl) : undefined),
+      makeDataset(
+        config.dataset,
+        config.seed,
+        config.dataset.name === 'mnist' ? await loadMnistBrowser(mnistUrl) : undefined,
+      ),
     createHost: (config, data) => {
       const cores = Math.max(1, navigator.hardwareConcurrency || 2);
-      return WorkerPoolHost.start(config, data, spawnBrowserDeviceWorker, config.workers ?? Math.min(cores, config.devices));
+      return WorkerPoolHost.start(
+        config,
+        data,
+        spawnBrowserDeviceWorker,
+        config.workers ?? Math.min(cores, config.devices),
+      );
     },
   };
 }

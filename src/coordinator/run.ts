@@ -11,7 +11,11 @@ export interface Platform {
 }
 
 /** Load the data, start the devices, train, and always release the workers. */
-export async function runExperiment(config: RunConfig, hooks: RunHooks, platform: Platform): Promise<RunResult> {
+export async function runExperiment(
+  config: RunConfig,
+  hooks: RunHooks,
+  platform: Platform,
+): Promise<RunResult> {
   const data = await platform.loadData(config);
   const host = await platform.createHost(config, data);
   try {

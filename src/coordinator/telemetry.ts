@@ -111,7 +111,8 @@ export class TelemetryRecorder {
       }
     }
     const running = new Map(reports.flatMap((r) => r.running).map((r) => [r.layer, r]));
-    for (const [layer, perDevice] of byLayer) this.recordLayer(layer, step, perDevice, running.get(layer));
+    for (const [layer, perDevice] of byLayer)
+      this.recordLayer(layer, step, perDevice, running.get(layer));
   }
 
   private recordLayer(
@@ -150,8 +151,14 @@ export class TelemetryRecorder {
     entry.globalVar.push(tracked.map((c) => round(gVar(c))));
     entry.runningMean.push(tracked.map((c) => round(running?.mean[c] ?? Number.NaN)));
     entry.runningVar.push(tracked.map((c) => round(running?.variance[c] ?? Number.NaN)));
-    entry.deviceMean.push(perDevice.map((m) => tracked.map((c) => (m.count[0]! > 0 ? round(m.mean[c]!) : 0))));
-    entry.deviceVar.push(perDevice.map((m) => tracked.map((c) => (m.count[0]! > 0 ? round(m.m2[c]! / m.count[0]!) : 0))));
+    entry.deviceMean.push(
+      perDevice.map((m) => tracked.map((c) => (m.count[0]! > 0 ? round(m.mean[c]!) : 0))),
+    );
+    entry.deviceVar.push(
+      perDevice.map((m) =>
+        tracked.map((c) => (m.count[0]! > 0 ? round(m.m2[c]! / m.count[0]!) : 0)),
+      ),
+    );
     const eps = 1e-5;
     entry.meanNoise.push(
       perDevice.map((m) => {

@@ -25,7 +25,11 @@ export async function train(
   const K = config.devices;
   const sizes = shardSizes(config.globalBatch, K);
   const sampler = new EpochSampler(data.train.count, config.globalBatch, config.seed);
-  const shard = makeSharder(config.sharding, { devices: K, classes: data.train.classes, seed: config.seed });
+  const shard = makeSharder(config.sharding, {
+    devices: K,
+    classes: data.train.classes,
+    seed: config.seed,
+  });
   const telemetry = new TelemetryRecorder(config, host);
   const trainRows: TrainRow[] = [];
   const evalRows: EvalRow[] = [];
@@ -39,7 +43,9 @@ export async function train(
   const resume = hooks.resumeFrom;
   if (resume) {
     if (resume.step > config.steps) {
-      throw new Error(`the checkpoint is at step ${resume.step}, past the run's ${config.steps} steps`);
+      throw new Error(
+        `the checkpoint is at step ${resume.step}, past the run's ${config.steps} steps`,
+      );
     }
     await host.importCheckpoint(resume);
     // The data order is a function of the seed: replay it up to the checkpoint.
@@ -85,7 +91,9 @@ export async function train(
     const row = { step, loss: lossSum / globalCount, acc: correct / globalCount };
     trainRows.push(row);
     if (!Number.isFinite(row.loss)) {
-      throw new Error(`step ${step}: the loss is ${row.loss}; training diverged (try a smaller optimizer.lr)`);
+      throw new Error(
+        `step ${step}: the loss is ${row.loss}; training diverged (try a smaller optimizer.lr)`,
+      );
     }
     if (record) telemetry.record(step, reports);
     if (step % config.checksumEvery === 0) await checkReplicas(host, step);
@@ -145,7 +153,11 @@ async function evaluate(
   } else if (config.evalMode === 'precise') {
     const saved = await host.copyBuffers();
     const sampler = new EpochSampler(data.train.count, config.globalBatch, config.seed ^ 0x5eed);
-    const shard = makeSharder(config.sharding, { devices: K, classes: data.train.classes, seed: config.seed });
+    const shard = makeSharder(config.sharding, {
+      devices: K,
+      classes: data.train.classes,
+      seed: config.seed,
+    });
     const batches: Int32Array[][] = [];
     for (let seen = 0; seen < config.preciseSamples; seen += config.globalBatch) {
       batches.push(shard(sampler.next(), data.train.y, sizes));
@@ -164,7 +176,8 @@ async function evaluate(
     correct += r.correct;
     count += r.count;
   }
-  if (count !== n) throw new Error(`evaluation at step ${step} covered ${count} of ${n} test samples`);
+  if (count !== n)
+    throw new Error(`evaluation at step ${step} covered ${count} of ${n} test samples`);
   return { loss: lossSum / n, acc: correct / n };
 }
 

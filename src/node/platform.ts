@@ -15,16 +15,28 @@ export interface NodePlatformOptions {
 export function nodePlatform(options: NodePlatformOptions = {}): Platform {
   return {
     loadData: async (config) =>
-      makeDataset(config.dataset, config.seed, config.dataset.name === 'mnist' ? await loadMnistNode() : undefined),
+      makeDataset(
+        config.dataset,
+        config.seed,
+        config.dataset.name === 'mnist' ? await loadMnistNode() : undefined,
+      ),
     createHost: async (config, data) => {
       if (options.host === 'in-process') return new InProcessHost(config, data);
       const { createNodeWorkerHost } = await import('./worker-host.ts');
-      return createNodeWorkerHost(config, data, config.workers ?? Math.min(availableParallelism(), config.devices));
+      return createNodeWorkerHost(
+        config,
+        data,
+        config.workers ?? Math.min(availableParallelism(), config.devices),
+      );
     },
   };
 }
 
 /** The headless runner's entry: a run in Node with real worker_threads unless told otherwise. */
-export function runExperimentNode(config: RunConfig, hooks: RunHooks = {}, options: NodePlatformOptions = {}): Promise<RunResult> {
+export function runExperimentNode(
+  config: RunConfig,
+  hooks: RunHooks = {},
+  options: NodePlatformOptions = {},
+): Promise<RunResult> {
   return runExperiment(config, hooks, nodePlatform(options));
 }

@@ -21,7 +21,8 @@ export function spawnNodeDeviceWorker(index: number): NodeWorkerHandle {
   const died = new Promise<never>((_, reject) => {
     worker.on('error', (e) => reject(new Error(`worker ${index} crashed: ${e.message}`)));
     worker.on('exit', (code) => {
-      if (!terminating) reject(new Error(`worker ${index} stopped unexpectedly (exit code ${code})`));
+      if (!terminating)
+        reject(new Error(`worker ${index} stopped unexpectedly (exit code ${code})`));
     });
   });
   died.catch(() => {});
@@ -36,6 +37,10 @@ export function spawnNodeDeviceWorker(index: number): NodeWorkerHandle {
   };
 }
 
-export function createNodeWorkerHost(config: RunConfig, data: SplitDataset, workers: number): Promise<WorkerPoolHost> {
+export function createNodeWorkerHost(
+  config: RunConfig,
+  data: SplitDataset,
+  workers: number,
+): Promise<WorkerPoolHost> {
   return WorkerPoolHost.start(config, data, spawnNodeDeviceWorker, workers);
 }

@@ -70,12 +70,20 @@ export class DeviceGroup {
 
   exportCheckpoint(step: number): Checkpoint {
     const d = this.devices[0]!;
-    return { step, params: d.copyParams(), buffers: d.copyBuffers(), optimizer: d.optimizer.state() };
+    return {
+      step,
+      params: d.copyParams(),
+      buffers: d.copyBuffers(),
+      optimizer: d.optimizer.state(),
+    };
   }
 
   importCheckpoint(checkpoint: Checkpoint): void {
     for (const d of this.devices) {
-      if (checkpoint.params.length !== d.paramCount || checkpoint.buffers.length !== d.bufferCount) {
+      if (
+        checkpoint.params.length !== d.paramCount ||
+        checkpoint.buffers.length !== d.bufferCount
+      ) {
         throw new Error(
           `the checkpoint holds ${checkpoint.params.length} parameters and ${checkpoint.buffers.length} buffer values, but this model has ${d.paramCount} and ${d.bufferCount}: it was saved from a different model`,
         );
@@ -127,12 +135,17 @@ export class DeviceGroup {
     const updateMs = now() - t0;
 
     return {
-      devices: results.map((r, i) => ({ ...r.stats, rank: this.devices[i]!.rank, computeMs: r.computeMs + updateMs / this.devices.length })),
+      devices: results.map((r, i) => ({
+        ...r.stats,
+        rank: this.devices[i]!.rank,
+        computeMs: r.computeMs + updateMs / this.devices.length,
+      })),
       waitMs: this.waitMs,
       collectiveCalls: this.collective.stats.calls - callsBefore,
       bytes: this.collective.stats.bytes - bytesBefore,
       bnMoments: this.telemetry ?? [],
-      running: recordTelemetry && this.devices[0]!.rank === 0 ? runningStatsOf(this.devices[0]!) : [],
+      running:
+        recordTelemetry && this.devices[0]!.rank === 0 ? runningStatsOf(this.devices[0]!) : [],
       transport: this.collective.transport,
     };
   }
@@ -142,7 +155,10 @@ export class DeviceGroup {
    * devices: the running statistics are identical on every replica, and test batches are
    * normalized on their own.
    */
-  async evaluate(batches: readonly (readonly Int32Array[])[], mode: 'eval-running' | 'eval-batch'): Promise<PassStats[]> {
+  async evaluate(
+    batches: readonly (readonly Int32Array[])[],
+    mode: 'eval-running' | 'eval-batch',
+  ): Promise<PassStats[]> {
     return this.devices.map((d, i) => {
       const total: PassStats = { lossSum: 0, correct: 0, count: 0 };
       for (const indices of batches[i] ?? []) {
@@ -224,15 +240,23 @@ export class DeviceGroup {
       }
     }
     if (first.phase === 'moments') {
-      const moments = requests.map((r) => (r as Extract<SyncRequest, { phase: 'moments' }>).moments);
+      const moments = requests.map(
+        (r) => (r as Extract<SyncRequest, { phase: 'moments' }>).moments,
+      );
       if (kind === 'train' && this.telemetry) {
         for (let i = 0; i < moments.length; i++) {
-          this.telemetry.push({ layer: first.layer, rank: this.devices[i]!.rank, moments: moments[i]! });
+          this.telemetry.push({
+            layer: first.layer,
+            rank: this.devices[i]!.rank,
+            moments: moments[i]!,
+          });
         }
       }
       return this.answerMoments(first.layer, moments);
     }
-    const reductions = requests.map((r) => (r as Extract<SyncRequest, { phase: 'reductions' }>).reductions);
+    const reductions = requests.map(
+      (r) => (r as Extract<SyncRequest, { phase: 'reductions' }>).reductions,
+    );
     return this.answerReductions(first.layer, reductions);
   }
 
@@ -243,9 +267,9 @@ export class DeviceGroup {
       return local.map((m) => ({ phase: 'moments', merged: { normalize: m, running: m } }));
     }
     const payloads = new Map(this.devices.map((d, i) => [d.rank, packMoments(local[i]!)]));
-    const all = (await this.timed(() => this.collective.allGather(this.tag('moments', layer), payloads))).map(
-      unpackMoments,
-    );
+    const all = (
+      await this.timed(() => this.collective.allGather(this.tag('moments', layer), payloads))
+    ).map(unpackMoments);
     const global = syncRunning ? mergeMoments(all) : null;
     const bySpan = new Map<readonly number[], Moments>();
     return this.devices.map((d) => {
@@ -259,12 +283,15 @@ export class DeviceGroup {
     });
   }
 
-  private async answerReductions(layer: string, local: readonly Reductions[]): Promise<SyncReply[]> {
+  private async answerReductions(
+    layer: string,
+    local: readonly Reductions[],
+  ): Promise<SyncReply[]> {
     if (!this.spans.communicates) return local.map((r) => ({ phase: 'reductions', summed: r }));
     const payloads = new Map(this.devices.map((d, i) => [d.rank, packReductions(local[i]!)]));
-    const all = (await this.timed(() => this.collective.allGather(this.tag('reductions', layer), payloads))).map(
-      unpackReductions,
-    );
+    const all = (
+      await this.timed(() => this.collective.allGather(this.tag('reductions', layer), payloads))
+    ).map(unpackReductions);
     const bySpan = new Map<readonly number[], Reductions>();
     return this.devices.map((d) => {
       const span = this.spans.spanOf[d.rank]!;
@@ -301,7 +328,12 @@ export class DeviceGroup {
   }
 
   private tag(kind: CallTag['kind'], layer = ''): CallTag {
-    return { step: this.step, kind, layer, layerIndex: layer ? (this.layerIndex.get(layer) ?? -1) : -1 };
+    return {
+      step: this.step,
+      kind,
+      layer,
+      layerIndex: layer ? (this.layerIndex.get(layer) ?? -1) : -1,
+    };
   }
 
   private async timed<T>(f: () => Promise<T>): Promise<T> {
@@ -350,7 +382,8 @@ function runningStatsOf(device: Device): RunningStatsReport[] {
     const std = byName.get(`${layer.name}.running_std`);
     if (!mean) continue;
     if (variance) out.push({ layer: layer.name, mean: mean.slice(), variance: variance.slice() });
-    else if (std) out.push({ layer: layer.name, mean: mean.slice(), variance: std.map((s) => s * s) });
+    else if (std)
+      out.push({ layer: layer.name, mean: mean.slice(), variance: std.map((s) => s * s) });
   }
   return out;
 }

@@ -1,7 +1,10 @@
 import type { RunConfig } from '../config/schema.ts';
 import type { Collective } from '../coordinator/collectives/collective.ts';
 import { MessagePortCollective, type PeerPort } from '../coordinator/collectives/message-port.ts';
-import { SharedMemoryCollective, type SharedMemoryLayout } from '../coordinator/collectives/shared-memory.ts';
+import {
+  SharedMemoryCollective,
+  type SharedMemoryLayout,
+} from '../coordinator/collectives/shared-memory.ts';
 import type { Checkpoint } from '../coordinator/checkpoint.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { Device, type PassStats } from './device.ts';
@@ -51,7 +54,11 @@ export class DeviceWorkerApi {
   /** Sizes the coordinator needs to lay out shared memory (built on a throwaway replica). */
   describe(config: RunConfig, data: { sampleShape: number[]; classes: number }): ModelLayout {
     const d = new Device(0, config, data);
-    return { paramCount: d.paramCount, bufferCount: d.bufferCount, bnChannels: d.batchLayers.map((l) => l.channels) };
+    return {
+      paramCount: d.paramCount,
+      bufferCount: d.bufferCount,
+      bnChannels: d.batchLayers.map((l) => l.channels),
+    };
   }
 
   start(init: WorkerStart): void {
@@ -65,7 +72,13 @@ export class DeviceWorkerApi {
     });
   }
 
-  trainStep(step: number, shards: Int32Array[], globalCount: number, lr: number, telemetry: boolean): Promise<GroupStepReport> {
+  trainStep(
+    step: number,
+    shards: Int32Array[],
+    globalCount: number,
+    lr: number,
+    telemetry: boolean,
+  ): Promise<GroupStepReport> {
     return this.guard((g) => g.trainStep(step, shards, globalCount, lr, telemetry));
   }
 

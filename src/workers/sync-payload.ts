@@ -41,7 +41,12 @@ export function unpackReductions(p: Float64Array): Reductions {
   const groups = p[0]!;
   const channels = p[1]!;
   const gc = groups * channels;
-  return { groups, channels, sumDy: p.subarray(2, 2 + gc), sumDyXhat: p.subarray(2 + gc, 2 + 2 * gc) };
+  return {
+    groups,
+    channels,
+    sumDy: p.subarray(2, 2 + gc),
+    sumDyXhat: p.subarray(2 + gc, 2 + 2 * gc),
+  };
 }
 
 /** The largest moments payload a layer of `channels` channels in `groups` groups produces. */

@@ -2,12 +2,19 @@ import type { RunConfigInput } from '../../src/config/schema.ts';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, mnistConfig, trainWith } from './harness.ts';
 
-const losses = (t: { result: { train: { loss: number }[] } }): number[] => t.result.train.map((r) => r.loss);
+const losses = (t: { result: { train: { loss: number }[] } }): number[] =>
+  t.result.train.map((r) => r.loss);
 
 describe('what local, sync and group:g mean', () => {
   it('local with K=1 equals sync with K=1 (bit for bit)', async () => {
-    const local = await trainWith(mnistConfig({ devices: 1, perDeviceBatch: 16, bnSync: 'local' }), 'in-process');
-    const sync = await trainWith(mnistConfig({ devices: 1, perDeviceBatch: 16, bnSync: 'sync' }), 'in-process');
+    const local = await trainWith(
+      mnistConfig({ devices: 1, perDeviceBatch: 16, bnSync: 'local' }),
+      'in-process',
+    );
+    const sync = await trainWith(
+      mnistConfig({ devices: 1, perDeviceBatch: 16, bnSync: 'sync' }),
+      'in-process',
+    );
     expect(losses(local)).toEqual(losses(sync));
     expect(local.params).toEqual(sync.params);
   });
@@ -45,7 +52,12 @@ describe('what local, sync and group:g mean', () => {
   });
 
   it('running-statistics policies: rank0 and mean differ, replicas stay identical', async () => {
-    const base = { devices: 4, perDeviceBatch: 8, bnSync: 'local', sharding: 'label-sorted' } as const;
+    const base = {
+      devices: 4,
+      perDeviceBatch: 8,
+      bnSync: 'local',
+      sharding: 'label-sorted',
+    } as const;
     const rank0 = await trainWith(mnistConfig({ ...base, runningStats: 'rank0' }), { workers: 2 });
     const mean = await trainWith(mnistConfig({ ...base, runningStats: 'mean' }), { workers: 2 });
     const synced = await trainWith(mnistConfig({ ...base, runningStats: 'sync' }), { workers: 2 });
@@ -69,7 +81,8 @@ describe('Ghost BN and Batch Renormalization combine with local and sync', () =>
       const base = { model, devices: 4, perDeviceBatch: 8, sharding: 'label-sorted' } as const;
       const local = await trainWith(mnistConfig({ ...base, bnSync: 'local' }), { workers: 2 });
       const sync = await trainWith(mnistConfig({ ...base, bnSync: 'sync' }), { workers: 2 });
-      for (const r of [...local.result.train, ...sync.result.train]) expect(Number.isFinite(r.loss)).toBe(true);
+      for (const r of [...local.result.train, ...sync.result.train])
+        expect(Number.isFinite(r.loss)).toBe(true);
       expect(maxAbsDiff(losses(local), losses(sync))).toBeGreaterThan(1e-4);
       const one = { ...base, devices: 1 };
       const oneLocal = await trainWith(mnistConfig({ ...one, bnSync: 'local' }), 'in-process');
@@ -79,8 +92,15 @@ describe('Ghost BN and Batch Renormalization combine with local and sync', () =>
   }
 
   it('ghost under sync with uneven shards (30 over 4 devices: 2 virtual batches on some, fewer samples in the last)', async () => {
-    const model: RunConfigInput['model'] = { preset: 'mlp', hidden: [32, 32], norm: 'ghost', normOptions: { virtualBatch: 4 } };
-    const r = await trainWith(mnistConfig({ model, devices: 4, globalBatch: 30, bnSync: 'sync' }), { workers: 2 });
+    const model: RunConfigInput['model'] = {
+      preset: 'mlp',
+      hidden: [32, 32],
+      norm: 'ghost',
+      normOptions: { virtualBatch: 4 },
+    };
+    const r = await trainWith(mnistConfig({ model, devices: 4, globalBatch: 30, bnSync: 'sync' }), {
+      workers: 2,
+    });
     for (const row of r.result.train) expect(Number.isFinite(row.loss)).toBe(true);
   });
 });

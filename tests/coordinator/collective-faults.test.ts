@@ -20,7 +20,9 @@ function runWorkers(scripts: CallTag[][], timeoutMs: number): Promise<Outcome[]>
     scripts.map(
       (calls, worker) =>
         new Promise<Outcome>((resolve, reject) => {
-          const w = new Worker(BOOT, { workerData: { entry: ENTRY, script: { layout, worker, calls } } });
+          const w = new Worker(BOOT, {
+            workerData: { entry: ENTRY, script: { layout, worker, calls } },
+          });
           w.once('message', (m: Outcome) => {
             resolve(m);
             void w.terminate();
@@ -31,7 +33,12 @@ function runWorkers(scripts: CallTag[][], timeoutMs: number): Promise<Outcome[]>
   );
 }
 
-const moments = (layerIndex: number, layer: string, step = 0): CallTag => ({ step, kind: 'moments', layerIndex, layer });
+const moments = (layerIndex: number, layer: string, step = 0): CallTag => ({
+  step,
+  kind: 'moments',
+  layerIndex,
+  layer,
+});
 const reductions = (layerIndex: number, layer: string, step = 0): CallTag => ({
   step,
   kind: 'reductions',
@@ -41,19 +48,30 @@ const reductions = (layerIndex: number, layer: string, step = 0): CallTag => ({
 
 describe('shared-memory collectives between real worker_threads', () => {
   it('all-gather returns every device payload in device order, repeatedly', async () => {
-    const calls = [moments(0, 'bn1'), moments(1, 'bn2'), reductions(1, 'bn2'), reductions(0, 'bn1')];
+    const calls = [
+      moments(0, 'bn1'),
+      moments(1, 'bn2'),
+      reductions(1, 'bn2'),
+      reductions(0, 'bn1'),
+    ];
     const out = await runWorkers([calls, calls, calls], 2000);
     for (const o of out) expect(o).toEqual({ ok: true, sums: [10, 10, 10, 10] });
   });
 
   it('a device that calls a different collective is named, not waited for', async () => {
     const started = performance.now();
-    const out = await runWorkers([[moments(0, 'bn1')], [reductions(1, 'bn2')], [moments(0, 'bn1')]], 5000);
+    const out = await runWorkers(
+      [[moments(0, 'bn1')], [reductions(1, 'bn2')], [moments(0, 'bn1')]],
+      5000,
+    );
     expect(performance.now() - started).toBeLessThan(4000);
     const errors = out.map((o) => (o.ok ? '' : o.error));
     // Whoever notices first names the mismatch and aborts the rest, who stop at once.
-    for (const e of errors) expect(e).toMatch(/collective mismatch at step 0|^aborted while waiting/);
-    expect(errors.join('\n')).toMatch(/device 2 \(worker 1\) called reductions of layer bn2|called moments of layer bn1 but device 2 \(worker 1\) called reductions of BN layer #2/);
+    for (const e of errors)
+      expect(e).toMatch(/collective mismatch at step 0|^aborted while waiting/);
+    expect(errors.join('\n')).toMatch(
+      /device 2 \(worker 1\) called reductions of layer bn2|called moments of layer bn1 but device 2 \(worker 1\) called reductions of BN layer #2/,
+    );
   });
 
   it('a device that never comes is named when the timeout expires', async () => {
@@ -63,7 +81,9 @@ describe('shared-memory collectives between real worker_threads', () => {
     expect(waited).toBeLessThan(3000);
     expect(out[2]).toEqual({ ok: true, sums: [] });
     const errors = out.slice(0, 2).map((o) => (o.ok ? 'no error' : o.error));
-    expect(errors.join('\n')).toMatch(/device 3 \(worker 2\) did not reach moments of layer bn1 at step 7 within 400 ms/);
+    expect(errors.join('\n')).toMatch(
+      /device 3 \(worker 2\) did not reach moments of layer bn1 at step 7 within 400 ms/,
+    );
     for (const e of errors) expect(e).toMatch(/did not reach|^aborted while waiting/);
   });
 });

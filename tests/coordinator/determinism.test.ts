@@ -4,12 +4,25 @@ import { mnistConfig, trainWith } from './harness.ts';
 const stripTimings = (r: unknown): unknown => {
   const { telemetry, ...rest } = r as { telemetry: Record<string, unknown> };
   // Timings, the transport and bytes moved depend on where devices run; the numbers must not.
-  const { computeMs: _c, waitMs: _w, transport: _t, workers: _k, bytes: _b, collectiveCalls: _n, ...numbers } = telemetry;
+  const {
+    computeMs: _c,
+    waitMs: _w,
+    transport: _t,
+    workers: _k,
+    bytes: _b,
+    collectiveCalls: _n,
+    ...numbers
+  } = telemetry;
   return { ...rest, telemetry: numbers };
 };
 
 describe('runs are deterministic', () => {
-  const config = mnistConfig({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', sharding: { dirichlet: 0.5 } });
+  const config = mnistConfig({
+    devices: 4,
+    perDeviceBatch: 8,
+    bnSync: 'sync',
+    sharding: { dirichlet: 0.5 },
+  });
 
   it('the same config twice gives identical output', async () => {
     const a = await trainWith(config, { workers: 2 });
@@ -31,7 +44,13 @@ describe('runs are deterministic', () => {
 
 describe('the MessagePort transport (browsers without cross-origin isolation)', () => {
   it('gives the same numbers as shared memory', async () => {
-    const config = mnistConfig({ devices: 4, perDeviceBatch: 8, bnSync: 'group:2', runningStats: 'mean', steps: 10 });
+    const config = mnistConfig({
+      devices: 4,
+      perDeviceBatch: 8,
+      bnSync: 'group:2',
+      runningStats: 'mean',
+      steps: 10,
+    });
     const shared = await trainWith({ ...config, transport: 'shared-memory' }, { workers: 2 });
     const ports = await trainWith({ ...config, transport: 'message-port' }, { workers: 2 });
     expect(ports.result.telemetry).toMatchObject({ transport: 'message-port' });

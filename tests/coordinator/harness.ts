@@ -16,15 +16,24 @@ export interface Trained {
 }
 
 export async function loadData(config: RunConfig): Promise<SplitDataset> {
-  return makeDataset(config.dataset, config.seed, config.dataset.name === 'mnist' ? await loadMnistNode() : undefined);
+  return makeDataset(
+    config.dataset,
+    config.seed,
+    config.dataset.name === 'mnist' ? await loadMnistNode() : undefined,
+  );
 }
 
 /** Train with real worker_threads (`workers` ≥ 1) or all devices in this thread ('in-process'). */
-export async function trainWith(input: RunConfigInput, where: 'in-process' | { workers: number }): Promise<Trained> {
+export async function trainWith(
+  input: RunConfigInput,
+  where: 'in-process' | { workers: number },
+): Promise<Trained> {
   const config = parseConfig(input);
   const data = await loadData(config);
   const host: DeviceHost =
-    where === 'in-process' ? new InProcessHost(config, data) : await createNodeWorkerHost(config, data, where.workers);
+    where === 'in-process'
+      ? new InProcessHost(config, data)
+      : await createNodeWorkerHost(config, data, where.workers);
   try {
     const result = await train(config, data, host);
     return { config, result, params: await host.copyParams(), buffers: await host.copyBuffers() };
@@ -41,7 +50,9 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** A small MNIST experiment; override what a test varies. */
-export function mnistConfig(overrides: Partial<RunConfigInput> & { model?: RunConfigInput['model'] }): RunConfigInput {
+export function mnistConfig(
+  overrides: Partial<RunConfigInput> & { model?: RunConfigInput['model'] },
+): RunConfigInput {
   return {
     seed: 3,
     dataset: { name: 'mnist', train: 512, test: 128, downsample: true },

@@ -13,7 +13,12 @@ const config = parseConfig(
     bnSync: 'sync',
     steps: 30,
     evalEvery: 10,
-    model: { preset: 'mlp', hidden: [32, 32], norm: 'renorm', normOptions: { renormWarmup: 5, renormRamp: 10 } },
+    model: {
+      preset: 'mlp',
+      hidden: [32, 32],
+      norm: 'renorm',
+      normOptions: { renormWarmup: 5, renormRamp: 10 },
+    },
     optimizer: { name: 'adam', lr: 0.01 },
     sharding: { dirichlet: 0.5 },
   }),
@@ -25,9 +30,17 @@ async function runSession(
   const events: RunEvent[] = [];
   const session: TrainingSession = new TrainingSession(nodePlatform({ host: 'workers' }), (e) => {
     events.push(e);
-    if (opts.stopAfter !== undefined && e.type === 'checkpoint' && e.checkpoint.step >= opts.stopAfter) session.stop();
+    if (
+      opts.stopAfter !== undefined &&
+      e.type === 'checkpoint' &&
+      e.checkpoint.step >= opts.stopAfter
+    )
+      session.stop();
   });
-  await session.run({ ...config, workers: 2 }, { checkpointEvery: 10, resumeFrom: opts.resumeFrom, emitEveryMs: 0 });
+  await session.run(
+    { ...config, workers: 2 },
+    { checkpointEvery: 10, resumeFrom: opts.resumeFrom, emitEveryMs: 0 },
+  );
   return { events, session };
 }
 
@@ -37,7 +50,13 @@ const evalsOf = (events: RunEvent[]) => events.flatMap((e) => (e.type === 'eval'
 describe('a training session', () => {
   it('reports typed events: started, batched steps with telemetry, evals, checkpoints, finished', async () => {
     const { events } = await runSession();
-    expect(events[0]).toMatchObject({ type: 'started', transport: 'shared-memory', workers: 2, devices: 4, fromStep: 0 });
+    expect(events[0]).toMatchObject({
+      type: 'started',
+      transport: 'shared-memory',
+      workers: 2,
+      devices: 4,
+      fromStep: 0,
+    });
     expect(rowsOf(events).map((r) => r.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(evalsOf(events).map((r) => r.step)).toEqual([10, 20, 30]);
     const steps = events.filter((e) => e.type === 'steps');
@@ -45,9 +64,11 @@ describe('a training session', () => {
     expect(telemetrySteps).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     const bn = steps[0]!.type === 'steps' ? Object.values(steps[0]!.telemetry.bn)[0] : undefined;
     expect(bn?.runningMean[0]?.every(Number.isFinite)).toBe(true);
-    expect(events.filter((e) => e.type === 'checkpoint').map((e) => (e.type === 'checkpoint' ? e.checkpoint.step : 0))).toEqual([
-      10, 20, 30,
-    ]);
+    expect(
+      events
+        .filter((e) => e.type === 'checkpoint')
+        .map((e) => (e.type === 'checkpoint' ? e.checkpoint.step : 0)),
+    ).toEqual([10, 20, 30]);
     expect(events.at(-1)).toMatchObject({ type: 'finished', status: 'completed' });
   });
 
@@ -55,27 +76,33 @@ describe('a training session', () => {
     const unbroken = await runSession();
     const first = await runSession({ stopAfter: 10 });
     expect(first.events.at(-1)).toMatchObject({ type: 'finished', status: 'stopped' });
-    const checkpoint = first.events.flatMap((e) => (e.type === 'checkpoint' ? [e.checkpoint] : [])).at(-1)!;
+    const checkpoint = first.events
+      .flatMap((e) => (e.type === 'checkpoint' ? [e.checkpoint] : []))
+      .at(-1)!;
     expect(checkpoint.step).toBe(10);
     const rest = await runSession({ resumeFrom: checkpoint });
     expect(rest.events[0]).toMatchObject({ type: 'started', fromStep: 10 });
     const joined = [...rowsOf(first.events).filter((r) => r.step <= 10), ...rowsOf(rest.events)];
     expect(joined).toEqual(rowsOf(unbroken.events));
     expect(evalsOf(rest.events)).toEqual(evalsOf(unbroken.events).filter((r) => r.step > 10));
-    const last = (events: RunEvent[]) => events.flatMap((e) => (e.type === 'checkpoint' ? [e.checkpoint] : [])).at(-1)!;
+    const last = (events: RunEvent[]) =>
+      events.flatMap((e) => (e.type === 'checkpoint' ? [e.checkpoint] : [])).at(-1)!;
     expect(last(rest.events).params).toEqual(last(unbroken.events).params);
     expect(last(rest.events).optimizer).toEqual(last(unbroken.events).optimizer);
   });
 
   it('pauses and resumes without changing the numbers', async () => {
     const events: RunEvent[] = [];
-    const session: TrainingSession = new TrainingSession(nodePlatform({ host: 'in-process' }), (e) => {
-      events.push(e);
-      if (e.type === 'eval' && e.row.step === 10) {
-        session.pause();
-        setTimeout(() => session.resume(), 50);
-      }
-    });
+    const session: TrainingSession = new TrainingSession(
+      nodePlatform({ host: 'in-process' }),
+      (e) => {
+        events.push(e);
+        if (e.type === 'eval' && e.row.step === 10) {
+          session.pause();
+          setTimeout(() => session.resume(), 50);
+        }
+      },
+    );
     await session.run(config, { emitEveryMs: 0 });
     expect(events.some((e) => e.type === 'paused')).toBe(true);
     expect(events.some((e) => e.type === 'resumed')).toBe(true);
@@ -85,8 +112,13 @@ describe('a training session', () => {
 
   it('a failure becomes a failed event with the message', async () => {
     const events: RunEvent[] = [];
-    const session = new TrainingSession(nodePlatform({ host: 'in-process' }), (e) => events.push(e));
+    const session = new TrainingSession(nodePlatform({ host: 'in-process' }), (e) =>
+      events.push(e),
+    );
     await session.run(parseConfig(mnistConfig({ devices: 2, perDeviceBatch: 1, bnSync: 'local' })));
-    expect(events.at(-1)).toMatchObject({ type: 'failed', message: expect.stringMatching(/more than 1 value per channel/) });
+    expect(events.at(-1)).toMatchObject({
+      type: 'failed',
+      message: expect.stringMatching(/more than 1 value per channel/),
+    });
   });
 });

@@ -21,10 +21,16 @@ const models: Record<string, RunConfigInput['model']> = {
 describe('SyncBN over K devices equals BN over the whole batch', () => {
   for (const [name, model] of Object.entries(models)) {
     it(`${name}: K=4 × 8 in sync equals K=1 × 32 (loss every step, parameters after 20 steps)`, async () => {
-      const single = await trainWith(mnistConfig({ model, devices: 1, perDeviceBatch: 32 }), 'in-process');
-      const synced = await trainWith(mnistConfig({ model, devices: 4, perDeviceBatch: 8, bnSync: 'sync' }), {
-        workers: 2,
-      });
+      const single = await trainWith(
+        mnistConfig({ model, devices: 1, perDeviceBatch: 32 }),
+        'in-process',
+      );
+      const synced = await trainWith(
+        mnistConfig({ model, devices: 4, perDeviceBatch: 8, bnSync: 'sync' }),
+        {
+          workers: 2,
+        },
+      );
       const lossDiff = maxAbsDiff(
         single.result.train.map((r) => r.loss),
         synced.result.train.map((r) => r.loss),
@@ -37,11 +43,18 @@ describe('SyncBN over K devices equals BN over the whole batch', () => {
 
   it('uneven shards: global batch 30 on 4 devices (8, 8, 7, 7) equals one device with 30', async () => {
     const single = await trainWith(mnistConfig({ devices: 1, globalBatch: 30 }), 'in-process');
-    const synced = await trainWith(mnistConfig({ devices: 4, globalBatch: 30, bnSync: 'sync' }), { workers: 2 });
-    expect(synced.result.telemetry).toMatchObject({ deviceCount: expect.arrayContaining([[8, 8, 7, 7]]) });
-    expect(maxAbsDiff(single.result.train.map((r) => r.loss), synced.result.train.map((r) => r.loss))).toBeLessThan(
-      LOSS_TOL,
-    );
+    const synced = await trainWith(mnistConfig({ devices: 4, globalBatch: 30, bnSync: 'sync' }), {
+      workers: 2,
+    });
+    expect(synced.result.telemetry).toMatchObject({
+      deviceCount: expect.arrayContaining([[8, 8, 7, 7]]),
+    });
+    expect(
+      maxAbsDiff(
+        single.result.train.map((r) => r.loss),
+        synced.result.train.map((r) => r.loss),
+      ),
+    ).toBeLessThan(LOSS_TOL);
     expect(maxAbsDiff(single.params, synced.params)).toBeLessThan(PARAM_TOL);
     // Running statistics merged with the TOTAL count (PyTorch issue 22192): the unbiased variance
     // of the joined 30 samples, momentum-weighted, equals the single-device buffers.
@@ -51,8 +64,12 @@ describe('SyncBN over K devices equals BN over the whole batch', () => {
   it('devices with one and with zero samples take part without error or NaN', async () => {
     // Global batch 6 on 8 devices: six devices get one sample, two get none.
     const single = await trainWith(mnistConfig({ devices: 1, globalBatch: 6 }), 'in-process');
-    const synced = await trainWith(mnistConfig({ devices: 8, globalBatch: 6, bnSync: 'sync' }), { workers: 2 });
-    expect(synced.result.telemetry).toMatchObject({ deviceCount: expect.arrayContaining([[1, 1, 1, 1, 1, 1, 0, 0]]) });
+    const synced = await trainWith(mnistConfig({ devices: 8, globalBatch: 6, bnSync: 'sync' }), {
+      workers: 2,
+    });
+    expect(synced.result.telemetry).toMatchObject({
+      deviceCount: expect.arrayContaining([[1, 1, 1, 1, 1, 1, 0, 0]]),
+    });
     for (const r of synced.result.train) expect(Number.isFinite(r.loss)).toBe(true);
     expect(maxAbsDiff(single.params, synced.params)).toBeLessThan(PARAM_TOL);
     expect(maxAbsDiff(single.buffers, synced.buffers)).toBeLessThan(PARAM_TOL);

@@ -7,7 +7,9 @@ import { loadData, mnistConfig, trainWith } from './harness.ts';
 
 describe('failures are named, never a hang', () => {
   it('a worker killed mid-run is reported with its devices, within the timeout', async () => {
-    const config = parseConfig(mnistConfig({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', collectiveTimeoutMs: 2000 }));
+    const config = parseConfig(
+      mnistConfig({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', collectiveTimeoutMs: 2000 }),
+    );
     const data = await loadData(config);
     const handles: NodeWorkerHandle[] = [];
     const host = await WorkerPoolHost.start(
@@ -30,7 +32,9 @@ describe('failures are named, never a hang', () => {
       },
     });
     try {
-      await expect(run).rejects.toThrow(/devices 2–3 stopped answering: worker 1 stopped unexpectedly/);
+      await expect(run).rejects.toThrow(
+        /devices 2–3 stopped answering: worker 1 stopped unexpectedly/,
+      );
       expect(performance.now() - killedAt).toBeLessThan(config.collectiveTimeoutMs);
     } finally {
       await host.close();
@@ -38,17 +42,25 @@ describe('failures are named, never a hang', () => {
   });
 
   it('local BN with one sample per device is the clear "more than 1 value per channel" error', async () => {
-    const run = trainWith(mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'local' }), { workers: 2 });
+    const run = trainWith(mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'local' }), {
+      workers: 2,
+    });
     await expect(run).rejects.toThrow(/Expected more than 1 value per channel when training/);
   });
 
   it('one sample per device is fine in sync (the merged count is 4)', async () => {
-    const r = await trainWith(mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'sync', steps: 3 }), { workers: 2 });
+    const r = await trainWith(
+      mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'sync', steps: 3 }),
+      { workers: 2 },
+    );
     for (const row of r.result.train) expect(Number.isFinite(row.loss)).toBe(true);
   });
 
   it('group:2 with one sample per device is fine too (each group merges 2 values)', async () => {
-    const r = await trainWith(mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'group:2', steps: 3 }), 'in-process');
+    const r = await trainWith(
+      mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'group:2', steps: 3 }),
+      'in-process',
+    );
     for (const row of r.result.train) expect(Number.isFinite(row.loss)).toBe(true);
   });
 });
@@ -56,16 +68,22 @@ describe('failures are named, never a hang', () => {
 describe('replicas are checked to stay identical', () => {
   it('a replica that drifts is an error naming the step and the device', async () => {
     const { InProcessHost } = await import('../../src/coordinator/hosts/in-process.ts');
-    const config = parseConfig(mnistConfig({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', checksumEvery: 5 }));
+    const config = parseConfig(
+      mnistConfig({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', checksumEvery: 5 }),
+    );
     const data = await loadData(config);
     const host = new InProcessHost(config, data);
     // Reach into the host only to simulate a silent fault (a bit flip) on device 2.
-    const group = (host as unknown as { group: { devices: { params: { value: Float32Array }[] }[] } }).group;
+    const group = (
+      host as unknown as { group: { devices: { params: { value: Float32Array }[] }[] } }
+    ).group;
     const run = train(config, data, host, {
       onProgress: ({ step }) => {
         if (step === 7) group.devices[2]!.params[0]!.value[0]! += 1e-3;
       },
     });
-    await expect(run).rejects.toThrow(/replicas diverged at step 10: device 2's parameters or buffers differ from device 0's/);
+    await expect(run).rejects.toThrow(
+      /replicas diverged at step 10: device 2's parameters or buffers differ from device 0's/,
+    );
   });
 });

@@ -25,7 +25,14 @@ describe('training works', () => {
   });
 
   it("the runner's output is identical for the same config twice (on real workers)", async () => {
-    const short = { ...config, steps: 40, evalEvery: 20, devices: 2, perDeviceBatch: 16, workers: 2 };
+    const short = {
+      ...config,
+      steps: 40,
+      evalEvery: 20,
+      devices: 2,
+      perDeviceBatch: 16,
+      workers: 2,
+    };
     const a = await runExperimentNode(short);
     const b = await runExperimentNode(short);
     const numbers = (r: typeof a) => ({ train: r.train, eval: r.eval, final: r.final });
@@ -35,7 +42,13 @@ describe('training works', () => {
   for (const norm of ['ghost', 'renorm', 'group', 'layer', 'weight', 'spectral', 'none'] as const) {
     it(`the MLP trains with norm "${norm}" (loss falls, no NaN)`, async () => {
       const r = await runExperimentNode(
-        { ...config, model: { ...config.model, norm }, steps: 60, evalEvery: 60, dataset: { ...config.dataset, train: 1000, test: 200 } },
+        {
+          ...config,
+          model: { ...config.model, norm },
+          steps: 60,
+          evalEvery: 60,
+          dataset: { ...config.dataset, train: 1000, test: 200 },
+        },
         {},
         { host: 'in-process' },
       );
@@ -46,7 +59,12 @@ describe('training works', () => {
 
   for (const evalMode of ['batch', 'precise'] as const) {
     it(`evaluates with evalMode "${evalMode}" and leaves training untouched`, async () => {
-      const base = { ...config, steps: 40, evalEvery: 20, dataset: { ...config.dataset, train: 1000, test: 200 } };
+      const base = {
+        ...config,
+        steps: 40,
+        evalEvery: 20,
+        dataset: { ...config.dataset, train: 1000, test: 200 },
+      };
       const running = await runExperimentNode(base, {}, { host: 'in-process' });
       const other = await runExperimentNode({ ...base, evalMode }, {}, { host: 'in-process' });
       expect(other.train).toEqual(running.train);

@@ -28,12 +28,19 @@ export interface CollectiveStats {
 export interface Collective {
   readonly transport: 'local' | 'shared-memory' | 'message-port';
   /** Contribute this worker's devices' payloads; returns every device's payload in device order. */
-  allGather(tag: CallTag, local: ReadonlyMap<number, Float64Array>): Promise<readonly Float64Array[]>;
+  allGather(
+    tag: CallTag,
+    local: ReadonlyMap<number, Float64Array>,
+  ): Promise<readonly Float64Array[]>;
   /**
    * Element-wise sum of every device's vector, added in device order in float64 and rounded once,
    * written into `out` (the same bits on every worker).
    */
-  allReduceSum(tag: CallTag, local: ReadonlyMap<number, Float32Array>, out: Float32Array): Promise<void>;
+  allReduceSum(
+    tag: CallTag,
+    local: ReadonlyMap<number, Float32Array>,
+    out: Float32Array,
+  ): Promise<void>;
   readonly stats: CollectiveStats;
   /** Tell the others this worker failed, so they stop waiting at once. */
   abort(reason: string): void;
@@ -48,7 +55,12 @@ export function describeTag(tag: CallTag): string {
 }
 
 /** Sum vectors in the given (device) order in float64, rounding once into `out`. */
-export function sumInOrder(parts: readonly Float32Array[], out: Float32Array, from = 0, to = out.length): void {
+export function sumInOrder(
+  parts: readonly Float32Array[],
+  out: Float32Array,
+  from = 0,
+  to = out.length,
+): void {
   const first = parts[0];
   if (!first) {
     out.fill(0, from, to);
@@ -63,4 +75,34 @@ export function sumInOrder(parts: readonly Float32Array[], out: Float32Array, fr
     for (let k = 0; k < parts.length; k++) s += parts[k]![i]!;
     out[i] = s;
   }
+}
+
+/** "device 3 (worker 1)" or "devices 4–7 (worker 1)", for messages that name who failed. */
+export function describeWorker(ranksOf: readonly (readonly number[])[], worker: number): string {
+  return `${describeDevices(ranksOf[worker] ?? [])} (worker ${worker})`;
+}
+
+export function describeDevices(ranks: readonly number[]): string {
+  return ranks.length === 1
+    ? `device ${ranks[0]}`
+    : `devices ${ranks[0]}–${ranks[ranks.length - 1]}`;
+}
+
+/** The error every transport gives when workers arrive at different collectives. */
+export function mismatchError(tag: CallTag, me: string, other: string, theirs: string): Error {
+  return new Error(
+    `collective mismatch at step ${tag.step}: ${me} called ${describeTag(tag)} but ${other} called ${theirs}; every device must run the same layers in the same order`,
+  );
+}
+
+/** The error every transport gives when some workers never arrive. */
+export function timeoutError(
+  tag: CallTag,
+  missing: readonly string[],
+  me: string,
+  timeoutMs: number,
+): Error {
+  return new Error(
+    `${missing.join(', ') || 'another worker'} did not reach ${describeTag(tag)} at step ${tag.step} within ${timeoutMs} ms (${me} waited); a device stopped answering or skipped a collective`,
+  );
 }

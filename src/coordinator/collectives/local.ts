@@ -1,4 +1,10 @@
-import { type CallTag, type Collective, type CollectiveStats, newStats, sumInOrder } from './collective.ts';
+import {
+  type CallTag,
+  type Collective,
+  type CollectiveStats,
+  newStats,
+  sumInOrder,
+} from './collective.ts';
 
 /** All devices in one thread: the exchange is a lookup (used by the in-process host and tests). */
 export class LocalCollective implements Collective {
@@ -7,7 +13,10 @@ export class LocalCollective implements Collective {
 
   constructor(private readonly devices: number) {}
 
-  async allGather(_tag: CallTag, local: ReadonlyMap<number, Float64Array>): Promise<readonly Float64Array[]> {
+  async allGather(
+    _tag: CallTag,
+    local: ReadonlyMap<number, Float64Array>,
+  ): Promise<readonly Float64Array[]> {
     this.stats.calls++;
     const all: Float64Array[] = [];
     for (let k = 0; k < this.devices; k++) {
@@ -18,7 +27,11 @@ export class LocalCollective implements Collective {
     return all;
   }
 
-  async allReduceSum(_tag: CallTag, local: ReadonlyMap<number, Float32Array>, out: Float32Array): Promise<void> {
+  async allReduceSum(
+    _tag: CallTag,
+    local: ReadonlyMap<number, Float32Array>,
+    out: Float32Array,
+  ): Promise<void> {
     this.stats.calls++;
     const parts: Float32Array[] = [];
     for (let k = 0; k < this.devices; k++) {

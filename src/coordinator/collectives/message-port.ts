@@ -3,8 +3,11 @@ import {
   type Collective,
   type CollectiveStats,
   describeTag,
+  describeWorker,
+  mismatchError,
   newStats,
   sumInOrder,
+  timeoutError,
 } from './collective.ts';
 
 /** The part of MessagePort that browsers and Node's worker_threads share. */
@@ -58,7 +61,10 @@ export class MessagePortCollective implements Collective {
     }
   }
 
-  async allGather(tag: CallTag, local: ReadonlyMap<number, Float64Array>): Promise<readonly Float64Array[]> {
+  async allGather(
+    tag: CallTag,
+    local: ReadonlyMap<number, Float64Array>,
+  ): Promise<readonly Float64Array[]> {
     const messages = await this.exchange(tag, [...local]);
     const devices = this.ranksOf.reduce((n, r) => n + r.length, 0);
     const all = new Array<Float64Array>(devices);
@@ -66,7 +72,11 @@ export class MessagePortCollective implements Collective {
     return all;
   }
 
-  async allReduceSum(tag: CallTag, local: ReadonlyMap<number, Float32Array>, out: Float32Array): Promise<void> {
+  async allReduceSum(
+    tag: CallTag,
+    local: ReadonlyMap<number, Float32Array>,
+    out: Float32Array,
+  ): Promise<void> {
     const messages = await this.exchange(tag, [...local]);
     const parts: Float32Array[] = [];
     for (const m of messages) for (const [rank, p] of m.payloads) parts[rank] = p as Float32Array;
@@ -99,8 +109,11 @@ export class MessagePortCollective implements Collective {
     for (const m of all) {
       const t = m.tag;
       if (t.kind !== tag.kind || t.layerIndex !== tag.layerIndex || t.step !== tag.step) {
-        throw new Error(
-          `collective mismatch at step ${tag.step}: ${this.devicesOf(this.worker)} called ${describeTag(tag)} but ${this.devicesOf(m.from)} called ${describeTag(t)} at step ${t.step}; every device must run the same layers in the same order`,
+        throw mismatchError(
+          tag,
+          this.devicesOf(this.worker),
+          this.devicesOf(m.from),
+          `${describeTag(t)} at step ${t.step}`,
         );
       }
       if (m.from !== this.worker) for (const [, p] of m.payloads) this.stats.bytes += p.byteLength;
@@ -118,11 +131,7 @@ export class MessagePortCollective implements Collective {
           .map((_, w) => w)
           .filter((w) => w !== this.worker && !have.has(w))
           .map((w) => this.devicesOf(w));
-        reject(
-          new Error(
-            `${missing.join(', ') || 'another worker'} did not reach ${describeTag(tag)} at step ${tag.step} within ${this.timeoutMs} ms (${this.devicesOf(this.worker)} waited); a device stopped answering or skipped a collective`,
-          ),
-        );
+        reject(timeoutError(tag, missing, this.devicesOf(this.worker), this.timeoutMs));
       }, this.timeoutMs);
       this.waiting = {
         seq,
@@ -140,7 +149,9 @@ export class MessagePortCollective implements Collective {
 
   private receive(message: Message): void {
     if ('abort' in message) {
-      this.aborted = new Error(`aborted: ${this.devicesOf(message.from)} failed (${message.abort})`);
+      this.aborted = new Error(
+        `aborted: ${this.devicesOf(message.from)} failed (${message.abort})`,
+      );
       const w = this.waiting;
       this.waiting = null;
       w?.reject(this.aborted);
@@ -161,8 +172,6 @@ export class MessagePortCollective implements Collective {
   }
 
   private devicesOf(worker: number): string {
-    const ranks = this.ranksOf[worker] ?? [];
-    const list = ranks.length === 1 ? `device ${ranks[0]}` : `devices ${ranks[0]}–${ranks[ranks.length - 1]}`;
-    return `${list} (worker ${worker})`;
+    return describeWorker(this.ranksOf, worker);
   }
 }

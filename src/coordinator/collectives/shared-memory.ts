@@ -4,7 +4,10 @@ import {
   type CollectiveKind,
   type CollectiveStats,
   describeTag,
+  describeWorker,
+  mismatchError,
   newStats,
+  timeoutError,
 } from './collective.ts';
 
 /** How the shared buffers of a run are laid out; made once by the coordinator, sent to every worker. */
@@ -76,7 +79,10 @@ export class SharedMemoryCollective implements Collective {
   ) {
     this.ctrl = new Int32Array(layout.control);
     const half = layout.devices * layout.slotLength;
-    this.gatherViews = [new Float64Array(layout.gather, 0, half), new Float64Array(layout.gather, 8 * half, half)];
+    this.gatherViews = [
+      new Float64Array(layout.gather, 0, half),
+      new Float64Array(layout.gather, 8 * half, half),
+    ];
     const v = layout.vectorLength;
     this.contributions = new Float32Array(layout.reduce, 0, layout.devices * v);
     this.result = new Float32Array(layout.reduce, 4 * layout.devices * v, v);
@@ -84,12 +90,17 @@ export class SharedMemoryCollective implements Collective {
     this.slice = [Math.min(v, worker * per), Math.min(v, (worker + 1) * per)];
   }
 
-  async allGather(tag: CallTag, local: ReadonlyMap<number, Float64Array>): Promise<readonly Float64Array[]> {
+  async allGather(
+    tag: CallTag,
+    local: ReadonlyMap<number, Float64Array>,
+  ): Promise<readonly Float64Array[]> {
     const { slotLength, devices } = this.layout;
     const view = this.gatherViews[this.gathers++ % 2]!;
     for (const [rank, payload] of local) {
       if (payload.length > slotLength) {
-        throw new Error(`${describeTag(tag)}: payload of ${payload.length} values exceeds the slot of ${slotLength}`);
+        throw new Error(
+          `${describeTag(tag)}: payload of ${payload.length} values exceeds the slot of ${slotLength}`,
+        );
       }
       view.set(payload, rank * slotLength);
       this.stats.bytes += payload.byteLength;
@@ -107,9 +118,14 @@ export class SharedMemoryCollective implements Collective {
     return all;
   }
 
-  async allReduceSum(tag: CallTag, local: ReadonlyMap<number, Float32Array>, out: Float32Array): Promise<void> {
+  async allReduceSum(
+    tag: CallTag,
+    local: ReadonlyMap<number, Float32Array>,
+    out: Float32Array,
+  ): Promise<void> {
     const v = this.layout.vectorLength;
-    if (out.length > v) throw new Error(`${describeTag(tag)}: vector of ${out.length} exceeds ${v}`);
+    if (out.length > v)
+      throw new Error(`${describeTag(tag)}: vector of ${out.length} exceeds ${v}`);
     const n = out.length;
     for (const [rank, vec] of local) {
       this.contributions.set(vec.subarray(0, n), rank * v);
@@ -168,8 +184,11 @@ export class SharedMemoryCollective implements Collective {
     for (let w = 0; w < W; w++) {
       const at = HEADER + (parity * W + w) * TAG_INTS;
       if (c[at + 1] !== c[mine + 1] || c[at + 2] !== c[mine + 2] || c[at + 3] !== c[mine + 3]) {
-        throw new Error(
-          `collective mismatch at step ${tag.step}: ${this.devicesOf(this.worker)} called ${describeTag(tag)} but ${this.devicesOf(w)} called ${this.describeSlot(at)}; every device must run the same layers in the same order`,
+        throw mismatchError(
+          tag,
+          this.devicesOf(this.worker),
+          this.devicesOf(w),
+          this.describeSlot(at),
         );
       }
     }
@@ -183,15 +202,14 @@ export class SharedMemoryCollective implements Collective {
       const at = HEADER + (parity * W + w) * TAG_INTS;
       if (w !== this.worker && this.ctrl[at] !== seq) missing.push(this.devicesOf(w));
     }
-    const who = missing.length ? missing.join(', ') : 'another worker';
-    return new Error(
-      `${who} did not reach ${describeTag(tag)} at step ${tag.step} within ${this.layout.timeoutMs} ms (${this.devicesOf(this.worker)} waited); a device stopped answering or skipped a collective`,
-    );
+    return timeoutError(tag, missing, this.devicesOf(this.worker), this.layout.timeoutMs);
   }
 
   private abortedError(tag: CallTag): Error {
     const by = Atomics.load(this.ctrl, ABORTED_BY);
-    return new Error(`aborted while waiting for ${describeTag(tag)} at step ${tag.step}: ${this.devicesOf(by)} failed`);
+    return new Error(
+      `aborted while waiting for ${describeTag(tag)} at step ${tag.step}: ${this.devicesOf(by)} failed`,
+    );
   }
 
   private describeSlot(at: number): string {
@@ -201,8 +219,6 @@ export class SharedMemoryCollective implements Collective {
   }
 
   private devicesOf(worker: number): string {
-    const ranks = this.layout.ranksOf[worker] ?? [];
-    const list = ranks.length === 1 ? `device ${ranks[0]}` : `devices ${ranks[0]}–${ranks[ranks.length - 1]}`;
-    return `${list} (worker ${worker})`;
+    return describeWorker(this.layout.ranksOf, worker);
   }
 }

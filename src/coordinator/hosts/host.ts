@@ -21,7 +21,10 @@ export interface DeviceHost {
     recordTelemetry: boolean,
   ): Promise<GroupStepReport[]>;
   /** `batches[k]` are the test-set batches device k evaluates; one result per device. */
-  evaluate(batches: readonly (readonly Int32Array[])[], mode: 'eval-running' | 'eval-batch'): Promise<PassStats[]>;
+  evaluate(
+    batches: readonly (readonly Int32Array[])[],
+    mode: 'eval-running' | 'eval-batch',
+  ): Promise<PassStats[]>;
   /** `batches[b][k]`: batch b's shard for device k, merged as in training. */
   recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void>;
   checksums(): Promise<number[]>;

@@ -40,7 +40,10 @@ export class InProcessHost implements DeviceHost {
     return [await this.group.trainStep(step, shards, globalCount, lr, recordTelemetry)];
   }
 
-  async evaluate(batches: readonly (readonly Int32Array[])[], mode: 'eval-running' | 'eval-batch'): Promise<PassStats[]> {
+  async evaluate(
+    batches: readonly (readonly Int32Array[])[],
+    mode: 'eval-running' | 'eval-batch',
+  ): Promise<PassStats[]> {
     return this.group.evaluate(batches, mode);
   }
 

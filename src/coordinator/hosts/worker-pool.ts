@@ -5,6 +5,7 @@ import type { PassStats } from '../../workers/device.ts';
 import type { DeviceWorkerApi, Exchange, ModelLayout } from '../../workers/device-worker-api.ts';
 import type { GroupStepReport } from '../../workers/reports.ts';
 import { momentsPayloadLength } from '../../workers/sync-payload.ts';
+import { describeDevices } from '../collectives/collective.ts';
 import type { PeerPort } from '../collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../collectives/shared-memory.ts';
 import type { Checkpoint } from '../checkpoint.ts';
@@ -40,9 +41,9 @@ export class WorkerPoolHost implements DeviceHost {
     this.anyDied = Promise.race(
       handles.map((h, i) =>
         h.died.catch((e: unknown) => {
-          const ranks = ranksOf[i]!;
-          const devices = ranks.length === 1 ? `device ${ranks[0]}` : `devices ${ranks[0]}–${ranks[ranks.length - 1]}`;
-          throw new Error(`${devices} stopped answering: ${e instanceof Error ? e.message : String(e)}`);
+          throw new Error(
+            `${describeDevices(ranksOf[i]!)} stopped answering: ${e instanceof Error ? e.message : String(e)}`,
+          );
         }),
       ),
     );
@@ -65,8 +66,16 @@ export class WorkerPoolHost implements DeviceHost {
       const exchanges = makeExchanges(transport, config, ranksOf, layout);
       await host.all((h, i) => {
         const exchange = exchanges[i]!;
-        const start = { config, worker: i, ranks: ranksOf[i]!, train: data.train, test: data.test, exchange };
-        const ports = exchange.kind === 'message-port' ? exchange.ports.filter((p) => p !== null) : [];
+        const start = {
+          config,
+          worker: i,
+          ranks: ranksOf[i]!,
+          train: data.train,
+          test: data.test,
+          exchange,
+        };
+        const ports =
+          exchange.kind === 'message-port' ? exchange.ports.filter((p) => p !== null) : [];
         return h.api.start(transfer(start, ports as unknown as Transferable[]));
       });
     } catch (e) {
@@ -88,11 +97,21 @@ export class WorkerPoolHost implements DeviceHost {
     lr: number,
     recordTelemetry: boolean,
   ): Promise<GroupStepReport[]> {
-    return this.all((h, i) => h.api.trainStep(step, this.mine(shards, i), globalCount, lr, recordTelemetry));
+    return this.all((h, i) =>
+      h.api.trainStep(step, this.mine(shards, i), globalCount, lr, recordTelemetry),
+    );
   }
 
-  async evaluate(batches: readonly (readonly Int32Array[])[], mode: 'eval-running' | 'eval-batch'): Promise<PassStats[]> {
-    const perWorker = await this.all((h, i) => h.api.evaluate(this.mine(batches, i).map((b) => [...b]), mode));
+  async evaluate(
+    batches: readonly (readonly Int32Array[])[],
+    mode: 'eval-running' | 'eval-batch',
+  ): Promise<PassStats[]> {
+    const perWorker = await this.all((h, i) =>
+      h.api.evaluate(
+        this.mine(batches, i).map((b) => [...b]),
+        mode,
+      ),
+    );
     return perWorker.flat();
   }
 
@@ -142,7 +161,9 @@ export class WorkerPoolHost implements DeviceHost {
     const settled = await this.race(Promise.allSettled(this.handles.map(call)));
     const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failures.length) {
-      const messages = failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason)));
+      const messages = failures.map((f) =>
+        f.reason instanceof Error ? f.reason.message : String(f.reason),
+      );
       const root = messages.find((m) => !m.startsWith('aborted')) ?? messages[0]!;
       throw new Error(root);
     }
@@ -203,7 +224,10 @@ function makeExchanges(
 
 function slotLength(config: RunConfig, layout: ModelLayout): number {
   const maxShard = Math.ceil(config.globalBatch / config.devices);
-  const groups = config.model.norm === 'ghost' ? Math.max(1, Math.ceil(maxShard / config.model.normOptions.virtualBatch)) : 1;
+  const groups =
+    config.model.norm === 'ghost'
+      ? Math.max(1, Math.ceil(maxShard / config.model.normOptions.virtualBatch))
+      : 1;
   const moments = layout.bnChannels.map((c) => momentsPayloadLength(groups, c));
   return Math.max(1, layout.bufferCount, ...moments);
 }
