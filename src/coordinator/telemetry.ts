@@ -206,7 +206,8 @@ export function sliceTelemetry(t: Telemetry, from: number): Telemetry {
   const bn: Record<string, BnLayerTelemetry> = {};
   const firstStep = t.step[from];
   for (const [layer, l] of Object.entries(t.bn)) {
-    const at = firstStep === undefined ? l.step.length : Math.max(0, l.step.indexOf(firstStep));
+    const found = firstStep === undefined ? -1 : l.step.findIndex((st) => st >= firstStep);
+    const at = found < 0 ? l.step.length : found;
     bn[layer] = {
       channels: l.channels,
       step: l.step.slice(at),

@@ -97,6 +97,9 @@ export async function train(
     }
     if (record) telemetry.record(step, reports);
     if (step % config.checksumEvery === 0) await checkReplicas(host, step);
+    // The step's row goes out before its eval row and its checkpoint, so a checkpoint never
+    // covers a step whose row its receiver has not seen.
+    hooks.onProgress?.({ ...row, steps: config.steps, elapsedMs: performance.now() - started });
     if (step % config.evalEvery === 0 || step === config.steps) {
       const evalRow = { step, ...(await evaluate(config, data, host, sizes, step)) };
       evalRows.push(evalRow);
@@ -106,7 +109,6 @@ export async function train(
     if (hooks.onCheckpoint && ((every && step % every === 0) || step === config.steps)) {
       await hooks.onCheckpoint(await host.exportCheckpoint(step));
     }
-    hooks.onProgress?.({ ...row, steps: config.steps, elapsedMs: performance.now() - started });
   }
 
   const lastEval = evalRows[evalRows.length - 1];

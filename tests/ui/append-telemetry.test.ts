@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { sliceTelemetry } from '../../src/coordinator/telemetry.ts';
-import { appendTelemetry, telemetryAfter, telemetryUpTo } from '../../src/ui/model/append-telemetry.ts';
+import {
+  appendTelemetry,
+  telemetryAfter,
+  telemetryUpTo,
+} from '../../src/ui/model/append-telemetry.ts';
 import { makeTelemetry } from './helpers.ts';
 
 describe('appendTelemetry', () => {
   it('rebuilds the whole run from the slices its events carry', () => {
     const whole = makeTelemetry(0, 9);
     let acc = null;
-    for (const [from, to] of [[0, 2], [2, 3], [3, 7], [7, 9]] as const) {
+    for (const [from, to] of [
+      [0, 2],
+      [2, 3],
+      [3, 7],
+      [7, 9],
+    ] as const) {
       acc = appendTelemetry(acc, makeTelemetry(from, to));
     }
     expect(acc).toEqual(whole);
@@ -44,7 +53,10 @@ describe('appendTelemetry', () => {
   });
 
   it('takes transport and sizes from the latest slice', () => {
-    const out = appendTelemetry(makeTelemetry(0, 2), { ...makeTelemetry(2, 3), transport: 'message-port' });
+    const out = appendTelemetry(makeTelemetry(0, 2), {
+      ...makeTelemetry(2, 3),
+      transport: 'message-port',
+    });
     expect(out.transport).toBe('message-port');
   });
 });

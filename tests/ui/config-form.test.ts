@@ -2,25 +2,41 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configSchema, parseConfig } from '../../src/config/schema.ts';
 import { BN_SYNC_GROUP_KEY, FIELDS, SHARDING_ALPHA_KEY } from '../../src/ui/model/config-fields.ts';
-import { formToInput, inputToForm, readForm, resolvedToInput } from '../../src/ui/model/config-form.ts';
+import {
+  formToInput,
+  inputToForm,
+  readForm,
+  resolvedToInput,
+} from '../../src/ui/model/config-form.ts';
 
 /** Every leaf key of the schema, as dotted paths (unions and arrays are leaves). */
 function schemaLeaves(schema: z.ZodType, prefix = ''): string[] {
   let s: z.ZodType = schema;
   for (;;) {
-    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable)
+      s = s.unwrap() as z.ZodType;
     else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
     else break;
   }
   if (s instanceof z.ZodObject) {
-    return Object.entries(s.shape).flatMap(([k, v]) => schemaLeaves(v as z.ZodType, prefix ? `${prefix}.${k}` : k));
+    return Object.entries(s.shape).flatMap(([k, v]) =>
+      schemaLeaves(v as z.ZodType, prefix ? `${prefix}.${k}` : k),
+    );
   }
   return [prefix];
 }
 
 const RICH = {
   seed: 7,
-  dataset: { name: 'spiral', train: 300, test: 100, noise: 0.2, featureScale: [1, 100], standardize: true, classes: 4 },
+  dataset: {
+    name: 'spiral',
+    train: 300,
+    test: 100,
+    noise: 0.2,
+    featureScale: [1, 100],
+    standardize: true,
+    classes: 4,
+  },
   model: {
     preset: 'mlp',
     hidden: [32, 16],
@@ -69,7 +85,13 @@ describe('form ↔ config', () => {
   });
 
   it('empty boxes: defaults, "not set", null and [] as each field says', () => {
-    const values = { ...inputToForm(RICH), 'dataset.train': '', workers: '', 'model.hidden': '', 'model.normOptions.momentum': '' };
+    const values = {
+      ...inputToForm(RICH),
+      'dataset.train': '',
+      workers: '',
+      'model.hidden': '',
+      'model.normOptions.momentum': '',
+    };
     const { input } = formToInput(values);
     const c = parseConfig(input);
     expect(c.dataset.train).toBe(2000);
@@ -79,15 +101,25 @@ describe('form ↔ config', () => {
   });
 
   it('resolvedToInput gives back an input that resolves to the same config', () => {
-    for (const input of [RICH, { dataset: { name: 'mnist' }, model: { preset: 'cnn' }, devices: 2, perDeviceBatch: 8 }]) {
+    for (const input of [
+      RICH,
+      { dataset: { name: 'mnist' }, model: { preset: 'cnn' }, devices: 2, perDeviceBatch: 8 },
+    ]) {
       const resolved = parseConfig(input);
       expect(parseConfig(resolvedToInput(resolved))).toEqual(resolved);
-      expect(parseConfig(formToInput(inputToForm(resolvedToInput(resolved))).input)).toEqual(resolved);
+      expect(parseConfig(formToInput(inputToForm(resolvedToInput(resolved))).input)).toEqual(
+        resolved,
+      );
     }
   });
 
   it('derived fields stay automatic (changing bnSync moves runningStats with it)', () => {
-    const resolved = parseConfig({ dataset: { name: 'mnist' }, model: { preset: 'mlp' }, devices: 4, perDeviceBatch: 4 });
+    const resolved = parseConfig({
+      dataset: { name: 'mnist' },
+      model: { preset: 'mlp' },
+      devices: 4,
+      perDeviceBatch: 4,
+    });
     const values = inputToForm(resolvedToInput(resolved));
     expect(values['runningStats']).toBe('');
     expect(values['evalBatch']).toBe('');
@@ -98,7 +130,12 @@ describe('form ↔ config', () => {
 });
 
 describe('validation messages land next to their field', () => {
-  const base = inputToForm({ dataset: { name: 'mnist' }, model: { preset: 'mlp' }, devices: 8, perDeviceBatch: 4 });
+  const base = inputToForm({
+    dataset: { name: 'mnist' },
+    model: { preset: 'mlp' },
+    devices: 8,
+    perDeviceBatch: 4,
+  });
 
   it('schema problems', () => {
     const r = readForm({ ...base, 'dataset.train': '0', devices: '65' });
@@ -114,9 +151,16 @@ describe('validation messages land next to their field', () => {
   });
 
   it('cross-field rules: both batch sizes, MNIST pool, group larger than the devices', () => {
-    const r = readForm({ ...base, globalBatch: '32', 'dataset.train': '9000', bnSync: 'group', [BN_SYNC_GROUP_KEY]: '16' });
+    const r = readForm({
+      ...base,
+      globalBatch: '32',
+      'dataset.train': '9000',
+      bnSync: 'group',
+      [BN_SYNC_GROUP_KEY]: '16',
+    });
     expect(r.problems.byField['globalBatch']?.[0]).toMatch(/either perDeviceBatch or globalBatch/);
     expect(r.problems.byField['dataset.train']?.[0]).toMatch(/at most 8000/);
+    expect(r.problems.byField['dataset.train']?.[0]?.match(/got 9000/g)).toHaveLength(1);
     expect(r.problems.byField['bnSync']?.[0]).toMatch(/larger than the 8 devices/);
   });
 

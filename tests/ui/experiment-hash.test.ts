@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
-import { compactConfig, decodeExperimentHash, encodeExperimentHash } from '../../src/ui/model/experiment-hash.ts';
+import {
+  compactConfig,
+  decodeExperimentHash,
+  encodeExperimentHash,
+} from '../../src/ui/model/experiment-hash.ts';
 import { DEFAULT_EXPERIMENT, PRESETS } from '../../src/ui/model/presets.ts';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
@@ -20,7 +24,14 @@ describe('experiment in the URL hash', () => {
 
   it('keeps only fields that differ from the schema defaults', () => {
     expect(compactConfig({ dataset: { name: 'mnist' }, model: { preset: 'mlp' } })).toEqual({});
-    expect(compactConfig({ dataset: { name: 'spiral', train: 2000 }, model: { preset: 'mlp' }, devices: 4, optimizer: { name: 'sgd', lr: 0.05 } })).toEqual({
+    expect(
+      compactConfig({
+        dataset: { name: 'spiral', train: 2000 },
+        model: { preset: 'mlp' },
+        devices: 4,
+        optimizer: { name: 'sgd', lr: 0.05 },
+      }),
+    ).toEqual({
       dataset: { name: 'spiral' },
       devices: 4,
       optimizer: { lr: 0.05 },
@@ -45,8 +56,14 @@ describe('experiment in the URL hash', () => {
     [`#x=${b64('{"config": ')}`, /cut off or changed/],
     [`#x=${b64('[1,2]')}`, /holds no config/],
     [`#x=${b64(JSON.stringify({ config: { devices: 0 } }))}`, /devices/],
-    [`#x=${b64(JSON.stringify({ config: { dataset: { nmae: 'x' } } }))}`, /unknown key "nmae" \(did you mean "name"\?\)/],
-    [`#x=${b64(JSON.stringify({ config: {}, compare: { field: 'evil', values: [] } }))}`, /comparison/],
+    [
+      `#x=${b64(JSON.stringify({ config: { dataset: { nmae: 'x' } } }))}`,
+      /unknown key "nmae" \(did you mean "name"\?\)/,
+    ],
+    [
+      `#x=${b64(JSON.stringify({ config: {}, compare: { field: 'evil', values: [] } }))}`,
+      /comparison/,
+    ],
   ])('a bad hash %s gives a readable message and falls back to the default', (hash, why) => {
     const r = decodeExperimentHash(hash);
     expect(r.kind).toBe('error');

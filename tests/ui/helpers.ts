@@ -7,7 +7,8 @@ import type { BnLayerTelemetry, Telemetry } from '../../src/coordinator/telemetr
  */
 export function makeTelemetry(from: number, to: number, devices = 3, sparseBn2 = true): Telemetry {
   const steps = Array.from({ length: to - from }, (_, i) => from + i + 1);
-  const perDevice = (s: number, salt: number) => Array.from({ length: devices }, (_, k) => s * 10 + k + salt);
+  const perDevice = (s: number, salt: number) =>
+    Array.from({ length: devices }, (_, k) => s * 10 + k + salt);
   const layer = (ss: number[]): BnLayerTelemetry => ({
     channels: [0, 1],
     step: ss,

@@ -5,11 +5,20 @@ import { applyEvent, appendRows, newLiveRun } from '../../src/ui/session/live-ru
 import { buildView } from '../../src/ui/session/session-controller.ts';
 import { makeTelemetry } from './helpers.ts';
 
-const config = parseConfig({ dataset: { name: 'spiral' }, model: { preset: 'mlp' }, devices: 3, steps: 8 });
+const config = parseConfig({
+  dataset: { name: 'spiral' },
+  model: { preset: 'mlp' },
+  devices: 3,
+  steps: 8,
+});
 
 const stepsEvent = (from: number, to: number): RunEvent => ({
   type: 'steps',
-  rows: Array.from({ length: to - from }, (_, i) => ({ step: from + i + 1, loss: 1 / (from + i + 1), acc: 0.5 })),
+  rows: Array.from({ length: to - from }, (_, i) => ({
+    step: from + i + 1,
+    loss: 1 / (from + i + 1),
+    acc: 0.5,
+  })),
   telemetry: makeTelemetry(from, to),
   step: to,
   steps: 8,
@@ -22,10 +31,22 @@ function play(events: RunEvent[], start = newLiveRun('k', 'local BN', config)) {
 }
 
 describe('applyEvent', () => {
-  const started: RunEvent = { type: 'started', config, transport: 'shared-memory', workers: 2, devices: 3, fromStep: 0 };
+  const started: RunEvent = {
+    type: 'started',
+    config,
+    transport: 'shared-memory',
+    workers: 2,
+    devices: 3,
+    fromStep: 0,
+  };
 
   it('accumulates rows, one growing telemetry and progress', () => {
-    const run = play([started, stepsEvent(0, 3), { type: 'eval', row: { step: 3, loss: 0.4, acc: 0.8 } }, stepsEvent(3, 8)]);
+    const run = play([
+      started,
+      stepsEvent(0, 3),
+      { type: 'eval', row: { step: 3, loss: 0.4, acc: 0.8 } },
+      stepsEvent(3, 8),
+    ]);
     expect(run.status).toBe('running');
     expect(run.train.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(run.eval).toEqual([{ step: 3, loss: 0.4, acc: 0.8 }]);
@@ -55,10 +76,21 @@ describe('applyEvent', () => {
   });
 
   it('finishing and failing', () => {
-    const done = play([started, stepsEvent(0, 8), { type: 'finished', status: 'completed', final: { testAcc: 0.9, testLoss: 0.3 } }]);
+    const done = play([
+      started,
+      stepsEvent(0, 8),
+      { type: 'finished', status: 'completed', final: { testAcc: 0.9, testLoss: 0.3 } },
+    ]);
     expect(done.status).toBe('completed');
     expect(done.final?.testAcc).toBe(0.9);
-    const failed = play([started, { type: 'failed', message: 'bn1: Expected more than 1 value per channel when training, got input size [1, 64]' }]);
+    const failed = play([
+      started,
+      {
+        type: 'failed',
+        message:
+          'bn1: Expected more than 1 value per channel when training, got input size [1, 64]',
+      },
+    ]);
     expect(failed.status).toBe('failed');
     expect(failed.failure?.summary).toMatch(/at least two values per channel/);
     expect(failed.failure?.advice).toMatch(/SyncBN/);
@@ -83,11 +115,18 @@ describe('appendRows', () => {
 describe('buildView', () => {
   it('progress over all planned runs, ETA at the current speed', () => {
     const a = { ...newLiveRun('a', 'a', config), status: 'completed' as const, step: 8 };
-    const b = { ...newLiveRun('b', 'b', config), status: 'running' as const, step: 2, stepsPerSec: 2 };
+    const b = {
+      ...newLiveRun('b', 'b', config),
+      status: 'running' as const,
+      step: 2,
+      stepsPerSec: 2,
+    };
     const c = newLiveRun('c', 'c', config);
     const view = buildView([a, b, c], 1, true, null);
     expect(view.percent).toBe(41); // 10 of 24 steps
     expect(view.etaMs).toBe(((6 + 8) / 2) * 1000);
-    expect(buildView([{ ...a }, { ...b, status: 'completed', step: 8 }], 1, false, null).percent).toBe(100);
+    expect(
+      buildView([{ ...a }, { ...b, status: 'completed', step: 8 }], 1, false, null).percent,
+    ).toBe(100);
   });
 });

@@ -16,19 +16,22 @@ describe('presets', () => {
     expect(new Set(PRESETS.map((p) => p.id)).size).toBe(PRESETS.length);
   });
 
-  it.each(all.map((p) => [p.title, p] as const))('%s: every variant validates with the schema and builds', (_t, p) => {
-    const variants = expandExperiment(p.experiment);
-    expect(variants.length).toBeGreaterThanOrEqual(2);
-    for (const v of variants) {
-      expect(v.problems).toEqual([]);
-      expect(v.config).not.toBeNull();
-    }
-    // Variants differ in the compared field only.
-    expect(new Set(variants.map((v) => JSON.stringify(v.config))).size).toBe(variants.length);
-    // Small enough to finish in under a minute on two cores (measured: ~4 s per 300-step variant).
-    const work = variants.reduce((s, v) => s + v.config!.steps * v.config!.globalBatch, 0);
-    expect(work).toBeLessThanOrEqual(3 * 300 * 128);
-  });
+  it.each(all.map((p) => [p.title, p] as const))(
+    '%s: every variant validates with the schema and builds',
+    (_t, p) => {
+      const variants = expandExperiment(p.experiment);
+      expect(variants.length).toBeGreaterThanOrEqual(2);
+      for (const v of variants) {
+        expect(v.problems).toEqual([]);
+        expect(v.config).not.toBeNull();
+      }
+      // Variants differ in the compared field only.
+      expect(new Set(variants.map((v) => JSON.stringify(v.config))).size).toBe(variants.length);
+      // Small enough to finish in under a minute on two cores (measured: ~4 s per 300-step variant).
+      const work = variants.reduce((s, v) => s + v.config!.steps * v.config!.globalBatch, 0);
+      expect(work).toBeLessThanOrEqual(3 * 300 * 128);
+    },
+  );
 
   it('the default experiment is MNIST MLP, 8 devices × 4, local BN and SyncBN side by side', () => {
     const [local, sync] = expandExperiment(DEFAULT_EXPERIMENT).map((v) => v.config!);
@@ -40,7 +43,8 @@ describe('presets', () => {
 
   it('variant labels avoid the word "run" (buttons named after runs must not match "Run")', () => {
     for (const p of all) {
-      for (const v of expandExperiment(p.experiment)) expect(v.label.toLowerCase()).not.toContain('run');
+      for (const v of expandExperiment(p.experiment))
+        expect(v.label.toLowerCase()).not.toContain('run');
     }
     expect(variantLabel('bnSync', 'group:4')).toBe('SyncBN in groups of 4');
     expect(variantLabel('sharding', 'dirichlet:0.3')).toBe('Dirichlet α=0.3 shards');
@@ -49,7 +53,10 @@ describe('presets', () => {
 
 describe('expandExperiment', () => {
   it('reports a bad compare value for that variant only', () => {
-    const variants = expandExperiment({ ...DEFAULT_EXPERIMENT, compare: { field: 'perDeviceBatch', values: ['2', 'zero'] } });
+    const variants = expandExperiment({
+      ...DEFAULT_EXPERIMENT,
+      compare: { field: 'perDeviceBatch', values: ['2', 'zero'] },
+    });
     expect(variants[0]!.config).not.toBeNull();
     expect(variants[1]!.config).toBeNull();
     expect(variants[1]!.problems.join(' ')).toMatch(/perDeviceBatch/);

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
 import type { Checkpoint } from '../../src/coordinator/checkpoint.ts';
 import { StoreQuotaError } from '../../src/store/index.ts';
-import { type RecorderStore, RunRecorder, type SaveProblem } from '../../src/ui/session/run-recorder.ts';
+import {
+  type RecorderStore,
+  RunRecorder,
+  type SaveProblem,
+} from '../../src/ui/session/run-recorder.ts';
 
 const config = parseConfig({ dataset: { name: 'spiral' }, model: { preset: 'mlp' }, steps: 10 });
 const ck = (step: number): Checkpoint => ({
@@ -47,7 +51,14 @@ describe('RunRecorder', () => {
     rec.evaluation({ step: 1, loss: 1, acc: 0 });
     rec.checkpoint(ck(1));
     await rec.finish('completed', { testAcc: 0.5 });
-    expect(calls).toEqual(['create local BN', 'append r1 1/0', 'append r1 0/1', 'checkpoint r1 1', 'flush', 'update r1 completed']);
+    expect(calls).toEqual([
+      'create local BN',
+      'append r1 1/0',
+      'append r1 0/1',
+      'checkpoint r1 1',
+      'flush',
+      'update r1 completed',
+    ]);
     expect(rec.savedCheckpointStep).toBe(1);
     expect(rec.runId).toBe('r1');
   });

@@ -19,8 +19,10 @@ import '../setup/sbl-setup-form.ts';
 import './sbl-intro.ts';
 
 const TRANSPORT_MEANING: Record<string, string> = {
-  'shared-memory': 'workers exchange statistics through shared memory (SharedArrayBuffer + Atomics)',
-  'message-port': 'workers exchange statistics by posting messages (the fallback without cross-origin isolation)',
+  'shared-memory':
+    'workers exchange statistics through shared memory (SharedArrayBuffer + Atomics)',
+  'message-port':
+    'workers exchange statistics by posting messages (the fallback without cross-origin isolation)',
   local: 'all devices in one thread',
 };
 
@@ -70,6 +72,16 @@ export class App extends LitElement {
       }
       .layout > .card {
         min-width: 0;
+      }
+      /* Side by side, the form scrolls by itself, so Run and the training view both stay in sight. */
+      @media (min-width: 62.01rem) {
+        .layout > .setup {
+          position: sticky;
+          top: 0.5rem;
+          max-height: calc(100vh - 1rem);
+          overflow-y: auto;
+          padding-bottom: 0;
+        }
       }
       section.card,
       sbl-compare-view {
@@ -136,10 +148,24 @@ export class App extends LitElement {
 
   private onRun(e: CustomEvent<RunExperimentDetail>): void {
     this.writeHash(e.detail.experiment);
-    const plans: PlannedRun[] = e.detail.runs.map((r) => ({ label: r.label, name: r.name, config: r.config }));
+    const plans: PlannedRun[] = e.detail.runs.map((r) => ({
+      label: r.label,
+      name: r.name,
+      config: r.config,
+    }));
     void this.session.start(plans);
     void this.library.requestPersistenceOnce();
     this.resumeProblem = null;
+    void this.showLiveView();
+  }
+
+  /** Bring the training view into sight if it is not (one column, or scrolled away). */
+  private async showLiveView(): Promise<void> {
+    await this.updateComplete;
+    const live = this.renderRoot.querySelector('sbl-live-view');
+    const top = live?.getBoundingClientRect().top ?? 0;
+    if (live && (top < 0 || top > window.innerHeight * 0.6))
+      live.scrollIntoView({ behavior: 'smooth', block: 'start' });
   }
 
   private async loadCompared(ids: readonly string[]): Promise<void> {
@@ -147,11 +173,20 @@ export class App extends LitElement {
     for (const id of ids) {
       const run = await this.library.getRun(id);
       const metrics = await this.library.loadMetrics(id);
-      if (run && metrics) loaded.push({ id, label: run.name, config: run.config, train: metrics.train, eval: metrics.eval });
+      if (run && metrics)
+        loaded.push({
+          id,
+          label: run.name,
+          config: run.config,
+          train: metrics.train,
+          eval: metrics.eval,
+        });
     }
     this.compared = loaded;
     await this.updateComplete;
-    this.renderRoot.querySelector('sbl-compare-view')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    this.renderRoot
+      .querySelector('sbl-compare-view')
+      ?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   }
 
   private async onLibraryAction(e: CustomEvent<{ action: string; id: string }>): Promise<void> {
@@ -164,7 +199,9 @@ export class App extends LitElement {
       if (!run) return;
       this.experiment = { config: resolvedToInput(run.config), compare: null };
       await this.updateComplete;
-      this.renderRoot.querySelector('sbl-setup-form')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      this.renderRoot
+        .querySelector('sbl-setup-form')
+        ?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     }
   }
 
@@ -186,22 +223,40 @@ export class App extends LitElement {
       telemetry: metrics?.telemetry ? telemetryUpTo(metrics.telemetry, ck.step) : null,
       fromStep: ck.step,
     };
-    const checkpoint = { step: ck.step, params: ck.params, buffers: ck.buffers, optimizer: ck.optimizer };
+    const checkpoint = {
+      step: ck.step,
+      params: ck.params,
+      buffers: ck.buffers,
+      optimizer: ck.optimizer,
+    };
     void this.session.start([
-      { label: run.name, name: run.name, config: run.config, resume: { storeId: id, checkpoint, history } },
+      {
+        label: run.name,
+        name: run.name,
+        config: run.config,
+        resume: { storeId: id, checkpoint, history },
+      },
     ]);
-    await this.updateComplete;
-    this.renderRoot.querySelector('sbl-live-view')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    await this.showLiveView();
   }
 
-  private transport(): { name: string; known: boolean } {
+  protected override willUpdate(): void {
     const runs = this.session.view.runs;
     for (let i = runs.length - 1; i >= 0; i--) {
       const t = runs[i]!.transport;
-      if (t) this.lastTransport = t;
+      if (t) {
+        this.lastTransport = t;
+        break;
+      }
     }
+  }
+
+  private transport(): { name: string; known: boolean } {
     if (this.lastTransport) return { name: this.lastTransport, known: true };
-    const asked = typeof this.experiment.config.transport === 'string' ? this.experiment.config.transport : 'auto';
+    const asked =
+      typeof this.experiment.config.transport === 'string'
+        ? this.experiment.config.transport
+        : 'auto';
     const name = asked === 'auto' ? (this.isolated ? 'shared-memory' : 'message-port') : asked;
     return { name, known: false };
   }
@@ -234,7 +289,7 @@ export class App extends LitElement {
       ${lib.banner ? html`<div class="banner" role="alert" data-testid="library-banner">${lib.banner}</div>` : nothing}
       ${this.hashMessage ? html`<div class="banner" role="alert" data-testid="hash-error">${this.hashMessage}</div>` : nothing}
       <div class="layout">
-        <div class="card">
+        <div class="card setup">
           <sbl-setup-form
             .experiment=${this.experiment}
             ?busy=${view.busy}
@@ -251,14 +306,16 @@ export class App extends LitElement {
           ></sbl-live-view>
         </div>
       </div>
-      ${this.compared.length > 0
-        ? html`<sbl-compare-view
+      ${
+        this.compared.length > 0
+          ? html`<sbl-compare-view
             .runs=${this.compared}
             @close-compare=${() => {
               this.compared = [];
             }}
           ></sbl-compare-view>`
-        : nothing}
+          : nothing
+      }
       <section class="card">
         <sbl-runs-library
           .runs=${lib.runs}

@@ -46,7 +46,12 @@ export class CompareView extends LitElement {
   override render() {
     if (this.runs.length === 0) return nothing;
     const diff = diffConfigs(this.runs.map((r) => r.config));
-    const curves = this.runs.map((r) => ({ id: r.id, label: r.label, train: r.train, eval: r.eval }));
+    const curves = this.runs.map((r) => ({
+      id: r.id,
+      label: r.label,
+      train: r.train,
+      eval: r.eval,
+    }));
     return html`<section class="card" aria-labelledby="cmp-title" data-testid="compare-view">
       <div class="head">
         <h2 id="cmp-title">${this.runs.length === 1 ? this.runs[0]!.label : `Comparing ${this.runs.length} saved runs`}</h2>
@@ -58,11 +63,13 @@ export class CompareView extends LitElement {
         <sbl-curves-chart .runs=${curves} metric="loss"></sbl-curves-chart>
         <sbl-curves-chart .runs=${curves} metric="acc"></sbl-curves-chart>
       </div>
-      ${this.runs.length > 1
-        ? html`<h3>Settings that differ</h3>
-            ${diff.length === 0
-              ? html`<p data-testid="config-diff">The configs are identical (same settings, same seed).</p>`
-              : html`<table class="small" data-testid="config-diff">
+      ${
+        this.runs.length > 1
+          ? html`<h3>Settings that differ</h3>
+            ${
+              diff.length === 0
+                ? html`<p data-testid="config-diff">The configs are identical (same settings, same seed).</p>`
+                : html`<table class="small" data-testid="config-diff">
                   <thead>
                     <tr>
                       <th scope="col">Setting</th>
@@ -77,8 +84,10 @@ export class CompareView extends LitElement {
                       </tr>`,
                     )}
                   </tbody>
-                </table>`}`
-        : nothing}
+                </table>`
+            }`
+          : nothing
+      }
     </section>`;
   }
 }

@@ -1,6 +1,12 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { RUN_STATUSES, type RunRecord, type RunSortKey, type RunStatus, type StorageEstimate } from '../../store/index.ts';
+import {
+  RUN_STATUSES,
+  type RunRecord,
+  type RunSortKey,
+  type RunStatus,
+  type StorageEstimate,
+} from '../../store/index.ts';
 import { selectRuns } from '../../store/runs.ts';
 import { formatBytes, formatPercent } from '../model/format.ts';
 import { sharedStyles } from '../styles.ts';
@@ -118,7 +124,10 @@ export class RunsLibrary extends LitElement {
   @state() private renaming: { id: string; name: string } | null = null;
   @state() private deleting: RunRecord | null = null;
 
-  private emit<K extends keyof LibraryEventMap>(name: K, detail: LibraryEventMap[K]['detail']): void {
+  private emit<K extends keyof LibraryEventMap>(
+    name: K,
+    detail: LibraryEventMap[K]['detail'],
+  ): void {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
@@ -233,11 +242,14 @@ export class RunsLibrary extends LitElement {
       ${this.actionError ? html`<div class="notice" role="alert">${this.actionError}</div>` : nothing}
       ${this.resumeProblem ? html`<div class="notice" role="alert">${this.resumeProblem}</div>` : nothing}
       ${this.state === 'opening' ? html`<p class="muted">Opening the library…</p>` : nothing}
-      ${this.state === 'ready' && this.runs.length === 0
-        ? html`<p class="muted">No saved runs yet: every run you start is saved here.</p>`
-        : nothing}
-      ${this.runs.length > 0
-        ? html`<div class="table-wrap">
+      ${
+        this.state === 'ready' && this.runs.length === 0
+          ? html`<p class="muted">No saved runs yet: every run you start is saved here.</p>`
+          : nothing
+      }
+      ${
+        this.runs.length > 0
+          ? html`<div class="table-wrap">
             <table data-testid="runs-table">
               <caption class="visually-hidden">Saved runs, ${rows.length} shown</caption>
               <thead>
@@ -255,13 +267,16 @@ export class RunsLibrary extends LitElement {
               </tbody>
             </table>
           </div>`
-        : nothing}
+          : nothing
+      }
       <sbl-confirm-dialog
         ?open=${this.deleting !== null}
         heading="Delete this saved run?"
-        message=${this.deleting
-          ? `“${this.deleting.name}” and its metrics and checkpoints will be removed from this browser. Export it first if you want to keep a copy.`
-          : ''}
+        message=${
+          this.deleting
+            ? `“${this.deleting.name}” and its metrics and checkpoints will be removed from this browser. Export it first if you want to keep a copy.`
+            : ''
+        }
         confirm-label="Delete"
         @confirm=${() => {
           if (this.deleting) this.emit('library-delete', { id: this.deleting.id });
@@ -290,8 +305,9 @@ export class RunsLibrary extends LitElement {
         />
       </td>
       <td>
-        ${renaming
-          ? html`<span class="rename">
+        ${
+          renaming
+            ? html`<span class="rename">
               <input
                 type="text"
                 aria-label="New name"
@@ -307,7 +323,8 @@ export class RunsLibrary extends LitElement {
               <button type="button" @click=${() => this.saveRename()}>Save</button>
               <button type="button" @click=${() => (this.renaming = null)}>Cancel</button>
             </span>`
-          : html`<span id=${nameId}>${r.name}</span>`}
+            : html`<span id=${nameId}>${r.name}</span>`
+        }
         ${s.error ? html`<div class="small error">${s.error}</div>` : nothing}
       </td>
       <td><span class="status ${r.status}" data-testid="run-status-cell">${live ? 'training' : r.status}</span></td>
@@ -318,8 +335,9 @@ export class RunsLibrary extends LitElement {
         <button type="button" aria-describedby=${nameId} @click=${() => this.emit('library-action', { action: 'show', id: r.id })}>
           Show
         </button>
-        ${RESUMABLE.includes(r.status) && !live
-          ? html`<button
+        ${
+          RESUMABLE.includes(r.status) && !live
+            ? html`<button
               type="button"
               class="primary"
               aria-describedby=${nameId}
@@ -328,7 +346,8 @@ export class RunsLibrary extends LitElement {
             >
               Resume
             </button>`
-          : nothing}
+            : nothing
+        }
         <button
           type="button"
           aria-describedby=${nameId}
@@ -342,7 +361,9 @@ export class RunsLibrary extends LitElement {
           ?disabled=${renaming}
           @click=${() => {
             this.renaming = { id: r.id, name: r.name };
-            this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('.rename input')?.focus());
+            this.updateComplete.then(() =>
+              this.renderRoot.querySelector<HTMLInputElement>('.rename input')?.focus(),
+            );
           }}
         >
           Rename
@@ -369,7 +390,9 @@ export class RunsLibrary extends LitElement {
     if (this.state === 'unavailable') return 'Runs cannot be saved in this browser.';
     if (this.state === 'closed') return 'The library is closed in this tab.';
     const e = this.estimate;
-    const used = e ? `Storage used: ${formatBytes(e.usage)} of ${formatBytes(e.quota)} available to this site.` : '';
+    const used = e
+      ? `Storage used: ${formatBytes(e.usage)} of ${formatBytes(e.quota)} available to this site.`
+      : '';
     const kept =
       this.persisted === true
         ? ' The browser keeps it even when space runs low.'

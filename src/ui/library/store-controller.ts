@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  type CheckpointRecord,
   type LoadedMetrics,
   openRunStore,
   type RunRecord,
@@ -37,6 +38,8 @@ export class StoreController implements ReactiveController {
   actionError: string | null = null;
   private store: RunStore | null = null;
   private persistenceAsked = false;
+  private refreshing: Promise<void> | null = null;
+  private refreshAgain = false;
   private writeErrorListeners: ((error: StoreError) => void)[] = [];
 
   constructor(private readonly host: ReactiveControllerHost) {
@@ -45,12 +48,19 @@ export class StoreController implements ReactiveController {
 
   hostConnected(): void {
     if (this.state === 'opening' && !this.store) void this.open();
+    window.addEventListener('pagehide', this.onPageHide);
   }
 
   hostDisconnected(): void {
+    window.removeEventListener('pagehide', this.onPageHide);
     void this.store?.close().catch(() => {});
     this.store = null;
   }
+
+  /** Best effort: write buffered metrics before the page goes (checkpoints cover the rest). */
+  private readonly onPageHide = (): void => {
+    void this.writable?.flush().catch(() => {});
+  };
 
   /** The store to save runs into, while it is open. */
   get writable(): RunStore | null {
@@ -88,8 +98,26 @@ export class StoreController implements ReactiveController {
     }
   }
 
-  /** Reload the list and the storage figures. */
-  async refresh(): Promise<void> {
+  /**
+   * Reload the list and the storage figures. Calls while a reload is under way are folded into
+   * one more reload after it (a fast run asks at every checkpoint).
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = this.reload().finally(() => {
+      this.refreshing = null;
+      if (this.refreshAgain) {
+        this.refreshAgain = false;
+        void this.refresh();
+      }
+    });
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<void> {
     const store = this.writable;
     if (!store) return;
     try {
@@ -131,8 +159,8 @@ export class StoreController implements ReactiveController {
     return store ? store.loadMetrics(id) : null;
   }
 
-  async latestCheckpoint(id: string) {
-    return this.writable?.latestCheckpoint(id) ?? null;
+  async latestCheckpoint(id: string): Promise<CheckpointRecord | null> {
+    return (await this.writable?.latestCheckpoint(id)) ?? null;
   }
 
   /** Download the run as `<name>.syncbn-run.json`. */
@@ -156,7 +184,10 @@ export class StoreController implements ReactiveController {
   async importFile(file: File): Promise<void> {
     const store = this.writable;
     if (!store) {
-      this.importNote = { kind: 'error', text: 'The run library is not open, so nothing can be imported.' };
+      this.importNote = {
+        kind: 'error',
+        text: 'The run library is not open, so nothing can be imported.',
+      };
       this.host.requestUpdate();
       return;
     }

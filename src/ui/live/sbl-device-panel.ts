@@ -63,8 +63,10 @@ export class DevicePanel extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const withTelemetry = this.runs.filter((r) => r.telemetry);
     const activeRun = this.runs[this.active];
-    if (!this.userPickedRun && changed.has('active') && activeRun?.telemetry) this.runKey = activeRun.key;
-    if (!withTelemetry.some((r) => r.key === this.runKey)) this.runKey = withTelemetry[withTelemetry.length - 1]?.key ?? '';
+    if (!this.userPickedRun && changed.has('active') && activeRun?.telemetry)
+      this.runKey = activeRun.key;
+    if (!withTelemetry.some((r) => r.key === this.runKey))
+      this.runKey = withTelemetry[withTelemetry.length - 1]?.key ?? '';
     const layers = Object.keys(this.selected()?.telemetry?.bn ?? {});
     if (!layers.includes(this.layer)) this.layer = layers[0] ?? '';
   }
@@ -95,7 +97,10 @@ export class DevicePanel extends LitElement {
             >
               ${this.runs
                 .filter((r) => r.telemetry)
-                .map((r) => html`<option value=${r.key} ?selected=${r.key === this.runKey}>${r.label}</option>`)}
+                .map(
+                  (r) =>
+                    html`<option value=${r.key} ?selected=${r.key === this.runKey}>${r.label}</option>`,
+                )}
             </select>
           </label>
           <label
@@ -136,25 +141,30 @@ export class DevicePanel extends LitElement {
             </select>
           </label>
         </div>
-        ${layers.length === 0 && t
-          ? html`<p class="small muted">
+        ${
+          layers.length === 0 && t
+            ? html`<p class="small muted">
               This network has no batch-statistic layer, so there are no per-device statistics to show.
             </p>`
-          : nothing}
+            : nothing
+        }
         <div class="charts">
-          ${layers.length > 0
-            ? html`<sbl-device-stats-chart
+          ${
+            layers.length > 0
+              ? html`<sbl-device-stats-chart
                   .telemetry=${t}
                   layer=${this.layer}
                   channel=${this.channel}
                   stat=${this.stat}
                 ></sbl-device-stats-chart>
                 <sbl-noise-chart .telemetry=${t} layer=${this.layer} stat=${this.stat}></sbl-noise-chart>`
-            : nothing}
+              : nothing
+          }
           <sbl-timeline-chart .telemetry=${t}></sbl-timeline-chart>
         </div>
-        ${t
-          ? html`<dl class="small" data-testid="comm-counters">
+        ${
+          t
+            ? html`<dl class="small" data-testid="comm-counters">
               <dt>Transport</dt>
               <dd>${t.transport}</dd>
               <dt>Workers hosting ${t.devices} devices</dt>
@@ -164,7 +174,8 @@ export class DevicePanel extends LitElement {
               <dt>Bytes exchanged in the ${t.step.length} recorded steps</dt>
               <dd>${formatBytes(totalBytes)}</dd>
             </dl>`
-          : nothing}
+            : nothing
+        }
       </section>
     `;
   }

@@ -67,6 +67,10 @@ export class LiveView extends LitElement {
       .status-failed {
         color: var(--sbl-error);
       }
+      .table-wrap {
+        overflow-x: auto;
+        margin-top: 0.6rem;
+      }
       details.raw summary {
         cursor: pointer;
         font-size: 0.85rem;
@@ -120,7 +124,7 @@ export class LiveView extends LitElement {
           <!-- One button that turns into Resume while paused: it keeps the focus. -->
           <button
             type="button"
-            ?disabled=${!v?.busy || current?.status === 'starting'}
+            ?disabled=${!v?.busy}
             @click=${() => this.fire(v?.paused ? 'session-resume' : 'session-pause')}
           >
             ${v?.paused ? 'Resume' : 'Pause'}
@@ -150,17 +154,19 @@ export class LiveView extends LitElement {
       <div class="notice" role="alert" data-testid="run-error">
         <p><strong>${r.label} failed.</strong> ${r.failure.summary}</p>
         ${r.failure.advice ? html`<p>${r.failure.advice}</p>` : nothing}
-        ${r.failure.detail !== r.failure.summary
-          ? html`<details class="raw">
+        ${
+          r.failure.detail !== r.failure.summary
+            ? html`<details class="raw">
               <summary>What the engine said</summary>
               <code>${r.failure.detail}</code>
             </details>`
-          : nothing}
+            : nothing
+        }
       </div>`;
   }
 
   private renderResults(runs: readonly LiveRun[]) {
-    return html`<table class="small" data-testid="live-results">
+    return html`<div class="table-wrap"><table class="small" data-testid="live-results">
       <caption class="visually-hidden">Runs of this experiment</caption>
       <thead>
         <tr>
@@ -187,7 +193,7 @@ export class LiveView extends LitElement {
           </tr>`;
         })}
       </tbody>
-    </table>`;
+    </table></div>`;
   }
 }
 

@@ -8,7 +8,8 @@ export interface ConfigDifference {
   readonly values: readonly string[];
 }
 
-const show = (v: unknown): string => (v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
+const show = (v: unknown): string =>
+  v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v);
 
 /**
  * Only the fields whose values differ between the configs (resolved configs: what really ran).
@@ -24,8 +25,14 @@ export function diffConfigs(configs: readonly RunConfig[]): ConfigDifference[] {
 function walk(values: readonly unknown[], path: string, out: ConfigDifference[]): void {
   if (values.every(isPlainObject)) {
     const keys: string[] = [];
-    for (const v of values as ConfigObject[]) for (const k of Object.keys(v)) if (!keys.includes(k)) keys.push(k);
-    for (const k of keys) walk((values as ConfigObject[]).map((v) => v[k]), path ? `${path}.${k}` : k, out);
+    for (const v of values as ConfigObject[])
+      for (const k of Object.keys(v)) if (!keys.includes(k)) keys.push(k);
+    for (const k of keys)
+      walk(
+        (values as ConfigObject[]).map((v) => v[k]),
+        path ? `${path}.${k}` : k,
+        out,
+      );
     return;
   }
   const shown = values.map(show);

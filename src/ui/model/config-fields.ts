@@ -150,7 +150,12 @@ export const FIELDS: readonly FieldSpec[] = [
     appliesWhen: { test: is('model.preset', 'cnn'), note: 'cnn only' },
   },
   // Norm options
-  { path: 'model.normOptions.eps', group: 'norm', label: 'ε (added to the variance)', kind: { type: 'number' } },
+  {
+    path: 'model.normOptions.eps',
+    group: 'norm',
+    label: 'ε (added to the variance)',
+    kind: { type: 'number' },
+  },
   {
     path: 'model.normOptions.momentum',
     group: 'norm',
@@ -159,7 +164,12 @@ export const FIELDS: readonly FieldSpec[] = [
     help: 'running = (1 − m)·running + m·batch. Empty: cumulative average.',
     emptyText: 'cumulative average',
   },
-  { path: 'model.normOptions.affine', group: 'norm', label: 'Learnable scale and shift (γ, β)', kind: { type: 'bool' } },
+  {
+    path: 'model.normOptions.affine',
+    group: 'norm',
+    label: 'Learnable scale and shift (γ, β)',
+    kind: { type: 'bool' },
+  },
   {
     path: 'model.normOptions.trackRunningStats',
     group: 'norm',
@@ -223,7 +233,10 @@ export const FIELDS: readonly FieldSpec[] = [
     label: 'BN statistics',
     kind: { type: 'bn-sync' },
     help: 'local: each device its own slice (plain DDP); sync: all devices (SyncBN); group: g devices at a time.',
-    appliesWhen: { test: (v) => BATCH_STAT_NORMS.includes(String(v['model.norm'])), note: 'batch, ghost and renorm only' },
+    appliesWhen: {
+      test: (v) => BATCH_STAT_NORMS.includes(String(v['model.norm'])),
+      note: 'batch, ghost and renorm only',
+    },
   },
   {
     path: 'runningStats',
@@ -270,7 +283,12 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: { type: 'bool' },
     appliesWhen: { test: is('optimizer.name', 'sgd'), note: 'SGD only' },
   },
-  { path: 'optimizer.weightDecay', group: 'optim', label: 'Weight decay', kind: { type: 'number' } },
+  {
+    path: 'optimizer.weightDecay',
+    group: 'optim',
+    label: 'Weight decay',
+    kind: { type: 'number' },
+  },
   ...(['beta1', 'beta2', 'eps'] as const).map(
     (key): FieldSpec => ({
       path: `optimizer.${key}`,
@@ -340,7 +358,13 @@ export const FIELDS: readonly FieldSpec[] = [
     appliesWhen: { test: is('evalMode', 'batch'), note: 'batch evaluation only' },
   },
   // Advanced
-  { path: 'seed', group: 'advanced', label: 'Seed', kind: { type: 'int' }, help: 'Same config and seed, same numbers.' },
+  {
+    path: 'seed',
+    group: 'advanced',
+    label: 'Seed',
+    kind: { type: 'int' },
+    help: 'Same config and seed, same numbers.',
+  },
   {
     path: 'transport',
     group: 'advanced',
@@ -379,7 +403,11 @@ export function fieldByPath(path: string): FieldSpec | undefined {
 export function fieldForPath(path: string): FieldSpec | undefined {
   let best: FieldSpec | undefined;
   for (const f of FIELDS) {
-    if ((path === f.path || path.startsWith(`${f.path}.`)) && (!best || f.path.length > best.path.length)) best = f;
+    if (
+      (path === f.path || path.startsWith(`${f.path}.`)) &&
+      (!best || f.path.length > best.path.length)
+    )
+      best = f;
   }
   return best;
 }

@@ -41,7 +41,9 @@ function parseList(text: string, integer: boolean): Parsed {
   for (const p of parts) {
     const n = Number(p);
     if (!Number.isFinite(n)) {
-      return { problem: `“${p}” is not a number; enter ${integer ? 'whole ' : ''}numbers separated by commas` };
+      return {
+        problem: `“${p}” is not a number; enter ${integer ? 'whole ' : ''}numbers separated by commas`,
+      };
     }
     values.push(n);
   }
@@ -87,7 +89,10 @@ function readField(f: FieldSpec, v: FormValues): Parsed | { value: typeof OMIT }
 }
 
 /** The config object the form's values describe, and the text that could not be read. */
-export function formToInput(values: FormValues): { input: ConfigObject; unreadable: Record<string, string> } {
+export function formToInput(values: FormValues): {
+  input: ConfigObject;
+  unreadable: Record<string, string>;
+} {
   let input: ConfigObject = {};
   const unreadable: Record<string, string> = {};
   for (const f of FIELDS) {
@@ -147,7 +152,8 @@ export function resolvedToInput(config: RunConfig): ConfigObject {
   const defaultEvalBatch =
     config.perDeviceBatch ?? Math.max(1, Math.floor(config.globalBatch / config.devices));
   if (config.evalBatch === defaultEvalBatch) delete out.evalBatch;
-  if (config.runningStats === (config.bnSync === 'local' ? 'rank0' : 'sync')) delete out.runningStats;
+  if (config.runningStats === (config.bnSync === 'local' ? 'rank0' : 'sync'))
+    delete out.runningStats;
   return out;
 }
 
@@ -156,7 +162,7 @@ export function problemsFromLines(lines: readonly string[], input: unknown): For
   const byField: Record<string, string[]> = {};
   const general: string[] = [];
   for (const line of lines) {
-    const explained = explainProblem(line, input);
+    const explained = withoutRepeatedValue(explainProblem(line, input));
     const sep = explained.indexOf(': ');
     const path = sep > 0 ? explained.slice(0, sep) : '';
     const field = path ? fieldForPath(path) : undefined;
@@ -167,6 +173,12 @@ export function problemsFromLines(lines: readonly string[], input: unknown): For
     } else general.push(explained.replace(/^\(config\): /, ''));
   }
   return { byField, general };
+}
+
+/** Some schema messages already name the value; explainProblem then adds "(got …)" a second time. */
+function withoutRepeatedValue(message: string): string {
+  const m = / (\(got [^()]*\))$/.exec(message);
+  return m && message.slice(0, m.index).includes(m[1]!) ? message.slice(0, m.index) : message;
 }
 
 /** Building a huge model just to check it would stall typing; the run reports such problems itself. */
@@ -185,11 +197,16 @@ export function readForm(values: FormValues): FormReading {
   return validateInput(input, unreadable);
 }
 
-export function validateInput(input: ConfigObject, unreadable: Record<string, string> = {}): FormReading {
+export function validateInput(
+  input: ConfigObject,
+  unreadable: Record<string, string> = {},
+): FormReading {
   const result = configSchema.safeParse(input);
   const lines = result.success
     ? []
-    : result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(config)'}: ${i.message}`);
+    : result.error.issues.map(
+        (i) => `${i.path.length ? i.path.join('.') : '(config)'}: ${i.message}`,
+      );
   const fromSchema = problemsFromLines(lines, input);
   const byField: Record<string, readonly string[]> = { ...fromSchema.byField };
   for (const [path, problem] of Object.entries(unreadable)) byField[path] = [problem];

@@ -26,7 +26,9 @@ export function compactConfig(input: ConfigObject): ConfigObject {
 }
 
 export function encodeExperimentHash(exp: Experiment): string {
-  const payload: { config: ConfigObject; compare?: CompareSpec } = { config: compactConfig(exp.config) };
+  const payload: { config: ConfigObject; compare?: CompareSpec } = {
+    config: compactConfig(exp.config),
+  };
   if (exp.compare && exp.compare.values.length > 0) payload.compare = exp.compare;
   return `${PREFIX}${toBase64Url(JSON.stringify(payload))}`;
 }
@@ -70,7 +72,9 @@ export function decodeExperimentHash(hash: string): HashReading {
   const checked = validateInput(config);
   if (!checked.config) {
     const lines = [
-      ...Object.entries(checked.problems.byField).flatMap(([p, list]) => list.map((m) => `${p}: ${m}`)),
+      ...Object.entries(checked.problems.byField).flatMap(([p, list]) =>
+        list.map((m) => `${p}: ${m}`),
+      ),
       ...checked.problems.general,
     ];
     return fail(lines.join('; '));

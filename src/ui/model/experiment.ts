@@ -118,7 +118,10 @@ export function variantLabel(field: CompareField, text: string): string {
 export function describeConfig(c: RunConfig): string {
   const net = c.model.preset === 'cnn' ? 'CNN' : c.model.preset === 'mlp' ? 'MLP' : 'BN-paper MLP';
   const data = c.dataset.name === 'mnist' ? 'MNIST' : c.dataset.name;
-  const batch = c.perDeviceBatch !== null ? `${c.devices}×${c.perDeviceBatch}` : `${c.devices} dev, batch ${c.globalBatch}`;
+  const batch =
+    c.perDeviceBatch !== null
+      ? `${c.devices}×${c.perDeviceBatch}`
+      : `${c.devices} dev, batch ${c.globalBatch}`;
   const norm = c.model.norm === 'none' ? 'no norm' : `${c.model.norm} norm`;
   return `${data} ${net}, ${norm}, ${batch}`;
 }
@@ -128,7 +131,14 @@ export function expandExperiment(exp: Experiment): Variant[] {
   const values = exp.compare?.values ?? [];
   if (!exp.compare || values.length === 0) {
     const r = validateInput(exp.config);
-    return [{ label: r.config ? describeConfig(r.config) : 'experiment', input: exp.config, config: r.config, problems: allProblems(r.problems) }];
+    return [
+      {
+        label: r.config ? describeConfig(r.config) : 'experiment',
+        input: exp.config,
+        config: r.config,
+        problems: allProblems(r.problems),
+      },
+    ];
   }
   const field = exp.compare.field;
   return values.map((text) => {
@@ -139,7 +149,10 @@ export function expandExperiment(exp: Experiment): Variant[] {
   });
 }
 
-function allProblems(p: { byField: Readonly<Record<string, readonly string[]>>; general: readonly string[] }): string[] {
+function allProblems(p: {
+  byField: Readonly<Record<string, readonly string[]>>;
+  general: readonly string[];
+}): string[] {
   return [
     ...Object.entries(p.byField).flatMap(([path, list]) => list.map((m) => `${path}: ${m}`)),
     ...p.general,

@@ -30,29 +30,35 @@ export function explainFailure(message: string, config: RunConfig | null): Expla
   }
   if (/Expected more than 1 spatial element/i.test(message)) {
     return {
-      summary: 'InstanceNorm normalizes each image channel over its pixels, but this layer has only one pixel per channel.',
-      advice: 'Use the CNN on MNIST (not downsampled too far), or pick LayerNorm or GroupNorm for dense layers.',
+      summary:
+        'InstanceNorm normalizes each image channel over its pixels, but this layer has only one pixel per channel.',
+      advice:
+        'Use the CNN on MNIST (not downsampled too far), or pick LayerNorm or GroupNorm for dense layers.',
       detail,
     };
   }
   if (/MNIST: .*(answered|not a packed MNIST)/i.test(message)) {
     return {
       summary: 'The MNIST digits could not be loaded from the server.',
-      advice: 'Start the app with `npm start` (it packs public/mnist.bin first), or pick a 2-D dataset.',
+      advice:
+        'Start the app with `npm start` (it packs public/mnist.bin first), or pick a 2-D dataset.',
       detail,
     };
   }
   if (/timed? ?out|did not (reach|answer)|not answer/i.test(message)) {
     return {
-      summary: 'A simulated device stopped answering while the others waited for it to exchange statistics.',
-      advice: 'This usually means the computer was too busy. Try again with fewer devices or workers, or raise the collective timeout (Advanced).',
+      summary:
+        'A simulated device stopped answering while the others waited for it to exchange statistics.',
+      advice:
+        'This usually means the computer was too busy. Try again with fewer devices or workers, or raise the collective timeout (Advanced).',
       detail,
     };
   }
   if (/worker( \d+)? crashed|script error/i.test(message)) {
     return {
       summary: 'One of the background workers that host the devices crashed.',
-      advice: 'Reload the page and try again; if it keeps happening, use fewer devices or a smaller model.',
+      advice:
+        'Reload the page and try again; if it keeps happening, use fewer devices or a smaller model.',
       detail,
     };
   }
@@ -65,7 +71,8 @@ export function explainFailure(message: string, config: RunConfig | null): Expla
   }
   if (/checksum|replicas? (differ|disagree)/i.test(message)) {
     return {
-      summary: 'The devices’ copies of the model stopped being identical, which data-parallel training must never allow.',
+      summary:
+        'The devices’ copies of the model stopped being identical, which data-parallel training must never allow.',
       advice: 'This is a bug in the simulator; please report it with the experiment link.',
       detail,
     };

@@ -33,7 +33,9 @@ export function formatBytes(bytes: number | null | undefined): string {
 }
 
 /** Overall progress of several runs done one after another, 0–100. */
-export function overallPercent(parts: readonly { readonly done: number; readonly total: number }[]): number {
+export function overallPercent(
+  parts: readonly { readonly done: number; readonly total: number }[],
+): number {
   let done = 0;
   let total = 0;
   for (const p of parts) {

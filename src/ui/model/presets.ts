@@ -40,7 +40,10 @@ export const PRESETS: readonly Preset[] = [
     description:
       'Eight devices with two digits each. Local BN normalizes every pair by itself; SyncBN uses all 16. ' +
       'Watch the test accuracy and the per-device noise.',
-    experiment: { config: mnistMlp({ perDeviceBatch: 2 }), compare: { field: 'bnSync', values: ['local', 'sync'] } },
+    experiment: {
+      config: mnistMlp({ perDeviceBatch: 2 }),
+      compare: { field: 'bnSync', values: ['local', 'sync'] },
+    },
   },
   {
     id: 'small-batch-instability',
@@ -71,14 +74,18 @@ export const PRESETS: readonly Preset[] = [
       'GroupNorm normalizes each example over groups of channels, so it needs no batch statistics and no ' +
       'synchronization. Compared with local BN at two examples per device.',
     experiment: {
-      config: mnistMlp({ perDeviceBatch: 2, model: { preset: 'mlp', hidden: [64, 64], norm: 'batch', normOptions: { groups: 8 } } }),
+      config: mnistMlp({
+        perDeviceBatch: 2,
+        model: { preset: 'mlp', hidden: [64, 64], norm: 'batch', normOptions: { groups: 8 } },
+      }),
       compare: { field: 'model.norm', values: ['batch', 'group'] },
     },
   },
   {
     id: 'no-norm',
     title: 'No normalization',
-    description: 'The same network without any normalization, next to local BN. Without BN the learning rate that BN tolerates may be too high.',
+    description:
+      'The same network without any normalization, next to local BN. Without BN the learning rate that BN tolerates may be too high.',
     experiment: {
       config: mnistMlp(),
       compare: { field: 'model.norm', values: ['none', 'batch'] },

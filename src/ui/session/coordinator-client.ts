@@ -13,14 +13,21 @@ export type CoordinatorFactory = () => CoordinatorHandle;
 
 /** A fresh worker per run: a crashed or stuck run never leaves state behind for the next one. */
 export const startCoordinatorWorker: CoordinatorFactory = () => {
-  const worker = new Worker(new URL('../../coordinator/coordinator-worker.browser.ts', import.meta.url), {
-    type: 'module',
-    name: 'coordinator',
-  });
+  const worker = new Worker(
+    new URL('../../coordinator/coordinator-worker.browser.ts', import.meta.url),
+    {
+      type: 'module',
+      name: 'coordinator',
+    },
+  );
   const api = Comlink.wrap<CoordinatorApi>(worker);
   const crashed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (e) => {
-      reject(new Error(`the coordinator worker crashed: ${e.message || 'script error (it could not load)'}`));
+      reject(
+        new Error(
+          `the coordinator worker crashed: ${e.message || 'script error (it could not load)'}`,
+        ),
+      );
     });
   });
   crashed.catch(() => {});

@@ -47,7 +47,12 @@ export interface LiveRunHistory {
   readonly fromStep: number;
 }
 
-export function newLiveRun(key: string, label: string, config: RunConfig, history?: LiveRunHistory): LiveRun {
+export function newLiveRun(
+  key: string,
+  label: string,
+  config: RunConfig,
+  history?: LiveRunHistory,
+): LiveRun {
   return {
     key,
     label,
@@ -75,7 +80,10 @@ export function newLiveRun(key: string, label: string, config: RunConfig, histor
  * Rows in step order. Rows that restart at or before the last one (a run resumed from a
  * checkpoint re-sends the steps after it) replace the old ones from that step on.
  */
-export function appendRows<Row extends { readonly step: number }>(into: readonly Row[], rows: readonly Row[]): Row[] {
+export function appendRows<Row extends { readonly step: number }>(
+  into: readonly Row[],
+  rows: readonly Row[],
+): Row[] {
   const first = rows[0];
   if (!first) return into.slice();
   let keep = into.length;
@@ -134,11 +142,18 @@ export function applyEvent(run: LiveRun, event: RunEvent): LiveRun {
         step: event.status === 'completed' ? run.steps : run.step,
       };
     case 'failed':
-      return { ...run, status: 'failed', etaMs: 0, failure: explainFailure(event.message, run.config) };
+      return {
+        ...run,
+        status: 'failed',
+        etaMs: 0,
+        failure: explainFailure(event.message, run.config),
+      };
   }
 }
 
 /** True once the run can no longer change. */
 export function isSettled(status: LiveStatus): boolean {
-  return status === 'completed' || status === 'stopped' || status === 'failed' || status === 'cancelled';
+  return (
+    status === 'completed' || status === 'stopped' || status === 'failed' || status === 'cancelled'
+  );
 }

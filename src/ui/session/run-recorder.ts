@@ -5,7 +5,10 @@ import type { Telemetry } from '../../coordinator/telemetry.ts';
 import type { RunStore, RunSummary } from '../../store/index.ts';
 
 /** The part of the run store a recorder writes through (a fake in tests). */
-export type RecorderStore = Pick<RunStore, 'createRun' | 'updateRun' | 'appendMetrics' | 'flush' | 'saveCheckpoint'>;
+export type RecorderStore = Pick<
+  RunStore,
+  'createRun' | 'updateRun' | 'appendMetrics' | 'flush' | 'saveCheckpoint'
+>;
 
 export type SaveProblem =
   | { readonly kind: 'quota'; readonly message: string }

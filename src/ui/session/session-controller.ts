@@ -6,7 +6,13 @@ import type { RunEvent } from '../../coordinator/events.ts';
 import { explainFailure } from '../model/explain-failure.ts';
 import { overallPercent } from '../model/format.ts';
 import type { CoordinatorFactory, CoordinatorHandle } from './coordinator-client.ts';
-import { applyEvent, isSettled, type LiveRun, type LiveRunHistory, newLiveRun } from './live-run.ts';
+import {
+  applyEvent,
+  isSettled,
+  type LiveRun,
+  type LiveRunHistory,
+  newLiveRun,
+} from './live-run.ts';
 import { type RecorderStore, RunRecorder, type SaveProblem } from './run-recorder.ts';
 
 /** The session sends a checkpoint this often; a reload loses at most this many steps. */
@@ -23,13 +29,18 @@ export interface PlannedRun {
   readonly name: string;
   readonly config: RunConfig;
   /** Continue a saved run from its checkpoint (the engine reproduces the same numbers). */
-  readonly resume?: { readonly storeId: string; readonly checkpoint: Checkpoint; readonly history: LiveRunHistory };
+  readonly resume?: {
+    readonly storeId: string;
+    readonly checkpoint: Checkpoint;
+    readonly history: LiveRunHistory;
+  };
 }
 
 export interface SessionView {
   readonly runs: readonly LiveRun[];
   /** A run is starting, training or paused (and more may be queued). */
   readonly busy: boolean;
+  /** Paused, or asked to pause (the run stops before its next step). */
   readonly paused: boolean;
   /** Of all planned runs together, 0–100. */
   readonly percent: number;
@@ -74,6 +85,8 @@ export class SessionController implements ReactiveController {
   private active = -1;
   private busy = false;
   private stopRequested = false;
+  /** Pause asked for: applied as soon as a worker is up, and kept for the next run in the queue. */
+  private pauseRequested = false;
   private notice: string | null = null;
   private current: CoordinatorHandle | null = null;
   private recorder: RunRecorder | null = null;
@@ -100,8 +113,11 @@ export class SessionController implements ReactiveController {
     if (this.busy || plans.length === 0) return;
     this.busy = true;
     this.stopRequested = false;
+    this.pauseRequested = false;
     this.notice = null;
-    this.runs = plans.map((p) => newLiveRun(`live-${nextKey++}`, p.label, p.config, p.resume?.history));
+    this.runs = plans.map((p) =>
+      newLiveRun(`live-${nextKey++}`, p.label, p.config, p.resume?.history),
+    );
     this.active = -1;
     this.publish(true);
     try {
@@ -120,11 +136,16 @@ export class SessionController implements ReactiveController {
   }
 
   pause(): void {
+    if (!this.busy) return;
+    this.pauseRequested = true;
     this.current?.api.pause();
+    this.publish(true);
   }
 
   resume(): void {
+    this.pauseRequested = false;
     this.current?.api.resume();
+    this.publish(true);
   }
 
   /** Stop the run in progress (cleanly, after its current step) and cancel the queued ones. */
@@ -140,7 +161,9 @@ export class SessionController implements ReactiveController {
 
   private async runOne(index: number, plan: PlannedRun): Promise<void> {
     this.update(index, (r) => ({ ...r, status: 'starting' }));
-    const recorder = new RunRecorder(this.deps.store(), (p) => this.saveProblem(index, recorder, p));
+    const recorder = new RunRecorder(this.deps.store(), (p) =>
+      this.saveProblem(index, recorder, p),
+    );
     this.recorder = recorder;
     recorder.begin(plan.config, plan.name, plan.resume?.storeId ?? null).then((id) => {
       if (id) {
@@ -172,11 +195,19 @@ export class SessionController implements ReactiveController {
         checkpointEvery: CHECKPOINT_EVERY,
         ...(plan.resume ? { resumeFrom: plan.resume.checkpoint } : {}),
       };
-      await Promise.race([handle.api.run(plan.config, options, Comlink.proxy(onEvent)), handle.crashed]);
+      const done = handle.api.run(plan.config, options, Comlink.proxy(onEvent));
+      // Asked for while the worker was starting: sent after `run`, which the worker handles first.
+      if (this.stopRequested) handle.api.stop();
+      else if (this.pauseRequested) handle.api.pause();
+      await Promise.race([done, handle.crashed]);
       await Promise.race([terminalSeen, delay(LAST_EVENT_GRACE_MS)]);
       if (!terminal) throw new Error('the run ended without saying how');
     } catch (error) {
-      if (!terminal) onEvent({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+      if (!terminal)
+        onEvent({
+          type: 'failed',
+          message: error instanceof Error ? error.message : String(error),
+        });
     } finally {
       this.current = null;
       handle?.dispose();
@@ -229,13 +260,16 @@ export class SessionController implements ReactiveController {
       at === null
         ? 'The library keeps its settings, but no checkpoint, so it cannot be resumed.'
         : `The library keeps everything up to step ${at} (its last checkpoint); once there is room it can be resumed from there.`;
+    const name = `“${run?.label ?? 'the run'}”`;
     if (problem.kind === 'quota') {
-      this.notice =
-        `The browser’s storage for this site is full, so “${run?.label ?? 'the run'}” was stopped at step ${run?.step ?? 0}. ${kept} ` +
-        'Free space by exporting and deleting old runs in the library below.';
+      const what =
+        run && isSettled(run.status)
+          ? `the end of ${name} could not be saved`
+          : `${name} was stopped at step ${run?.step ?? 0}`;
+      this.notice = `The browser’s storage for this site is full, so ${what}. ${kept} Free space by exporting and deleting old runs in the library below.`;
       this.stop();
     } else {
-      this.notice = `Saving “${run?.label ?? 'the run'}” to the library failed, so the rest of it is not saved (${problem.message}). ${kept}`;
+      this.notice = `Saving ${name} to the library failed, so the rest of it is not saved (${problem.message}). ${kept}`;
     }
     this.publish(true);
   }
@@ -261,7 +295,7 @@ export class SessionController implements ReactiveController {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.lastPublish = performance.now();
-    this.view = buildView(this.runs, this.active, this.busy, this.notice);
+    this.view = buildView(this.runs, this.active, this.busy, this.notice, this.pauseRequested);
     this.host.requestUpdate();
   }
 }
@@ -271,6 +305,7 @@ export function buildView(
   active: number,
   busy: boolean,
   notice: string | null,
+  pauseRequested = false,
 ): SessionView {
   const current = runs[active];
   const rate = current?.stepsPerSec ?? 0;
@@ -279,7 +314,7 @@ export function buildView(
   return {
     runs,
     busy,
-    paused: current?.status === 'paused',
+    paused: busy && (pauseRequested || current?.status === 'paused'),
     percent: overallPercent(runs.map((r) => ({ done: r.step, total: r.steps }))),
     stepsPerSec: busy ? rate : 0,
     etaMs: busy && rate > 0 ? (remaining / rate) * 1000 : 0,

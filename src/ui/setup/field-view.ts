@@ -36,7 +36,12 @@ export function renderField(
   const errId = `${id}-err`;
   const applies = f.appliesWhen ? f.appliesWhen.test(values) : true;
   const invalid = (problems?.length ?? 0) > 0;
-  const describedBy = [f.help || !applies || varied ? helpId : '', invalid ? errId : ''].filter(Boolean).join(' ');
+  const describedBy = [
+    (f.help && applies) || !applies || varied ? helpId : '',
+    invalid ? errId : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const value = values[f.path];
   const text = typeof value === 'string' ? value : '';
   const onText = (e: Event): void => onChange(f.path, (e.target as HTMLInputElement).value);
@@ -68,7 +73,8 @@ export function renderField(
         @change=${onText}
       >
         ${options.map(
-          (o) => html`<option value=${o} ?selected=${o === text}>${o === '' ? (f.emptyText ?? 'automatic') : o}</option>`,
+          (o) =>
+            html`<option value=${o} ?selected=${o === text}>${o === '' ? (f.emptyText ?? 'automatic') : o}</option>`,
         )}
       </select>`;
       break;
@@ -86,8 +92,9 @@ export function renderField(
           <option value="sync" ?selected=${text === 'sync'}>sync (SyncBN, all devices)</option>
           <option value="group" ?selected=${text === 'group'}>group (g devices at a time)</option>
         </select>
-        ${text === 'group'
-          ? html`<label class="inline"
+        ${
+          text === 'group'
+            ? html`<label class="inline"
               >g
               <input
                 type="text"
@@ -97,7 +104,8 @@ export function renderField(
                 .value=${String(values[BN_SYNC_GROUP_KEY] ?? '')}
                 @input=${(e: Event) => onChange(BN_SYNC_GROUP_KEY, (e.target as HTMLInputElement).value)}
             /></label>`
-          : nothing}
+            : nothing
+        }
       </span>`;
       break;
     case 'sharding':
@@ -113,8 +121,9 @@ export function renderField(
           <option value="label-sorted" ?selected=${text === 'label-sorted'}>label-sorted (few classes each)</option>
           <option value="dirichlet" ?selected=${text === 'dirichlet'}>Dirichlet (skewed mix)</option>
         </select>
-        ${text === 'dirichlet'
-          ? html`<label class="inline"
+        ${
+          text === 'dirichlet'
+            ? html`<label class="inline"
               >α
               <input
                 type="text"
@@ -124,7 +133,8 @@ export function renderField(
                 .value=${String(values[SHARDING_ALPHA_KEY] ?? '')}
                 @input=${(e: Event) => onChange(SHARDING_ALPHA_KEY, (e.target as HTMLInputElement).value)}
             /></label>`
-          : nothing}
+            : nothing
+        }
       </span>`;
       break;
     default: {
@@ -146,12 +156,14 @@ export function renderField(
   const notes = [
     varied ? 'varied side by side (see below)' : '',
     applies ? '' : `has no effect here: ${f.appliesWhen?.note}`,
-    f.help ?? '',
+    applies ? (f.help ?? '') : '',
   ].filter(Boolean);
   return html`<div class="field ${f.kind.type === 'bool' ? 'bool' : ''} ${applies ? '' : 'inactive'}">
-    ${f.kind.type === 'bool'
-      ? html`<span class="check">${control}<label for=${id}>${f.label}</label></span>`
-      : html`<label for=${id}>${f.label}</label>${control}`}
+    ${
+      f.kind.type === 'bool'
+        ? html`<span class="check">${control}<label for=${id}>${f.label}</label></span>`
+        : html`<label for=${id}>${f.label}</label>${control}`
+    }
     ${notes.length ? html`<span class="help" id=${helpId}>${notes.join(' · ')}</span>` : nothing}
     ${invalid ? html`<span class="problem" id=${errId}>${problems!.join('; ')}</span>` : nothing}
   </div>`;

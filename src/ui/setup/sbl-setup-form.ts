@@ -1,6 +1,11 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { FIELD_GROUPS, FIELDS, type FieldGroupId, type FormValues } from '../model/config-fields.ts';
+import {
+  FIELD_GROUPS,
+  FIELDS,
+  type FieldGroupId,
+  type FormValues,
+} from '../model/config-fields.ts';
 import { type FormReading, formToInput, inputToForm, readForm } from '../model/config-form.ts';
 import {
   COMPARE_FIELD_LABELS,
@@ -44,7 +49,10 @@ const presetKeys = new Map<Experiment, string>();
 function presetKey(exp: Experiment): string {
   let key = presetKeys.get(exp);
   if (key === undefined) {
-    key = JSON.stringify({ config: formToInput(inputToForm(exp.config)).input, compare: exp.compare });
+    key = JSON.stringify({
+      config: formToInput(inputToForm(exp.config)).input,
+      compare: exp.compare,
+    });
     presetKeys.set(exp, key);
   }
   return key;
@@ -213,7 +221,11 @@ export class SetupForm extends LitElement {
     const r = this.reading;
     if (!r) return false;
     const fieldProblems = Object.keys(r.problems.byField).filter((p) => p !== this.compareField);
-    return fieldProblems.length === 0 && r.problems.general.length === 0 && this.variants.every((v) => v.config !== null);
+    return (
+      fieldProblems.length === 0 &&
+      r.problems.general.length === 0 &&
+      this.variants.every((v) => v.config !== null)
+    );
   }
 
   private change(key: string, value: string | boolean): void {
@@ -231,8 +243,13 @@ export class SetupForm extends LitElement {
   /** Tell the app after the next validation (hash, presets in sync). */
   private announce(): void {
     this.updateComplete.then(() => {
-      const detail: ExperimentChangeDetail = { experiment: this.currentExperiment(), valid: this.valid };
-      this.dispatchEvent(new CustomEvent('experiment-change', { detail, bubbles: true, composed: true }));
+      const detail: ExperimentChangeDetail = {
+        experiment: this.currentExperiment(),
+        valid: this.valid,
+      };
+      this.dispatchEvent(
+        new CustomEvent('experiment-change', { detail, bubbles: true, composed: true }),
+      );
     });
   }
 
@@ -264,10 +281,16 @@ export class SetupForm extends LitElement {
     const runs: RunRequest[] = this.variants.map((v) => {
       const config = v.config!;
       const many = this.variants.length > 1;
-      return { label: many ? v.label : describeConfig(config), name: many ? `${v.label} · ${describeConfig(config)}` : describeConfig(config), config };
+      return {
+        label: many ? v.label : describeConfig(config),
+        name: many ? `${v.label} · ${describeConfig(config)}` : describeConfig(config),
+        config,
+      };
     });
     const detail = { runs, experiment: this.currentExperiment() };
-    this.dispatchEvent(new CustomEvent('run-experiment', { detail, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent('run-experiment', { detail, bubbles: true, composed: true }),
+    );
   }
 
   override render() {
@@ -332,7 +355,8 @@ export class SetupForm extends LitElement {
               >
                 <option value="" ?selected=${this.compareField === ''}>nothing (one run)</option>
                 ${COMPARE_FIELDS.map(
-                  (f) => html`<option value=${f} ?selected=${f === this.compareField}>${COMPARE_FIELD_LABELS[f]}</option>`,
+                  (f) =>
+                    html`<option value=${f} ?selected=${f === this.compareField}>${COMPARE_FIELD_LABELS[f]}</option>`,
                 )}
               </select>
             </div>
@@ -352,25 +376,31 @@ export class SetupForm extends LitElement {
             </div>
             <div id="compare-help" style="grid-column: 1 / -1">
               <span class="help">One run per value, one after another, drawn on the same charts.</span>
-              ${this.showProblems && badVariants.length > 0
-                ? html`<ul class="variants problem">
+              ${
+                this.showProblems && badVariants.length > 0
+                  ? html`<ul class="variants problem">
                     ${badVariants.map((v) => html`<li>${v.label}: ${v.problems.join('; ')}</li>`)}
                   </ul>`
-                : nothing}
+                  : nothing
+              }
             </div>
           </div>
         </details>
 
-        ${this.showProblems && r.problems.general.length > 0
-          ? html`<div class="notice" role="alert">${r.problems.general.map((m) => html`<p>${m}</p>`)}</div>`
-          : nothing}
+        ${
+          this.showProblems && r.problems.general.length > 0
+            ? html`<div class="notice" role="alert">${r.problems.general.map((m) => html`<p>${m}</p>`)}</div>`
+            : nothing
+        }
 
         <div class="run-bar">
           <button type="submit" class="primary" ?disabled=${this.busy}>Run</button>
           <span class="small muted" aria-live="polite">
-            ${this.valid
-              ? `${this.variants.length} ${this.variants.length === 1 ? 'run' : 'runs'} · ${steps} steps in all`
-              : 'Fix the fields marked in red first.'}
+            ${
+              this.valid
+                ? `${this.variants.length} ${this.variants.length === 1 ? 'run' : 'runs'} · ${steps} steps in all`
+                : 'Fix the fields marked in red first.'
+            }
           </span>
         </div>
       </form>

@@ -1,0 +1,14 @@
+import { batchSize } from './batch-size.ts';
+import { errorSurface } from './error-surface.ts';
+import { statNoise } from './stat-noise.ts';
+import type { Experiment, ExperimentName, Finding } from './types.ts';
+
+/** Every named experiment, in the order of issue 5. */
+export const EXPERIMENTS: Partial<Record<ExperimentName, Experiment<object, Finding>>> = {
+  'batch-size': batchSize,
+  'stat-noise': statNoise,
+  'error-surface': errorSurface,
+};
+
+export type { Check, Experiment, ExperimentName, ExperimentResult, Finding } from './types.ts';
+export { EXPERIMENT_NAMES } from './types.ts';

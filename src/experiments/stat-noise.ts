@@ -1,0 +1,192 @@
+import { errorBarPanel, figure, type ReferencePoint } from './figures/common.ts';
+import { logVarNoiseReference, meanNoiseReference } from './gaussian-noise.ts';
+import { mnistMlp } from './setups.ts';
+import { logLogSlope, mean, rms, round } from './stats.ts';
+import { summarize } from './summary.ts';
+import { config, trainRun } from './training.ts';
+import type { Check, Experiment, ExperimentUnit, Finding } from './types.ts';
+
+type BnSync = 'local' | 'sync';
+
+export interface StatNoiseRow {
+  /** How the run normalized; the telemetry always reports each device's OWN batch statistics. */
+  readonly bnSync: BnSync;
+  readonly perDeviceBatch: number;
+  readonly seed: number;
+  /** The BN layer ("bn1", "bn2"). */
+  readonly layer: string;
+  /** RMS over steps and devices of the telemetry's RMS_c((μ_k − μ)/σ). */
+  readonly meanNoise: number;
+  /** RMS over steps and devices of RMS_c(log(σ²_k/σ²)). */
+  readonly varNoise: number;
+  readonly meanNoiseReference: number;
+  readonly varNoiseReference: number;
+}
+
+export interface StatNoiseFinding extends Finding {
+  /** Fitted exponent p of noise ∝ b^p, per "<bnSync> <layer>" (−0.5 for 1/√b). */
+  readonly meanNoiseExponent: Record<string, number>;
+  readonly varNoiseExponent: Record<string, number>;
+  /** Measured / reference, averaged over batches, per "<bnSync> <layer>". */
+  readonly meanNoiseRatio: Record<string, number>;
+  readonly varNoiseRatio: Record<string, number>;
+}
+
+const DEVICES = 8;
+const MODES: readonly BnSync[] = ['sync', 'local'];
+const plan = (quick: boolean) => ({
+  batches: quick ? [2, 4, 8, 16, 32, 64] : [2, 4, 8, 16, 32, 64, 128],
+  seeds: quick ? [1, 2, 3] : [1, 2, 3, 4, 5],
+  steps: quick ? 20 : 100,
+});
+
+/**
+ * How far each device's batch mean and variance sit from the global batch's as the per-device
+ * batch shrinks (8 devices, telemetry every step), against the 1/√b law. Measured under SyncBN
+ * (every layer then sees i.i.d. inputs, so the law applies at every depth) and under local BN,
+ * where each device's first BN already forces its own batch to mean β and variance γ², so the
+ * layers after it see devices that agree far more than i.i.d. samples would.
+ */
+export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
+  name: 'stat-noise',
+  title: 'Noise of per-device BN statistics vs per-device batch',
+  reference:
+    'Wu & He 2018, §3: small per-GPU batches make BN’s statistics inaccurate; the mean of b samples has noise ∝ 1/√b.',
+  seeds: (quick) => plan(quick).seeds,
+  units(quick) {
+    const p = plan(quick);
+    const units: ExperimentUnit<StatNoiseRow>[] = [];
+    for (const seed of p.seeds) {
+      for (const bnSync of MODES) {
+        for (const b of p.batches) {
+          units.push({
+            key: `${bnSync}/b${b}/s${seed}`,
+            cost: (p.steps * (16 + b)) / 3000,
+            run: async (ctx) => {
+              const cfg = config(
+                mnistMlp(quick, {
+                  seed,
+                  bnSync,
+                  perDeviceBatch: b,
+                  devices: DEVICES,
+                  steps: p.steps,
+                  telemetryEvery: 1,
+                }),
+              );
+              const r = await trainRun(ctx, cfg);
+              return Object.entries(r.telemetry.bn).map(([layer, t]) => ({
+                bnSync,
+                perDeviceBatch: b,
+                seed,
+                layer,
+                meanNoise: round(rms(t.meanNoise.flat())),
+                varNoise: round(rms(t.varNoise.flat())),
+                meanNoiseReference: round(meanNoiseReference(b, DEVICES)),
+                varNoiseReference: round(logVarNoiseReference(b)),
+              }));
+            },
+          });
+        }
+      }
+    }
+    return units;
+  },
+  rowKey: (r) => `${r.bnSync}/b${r.perDeviceBatch}/s${r.seed}`,
+  finding(rows) {
+    const curves = [...new Set(rows.map(curveOf))];
+    const batches = [...new Set(rows.map((r) => r.perDeviceBatch))].sort((a, b) => a - b);
+    const at = (curve: string, b: number, f: (r: StatNoiseRow) => number): number =>
+      mean(rows.filter((r) => curveOf(r) === curve && r.perDeviceBatch === b).map(f));
+    const perCurve = (g: (curve: string) => number): Record<string, number> =>
+      Object.fromEntries(curves.map((c) => [c, round(g(c), 3)]));
+    const exponent = (f: (r: StatNoiseRow) => number) =>
+      perCurve((c) => logLogSlope(batches, batches.map((b) => at(c, b, f))));
+    const ratio = (f: (r: StatNoiseRow) => number, ref: (r: StatNoiseRow) => number) =>
+      perCurve((c) => mean(batches.map((b) => at(c, b, f) / at(c, b, ref))));
+    const meanNoiseExponent = exponent((r) => r.meanNoise);
+    const varNoiseExponent = exponent((r) => r.varNoise);
+    const meanNoiseRatio = ratio((r) => r.meanNoise, (r) => r.meanNoiseReference);
+    const varNoiseRatio = ratio((r) => r.varNoise, (r) => r.varNoiseReference);
+    const iid = curves.filter((c) => c.startsWith('sync ') || c === 'local bn1');
+    const deeperLocal = curves.filter((c) => c.startsWith('local ') && c !== 'local bn1');
+    const small = batches[0] ?? Number.NaN;
+    const large = batches[batches.length - 1] ?? Number.NaN;
+    const pick = (r: Record<string, number>, keys: readonly string[], suffix: string) =>
+      Object.fromEntries(keys.map((k) => [`${k.replace(' ', '-')}${suffix}`, r[k]!]));
+    const checks: Check[] = [
+      {
+        id: 'mean-noise-falls-like-inverse-sqrt-b',
+        claim:
+          'where a layer sees i.i.d. inputs (every layer under SyncBN, the first under local BN), the per-device mean noise falls like 1/√b: fitted exponent within −0.5 ± 0.1',
+        holds: iid.length > 0 && iid.every((c) => Math.abs(meanNoiseExponent[c]! + 0.5) <= 0.1),
+        values: pick(meanNoiseExponent, iid, '-exponent'),
+      },
+      {
+        id: 'mean-noise-matches-reference',
+        claim: 'there, the mean noise is within 15% of √((K−1)/(K·b)) on average over the batches',
+        holds: iid.length > 0 && iid.every((c) => Math.abs(meanNoiseRatio[c]! - 1) <= 0.15),
+        values: pick(meanNoiseRatio, iid, '-ratio'),
+      },
+      {
+        id: 'var-noise-shrinks-with-batch',
+        claim: `the log-variance noise at batch ${small} exceeds that at batch ${large} in every layer`,
+        holds: curves.length > 0 && curves.every((c) => at(c, small, (r) => r.varNoise) > at(c, large, (r) => r.varNoise)),
+        values: Object.fromEntries(
+          curves.flatMap((c) => [
+            [`${c.replace(' ', '-')}-at-${small}`, round(at(c, small, (r) => r.varNoise))],
+            [`${c.replace(' ', '-')}-at-${large}`, round(at(c, large, (r) => r.varNoise))],
+          ]),
+        ),
+      },
+      {
+        id: 'local-bn-aligns-deeper-layers',
+        claim:
+          'under local BN, layers after the first see per-device means far closer than i.i.d. samples would (mean noise below half the reference)',
+        holds: deeperLocal.length > 0 && deeperLocal.every((c) => meanNoiseRatio[c]! < 0.5),
+        values: pick(meanNoiseRatio, deeperLocal, '-ratio'),
+      },
+    ];
+    return { meanNoiseExponent, varNoiseExponent, meanNoiseRatio, varNoiseRatio, checks };
+  },
+  figure(result) {
+    const rows = result.rows;
+    const curves = [...new Set(rows.map(curveOf))];
+    const batches = [...new Set(rows.map((r) => r.perDeviceBatch))].sort((a, b) => a - b);
+    const reference = 'i.i.d. reference';
+    const panel = (
+      heading: string,
+      y: (r: StatNoiseRow) => number,
+      ref: (b: number) => number,
+      yTitle: string,
+    ) =>
+      errorBarPanel({
+        heading,
+        points: summarize(rows, curveOf, (r) => r.perDeviceBatch, y),
+        references: batches.map((b): ReferencePoint => ({ series: reference, x: b, y: ref(b) })),
+        xTitle: 'per-device batch b',
+        yTitle,
+        seriesTitle: 'BN mode, layer',
+        xLog: true,
+        yLog: true,
+        seriesOrder: [...curves, reference],
+        width: 340,
+      });
+    return figure(
+      {
+        text: 'Noise of each device’s BN statistics vs per-device batch',
+        subtitle: [
+          `${DEVICES} devices, MNIST 14×14 MLP 64-64; RMS over steps, devices and channels; mean ± std over ${result.seeds.length} seeds${result.quick ? ' (quick)' : ''}.`,
+          'Dashed: i.i.d. references, √((K−1)/(K·b)) for the mean (∝ 1/√b), the Gaussian χ² law for the log-variance.',
+        ],
+      },
+      [
+        panel('mean: (μ_k − μ)/σ', (r) => r.meanNoise, (b) => meanNoiseReference(b, DEVICES), 'RMS deviation'),
+        panel('variance: log(σ²_k/σ²)', (r) => r.varNoise, logVarNoiseReference, 'RMS log-ratio'),
+      ],
+    );
+  },
+};
+
+function curveOf(r: StatNoiseRow): string {
+  return `${r.bnSync} ${r.layer}`;
+}

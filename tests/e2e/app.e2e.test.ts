@@ -1,0 +1,256 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeExperimentHash } from '../../src/ui/model/experiment-hash.ts';
+import { type App, ARTIFACTS, screenshot, startApp } from './harness.ts';
+
+/*
+ * The built app in real Chromium with real Web Workers and real IndexedDB, served with COOP/COEP
+ * like `npm start` / `vite preview`. One browser context (one profile) for the whole file, so the
+ * library persists across reloads as it does for a user.
+ */
+let app: App;
+let page: Page;
+
+const shortRun = encodeExperimentHash({
+  config: {
+    seed: 7,
+    dataset: { name: 'mnist', train: 600, test: 200, downsample: true },
+    model: { preset: 'mlp', hidden: [32, 32], norm: 'batch' },
+    devices: 4,
+    perDeviceBatch: 8,
+    bnSync: 'sync',
+    steps: 60,
+    evalEvery: 20,
+  },
+  compare: null,
+});
+
+beforeAll(async () => {
+  app = await startApp();
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+}, 180_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const status = (p: Page) => p.getByTestId('run-status');
+
+const resumable = encodeExperimentHash({
+  config: {
+    seed: 11,
+    dataset: { name: 'mnist', train: 600, test: 200, downsample: true },
+    model: { preset: 'mlp', hidden: [32, 32], norm: 'batch' },
+    devices: 4,
+    perDeviceBatch: 8,
+    bnSync: 'sync',
+    optimizer: { name: 'adam', lr: 0.003 },
+    steps: 400,
+    evalEvery: 100,
+  },
+  compare: null,
+});
+
+/** The exported train rows of the library's run `index` (0 = newest first by default sort). */
+async function exportedRows(p: Page, index: number, name: string): Promise<unknown> {
+  const download = p.waitForEvent('download');
+  await p
+    .getByTestId('run-row')
+    .nth(index)
+    .getByRole('button', { name: /^Export/ })
+    .click();
+  const path = join(ARTIFACTS, `${name}.json`);
+  await (await download).saveAs(path);
+  const run = JSON.parse(readFileSync(path, 'utf8')) as {
+    metrics: { train: unknown; eval: unknown };
+  };
+  return run.metrics;
+}
+
+describe('the app in Chromium', () => {
+  it('runs a short experiment on 4 devices over shared memory, charts drawn, progress to 100%', async () => {
+    await page.goto(`${app.url}#${shortRun}`);
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const progress = page.getByRole('progressbar');
+    await expect
+      .poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 90_000 })
+      .toBe(100);
+    await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toMatch(/done/);
+    expect((await page.getByTestId('transport').textContent())?.trim()).toBe('shared-memory');
+    expect(await page.getByTestId('isolation').getAttribute('data-isolated')).toBe('true');
+    // Every chart drew a plot (uPlot's canvas inside each chart's shadow root) and its latest values.
+    const charts = await page.evaluate(() => {
+      const found: { tag: string; canvas: boolean; values: number }[] = [];
+      const visit = (root: Document | ShadowRoot): void => {
+        for (const el of root.querySelectorAll('*')) {
+          if (
+            el.tagName.toLowerCase().startsWith('sbl-') &&
+            el.tagName.toLowerCase().endsWith('-chart')
+          ) {
+            const sr = el.shadowRoot;
+            found.push({
+              tag: el.tagName.toLowerCase(),
+              canvas: Boolean(sr?.querySelector('canvas')),
+              values: sr?.querySelectorAll('table.latest td, dl.facts dd').length ?? 0,
+            });
+          }
+          if (el.shadowRoot) visit(el.shadowRoot);
+        }
+      };
+      visit(document);
+      return found;
+    });
+    const tags = new Set(charts.map((c) => c.tag));
+    for (const tag of [
+      'sbl-curves-chart',
+      'sbl-device-stats-chart',
+      'sbl-noise-chart',
+      'sbl-timeline-chart',
+    ]) {
+      expect(tags.has(tag), `${tag} on the page`).toBe(true);
+    }
+    for (const c of charts) {
+      expect(c.canvas, `${c.tag} drew`).toBe(true);
+      expect(c.values, `${c.tag} shows its latest values`).toBeGreaterThan(0);
+    }
+    await screenshot(page, 'run-finished');
+  }, 150_000);
+
+  it('after a reload the run is in the library with its metrics from IndexedDB', async () => {
+    await page.reload();
+    const rows = page.getByTestId('run-row');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const row = rows.first();
+    expect(await row.getByTestId('run-status-cell').textContent()).toMatch(/completed/i);
+    // The metrics themselves came back: read them straight out of IndexedDB.
+    const stored = await page.evaluate(async () => {
+      const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+      return names;
+    });
+    expect(stored.length).toBeGreaterThan(0);
+    await row.getByRole('button', { name: /^Show/ }).click();
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const text: string[] = [];
+            const visit = (root: Document | ShadowRoot): void => {
+              for (const el of root.querySelectorAll('*')) {
+                if (el.tagName.toLowerCase() === 'sbl-curves-chart') {
+                  text.push(el.shadowRoot?.querySelector('table.latest')?.textContent ?? '');
+                }
+                if (el.shadowRoot) visit(el.shadowRoot);
+              }
+            };
+            visit(document);
+            return text.join(' ');
+          }),
+        { timeout: 20_000 },
+      )
+      .toMatch(/\d/);
+    await screenshot(page, 'after-reload');
+  }, 60_000);
+
+  it('exports a run and imports it back; a corrupt file is refused and the library is unchanged', async () => {
+    const rows = page.getByTestId('run-row');
+    const before = await rows.count();
+    const download = page.waitForEvent('download');
+    await rows
+      .first()
+      .getByRole('button', { name: /^Export/ })
+      .click();
+    const file = await download;
+    const exported = join(ARTIFACTS, 'exported-run.json');
+    await file.saveAs(exported);
+    const parsed = JSON.parse(readFileSync(exported, 'utf8')) as { format: string };
+    expect(parsed.format).toBe('syncbn-lab/run');
+
+    await page.getByTestId('import-file').setInputFiles(exported);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(before + 1);
+
+    const corrupt = join(ARTIFACTS, 'corrupt-run.json');
+    writeFileSync(
+      corrupt,
+      '{"format": "syncbn-lab/run", "version": 1, "run": {"config": {"model": "oops"}}',
+    );
+    await page.getByTestId('import-file').setInputFiles(corrupt);
+    await expect
+      .poll(() => page.getByTestId('import-message').textContent(), { timeout: 10_000 })
+      .toMatch(/\w/);
+    expect(await rows.count()).toBe(before + 1);
+    await screenshot(page, 'import-refused');
+  }, 60_000);
+
+  it('a run interrupted by a reload resumes from its checkpoint to the same numbers as an unbroken run', async () => {
+    const rows = page.getByTestId('run-row');
+    // The unbroken reference.
+    await page.goto(`${app.url}#${resumable}`);
+    await page.reload();
+    const already = await rows.count();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => status(page).textContent(), { timeout: 120_000 }).toMatch(/done/);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(already + 1);
+    // The same experiment again, interrupted by a reload once a checkpoint (every 25 steps) exists.
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect
+      .poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow')), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(30);
+    await page.reload();
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(already + 2);
+    const interrupted = rows.filter({
+      has: page.getByTestId('run-status-cell').filter({ hasText: /interrupted/i }),
+    });
+    await expect.poll(() => interrupted.count(), { timeout: 10_000 }).toBe(1);
+    await screenshot(page, 'interrupted');
+    await interrupted
+      .first()
+      .getByRole('button', { name: /^Resume/ })
+      .click();
+    await expect.poll(() => status(page).textContent(), { timeout: 120_000 }).toMatch(/done/);
+    await expect
+      .poll(() => rows.filter({ hasText: /interrupted/i }).count(), { timeout: 20_000 })
+      .toBe(0);
+    // Saved to the last row before comparing (metrics are written in batches).
+    await expect.poll(() => rows.nth(0).textContent(), { timeout: 20_000 }).toMatch(/400 \/ 400/);
+    // Newest first: the resumed run (updated last) is row 0, the unbroken one row 1.
+    const resumed = (await exportedRows(page, 0, 'resumed-run')) as {
+      train: { step: number }[];
+      eval: unknown;
+    };
+    const unbroken = (await exportedRows(page, 1, 'unbroken-run')) as {
+      train: { step: number }[];
+      eval: unknown;
+    };
+    expect(resumed.train).toHaveLength(400);
+    expect(resumed.train).toEqual(unbroken.train);
+    expect(resumed.eval).toEqual(unbroken.eval);
+    await screenshot(page, 'resumed');
+  }, 400_000);
+
+  it('opens on the default experiment (MNIST MLP, 8 devices × 4, local BN and SyncBN side by side), done in under a minute', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const fresh = await context.newPage();
+    try {
+      await fresh.goto(app.url);
+      const started = Date.now();
+      await fresh.getByRole('button', { name: 'Run', exact: true }).click();
+      await expect
+        .poll(() => status(fresh).textContent(), { timeout: 60_000 })
+        .toMatch(/Run 2 of 2.*done/);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const names = await fresh.getByTestId('run-row').allTextContents();
+      expect(names.join('\n')).toMatch(/local/i);
+      expect(names.join('\n')).toMatch(/sync/i);
+      await screenshot(fresh, 'default-experiment');
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
