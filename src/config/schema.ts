@@ -220,6 +220,16 @@ export function parseConfig(input: unknown): RunConfig {
   const c = result.data;
   const perDeviceBatch = c.globalBatch === undefined ? (c.perDeviceBatch ?? 32) : null;
   const globalBatch = c.globalBatch ?? (perDeviceBatch ?? 32) * c.devices;
+  if (globalBatch > c.dataset.train) {
+    const field = c.globalBatch === undefined ? 'perDeviceBatch' : 'globalBatch';
+    const how =
+      c.globalBatch === undefined
+        ? `${c.devices} devices × perDeviceBatch ${perDeviceBatch} = ${globalBatch}`
+        : `globalBatch ${globalBatch}`;
+    throw new ConfigError(
+      `${field}: the global batch (${how}) is larger than the ${c.dataset.train} training examples (dataset.train); use a smaller batch, fewer devices or more data`,
+    );
+  }
   return {
     ...c,
     perDeviceBatch,

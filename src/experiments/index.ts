@@ -1,6 +1,8 @@
 import { batchSize } from './batch-size.ts';
+import { covariateShift } from './covariate-shift.ts';
 import { errorSurface } from './error-surface.ts';
 import { statNoise } from './stat-noise.ts';
+import { testTime } from './test-time.ts';
 import type { Experiment, ExperimentName, Finding } from './types.ts';
 
 /** Every named experiment, in the order of issue 5. */
@@ -8,6 +10,8 @@ export const EXPERIMENTS: Partial<Record<ExperimentName, Experiment<object, Find
   'batch-size': batchSize,
   'stat-noise': statNoise,
   'error-surface': errorSurface,
+  'covariate-shift': covariateShift,
+  'test-time': testTime,
 };
 
 export type { Check, Experiment, ExperimentName, ExperimentResult, Finding } from './types.ts';

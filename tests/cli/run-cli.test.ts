@@ -47,6 +47,8 @@ function expectNoStack(o: Outcome): void {
 const good = {
   dataset: { name: 'spiral', train: 200, test: 100 },
   model: { preset: 'mlp', hidden: [16] },
+  devices: 1,
+  perDeviceBatch: 16,
 };
 
 describe('runCli: bad input exits 2 with one line per problem', () => {
@@ -175,5 +177,16 @@ describe('runCli: a good run (devices in this thread)', () => {
     expect(o.code).toBe(0);
     expect(o.lines).toEqual([]);
     expect(JSON.parse(o.stdout).train).toHaveLength(5);
+  });
+});
+
+describe('runCli: a batch larger than the data', () => {
+  it('is a config error naming the field, not a crash', async () => {
+    const o = await sim(file('big.json', JSON.stringify({ ...good, devices: 8, perDeviceBatch: 32 })));
+    expect(o.code).toBe(2);
+    expect(o.lines).toEqual([
+      `${join(dir, 'big.json')}: perDeviceBatch: the global batch (8 devices × perDeviceBatch 32 = 256) is larger than the 200 training examples (dataset.train); use a smaller batch, fewer devices or more data (got 32)`,
+    ]);
+    expectNoStack(o);
   });
 });

@@ -36,6 +36,8 @@ function file(name: string, value: unknown): string {
 const spiral = {
   dataset: { name: 'spiral', train: 200, test: 100 },
   model: { preset: 'mlp', hidden: [16] },
+  devices: 1,
+  perDeviceBatch: 16,
 };
 
 describe('npx tsx src/cli/sim.ts', () => {

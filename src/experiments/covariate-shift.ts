@@ -1,0 +1,290 @@
+import type { RunConfig } from '../config/schema.ts';
+import { figure, type Panel, PALETTE } from './figures/common.ts';
+import { SingleDevice } from './single-device.ts';
+import { mean, quantile, round, spread } from './stats.ts';
+import { config } from './training.ts';
+import { type Check, type Experiment, type ExperimentUnit, type Finding, StoppedError } from './types.ts';
+
+type Norm = 'batch' | 'none';
+
+export interface CovariateProbe {
+  readonly step: number;
+  readonly testAccuracy: number;
+  /** Percentiles over the probe digits of the tracked unit's sigmoid input. */
+  readonly p15: number;
+  readonly p50: number;
+  readonly p85: number;
+}
+
+export interface CovariateShiftRow {
+  readonly norm: Norm;
+  readonly seed: number;
+  readonly finalTestAccuracy: number;
+  /** The tracked unit (unit 0 of the last hidden layer): mean p85 − p15 over the probes. */
+  readonly band: number;
+  /** …and how far its percentiles move over training: max − min per percentile, averaged. */
+  readonly drift: number;
+  /** The same two numbers averaged over all 100 units of the layer. */
+  readonly bandAllUnits: number;
+  readonly driftAllUnits: number;
+  readonly curve: CovariateProbe[];
+}
+
+export interface CovariateShiftFinding extends Finding {
+  readonly finalTestAccuracy: Record<Norm, number>;
+  readonly driftAllUnits: Record<Norm, number>;
+  readonly bandAllUnits: Record<Norm, number>;
+}
+
+const plan = (quick: boolean) => ({
+  seeds: quick ? [1, 2] : [1, 2, 3],
+  steps: quick ? 1000 : 10_000,
+  probeEvery: quick ? 25 : 100,
+  downsample: quick,
+  train: quick ? 4000 : 8000,
+  test: quick ? 500 : 2000,
+});
+const NORMS: readonly Norm[] = ['none', 'batch'];
+/** Which hidden layer's sigmoid inputs are followed (the last, as in the paper). */
+const ACTIVATION = 'act3';
+const UNIT = 0;
+
+/**
+ * Ioffe & Szegedy (2015), Fig. 1: the 3×100 sigmoid MLP on MNIST, batch 60, with and without BN.
+ * (a) test accuracy over training (running statistics); (b, c) the 15th, 50th and 85th
+ * percentiles over test digits of the input to one sigmoid of the last hidden layer (BN: after
+ * γ, β), read from the model's own layers with the digits' batch statistics, as in training.
+ * Plain SGD at lr 0.5 for both (configs/bn-paper-mlp.json).
+ */
+export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding> = {
+  name: 'covariate-shift',
+  title: 'Internal covariate shift in the BN paper’s MNIST MLP (Ioffe & Szegedy 2015, Fig. 1)',
+  reference:
+    'Ioffe & Szegedy 2015, Fig. 1: with BN the network trains faster and the distribution of a last-layer sigmoid input stays stable; without BN it drifts.',
+  seeds: (quick) => plan(quick).seeds,
+  units(quick) {
+    const p = plan(quick);
+    const units: ExperimentUnit<CovariateShiftRow>[] = [];
+    for (const seed of p.seeds) {
+      for (const norm of NORMS) {
+        units.push({
+          key: `${norm}/s${seed}`,
+          cost: (p.steps * (norm === 'batch' ? 3 : 2) * (p.downsample ? 1 : 2)) / 1000,
+          run: async (ctx) => {
+            const cfg = config({
+              seed,
+              dataset: { name: 'mnist', train: p.train, test: p.test, downsample: p.downsample },
+              model: { preset: 'bn-paper-mlp', norm },
+              devices: 1,
+              perDeviceBatch: 60,
+              optimizer: { name: 'sgd', lr: 0.5 },
+              steps: p.steps,
+            });
+            const data = await ctx.env.loadData(cfg);
+            return [await trainAndProbe(cfg, new SingleDevice(cfg, data), p.probeEvery, ctx)];
+          },
+        });
+      }
+    }
+    return units;
+  },
+  rowKey: (r) => `${r.norm}/s${r.seed}`,
+  finding(rows) {
+    const avg = (norm: Norm, f: (r: CovariateShiftRow) => number): number =>
+      round(mean(rows.filter((r) => r.norm === norm).map(f)));
+    const perNorm = (f: (r: CovariateShiftRow) => number): Record<Norm, number> => ({
+      none: avg('none', f),
+      batch: avg('batch', f),
+    });
+    const finalTestAccuracy = perNorm((r) => r.finalTestAccuracy);
+    const driftAllUnits = perNorm((r) => r.driftAllUnits);
+    const bandAllUnits = perNorm((r) => r.bandAllUnits);
+    const drift = perNorm((r) => r.drift);
+    const band = perNorm((r) => r.band);
+    const accAt = (norm: Norm, fraction: number): number => {
+      const curves = rows.filter((r) => r.norm === norm).map((r) => r.curve);
+      return round(mean(curves.map((c) => c[Math.min(c.length - 1, Math.round(fraction * (c.length - 1)))]!.testAccuracy)));
+    };
+    const checks: Check[] = [
+      {
+        id: 'bn-trains-faster',
+        claim: 'a fifth of the way through training, the BN network’s test accuracy is higher',
+        holds: accAt('batch', 0.2) > accAt('none', 0.2),
+        values: { withBn: accAt('batch', 0.2), withoutBn: accAt('none', 0.2) },
+      },
+      {
+        id: 'bn-ends-higher',
+        claim: 'at the end, the BN network’s test accuracy is higher',
+        holds: finalTestAccuracy.batch > finalTestAccuracy.none,
+        values: { withBn: finalTestAccuracy.batch, withoutBn: finalTestAccuracy.none },
+      },
+      {
+        id: 'bn-inputs-drift-less',
+        claim: 'with BN the sigmoid inputs’ percentiles move less over training (tracked unit, and averaged over all 100 units)',
+        holds: drift.batch < drift.none && driftAllUnits.batch < driftAllUnits.none,
+        values: { withBn: drift.batch, withoutBn: drift.none, withBnAllUnits: driftAllUnits.batch, withoutBnAllUnits: driftAllUnits.none },
+      },
+      {
+        id: 'bn-band-narrower',
+        claim: 'with BN the 15th–85th percentile band of the sigmoid inputs is narrower (tracked unit, and averaged over all units)',
+        holds: band.batch < band.none && bandAllUnits.batch < bandAllUnits.none,
+        values: { withBn: band.batch, withoutBn: band.none, withBnAllUnits: bandAllUnits.batch, withoutBnAllUnits: bandAllUnits.none },
+      },
+    ];
+    return { finalTestAccuracy, driftAllUnits, bandAllUnits, checks };
+  },
+  figure(result) {
+    const rows = result.rows;
+    const label = (n: Norm): string => (n === 'batch' ? 'with BN' : 'without BN');
+    const steps = [...new Set(rows.flatMap((r) => r.curve.map((c) => c.step)))].sort((a, b) => a - b);
+    const accuracy = NORMS.flatMap((norm) =>
+      steps.map((step) => {
+        const values = rows
+          .filter((r) => r.norm === norm)
+          .map((r) => r.curve.find((c) => c.step === step)?.testAccuracy)
+          .filter((v): v is number => v !== undefined);
+        const s = spread(values);
+        return { series: label(norm), step, mean: s.mean, min: s.min, max: s.max };
+      }),
+    );
+    const first = result.seeds.find((s) => rows.some((r) => r.seed === s));
+    const percentiles = rows
+      .filter((r) => r.seed === first)
+      .flatMap((r) =>
+        r.curve.flatMap((c) =>
+          (['p15', 'p50', 'p85'] as const).map((k) => ({ norm: r.norm, step: c.step, percentile: k.replace('p', '') + 'th', value: c[k] })),
+        ),
+      );
+    const values = percentiles.map((p) => p.value);
+    const yDomain = [Math.min(...values, -1), Math.max(...values, 1)];
+    const accPanel: Panel = {
+      title: { text: '(a) test accuracy', fontSize: 12 },
+      width: 300,
+      height: 240,
+      data: { values: accuracy },
+      layer: [
+        {
+          mark: { type: 'errorband', opacity: 0.25 },
+          encoding: {
+            x: { field: 'step', type: 'quantitative', title: 'training step' },
+            y: { field: 'min', type: 'quantitative', title: 'test accuracy', scale: { zero: false } },
+            y2: { field: 'max' },
+            color: {
+              field: 'series',
+              type: 'nominal',
+              title: null,
+              scale: { domain: [label('batch'), label('none')], range: [PALETTE[0], PALETTE[2]] },
+            },
+          },
+        },
+        {
+          mark: { type: 'line' },
+          encoding: {
+            x: { field: 'step', type: 'quantitative' },
+            y: { field: 'mean', type: 'quantitative' },
+            color: { field: 'series', type: 'nominal', title: null },
+          },
+        },
+      ],
+    };
+    const percentilePanel = (norm: Norm, heading: string): Panel => ({
+      title: { text: heading, fontSize: 12 },
+      width: 300,
+      height: 240,
+      data: { values: percentiles.filter((p) => p.norm === norm) },
+      // A one-layer stack, so that Vega-Lite places the heading like panel (a)'s.
+      layer: [
+        {
+          mark: { type: 'line' },
+          encoding: {
+            x: { field: 'step', type: 'quantitative', title: 'training step' },
+            y: {
+              field: 'value',
+              type: 'quantitative',
+              title: `input to sigmoid ${UNIT} of layer 3`,
+              scale: { domain: yDomain },
+            },
+            strokeDash: { field: 'percentile', type: 'nominal', title: 'percentile', sort: ['85th', '50th', '15th'] },
+            color: { value: norm === 'batch' ? PALETTE[0] : PALETTE[2] },
+          },
+        },
+      ],
+    });
+    return figure(
+      {
+        text: 'BN paper’s MNIST MLP with and without BN (Ioffe & Szegedy 2015, Fig. 1)',
+        subtitle: [
+          `3 × 100 sigmoid units, batch 60, SGD lr 0.5, MNIST ${result.quick ? '14×14 (quick)' : '28×28'}; accuracy: mean and range over ${result.seeds.length} seeds; percentiles over test digits, seed ${first}.`,
+        ],
+      },
+      [accPanel, percentilePanel('none', '(b) without BN'), percentilePanel('batch', '(c) with BN')],
+      { independentColors: true },
+    );
+  },
+};
+
+async function trainAndProbe(
+  cfg: RunConfig,
+  model: SingleDevice,
+  probeEvery: number,
+  ctx: { progress(f: number): void; shouldStop(): boolean },
+): Promise<CovariateShiftRow> {
+  const layers = model.device.model.layers;
+  const act = layers.findIndex((l) => l.name === ACTIVATION);
+  const input = layers[act - 1]!.name;
+  const test = model.data.test;
+  const probeIndices = Int32Array.from({ length: test.count }, (_, i) => i);
+  const curve: CovariateProbe[] = [];
+  const perUnit: { p15: number; p50: number; p85: number }[][] = [];
+  const probe = (): void => {
+    // Batch statistics of the probe digits, as during training: what the sigmoid sees while the
+    // network learns (eval with running statistics would show their warm-up from (0, 1) instead).
+    const out = model.layerOutput(input, test, probeIndices, 'eval-batch');
+    const width = out.length / test.count;
+    const units = Array.from({ length: width }, (_, u) => {
+      const v = new Float64Array(test.count);
+      for (let i = 0; i < test.count; i++) v[i] = out[i * width + u]!;
+      return { p15: quantile(v, 0.15), p50: quantile(v, 0.5), p85: quantile(v, 0.85) };
+    });
+    perUnit.push(units);
+    const u = units[UNIT]!;
+    curve.push({
+      step: model.step,
+      testAccuracy: round(model.evaluate().acc),
+      p15: round(u.p15),
+      p50: round(u.p50),
+      p85: round(u.p85),
+    });
+  };
+  probe();
+  while (model.step < cfg.steps) {
+    model.trainStep();
+    if (model.step % probeEvery === 0 || model.step === cfg.steps) {
+      probe();
+      ctx.progress(model.step / cfg.steps);
+      // Yield to the event loop so a stop request (Ctrl-C) is seen.
+      await new Promise((r) => setTimeout(r, 0));
+      if (ctx.shouldStop()) throw new StoppedError();
+    }
+  }
+  const width = perUnit[0]!.length;
+  const bandOf = (u: number): number => mean(perUnit.map((p) => p[u]!.p85 - p[u]!.p15));
+  const driftOf = (u: number): number =>
+    mean(
+      (['p15', 'p50', 'p85'] as const).map((k) => {
+        const series = perUnit.map((p) => p[u]![k]);
+        return Math.max(...series) - Math.min(...series);
+      }),
+    );
+  const all = Array.from({ length: width }, (_, u) => u);
+  return {
+    norm: cfg.model.norm as Norm,
+    seed: cfg.seed,
+    finalTestAccuracy: curve[curve.length - 1]!.testAccuracy,
+    band: round(bandOf(UNIT)),
+    drift: round(driftOf(UNIT)),
+    bandAllUnits: round(mean(all.map(bandOf))),
+    driftAllUnits: round(mean(all.map(driftOf))),
+    curve,
+  };
+}

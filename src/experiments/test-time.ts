@@ -1,0 +1,197 @@
+import type { Checkpoint } from '../coordinator/checkpoint.ts';
+import { errorBarPanel, figure } from './figures/common.ts';
+import { mnistMlp } from './setups.ts';
+import { mean, round } from './stats.ts';
+import { pointAt, summarize } from './summary.ts';
+import { config, trainRun } from './training.ts';
+import type { Check, Experiment, ExperimentUnit, Finding, UnitContext } from './types.ts';
+
+export interface TestTimeRow {
+  readonly perDeviceBatch: number;
+  readonly seed: number;
+  /** "EMA m=0.1", "PreciseBN", "batch stats" */
+  readonly evaluation: string;
+  readonly testError: number;
+  /** Training error with batch statistics over the last tenth of the steps. */
+  readonly trainError: number;
+  /** testError − trainError. */
+  readonly gap: number;
+}
+
+export interface TestTimeFinding extends Finding {
+  /** Mean gap over seeds: evaluation → per-device batch → gap. */
+  readonly gap: Record<string, Record<string, number>>;
+  readonly testError: Record<string, Record<string, number>>;
+}
+
+const DEVICES = 8;
+const PRECISE = 'PreciseBN';
+const BATCH = 'batch stats';
+const ema = (m: number): string => `EMA m=${m}`;
+
+const plan = (quick: boolean) => ({
+  batches: quick ? [32, 8, 4, 2] : [32, 16, 8, 4, 2],
+  momenta: quick ? [0.1, 0.01] : [0.1, 0.03, 0.01],
+  seeds: quick ? [1, 2] : [1, 2, 3],
+  steps: quick ? 200 : 800,
+});
+
+/**
+ * Wu & Johnson (2021): which statistics normalize at test time. Local BN on 8 devices; the
+ * same trained weights are evaluated with the EMA running statistics (one training run per
+ * momentum: the momentum changes only the running statistics, never the weights), with PreciseBN
+ * (population statistics recomputed over 1024 training samples with frozen weights), and with
+ * each test batch's own statistics at the training per-device batch. Running statistics are
+ * averaged over the devices (runningStats "mean"), so both EMA and PreciseBN see every device.
+ */
+export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
+  name: 'test-time',
+  title: 'Test-time BN statistics: EMA vs PreciseBN vs batch statistics (Wu & Johnson 2021)',
+  reference:
+    'Wu & Johnson 2021, Table 2: at normalization batch 2, EMA 35.5% vs PreciseBN 32.0% error (at 32: 23.7 vs 23.5); batch statistics at test time help only at tiny batches.',
+  seeds: (quick) => plan(quick).seeds,
+  units(quick) {
+    const p = plan(quick);
+    const units: ExperimentUnit<TestTimeRow>[] = [];
+    for (const seed of p.seeds) {
+      for (const b of p.batches) {
+        units.push({
+          key: `b${b}/s${seed}`,
+          cost: (p.momenta.length * p.steps * (16 + b)) / 3000,
+          run: (ctx) => runBatch(ctx, quick, b, seed),
+        });
+      }
+    }
+    return units;
+  },
+  rowKey: (r) => `b${r.perDeviceBatch}/s${r.seed}`,
+  finding(rows) {
+    const gapPoints = summarize(rows, (r) => r.evaluation, (r) => r.perDeviceBatch, (r) => r.gap);
+    const errPoints = summarize(rows, (r) => r.evaluation, (r) => r.perDeviceBatch, (r) => r.testError);
+    const table = (points: typeof gapPoints): Record<string, Record<string, number>> => {
+      const out: Record<string, Record<string, number>> = {};
+      for (const p of points) (out[p.series] ??= {})[String(p.x)] = p.mean;
+      return out;
+    };
+    const batches = [...new Set(rows.map((r) => r.perDeviceBatch))];
+    const small = Math.min(...batches);
+    const large = Math.max(...batches);
+    const emas = [...new Set(rows.map((r) => r.evaluation))].filter((e) => e.startsWith('EMA'));
+    const gapAt = (e: string, b: number): number => pointAt(gapPoints, e, b);
+    const errAt = (e: string, b: number): number => pointAt(errPoints, e, b);
+    const emaGap = (b: number): number => round(mean(emas.map((e) => gapAt(e, b))));
+    const emaErr = (b: number): number => round(mean(emas.map((e) => errAt(e, b))));
+    const checks: Check[] = [
+      {
+        id: 'precise-gap-smaller-than-ema-at-smallest',
+        claim: `at per-device batch ${small}, PreciseBN's train/test gap is smaller than the EMA's (every momentum)`,
+        holds: emas.length > 0 && emas.every((e) => gapAt(PRECISE, small) < gapAt(e, small)),
+        values: { precise: gapAt(PRECISE, small), ...Object.fromEntries(emas.map((e) => [e, gapAt(e, small)])) },
+      },
+      {
+        id: 'gap-grows-at-small-batch',
+        claim: `the EMA's train/test gap is larger at per-device batch ${small} than at ${large}`,
+        holds: emaGap(small) > emaGap(large),
+        values: { atSmallest: emaGap(small), atLargest: emaGap(large) },
+      },
+      {
+        id: 'precise-close-to-ema-at-largest',
+        claim: `at per-device batch ${large}, PreciseBN and EMA differ by less than 1 point of test error`,
+        holds: Math.abs(errAt(PRECISE, large) - emaErr(large)) < 0.01,
+        values: { precise: errAt(PRECISE, large), ema: emaErr(large) },
+      },
+      {
+        id: 'batch-stats-help-only-at-tiny-batch',
+        claim: `test-time batch statistics beat the EMA at per-device batch ${small} but not at ${large}`,
+        holds: errAt(BATCH, small) < emaErr(small) && errAt(BATCH, large) >= emaErr(large),
+        values: {
+          batchAtSmallest: errAt(BATCH, small),
+          emaAtSmallest: emaErr(small),
+          batchAtLargest: errAt(BATCH, large),
+          emaAtLargest: emaErr(large),
+        },
+      },
+    ];
+    return { gap: table(gapPoints), testError: table(errPoints), checks };
+  },
+  figure(result) {
+    const order = [...new Set(result.rows.map((r) => r.evaluation))];
+    const panel = (heading: string, y: (r: TestTimeRow) => number, yTitle: string) =>
+      errorBarPanel({
+        heading,
+        points: summarize(result.rows, (r) => r.evaluation, (r) => r.perDeviceBatch, y),
+        xTitle: 'per-device batch (normalization batch)',
+        yTitle,
+        seriesTitle: 'test-time statistics',
+        xLog: true,
+        xReverse: true,
+        seriesOrder: order,
+        width: 340,
+      });
+    return figure(
+      {
+        text: 'Which statistics normalize at test time (Wu & Johnson 2021)',
+        subtitle: [
+          `Local BN on ${DEVICES} devices, MNIST 14×14 MLP 64-64; mean ± std over ${result.seeds.length} seeds${result.quick ? ' (quick)' : ''}.`,
+          'Gap: test error minus the training error with batch statistics over the last tenth of training.',
+        ],
+      },
+      [
+        panel('train/test gap', (r) => 100 * r.gap, 'test − train error (points)'),
+        panel('test error', (r) => 100 * r.testError, 'test error (%)'),
+      ],
+    );
+  },
+};
+
+async function runBatch(ctx: UnitContext, quick: boolean, b: number, seed: number): Promise<TestTimeRow[]> {
+  const p = plan(quick);
+  const base = (momentum: number) =>
+    mnistMlp(quick, {
+      seed,
+      perDeviceBatch: b,
+      devices: DEVICES,
+      steps: p.steps,
+      runningStats: 'mean',
+      model: { preset: 'mlp', hidden: [64, 64], norm: 'batch', normOptions: { momentum } },
+    });
+  const rows: TestTimeRow[] = [];
+  let trainError = Number.NaN;
+  let checkpoint: Checkpoint | null = null;
+  for (const [i, momentum] of p.momenta.entries()) {
+    const sub = { ...ctx, progress: (f: number) => ctx.progress((i + f) / (p.momenta.length + 0.5)) };
+    const r = await trainRun(sub, config(base(momentum)), {
+      onCheckpoint: (c) => {
+        checkpoint = c;
+      },
+    });
+    const tail = r.train.slice(-Math.max(1, Math.round(p.steps / 10)));
+    // The weights do not depend on the momentum: every run gives the same training curve.
+    trainError = round(1 - mean(tail.map((t) => t.acc)));
+    rows.push(row(b, seed, ema(momentum), 1 - r.final.testAcc, trainError));
+  }
+  // The same final weights, evaluated with other statistics: resuming at the last step only evaluates.
+  const final = checkpoint as Checkpoint | null;
+  if (!final) throw new Error('the training run left no checkpoint');
+  for (const [evaluation, evalMode] of [
+    [PRECISE, 'precise'],
+    [BATCH, 'batch'],
+  ] as const) {
+    const cfg = config({ ...base(p.momenta[0]!), evalMode, evalBatch: b });
+    const r = await trainRun(ctx, cfg, { resumeFrom: final });
+    rows.push(row(b, seed, evaluation, 1 - r.final.testAcc, trainError));
+  }
+  ctx.progress(1);
+  return rows;
+}
+
+function row(perDeviceBatch: number, seed: number, evaluation: string, testError: number, trainError: number): TestTimeRow {
+  return {
+    perDeviceBatch,
+    seed,
+    evaluation,
+    testError: round(testError),
+    trainError: round(trainError),
+    gap: round(testError - trainError),
+  };
+}
