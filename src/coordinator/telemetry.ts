@@ -3,6 +3,7 @@ import { mergeMoments } from '../core/norm/merge.ts';
 import type { Moments } from '../core/norm/moments.ts';
 import type { GroupStepReport, RunningStatsReport } from '../workers/reports.ts';
 import type { DeviceHost } from './hosts/host.ts';
+import { selectSteps } from './telemetry-columns.ts';
 
 /** Channels of each BN layer whose per-device statistics are kept step by step. */
 export const TRACKED_CHANNELS = 4;
@@ -203,36 +204,6 @@ function collapseGroups(m: Moments): Moments {
 
 /** The telemetry of the steps recorded after the first `from` (for incremental events). */
 export function sliceTelemetry(t: Telemetry, from: number): Telemetry {
-  const bn: Record<string, BnLayerTelemetry> = {};
-  const firstStep = t.step[from];
-  for (const [layer, l] of Object.entries(t.bn)) {
-    const found = firstStep === undefined ? -1 : l.step.findIndex((st) => st >= firstStep);
-    const at = found < 0 ? l.step.length : found;
-    bn[layer] = {
-      channels: l.channels,
-      step: l.step.slice(at),
-      deviceMean: l.deviceMean.slice(at),
-      deviceVar: l.deviceVar.slice(at),
-      globalMean: l.globalMean.slice(at),
-      globalVar: l.globalVar.slice(at),
-      runningMean: l.runningMean.slice(at),
-      runningVar: l.runningVar.slice(at),
-      meanNoise: l.meanNoise.slice(at),
-      varNoise: l.varNoise.slice(at),
-    };
-  }
-  return {
-    transport: t.transport,
-    devices: t.devices,
-    workers: t.workers,
-    step: t.step.slice(from),
-    deviceLoss: t.deviceLoss.slice(from),
-    deviceAcc: t.deviceAcc.slice(from),
-    deviceCount: t.deviceCount.slice(from),
-    computeMs: t.computeMs.slice(from),
-    waitMs: t.waitMs.slice(from),
-    collectiveCalls: t.collectiveCalls.slice(from),
-    bytes: t.bytes.slice(from),
-    bn,
-  };
+  const first = t.step[from];
+  return selectSteps(t, (step) => first !== undefined && step >= first);
 }

@@ -1,6 +1,7 @@
 import { batchSize } from './batch-size.ts';
 import { covariateShift } from './covariate-shift.ts';
 import { errorSurface } from './error-surface.ts';
+import { landscape } from './landscape.ts';
 import { statNoise } from './stat-noise.ts';
 import { testTime } from './test-time.ts';
 import type { Experiment, ExperimentName, Finding } from './types.ts';
@@ -12,6 +13,7 @@ export const EXPERIMENTS: Partial<Record<ExperimentName, Experiment<object, Find
   'error-surface': errorSurface,
   'covariate-shift': covariateShift,
   'test-time': testTime,
+  landscape,
 };
 
 export type { Check, Experiment, ExperimentName, ExperimentResult, Finding } from './types.ts';

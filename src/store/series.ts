@@ -1,4 +1,5 @@
-import type { BnLayerTelemetry, Telemetry } from '../coordinator/telemetry.ts';
+import type { Telemetry } from '../coordinator/telemetry.ts';
+import { joinTelemetry } from '../coordinator/telemetry-columns.ts';
 
 /**
  * Step series are appended in order. A series that restarts at or before the last saved step is
@@ -20,63 +21,11 @@ export function appendRows<Row extends { readonly step: number }>(
   for (const row of rows) into.push(row);
 }
 
-type ArrayKeys<T> = { [K in keyof T]: T[K] extends readonly unknown[] ? K : never }[keyof T];
+export { layerColumnNames, telemetryColumnNames } from '../coordinator/telemetry-columns.ts';
 
-// Listed as records so that a new telemetry column fails to compile until it is handled here.
-const TELEMETRY_COLUMNS: { readonly [K in ArrayKeys<Telemetry>]: true } = {
-  step: true,
-  deviceLoss: true,
-  deviceAcc: true,
-  deviceCount: true,
-  computeMs: true,
-  waitMs: true,
-  collectiveCalls: true,
-  bytes: true,
-};
-const LAYER_COLUMNS: { readonly [K in Exclude<ArrayKeys<BnLayerTelemetry>, 'channels'>]: true } = {
-  step: true,
-  deviceMean: true,
-  deviceVar: true,
-  globalMean: true,
-  globalVar: true,
-  runningMean: true,
-  runningVar: true,
-  meanNoise: true,
-  varNoise: true,
-};
-
-export const telemetryColumnNames = Object.keys(TELEMETRY_COLUMNS) as ArrayKeys<Telemetry>[];
-export const layerColumnNames = Object.keys(LAYER_COLUMNS) as (keyof typeof LAYER_COLUMNS)[];
-
-function appendColumns<T extends { readonly step: readonly number[] }>(
-  into: T,
-  from: T,
-  names: readonly (keyof T)[],
-): void {
-  const first = from.step[0];
-  if (first === undefined) return;
-  const keep = keepBefore(into.step.length, (i) => into.step[i]!, first);
-  for (const name of names) {
-    const target = into[name] as unknown[];
-    const source = from[name] as readonly unknown[];
-    target.length = keep;
-    for (let i = 0; i < source.length; i++) target.push(source[i]);
-  }
-}
-
-/**
- * Append `next`'s columns to `into`'s arrays in place (`into` must be a copy the caller owns, see
- * cloneTelemetry) and return the combined telemetry, whose scalars (transport, workers) are
- * `next`'s: a resumed run may have used another transport.
- */
+/** `next` after `into` (resumed steps replace the saved ones from there on), in new arrays. */
 export function appendTelemetry(into: Telemetry, next: Telemetry): Telemetry {
-  appendColumns(into, next, telemetryColumnNames);
-  for (const [layer, columns] of Object.entries(next.bn)) {
-    const target = into.bn[layer];
-    if (target) appendColumns(target, columns, layerColumnNames);
-    else into.bn[layer] = structuredClone(columns);
-  }
-  return { ...into, transport: next.transport, devices: next.devices, workers: next.workers };
+  return joinTelemetry(into, next);
 }
 
 export function cloneTelemetry(t: Telemetry): Telemetry {

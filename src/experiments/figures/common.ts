@@ -5,7 +5,7 @@ export const FIGURE_CONFIG = {
   font: 'Helvetica, Arial, sans-serif',
   view: { stroke: '#ccc' },
   axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#eee' },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260, titleLimit: 300 },
   title: { fontSize: 14, anchor: 'start' as const, subtitleFontSize: 11, subtitleColor: '#555' },
   concat: { spacing: 40 },
 } as const;

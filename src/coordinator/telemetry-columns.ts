@@ -1,0 +1,105 @@
+import type { BnLayerTelemetry, Telemetry } from './telemetry.ts';
+
+/**
+ * Telemetry is kept as columns, one entry per recorded step. These are the only functions that
+ * know the column names: selecting steps and joining runs' columns for the session's events, the
+ * app's live view and the store all go through them.
+ */
+type ArrayKeys<T> = { [K in keyof T]: T[K] extends readonly unknown[] ? K : never }[keyof T];
+type RunColumn = ArrayKeys<Telemetry>;
+type LayerColumn = Exclude<ArrayKeys<BnLayerTelemetry>, 'channels'>;
+
+// Records, so that a new column fails to compile until it is listed here.
+const RUN_COLUMNS: { readonly [K in RunColumn]: true } = {
+  step: true,
+  deviceLoss: true,
+  deviceAcc: true,
+  deviceCount: true,
+  computeMs: true,
+  waitMs: true,
+  collectiveCalls: true,
+  bytes: true,
+};
+const LAYER_COLUMNS: { readonly [K in LayerColumn]: true } = {
+  step: true,
+  deviceMean: true,
+  deviceVar: true,
+  globalMean: true,
+  globalVar: true,
+  runningMean: true,
+  runningVar: true,
+  meanNoise: true,
+  varNoise: true,
+};
+
+export const telemetryColumnNames = Object.keys(RUN_COLUMNS) as RunColumn[];
+export const layerColumnNames = Object.keys(LAYER_COLUMNS) as LayerColumn[];
+
+function pickColumns<T extends { readonly step: readonly number[] }>(
+  source: T,
+  names: readonly (keyof T)[],
+  keep: (step: number) => boolean,
+): Partial<T> {
+  const rows: number[] = [];
+  for (let i = 0; i < source.step.length; i++) if (keep(source.step[i]!)) rows.push(i);
+  const out: Partial<T> = {};
+  for (const name of names) {
+    const column = source[name] as readonly unknown[];
+    (out as Record<keyof T, unknown>)[name] = rows.map((i) => column[i]);
+  }
+  return out;
+}
+
+/** The columns of the steps `keep` accepts, in new arrays. */
+export function selectSteps(t: Telemetry, keep: (step: number) => boolean): Telemetry {
+  const bn: Record<string, BnLayerTelemetry> = {};
+  for (const [layer, l] of Object.entries(t.bn)) {
+    bn[layer] = {
+      channels: l.channels.slice(),
+      ...pickColumns(l, layerColumnNames, keep),
+    } as BnLayerTelemetry;
+  }
+  return {
+    transport: t.transport,
+    devices: t.devices,
+    workers: t.workers,
+    ...(pickColumns(t, telemetryColumnNames, keep) as Omit<
+      Telemetry,
+      'bn' | 'transport' | 'devices' | 'workers'
+    >),
+    bn,
+  };
+}
+
+/**
+ * `earlier` followed by `later`, in new arrays. A `later` that restarts at or before a step of
+ * `earlier` is a run resumed from a checkpoint: its steps replace the earlier ones from there on.
+ * The later part's transport and sizes win (a resumed run may run on another transport).
+ */
+export function joinTelemetry(earlier: Telemetry | null, later: Telemetry): Telemetry {
+  if (!earlier) return selectSteps(later, () => true);
+  const from = later.step[0];
+  const head =
+    from === undefined ? selectSteps(earlier, () => true) : selectSteps(earlier, (s) => s < from);
+  const tail = selectSteps(later, () => true);
+  const bn: Record<string, BnLayerTelemetry> = { ...head.bn };
+  for (const [layer, l] of Object.entries(tail.bn)) {
+    const h = bn[layer];
+    bn[layer] = h ? joinColumns(h, l, layerColumnNames) : l;
+  }
+  return {
+    ...joinColumns(head, tail, telemetryColumnNames),
+    transport: later.transport,
+    devices: later.devices,
+    workers: later.workers,
+    bn,
+  };
+}
+
+function joinColumns<T>(a: T, b: T, names: readonly (keyof T)[]): T {
+  const out = { ...b };
+  for (const name of names) {
+    (out as Record<keyof T, unknown>)[name] = (a[name] as unknown[]).concat(b[name] as unknown[]);
+  }
+  return out;
+}
