@@ -3,7 +3,12 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXPERIMENT_NAMES, EXPERIMENTS } from '../experiments/index.ts';
-import type { Experiment, ExperimentName, ExperimentResult, Finding } from '../experiments/types.ts';
+import type {
+  Experiment,
+  ExperimentName,
+  ExperimentResult,
+  Finding,
+} from '../experiments/types.ts';
 import { toReadableJson } from './json-out.ts';
 import { closestName, describeError, EXIT_BAD_INPUT, InputError } from './problems.ts';
 import { formatDuration } from './progress.ts';
@@ -46,9 +51,14 @@ export async function runExperimentCli(
   const names = Object.keys(experiments);
   const program = new Command()
     .name('experiment')
-    .description('Run a named syncbn-lab experiment headless: rows and checks as JSON, the figure as SVG.')
+    .description(
+      'Run a named syncbn-lab experiment headless: rows and checks as JSON, the figure as SVG.',
+    )
     .argument('<name>', `one of: ${names.join(', ')}`)
-    .requiredOption('--out <dir>', 'directory for <name>.json and <name>.svg (resumes from <name>.json)')
+    .requiredOption(
+      '--out <dir>',
+      'directory for <name>.json and <name>.svg (resumes from <name>.json)',
+    )
     .option('--quick', 'the small version (well under a minute; what the tests run)')
     .option('--fresh', 'ignore an existing <name>.json instead of resuming from it')
     .option('--workers', 'run devices in worker_threads instead of this thread (same numbers)')
@@ -93,19 +103,24 @@ async function run(
   const quick = options.quick === true;
   const dir = resolve(options.out);
   await mkdir(dir, { recursive: true }).catch((err: unknown) => {
-    throw new InputError(`--out ${options.out}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new InputError(
+      `--out ${options.out}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   });
   const jsonPath = join(dir, `${experiment.name}.json`);
   const svgPath = join(dir, `${experiment.name}.svg`);
   const previous = options.fresh ? undefined : await readPrevious(jsonPath, experiment.name, quick);
-  if (previous) io.stderr(`resuming from ${jsonPath}: ${previous.rows.length} rows already there\n`);
+  if (previous)
+    io.stderr(`resuming from ${jsonPath}: ${previous.rows.length} rows already there\n`);
 
   let stopRequested = false;
   const progress = new PlanProgressLine(io);
   const onSigint = (): void => {
     if (stopRequested) process.exit(EXIT_STOPPED);
     stopRequested = true;
-    progress.message('stopping after the current configuration (Ctrl-C again to abort)');
+    progress.message(
+      'stopping: finished configurations are kept, the one running is dropped (Ctrl-C again to abort)',
+    );
   };
   if (!deps.stopSignal) process.on('SIGINT', onSigint);
   try {
@@ -128,6 +143,7 @@ async function run(
       const { renderSvg } = await import('../experiments/render-svg.ts');
       await writeAtomic(svgPath, await renderSvg(experiment.figure(result)));
     }
+    if (!result.complete) io.stderr('checks on the configurations done so far:\n');
     for (const line of findingLines(result)) io.stderr(`${line}\n`);
     if (!result.complete) {
       io.stderr(`stopped: partial results in ${jsonPath}; run the same command again to resume\n`);
@@ -157,17 +173,24 @@ async function readPrevious(
   try {
     stored = JSON.parse(text) as Partial<ExperimentResult>;
   } catch (err) {
-    throw new InputError(`${path}: not valid JSON (${err instanceof Error ? err.message : String(err)}); use --fresh to start over`);
+    throw new InputError(
+      `${path}: not valid JSON (${err instanceof Error ? err.message : String(err)}); use --fresh to start over`,
+    );
   }
   if (stored.name !== name || !Array.isArray(stored.rows)) {
-    throw new InputError(`${path}: not the results of experiment "${name}"; use --fresh to overwrite it`);
+    throw new InputError(
+      `${path}: not the results of experiment "${name}"; use --fresh to overwrite it`,
+    );
   }
   if (stored.quick !== quick) {
     throw new InputError(
       `${path}: holds a ${stored.quick ? '--quick' : 'full'} run, this is a ${quick ? '--quick' : 'full'} one; use another --out or --fresh`,
     );
   }
-  return { rows: stored.rows, elapsedMs: typeof stored.elapsedMs === 'number' ? stored.elapsedMs : 0 };
+  return {
+    rows: stored.rows,
+    elapsedMs: typeof stored.elapsedMs === 'number' ? stored.elapsedMs : 0,
+  };
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {
@@ -238,13 +261,16 @@ export function progressLine(p: PlanProgress, barWidth = 20): string {
 
 export { EXPERIMENT_NAMES };
 
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+const isMain =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (isMain) {
   runExperimentCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
       setTimeout(() => {
-        process.stderr.write('experiment: the process was still busy 5 s after the run ended; exiting\n');
+        process.stderr.write(
+          'experiment: the process was still busy 5 s after the run ended; exiting\n',
+        );
         process.exit(code);
       }, 5000).unref();
     },

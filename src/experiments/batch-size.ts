@@ -1,7 +1,7 @@
 import { errorBarPanel, figure } from './figures/common.ts';
 import { mnistMlp, type NormVariant, withNorm } from './setups.ts';
 import { round } from './stats.ts';
-import { pointAt, summarize } from './summary.ts';
+import { meanTable, pointAt, summarize } from './summary.ts';
 import { config, trainRun } from './training.ts';
 import type { Check, Experiment, ExperimentUnit, Finding } from './types.ts';
 
@@ -37,7 +37,8 @@ const plan = (quick: boolean) => ({
 export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
   name: 'batch-size',
   title: 'Test error vs per-device batch (Wu & He 2018, Fig. 1)',
-  reference: 'Wu & He 2018 (Group Normalization), Fig. 1: BN error rises at small per-GPU batch, GN stays flat.',
+  reference:
+    'Wu & He 2018 (Group Normalization), Fig. 1: BN error rises at small per-GPU batch, GN stays flat.',
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
@@ -50,7 +51,10 @@ export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
             cost: (p.steps * (16 + b)) / 3000,
             run: async (ctx) => {
               const cfg = config(
-                withNorm(mnistMlp(quick, { seed, perDeviceBatch: b, devices: DEVICES, steps: p.steps }), norm),
+                withNorm(
+                  mnistMlp(quick, { seed, perDeviceBatch: b, devices: DEVICES, steps: p.steps }),
+                  norm,
+                ),
               );
               const r = await trainRun(ctx, cfg);
               const tail = r.train.slice(-Math.max(1, Math.round(p.steps / 10)));
@@ -72,14 +76,18 @@ export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
   },
   rowKey: (r) => `${r.norm}/b${r.perDeviceBatch}/s${r.seed}`,
   finding(rows) {
-    const points = summarize(rows, (r) => r.norm, (r) => r.perDeviceBatch, (r) => r.testError);
+    const points = summarize(
+      rows,
+      (r) => r.norm,
+      (r) => r.perDeviceBatch,
+      (r) => r.testError,
+    );
     const batches = [...new Set(rows.map((r) => r.perDeviceBatch))];
     const small = Math.min(...batches);
     const large = Math.max(...batches);
     const err = (norm: NormVariant, b: number): number => pointAt(points, norm, b);
     const rise = (norm: NormVariant): number => round(err(norm, small) - err(norm, large));
-    const testError: Record<string, Record<string, number>> = {};
-    for (const p of points) (testError[p.series] ??= {})[String(p.x)] = p.mean;
+    const testError = meanTable(points);
     const checks: Check[] = [
       {
         id: 'local-bn-worse-than-sync-at-smallest',
@@ -125,7 +133,12 @@ export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
       },
       [
         errorBarPanel({
-          points: summarize(result.rows, (r) => r.norm, (r) => r.perDeviceBatch, (r) => 100 * r.testError),
+          points: summarize(
+            result.rows,
+            (r) => r.norm,
+            (r) => r.perDeviceBatch,
+            (r) => 100 * r.testError,
+          ),
           xTitle: 'per-device batch',
           yTitle: 'test error (%)',
           seriesTitle: 'norm',

@@ -3,7 +3,14 @@ import { figure, type Panel, PALETTE } from './figures/common.ts';
 import { SingleDevice } from './single-device.ts';
 import { mean, quantile, round, spread } from './stats.ts';
 import { config } from './training.ts';
-import { type Check, type Experiment, type ExperimentUnit, type Finding, StoppedError } from './types.ts';
+import { makeYielder } from './yield.ts';
+import {
+  type Check,
+  type Experiment,
+  type ExperimentUnit,
+  type Finding,
+  StoppedError,
+} from './types.ts';
 
 type Norm = 'batch' | 'none';
 
@@ -103,7 +110,13 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
     const band = perNorm((r) => r.band);
     const accAt = (norm: Norm, fraction: number): number => {
       const curves = rows.filter((r) => r.norm === norm).map((r) => r.curve);
-      return round(mean(curves.map((c) => c[Math.min(c.length - 1, Math.round(fraction * (c.length - 1)))]!.testAccuracy)));
+      return round(
+        mean(
+          curves.map(
+            (c) => c[Math.min(c.length - 1, Math.round(fraction * (c.length - 1)))]!.testAccuracy,
+          ),
+        ),
+      );
     };
     const checks: Check[] = [
       {
@@ -120,15 +133,27 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
       },
       {
         id: 'bn-inputs-drift-less',
-        claim: 'with BN the sigmoid inputs’ percentiles move less over training (tracked unit, and averaged over all 100 units)',
+        claim:
+          'with BN the sigmoid inputs’ percentiles move less over training (tracked unit, and averaged over all 100 units)',
         holds: drift.batch < drift.none && driftAllUnits.batch < driftAllUnits.none,
-        values: { withBn: drift.batch, withoutBn: drift.none, withBnAllUnits: driftAllUnits.batch, withoutBnAllUnits: driftAllUnits.none },
+        values: {
+          withBn: drift.batch,
+          withoutBn: drift.none,
+          withBnAllUnits: driftAllUnits.batch,
+          withoutBnAllUnits: driftAllUnits.none,
+        },
       },
       {
         id: 'bn-band-narrower',
-        claim: 'with BN the 15th–85th percentile band of the sigmoid inputs is narrower (tracked unit, and averaged over all units)',
+        claim:
+          'with BN the 15th–85th percentile band of the sigmoid inputs is narrower (tracked unit, and averaged over all units)',
         holds: band.batch < band.none && bandAllUnits.batch < bandAllUnits.none,
-        values: { withBn: band.batch, withoutBn: band.none, withBnAllUnits: bandAllUnits.batch, withoutBnAllUnits: bandAllUnits.none },
+        values: {
+          withBn: band.batch,
+          withoutBn: band.none,
+          withBnAllUnits: bandAllUnits.batch,
+          withoutBnAllUnits: bandAllUnits.none,
+        },
       },
     ];
     return { finalTestAccuracy, driftAllUnits, bandAllUnits, checks };
@@ -136,7 +161,9 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
   figure(result) {
     const rows = result.rows;
     const label = (n: Norm): string => (n === 'batch' ? 'with BN' : 'without BN');
-    const steps = [...new Set(rows.flatMap((r) => r.curve.map((c) => c.step)))].sort((a, b) => a - b);
+    const steps = [...new Set(rows.flatMap((r) => r.curve.map((c) => c.step)))].sort(
+      (a, b) => a - b,
+    );
     const accuracy = NORMS.flatMap((norm) =>
       steps.map((step) => {
         const values = rows
@@ -152,7 +179,12 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
       .filter((r) => r.seed === first)
       .flatMap((r) =>
         r.curve.flatMap((c) =>
-          (['p15', 'p50', 'p85'] as const).map((k) => ({ norm: r.norm, step: c.step, percentile: k.replace('p', '') + 'th', value: c[k] })),
+          (['p15', 'p50', 'p85'] as const).map((k) => ({
+            norm: r.norm,
+            step: c.step,
+            percentile: `${k.replace('p', '')}th`,
+            value: c[k],
+          })),
         ),
       );
     const values = percentiles.map((p) => p.value);
@@ -167,7 +199,12 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
           mark: { type: 'errorband', opacity: 0.25 },
           encoding: {
             x: { field: 'step', type: 'quantitative', title: 'training step' },
-            y: { field: 'min', type: 'quantitative', title: 'test accuracy', scale: { zero: false } },
+            y: {
+              field: 'min',
+              type: 'quantitative',
+              title: 'test accuracy',
+              scale: { zero: false },
+            },
             y2: { field: 'max' },
             color: {
               field: 'series',
@@ -204,7 +241,12 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
               title: `input to sigmoid ${UNIT} of layer 3`,
               scale: { domain: yDomain },
             },
-            strokeDash: { field: 'percentile', type: 'nominal', title: 'percentile', sort: ['85th', '50th', '15th'] },
+            strokeDash: {
+              field: 'percentile',
+              type: 'nominal',
+              title: 'percentile',
+              sort: ['85th', '50th', '15th'],
+            },
             color: { value: norm === 'batch' ? PALETTE[0] : PALETTE[2] },
           },
         },
@@ -217,7 +259,11 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
           `3 × 100 sigmoid units, batch 60, SGD lr 0.5, MNIST ${result.quick ? '14×14 (quick)' : '28×28'}; accuracy: mean and range over ${result.seeds.length} seeds; percentiles over test digits, seed ${first}.`,
         ],
       },
-      [accPanel, percentilePanel('none', '(b) without BN'), percentilePanel('batch', '(c) with BN')],
+      [
+        accPanel,
+        percentilePanel('none', '(b) without BN'),
+        percentilePanel('batch', '(c) with BN'),
+      ],
       { independentColors: true },
     );
   },
@@ -257,15 +303,15 @@ async function trainAndProbe(
     });
   };
   probe();
+  const pause = makeYielder();
   while (model.step < cfg.steps) {
     model.trainStep();
     if (model.step % probeEvery === 0 || model.step === cfg.steps) {
       probe();
       ctx.progress(model.step / cfg.steps);
-      // Yield to the event loop so a stop request (Ctrl-C) is seen.
-      await new Promise((r) => setTimeout(r, 0));
-      if (ctx.shouldStop()) throw new StoppedError();
     }
+    await pause();
+    if (ctx.shouldStop()) throw new StoppedError();
   }
   const width = perUnit[0]!.length;
   const bandOf = (u: number): number => mean(perUnit.map((p) => p[u]!.p85 - p[u]!.p15));

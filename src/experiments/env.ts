@@ -29,7 +29,10 @@ export function platformEnv(platform: Platform): ExperimentEnv {
     }
     return data;
   };
-  const cached: Platform = { loadData, createHost: (config, data) => platform.createHost(config, data) };
+  const cached: Platform = {
+    loadData,
+    createHost: (config, data) => platform.createHost(config, data),
+  };
   return {
     loadData,
     train: (config, hooks = {}) => runExperiment(config, hooks, cached),

@@ -86,15 +86,22 @@ export const errorSurface: Experiment<ErrorSurfaceRow, ErrorSurfaceFinding> = {
     const checks: Check[] = [
       {
         id: 'standardized-needs-fewer-steps',
-        claim: 'for every data seed, standardized features reach the common loss in fewer gradient steps',
-        holds: pairs.length > 0 && pairs.every((p) => p.raw && p.std && p.std.reached && p.std.steps < p.raw.steps),
+        claim:
+          'for every data seed, standardized features reach the common loss in fewer gradient steps',
+        holds:
+          pairs.length > 0 &&
+          pairs.every((p) => p.raw && p.std?.reached && p.std.steps < p.raw.steps),
         values: { rawSteps: meanSteps.raw, standardizedSteps: meanSteps.standardized },
       },
       {
         id: 'standardized-is-better-conditioned',
-        claim: 'standardizing shrinks the condition number of the loss by orders of magnitude (≥ 100×)',
+        claim:
+          'standardizing shrinks the condition number of the loss by orders of magnitude (≥ 100×)',
         holds: meanCondition.raw >= 100 * meanCondition.standardized,
-        values: { rawCondition: meanCondition.raw, standardizedCondition: meanCondition.standardized },
+        values: {
+          rawCondition: meanCondition.raw,
+          standardizedCondition: meanCondition.standardized,
+        },
       },
     ];
     return { meanSteps, meanCondition, checks };
@@ -115,11 +122,21 @@ function runSeed(seed: number): ErrorSurfaceRow[] {
     y[i] = u + v + NOISE * rng.normal();
   }
   // The same z-scoring the run config's dataset.standardize applies.
-  const z: Dataset = { name: 'error-surface', x: Float32Array.from(raw), y: new Int32Array(SAMPLES), count: SAMPLES, sampleShape: [2], classes: 2 };
+  const z: Dataset = {
+    name: 'error-surface',
+    x: Float32Array.from(raw),
+    y: new Int32Array(SAMPLES),
+    count: SAMPLES,
+    sampleShape: [2],
+    classes: 2,
+  };
   const empty: Dataset = { ...z, x: new Float32Array(0), y: new Int32Array(0), count: 0 };
   standardize(z, empty);
 
-  const quadratics: Record<Scaling, Quadratic> = { raw: leastSquares(raw, y), standardized: leastSquares(z.x, y) };
+  const quadratics: Record<Scaling, Quadratic> = {
+    raw: leastSquares(raw, y),
+    standardized: leastSquares(z.x, y),
+  };
   const start = [0, 0] as const;
   // w = 0 predicts 0 in both parametrizations, so both start at the same loss, ½·mean(y²).
   const startLoss = lossAt(quadratics.raw, start);
@@ -142,7 +159,12 @@ function runSeed(seed: number): ErrorSurfaceRow[] {
       minLoss: round(lossAt(q, minimizer(q)), 8),
       targetLoss: round(targetLoss, 8),
       quadratic: q,
-      path: descent.path.map((p) => ({ step: p.step, w1: round(p.w1, 7), w2: round(p.w2, 7), loss: round(p.loss, 8) })),
+      path: descent.path.map((p) => ({
+        step: p.step,
+        w1: round(p.w1, 7),
+        w2: round(p.w2, 7),
+        loss: round(p.loss, 8),
+      })),
     };
   });
 }

@@ -23,21 +23,21 @@ export function logVarNoiseReference(perDeviceBatch: number): number {
   return Math.sqrt(bias * bias + trigamma(k));
 }
 
-/** ψ(x) for x > 0: recurrence up to x ≥ 6, then the asymptotic series (error < 1e-10). */
+/** ψ(x) for x > 0: recurrence up to x ≥ 10, then the asymptotic series (error < 1e-12). */
 export function digamma(x: number): number {
   let r = 0;
-  while (x < 6) {
+  while (x < 10) {
     r -= 1 / x;
     x += 1;
   }
   const x2 = 1 / (x * x);
-  return r + Math.log(x) - 0.5 / x - x2 * (1 / 12 - x2 * (1 / 120 - x2 / 252));
+  return r + Math.log(x) - 0.5 / x - x2 * (1 / 12 - x2 * (1 / 120 - x2 * (1 / 252 - x2 / 240)));
 }
 
 /** ψ′(x) for x > 0, the same way. */
 export function trigamma(x: number): number {
   let r = 0;
-  while (x < 6) {
+  while (x < 10) {
     r += 1 / (x * x);
     x += 1;
   }

@@ -3,7 +3,15 @@ import { figure, type Panel, PALETTE } from './figures/common.ts';
 import { SingleDevice } from './single-device.ts';
 import { mean, round, spread } from './stats.ts';
 import { config } from './training.ts';
-import { type Check, type Experiment, type ExperimentUnit, type Finding, StoppedError, type UnitContext } from './types.ts';
+import { makeYielder } from './yield.ts';
+import {
+  type Check,
+  type Experiment,
+  type ExperimentUnit,
+  type Finding,
+  StoppedError,
+  type UnitContext,
+} from './types.ts';
 
 type Norm = 'batch' | 'none';
 
@@ -67,7 +75,11 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
       for (const norm of NORMS) {
         units.push({
           key: `${norm}/s${seed}`,
-          cost: (p.steps * (1 + (STEP_SIZES.length + 1) / p.probeEvery) * (norm === 'batch' ? 1.5 : 1)) / 500,
+          cost:
+            (p.steps *
+              (1 + (STEP_SIZES.length + 1) / p.probeEvery) *
+              (norm === 'batch' ? 1.5 : 1)) /
+            500,
           run: async (ctx) => {
             const cfg = config({
               seed,
@@ -96,6 +108,11 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
     const gradChange = per((r) => r.gradChange);
     const beta = per((r) => r.beta);
     const maxBeta = per((r) => r.maxBeta);
+    // Context only (not part of the check): β over the last third of the probes, after the
+    // network without BN has left the flat start where all of its gradients are small.
+    const lateBeta = per((r) =>
+      mean(r.curve.slice(Math.floor((2 * r.curve.length) / 3)).map((c) => c.beta)),
+    );
     const checks: Check[] = [
       {
         id: 'bn-loss-range-smaller',
@@ -111,16 +128,26 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
       },
       {
         id: 'bn-beta-smaller',
-        claim: 'with BN the effective β-smoothness is lower (mean over the probes, and its maximum)',
+        claim:
+          'with BN the effective β-smoothness is lower (mean over the probes, and its maximum)',
         holds: beta.batch < beta.none && maxBeta.batch < maxBeta.none,
-        values: { withBn: beta.batch, withoutBn: beta.none, withBnMax: maxBeta.batch, withoutBnMax: maxBeta.none },
+        values: {
+          withBn: beta.batch,
+          withoutBn: beta.none,
+          withBnMax: maxBeta.batch,
+          withoutBnMax: maxBeta.none,
+          withBnLastThird: lateBeta.batch,
+          withoutBnLastThird: lateBeta.none,
+        },
       },
     ];
     return { lossRange, gradChange, beta, checks };
   },
   figure(result) {
     const label = (n: Norm): string => (n === 'batch' ? 'with BN' : 'without BN');
-    const steps = [...new Set(result.rows.flatMap((r) => r.curve.map((c) => c.step)))].sort((a, b) => a - b);
+    const steps = [...new Set(result.rows.flatMap((r) => r.curve.map((c) => c.step)))].sort(
+      (a, b) => a - b,
+    );
     const points = (['lossRange', 'gradChange', 'beta'] as const).flatMap((metric) =>
       NORMS.flatMap((norm) =>
         steps.map((step) => {
@@ -156,7 +183,11 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
         },
         {
           mark: { type: 'line', point: { size: 12 } },
-          encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'mean', type: 'quantitative' }, color },
+          encoding: {
+            x: { field: 'step', type: 'quantitative' },
+            y: { field: 'mean', type: 'quantitative' },
+            color,
+          },
         },
       ],
     });
@@ -168,7 +199,7 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
         ],
       },
       [
-        panel('lossRange', '(a) loss landscape', 'max − min loss along the gradient'),
+        panel('lossRange', '(a) loss landscape', 'loss range (max − min)'),
         panel('gradChange', '(b) gradient predictiveness', 'max ‖∇L(w − ηg) − ∇L(w)‖'),
         panel('beta', '(c) effective β-smoothness', 'max ‖Δ∇L‖ / ‖ηg‖'),
       ],
@@ -176,7 +207,12 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
   },
 };
 
-async function trainAndProbe(cfg: RunConfig, model: SingleDevice, probeEvery: number, ctx: UnitContext): Promise<LandscapeRow> {
+async function trainAndProbe(
+  cfg: RunConfig,
+  model: SingleDevice,
+  probeEvery: number,
+  ctx: UnitContext,
+): Promise<LandscapeRow> {
   const d = model.device;
   const base = new Float32Array(d.paramCount);
   const params = new Float32Array(d.paramCount);
@@ -219,14 +255,15 @@ async function trainAndProbe(cfg: RunConfig, model: SingleDevice, probeEvery: nu
       beta: round(beta),
     });
   };
+  const pause = makeYielder();
   while (model.step < cfg.steps) {
     if (model.step % probeEvery === 0) {
       probe();
       ctx.progress(model.step / cfg.steps);
-      await new Promise((r) => setTimeout(r, 0));
-      if (ctx.shouldStop()) throw new StoppedError();
     }
     model.trainStep();
+    await pause();
+    if (ctx.shouldStop()) throw new StoppedError();
   }
   probe();
   const betas = curve.map((c) => c.beta);

@@ -38,7 +38,12 @@ export function leastSquares(x: ArrayLike<number>, y: ArrayLike<number>): Quadra
 
 export function lossAt(q: Quadratic, w: Point2): number {
   const [w1, w2] = w;
-  return 0.5 * (q.a11 * w1 * w1 + 2 * q.a12 * w1 * w2 + q.a22 * w2 * w2) - q.b1 * w1 - q.b2 * w2 + 0.5 * q.c;
+  return (
+    0.5 * (q.a11 * w1 * w1 + 2 * q.a12 * w1 * w2 + q.a22 * w2 * w2) -
+    q.b1 * w1 -
+    q.b2 * w2 +
+    0.5 * q.c
+  );
 }
 
 export function gradientAt(q: Quadratic, w: Point2): Point2 {

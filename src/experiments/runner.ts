@@ -89,12 +89,17 @@ export async function runPlan<Row extends object, F extends Finding>(
       });
     } catch (err) {
       if (err instanceof StoppedError) break;
-      throw new Error(`${experiment.name} ${unit.key}: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      });
+      throw new Error(
+        `${experiment.name} ${unit.key}: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
     stored.set(unit.key, rows);
     doneCost += unit.cost;
+    // Between units, let signals and I/O through even when every unit ran synchronously.
+    await new Promise((r) => setTimeout(r, 0));
     report(null, 0);
     await options.onUnitDone?.(result());
   }

@@ -8,7 +8,12 @@ import type { RunConfigInput } from '../config/schema.ts';
 export function mnistMlp(quick: boolean, over: Partial<RunConfigInput> = {}): RunConfigInput {
   return {
     seed: 1,
-    dataset: { name: 'mnist', train: quick ? 2000 : 8000, test: quick ? 500 : 2000, downsample: true },
+    dataset: {
+      name: 'mnist',
+      train: quick ? 2000 : 8000,
+      test: quick ? 500 : 2000,
+      downsample: true,
+    },
     model: { preset: 'mlp', hidden: [64, 64], norm: 'batch' },
     devices: 8,
     perDeviceBatch: 32,

@@ -22,7 +22,10 @@ export class SingleDevice {
     readonly config: RunConfig,
     readonly data: SplitDataset,
   ) {
-    this.device = new Device(0, config, { sampleShape: data.train.sampleShape, classes: data.train.classes });
+    this.device = new Device(0, config, {
+      sampleShape: data.train.sampleShape,
+      classes: data.train.classes,
+    });
     this.sampler = new EpochSampler(data.train.count, config.globalBatch, config.seed);
   }
 
@@ -51,11 +54,18 @@ export class SingleDevice {
   }
 
   /** Loss and accuracy on a dataset in chunks, with running statistics (or another eval mode). */
-  evaluate(ds: Dataset = this.data.test, mode: NormMode = 'eval-running', chunk = 500): { loss: number; acc: number } {
+  evaluate(
+    ds: Dataset = this.data.test,
+    mode: NormMode = 'eval-running',
+    chunk = 500,
+  ): { loss: number; acc: number } {
     let lossSum = 0;
     let correct = 0;
     for (let start = 0; start < ds.count; start += chunk) {
-      const indices = Int32Array.from({ length: Math.min(chunk, ds.count - start) }, (_, i) => start + i);
+      const indices = Int32Array.from(
+        { length: Math.min(chunk, ds.count - start) },
+        (_, i) => start + i,
+      );
       const { x, y } = this.device.loadBatch(ds, indices);
       const r = runPass(this.device.evalPass(x, y, mode, this.steps));
       lossSum += r.lossSum;
@@ -68,7 +78,12 @@ export class SingleDevice {
    * The output of layer `name` for the samples at `indices` (eval mode: no statistics change),
    * copied. A prefix of the model's own layers computes it, so nothing is rebuilt.
    */
-  layerOutput(name: string, ds: Dataset, indices: Int32Array, mode: NormMode = 'eval-running'): Float32Array {
+  layerOutput(
+    name: string,
+    ds: Dataset,
+    indices: Int32Array,
+    mode: NormMode = 'eval-running',
+  ): Float32Array {
     const layers = this.device.model.layers;
     const end = layers.findIndex((l) => l.name === name);
     if (end < 0) throw new Error(`no layer "${name}" in ${layers.map((l) => l.name).join(', ')}`);

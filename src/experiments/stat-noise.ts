@@ -100,13 +100,24 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
     const perCurve = (g: (curve: string) => number): Record<string, number> =>
       Object.fromEntries(curves.map((c) => [c, round(g(c), 3)]));
     const exponent = (f: (r: StatNoiseRow) => number) =>
-      perCurve((c) => logLogSlope(batches, batches.map((b) => at(c, b, f))));
+      perCurve((c) =>
+        logLogSlope(
+          batches,
+          batches.map((b) => at(c, b, f)),
+        ),
+      );
     const ratio = (f: (r: StatNoiseRow) => number, ref: (r: StatNoiseRow) => number) =>
       perCurve((c) => mean(batches.map((b) => at(c, b, f) / at(c, b, ref))));
     const meanNoiseExponent = exponent((r) => r.meanNoise);
     const varNoiseExponent = exponent((r) => r.varNoise);
-    const meanNoiseRatio = ratio((r) => r.meanNoise, (r) => r.meanNoiseReference);
-    const varNoiseRatio = ratio((r) => r.varNoise, (r) => r.varNoiseReference);
+    const meanNoiseRatio = ratio(
+      (r) => r.meanNoise,
+      (r) => r.meanNoiseReference,
+    );
+    const varNoiseRatio = ratio(
+      (r) => r.varNoise,
+      (r) => r.varNoiseReference,
+    );
     const iid = curves.filter((c) => c.startsWith('sync ') || c === 'local bn1');
     const deeperLocal = curves.filter((c) => c.startsWith('local ') && c !== 'local bn1');
     const small = batches[0] ?? Number.NaN;
@@ -130,7 +141,9 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
       {
         id: 'var-noise-shrinks-with-batch',
         claim: `the log-variance noise at batch ${small} exceeds that at batch ${large} in every layer`,
-        holds: curves.length > 0 && curves.every((c) => at(c, small, (r) => r.varNoise) > at(c, large, (r) => r.varNoise)),
+        holds:
+          curves.length > 0 &&
+          curves.every((c) => at(c, small, (r) => r.varNoise) > at(c, large, (r) => r.varNoise)),
         values: Object.fromEntries(
           curves.flatMap((c) => [
             [`${c.replace(' ', '-')}-at-${small}`, round(at(c, small, (r) => r.varNoise))],
@@ -180,7 +193,12 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
         ],
       },
       [
-        panel('mean: (μ_k − μ)/σ', (r) => r.meanNoise, (b) => meanNoiseReference(b, DEVICES), 'RMS deviation'),
+        panel(
+          'mean: (μ_k − μ)/σ',
+          (r) => r.meanNoise,
+          (b) => meanNoiseReference(b, DEVICES),
+          'RMS deviation',
+        ),
         panel('variance: log(σ²_k/σ²)', (r) => r.varNoise, logVarNoiseReference, 'RMS log-ratio'),
       ],
     );

@@ -28,3 +28,17 @@ export function summarize<Row>(
 export function pointAt(points: readonly SummaryPoint[], series: string, x: number): number {
   return points.find((p) => p.series === series && p.x === x)?.mean ?? Number.NaN;
 }
+
+/** Summary means as a nested record, series → x label → mean (for the finding's JSON). */
+export function meanTable(
+  points: readonly SummaryPoint[],
+  xLabel: (x: number) => string = String,
+): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const p of points) {
+    const row = out[p.series] ?? {};
+    row[xLabel(p.x)] = p.mean;
+    out[p.series] = row;
+  }
+  return out;
+}

@@ -21,15 +21,34 @@ function titleOf(t: Title): { text: string; subtitle?: string[] } {
 }
 
 /** Vega's tableau10, for measured series; references are drawn in dark grey. */
-export const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+export const PALETTE = [
+  '#4c78a8',
+  '#f58518',
+  '#e45756',
+  '#72b7b2',
+  '#54a24b',
+  '#eeca3b',
+  '#b279a2',
+  '#ff9da6',
+  '#9d755d',
+  '#bab0ac',
+];
 export const REFERENCE_COLOR = '#333333';
 
 /** A Vega-Lite view without the top-level keys ($schema, config), to place in a figure. */
 export type Panel = Record<string, unknown>;
 
 /** A figure of one panel, or several side by side, with the shared look. */
-export function figure(t: Title, panels: readonly Panel[], options: { independentColors?: boolean } = {}): TopLevelSpec {
-  const top = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: titleOf(t), config: FIGURE_CONFIG };
+export function figure(
+  t: Title,
+  panels: readonly Panel[],
+  options: { independentColors?: boolean } = {},
+): TopLevelSpec {
+  const top = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: titleOf(t),
+    config: FIGURE_CONFIG,
+  };
   // Panels are built as plain objects: Vega-Lite's own types for layered, concatenated specs are
   // stricter than useful here, and vega-lite's compile() validates the result anyway.
   const spec =
@@ -97,8 +116,15 @@ export function errorBarPanel(o: ErrorBarPanelOptions): Panel {
     ? [...o.seriesOrder]
     : [...new Set(o.points.map((p) => p.series)), ...refSeries];
   let next = 0;
-  const range = domain.map((s) => (refSeries.includes(s) ? REFERENCE_COLOR : PALETTE[next++ % PALETTE.length]!));
-  const color = { field: 'series', type: 'nominal', title: o.seriesTitle, scale: { domain, range } };
+  const range = domain.map((s) =>
+    refSeries.includes(s) ? REFERENCE_COLOR : PALETTE[next++ % PALETTE.length]!,
+  );
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: o.seriesTitle,
+    scale: { domain, range },
+  };
   const references = o.references?.length
     ? [
         {

@@ -1,6 +1,6 @@
 import type { Spec as VegaSpec } from 'vega';
 import type { ErrorSurfaceFinding, ErrorSurfaceRow, Scaling } from '../error-surface.ts';
-import { lossAt, minimizer, type Quadratic } from '../quadratic.ts';
+import { lossAt, minimizer } from '../quadratic.ts';
 import type { ExperimentResult } from '../types.ts';
 import { FIGURE_CONFIG } from './common.ts';
 
@@ -16,14 +16,20 @@ const PAD = 2;
  * than it is long, which stretched axes would hide. Contours come from Vega's isocontour
  * transform over a grid of the loss (Vega, not Vega-Lite, which has no contour transform).
  */
-export function errorSurfaceFigure(result: ExperimentResult<ErrorSurfaceRow, ErrorSurfaceFinding>): VegaSpec {
+export function errorSurfaceFigure(
+  result: ExperimentResult<ErrorSurfaceRow, ErrorSurfaceFinding>,
+): VegaSpec {
   const seed = result.seeds.find((s) => result.rows.some((r) => r.seed === s)) ?? result.seeds[0];
   const rows = result.rows.filter((r) => r.seed === seed);
   return {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     padding: 10,
     background: 'white',
-    config: { axis: FIGURE_CONFIG.axis, legend: FIGURE_CONFIG.legend, title: { ...FIGURE_CONFIG.title } },
+    config: {
+      axis: FIGURE_CONFIG.axis,
+      legend: FIGURE_CONFIG.legend,
+      title: { ...FIGURE_CONFIG.title },
+    },
     title: {
       text: 'Gradient descent on raw vs standardized features',
       subtitle: [
@@ -35,9 +41,16 @@ export function errorSurfaceFigure(result: ExperimentResult<ErrorSurfaceRow, Err
     },
     layout: { columns: 2, padding: 50 },
     scales: [
-      { name: 'level', type: 'linear', domain: [THRESHOLDS[0]!, THRESHOLDS[THRESHOLDS.length - 1]!], range: { scheme: 'viridis' } },
+      {
+        name: 'level',
+        type: 'linear',
+        domain: [THRESHOLDS[0]!, THRESHOLDS[THRESHOLDS.length - 1]!],
+        range: { scheme: 'viridis' },
+      },
     ],
-    legends: [{ stroke: 'level', title: 'log₁₀(L − L*)', orient: 'right', gradientLength: SIZE - 40 }],
+    legends: [
+      { stroke: 'level', title: 'log₁₀(L − L*)', orient: 'right', gradientLength: SIZE - 40 },
+    ],
     marks: rows.map((r, i) => panel(r, i)),
   } as unknown as VegaSpec;
 }
@@ -48,7 +61,8 @@ function panel(row: ErrorSurfaceRow, index: number): Record<string, unknown> {
   // Equal units on both axes, framing the path (which may overshoot), the start and the minimum.
   const xs = [0, s1, ...row.path.map((p) => p.w1)];
   const ys = [0, s2, ...row.path.map((p) => p.w2)];
-  const span = 1.15 * Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys), 1e-9);
+  const span =
+    1.15 * Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys), 1e-9);
   const x0 = (Math.max(...xs) + Math.min(...xs)) / 2 - span / 2;
   const y1 = (Math.max(...ys) + Math.min(...ys)) / 2 + span / 2;
   // The raw ravine is ~100× thinner than long: sample across it more finely.
@@ -73,7 +87,9 @@ function panel(row: ErrorSurfaceRow, index: number): Record<string, unknown> {
   return {
     type: 'group',
     title: { text: heading, fontSize: 12, anchor: 'start' },
-    encode: { update: { width: { value: SIZE }, height: { value: SIZE }, stroke: { value: '#ccc' } } },
+    encode: {
+      update: { width: { value: SIZE }, height: { value: SIZE }, stroke: { value: '#ccc' } },
+    },
     data: [
       {
         name: grid,
@@ -90,8 +106,22 @@ function panel(row: ErrorSurfaceRow, index: number): Record<string, unknown> {
       { name: path, values: row.path },
     ],
     scales: [
-      { name: 'x', type: 'linear', domain: [x0, x0 + span], range: [0, SIZE], zero: false, nice: false },
-      { name: 'y', type: 'linear', domain: [y1 - span, y1], range: [SIZE, 0], zero: false, nice: false },
+      {
+        name: 'x',
+        type: 'linear',
+        domain: [x0, x0 + span],
+        range: [0, SIZE],
+        zero: false,
+        nice: false,
+      },
+      {
+        name: 'y',
+        type: 'linear',
+        domain: [y1 - span, y1],
+        range: [SIZE, 0],
+        zero: false,
+        nice: false,
+      },
     ],
     axes: [
       { orient: 'bottom', scale: 'x', title: 'w₁', tickCount: 5, grid: false },
@@ -103,7 +133,13 @@ function panel(row: ErrorSurfaceRow, index: number): Record<string, unknown> {
         clip: true,
         interactive: false,
         from: { data: grid },
-        encode: { update: { stroke: { scale: 'level', field: 'contour.value' }, strokeWidth: { value: 1 }, fill: { value: null } } },
+        encode: {
+          update: {
+            stroke: { scale: 'level', field: 'contour.value' },
+            strokeWidth: { value: 1 },
+            fill: { value: null },
+          },
+        },
         transform: [{ type: 'geoshape', field: 'datum.contour' }],
       },
       {
