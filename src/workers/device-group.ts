@@ -34,6 +34,7 @@ export class DeviceGroup {
   private readonly collective: Collective;
   private readonly config: RunConfig;
   private readonly gradOut: Float32Array;
+  private readonly paramScratch: Float32Array;
   private readonly gradLocal: Map<number, Float32Array>;
   private readonly layerIndex: Map<string, number>;
   private step = 0;
@@ -50,6 +51,7 @@ export class DeviceGroup {
     const first = this.devices[0];
     if (!first) throw new Error('DeviceGroup: a group hosts at least one device');
     this.gradOut = new Float32Array(first.paramCount);
+    this.paramScratch = new Float32Array(first.paramCount);
     this.gradLocal = new Map(this.devices.map((d) => [d.rank, new Float32Array(first.paramCount)]));
     this.layerIndex = new Map(first.batchLayers.map((l, i) => [l.name, i]));
   }
@@ -127,9 +129,15 @@ export class DeviceGroup {
     await this.timed(() =>
       this.collective.allReduceSum(this.tag('gradients'), this.gradLocal, this.gradOut),
     );
-    for (const d of this.devices) {
-      d.loadGradients(this.gradOut);
-      d.optimizer.step(lr);
+    // Replicas are identical, so the devices of one worker share one update: the first applies
+    // the optimizer step, the others take its parameters (each worker still updates its own
+    // replica, as every DDP rank does; the checksums compare workers' replicas).
+    const [lead, ...rest] = this.devices;
+    lead!.loadGradients(this.gradOut);
+    lead!.optimizer.step(lr);
+    if (rest.length) {
+      const params = lead!.copyParams(this.paramScratch);
+      for (const d of rest) d.loadParams(params);
     }
     await this.applyRunningStatsPolicy();
     const updateMs = now() - t0;

@@ -100,7 +100,7 @@ export class Device {
     }
   }
 
-  copyParams(out = new Float32Array(this.paramCount)): Float32Array {
+  copyParams(out: Float32Array = new Float32Array(this.paramCount)): Float32Array {
     let at = 0;
     for (const p of this.params) {
       out.set(p.value, at);
@@ -117,7 +117,7 @@ export class Device {
     }
   }
 
-  copyBuffers(out = new Float32Array(this.bufferCount)): Float32Array {
+  copyBuffers(out: Float32Array = new Float32Array(this.bufferCount)): Float32Array {
     let at = 0;
     for (const b of this.buffers) {
       out.set(b.value, at);

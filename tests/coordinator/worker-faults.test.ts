@@ -73,13 +73,14 @@ describe('replicas are checked to stay identical', () => {
     );
     const data = await loadData(config);
     const host = new InProcessHost(config, data);
-    // Reach into the host only to simulate a silent fault (a bit flip) on device 2.
+    // Reach into the host only to simulate a silent fault on device 2: a flipped running
+    // statistic (parameters are re-shared every step within a worker, buffers are not).
     const group = (
-      host as unknown as { group: { devices: { params: { value: Float32Array }[] }[] } }
+      host as unknown as { group: { devices: { buffers: { value: Float32Array }[] }[] } }
     ).group;
     const run = train(config, data, host, {
       onProgress: ({ step }) => {
-        if (step === 7) group.devices[2]!.params[0]!.value[0]! += 1e-3;
+        if (step === 7) group.devices[2]!.buffers[0]!.value[0]! += 1e-3;
       },
     });
     await expect(run).rejects.toThrow(

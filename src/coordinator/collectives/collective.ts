@@ -70,12 +70,20 @@ export function sumInOrder(
     out.set(first.subarray(from, to), from);
     return;
   }
-  for (let i = from; i < to; i++) {
-    let s = 0;
-    for (let k = 0; k < parts.length; k++) s += parts[k]![i]!;
-    out[i] = s;
+  // Device by device over contiguous memory into a float64 accumulator (same order per element).
+  const len = to - from;
+  if (scratch.length < len) scratch = new Float64Array(len);
+  const acc = scratch;
+  for (let i = 0; i < len; i++) acc[i] = first[from + i]!;
+  for (let k = 1; k < parts.length; k++) {
+    const part = parts[k]!;
+    for (let i = 0; i < len; i++) acc[i] = acc[i]! + part[from + i]!;
   }
+  for (let i = 0; i < len; i++) out[from + i] = acc[i]!;
 }
+
+/** Reused by sumInOrder: a hot loop allocates nothing after the first call. */
+let scratch = new Float64Array(0);
 
 /** "device 3 (worker 1)" or "devices 4–7 (worker 1)", for messages that name who failed. */
 export function describeWorker(ranksOf: readonly (readonly number[])[], worker: number): string {

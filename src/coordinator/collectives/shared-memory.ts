@@ -72,6 +72,7 @@ export class SharedMemoryCollective implements Collective {
   private barriers = 0;
   private gathers = 0;
   private readonly slice: readonly [number, number];
+  private readonly accumulator: Float64Array;
 
   constructor(
     private readonly layout: SharedMemoryLayout,
@@ -88,6 +89,7 @@ export class SharedMemoryCollective implements Collective {
     this.result = new Float32Array(layout.reduce, 4 * layout.devices * v, v);
     const per = Math.ceil(v / layout.workers);
     this.slice = [Math.min(v, worker * per), Math.min(v, (worker + 1) * per)];
+    this.accumulator = new Float64Array(per);
   }
 
   async allGather(
@@ -133,14 +135,19 @@ export class SharedMemoryCollective implements Collective {
     }
     this.arrive(tag);
     const [from, to] = [Math.min(this.slice[0], n), Math.min(this.slice[1], n)];
+    // Device by device over contiguous memory, in a float64 accumulator: each element is still
+    // ((v₀ + v₁) + v₂) + … in device order, rounded once, as sumInOrder does.
     const K = this.layout.devices;
     const c = this.contributions;
-    const r = this.result;
-    for (let i = from; i < to; i++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += c[k * v + i]!;
-      r[i] = s;
+    const acc = this.accumulator;
+    const len = to - from;
+    for (let i = 0; i < len; i++) acc[i] = c[from + i]!;
+    for (let k = 1; k < K; k++) {
+      const base = k * v + from;
+      for (let i = 0; i < len; i++) acc[i] = acc[i]! + c[base + i]!;
     }
+    const r = this.result;
+    for (let i = 0; i < len; i++) r[from + i] = acc[i]!;
     this.arrive(tag);
     out.set(r.subarray(0, n));
     this.stats.bytes += n * 4;

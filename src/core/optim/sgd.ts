@@ -61,11 +61,20 @@ export class Sgd implements Optimizer {
         continue;
       }
       const buf = bufs[p]!;
-      for (let i = 0; i < w.length; i++) {
-        const g = grad[i]! + wd * w[i]!;
-        const b = mu * buf[i]! + g;
-        buf[i] = b;
-        w[i] -= lr * (nesterov ? g + mu * b : b);
+      // Specialized loops: this runs over every parameter each step, so no branch stays inside.
+      if (wd === 0 && !nesterov) {
+        for (let i = 0; i < w.length; i++) {
+          const b = mu * buf[i]! + grad[i]!;
+          buf[i] = b;
+          w[i] = w[i]! - lr * b;
+        }
+      } else {
+        for (let i = 0; i < w.length; i++) {
+          const g = grad[i]! + wd * w[i]!;
+          const b = mu * buf[i]! + g;
+          buf[i] = b;
+          w[i] = w[i]! - lr * (nesterov ? g + mu * b : b);
+        }
       }
     }
     this.taken++;
