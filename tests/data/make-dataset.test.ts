@@ -10,6 +10,8 @@ describe('makeDataset', () => {
       seed: 5,
       dataset: { name: 'spiral', train: 120, test: 30, featureScale: [1, 100], standardize: true },
       model: { preset: 'mlp' },
+      devices: 1,
+      perDeviceBatch: 4,
     });
     const got = makeDataset(cfg.dataset, cfg.seed);
     const want = makeSynthetic({ ...cfg.dataset, name: 'spiral', seed: 5 });
@@ -22,6 +24,8 @@ describe('makeDataset', () => {
     const cfg = parseConfig({
       dataset: { name: 'mnist', train: 30, test: 10, downsample: true, standardize: true },
       model: { preset: 'mlp' },
+      devices: 1,
+      perDeviceBatch: 4,
     });
     expect(() => makeDataset(cfg.dataset, 1)).toThrow(/load MNIST first/);
     // A miniature package: 3 images per digit.
@@ -33,6 +37,8 @@ describe('makeDataset', () => {
     const small = parseConfig({
       dataset: { name: 'mnist', train: 24, test: 6, downsample: true, standardize: true },
       model: { preset: 'mlp' },
+      devices: 1,
+      perDeviceBatch: 4,
     });
     const ds = makeDataset(small.dataset, 1, raw);
     expect(ds.train.sampleShape).toEqual([1, 14, 14]);
