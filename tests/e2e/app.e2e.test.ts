@@ -40,6 +40,11 @@ afterAll(async () => {
 
 const status = (p: Page) => p.getByTestId('run-status');
 
+/** The library has read IndexedDB (rows counted before that would be none). */
+async function libraryReady(p: Page): Promise<void> {
+  await expect.poll(() => p.getByTestId('library').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready');
+}
+
 const resumable = encodeExperimentHash({
   config: {
     seed: 11,
@@ -123,6 +128,7 @@ describe('the app in Chromium', () => {
 
   it('after a reload the run is in the library with its metrics from IndexedDB', async () => {
     await page.reload();
+    await libraryReady(page);
     const rows = page.getByTestId('run-row');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     const row = rows.first();
@@ -158,6 +164,7 @@ describe('the app in Chromium', () => {
 
   it('exports a run and imports it back; a corrupt file is refused and the library is unchanged', async () => {
     const rows = page.getByTestId('run-row');
+    await libraryReady(page);
     const before = await rows.count();
     const download = page.waitForEvent('download');
     await rows
@@ -191,6 +198,7 @@ describe('the app in Chromium', () => {
     // The unbroken reference.
     await page.goto(`${app.url}#${resumable}`);
     await page.reload();
+    await libraryReady(page);
     const already = await rows.count();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect.poll(() => status(page).textContent(), { timeout: 120_000 }).toMatch(/done/);
@@ -203,6 +211,7 @@ describe('the app in Chromium', () => {
       })
       .toBeGreaterThan(30);
     await page.reload();
+    await libraryReady(page);
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(already + 2);
     const interrupted = rows.filter({
       has: page.getByTestId('run-status-cell').filter({ hasText: /interrupted/i }),

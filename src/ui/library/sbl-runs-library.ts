@@ -174,7 +174,7 @@ export class RunsLibrary extends LitElement {
       order: this.order,
       filter: { text: this.text, ...(this.status ? { status: this.status } : {}) },
     });
-    return html`<section aria-labelledby="lib-title">
+    return html`<section aria-labelledby="lib-title" data-testid="library" data-state=${this.state}>
       <h2 id="lib-title">Saved runs</h2>
       <p class="small muted" data-testid="storage">${this.storageText()}</p>
       <div class="tools">
