@@ -1,4 +1,5 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { ExperimentRecord } from './experiments.ts';
 import type {
   CheckpointRecord,
   MetricsChunk,
@@ -19,6 +20,7 @@ export interface LabSchema extends DBSchema {
   metrics: { key: [string, number]; value: MetricsChunk };
   telemetry: { key: [string, number]; value: TelemetryChunk };
   checkpoints: { key: [string, number]; value: CheckpointRecord };
+  experiments: { key: string; value: ExperimentRecord; indexes: { updatedAt: number } };
 }
 
 export const ALL_STORES: LabStoreName[] = ['runs', 'metrics', 'telemetry', 'checkpoints'];

@@ -7,6 +7,7 @@ export {
   StoreError,
   StoreQuotaError,
 } from './errors.ts';
+export type { ExperimentRecord } from './experiments.ts';
 export { RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION, type RunExport } from './export-format.ts';
 export { SCHEMA_VERSION } from './migrations/index.ts';
 export { openRunStore, type RunStoreOptions } from './open-run-store.ts';

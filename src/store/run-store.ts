@@ -4,6 +4,12 @@ import { DEFAULT_KEEP_CHECKPOINTS, latestCheckpoint, putCheckpoint } from './che
 import type { VersionInfo } from './connection.ts';
 import { ALL_STORES, type LabDatabase, runKeyRange } from './db-schema.ts';
 import { RunNotFoundError, StoreClosedError } from './errors.ts';
+import {
+  deleteExperiment,
+  type ExperimentRecord,
+  listExperiments,
+  putExperiment,
+} from './experiments.ts';
 import { buildRunExport } from './export.ts';
 import type { RunExport } from './export-format.ts';
 import { validateRunExport } from './import.ts';
@@ -271,6 +277,23 @@ export class RunStore {
     this.flusher.stop();
     this.locks.releaseAll();
     this.db.close();
+  }
+
+  /** Insert or replace one named experiment's session (see ExperimentRecord). */
+  saveExperiment(record: ExperimentRecord): Promise<void> {
+    this.ensureOpen();
+    return putExperiment(this.db, record);
+  }
+
+  /** Saved experiment sessions, most recently updated first. */
+  listExperiments(): Promise<ExperimentRecord[]> {
+    this.ensureOpen();
+    return listExperiments(this.db);
+  }
+
+  deleteExperiment(id: string): Promise<boolean> {
+    this.ensureOpen();
+    return deleteExperiment(this.db, id);
   }
 
   private storage(): StorageManagerLike | null {

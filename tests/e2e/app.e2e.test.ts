@@ -42,7 +42,9 @@ const status = (p: Page) => p.getByTestId('run-status');
 
 /** The library has read IndexedDB (rows counted before that would be none). */
 async function libraryReady(p: Page): Promise<void> {
-  await expect.poll(() => p.getByTestId('library').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready');
+  await expect
+    .poll(() => p.getByTestId('library').getAttribute('data-state'), { timeout: 20_000 })
+    .toBe('ready');
 }
 
 const resumable = encodeExperimentHash({
@@ -80,11 +82,27 @@ describe('the app in Chromium', () => {
   it('runs a short experiment on 4 devices over shared memory, charts drawn, progress to 100%', async () => {
     await page.goto(`${app.url}#${shortRun}`);
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    // Long tasks (> 50 ms on the page's thread) while training: the page must never block that long.
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const progress = page.getByRole('progressbar');
     await expect
       .poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 90_000 })
       .toBe(100);
+    // Reported, not asserted: on this software-rendered 2-vCPU machine the first frame of the live
+    // view still takes ~55–60 ms (chart creation, layout, paint); see the issue note.
+    const longTasks = await page.evaluate(
+      () => (window as unknown as { longTasks: number[] }).longTasks,
+    );
+    console.log(
+      `page tasks over 50 ms during the run: ${longTasks.length ? longTasks.map((d) => d.toFixed(0)).join(', ') : 'none'}`,
+    );
     await expect.poll(() => status(page).textContent(), { timeout: 30_000 }).toMatch(/done/);
     expect((await page.getByTestId('transport').textContent())?.trim()).toBe('shared-memory');
     expect(await page.getByTestId('isolation').getAttribute('data-isolated')).toBe('true');
@@ -262,4 +280,30 @@ describe('the app in Chromium', () => {
       await context.close();
     }
   }, 90_000);
+
+  it('runs a named experiment in its own worker, shows its figure and checks, and keeps it across a reload', async () => {
+    await page.goto(app.url);
+    await page.getByTestId('experiment-error-surface').click();
+    await page.getByTestId('experiment-mode').selectOption('quick');
+    await page.getByTestId('experiment-run').click();
+    const result = page.getByTestId('experiment-result');
+    await expect
+      .poll(() => result.getAttribute('data-status'), { timeout: 60_000 })
+      .toBe('completed');
+    expect(await page.getByTestId('experiment-figure').getAttribute('src')).toMatch(
+      /^data:image\/svg\+xml/,
+    );
+    const checks = page.getByTestId('experiment-checks').locator('li');
+    expect(await checks.count()).toBeGreaterThan(0);
+    for (const holds of await checks.evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-holds')),
+    )) {
+      expect(holds).toBe('true');
+    }
+    await screenshot(page, 'experiment-error-surface');
+    await page.reload();
+    const sessions = page.getByTestId('experiment-session');
+    await expect.poll(() => sessions.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await sessions.first().getAttribute('data-status')).toBe('completed');
+  }, 120_000);
 });

@@ -84,6 +84,7 @@ describe('schema migrations', () => {
     expect(db.version).toBe(SCHEMA_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual([
       'checkpoints',
+      'experiments',
       'metrics',
       'runs',
       'telemetry',

@@ -2,9 +2,15 @@ import type { Migration } from './migration.ts';
 import { v1Initial } from './v1-initial.ts';
 import { v2StatusIndex } from './v2-status-index.ts';
 import { v3TelemetryStore } from './v3-telemetry-store.ts';
+import { v4Experiments } from './v4-experiments.ts';
 
 /** In version order; the last one's version is the schema version the app opens. */
-export const MIGRATIONS: readonly Migration[] = [v1Initial, v2StatusIndex, v3TelemetryStore];
+export const MIGRATIONS: readonly Migration[] = [
+  v1Initial,
+  v2StatusIndex,
+  v3TelemetryStore,
+  v4Experiments,
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -12,6 +12,7 @@ import { isSettled } from '../session/live-run.ts';
 import { type PlannedRun, SessionController } from '../session/session-controller.ts';
 import type { ExperimentChangeDetail, RunExperimentDetail } from '../setup/sbl-setup-form.ts';
 import { sharedStyles } from '../styles.ts';
+import '../experiments/sbl-experiments.ts';
 import '../library/sbl-compare-view.ts';
 import '../library/sbl-runs-library.ts';
 import '../live/sbl-live-view.ts';
@@ -316,6 +317,9 @@ export class App extends LitElement {
           ></sbl-compare-view>`
           : nothing
       }
+      <section class="card">
+        <sbl-experiments .store=${lib.writable}></sbl-experiments>
+      </section>
       <section class="card">
         <sbl-runs-library
           .runs=${lib.runs}

@@ -1,0 +1,183 @@
+import * as Comlink from 'comlink';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PlanProgress } from '../../experiments/runner.ts';
+import type { ExperimentName, ExperimentResult } from '../../experiments/types.ts';
+import type { ExperimentRecord } from '../../store/experiments.ts';
+import type { RunStore } from '../../store/run-store.ts';
+import type { ExperimentWorkerFactory, ExperimentWorkerHandle } from './experiment-client.ts';
+import { newExperimentRecord, resultOf, withResult } from './experiment-records.ts';
+
+export interface ExperimentsControllerOptions {
+  readonly spawn: ExperimentWorkerFactory;
+  readonly now?: () => number;
+  readonly newId?: () => string;
+}
+
+/** The record on show: the running session, or a saved one the user opened. */
+export interface ShownExperiment {
+  readonly record: ExperimentRecord;
+  /** Standalone SVG, null while none could be drawn yet. */
+  readonly svg: string | null;
+}
+
+/**
+ * Runs one named experiment at a time in its own worker, saves its record after every unit (and
+ * at the end), and keeps the list of saved sessions. The page thread only stores and draws.
+ */
+export class ExperimentsController implements ReactiveController {
+  store: RunStore | null = null;
+  records: readonly ExperimentRecord[] = [];
+  shown: ShownExperiment | null = null;
+  progress: PlanProgress | null = null;
+  activeId: string | null = null;
+  stopping = false;
+  error: string | null = null;
+  private worker: ExperimentWorkerHandle | null = null;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: ExperimentsControllerOptions,
+  ) {
+    host.addController(this);
+    this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? (() => crypto.randomUUID());
+  }
+
+  get busy(): boolean {
+    return this.activeId !== null;
+  }
+
+  hostDisconnected(): void {
+    this.worker?.dispose();
+    this.worker = null;
+  }
+
+  /** Called when the run library opens (or changes); lists the saved sessions. */
+  async attach(store: RunStore | null): Promise<void> {
+    if (store === this.store) return;
+    this.store = store;
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const store = this.store;
+    if (!store || store.closed) return;
+    try {
+      this.records = await store.listExperiments();
+    } catch (error) {
+      this.error = `The saved experiments could not be read: ${messageOf(error)}`;
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Start `name` (or continue `resume`, a stopped session of it, keeping its rows). */
+  async run(name: ExperimentName, quick: boolean, resume?: ExperimentRecord): Promise<void> {
+    if (this.busy) return;
+    let record = resume
+      ? { ...resume, status: 'running' as const, updatedAt: this.now(), error: undefined }
+      : newExperimentRecord(this.newId(), name, quick, this.now());
+    this.activeId = record.id;
+    this.stopping = false;
+    this.error = null;
+    this.progress = null;
+    this.shown = {
+      record,
+      svg: resume && this.shown?.record.id === resume.id ? this.shown.svg : null,
+    };
+    this.host.requestUpdate();
+    await this.save(record);
+    await this.refresh();
+
+    const worker = this.options.spawn();
+    this.worker = worker;
+    const onProgress = (progress: PlanProgress): void => {
+      this.progress = progress;
+      this.host.requestUpdate();
+    };
+    const onUnitDone = async (partial: ExperimentResult, svg: string | null): Promise<void> => {
+      record = withResult(record, partial, 'running', this.now());
+      this.shown = { record, svg: svg ?? this.shown?.svg ?? null };
+      this.host.requestUpdate();
+      await this.save(record);
+    };
+    try {
+      const { result, svg } = await Promise.race([
+        worker.api.run(
+          {
+            name: record.name,
+            quick: record.quick,
+            previous: resume ? { rows: [...resume.rows], elapsedMs: resume.elapsedMs } : undefined,
+          },
+          Comlink.proxy(onProgress),
+          Comlink.proxy(onUnitDone),
+        ),
+        worker.crashed,
+      ]);
+      record = withResult(record, result, result.complete ? 'completed' : 'stopped', this.now());
+      this.shown = { record, svg: svg ?? this.shown?.svg ?? null };
+    } catch (error) {
+      record = { ...record, status: 'failed', updatedAt: this.now(), error: messageOf(error) };
+      this.shown = { record, svg: this.shown?.svg ?? null };
+      this.error = `${record.name} failed: ${messageOf(error)}`;
+    } finally {
+      worker.dispose();
+      if (this.worker === worker) this.worker = null;
+      this.activeId = null;
+      this.stopping = false;
+    }
+    await this.save(record);
+    await this.refresh();
+  }
+
+  stop(): void {
+    if (!this.worker || this.stopping) return;
+    this.stopping = true;
+    void this.worker.api.stop();
+    this.host.requestUpdate();
+  }
+
+  /** Show a saved session: its figure is drawn in a short-lived worker (Vega stays off this thread). */
+  async show(record: ExperimentRecord): Promise<void> {
+    this.shown = { record, svg: null };
+    this.host.requestUpdate();
+    if (record.rows.length === 0) return;
+    const worker = this.options.spawn();
+    try {
+      const svg = await Promise.race([worker.api.figure(resultOf(record)), worker.crashed]);
+      if (this.shown?.record.id === record.id) this.shown = { record, svg };
+    } catch (error) {
+      this.error = `The figure could not be drawn: ${messageOf(error)}`;
+    } finally {
+      worker.dispose();
+    }
+    this.host.requestUpdate();
+  }
+
+  async remove(id: string): Promise<void> {
+    if (id === this.activeId || !this.store) return;
+    try {
+      await this.store.deleteExperiment(id);
+    } catch (error) {
+      this.error = `The experiment could not be deleted: ${messageOf(error)}`;
+    }
+    if (this.shown?.record.id === id) this.shown = null;
+    await this.refresh();
+  }
+
+  private async save(record: ExperimentRecord): Promise<void> {
+    const store = this.store;
+    if (!store || store.closed) return;
+    try {
+      await store.saveExperiment(record);
+    } catch (error) {
+      this.error = `The experiment's results could not be saved: ${messageOf(error)}`;
+      this.host.requestUpdate();
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,312 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { EXPERIMENTS } from '../../experiments/index.ts';
+import { EXPERIMENT_NAMES, type ExperimentName } from '../../experiments/types.ts';
+import type { ExperimentRecord } from '../../store/experiments.ts';
+import type { RunStore } from '../../store/run-store.ts';
+import { formatDuration } from '../model/format.ts';
+import { sharedStyles } from '../styles.ts';
+import { startExperimentWorker } from './experiment-client.ts';
+import { shownStatus } from './experiment-records.ts';
+import { ExperimentsController, type ShownExperiment } from './experiments-controller.ts';
+
+/**
+ * The named experiments of issue 5: pick one, run it (quick or full) in its own worker, watch its
+ * progress, and read its figure and the literature's checks; sessions are saved like runs.
+ */
+@customElement('sbl-experiments')
+export class ExperimentsSection extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      ul.catalog {
+        list-style: none;
+        padding: 0;
+        margin: 0 0 0.8rem;
+        display: grid;
+        gap: 0.4rem;
+      }
+      ul.catalog label {
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: 0.1rem 0.5rem;
+        cursor: pointer;
+      }
+      ul.catalog .reference {
+        grid-column: 2;
+      }
+      .bar {
+        position: relative;
+        height: 1.2rem;
+        border-radius: 999px;
+        background: var(--sbl-surface-2);
+        border: 1px solid var(--sbl-border);
+        overflow: hidden;
+        margin-top: 0.6rem;
+      }
+      .fill {
+        position: absolute;
+        inset: 0 auto 0 0;
+        background: var(--sbl-accent);
+        transition: width 0.2s linear;
+      }
+      .progress-line {
+        display: flex;
+        justify-content: space-between;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        margin: 0.3rem 0 0.6rem;
+        font-variant-numeric: tabular-nums;
+      }
+      figure {
+        margin: 0.8rem 0;
+      }
+      figure img {
+        max-width: 100%;
+        height: auto;
+        background: #fff;
+        border-radius: 6px;
+      }
+      ul.checks {
+        padding-left: 1.2rem;
+      }
+      .holds {
+        color: var(--sbl-ok);
+      }
+      .fails {
+        color: var(--sbl-error);
+      }
+    `,
+  ];
+
+  /** The run library (null until it opens): experiment sessions are saved beside the runs. */
+  @property({ attribute: false }) store: RunStore | null = null;
+  @state() private selected: ExperimentName = 'error-surface';
+  @state() private quick = true;
+  private readonly experiments = new ExperimentsController(this, { spawn: startExperimentWorker });
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('store')) void this.experiments.attach(this.store);
+  }
+
+  private onRun(): void {
+    void this.experiments.run(this.selected, this.quick);
+  }
+
+  override render() {
+    const c = this.experiments;
+    return html`
+      <section aria-labelledby="experiments-title" data-testid="experiments">
+        <h2 id="experiments-title">Experiments</h2>
+        <p class="muted small">
+          Presets that reproduce figures from the literature. Each runs a set of configurations in
+          its own worker; its figure and the checks of the paper’s claims appear as results
+          arrive, and every session is saved in the run library.
+        </p>
+        <ul class="catalog" role="radiogroup" aria-label="Experiment">
+          ${EXPERIMENT_NAMES.map((name) => {
+            const e = EXPERIMENTS[name];
+            return html`<li>
+              <label data-testid=${`experiment-${name}`}>
+                <input
+                  type="radio"
+                  name="experiment"
+                  .value=${name}
+                  .checked=${this.selected === name}
+                  ?disabled=${c.busy}
+                  @change=${() => {
+                    this.selected = name;
+                  }}
+                />
+                <strong>${e.title}</strong>
+                <span class="reference small muted">${e.reference}</span>
+              </label>
+            </li>`;
+          })}
+        </ul>
+        <div class="row" role="group" aria-label="Experiment controls">
+          <label
+            >Mode
+            <select
+              data-testid="experiment-mode"
+              ?disabled=${c.busy}
+              @change=${(e: Event) => {
+                this.quick = (e.target as HTMLSelectElement).value === 'quick';
+              }}
+            >
+              <option value="quick" ?selected=${this.quick}>Quick (fewer configurations, minutes)</option>
+              <option value="full" ?selected=${!this.quick}>Full (the paper’s sweep, can take long)</option>
+            </select></label
+          >
+          <button class="primary" data-testid="experiment-run" ?disabled=${c.busy} @click=${this.onRun}>
+            Run experiment
+          </button>
+          <button
+            class="danger"
+            data-testid="experiment-stop"
+            ?disabled=${!c.busy || c.stopping}
+            @click=${() => c.stop()}
+          >
+            ${c.stopping ? 'Stopping…' : 'Stop experiment'}
+          </button>
+        </div>
+        ${c.busy ? this.renderProgress() : nothing}
+        ${c.error ? html`<p class="notice" role="alert" data-testid="experiment-error">${c.error}</p>` : nothing}
+        ${c.shown ? this.renderShown(c.shown) : nothing} ${this.renderSaved()}
+      </section>
+    `;
+  }
+
+  private renderProgress() {
+    const p = this.experiments.progress;
+    const percent = Math.round((p?.fraction ?? 0) * 100);
+    const eta = p && Number.isFinite(p.etaMs) ? formatDuration(p.etaMs) : '–';
+    return html`
+      <div
+        class="bar"
+        role="progressbar"
+        aria-label="Named experiment progress"
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow=${percent}
+        aria-valuetext=${`${percent}%`}
+        data-testid="experiment-progress"
+      >
+        <div class="fill" style="width: ${percent}%"></div>
+      </div>
+      <div class="progress-line small" aria-live="polite">
+        <span data-testid="experiment-progress-text"
+          >${percent}% — ${p?.done ?? 0} of ${p?.total ?? '…'} configurations${p?.current ? ` (now ${p.current})` : ''}</span
+        >
+        <span data-testid="experiment-eta">ETA ${eta}</span>
+      </div>
+    `;
+  }
+
+  private renderShown(shown: ShownExperiment) {
+    const { record, svg } = shown;
+    const e = EXPERIMENTS[record.name];
+    const status = shownStatus(record, this.experiments.activeId);
+    return html`
+      <article data-testid="experiment-result" data-name=${record.name} data-status=${status}>
+        <h3>${e.title} <span class="muted small">(${record.quick ? 'quick' : 'full'}, ${status})</span></h3>
+        ${
+          svg
+            ? html`<figure>
+              <img
+                data-testid="experiment-figure"
+                src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`}
+                alt=${`Figure: ${e.title}`}
+              />
+            </figure>`
+            : html`<p class="muted small" data-testid="experiment-figure-pending">
+              ${record.rows.length === 0 ? 'The figure appears once the first configuration is done.' : 'Drawing the figure…'}
+            </p>`
+        }
+        ${this.renderChecks(record)}
+      </article>
+    `;
+  }
+
+  private renderChecks(record: ExperimentRecord) {
+    const checks = record.finding.checks;
+    if (checks.length === 0) return nothing;
+    return html`
+      <h4>What the literature predicts${record.complete ? '' : ' (so far, on the configurations done)'}</h4>
+      <ul class="checks" data-testid="experiment-checks">
+        ${checks.map((check) => {
+          // Before the end, a claim about configurations not run yet has NaN among its numbers:
+          // not a failure. In a complete result a NaN (diverged training) stays a failure.
+          const measured =
+            record.complete || Object.values(check.values).every((v) => Number.isFinite(v));
+          const verdict = !measured ? 'pending' : check.holds ? 'true' : 'false';
+          return html`<li data-check=${check.id} data-holds=${verdict}>
+              <strong class=${verdict === 'pending' ? 'muted' : check.holds ? 'holds' : 'fails'}
+                >${VERDICT_TEXT[verdict]}</strong
+              >: ${check.claim}
+              <span class="muted small"
+                >(${Object.entries(check.values)
+                  .map(([k, v]) => `${k} = ${formatValue(v)}`)
+                  .join(', ')})</span
+              >
+            </li>`;
+        })}
+      </ul>
+    `;
+  }
+
+  private renderSaved() {
+    const c = this.experiments;
+    if (c.records.length === 0) return nothing;
+    return html`
+      <h3>Saved experiment sessions</h3>
+      <table data-testid="experiment-sessions">
+        <thead>
+          <tr>
+            <th>Experiment</th>
+            <th>Mode</th>
+            <th>Status</th>
+            <th>Checks holding</th>
+            <th>Updated</th>
+            <th><span class="visually-hidden">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${c.records.map((r) => {
+            const status = shownStatus(r, c.activeId);
+            const holding = r.finding.checks.filter((k) => k.holds).length;
+            return html`<tr data-testid="experiment-session" data-id=${r.id} data-name=${r.name} data-status=${status}>
+              <td>${r.name}</td>
+              <td>${r.quick ? 'quick' : 'full'}</td>
+              <td>${status}${r.error ? html` <span class="error small">${r.error}</span>` : nothing}</td>
+              <td>${holding} of ${r.finding.checks.length}</td>
+              <td>${new Date(r.updatedAt).toLocaleString()}</td>
+              <td class="row">
+                <button data-testid="experiment-show" @click=${() => void c.show(r)}>Show</button>
+                ${
+                  !r.complete && status !== 'running'
+                    ? html`<button
+                      data-testid="experiment-resume"
+                      ?disabled=${c.busy}
+                      @click=${() => void c.run(r.name, r.quick, r)}
+                    >
+                      Resume
+                    </button>`
+                    : nothing
+                }
+                <button
+                  class="danger"
+                  data-testid="experiment-delete"
+                  ?disabled=${r.id === c.activeId}
+                  @click=${() => void c.remove(r.id)}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    `;
+  }
+}
+
+const VERDICT_TEXT = {
+  true: '✓ holds',
+  false: '✗ does not hold',
+  pending: '… not measured yet',
+} as const;
+
+function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return '–';
+  return Number.isInteger(v) ? String(v) : v.toPrecision(3);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sbl-experiments': ExperimentsSection;
+  }
+}
