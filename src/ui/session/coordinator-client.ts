@@ -1,13 +1,8 @@
-import * as Comlink from 'comlink';
+import { handleWorker, type WorkerHandle } from './worker-handle.ts';
 import type { CoordinatorApi } from '../../coordinator/coordinator-worker.browser.ts';
 
 /** One coordinator Web Worker: the page talks to it through Comlink; it starts the device workers. */
-export interface CoordinatorHandle {
-  readonly api: Comlink.Remote<CoordinatorApi>;
-  /** Rejects if the worker fails to load or crashes. */
-  readonly crashed: Promise<never>;
-  dispose(): void;
-}
+export type CoordinatorHandle = WorkerHandle<CoordinatorApi>;
 
 export type CoordinatorFactory = () => CoordinatorHandle;
 
@@ -20,23 +15,5 @@ export const startCoordinatorWorker: CoordinatorFactory = () => {
       name: 'coordinator',
     },
   );
-  const api = Comlink.wrap<CoordinatorApi>(worker);
-  const crashed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (e) => {
-      reject(
-        new Error(
-          `the coordinator worker crashed: ${e.message || 'script error (it could not load)'}`,
-        ),
-      );
-    });
-  });
-  crashed.catch(() => {});
-  return {
-    api,
-    crashed,
-    dispose: () => {
-      api[Comlink.releaseProxy]();
-      worker.terminate();
-    },
-  };
+  return handleWorker<CoordinatorApi>(worker, 'coordinator');
 };
