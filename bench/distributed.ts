@@ -183,7 +183,7 @@ const mlpRun = (over: Partial<RunConfigInput>): RunConfigInput => ({
   dataset: { name: 'mnist', train: 4000, test: 100 },
   model: { preset: 'mlp', hidden: [256, 256], norm: 'batch' },
   optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 },
-  steps: 45,
+  steps: 85,
   evalEvery: 1000,
   checksumEvery: 1000,
   telemetryEvery: 10,
