@@ -140,3 +140,29 @@ export const sharedStyles = css`
     white-space: nowrap;
   }
 `;
+
+/** The progress bar of a run and of an experiment (`.bar` > `.fill`, then `.progress-line`). */
+export const progressStyles = css`
+  .bar {
+    position: relative;
+    height: 1.3rem;
+    border-radius: 999px;
+    background: var(--sbl-surface-2);
+    border: 1px solid var(--sbl-border);
+    overflow: hidden;
+  }
+  .fill {
+    position: absolute;
+    inset: 0 auto 0 0;
+    background: var(--sbl-accent);
+    transition: width 0.2s linear;
+  }
+  .progress-line {
+    display: flex;
+    justify-content: space-between;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    margin: 0.3rem 0 0.6rem;
+    font-variant-numeric: tabular-nums;
+  }
+`;

@@ -4,7 +4,7 @@ import type { Telemetry } from '../../coordinator/telemetry.ts';
 import { type ChartView, UPlotChart, type ValueRow } from './base-chart.ts';
 import { fmtNumber } from './format.ts';
 import { seriesLook } from './palette.ts';
-import { stepLineOptions } from './plot-options.ts';
+import { deviceSeries, stepLineOptions } from './plot-options.ts';
 import { pickLayer } from './shape-common.ts';
 import { type BatchStat, shapeDeviceStats } from './shape-device-stats.ts';
 import type { ChartTheme } from './theme.ts';
@@ -48,17 +48,7 @@ export class DeviceStatsChart extends UPlotChart {
     }
     if (!shaped.latest) return 'No steps recorded yet.';
     const value = (_u: uPlot, v: number | null): string => fmtNumber(v);
-    const devices: uPlot.Series[] = Array.from({ length: t.devices }, (_, k) => {
-      const look = seriesLook(theme.series, k);
-      return {
-        label: `device ${k}`,
-        stroke: look.stroke,
-        dash: look.dash,
-        width: 1.25,
-        points: { show: false },
-        value,
-      };
-    });
+    const devices = deviceSeries(theme, t.devices, 1.25);
     const series: uPlot.Series[] = [
       ...devices,
       { label: 'global batch', stroke: theme.fg, width: 3, points: { show: false }, value },

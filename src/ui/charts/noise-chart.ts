@@ -1,10 +1,9 @@
 import { customElement, property } from 'lit/decorators.js';
-import type uPlot from 'uplot';
 import type { Telemetry } from '../../coordinator/telemetry.ts';
 import { type ChartView, UPlotChart, type ValueRow } from './base-chart.ts';
 import { fmtNumber } from './format.ts';
 import { seriesLook } from './palette.ts';
-import { stepLineOptions } from './plot-options.ts';
+import { deviceSeries, stepLineOptions } from './plot-options.ts';
 import { pickLayer } from './shape-common.ts';
 import { type NoiseKind, shapeNoise } from './shape-noise.ts';
 import type { ChartTheme } from './theme.ts';
@@ -42,18 +41,7 @@ export class NoiseChart extends UPlotChart {
     const kind = this.kind();
     const shaped = shapeNoise(picked.data, t.devices, kind);
     if (!shaped.latest) return 'No steps recorded yet.';
-    const value = (_u: uPlot, v: number | null): string => fmtNumber(v);
-    const series: uPlot.Series[] = Array.from({ length: t.devices }, (_, k) => {
-      const look = seriesLook(theme.series, k);
-      return {
-        label: `device ${k}`,
-        stroke: look.stroke,
-        dash: look.dash,
-        width: 1.5,
-        points: { show: false },
-        value,
-      };
-    });
+    const series = deviceSeries(theme, t.devices, 1.5);
     const latest = shaped.latest;
     const rows: ValueRow[] = [
       { label: 'average over devices', cells: [fmtNumber(latest.average)] },

@@ -1,4 +1,6 @@
 import type uPlot from 'uplot';
+import { fmtNumber } from './format.ts';
+import { seriesLook } from './palette.ts';
 import type { ChartTheme } from './theme.ts';
 
 /** Plot options without the size: the base chart supplies width (observed) and height. */
@@ -31,4 +33,20 @@ export function stepLineOptions(
     legend: { show: true, live: true },
     cursor: { points: { size: 6 } },
   };
+}
+
+/** One thin line per device, in the palette's order, valued as plain numbers in the legend. */
+export function deviceSeries(theme: ChartTheme, devices: number, width: number): uPlot.Series[] {
+  const value = (_u: uPlot, v: number | null): string => fmtNumber(v);
+  return Array.from({ length: devices }, (_, k) => {
+    const look = seriesLook(theme.series, k);
+    return {
+      label: `device ${k}`,
+      stroke: look.stroke,
+      dash: look.dash,
+      width,
+      points: { show: false },
+      value,
+    };
+  });
 }

@@ -5,7 +5,7 @@ import { EXPERIMENT_NAMES, type ExperimentName } from '../../experiments/types.t
 import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { formatDuration } from '../model/format.ts';
-import { sharedStyles } from '../styles.ts';
+import { sharedStyles, progressStyles } from '../styles.ts';
 import { startExperimentWorker } from './experiment-client.ts';
 import { shownStatus } from './experiment-records.ts';
 import { ExperimentsController, type ShownExperiment } from './experiments-controller.ts';
@@ -18,6 +18,7 @@ import { ExperimentsController, type ShownExperiment } from './experiments-contr
 export class ExperimentsSection extends LitElement {
   static override styles = [
     sharedStyles,
+    progressStyles,
     css`
       :host {
         display: block;
@@ -39,27 +40,7 @@ export class ExperimentsSection extends LitElement {
         grid-column: 2;
       }
       .bar {
-        position: relative;
-        height: 1.2rem;
-        border-radius: 999px;
-        background: var(--sbl-surface-2);
-        border: 1px solid var(--sbl-border);
-        overflow: hidden;
         margin-top: 0.6rem;
-      }
-      .fill {
-        position: absolute;
-        inset: 0 auto 0 0;
-        background: var(--sbl-accent);
-        transition: width 0.2s linear;
-      }
-      .progress-line {
-        display: flex;
-        justify-content: space-between;
-        flex-wrap: wrap;
-        gap: 0.5rem;
-        margin: 0.3rem 0 0.6rem;
-        font-variant-numeric: tabular-nums;
       }
       figure {
         margin: 0.8rem 0;

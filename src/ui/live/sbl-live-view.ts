@@ -5,7 +5,7 @@ import type { CurveRun } from '../charts/index.ts';
 import { formatDuration, formatNumber, formatPercent } from '../model/format.ts';
 import type { LiveRun, LiveStatus } from '../session/live-run.ts';
 import type { SessionView } from '../session/session-controller.ts';
-import { sharedStyles } from '../styles.ts';
+import { sharedStyles, progressStyles } from '../styles.ts';
 import './sbl-device-panel.ts';
 
 const STATUS_TEXT: Record<LiveStatus, string> = {
@@ -29,31 +29,10 @@ const STATUS_TEXT: Record<LiveStatus, string> = {
 export class LiveView extends LitElement {
   static override styles = [
     sharedStyles,
+    progressStyles,
     css`
       :host {
         display: block;
-      }
-      .bar {
-        position: relative;
-        height: 1.4rem;
-        border-radius: 999px;
-        background: var(--sbl-surface-2);
-        border: 1px solid var(--sbl-border);
-        overflow: hidden;
-      }
-      .fill {
-        position: absolute;
-        inset: 0 auto 0 0;
-        background: var(--sbl-accent);
-        transition: width 0.2s linear;
-      }
-      .progress-line {
-        display: flex;
-        justify-content: space-between;
-        flex-wrap: wrap;
-        gap: 0.5rem;
-        margin: 0.35rem 0 0.6rem;
-        font-variant-numeric: tabular-nums;
       }
       .charts {
         display: grid;
