@@ -151,11 +151,19 @@ export const progressStyles = css`
     border: 1px solid var(--sbl-border);
     overflow: hidden;
   }
+  /* Grows by scaleX, not width: a transform transition runs on the compositor, while a width
+     transition re-laid out and re-painted the page on every frame (~55 frames a second). */
   .fill {
     position: absolute;
-    inset: 0 auto 0 0;
+    inset: 0;
     background: var(--sbl-accent);
-    transition: width 0.2s linear;
+    transform-origin: left center;
+    transition: transform 0.2s linear;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .fill {
+      transition: none;
+    }
   }
   .progress-line {
     display: flex;

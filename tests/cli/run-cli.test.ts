@@ -182,7 +182,9 @@ describe('runCli: a good run (devices in this thread)', () => {
 
 describe('runCli: a batch larger than the data', () => {
   it('is a config error naming the field, not a crash', async () => {
-    const o = await sim(file('big.json', JSON.stringify({ ...good, devices: 8, perDeviceBatch: 32 })));
+    const o = await sim(
+      file('big.json', JSON.stringify({ ...good, devices: 8, perDeviceBatch: 32 })),
+    );
     expect(o.code).toBe(2);
     expect(o.lines).toEqual([
       `${join(dir, 'big.json')}: perDeviceBatch: the global batch (8 devices × perDeviceBatch 32 = 256) is larger than the 200 training examples (dataset.train); use a smaller batch, fewer devices or more data (got 32)`,

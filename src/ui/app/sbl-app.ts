@@ -88,6 +88,12 @@ export class App extends LitElement {
       sbl-compare-view {
         margin-top: 1rem;
       }
+      /* Below the fold while a run trains: the browser skips their style, layout and paint
+         (each frame of the live view otherwise walks them too) until they scroll into view. */
+      section.card {
+        content-visibility: auto;
+        contain-intrinsic-size: auto 40rem;
+      }
     `,
   ];
 

@@ -5,7 +5,7 @@ import uPlot from 'uplot';
 import type { PlotOptions } from './plot-options.ts';
 import { chartStyles, uplotStyles } from './styles.ts';
 import { type ChartTheme, readTheme, themeKey, watchColorScheme } from './theme.ts';
-import { FrameThrottle, inOwnTask } from './throttle.ts';
+import { pageClock, RenderJob } from '../render-clock.ts';
 
 export interface ValueRow {
   readonly label: string;
@@ -44,7 +44,8 @@ const VIEW_STATE = new Set<PropertyKey>(['view', 'emptyText']);
 
 /**
  * A uPlot inside a Lit element's shadow root, with a figcaption, the latest values as text, the
- * theme from CSS custom properties, width from a ResizeObserver and redraws coalesced to ~10/s.
+ * theme from CSS custom properties, width from a ResizeObserver and redraws on the page's render
+ * clock (at most 5 a second, in step with the other charts).
  * Subclasses only turn their properties into a ChartView (or a message when there is no data).
  */
 export abstract class UPlotChart extends LitElement {
@@ -61,7 +62,13 @@ export abstract class UPlotChart extends LitElement {
   private observedWidth = -1;
   private resizeObserver: ResizeObserver | null = null;
   private unwatchScheme: (() => void) | null = null;
-  private readonly throttle = new FrameThrottle(() => this.draw());
+  /** Redraws ride the page's render clock, so every chart redraws in the same burst. */
+  private readonly drawJob = new RenderJob(() => this.draw());
+  /** The table and labels, in a task after the plot's (together the two took ~50 ms). */
+  private readonly tableJob = new RenderJob(() => {
+    this.view = this.nextView;
+  });
+  private nextView: ChartView | null = null;
   /** Read once, and again when the color scheme changes: getComputedStyle forces a style pass. */
   private theme: ChartTheme | null = null;
 
@@ -76,7 +83,7 @@ export abstract class UPlotChart extends LitElement {
    * mutated in place (Lit sees new objects, not changes inside them).
    */
   refresh(): void {
-    this.throttle.request();
+    pageClock.request(this.drawJob);
   }
 
   override connectedCallback(): void {
@@ -85,19 +92,20 @@ export abstract class UPlotChart extends LitElement {
       const width = Math.floor(entries[entries.length - 1].contentRect.width);
       if (width === this.observedWidth) return; // height changes come from our own table
       this.observedWidth = width;
-      this.throttle.request();
+      pageClock.request(this.drawJob);
     });
     this.resizeObserver.observe(this);
     this.unwatchScheme = watchColorScheme(() => {
       this.theme = null;
-      this.throttle.request();
+      pageClock.request(this.drawJob);
     });
-    this.throttle.request();
+    pageClock.request(this.drawJob);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.throttle.cancel();
+    pageClock.cancel(this.drawJob);
+    pageClock.cancel(this.tableJob);
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
     this.unwatchScheme?.();
@@ -110,7 +118,7 @@ export abstract class UPlotChart extends LitElement {
   protected override updated(changed: PropertyValues): void {
     for (const key of changed.keys()) {
       if (!VIEW_STATE.has(key)) {
-        this.throttle.request();
+        pageClock.request(this.drawJob);
         return;
       }
     }
@@ -143,11 +151,8 @@ export abstract class UPlotChart extends LitElement {
       this.emptyText = made;
       return;
     }
-    // The table and labels re-render in a task of their own: with the plot's draw in the same
-    // task the two took ~50 ms on a slow machine.
-    inOwnTask(() => {
-      this.view = made;
-    });
+    this.nextView = made;
+    pageClock.request(this.tableJob);
     // The ResizeObserver's width when it has one: reading clientWidth forces a layout mid-frame.
     const width = this.observedWidth > 0 ? this.observedWidth : Math.floor(container.clientWidth);
     if (width <= 0) return; // not laid out (hidden); the ResizeObserver asks again

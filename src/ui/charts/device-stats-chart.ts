@@ -48,7 +48,7 @@ export class DeviceStatsChart extends UPlotChart {
     }
     if (!shaped.latest) return 'No steps recorded yet.';
     const value = (_u: uPlot, v: number | null): string => fmtNumber(v);
-    const devices = deviceSeries(theme, t.devices, 1.25);
+    const devices = deviceSeries(theme, t.devices, 1);
     const series: uPlot.Series[] = [
       ...devices,
       { label: 'global batch', stroke: theme.fg, width: 3, points: { show: false }, value },

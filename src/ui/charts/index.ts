@@ -39,5 +39,4 @@ export { type NoiseKind, type NoiseLatest, type ShapedNoise, shapeNoise } from '
 export { type DeviceTiming, type ShapedTimeline, shapeTimeline } from './shape-timeline.ts';
 export { chartStyles, uplotStyles } from './styles.ts';
 export { type ChartTheme, readTheme, themeKey, watchColorScheme } from './theme.ts';
-export { browserClock, type FrameClock, FrameThrottle } from './throttle.ts';
 export { TimelineChart } from './timeline-chart.ts';

@@ -41,7 +41,7 @@ export class NoiseChart extends UPlotChart {
     const kind = this.kind();
     const shaped = shapeNoise(picked.data, t.devices, kind);
     if (!shaped.latest) return 'No steps recorded yet.';
-    const series = deviceSeries(theme, t.devices, 1.5);
+    const series = deviceSeries(theme, t.devices, 1);
     const latest = shaped.latest;
     const rows: ValueRow[] = [
       { label: 'average over devices', cells: [fmtNumber(latest.average)] },

@@ -35,7 +35,12 @@ export function stepLineOptions(
   };
 }
 
-/** One thin line per device, in the palette's order, valued as plain numbers in the legend. */
+/**
+ * One thin line per device, in the palette's order, valued as plain numbers in the legend.
+ * Keep `width` at 1 (CSS px) or less: a browser without a GPU rasterizes such lines as hairlines,
+ * ~20× faster than 1.25 px for noisy series (2 vs 43 ms for ten series of 300 steps), which is
+ * what keeps a redraw of the per-device charts short.
+ */
 export function deviceSeries(theme: ChartTheme, devices: number, width: number): uPlot.Series[] {
   const value = (_u: uPlot, v: number | null): string => fmtNumber(v);
   return Array.from({ length: devices }, (_, k) => {

@@ -27,6 +27,8 @@ export const chartStyles = css`
   :host {
     ${light}
     display: block;
+    /* A redraw's layout and paint stay inside the chart instead of walking the page. */
+    contain: content;
     min-width: 0;
     color: var(--_fg);
     background: var(--sbl-chart-bg, transparent);

@@ -156,7 +156,7 @@ export class ExperimentsSection extends LitElement {
         aria-valuetext=${`${percent}%`}
         data-testid="experiment-progress"
       >
-        <div class="fill" style="width: ${percent}%"></div>
+        <div class="fill" style="transform: scaleX(${percent / 100})"></div>
       </div>
       <div class="progress-line small" aria-live="polite">
         <span data-testid="experiment-progress-text"

@@ -92,7 +92,7 @@ export class LiveView extends LitElement {
           aria-valuetext=${`${percent}%`}
           data-testid="progress"
         >
-          <div class="fill" style="width: ${percent}%"></div>
+          <div class="fill" style="transform: scaleX(${percent / 100})"></div>
         </div>
         <div class="progress-line small">
           <span data-testid="progress-text">${percent}%</span>

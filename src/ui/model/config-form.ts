@@ -1,5 +1,5 @@
 import { explainProblem } from '../../cli/config-text.ts';
-import { checkModelBuilds } from '../../cli/preflight.ts';
+import { checkModelBuilds, expectedInput } from '../../cli/preflight.ts';
 import { configSchema, parseConfig, type RunConfig } from '../../config/schema.ts';
 import {
   BN_SYNC_GROUP_KEY,
@@ -197,6 +197,27 @@ export function readForm(values: FormValues): FormReading {
   return validateInput(input, unreadable);
 }
 
+/** Model checks already made: building the model to check it costs ~8 ms, and forms re-validate. */
+const modelChecks = new Map<string, string | null>();
+const MODEL_CHECKS_KEPT = 32;
+
+/** Why the model (and its optimizer) cannot be built from `config`, or null if it can. */
+function modelProblem(config: RunConfig): string | null {
+  // Only these decide whether the model builds; the seed only changes its weights.
+  const key = JSON.stringify([config.model, expectedInput(config.dataset), config.optimizer]);
+  const known = modelChecks.get(key);
+  if (known !== undefined) return known;
+  let problem: string | null = null;
+  try {
+    checkModelBuilds(config);
+  } catch (err) {
+    problem = err instanceof Error ? err.message : String(err);
+  }
+  if (modelChecks.size >= MODEL_CHECKS_KEPT) modelChecks.delete(modelChecks.keys().next().value!);
+  modelChecks.set(key, problem);
+  return problem;
+}
+
 export function validateInput(
   input: ConfigObject,
   unreadable: Record<string, string> = {},
@@ -215,13 +236,9 @@ export function validateInput(
   if (Object.keys(byField).length === 0 && general.length === 0) {
     config = parseConfig(input);
     if (preflightWeights(config) <= PREFLIGHT_MAX_WEIGHTS) {
-      try {
-        checkModelBuilds(config);
-      } catch (err) {
-        const built = problemsFromLines(
-          (err instanceof Error ? err.message : String(err)).split('\n'),
-          input,
-        );
+      const problem = modelProblem(config);
+      if (problem !== null) {
+        const built = problemsFromLines(problem.split('\n'), input);
         Object.assign(byField, built.byField);
         general.push(...built.general);
         config = null;

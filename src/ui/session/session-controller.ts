@@ -4,6 +4,7 @@ import type { RunConfig } from '../../config/schema.ts';
 import type { Checkpoint } from '../../coordinator/checkpoint.ts';
 import type { RunEvent } from '../../coordinator/events.ts';
 import { explainFailure } from '../model/explain-failure.ts';
+import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import { overallPercent } from '../model/format.ts';
 import type { CoordinatorFactory, CoordinatorHandle } from './coordinator-client.ts';
 import {
@@ -17,8 +18,6 @@ import { type RecorderStore, RunRecorder, type SaveProblem } from './run-recorde
 
 /** The session sends a checkpoint this often; a reload loses at most this many steps. */
 export const CHECKPOINT_EVERY = 25;
-/** Host updates at most ~10 per second, however fast events arrive. */
-const MIN_UPDATE_MS = 100;
 /** After `run` resolves, events still in flight on the callback's port get this long to land. */
 const LAST_EVENT_GRACE_MS = 3000;
 
@@ -59,6 +58,8 @@ export interface SessionDeps {
   readonly store: () => RecorderStore | null;
   /** Runs were created or changed in the library. */
   readonly onLibraryChanged?: () => void;
+  /** Paces host updates (default: the page's render clock, shared with the charts). */
+  readonly clock?: RenderClock;
 }
 
 const EMPTY_VIEW: SessionView = {
@@ -77,10 +78,12 @@ let nextKey = 1;
 /**
  * Trains the planned runs one after another, each in its own coordinator worker, keeps what their
  * events say (rows, one growing telemetry, progress), saves them through a RunRecorder and asks
- * its host to render at most ~10 times a second.
+ * its host to render on the page's render clock (at most 5 times a second, in the same bursts as
+ * the charts; at once after a user's action).
  */
 export class SessionController implements ReactiveController {
-  view: SessionView = EMPTY_VIEW;
+  private shown: SessionView = EMPTY_VIEW;
+  private stale = false;
   private runs: LiveRun[] = [];
   private active = -1;
   private busy = false;
@@ -90,22 +93,31 @@ export class SessionController implements ReactiveController {
   private notice: string | null = null;
   private current: CoordinatorHandle | null = null;
   private recorder: RunRecorder | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private lastPublish = 0;
+  private readonly clock: RenderClock;
+  private readonly render = new RenderJob(() => this.host.requestUpdate());
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly deps: SessionDeps,
   ) {
+    this.clock = deps.clock ?? pageClock;
     host.addController(this);
+  }
+
+  /** What the session shows, always current (built when read after a change). */
+  get view(): SessionView {
+    if (this.stale) {
+      this.stale = false;
+      this.shown = buildView(this.runs, this.active, this.busy, this.notice, this.pauseRequested);
+    }
+    return this.shown;
   }
 
   hostConnected(): void {}
 
   hostDisconnected(): void {
     this.stop();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clock.cancel(this.render);
   }
 
   /** Train `plans` in order; resolves when the last one settles. Ignored while busy. */
@@ -282,21 +294,10 @@ export class SessionController implements ReactiveController {
     this.publish(false);
   }
 
-  /** Rebuild the view and ask for a render, at most every MIN_UPDATE_MS unless `now`. */
+  /** The view changed: render on the next burst of the render clock, or at once if `now`. */
   private publish(now: boolean): void {
-    const since = performance.now() - this.lastPublish;
-    if (!now && since < MIN_UPDATE_MS) {
-      this.timer ??= setTimeout(() => {
-        this.timer = null;
-        this.publish(true);
-      }, MIN_UPDATE_MS - since);
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.lastPublish = performance.now();
-    this.view = buildView(this.runs, this.active, this.busy, this.notice, this.pauseRequested);
-    this.host.requestUpdate();
+    this.stale = true;
+    this.clock.request(this.render, now);
   }
 }
 

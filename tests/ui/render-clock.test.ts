@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { type ClockTimers, RenderClock, RenderJob } from '../../src/ui/render-clock.ts';
+
+/** Hand-driven timers: time moves and tasks run only when the test says so. */
+class FakeTimers implements ClockTimers {
+  t = 0;
+  /** Tasks run so far, and the jobs each ran (one per task is the contract). */
+  tasksRun = 0;
+  private timers: { at: number; fn: () => void }[] = [];
+  private tasks: (() => void)[] = [];
+  now = (): number => this.t;
+  setTimeout = (fn: () => void, ms: number): unknown => {
+    const timer = { at: this.t + ms, fn };
+    this.timers.push(timer);
+    return timer;
+  };
+  clearTimeout = (h: unknown): void => {
+    this.timers = this.timers.filter((x) => x !== h);
+  };
+  postTask = (fn: () => void): void => {
+    this.tasks.push(fn);
+  };
+  /** Run queued tasks (each may queue more) until none is left, without moving time. */
+  drain(): void {
+    while (this.tasks.length > 0) {
+      this.tasks.shift()!();
+      this.tasksRun++;
+    }
+  }
+  /** Move time in 1 ms steps: due timers fire, then tasks drain. */
+  advance(ms: number): void {
+    for (let i = 0; i < ms; i++) {
+      this.t++;
+      for (const timer of this.timers.filter((x) => x.at <= this.t)) {
+        this.timers = this.timers.filter((x) => x !== timer);
+        timer.fn();
+      }
+      this.drain();
+    }
+  }
+}
+
+describe('RenderClock', () => {
+  it('runs a job asked for every millisecond at most once per interval, and never drops the last request', () => {
+    const timers = new FakeTimers();
+    const clock = new RenderClock(200, timers);
+    let runs = 0;
+    let seen = -1;
+    let value = 0;
+    const job = new RenderJob(() => {
+      runs++;
+      seen = value;
+    });
+    for (let i = 0; i < 1000; i++) {
+      value = i;
+      clock.request(job);
+      timers.advance(1);
+    }
+    timers.advance(400);
+    expect(runs).toBeGreaterThanOrEqual(5);
+    expect(runs).toBeLessThanOrEqual(6);
+    expect(seen).toBe(999);
+  });
+
+  it('runs the jobs asked for between bursts together, one per task', () => {
+    const timers = new FakeTimers();
+    const clock = new RenderClock(200, timers);
+    const order: string[] = [];
+    const jobs = ['a', 'b', 'c'].map((n) => new RenderJob(() => order.push(n)));
+    clock.request(jobs[0]!); // idle: the first burst starts at once
+    timers.drain();
+    expect(order).toEqual(['a']);
+    for (const j of jobs) clock.request(j);
+    clock.request(jobs[1]!); // asked twice, runs once
+    timers.advance(199);
+    expect(order).toEqual(['a']);
+    const before = timers.tasksRun;
+    timers.advance(1);
+    expect(order).toEqual(['a', 'a', 'b', 'c']);
+    expect(timers.tasksRun - before).toBe(3);
+  });
+
+  it('a job asked for during a burst joins it, unless it already ran in it', () => {
+    const timers = new FakeTimers();
+    const clock = new RenderClock(200, timers);
+    const order: string[] = [];
+    const table = new RenderJob(() => order.push('table'));
+    const chart: RenderJob = new RenderJob(() => {
+      order.push('chart');
+      clock.request(table); // the chart's table: later in the same burst
+      clock.request(chart); // asking for itself again: the next burst, never a loop
+    });
+    clock.request(chart);
+    timers.drain();
+    expect(order).toEqual(['chart', 'table']);
+    timers.advance(199);
+    expect(order).toEqual(['chart', 'table']);
+    timers.advance(1);
+    expect(order).toEqual(['chart', 'table', 'chart', 'table']);
+  });
+
+  it('an urgent request does not wait for the interval; a cancelled job does not run', () => {
+    const timers = new FakeTimers();
+    const clock = new RenderClock(200, timers);
+    let runs = 0;
+    const job = new RenderJob(() => runs++);
+    clock.request(job);
+    timers.drain();
+    clock.request(job);
+    timers.advance(10);
+    expect(runs).toBe(1);
+    clock.request(job, true);
+    timers.drain();
+    expect(runs).toBe(2);
+    clock.request(job);
+    clock.cancel(job);
+    timers.advance(500);
+    expect(runs).toBe(2);
+    expect(job.pending).toBe(false);
+  });
+});
