@@ -13,6 +13,7 @@
  *   --categories <l>  with --trace: the trace categories (blink,cc,skia show canvas rasterization)
  *   --trace-dir <d>   keep each trial's trace as <d>/trial-N.json (DevTools → Performance opens it)
  *   --hash <x>        another experiment (the part after `#` in the app's URL)
+ *   --experiment <n>  run the named experiment <n> (quick) from the Experiments section instead
  *   --profile         print where the page's main thread spent its CPU (top functions; adds
  *                     overhead)
  *   --json <file>     also write the figures
@@ -170,7 +171,40 @@ async function runsFinished(page: Page): Promise<void> {
   throw new Error('bench:page: the experiment did not finish within 3 minutes');
 }
 
+/** What a trial does on the page: start it, then wait until it has finished. */
+interface Workload {
+  readonly label: string;
+  start(page: Page): Promise<void>;
+  finished(page: Page): Promise<void>;
+}
+
+const trainingRun: Workload = {
+  label: 'training run',
+  start: (page) => page.getByRole('button', { name: 'Run', exact: true }).click(),
+  finished: runsFinished,
+};
+
+/** A named experiment (quick) from the app's Experiments section, in its own worker. */
+function namedExperiment(name: string): Workload {
+  return {
+    label: `experiment ${name} (quick)`,
+    start: async (page) => {
+      await page.getByTestId(`experiment-${name}`).click();
+      await page.getByTestId('experiment-mode').selectOption('quick');
+      await page.getByTestId('experiment-run').click();
+    },
+    finished: async (page) => {
+      await page
+        .locator(
+          '[data-testid="experiment-result"]:is([data-status="completed"], [data-status="stopped"], [data-status="failed"])',
+        )
+        .waitFor({ timeout: 300_000 });
+    },
+  };
+}
+
 interface TrialOptions {
+  readonly workload: Workload;
   /** Break down trace tasks longer than this. */
   readonly thresholdMs: number;
   /** Trace categories, or null for no trace. */
@@ -204,8 +238,8 @@ async function trial(browser: Browser, url: string, o: TrialOptions): Promise<Tr
       await browser.startTracing(page, { categories: o.traceCategories.split(',') });
     }
     const started = Date.now();
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await runsFinished(page);
+    await o.workload.start(page);
+    await o.workload.finished(page);
     const seconds = (Date.now() - started) / 1000;
     // Let the last redraws and the library's refresh land inside the window.
     await page.waitForTimeout(1500);
@@ -235,7 +269,13 @@ const program = new Command()
   .option('--trials <n>', 'runs of the experiment', '3')
   .option('--threshold <ms>', 'break down trace tasks longer than this', '40')
   .option('--hash <x>', "another experiment: the part after '#' in the app's URL")
+  .option('--experiment <name>', 'run a named experiment (quick) instead of a training run')
   .option('--trace', 'break long tasks down from a Chromium trace (adds overhead)')
+  .option(
+    '--categories <list>',
+    'with --trace: Chromium trace categories (add blink,cc,skia to see canvas rasterization)',
+    'devtools.timeline,v8,disabled-by-default-devtools.timeline',
+  )
   .option(
     '--trace-dir <dir>',
     "with --trace: keep each trial's trace (open it in DevTools → Performance)",
@@ -247,6 +287,7 @@ const opts = program.opts<{
   trials: string;
   threshold: string;
   hash?: string;
+  experiment?: string;
   trace?: boolean;
   traceDir?: string;
   categories: string;
@@ -262,13 +303,16 @@ if (!Number.isInteger(trials) || trials < 1 || !(threshold > 0)) {
   process.exit(2);
 }
 
+const workload = opts.experiment ? namedExperiment(opts.experiment) : trainingRun;
 if (opts.traceDir) mkdirSync(opts.traceDir, { recursive: true });
 const app = await startApp();
+console.log(`${workload.label}, ${trials} trial(s), each in a fresh browser profile`);
 const results: Trial[] = [];
 try {
   const url = opts.hash ? `${app.url}#${opts.hash}` : app.url;
   for (let i = 0; i < trials; i++) {
     const t = await trial(app.browser, url, {
+      workload,
       thresholdMs: threshold,
       traceCategories: opts.trace ? opts.categories : null,
       traceFile: opts.traceDir ? join(opts.traceDir, `trial-${i + 1}.json`) : null,

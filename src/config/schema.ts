@@ -125,7 +125,10 @@ export const configSchema = z
     model: modelSchema,
     /** K simulated devices. */
     devices: int(1, 64).default(8),
-    /** W workers hosting the devices (default: the cores available, at most K). */
+    /**
+     * W workers hosting the devices (default: at most K; in Node the cores, in a page the cores
+     * less one, so the page keeps a core).
+     */
     workers: int(1, 64).optional(),
     perDeviceBatch: int(1, 4096).optional(),
     /** Alternative to perDeviceBatch: split as evenly as possible, first devices take the remainder. */

@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import { platformEnv } from '../experiments/env.ts';
 import { EXPERIMENTS } from '../experiments/index.ts';
+import { ProgressPacer } from '../experiments/progress-pacer.ts';
 import { renderSvg } from '../experiments/render-svg.ts';
 import { type PlanProgress, runPlan } from '../experiments/runner.ts';
 import type { ExperimentName, ExperimentResult } from '../experiments/types.ts';
@@ -54,17 +55,20 @@ const api: ExperimentWorkerApi = {
     if (running) throw new Error('an experiment is already running in this worker');
     running = true;
     stopRequested = false;
+    // Every training step reports; the page needs a few reports a second.
+    const progress = new ProgressPacer(onProgress);
     try {
       const result = await runPlan(EXPERIMENTS[options.name], {
         quick: options.quick,
         env: platformEnv(browserPlatform(mnistUrl)),
         previous: options.previous,
         shouldStop: () => stopRequested,
-        onProgress,
+        onProgress: progress.report,
         onUnitDone: async (partial) => onUnitDone(partial, await figureOf(partial)),
       });
       return { result, svg: await figureOf(result) };
     } finally {
+      progress.flush();
       running = false;
     }
   },

@@ -5,6 +5,7 @@ import { makeDataset } from '../data/make-dataset.ts';
 import { loadMnistBrowser } from '../data/mnist-browser.ts';
 import type { DeviceWorkerApi } from '../workers/device-worker-api.ts';
 import { type WorkerHandle, WorkerPoolHost } from './hosts/worker-pool.ts';
+import { browserWorkerCount } from './browser-workers.ts';
 import type { Platform } from './run.ts';
 
 /** Start a module Web Worker hosting a device group (bundled by Vite from this URL pattern). */
@@ -31,14 +32,12 @@ export function browserPlatform(mnistUrl: string): Platform {
         config.seed,
         config.dataset.name === 'mnist' ? await loadMnistBrowser(mnistUrl) : undefined,
       ),
-    createHost: (config, data) => {
-      const cores = Math.max(1, navigator.hardwareConcurrency || 2);
-      return WorkerPoolHost.start(
+    createHost: (config, data) =>
+      WorkerPoolHost.start(
         config,
         data,
         spawnBrowserDeviceWorker,
-        config.workers ?? Math.min(cores, config.devices),
-      );
-    },
+        browserWorkerCount(navigator.hardwareConcurrency, config.devices, config.workers),
+      ),
   };
 }

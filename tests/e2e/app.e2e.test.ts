@@ -19,6 +19,9 @@ const shortRun = encodeExperimentHash({
     dataset: { name: 'mnist', train: 600, test: 200, downsample: true },
     model: { preset: 'mlp', hidden: [32, 32], norm: 'batch' },
     devices: 4,
+    // Two workers, so the statistics really cross workers through shared memory (a page left to
+    // choose keeps a core for itself: one worker on a 2-core machine).
+    workers: 2,
     perDeviceBatch: 8,
     bnSync: 'sync',
     steps: 60,

@@ -5,12 +5,14 @@ import type { ExperimentName, ExperimentResult } from '../../experiments/types.t
 import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import type { ExperimentWorkerFactory, ExperimentWorkerHandle } from './experiment-client.ts';
+import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import { newExperimentRecord, resultOf, withResult } from './experiment-records.ts';
 
 export interface ExperimentsControllerOptions {
   readonly spawn: ExperimentWorkerFactory;
   readonly now?: () => number;
   readonly newId?: () => string;
+  readonly clock?: RenderClock;
 }
 
 /** The record on show: the running session, or a saved one the user opened. */
@@ -33,6 +35,9 @@ export class ExperimentsController implements ReactiveController {
   stopping = false;
   error: string | null = null;
   private worker: ExperimentWorkerHandle | null = null;
+  /** Progress renders ride the page's render clock, with the live view's and the charts'. */
+  private readonly render = new RenderJob(() => this.host.requestUpdate());
+  private readonly clock: RenderClock;
   private readonly now: () => number;
   private readonly newId: () => string;
 
@@ -42,6 +47,7 @@ export class ExperimentsController implements ReactiveController {
   ) {
     host.addController(this);
     this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? pageClock;
     this.newId = options.newId ?? (() => crypto.randomUUID());
   }
 
@@ -50,6 +56,7 @@ export class ExperimentsController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    this.clock.cancel(this.render);
     this.worker?.dispose();
     this.worker = null;
   }
@@ -94,7 +101,7 @@ export class ExperimentsController implements ReactiveController {
     this.worker = worker;
     const onProgress = (progress: PlanProgress): void => {
       this.progress = progress;
-      this.host.requestUpdate();
+      this.clock.request(this.render);
     };
     const onUnitDone = async (partial: ExperimentResult, svg: string | null): Promise<void> => {
       record = withResult(record, partial, 'running', this.now());

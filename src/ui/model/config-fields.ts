@@ -258,8 +258,8 @@ export const FIELDS: readonly FieldSpec[] = [
     group: 'devices',
     label: 'Workers hosting the devices',
     kind: { type: 'optional-int' },
-    emptyText: 'automatic (the cores)',
-    help: 'Never changes the numbers, only the speed.',
+    emptyText: 'automatic (one per core, less one for the page)',
+    help: 'Never changes the numbers, only the speed. Left empty, the page keeps a core for itself so it stays responsive.',
   },
   // Optimizer & schedule
   {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { type PaceTimers, ProgressPacer } from '../../src/experiments/progress-pacer.ts';
+
+class FakeTimers implements PaceTimers {
+  t = 0;
+  private timers: { at: number; fn: () => void }[] = [];
+  now = (): number => this.t;
+  setTimeout = (fn: () => void, ms: number): unknown => {
+    const timer = { at: this.t + ms, fn };
+    this.timers.push(timer);
+    return timer;
+  };
+  clearTimeout = (h: unknown): void => {
+    this.timers = this.timers.filter((x) => x !== h);
+  };
+  advance(ms: number): void {
+    for (let i = 0; i < ms; i++) {
+      this.t++;
+      for (const timer of this.timers.filter((x) => x.at <= this.t)) {
+        this.timers = this.timers.filter((x) => x !== timer);
+        timer.fn();
+      }
+    }
+  }
+}
+
+describe('ProgressPacer', () => {
+  it('sends at most one report per interval, and the latest one after a burst', () => {
+    const timers = new FakeTimers();
+    const sent: number[] = [];
+    const pacer = new ProgressPacer<number>((n) => sent.push(n), 200, timers);
+    for (let i = 1; i <= 1000; i++) {
+      pacer.report(i); // one report per millisecond for a second
+      timers.advance(1);
+    }
+    expect(sent[0]).toBe(1);
+    expect(sent.length).toBeGreaterThanOrEqual(5);
+    expect(sent.length).toBeLessThanOrEqual(6);
+    timers.advance(200);
+    expect(sent[sent.length - 1]).toBe(1000);
+    expect([...sent].sort((a, b) => a - b)).toEqual(sent);
+  });
+
+  it('flush sends what was held back at once, and nothing twice', () => {
+    const timers = new FakeTimers();
+    const sent: string[] = [];
+    const pacer = new ProgressPacer<string>((s) => sent.push(s), 200, timers);
+    pacer.report('a');
+    pacer.report('b');
+    expect(sent).toEqual(['a']);
+    pacer.flush();
+    expect(sent).toEqual(['a', 'b']);
+    timers.advance(500);
+    pacer.flush();
+    expect(sent).toEqual(['a', 'b']);
+  });
+});
