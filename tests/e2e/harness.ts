@@ -61,6 +61,18 @@ export async function startApp(): Promise<App> {
   };
 }
 
+/**
+ * A full-page screenshot with every section drawn: the app skips rendering sections that are off
+ * screen (content-visibility: auto), so the viewport grows to the page's height first.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (viewport) await page.setViewportSize({ width: viewport.width, height });
+  await page.evaluate(
+    () =>
+      new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+  );
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  if (viewport) await page.setViewportSize(viewport);
 }
