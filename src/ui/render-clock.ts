@@ -17,7 +17,15 @@ export interface ClockTimers {
   clearTimeout(handle: unknown): void;
   /** Run `fn` in a task of its own, as soon as possible (no timer clamping). */
   postTask(fn: () => void): void;
+  /** Run `fn` in a task of its own after the browser has rendered its next frame. */
+  postTaskAfterFrame(fn: () => void): void;
 }
+
+/**
+ * What a job's run may return: 'paint' when it made something costly to put on screen (a new
+ * canvas), so the browser renders it before the next job runs instead of all of them at once.
+ */
+export type RenderOutcome = 'paint' | undefined;
 
 /** Something to redraw; requested any number of times, it runs once per burst. */
 export class RenderJob {
@@ -26,7 +34,7 @@ export class RenderJob {
   /** The burst it last ran in: a job asked for again by its own run waits for the next one. */
   lastBurst = -1;
 
-  constructor(readonly run: () => void) {}
+  constructor(readonly run: () => RenderOutcome | void) {}
 }
 
 export class RenderClock {
@@ -87,23 +95,26 @@ export class RenderClock {
     this.postPump();
   }
 
-  private postPump(): void {
+  private postPump(afterFrame = false): void {
     this.pumpPosted = true;
-    this.timers.postTask(() => this.pump());
+    if (afterFrame) this.timers.postTaskAfterFrame(() => this.pump());
+    else this.timers.postTask(() => this.pump());
   }
 
   /** One job, then the next in a task of its own; the burst ends when none is left to run. */
   private pump(): void {
     this.pumpPosted = false;
     const index = this.queue.findIndex((j) => j.lastBurst !== this.burst);
+    let outcome: RenderOutcome | void;
     if (index >= 0) {
       const job = this.queue.splice(index, 1)[0]!;
       job.pending = false;
       job.lastBurst = this.burst;
-      job.run();
+      outcome = job.run();
     }
     if (this.queue.some((j) => j.lastBurst !== this.burst)) {
-      this.postPump();
+      // Four new charts' canvases in one frame took ~37 ms to put on screen; one a frame, ~10.
+      this.postPump(outcome === 'paint');
       return;
     }
     this.bursting = false;
@@ -120,18 +131,24 @@ export function browserTimers(): ClockTimers {
     // In Node (unit tests) an open port would keep the process alive.
     (channel.port1 as { unref?: () => void }).unref?.();
   }
+  const postTask = (fn: () => void): void => {
+    if (!channel) {
+      globalThis.setTimeout(fn, 0);
+      return;
+    }
+    tasks.push(fn);
+    channel.port2.postMessage(null);
+  };
   return {
     now: () => performance.now(),
     setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
     clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
-    postTask: (fn) => {
-      if (!channel) {
-        globalThis.setTimeout(fn, 0);
-        return;
-      }
-      tasks.push(fn);
-      channel.port2.postMessage(null);
-    },
+    postTask,
+    // A task posted from an animation frame callback runs after that frame is rendered.
+    postTaskAfterFrame: (fn) =>
+      typeof requestAnimationFrame === 'undefined'
+        ? globalThis.setTimeout(fn, 16)
+        : requestAnimationFrame(() => postTask(fn)),
   };
 }
 

@@ -8,6 +8,9 @@ class FakeTimers implements ClockTimers {
   tasksRun = 0;
   private timers: { at: number; fn: () => void }[] = [];
   private tasks: (() => void)[] = [];
+  /** Tasks waiting for the next frame. */
+  private afterFrame: (() => void)[] = [];
+  frames = 0;
   now = (): number => this.t;
   setTimeout = (fn: () => void, ms: number): unknown => {
     const timer = { at: this.t + ms, fn };
@@ -20,6 +23,15 @@ class FakeTimers implements ClockTimers {
   postTask = (fn: () => void): void => {
     this.tasks.push(fn);
   };
+  postTaskAfterFrame = (fn: () => void): void => {
+    this.afterFrame.push(fn);
+  };
+  /** The browser renders a frame: tasks that waited for it are queued. */
+  frame(): void {
+    this.frames++;
+    this.tasks.push(...this.afterFrame);
+    this.afterFrame = [];
+  }
   /** Run queued tasks (each may queue more) until none is left, without moving time. */
   drain(): void {
     while (this.tasks.length > 0) {
@@ -27,10 +39,11 @@ class FakeTimers implements ClockTimers {
       this.tasksRun++;
     }
   }
-  /** Move time in 1 ms steps: due timers fire, then tasks drain. */
+  /** Move time in 1 ms steps: due timers fire, then tasks drain; a frame every 16 ms. */
   advance(ms: number): void {
     for (let i = 0; i < ms; i++) {
       this.t++;
+      if (this.t % 16 === 0) this.frame();
       for (const timer of this.timers.filter((x) => x.at <= this.t)) {
         this.timers = this.timers.filter((x) => x !== timer);
         timer.fn();
@@ -66,7 +79,12 @@ describe('RenderClock', () => {
     const timers = new FakeTimers();
     const clock = new RenderClock(200, timers);
     const order: string[] = [];
-    const jobs = ['a', 'b', 'c'].map((n) => new RenderJob(() => order.push(n)));
+    const jobs = ['a', 'b', 'c'].map(
+      (n) =>
+        new RenderJob(() => {
+          order.push(n);
+        }),
+    );
     clock.request(jobs[0]!); // idle: the first burst starts at once
     timers.drain();
     expect(order).toEqual(['a']);
@@ -84,7 +102,9 @@ describe('RenderClock', () => {
     const timers = new FakeTimers();
     const clock = new RenderClock(200, timers);
     const order: string[] = [];
-    const table = new RenderJob(() => order.push('table'));
+    const table = new RenderJob(() => {
+      order.push('table');
+    });
     const chart: RenderJob = new RenderJob(() => {
       order.push('chart');
       clock.request(table); // the chart's table: later in the same burst
@@ -103,7 +123,9 @@ describe('RenderClock', () => {
     const timers = new FakeTimers();
     const clock = new RenderClock(200, timers);
     let runs = 0;
-    const job = new RenderJob(() => runs++);
+    const job = new RenderJob(() => {
+      runs++;
+    });
     clock.request(job);
     timers.drain();
     clock.request(job);
@@ -117,5 +139,28 @@ describe('RenderClock', () => {
     timers.advance(500);
     expect(runs).toBe(2);
     expect(job.pending).toBe(false);
+  });
+
+  it("a job that says 'paint' lets the browser render a frame before the next job runs", () => {
+    const timers = new FakeTimers();
+    const clock = new RenderClock(200, timers);
+    const order: string[] = [];
+    const newChart = (name: string) =>
+      new RenderJob(() => {
+        order.push(`${name}@${timers.frames}`);
+        return 'paint';
+      });
+    const text = new RenderJob(() => {
+      order.push(`text@${timers.frames}`);
+    });
+    for (const j of [newChart('a'), newChart('b'), text]) clock.request(j);
+    timers.drain();
+    expect(order).toEqual(['a@0']);
+    timers.frame();
+    timers.drain();
+    expect(order).toEqual(['a@0', 'b@1']);
+    timers.frame();
+    timers.drain();
+    expect(order).toEqual(['a@0', 'b@1', 'text@2']);
   });
 });

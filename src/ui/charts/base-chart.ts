@@ -5,7 +5,7 @@ import uPlot from 'uplot';
 import type { PlotOptions } from './plot-options.ts';
 import { chartStyles, uplotStyles } from './styles.ts';
 import { type ChartTheme, readTheme, themeKey, watchColorScheme } from './theme.ts';
-import { pageClock, RenderJob } from '../render-clock.ts';
+import { pageClock, RenderJob, type RenderOutcome } from '../render-clock.ts';
 
 export interface ValueRow {
   readonly label: string;
@@ -65,8 +65,11 @@ export abstract class UPlotChart extends LitElement {
   /** Redraws ride the page's render clock, so every chart redraws in the same burst. */
   private readonly drawJob = new RenderJob(() => this.draw());
   /** The table and labels, in a task after the plot's (together the two took ~50 ms). */
-  private readonly tableJob = new RenderJob(() => {
+  private readonly tableJob = new RenderJob((): RenderOutcome => {
+    const first = this.view === null;
     this.view = this.nextView;
+    // A first table is new text to shape and lay out: let it reach the screen on its own frame.
+    return first ? 'paint' : undefined;
   });
   private nextView: ChartView | null = null;
   /** Read once, and again when the color scheme changes: getComputedStyle forces a style pass. */
@@ -139,9 +142,10 @@ export abstract class UPlotChart extends LitElement {
     </figure>`;
   }
 
-  private draw(): void {
+  /** Redraw; says 'paint' when it made a new canvas, which is costly to put on screen. */
+  private draw(): RenderOutcome {
     const container = this.renderRoot.querySelector<HTMLElement>('.plot');
-    if (!this.isConnected || !container) return;
+    if (!this.isConnected || !container) return undefined;
     this.theme ??= readTheme(this);
     const theme = this.theme;
     const made = this.makeView(theme);
@@ -149,13 +153,13 @@ export abstract class UPlotChart extends LitElement {
       this.destroyPlot();
       this.view = null;
       this.emptyText = made;
-      return;
+      return undefined;
     }
     this.nextView = made;
     pageClock.request(this.tableJob);
     // The ResizeObserver's width when it has one: reading clientWidth forces a layout mid-frame.
     const width = this.observedWidth > 0 ? this.observedWidth : Math.floor(container.clientWidth);
-    if (width <= 0) return; // not laid out (hidden); the ResizeObserver asks again
+    if (width <= 0) return undefined; // not laid out (hidden); the ResizeObserver asks again
     const height = Math.max(80, this.height);
     const key = `${made.key}|${themeKey(theme)}`;
     if (this.plot && key === this.plotKey) {
@@ -163,11 +167,12 @@ export abstract class UPlotChart extends LitElement {
       if (this.plot.width !== width || this.plot.height !== height) {
         this.plot.setSize({ width, height });
       }
-      return;
+      return undefined;
     }
     this.destroyPlot();
     this.plot = new uPlot({ ...made.options, width, height }, made.data, container);
     this.plotKey = key;
+    return 'paint';
   }
 
   private destroyPlot(): void {
