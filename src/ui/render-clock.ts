@@ -34,7 +34,10 @@ export class RenderJob {
   /** The burst it last ran in: a job asked for again by its own run waits for the next one. */
   lastBurst = -1;
 
-  constructor(readonly run: () => RenderOutcome | void) {}
+  constructor(
+    // biome-ignore lint/suspicious/noConfusingVoidType: plain callbacks (returning void) are jobs too
+    readonly run: () => RenderOutcome | void,
+  ) {}
 }
 
 export class RenderClock {
@@ -105,12 +108,12 @@ export class RenderClock {
   private pump(): void {
     this.pumpPosted = false;
     const index = this.queue.findIndex((j) => j.lastBurst !== this.burst);
-    let outcome: RenderOutcome | void;
+    let outcome: RenderOutcome;
     if (index >= 0) {
       const job = this.queue.splice(index, 1)[0]!;
       job.pending = false;
       job.lastBurst = this.burst;
-      outcome = job.run();
+      outcome = job.run() ?? undefined;
     }
     if (this.queue.some((j) => j.lastBurst !== this.burst)) {
       // Four new charts' canvases in one frame took ~37 ms to put on screen; one a frame, ~10.
