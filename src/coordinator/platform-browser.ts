@@ -4,6 +4,7 @@ import type { SplitDataset } from '../data/dataset.ts';
 import { makeDataset } from '../data/make-dataset.ts';
 import { loadMnistBrowser } from '../data/mnist-browser.ts';
 import type { DeviceWorkerApi } from '../workers/device-worker-api.ts';
+import { WarmWorkerPool } from './hosts/warm-worker-pool.ts';
 import { type WorkerHandle, WorkerPoolHost } from './hosts/worker-pool.ts';
 import { browserWorkerCount } from './browser-workers.ts';
 import type { Platform } from './run.ts';
@@ -23,6 +24,12 @@ function spawnBrowserDeviceWorker(index: number): WorkerHandle {
   return { api: Comlink.wrap<DeviceWorkerApi>(worker), died, terminate: () => worker.terminate() };
 }
 
+/** Device workers of this context (the coordinator's or an experiment's worker), kept warm between runs. */
+const warmWorkers = new WarmWorkerPool(
+  spawnBrowserDeviceWorker,
+  Math.max(1, navigator.hardwareConcurrency || 2),
+);
+
 /** The browser's edges: MNIST fetched lazily from the app's own server, devices in Web Workers. */
 export function browserPlatform(mnistUrl: string): Platform {
   return {
@@ -36,7 +43,7 @@ export function browserPlatform(mnistUrl: string): Platform {
       WorkerPoolHost.start(
         config,
         data,
-        spawnBrowserDeviceWorker,
+        (index) => warmWorkers.take(index),
         browserWorkerCount(navigator.hardwareConcurrency, config.devices, config.workers),
       ),
   };

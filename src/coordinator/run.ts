@@ -10,7 +10,7 @@ export interface Platform {
   createHost(config: RunConfig, data: SplitDataset): Promise<DeviceHost>;
 }
 
-/** Load the data, start the devices, train, and always release the workers. */
+/** Load the data, start the devices, train, and always release the workers (for reuse if clean). */
 export async function runExperiment(
   config: RunConfig,
   hooks: RunHooks,
@@ -18,9 +18,12 @@ export async function runExperiment(
 ): Promise<RunResult> {
   const data = await platform.loadData(config);
   const host = await platform.createHost(config, data);
+  let clean = false;
   try {
-    return await train(config, data, host, hooks);
+    const result = await train(config, data, host, hooks);
+    clean = true;
+    return result;
   } finally {
-    await host.close();
+    await host.close(clean);
   }
 }

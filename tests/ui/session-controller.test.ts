@@ -12,9 +12,15 @@ const config = (bnSync: string, steps = 4): RunConfig =>
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
-/** A coordinator that plays a scripted run: one `steps` event per step, a checkpoint every 2. */
+/**
+ * A coordinator that plays a scripted run: one `steps` event per step, a checkpoint every 2. A run
+ * of 13 steps fails. Like the real one, each run starts with no stop or pause pending.
+ */
 function fakeSpawn(log: string[]) {
+  let spawned = 0;
   return (): CoordinatorHandle => {
+    const id = ++spawned;
+    log.push(`spawn ${id}`);
     let stop = false;
     let paused: (() => void) | null = null;
     let pauseWanted = false;
@@ -24,8 +30,14 @@ function fakeSpawn(log: string[]) {
         options: { checkpointEvery?: number },
         onEvent: (e: RunEvent) => void,
       ) {
-        log.push(`run ${c.bnSync} every ${options.checkpointEvery}`);
+        stop = false;
+        pauseWanted = false;
+        log.push(`run ${c.bnSync} every ${options.checkpointEvery} on ${id}`);
         await tick(); // the worker loads its data and starts the devices
+        if (c.steps === 13) {
+          onEvent({ type: 'failed', message: 'replica drift at step 1' });
+          return;
+        }
         onEvent({
           type: 'started',
           config: c,
@@ -85,7 +97,7 @@ function fakeSpawn(log: string[]) {
     return {
       api: api as unknown as CoordinatorHandle['api'],
       crashed: new Promise<never>(() => {}),
-      dispose: () => log.push('dispose'),
+      dispose: () => log.push(`dispose ${id}`),
     };
   };
 }
@@ -145,7 +157,9 @@ describe('SessionController', () => {
       ['completed', 'id2', 4, 4],
     ]);
     // Store writes in order, each run's record first; the next run starts once the last is saved.
-    expect(log.filter((l) => !l.startsWith('run') && l !== 'dispose')).toEqual([
+    expect(
+      log.filter((l) => !l.startsWith('run') && !l.startsWith('spawn') && !l.startsWith('dispose')),
+    ).toEqual([
       'create local',
       'checkpoint id1 2',
       'checkpoint id1 4',
@@ -155,8 +169,27 @@ describe('SessionController', () => {
       'checkpoint id2 4',
       'update id2 completed',
     ]);
-    expect(log.indexOf('run sync every 25')).toBeGreaterThan(log.indexOf('update id1 completed'));
-    expect(log.filter((l) => l === 'dispose')).toHaveLength(2);
+    expect(log.indexOf('run sync every 25 on 1')).toBeGreaterThan(
+      log.indexOf('update id1 completed'),
+    );
+    // One coordinator worker for both runs: the second starts warm. It stays idle for the next.
+    expect(log.filter((l) => l.startsWith('spawn') || l.startsWith('dispose'))).toEqual([
+      'spawn 1',
+    ]);
+  });
+
+  it('a failed run ends its coordinator worker; the next run gets a fresh one', async () => {
+    const log: string[] = [];
+    const s = new SessionController(host(), { spawn: fakeSpawn(log), store: () => null });
+    await s.start([{ ...plans[0]!, config: config('local', 13) }, plans[1]!]);
+    expect(s.view.runs.map((r) => r.status)).toEqual(['failed', 'completed']);
+    expect(log.filter((l) => /^(spawn|dispose|run)/.test(l))).toEqual([
+      'spawn 1',
+      'run local every 25 on 1',
+      'dispose 1',
+      'spawn 2',
+      'run sync every 25 on 2',
+    ]);
   });
 
   it('full storage stops the run cleanly, cancels the queue and says what was kept', async () => {

@@ -36,7 +36,11 @@ export interface DeviceHost {
   exportCheckpoint(step: number): Promise<Checkpoint>;
   /** Every replica takes the checkpoint's parameters, buffers and optimizer state. */
   importCheckpoint(checkpoint: Checkpoint): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Release the devices. `reusable`: the run ended cleanly, so idle workers may host another run
+   * (a failed run's workers may be stuck in a collective and are always ended).
+   */
+  close(reusable?: boolean): Promise<void>;
 }
 
 /** Devices 0..K−1 spread over W workers in consecutive blocks, the first workers taking the remainder. */

@@ -17,6 +17,8 @@ export interface WorkerHandle {
   /** Rejects, with a message naming the worker, if the worker dies. Never resolves otherwise. */
   readonly died: Promise<never>;
   terminate(): void;
+  /** Give an idle, healthy worker back for another run (pooled workers only). */
+  release?(): void;
 }
 
 /**
@@ -143,8 +145,11 @@ export class WorkerPoolHost implements DeviceHost {
     await this.all((h) => h.api.loadBuffers(buffers));
   }
 
-  async close(): Promise<void> {
-    for (const h of this.handles) h.terminate();
+  async close(reusable = false): Promise<void> {
+    for (const h of this.handles) {
+      if (reusable && h.release) h.release();
+      else h.terminate();
+    }
   }
 
   /** This worker's slice of a per-device array. */

@@ -6,7 +6,11 @@ export type CoordinatorHandle = WorkerHandle<CoordinatorApi>;
 
 export type CoordinatorFactory = () => CoordinatorHandle;
 
-/** A fresh worker per run: a crashed or stuck run never leaves state behind for the next one. */
+/**
+ * A new coordinator worker. The session reuses it for the next run only after a clean run (warm
+ * code, idle device workers); after a failure or a crash it starts a fresh one, so a stuck run
+ * never leaves state behind.
+ */
 export const startCoordinatorWorker: CoordinatorFactory = () => {
   const worker = new Worker(
     new URL('../../coordinator/coordinator-worker.browser.ts', import.meta.url),

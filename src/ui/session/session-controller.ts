@@ -92,6 +92,8 @@ export class SessionController implements ReactiveController {
   private pauseRequested = false;
   private notice: string | null = null;
   private current: CoordinatorHandle | null = null;
+  /** The coordinator worker kept from the last clean run, for the next one. */
+  private idle: CoordinatorHandle | null = null;
   private recorder: RunRecorder | null = null;
   private readonly clock: RenderClock;
   private readonly render = new RenderJob(() => this.host.requestUpdate());
@@ -118,6 +120,8 @@ export class SessionController implements ReactiveController {
   hostDisconnected(): void {
     this.stop();
     this.clock.cancel(this.render);
+    this.idle?.dispose();
+    this.idle = null;
   }
 
   /** Train `plans` in order; resolves when the last one settles. Ignored while busy. */
@@ -200,8 +204,11 @@ export class SessionController implements ReactiveController {
     };
 
     let handle: CoordinatorHandle | null = null;
+    let clean = false;
     try {
-      handle = this.deps.spawn();
+      // The coordinator of the last clean run, warm (its code compiled, its device workers idle).
+      handle = this.idle ?? this.deps.spawn();
+      this.idle = null;
       this.current = handle;
       const options = {
         checkpointEvery: CHECKPOINT_EVERY,
@@ -214,6 +221,7 @@ export class SessionController implements ReactiveController {
       await Promise.race([done, handle.crashed]);
       await Promise.race([terminalSeen, delay(LAST_EVENT_GRACE_MS)]);
       if (!terminal) throw new Error('the run ended without saying how');
+      clean = this.runs[index]?.status !== 'failed';
     } catch (error) {
       if (!terminal)
         onEvent({
@@ -222,7 +230,9 @@ export class SessionController implements ReactiveController {
         });
     } finally {
       this.current = null;
-      handle?.dispose();
+      // A failed or crashed run's worker is never reused: it may be stuck or hold bad state.
+      if (clean && handle) this.idle = handle;
+      else handle?.dispose();
     }
     await recorder.settled();
     if (this.recorder === recorder) this.recorder = null;
