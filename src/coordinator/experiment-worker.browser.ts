@@ -1,16 +1,16 @@
 /**
  * A named experiment's own Web Worker: runPlan and the figure's rendering (Vega) happen here, so
- * the page's thread only draws the progress bar and the finished SVG. Training runs start their
+ * the page's thread only draws the progress bar and shows the figure (a PNG drawn here). Training runs start their
  * device workers from here, as the coordinator worker does.
  */
 import * as Comlink from 'comlink';
 import { platformEnv } from '../experiments/env.ts';
 import { EXPERIMENTS } from '../experiments/index.ts';
 import { ProgressPacer } from '../experiments/progress-pacer.ts';
-import { renderSvg } from '../experiments/render-svg.ts';
 import { type PlanProgress, runPlan } from '../experiments/runner.ts';
 import type { ExperimentName, ExperimentResult } from '../experiments/types.ts';
 import { browserPlatform } from './platform-browser.ts';
+import { type FigureImage, renderFigure } from './render-figure.browser.ts';
 
 export type { PlanProgress };
 
@@ -29,21 +29,21 @@ export interface ExperimentWorkerApi {
   run(
     options: ExperimentRunOptions,
     onProgress: (progress: PlanProgress) => void,
-    onUnitDone: (partial: ExperimentResult, svg: string | null) => Promise<void>,
-  ): Promise<{ result: ExperimentResult; svg: string | null }>;
+    onUnitDone: (partial: ExperimentResult, figure: FigureImage | null) => Promise<void>,
+  ): Promise<{ result: ExperimentResult; figure: FigureImage | null }>;
   stop(): void;
-  /** The figure of a stored result, as standalone SVG (null when it cannot be drawn). */
-  figure(result: ExperimentResult): Promise<string | null>;
+  /** The figure of a stored result, as an image (null when it cannot be drawn). */
+  figure(result: ExperimentResult): Promise<FigureImage | null>;
 }
 
 const mnistUrl = new URL(`${import.meta.env.BASE_URL}mnist.bin`, self.location.origin).href;
 let running = false;
 let stopRequested = false;
 
-async function figureOf(result: ExperimentResult): Promise<string | null> {
+async function figureOf(result: ExperimentResult): Promise<FigureImage | null> {
   if (result.rows.length === 0) return null;
   try {
-    return await renderSvg(EXPERIMENTS[result.name].figure(result));
+    return await renderFigure(EXPERIMENTS[result.name].figure(result));
   } catch {
     // A partial result may lack what a panel needs; the next unit's figure will have it.
     return null;
@@ -66,7 +66,7 @@ const api: ExperimentWorkerApi = {
         onProgress: progress.report,
         onUnitDone: async (partial) => onUnitDone(partial, await figureOf(partial)),
       });
-      return { result, svg: await figureOf(result) };
+      return { result, figure: await figureOf(result) };
     } finally {
       progress.flush();
       running = false;

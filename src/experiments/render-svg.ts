@@ -16,7 +16,7 @@ export async function renderSvg(spec: FigureSpec): Promise<string> {
   }
 }
 
-function isVegaLite(spec: FigureSpec): spec is TopLevelSpec {
+export function isVegaLite(spec: FigureSpec): spec is TopLevelSpec {
   const schema = (spec as { $schema?: unknown }).$schema;
   return typeof schema === 'string' ? schema.includes('vega-lite') : !('marks' in spec);
 }

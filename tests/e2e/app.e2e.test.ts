@@ -301,9 +301,16 @@ describe('the app in Chromium', () => {
     await expect
       .poll(() => result.getAttribute('data-status'), { timeout: 60_000 })
       .toBe('completed');
-    expect(await page.getByTestId('experiment-figure').getAttribute('src')).toMatch(
-      /^data:image\/svg\+xml/,
-    );
+    // The figure is a PNG drawn in the experiment's worker, shown through an object URL.
+    const figure = page.getByTestId('experiment-figure');
+    expect(await figure.getAttribute('src')).toMatch(/^blob:/);
+    await expect
+      .poll(() =>
+        figure.evaluate(
+          (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth,
+        ),
+      )
+      .toBeGreaterThan(0);
     const checks = page.getByTestId('experiment-checks').locator('li');
     expect(await checks.count()).toBeGreaterThan(0);
     for (const holds of await checks.evaluateAll((els) =>

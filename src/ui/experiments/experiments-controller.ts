@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { FigureImage } from '../../coordinator/render-figure.browser.ts';
 import type { PlanProgress } from '../../experiments/runner.ts';
 import type { ExperimentName, ExperimentResult } from '../../experiments/types.ts';
 import type { ExperimentRecord } from '../../store/experiments.ts';
@@ -18,8 +19,8 @@ export interface ExperimentsControllerOptions {
 /** The record on show: the running session, or a saved one the user opened. */
 export interface ShownExperiment {
   readonly record: ExperimentRecord;
-  /** Standalone SVG, null while none could be drawn yet. */
-  readonly svg: string | null;
+  /** The figure as an image (PNG, drawn in the worker), null while none could be drawn yet. */
+  readonly figure: FigureImage | null;
 }
 
 /**
@@ -91,7 +92,7 @@ export class ExperimentsController implements ReactiveController {
     this.progress = null;
     this.shown = {
       record,
-      svg: resume && this.shown?.record.id === resume.id ? this.shown.svg : null,
+      figure: resume && this.shown?.record.id === resume.id ? this.shown.figure : null,
     };
     this.host.requestUpdate();
     await this.save(record);
@@ -103,14 +104,17 @@ export class ExperimentsController implements ReactiveController {
       this.progress = progress;
       this.clock.request(this.render);
     };
-    const onUnitDone = async (partial: ExperimentResult, svg: string | null): Promise<void> => {
+    const onUnitDone = async (
+      partial: ExperimentResult,
+      figure: FigureImage | null,
+    ): Promise<void> => {
       record = withResult(record, partial, 'running', this.now());
-      this.shown = { record, svg: svg ?? this.shown?.svg ?? null };
+      this.shown = { record, figure: figure ?? this.shown?.figure ?? null };
       this.host.requestUpdate();
       await this.save(record);
     };
     try {
-      const { result, svg } = await Promise.race([
+      const { result, figure } = await Promise.race([
         worker.api.run(
           {
             name: record.name,
@@ -123,10 +127,10 @@ export class ExperimentsController implements ReactiveController {
         worker.crashed,
       ]);
       record = withResult(record, result, result.complete ? 'completed' : 'stopped', this.now());
-      this.shown = { record, svg: svg ?? this.shown?.svg ?? null };
+      this.shown = { record, figure: figure ?? this.shown?.figure ?? null };
     } catch (error) {
       record = { ...record, status: 'failed', updatedAt: this.now(), error: messageOf(error) };
-      this.shown = { record, svg: this.shown?.svg ?? null };
+      this.shown = { record, figure: this.shown?.figure ?? null };
       this.error = `${record.name} failed: ${messageOf(error)}`;
     } finally {
       worker.dispose();
@@ -147,13 +151,13 @@ export class ExperimentsController implements ReactiveController {
 
   /** Show a saved session: its figure is drawn in a short-lived worker (Vega stays off this thread). */
   async show(record: ExperimentRecord): Promise<void> {
-    this.shown = { record, svg: null };
+    this.shown = { record, figure: null };
     this.host.requestUpdate();
     if (record.rows.length === 0) return;
     const worker = this.options.spawn();
     try {
-      const svg = await Promise.race([worker.api.figure(resultOf(record)), worker.crashed]);
-      if (this.shown?.record.id === record.id) this.shown = { record, svg };
+      const figure = await Promise.race([worker.api.figure(resultOf(record)), worker.crashed]);
+      if (this.shown?.record.id === record.id) this.shown = { record, figure };
     } catch (error) {
       this.error = `The figure could not be drawn: ${messageOf(error)}`;
     } finally {

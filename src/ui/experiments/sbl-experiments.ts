@@ -1,3 +1,4 @@
+import type { FigureImage } from '../../coordinator/render-figure.browser.ts';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { EXPERIMENTS } from '../../experiments/index.ts';
@@ -68,6 +69,21 @@ export class ExperimentsSection extends LitElement {
   @state() private selected: ExperimentName = 'error-surface';
   @state() private quick = true;
   private readonly experiments = new ExperimentsController(this, { spawn: startExperimentWorker });
+  /** The object URL of the figure on show, revoked when another replaces it. */
+  private figureUrl: { readonly figure: FigureImage; readonly url: string } | null = null;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.showFigure(null);
+  }
+
+  /** The URL an <img> shows `figure` through (one per figure; the last one is released). */
+  private showFigure(figure: FigureImage | null): string | null {
+    if (this.figureUrl && this.figureUrl.figure === figure) return this.figureUrl.url;
+    if (this.figureUrl) URL.revokeObjectURL(this.figureUrl.url);
+    this.figureUrl = figure ? { figure, url: URL.createObjectURL(figure.blob) } : null;
+    return this.figureUrl?.url ?? null;
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('store')) void this.experiments.attach(this.store);
@@ -168,18 +184,21 @@ export class ExperimentsSection extends LitElement {
   }
 
   private renderShown(shown: ShownExperiment) {
-    const { record, svg } = shown;
+    const { record } = shown;
+    const figureUrl = this.showFigure(shown.figure);
     const e = EXPERIMENTS[record.name];
     const status = shownStatus(record, this.experiments.activeId);
     return html`
       <article data-testid="experiment-result" data-name=${record.name} data-status=${status}>
         <h3>${e.title} <span class="muted small">(${record.quick ? 'quick' : 'full'}, ${status})</span></h3>
         ${
-          svg
+          figureUrl && shown.figure
             ? html`<figure>
               <img
                 data-testid="experiment-figure"
-                src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`}
+                src=${figureUrl}
+                width=${shown.figure.width}
+                height=${shown.figure.height}
                 alt=${`Figure: ${e.title}`}
               />
             </figure>`
