@@ -76,6 +76,8 @@ function phaseTotals(events: TraceEvent[]): string {
 
 interface Trial {
   longTasks: number[];
+  /** Long animation frames that blocked, with where their time went (Chromium's LoAF). */
+  longFrames: string[];
   traced: TaskBreakdown[];
   /** CPU time per rendering/script phase over the run (with --trace). */
   phases: string;
@@ -228,16 +230,60 @@ async function trial(browser: Browser, url: string, o: TrialOptions): Promise<Tr
       await page.waitForTimeout(500); // starting the profiler is itself a long task
     }
     await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[] };
+      const w = window as unknown as {
+        longTasks: number[];
+        longFrames: string[];
+        workloadStart: number;
+      };
       w.longTasks = [];
+      w.longFrames = [];
+      // Counted from the moment the workload starts (set just before it does): not the page load.
+      w.workloadStart = Number.POSITIVE_INFINITY;
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push(e.duration);
+        for (const e of list.getEntries()) {
+          if (e.startTime >= w.workloadStart) w.longTasks.push(e.duration);
+        }
       }).observe({ type: 'longtask' });
+      // Long animation frames (Chromium): where a long frame's time went, without a trace.
+      interface LoafScript {
+        invoker: string;
+        sourceFunctionName: string;
+        duration: number;
+        forcedStyleAndLayoutDuration: number;
+      }
+      interface Loaf extends PerformanceEntry {
+        blockingDuration: number;
+        renderStart: number;
+        styleAndLayoutStart: number;
+        scripts: LoafScript[];
+      }
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          const f = entry as Loaf;
+          if (f.blockingDuration <= 0 || f.startTime < w.workloadStart) continue;
+          const end = f.startTime + f.duration;
+          const render = f.renderStart > 0 ? end - f.renderStart : 0;
+          const layout = f.styleAndLayoutStart > 0 ? end - f.styleAndLayoutStart : 0;
+          const scripts = f.scripts
+            .filter((s) => s.duration >= 3)
+            .map(
+              (s) =>
+                `${s.invoker}${s.sourceFunctionName ? ` (${s.sourceFunctionName})` : ''} ${s.duration.toFixed(0)}`,
+            )
+            .join(', ');
+          w.longFrames.push(
+            `frame ${f.duration.toFixed(0)} ms (blocking ${f.blockingDuration.toFixed(0)}): rendering ${render.toFixed(0)} (style+layout+paint ${layout.toFixed(0)})${scripts ? `; scripts: ${scripts}` : ''}`,
+          );
+        }
+      }).observe({ type: 'long-animation-frame' });
     });
     if (o.traceCategories) {
       await browser.startTracing(page, { categories: o.traceCategories.split(',') });
     }
     const started = Date.now();
+    await page.evaluate(() => {
+      (window as unknown as { workloadStart: number }).workloadStart = performance.now();
+    });
     await o.workload.start(page);
     await o.workload.finished(page);
     const seconds = (Date.now() - started) / 1000;
@@ -246,14 +292,16 @@ async function trial(browser: Browser, url: string, o: TrialOptions): Promise<Tr
     const traced = o.traceCategories ? await browser.stopTracing() : null;
     if (traced && o.traceFile) writeFileSync(o.traceFile, traced);
     const cpu = cdp ? ((await cdp.send('Profiler.stop')).profile as CpuProfile) : null;
-    const longTasks = await page.evaluate(
-      () => (window as unknown as { longTasks: number[] }).longTasks,
-    );
+    const { longTasks, longFrames } = await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; longFrames: string[] };
+      return { longTasks: w.longTasks, longFrames: w.longFrames };
+    });
     const events = traced
       ? (JSON.parse(traced.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents
       : [];
     return {
       longTasks,
+      longFrames,
       traced: breakdown(events, o.thresholdMs),
       phases: phaseTotals(events),
       seconds,
@@ -328,6 +376,7 @@ try {
         `  trace task ${b.wallMs.toFixed(0)} ms wall, ${b.cpuMs.toFixed(0)} ms cpu: ${b.parts || '(no inner events)'}`,
       );
     }
+    for (const f of t.longFrames) console.log(`  ${f}`);
     if (t.phases) console.log(`  main-thread cpu by phase: ${t.phases}`);
     if (t.profile.length) console.log('  main-thread self time (ms):');
     for (const [fn, ms] of t.profile) console.log(`    ${ms.toFixed(1).padStart(7)}  ${fn}`);

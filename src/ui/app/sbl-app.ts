@@ -102,12 +102,14 @@ export class App extends LitElement {
     spawn: startCoordinatorWorker,
     store: () => this.library.writable,
     onLibraryChanged: () => void this.library.refresh(),
+    onLibraryProgress: () => this.library.refreshSoon(),
   });
 
   @state() private experiment: Experiment = DEFAULT_EXPERIMENT;
   @state() private hashMessage: string | null = null;
   @state() private compared: readonly ComparedRun[] = [];
   @state() private resumeProblem: string | null = null;
+  private liveIds: ReadonlySet<string> = new Set();
   /** The transport of the most recent run that reported one. */
   private lastTransport: string | null = null;
   private readonly isolated = globalThis.crossOriginIsolated === true;
@@ -268,11 +270,22 @@ export class App extends LitElement {
     return { name, known: false };
   }
 
+  /**
+   * The library's set of runs training now, a new object only when its members change: a new Set
+   * at every render (5 a second while training) re-rendered the whole library table each time.
+   */
+  private sameLiveIds(ids: readonly string[]): ReadonlySet<string> {
+    const last = this.liveIds;
+    if (last.size === ids.length && ids.every((id) => last.has(id))) return last;
+    this.liveIds = new Set(ids);
+    return this.liveIds;
+  }
+
   override render() {
     const view = this.session.view;
     const lib = this.library;
     const transport = this.transport();
-    const liveIds = new Set(
+    const liveIds = this.sameLiveIds(
       view.runs.filter((r) => r.storeId && !isSettled(r.status)).map((r) => r.storeId!),
     );
     return html`

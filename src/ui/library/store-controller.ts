@@ -17,6 +17,9 @@ export interface LibraryNote {
   readonly text: string;
 }
 
+/** How stale the library's view of a training run may get (its steps, its last checkpoint). */
+const PROGRESS_REFRESH_MS = 2000;
+
 const CLOSE_OTHER_TABS =
   'Close the other syncbn-lab tab (it has an older version of the run library open), then reload this page. Until then, runs are not saved.';
 
@@ -40,6 +43,7 @@ export class StoreController implements ReactiveController {
   private persistenceAsked = false;
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
+  private soon: ReturnType<typeof setTimeout> | null = null;
   private writeErrorListeners: ((error: StoreError) => void)[] = [];
 
   constructor(private readonly host: ReactiveControllerHost) {
@@ -53,6 +57,8 @@ export class StoreController implements ReactiveController {
 
   hostDisconnected(): void {
     window.removeEventListener('pagehide', this.onPageHide);
+    if (this.soon) clearTimeout(this.soon);
+    this.soon = null;
     void this.store?.close().catch(() => {});
     this.store = null;
   }
@@ -96,6 +102,17 @@ export class StoreController implements ReactiveController {
       this.banner = `The run library could not be opened, so runs are not saved: ${messageOf(error)}`;
       this.host.requestUpdate();
     }
+  }
+
+  /**
+   * Reload within PROGRESS_REFRESH_MS, at most once per that time: a run checkpoints every 25
+   * steps, several times a second, and each reload re-renders the page around the library.
+   */
+  refreshSoon(): void {
+    this.soon ??= setTimeout(() => {
+      this.soon = null;
+      void this.refresh();
+    }, PROGRESS_REFRESH_MS);
   }
 
   /**

@@ -58,6 +58,8 @@ export interface SessionDeps {
   readonly store: () => RecorderStore | null;
   /** Runs were created or changed in the library. */
   readonly onLibraryChanged?: () => void;
+  /** A run saved more steps (a checkpoint): the library may show it when convenient. */
+  readonly onLibraryProgress?: () => void;
   /** Paces host updates (default: the page's render clock, shared with the charts). */
   readonly clock?: RenderClock;
 }
@@ -250,7 +252,7 @@ export class SessionController implements ReactiveController {
         break;
       case 'checkpoint':
         recorder.checkpoint(event.checkpoint);
-        recorder.settled().then(() => this.deps.onLibraryChanged?.());
+        recorder.settled().then(() => this.deps.onLibraryProgress?.());
         break;
       case 'finished': {
         const run = this.runs[index]!;
