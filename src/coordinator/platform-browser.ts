@@ -30,6 +30,15 @@ const warmWorkers = new WarmWorkerPool(
   Math.max(1, navigator.hardwareConcurrency || 2),
 );
 
+/**
+ * Before any run: fetch and decode MNIST and start the device workers a default run would use,
+ * so that pressing Run starts training at once instead of loading while the page draws.
+ */
+export async function prepareBrowserRuns(mnistUrl: string): Promise<void> {
+  warmWorkers.prewarm(browserWorkerCount(navigator.hardwareConcurrency, Number.POSITIVE_INFINITY));
+  await loadMnistBrowser(mnistUrl);
+}
+
 /** The browser's edges: MNIST fetched lazily from the app's own server, devices in Web Workers. */
 export function browserPlatform(mnistUrl: string): Platform {
   return {

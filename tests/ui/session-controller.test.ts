@@ -81,6 +81,9 @@ function fakeSpawn(log: string[]) {
           final: { testAcc: 0.8, testLoss: 0.5 },
         });
       },
+      prepare: async () => {
+        log.push(`prepare ${id}`);
+      },
       pause: () => {
         pauseWanted = true;
       },
@@ -175,6 +178,19 @@ describe('SessionController', () => {
     // One coordinator worker for both runs: the second starts warm. It stays idle for the next.
     expect(log.filter((l) => l.startsWith('spawn') || l.startsWith('dispose'))).toEqual([
       'spawn 1',
+    ]);
+  });
+
+  it('prewarm starts the coordinator ahead of the first run, which then uses it', async () => {
+    const log: string[] = [];
+    const s = new SessionController(host(), { spawn: fakeSpawn(log), store: () => null });
+    s.prewarm();
+    s.prewarm(); // one is enough
+    await s.start([plans[0]!]);
+    expect(log.filter((l) => /^(spawn|prepare|run|dispose)/.test(l))).toEqual([
+      'spawn 1',
+      'prepare 1',
+      'run local every 25 on 1',
     ]);
   });
 

@@ -22,6 +22,13 @@ export class WarmWorkerPool {
     return this.idle.length;
   }
 
+  /** Start workers ahead of a run (up to `count` idle), so the run finds them loaded. */
+  prewarm(count: number): void {
+    for (let i = this.idle.length; i < Math.min(count, this.keep); i++) {
+      this.idle.push(this.watch(this.spawn(i)));
+    }
+  }
+
   /** An idle worker if there is one, else a new one; `release` gives it back, `terminate` ends it. */
   take(index: number): WorkerHandle {
     const worker = this.idle.shift() ?? this.watch(this.spawn(index));

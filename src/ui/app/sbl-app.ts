@@ -130,6 +130,15 @@ export class App extends LitElement {
     window.removeEventListener('hashchange', this.onHashChange);
   }
 
+  protected override firstUpdated(): void {
+    // Once the page has drawn and settled: load the data and the workers before the first Run.
+    const idle = (fn: () => void) =>
+      typeof requestIdleCallback === 'function'
+        ? requestIdleCallback(fn, { timeout: 2000 })
+        : setTimeout(fn, 500);
+    idle(() => this.session.prewarm());
+  }
+
   private readonly onHashChange = (): void => this.readHash();
 
   private readHash(): void {

@@ -126,6 +126,22 @@ export class SessionController implements ReactiveController {
     this.idle = null;
   }
 
+  /**
+   * Start a coordinator worker ahead of the first run and let it load the data and its device
+   * workers, so a click on Run starts training at once. A failure here is not reported: the run
+   * that follows starts a fresh worker and says what went wrong.
+   */
+  prewarm(): void {
+    if (this.idle || this.busy) return;
+    const handle = this.deps.spawn();
+    this.idle = handle;
+    Promise.race([handle.api.prepare(), handle.crashed]).catch(() => {
+      if (this.idle !== handle) return; // a run took it: the run reports its failure
+      this.idle = null;
+      handle.dispose();
+    });
+  }
+
   /** Train `plans` in order; resolves when the last one settles. Ignored while busy. */
   async start(plans: readonly PlannedRun[]): Promise<void> {
     if (this.busy || plans.length === 0) return;
