@@ -7,6 +7,7 @@ import { resolvedToInput } from '../model/config-form.ts';
 import type { Experiment } from '../model/experiment.ts';
 import { decodeExperimentHash, encodeExperimentHash } from '../model/experiment-hash.ts';
 import { DEFAULT_EXPERIMENT } from '../model/presets.ts';
+import { warmUpCharts } from '../charts/warm-up.ts';
 import { startCoordinatorWorker } from '../session/coordinator-client.ts';
 import { isSettled } from '../session/live-run.ts';
 import { type PlannedRun, SessionController } from '../session/session-controller.ts';
@@ -131,12 +132,16 @@ export class App extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    // Once the page has drawn and settled: load the data and the workers before the first Run.
+    // Once the page has drawn and settled: load the data, the workers and the chart code before
+    // the first Run.
     const idle = (fn: () => void) =>
       typeof requestIdleCallback === 'function'
         ? requestIdleCallback(fn, { timeout: 2000 })
         : setTimeout(fn, 500);
-    idle(() => this.session.prewarm());
+    idle(() => {
+      this.session.prewarm();
+      warmUpCharts();
+    });
   }
 
   private readonly onHashChange = (): void => this.readHash();
