@@ -1,32 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type PaceTimers, ProgressPacer } from '../../src/experiments/progress-pacer.ts';
-
-class FakeTimers implements PaceTimers {
-  t = 0;
-  private timers: { at: number; fn: () => void }[] = [];
-  now = (): number => this.t;
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const timer = { at: this.t + ms, fn };
-    this.timers.push(timer);
-    return timer;
-  };
-  clearTimeout = (h: unknown): void => {
-    this.timers = this.timers.filter((x) => x !== h);
-  };
-  advance(ms: number): void {
-    for (let i = 0; i < ms; i++) {
-      this.t++;
-      for (const timer of this.timers.filter((x) => x.at <= this.t)) {
-        this.timers = this.timers.filter((x) => x !== timer);
-        timer.fn();
-      }
-    }
-  }
-}
+import { ProgressPacer } from '../../src/experiments/progress-pacer.ts';
+import { ManualTimers } from '../manual-timers.ts';
 
 describe('ProgressPacer', () => {
   it('sends at most one report per interval, and the latest one after a burst', () => {
-    const timers = new FakeTimers();
+    const timers = new ManualTimers();
     const sent: number[] = [];
     const pacer = new ProgressPacer<number>((n) => sent.push(n), 200, timers);
     for (let i = 1; i <= 1000; i++) {
@@ -42,7 +20,7 @@ describe('ProgressPacer', () => {
   });
 
   it('flush sends what was held back at once, and nothing twice', () => {
-    const timers = new FakeTimers();
+    const timers = new ManualTimers();
     const sent: string[] = [];
     const pacer = new ProgressPacer<string>((s) => sent.push(s), 200, timers);
     pacer.report('a');

@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { type ClockTimers, RenderClock, RenderJob } from '../../src/ui/render-clock.ts';
+import { ManualTimers } from '../manual-timers.ts';
 
-/** Hand-driven timers: time moves and tasks run only when the test says so. */
-class FakeTimers implements ClockTimers {
-  t = 0;
-  /** Tasks run so far, and the jobs each ran (one per task is the contract). */
+/** Hand-driven timers and tasks: time moves, frames come and tasks run only when the test says so. */
+class FakeTimers extends ManualTimers implements ClockTimers {
+  /** Tasks run so far (one job per task is the contract). */
   tasksRun = 0;
-  private timers: { at: number; fn: () => void }[] = [];
+  frames = 0;
   private tasks: (() => void)[] = [];
   /** Tasks waiting for the next frame. */
   private afterFrame: (() => void)[] = [];
-  frames = 0;
-  now = (): number => this.t;
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const timer = { at: this.t + ms, fn };
-    this.timers.push(timer);
-    return timer;
-  };
-  clearTimeout = (h: unknown): void => {
-    this.timers = this.timers.filter((x) => x !== h);
-  };
   postTask = (fn: () => void): void => {
     this.tasks.push(fn);
   };
@@ -39,17 +29,12 @@ class FakeTimers implements ClockTimers {
       this.tasksRun++;
     }
   }
-  /** Move time in 1 ms steps: due timers fire, then tasks drain; a frame every 16 ms. */
-  advance(ms: number): void {
-    for (let i = 0; i < ms; i++) {
-      this.t++;
-      if (this.t % 16 === 0) this.frame();
-      for (const timer of this.timers.filter((x) => x.at <= this.t)) {
-        this.timers = this.timers.filter((x) => x !== timer);
-        timer.fn();
-      }
-      this.drain();
-    }
+  /** A frame every 16 ms. */
+  protected override tick(): void {
+    if (this.t % 16 === 0) this.frame();
+  }
+  protected override afterTimers(): void {
+    this.drain();
   }
 }
 
