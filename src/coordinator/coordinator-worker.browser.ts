@@ -15,8 +15,8 @@ export interface CoordinatorApi {
     options: SessionOptions,
     onEvent: (event: RunEvent) => void,
   ): Promise<void>;
-  /** Load the data and start device workers ahead of the first run (idle time on the page). */
-  prepare(): Promise<void>;
+  /** Load the data and start the device workers of a run of `devices` ahead of it. */
+  prepare(devices: number): Promise<void>;
   pause(): void;
   resume(): void;
   stop(): void;
@@ -37,7 +37,7 @@ const api: CoordinatorApi = {
       session = null;
     }
   },
-  prepare: () => prepareBrowserRuns(mnistUrl),
+  prepare: (devices) => prepareBrowserRuns(mnistUrl, devices),
   pause: () => session?.pause(),
   resume: () => session?.resume(),
   stop: () => session?.stop(),

@@ -1,7 +1,7 @@
 /**
- * A named experiment's own Web Worker: runPlan and the figure's rendering (Vega) happen here, so
- * the page's thread only draws the progress bar and shows the figure (a PNG drawn here). Training runs start their
- * device workers from here, as the coordinator worker does.
+ * A named experiment's own Web Worker: runPlan and the figure's rendering (Vega, to a PNG) happen
+ * here, so the page's thread only draws the progress bar and shows the image. Training runs start
+ * their device workers from here, as the coordinator worker does.
  */
 import * as Comlink from 'comlink';
 import { platformEnv } from '../experiments/env.ts';

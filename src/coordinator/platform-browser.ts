@@ -4,9 +4,9 @@ import type { SplitDataset } from '../data/dataset.ts';
 import { makeDataset } from '../data/make-dataset.ts';
 import { loadMnistBrowser } from '../data/mnist-browser.ts';
 import type { DeviceWorkerApi } from '../workers/device-worker-api.ts';
+import { browserWorkerCount } from './browser-workers.ts';
 import { WarmWorkerPool } from './hosts/warm-worker-pool.ts';
 import { type WorkerHandle, WorkerPoolHost } from './hosts/worker-pool.ts';
-import { browserWorkerCount } from './browser-workers.ts';
 import type { Platform } from './run.ts';
 
 /** Start a module Web Worker hosting a device group (bundled by Vite from this URL pattern). */
@@ -31,11 +31,11 @@ const warmWorkers = new WarmWorkerPool(
 );
 
 /**
- * Before any run: fetch and decode MNIST and start the device workers a default run would use,
- * so that pressing Run starts training at once instead of loading while the page draws.
+ * Before any run: fetch and decode MNIST and start the device workers a run of `devices` devices
+ * would use, so that pressing Run starts training at once instead of loading while the page draws.
  */
-export async function prepareBrowserRuns(mnistUrl: string): Promise<void> {
-  warmWorkers.prewarm(browserWorkerCount(navigator.hardwareConcurrency, Number.POSITIVE_INFINITY));
+export async function prepareBrowserRuns(mnistUrl: string, devices: number): Promise<void> {
+  warmWorkers.prewarm(browserWorkerCount(navigator.hardwareConcurrency, devices));
   await loadMnistBrowser(mnistUrl);
 }
 

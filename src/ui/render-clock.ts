@@ -5,9 +5,9 @@
  * Why one clock: each change the page shows costs a frame (style, layout, paint, layer commit —
  * 3–5 ms of the page's thread even when little changed), and redraws on independent timers gave
  * ~55 frames a second. The clock gathers what changed into one burst every `intervalMs`, so
- * related redraws share frames. Why one job per task inside a burst: a software-rasterized chart
- * draw costs ~7 ms and a table ~6 ms; one task for all of them would be ~80 ms, while one task
- * each keeps every task short and lets the browser paint between them.
+ * related redraws share frames. Why one job per task inside a burst: on a slow machine without a
+ * GPU a chart's draw or its table costs a few ms to ~15 ms; one task for a dozen of them would
+ * block the page for far over 50 ms, while one task each keeps every task short.
  */
 
 /** The timer functions the clock needs; injectable so the policy is testable without a page. */

@@ -81,8 +81,8 @@ function fakeSpawn(log: string[]) {
           final: { testAcc: 0.8, testLoss: 0.5 },
         });
       },
-      prepare: async () => {
-        log.push(`prepare ${id}`);
+      prepare: async (devices: number) => {
+        log.push(`prepare ${id} for ${devices}`);
       },
       pause: () => {
         pauseWanted = true;
@@ -184,12 +184,12 @@ describe('SessionController', () => {
   it('prewarm starts the coordinator ahead of the first run, which then uses it', async () => {
     const log: string[] = [];
     const s = new SessionController(host(), { spawn: fakeSpawn(log), store: () => null });
-    s.prewarm();
-    s.prewarm(); // one is enough
+    s.prewarm(8);
+    s.prewarm(8); // one is enough
     await s.start([plans[0]!]);
     expect(log.filter((l) => /^(spawn|prepare|run|dispose)/.test(l))).toEqual([
       'spawn 1',
-      'prepare 1',
+      'prepare 1 for 8',
       'run local every 25 on 1',
     ]);
   });

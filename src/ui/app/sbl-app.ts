@@ -1,13 +1,14 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { StoreController } from '../library/store-controller.ts';
+import { configSchema } from '../../config/schema.ts';
+import { warmUpCharts } from '../charts/warm-up.ts';
 import type { ComparedRun } from '../library/sbl-compare-view.ts';
+import { StoreController } from '../library/store-controller.ts';
 import { telemetryUpTo } from '../model/append-telemetry.ts';
 import { resolvedToInput } from '../model/config-form.ts';
 import type { Experiment } from '../model/experiment.ts';
 import { decodeExperimentHash, encodeExperimentHash } from '../model/experiment-hash.ts';
 import { DEFAULT_EXPERIMENT } from '../model/presets.ts';
-import { warmUpCharts } from '../charts/warm-up.ts';
 import { startCoordinatorWorker } from '../session/coordinator-client.ts';
 import { isSettled } from '../session/live-run.ts';
 import { type PlannedRun, SessionController } from '../session/session-controller.ts';
@@ -139,7 +140,8 @@ export class App extends LitElement {
         ? requestIdleCallback(fn, { timeout: 2000 })
         : setTimeout(fn, 500);
     idle(() => {
-      this.session.prewarm();
+      const planned = configSchema.safeParse(this.experiment.config);
+      this.session.prewarm(planned.success ? planned.data.devices : 1);
       warmUpCharts();
     });
   }

@@ -4,8 +4,8 @@ import type { RunConfig } from '../../config/schema.ts';
 import type { Checkpoint } from '../../coordinator/checkpoint.ts';
 import type { RunEvent } from '../../coordinator/events.ts';
 import { explainFailure } from '../model/explain-failure.ts';
-import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import { overallPercent } from '../model/format.ts';
+import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import type { CoordinatorFactory, CoordinatorHandle } from './coordinator-client.ts';
 import {
   applyEvent,
@@ -127,15 +127,15 @@ export class SessionController implements ReactiveController {
   }
 
   /**
-   * Start a coordinator worker ahead of the first run and let it load the data and its device
-   * workers, so a click on Run starts training at once. A failure here is not reported: the run
+   * Start a coordinator worker ahead of the first run and let it load the data and the device
+   * workers for `devices` devices, so a click on Run starts training at once. A failure here is not reported: the run
    * that follows starts a fresh worker and says what went wrong.
    */
-  prewarm(): void {
+  prewarm(devices: number): void {
     if (this.idle || this.busy) return;
     const handle = this.deps.spawn();
     this.idle = handle;
-    Promise.race([handle.api.prepare(), handle.crashed]).catch(() => {
+    Promise.race([handle.api.prepare(devices), handle.crashed]).catch(() => {
       if (this.idle !== handle) return; // a run took it: the run reports its failure
       this.idle = null;
       handle.dispose();
