@@ -55,21 +55,16 @@ export class RenderClock {
   ) {}
 
   /**
-   * Queue `job` for the next burst. `urgent` (a user's click) starts it without waiting for the
-   * interval. Asked for during a burst, a job that has not run in it yet joins it: a chart's
-   * draw queues its table, and the live view's render queues its charts.
+   * Queue `job` for the next burst. Asked for during a burst, a job that has not run in it yet
+   * joins it: a chart's draw queues its table, and the live view's render queues its charts.
+   * (What must show at once, after a user's action, renders without the clock.)
    */
-  request(job: RenderJob, urgent = false): void {
+  request(job: RenderJob): void {
     if (!job.pending) {
       job.pending = true;
       this.queue.push(job);
     }
-    if (this.bursting) return;
-    if (urgent && this.timer !== null) {
-      this.timers.clearTimeout(this.timer);
-      this.timer = null;
-    }
-    this.schedule(urgent);
+    if (!this.bursting) this.schedule();
   }
 
   cancel(job: RenderJob): void {
@@ -78,9 +73,9 @@ export class RenderClock {
     this.queue = this.queue.filter((j) => j !== job);
   }
 
-  private schedule(urgent: boolean): void {
+  private schedule(): void {
     if (this.timer !== null || this.pumpPosted || this.queue.length === 0) return;
-    const wait = urgent ? 0 : Math.max(0, this.lastBurstAt + this.intervalMs - this.timers.now());
+    const wait = Math.max(0, this.lastBurstAt + this.intervalMs - this.timers.now());
     if (wait === 0) {
       this.startBurst();
       return;
@@ -121,7 +116,7 @@ export class RenderClock {
       return;
     }
     this.bursting = false;
-    this.schedule(false); // jobs that asked again during the burst wait for the next one
+    this.schedule(); // jobs that asked again during the burst wait for the next one
   }
 }
 

@@ -322,10 +322,18 @@ export class SessionController implements ReactiveController {
     this.publish(false);
   }
 
-  /** The view changed: render on the next burst of the render clock, or at once if `now`. */
+  /**
+   * The view changed: render on the next burst of the render clock, or, after a user's action
+   * (`now`), in this task: a click must not show the last run's state (its 100%) for a frame.
+   */
   private publish(now: boolean): void {
     this.stale = true;
-    this.clock.request(this.render, now);
+    if (!now) {
+      this.clock.request(this.render);
+      return;
+    }
+    this.clock.cancel(this.render);
+    this.host.requestUpdate();
   }
 }
 
