@@ -3,9 +3,11 @@
  *
  * Builds the app, serves it with COOP/COEP (`vite preview`), opens it in Debian's Chromium and
  * runs the default experiment (8 devices × 4, local BN then SyncBN) `--trials` times, each in a
- * fresh profile. Per trial it prints the page's long tasks (PerformanceObserver 'longtask': tasks
- * over 50 ms). With --trace it also breaks each task over `--threshold` ms down from a Chromium
- * trace: wall vs thread (CPU) time tells our code apart from a thread waiting for a core.
+ * fresh profile: it waits 2 s after the page loads (as a reader would), presses Run and counts the
+ * page's long tasks (PerformanceObserver 'longtask': tasks over 50 ms) from then to the end, and
+ * explains each long animation frame (Chromium's LoAF: scripts, rendering). With --trace it also
+ * breaks each task over `--threshold` ms down from a Chromium trace: wall vs thread (CPU) time
+ * tells our code apart from a thread waiting for a core.
  * Target (issue 4): no task over 50 ms.
  *   --trials <n>      runs of the default experiment (default 3)
  *   --trace           break long tasks down from a Chromium trace (tracing adds overhead)
