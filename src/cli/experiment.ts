@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { EXPERIMENT_NAMES, EXPERIMENTS } from '../experiments/index.ts';
 import type {
   Experiment,
@@ -10,7 +10,8 @@ import type {
   Finding,
 } from '../experiments/types.ts';
 import { toReadableJson } from './json-out.ts';
-import { closestName, describeError, EXIT_BAD_INPUT, InputError } from './problems.ts';
+import { parseArgs } from './parse-args.ts';
+import { closestName, describeError, InputError } from './problems.ts';
 import { formatDuration } from './progress.ts';
 import type { CliIo } from './run-cli.ts';
 import { processIo } from './run-cli.ts';
@@ -63,19 +64,9 @@ export async function runExperimentCli(
     .option('--fresh', 'ignore an existing <name>.json instead of resuming from it')
     .option('--workers', 'run devices in worker_threads instead of this thread (same numbers)')
     .option('--quiet', 'no progress on stderr')
-    .option('--debug', 'show stack traces for failures')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => void io.stdout(text),
-      writeErr: (text) => io.stderr(text),
-      outputError: (text, write) => write(text.replace(/^error: /, 'experiment: ')),
-    });
-  try {
-    program.parse([...argv], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
-    throw err;
-  }
+    .option('--debug', 'show stack traces for failures');
+  const early = parseArgs(program, argv, io, 'experiment');
+  if (early !== null) return early;
   const options = program.opts<Options>();
   const name = program.args[0]!;
   try {

@@ -1,12 +1,13 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import type { RunConfig } from '../config/schema.ts';
 import type { RunHooks, RunResult } from '../coordinator/run-types.ts';
 import { configFromText } from './config-text.ts';
 import { toReadableJson } from './json-out.ts';
+import { parseArgs } from './parse-args.ts';
 import { checkModelBuilds } from './preflight.ts';
-import { describeError, EXIT_BAD_INPUT, InputError } from './problems.ts';
+import { describeError, InputError } from './problems.ts';
 import { ProgressReporter } from './progress.ts';
 
 /**
@@ -40,20 +41,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .option('--out <file>', 'write the metrics JSON to this file instead of stdout')
     .option('--in-process', 'run every device in this thread instead of worker_threads')
     .option('--quiet', 'no progress on stderr')
-    .option('--debug', 'show stack traces for failures')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => void io.stdout(text),
-      writeErr: (text) => io.stderr(text),
-      outputError: (text, write) => write(text.replace(/^error: /, 'sim: ')),
-    });
-
-  try {
-    program.parse([...argv], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
-    throw err;
-  }
+    .option('--debug', 'show stack traces for failures');
+  const early = parseArgs(program, argv, io, 'sim');
+  if (early !== null) return early;
   const options = program.opts<CliOptions>();
   const configPath = program.args[0]!;
 

@@ -1,6 +1,7 @@
 import type { Buffer } from '../layer.ts';
 import { emptyMoments, type Moments } from './moments.ts';
 import { poolGroups } from './pool-groups.ts';
+import { createBuffer } from '../layers/param.ts';
 
 /**
  * Batch Renorm's moving statistics (Ioffe 2017, Algorithm 1): the mean μ and the standard
@@ -18,21 +19,9 @@ export class MovingStats {
     who: string,
     readonly channels: number,
   ) {
-    this.mean = {
-      name: `${who}.running_mean`,
-      shape: [channels],
-      value: new Float32Array(channels),
-    };
-    this.std = {
-      name: `${who}.running_std`,
-      shape: [channels],
-      value: new Float32Array(channels).fill(1),
-    };
-    this.batchesTracked = {
-      name: `${who}.num_batches_tracked`,
-      shape: [1],
-      value: new Float32Array(1),
-    };
+    this.mean = createBuffer(`${who}.running_mean`, channels);
+    this.std = createBuffer(`${who}.running_std`, channels, 1);
+    this.batchesTracked = createBuffer(`${who}.num_batches_tracked`, 1);
     this.pooled = emptyMoments(1, channels);
   }
 

@@ -1,6 +1,7 @@
 import type { Buffer } from '../layer.ts';
 import { emptyMoments, type Moments } from './moments.ts';
 import { poolGroups } from './pool-groups.ts';
+import { createBuffer } from '../layers/param.ts';
 
 /**
  * PyTorch's running statistics: running_mean, running_var (start 0 and 1) and
@@ -21,21 +22,9 @@ export class RunningStats {
     private readonly who: string,
     readonly channels: number,
   ) {
-    this.mean = {
-      name: `${who}.running_mean`,
-      shape: [channels],
-      value: new Float32Array(channels),
-    };
-    this.variance = {
-      name: `${who}.running_var`,
-      shape: [channels],
-      value: new Float32Array(channels).fill(1),
-    };
-    this.batchesTracked = {
-      name: `${who}.num_batches_tracked`,
-      shape: [1],
-      value: new Float32Array(1),
-    };
+    this.mean = createBuffer(`${who}.running_mean`, channels);
+    this.variance = createBuffer(`${who}.running_var`, channels, 1);
+    this.batchesTracked = createBuffer(`${who}.num_batches_tracked`, 1);
     this.pooled = emptyMoments(1, channels);
   }
 
