@@ -113,14 +113,13 @@ function selfTimes(profile: CpuProfile, top = 15): [string, number][] {
 
 /** The renderer's main thread: where the page's animation frames fire. */
 function mainThread(events: TraceEvent[]): { pid: number; tid: number } | null {
-  const named = events.find(
-    (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
-  );
-  const frame = events.find((e) => e.name === 'FireAnimationFrame' || e.name === 'Paint');
-  if (!named && !frame) return null;
-  // Several renderers may exist (workers live in the page's); the one that paints is the page.
-  if (frame) return { pid: frame.pid, tid: frame.tid };
-  return named ? { pid: named.pid, tid: named.tid } : null;
+  // Several renderer processes may have a main thread; the one that paints is the page's.
+  const thread =
+    events.find((e) => e.name === 'FireAnimationFrame' || e.name === 'Paint') ??
+    events.find(
+      (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
+    );
+  return thread ? { pid: thread.pid, tid: thread.tid } : null;
 }
 
 function label(e: TraceEvent): string {
