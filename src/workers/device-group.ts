@@ -5,6 +5,7 @@ import type { Moments, Reductions } from '../core/norm/moments.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Checkpoint } from '../coordinator/checkpoint.ts';
 import { type BnSpans, bnSpans } from '../coordinator/bn-span.ts';
+import { lossNormalizer } from '../coordinator/gradient-averaging.ts';
 import type { CallTag, Collective } from '../coordinator/collectives/collective.ts';
 import { packMoments, packReductions, unpackMoments, unpackReductions } from './sync-payload.ts';
 import { Device, type PassStats } from './device.ts';
@@ -118,12 +119,20 @@ export class DeviceGroup {
     const callsBefore = this.collective.stats.calls;
     const bytesBefore = this.collective.stats.bytes;
     const passes = this.devices.map((d, i) => {
-      const { x, y } = d.loadBatch(this.options.train, shards[i]!);
-      return d.trainPass(x, y, globalCount, step);
+      const shard = shards[i]!;
+      const { x, y } = d.loadBatch(this.options.train, shard);
+      const normalizer = lossNormalizer(
+        this.config.gradientAveraging,
+        shard.length,
+        globalCount,
+        this.options.devices,
+      );
+      return d.trainPass(x, y, normalizer, step);
     });
     const results = await this.driveLockstep(passes, 'train');
 
-    // DDP: every replica applies the gradient of the global batch's mean loss.
+    // Each device's gradient is already divided by its normalizer (gradientAveraging), so the
+    // sum over devices is the step's gradient: every replica applies it.
     const t0 = now();
     for (const d of this.devices) d.copyGradients(this.gradLocal.get(d.rank)!);
     await this.timed(() =>
