@@ -4,6 +4,7 @@ import type { SplitDataset } from '../data/dataset.ts';
 import { EpochSampler } from '../data/sampler.ts';
 import { makeSharder } from '../data/sharding.ts';
 import type { PassStats } from '../workers/device.ts';
+import { checkFinalParams, nonFiniteLossMessage } from './diagnose-non-finite.ts';
 import { stepLoss } from './gradient-averaging.ts';
 import type { DeviceHost } from './hosts/host.ts';
 import type { EvalRow, RunHooks, RunResult, TrainRow } from './run-types.ts';
@@ -89,10 +90,10 @@ export async function train(
     const row = { step, loss, acc: correct / globalCount };
     trainRows.push(row);
     if (!Number.isFinite(row.loss)) {
-      throw new Error(
-        `step ${step}: the loss is ${row.loss}; training diverged (try a smaller optimizer.lr)`,
-      );
+      throw new Error(nonFiniteLossMessage(step, row.loss, reports, shards, data, config));
     }
+    // The last update's result is never seen by a loss: look at it once.
+    if (step === config.steps) await checkFinalParams(host, step, config, data);
     if (record) telemetry.record(step, reports);
     if (step % config.checksumEvery === 0) await checkReplicas(host, step);
     // The step's row goes out before its eval row and its checkpoint, so a checkpoint never

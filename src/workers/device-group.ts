@@ -1,5 +1,6 @@
 import type { RunConfig } from '../config/schema.ts';
 import type { SyncGen, SyncReply, SyncRequest } from '../core/model/sync.ts';
+import { firstNonFiniteParam } from '../core/non-finite.ts';
 import { mergeMoments, sumReductions } from '../core/norm/merge.ts';
 import type { Moments, Reductions } from '../core/norm/moments.ts';
 import type { Dataset } from '../data/dataset.ts';
@@ -130,6 +131,11 @@ export class DeviceGroup {
       return d.trainPass(x, y, normalizer, step);
     });
     const results = await this.driveLockstep(passes, 'train');
+    // A non-finite loss: look (once, before the update overwrites them) for a non-finite
+    // parameter the forward used, so the coordinator can name what went wrong.
+    const nonFiniteParam = results.some((r) => !Number.isFinite(r.stats.lossSum))
+      ? firstNonFiniteParam(this.devices[0]!.params)
+      : undefined;
 
     // Each device's gradient is already divided by its normalizer (gradientAveraging), so the
     // sum over devices is the step's gradient: every replica applies it.
@@ -164,6 +170,7 @@ export class DeviceGroup {
       running:
         recordTelemetry && this.devices[0]!.rank === 0 ? runningStatsOf(this.devices[0]!) : [],
       transport: this.collective.transport,
+      ...(nonFiniteParam === undefined ? {} : { nonFiniteParam }),
     };
   }
 
