@@ -23,6 +23,7 @@ export const EVAL_MODES = ['running', 'batch', 'precise'] as const;
 export const MNIST_TRAIN_POOL = 8000;
 export const MNIST_TEST_POOL = 2000;
 export const RUNNING_STATS = ['rank0', 'mean', 'sync'] as const;
+export const GRADIENT_AVERAGING = ['ddp', 'global'] as const;
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const positive = () => z.number().positive();
@@ -133,6 +134,12 @@ export const configSchema = z
     perDeviceBatch: int(1, 4096).optional(),
     /** Alternative to perDeviceBatch: split as evenly as possible, first devices take the remainder. */
     globalBatch: int(1, 262_144).optional(),
+    /**
+     * "ddp": each device's loss is the mean over its own shard and the gradients are averaged over
+     * the K devices (PyTorch DDP); "global": the gradient of the global batch's mean loss (one big
+     * device). The same for equal shards (src/coordinator/gradient-averaging.ts).
+     */
+    gradientAveraging: z.enum(GRADIENT_AVERAGING).default('ddp'),
     bnSync: bnSyncSchema.default('local'),
     /** Default: "sync" when statistics are synchronized, "rank0" (DDP's broadcast_buffers) for local. */
     runningStats: z.enum(RUNNING_STATS).optional(),
@@ -178,6 +185,15 @@ export const configSchema = z
           });
         }
       }
+    }
+    if (c.gradientAveraging === 'ddp' && c.globalBatch !== undefined && c.globalBatch < c.devices) {
+      // Shard sizes depend only on globalBatch and devices (every sharding policy keeps them),
+      // so this is the only way a device gets 0 samples.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['globalBatch'],
+        message: `${c.globalBatch} samples over ${c.devices} devices leave ${c.devices - c.globalBatch} device(s) with 0 samples; under gradientAveraging "ddp" each device averages its own loss, which is undefined for 0 samples (PyTorch gives NaN): use globalBatch ≥ ${c.devices} (the devices), fewer devices, or gradientAveraging "global"`,
+      });
     }
     const group = /^group:(\d+)$/.exec(c.bnSync);
     if (group && Number(group[1]) > c.devices) {

@@ -4,6 +4,8 @@ import type { SplitDataset } from '../data/dataset.ts';
 import { EpochSampler } from '../data/sampler.ts';
 import { makeSharder } from '../data/sharding.ts';
 import type { PassStats } from '../workers/device.ts';
+import { checkFinalParams, nonFiniteLossMessage } from './diagnose-non-finite.ts';
+import { stepLoss } from './gradient-averaging.ts';
 import type { DeviceHost } from './hosts/host.ts';
 import type { EvalRow, RunHooks, RunResult, TrainRow } from './run-types.ts';
 import { TelemetryRecorder } from './telemetry.ts';
@@ -82,19 +84,16 @@ export async function train(
     const record = step % config.telemetryEvery === 0 || step === 1;
     const reports = await host.trainStep(step - 1, shards, globalCount, lr, record);
     const devices = reports.flatMap((r) => r.devices).sort((a, b) => a.rank - b.rank);
-    let lossSum = 0;
     let correct = 0;
-    for (const d of devices) {
-      lossSum += d.lossSum;
-      correct += d.correct;
-    }
-    const row = { step, loss: lossSum / globalCount, acc: correct / globalCount };
+    for (const d of devices) correct += d.correct;
+    const loss = stepLoss(config.gradientAveraging, devices);
+    const row = { step, loss, acc: correct / globalCount };
     trainRows.push(row);
     if (!Number.isFinite(row.loss)) {
-      throw new Error(
-        `step ${step}: the loss is ${row.loss}; training diverged (try a smaller optimizer.lr)`,
-      );
+      throw new Error(nonFiniteLossMessage(step, row.loss, reports, shards, data, config));
     }
+    // The last update's result is never seen by a loss: look at it once.
+    if (step === config.steps) await checkFinalParams(host, step, config, data);
     if (record) telemetry.record(step, reports);
     if (step % config.checksumEvery === 0) await checkReplicas(host, step);
     // The step's row goes out before its eval row and its checkpoint, so a checkpoint never
@@ -183,13 +182,19 @@ async function evaluate(
   return { loss: lossSum / n, acc: correct / n };
 }
 
-/** Consecutive chunks of `size` test indices, chunk j to device j mod K (independent of workers). */
+/**
+ * Consecutive chunks of `size` test indices covering 0…n−1 exactly once, chunk j to device
+ * j mod K (independent of workers). A lone last sample joins the chunk before it (which then
+ * holds size + 1): alone it would be a batch of one, which batch statistics cannot normalize.
+ */
 export function spreadChunks(n: number, size: number, devices: number): Int32Array[][] {
   const out: Int32Array[][] = Array.from({ length: devices }, () => []);
-  for (let start = 0, j = 0; start < n; start += size, j++) {
-    // A lone last sample would be a batch of one, which batch statistics cannot normalize.
-    const end = n - (start + size) === 1 ? n : Math.min(n, start + size);
-    out[j % devices]!.push(Int32Array.from({ length: end - start }, (_, i) => start + i));
+  for (let start = 0, j = 0; start < n; j++) {
+    let end = Math.min(n, start + size);
+    if (n - end === 1) end = n;
+    const first = start;
+    out[j % devices]!.push(Int32Array.from({ length: end - first }, (_, i) => first + i));
+    start = end;
   }
   return out;
 }

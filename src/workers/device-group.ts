@@ -1,10 +1,12 @@
 import type { RunConfig } from '../config/schema.ts';
 import type { SyncGen, SyncReply, SyncRequest } from '../core/model/sync.ts';
+import { firstNonFiniteParam } from '../core/non-finite.ts';
 import { mergeMoments, sumReductions } from '../core/norm/merge.ts';
 import type { Moments, Reductions } from '../core/norm/moments.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Checkpoint } from '../coordinator/checkpoint.ts';
 import { type BnSpans, bnSpans } from '../coordinator/bn-span.ts';
+import { lossNormalizer } from '../coordinator/gradient-averaging.ts';
 import type { CallTag, Collective } from '../coordinator/collectives/collective.ts';
 import { packMoments, packReductions, unpackMoments, unpackReductions } from './sync-payload.ts';
 import { Device, type PassStats } from './device.ts';
@@ -118,12 +120,25 @@ export class DeviceGroup {
     const callsBefore = this.collective.stats.calls;
     const bytesBefore = this.collective.stats.bytes;
     const passes = this.devices.map((d, i) => {
-      const { x, y } = d.loadBatch(this.options.train, shards[i]!);
-      return d.trainPass(x, y, globalCount, step);
+      const shard = shards[i]!;
+      const { x, y } = d.loadBatch(this.options.train, shard);
+      const normalizer = lossNormalizer(
+        this.config.gradientAveraging,
+        shard.length,
+        globalCount,
+        this.options.devices,
+      );
+      return d.trainPass(x, y, normalizer, step);
     });
     const results = await this.driveLockstep(passes, 'train');
+    // A non-finite loss: look (once, before the update overwrites them) for a non-finite
+    // parameter the forward used, so the coordinator can name what went wrong.
+    const nonFiniteParam = results.some((r) => !Number.isFinite(r.stats.lossSum))
+      ? firstNonFiniteParam(this.devices[0]!.params)
+      : undefined;
 
-    // DDP: every replica applies the gradient of the global batch's mean loss.
+    // Each device's gradient is already divided by its normalizer (gradientAveraging), so the
+    // sum over devices is the step's gradient: every replica applies it.
     const t0 = now();
     for (const d of this.devices) d.copyGradients(this.gradLocal.get(d.rank)!);
     await this.timed(() =>
@@ -155,6 +170,7 @@ export class DeviceGroup {
       running:
         recordTelemetry && this.devices[0]!.rank === 0 ? runningStatsOf(this.devices[0]!) : [],
       transport: this.collective.transport,
+      ...(nonFiniteParam === undefined ? {} : { nonFiniteParam }),
     };
   }
 

@@ -65,8 +65,9 @@ export class Device {
   }
 
   /**
-   * Forward, loss and backward on this device's shard. `normalizer` is the GLOBAL batch size, so
-   * that the devices' gradients sum to the gradient of the global batch's mean loss.
+   * Forward, loss and backward on this device's shard. The loss gradient is divided by
+   * `normalizer`, chosen (gradient-averaging.ts) so that the devices' gradients SUM to the step's
+   * gradient: K·n_k under DDP's averaging, the global batch size under 'global'.
    */
   *trainPass(x: Tensor, y: Int32Array, normalizer: number, step: number): SyncGen<PassStats> {
     const ctx: RunContext = { mode: 'training', step };

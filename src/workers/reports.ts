@@ -1,4 +1,5 @@
 import type { Moments } from '../core/norm/moments.ts';
+import type { NonFiniteParam } from '../core/non-finite.ts';
 import type { PassStats } from './device.ts';
 
 export type PassKind = 'train' | 'precise';
@@ -34,4 +35,9 @@ export interface GroupStepReport {
   /** Present from the group hosting device 0, on telemetry steps. */
   readonly running: RunningStatsReport[];
   readonly transport: string;
+  /**
+   * Only when one of this group's devices had a non-finite loss: the first non-finite parameter
+   * the step's forward used (before its update), or null if they were all finite.
+   */
+  readonly nonFiniteParam?: NonFiniteParam | null;
 }

@@ -26,7 +26,14 @@ describe('SyncBN over K devices equals BN over the whole batch', () => {
         'in-process',
       );
       const synced = await trainWith(
-        mnistConfig({ model, devices: 4, perDeviceBatch: 8, bnSync: 'sync' }),
+        // Equal shards: 'ddp' (the default) and 'global' are the same numbers.
+        mnistConfig({
+          model,
+          devices: 4,
+          perDeviceBatch: 8,
+          bnSync: 'sync',
+          gradientAveraging: 'ddp',
+        }),
         {
           workers: 2,
         },
@@ -41,11 +48,14 @@ describe('SyncBN over K devices equals BN over the whole batch', () => {
     });
   }
 
-  it('uneven shards: global batch 30 on 4 devices (8, 8, 7, 7) equals one device with 30', async () => {
+  // With unequal shards only gradientAveraging "global" is one big device; "ddp" (each device's
+  // own mean loss, gradients averaged over K) is checked against PyTorch in ddp-reference.test.ts.
+  it('uneven shards: global batch 30 on 4 devices (8, 8, 7, 7) with gradientAveraging "global" equals one device with 30', async () => {
     const single = await trainWith(mnistConfig({ devices: 1, globalBatch: 30 }), 'in-process');
-    const synced = await trainWith(mnistConfig({ devices: 4, globalBatch: 30, bnSync: 'sync' }), {
-      workers: 2,
-    });
+    const synced = await trainWith(
+      mnistConfig({ devices: 4, globalBatch: 30, bnSync: 'sync', gradientAveraging: 'global' }),
+      { workers: 2 },
+    );
     expect(synced.result.telemetry).toMatchObject({
       deviceCount: expect.arrayContaining([[8, 8, 7, 7]]),
     });
@@ -61,12 +71,14 @@ describe('SyncBN over K devices equals BN over the whole batch', () => {
     expect(maxAbsDiff(single.buffers, synced.buffers)).toBeLessThan(PARAM_TOL);
   });
 
-  it('devices with one and with zero samples take part without error or NaN', async () => {
-    // Global batch 6 on 8 devices: six devices get one sample, two get none.
+  it('devices with one and with zero samples take part without error or NaN (gradientAveraging "global")', async () => {
+    // Global batch 6 on 8 devices: six devices get one sample, two get none. A device with no
+    // samples has no mean loss, so only "global" averaging allows this (config-rules test).
     const single = await trainWith(mnistConfig({ devices: 1, globalBatch: 6 }), 'in-process');
-    const synced = await trainWith(mnistConfig({ devices: 8, globalBatch: 6, bnSync: 'sync' }), {
-      workers: 2,
-    });
+    const synced = await trainWith(
+      mnistConfig({ devices: 8, globalBatch: 6, bnSync: 'sync', gradientAveraging: 'global' }),
+      { workers: 2 },
+    );
     expect(synced.result.telemetry).toMatchObject({
       deviceCount: expect.arrayContaining([[1, 1, 1, 1, 1, 1, 0, 0]]),
     });

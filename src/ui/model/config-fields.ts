@@ -1,4 +1,11 @@
-import { DATASETS, EVAL_MODES, NORMS, PRESETS, RUNNING_STATS } from '../../config/schema.ts';
+import {
+  DATASETS,
+  EVAL_MODES,
+  GRADIENT_AVERAGING,
+  NORMS,
+  PRESETS,
+  RUNNING_STATS,
+} from '../../config/schema.ts';
 
 /**
  * Every field of the run config as the setup form shows it: where it lives in the config, how its
@@ -226,6 +233,13 @@ export const FIELDS: readonly FieldSpec[] = [
     label: 'Global batch (instead of per-device)',
     kind: { type: 'optional-int' },
     emptyText: 'devices × per-device batch',
+  },
+  {
+    path: 'gradientAveraging',
+    group: 'devices',
+    label: 'Gradient averaging',
+    kind: { type: 'enum', options: GRADIENT_AVERAGING },
+    help: 'ddp: each device averages its own loss, gradients are averaged over devices (PyTorch DDP); global: the mean loss of the whole batch, as one big device. Differ only when the global batch does not split evenly.',
   },
   {
     path: 'bnSync',

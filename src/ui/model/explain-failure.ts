@@ -62,7 +62,24 @@ export function explainFailure(message: string, config: RunConfig | null): Expla
       detail,
     };
   }
-  if (/\bNaN\b|not finite|diverge/i.test(message)) {
+  if (/has a non-finite input/.test(message)) {
+    return {
+      summary:
+        'The training data holds values that are not numbers (NaN or infinite), so the loss became NaN whatever the settings.',
+      advice:
+        'Fix or drop the samples the message names. With a feature scale, keep the scaled values within float32 (below 3.4e38).',
+      detail,
+    };
+  }
+  if (/optimizer\.weightDecay .* makes the weights grow/.test(message)) {
+    return {
+      summary:
+        'Weight decay this strong makes the weights grow at every step instead of shrinking them, until they overflow.',
+      advice: 'Lower the weight decay (the message gives the limit for this learning rate).',
+      detail,
+    };
+  }
+  if (/\bNaN\b|not finite|non-finite|diverge/i.test(message)) {
     return {
       summary: 'Training blew up: the loss became infinite or not a number.',
       advice: 'Lower the learning rate, add warm-up steps, or use normalization.',
