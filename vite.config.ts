@@ -35,5 +35,9 @@ export default defineConfig({
   server: { headers, host: '127.0.0.1', port: 5173 },
   preview: { headers, host: '127.0.0.1', port: 4173 },
   worker: { format: 'es' },
+  // The dev server pre-bundles dependencies it finds from index.html; the experiment worker's
+  // (Vega) it would only find when a named experiment first starts, and re-bundling then reloads
+  // the page, which loses the experiment. Named here, they are bundled when the server starts.
+  optimizeDeps: { include: ['vega', 'vega-lite', 'vega-interpreter'] },
   build: { target: 'es2022', sourcemap: true },
 });

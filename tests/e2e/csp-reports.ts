@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Browser, ConsoleMessage } from 'playwright-core';
-import type { Plugin } from 'vite';
+import type { Connect, Plugin } from 'vite';
 
 /** Where the served policy (with `report-uri`) sends violation reports during the E2E tests. */
 export const CSP_REPORT_PATH = '/__csp-report';
@@ -31,21 +31,22 @@ export function describeViolations(violations: readonly CspViolation[]): string 
 }
 
 /**
- * A preview-server plugin that receives the browser's violation reports (`report-uri`, sent by the
- * page and by every worker, whose policy comes from its own script's response) into `into`.
+ * A plugin for `vite preview` or the dev server that receives the browser's violation reports
+ * (`report-uri`, sent by the page and by every worker, whose policy comes from its own script's
+ * response) into `into`.
  */
 export function cspReportCollector(into: CspViolation[]): Plugin {
+  const collect: Connect.NextHandleFunction = (req, res) => {
+    void readBody(req).then((body) => {
+      into.push(...parseReports(body));
+      res.statusCode = 204;
+      res.end();
+    });
+  };
   return {
     name: 'syncbn-lab:csp-report-collector',
-    configurePreviewServer(server) {
-      server.middlewares.use(CSP_REPORT_PATH, (req, res) => {
-        void readBody(req).then((body) => {
-          into.push(...parseReports(body));
-          res.statusCode = 204;
-          res.end();
-        });
-      });
-    },
+    configureServer: (server) => void server.middlewares.use(CSP_REPORT_PATH, collect),
+    configurePreviewServer: (server) => void server.middlewares.use(CSP_REPORT_PATH, collect),
   };
 }
 
