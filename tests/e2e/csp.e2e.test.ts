@@ -1,5 +1,4 @@
 import { readdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page, type Worker } from 'playwright-core';
 import { createServer, loadConfigFromFile, type ViteDevServer } from 'vite';
@@ -294,7 +293,9 @@ describe('the Content-Security-Policy under the dev server (npm start)', () => {
       },
     });
     await server.listen();
-    url = `http://127.0.0.1:${(server.httpServer?.address() as AddressInfo).port}/`;
+    const address = server.httpServer?.address();
+    if (!address || typeof address === 'string') throw new Error('the dev server is not on a port');
+    url = `http://127.0.0.1:${address.port}/`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
