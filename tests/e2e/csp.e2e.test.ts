@@ -126,7 +126,7 @@ describe('the Content-Security-Policy of the built app (vite preview)', () => {
     expect(servedHeader).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
     expect(servedHeader).not.toMatch(/'unsafe-eval'|'unsafe-inline'|\*/);
 
-    const workers = readdirSync(join(ROOT, 'dist', 'assets')).filter((f) =>
+    const workers = readdirSync(join(app.distDir, 'assets')).filter((f) =>
       /-worker\.browser-.*\.js$/.test(f),
     );
     expect(workers.length).toBe(3);

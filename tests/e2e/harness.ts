@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -35,6 +35,8 @@ const CHROMIUM_ARGS = [
 export interface App {
   readonly url: string;
   readonly browser: Browser;
+  /** The build this app serves (its own folder: E2E files run in parallel, each with its build). */
+  readonly distDir: string;
   /**
    * Content-Security-Policy violations so far, reported by pages and workers (report-uri) or logged
    * by the browser, and removes them from the list: for a test that provokes one on purpose.
@@ -44,6 +46,9 @@ export interface App {
   /** Closes Chromium and the server; throws if any CSP violation was reported and not taken. */
   close(): Promise<void>;
 }
+
+/** Builds started by this process, for their folders' names. */
+let builds = 0;
 
 /** Time for a violation report the browser has just queued to reach the server. */
 const REPORT_GRACE_MS = 500;
@@ -64,11 +69,15 @@ export async function startApp(): Promise<App> {
   // What `npm run build`'s prebuild step does: the digits the browser fetches lazily.
   const mnistBin = join(ROOT, 'public', 'mnist.bin');
   if (!existsSync(mnistBin)) await writeFileAtomic(mnistBin, encodeMnist(await loadMnistNode()));
-  await build({ root: ROOT, logLevel: 'warn', build: { outDir: join(ROOT, 'dist') } });
+  // A folder of its own: vitest runs E2E files in parallel, and a build empties its folder first,
+  // which would pull the files from under another file's server.
+  const distDir = join(ARTIFACTS, `dist-${process.pid}-${++builds}`);
+  await build({ root: ROOT, logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
   const violations: CspViolation[] = [];
   const server: PreviewServer = await preview({
     root: ROOT,
     logLevel: 'warn',
+    build: { outDir: distDir },
     plugins: [cspReportCollector(violations)],
     preview: {
       port: 0,
@@ -90,11 +99,13 @@ export async function startApp(): Promise<App> {
   return {
     url,
     browser,
+    distDir,
     takeCspViolations: () => violations.splice(0),
     close: async () => {
       await new Promise((resolve) => setTimeout(resolve, REPORT_GRACE_MS));
       await browser.close();
       await server.close();
+      rmSync(distDir, { recursive: true, force: true });
       if (violations.length > 0) {
         throw new Error(
           `Content-Security-Policy violations while the app ran (fix them at their cause, or loosen src/csp.ts with a reason):\n${describeViolations(violations)}`,
