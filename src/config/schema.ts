@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 /**
  * The one schema for a run: the headless runner, the app's setup form and imported runs all

@@ -1,6 +1,5 @@
-import { parse, View } from 'vega';
-import { compile } from 'vega-lite';
-import { isVegaLite, renderSvg } from '../experiments/render-svg.ts';
+import type { View } from 'vega';
+import { figureView, renderSvg } from '../experiments/render-svg.ts';
 import type { FigureSpec } from '../experiments/types.ts';
 
 /** A figure to show: the image and its size in CSS pixels (a PNG holds SCALE× as many). */
@@ -27,8 +26,7 @@ export async function renderFigure(spec: FigureSpec): Promise<FigureImage> {
   const canvas = new OffscreenCanvas(Math.ceil(width * SCALE), Math.ceil(height * SCALE));
   const context = canvas.getContext('2d');
   if (!context) return asSvg;
-  const vega = isVegaLite(spec) ? compile(spec).spec : spec;
-  const view = new View(parse(vega), { renderer: 'none' });
+  const view = figureView(spec);
   try {
     // Vega draws into a context it is given (externalContext) instead of making a DOM canvas.
     await view.toCanvas(SCALE, { externalContext: context } as unknown as Parameters<

@@ -1,4 +1,5 @@
 import { parse, type Spec as VegaSpec, View } from 'vega';
+import { expressionInterpreter } from 'vega-interpreter';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { FigureSpec } from './types.ts';
 
@@ -7,13 +8,26 @@ import type { FigureSpec } from './types.ts';
  * needs no canvas or DOM (text widths are estimated), so this runs in Node, a worker or a page.
  */
 export async function renderSvg(spec: FigureSpec): Promise<string> {
-  const vega = isVegaLite(spec) ? compile(spec).spec : spec;
-  const view = new View(parse(vega), { renderer: 'none' });
+  const view = figureView(spec);
   try {
     return await view.toSVG();
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * A headless Vega view of the figure (finalize it when done). Vega's expressions (scales, axis
+ * labels, encodings) are interpreted from their parsed syntax trees instead of compiled with the
+ * Function constructor: the app's Content-Security-Policy (src/csp.ts) allows no eval, in the
+ * page or in the experiment worker that draws the figures. Same figures, in Node too.
+ */
+export function figureView(spec: FigureSpec): View {
+  const vega = isVegaLite(spec) ? compile(spec).spec : spec;
+  return new View(parse(vega, undefined, { ast: true }), {
+    renderer: 'none',
+    expr: expressionInterpreter,
+  });
 }
 
 export function isVegaLite(spec: FigureSpec): spec is TopLevelSpec {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { RunConfigInput } from '../config/schema.ts';
+import { z } from '../config/zod.ts';
 import type { EvalRow, TrainRow } from '../coordinator/run-types.ts';
 import type { BnLayerTelemetry, Telemetry } from '../coordinator/telemetry.ts';
 import type { EncodedFloat32 } from './float32-base64.ts';

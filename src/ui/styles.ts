@@ -1,8 +1,9 @@
 import { css } from 'lit';
+import { cssProps } from './css-props.ts';
 
 /**
  * Styles every component adopts. Colours come from the custom properties set on :root in
- * index.html (light and dark), which inherit into shadow roots.
+ * src/page.css (light and dark), which inherit into shadow roots.
  */
 export const sharedStyles = css`
   :host {
@@ -142,6 +143,15 @@ export const sharedStyles = css`
 `;
 
 /** The progress bar of a run and of an experiment (`.bar` > `.fill`, then `.progress-line`). */
+/**
+ * The progress bar's fill for `percent` (bind it as `style=${fillStyle(percent)}`), set through
+ * the CSSOM: a `style="…"` attribute would be an inline style, which the Content-Security-Policy
+ * blocks (see css-props.ts).
+ */
+export function fillStyle(percent: number) {
+  return cssProps({ transform: `scaleX(${percent / 100})` });
+}
+
 export const progressStyles = css`
   .bar {
     position: relative;

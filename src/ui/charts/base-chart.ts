@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import uPlot from 'uplot';
+import { cssProps } from '../css-props.ts';
 import type { PlotOptions } from './plot-options.ts';
 import { chartStyles, uplotStyles } from './styles.ts';
 import { type ChartTheme, readTheme, themeKey, watchColorScheme } from './theme.ts';
@@ -194,7 +194,7 @@ function renderTable(t: ValueTable): TemplateResult {
         (r) => html`<tr>
           <th scope="row">${
             r.color
-              ? html`<span class="swatch" aria-hidden="true" style=${styleMap({ background: r.color })}></span>`
+              ? html`<span class="swatch" aria-hidden="true" style=${cssProps({ background: r.color })}></span>`
               : nothing
           }${r.label}</th>
           ${r.cells.map((c) => html`<td>${c}</td>`)}

@@ -6,7 +6,7 @@ import { EXPERIMENT_NAMES, type ExperimentName } from '../../experiments/types.t
 import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { formatDuration } from '../model/format.ts';
-import { sharedStyles, progressStyles } from '../styles.ts';
+import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
 import { startExperimentWorker } from './experiment-client.ts';
 import { shownStatus } from './experiment-records.ts';
 import { ExperimentsController, type ShownExperiment } from './experiments-controller.ts';
@@ -172,7 +172,7 @@ export class ExperimentsSection extends LitElement {
         aria-valuetext=${`${percent}%`}
         data-testid="experiment-progress"
       >
-        <div class="fill" style="transform: scaleX(${percent / 100})"></div>
+        <div class="fill" style=${fillStyle(percent)}></div>
       </div>
       <div class="progress-line small" aria-live="polite">
         <span data-testid="experiment-progress-text"

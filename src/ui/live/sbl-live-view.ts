@@ -5,7 +5,7 @@ import type { CurveRun } from '../charts/index.ts';
 import { formatDuration, formatNumber, formatPercent } from '../model/format.ts';
 import type { LiveRun, LiveStatus } from '../session/live-run.ts';
 import type { SessionView } from '../session/session-controller.ts';
-import { sharedStyles, progressStyles } from '../styles.ts';
+import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
 import './sbl-device-panel.ts';
 
 const STATUS_TEXT: Record<LiveStatus, string> = {
@@ -92,7 +92,7 @@ export class LiveView extends LitElement {
           aria-valuetext=${`${percent}%`}
           data-testid="progress"
         >
-          <div class="fill" style="transform: scaleX(${percent / 100})"></div>
+          <div class="fill" style=${fillStyle(percent)}></div>
         </div>
         <div class="progress-line small">
           <span data-testid="progress-text">${percent}%</span>

@@ -139,6 +139,10 @@ export class SetupForm extends LitElement {
         gap: 0.25rem;
         align-items: center;
       }
+      /* A class, not a style attribute: the Content-Security-Policy blocks inline styles. */
+      .full-row {
+        grid-column: 1 / -1;
+      }
       .help {
         font-size: 0.8rem;
         color: var(--sbl-muted);
@@ -374,7 +378,7 @@ export class SetupForm extends LitElement {
                 @input=${(e: Event) => this.setCompare(this.compareField, (e.target as HTMLInputElement).value)}
               />
             </div>
-            <div id="compare-help" style="grid-column: 1 / -1">
+            <div id="compare-help" class="full-row">
               <span class="help">One run per value, one after another, drawn on the same charts.</span>
               ${
                 this.showProblems && badVariants.length > 0
