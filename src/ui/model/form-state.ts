@@ -30,6 +30,8 @@ export interface FormState {
   /** The experiment the form shows (the URL hash encodes exactly this). */
   readonly experiment: Experiment;
   readonly variants: readonly Variant[];
+  /** Problems to show at each field (not at the varied field, whose own value is not used). */
+  readonly shownProblems: Readonly<Record<string, readonly string[]>>;
   /** Why Run is off, in the form's words; empty when Run may start. */
   readonly blockers: readonly string[];
   /** The runs Run starts (empty while there are blockers). */
@@ -50,9 +52,11 @@ export function formState(
   };
   const variants = expandExperiment(experiment);
   const blockers: string[] = [];
+  const shownProblems: Record<string, readonly string[]> = {};
   for (const [path, list] of Object.entries(reading.problems.byField)) {
     // The varied field's own box is replaced by the side-by-side values (checked per variant).
     if (experiment.compare && path === experiment.compare.field) continue;
+    shownProblems[path] = list;
     blockers.push(`${fieldByPath(path)?.label ?? path}: ${list.join('; ')}`);
   }
   blockers.push(...reading.problems.general);
@@ -74,5 +78,5 @@ export function formState(
             config,
           };
         });
-  return { reading, experiment, variants, blockers, runs };
+  return { reading, experiment, variants, shownProblems, blockers, runs };
 }

@@ -267,7 +267,7 @@ export class SetupForm extends LitElement {
     const state = this.state;
     if (!state) return nothing;
     const r = state.reading;
-    const problems = r.problems.byField;
+    const problems = state.shownProblems;
     const blocked = state.blockers.length > 0;
     const active = this.activePreset();
     const activePreset = PRESETS.find((p) => p.id === active);
