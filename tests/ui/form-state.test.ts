@@ -148,7 +148,11 @@ describe('the form runs only what it shows', () => {
       );
       expect(at['devices']).toEqual(at['perDeviceBatch']);
       expect(at['dataset.train']).toEqual(at['perDeviceBatch']);
-      expect(s.blockers[0]).toMatch(/^Per-device batch: the global batch/);
+      // Run says why once, naming every field the problem is shown at.
+      expect(s.blockers).toHaveLength(1);
+      expect(s.blockers[0]).toMatch(
+        /^Per-device batch, Devices \(K\), Training examples: the global batch/,
+      );
       checkInvariants(values, s, `${devices} × ${batch}`);
     }
   });

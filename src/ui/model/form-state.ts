@@ -51,14 +51,20 @@ export function formState(
     compare: field && compareValues.length > 0 ? { field, values: compareValues } : null,
   };
   const variants = expandExperiment(experiment);
-  const blockers: string[] = [];
   const shownProblems: Record<string, readonly string[]> = {};
+  // One line per problem, naming every field it is shown at (a cross-field rule is at several).
+  const fieldsOf = new Map<string, string[]>();
   for (const [path, list] of Object.entries(reading.problems.byField)) {
     // The varied field's own box is replaced by the side-by-side values (checked per variant).
     if (experiment.compare && path === experiment.compare.field) continue;
     shownProblems[path] = list;
-    blockers.push(`${fieldByPath(path)?.label ?? path}: ${list.join('; ')}`);
+    for (const message of list) {
+      const labels = fieldsOf.get(message) ?? [];
+      labels.push(fieldByPath(path)?.label ?? path);
+      fieldsOf.set(message, labels);
+    }
   }
+  const blockers = [...fieldsOf].map(([message, labels]) => `${labels.join(', ')}: ${message}`);
   blockers.push(...reading.problems.general);
   for (const v of variants) {
     if (v.config === null && experiment.compare)
