@@ -170,12 +170,11 @@ const configObjectSchema = z
 export type ParsedConfigObject = z.output<typeof configObjectSchema>;
 
 export const configSchema = configObjectSchema.superRefine((c, ctx) => {
-  // Cross-field rules live in rules.ts (shared with the app's form); a rule is skipped while one
-  // of its fields has a problem of its own, which is reported instead.
-  const flagged = ctx.issues.map((i) => (i.path ?? []).join('.'));
+  // Cross-field rules live in rules.ts (shared with the app's form). They read fields beyond the
+  // ones they name (the batch each device gets depends on several), so they wait until every
+  // single field is valid: a field's own problem is reported first.
+  if (ctx.issues.length > 0) return;
   for (const p of findRuleProblems(c)) {
-    if (p.paths.some((path) => flagged.some((f) => f === path || f.startsWith(`${path}.`))))
-      continue;
     ctx.addIssue({
       code: 'custom',
       path: p.paths[0]!.split('.'),

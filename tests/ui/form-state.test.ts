@@ -73,7 +73,7 @@ const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() 
 
 /** Raw schema text or config keys in a message shown at a field (the form speaks in labels). */
 const NOT_FORM_WORDS =
-  /Too small|Too big|Invalid input|expected (number|int)|perDeviceBatch|globalBatch|dataset\.|normOptions\.|evalMode|bnSync|trackRunningStats|preciseSamples/;
+  /Infinity|NaN|undefined|Too small|Too big|Invalid input|expected (number|int)|perDeviceBatch|globalBatch|dataset\.|normOptions\.|evalMode|bnSync|trackRunningStats|preciseSamples/;
 
 /** The configs the form shows: its boxes read back, with the side-by-side value set per variant. */
 function shownConfigs(values: FormValues, s: FormState): (RunConfig | null)[] {
@@ -168,6 +168,15 @@ describe('the form runs only what it shows', () => {
       'Learning rate: must be more than 0',
       'Training steps: must be a whole number',
     ]);
+  });
+
+  it('cross-field rules wait until the fields they read are valid (a field’s own problem first)', () => {
+    const s = formState(
+      { ...start(), devices: '0', 'model.norm': 'ghost', 'model.normOptions.virtualBatch': '8' },
+      '',
+      '',
+    );
+    expect(s.reading.problems.byField).toEqual({ devices: ['must be at least 1'] });
   });
 
   it('over random edits: Run enabled ⇒ runs = shown = linked; a problem shown ⇒ Run disabled', () => {
