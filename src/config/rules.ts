@@ -22,6 +22,7 @@ export type RuleId =
   | 'batch-larger-than-train'
   | 'bn-single-sample'
   | 'ghost-virtual-larger-than-batch'
+  | 'eval-batch-single-sample'
   | 'precise-needs-running-stats'
   | 'precise-samples-larger-than-train'
   | 'feature-scale-length';
@@ -119,6 +120,28 @@ export function findRuleProblems(c: ParsedConfigObject): RuleProblem[] {
     }
   }
 
+  if (c.evalMode === 'batch' && batchStats) {
+    // Each test batch is normalized by itself (the trainer folds a lone last sample into the batch
+    // before it); a normalization group of one sample would come out as β, whatever the input.
+    const evalBatch = c.evalBatch ?? perDevice ?? Math.max(1, Math.floor(globalBatch / c.devices));
+    const rest = c.dataset.test % evalBatch;
+    const chunks = [Math.min(evalBatch, c.dataset.test)];
+    if (c.dataset.test > evalBatch && rest > 0) chunks.push(rest === 1 ? evalBatch + 1 : rest);
+    const vb = ghost ? virtualBatch : null;
+    const single = chunks.find((n) => singleSampleGroup([n], 1, { virtualBatch: vb }) !== null);
+    if (single !== undefined) {
+      const paths = ['evalBatch', 'evalMode'];
+      if (c.evalBatch === undefined) paths.push(batchPath);
+      if (ghost) paths.push('model.normOptions.virtualBatch');
+      add('eval-batch-single-sample', paths, {
+        evalBatch,
+        chunk: single,
+        ghost,
+        virtualBatch,
+        given: c.evalBatch !== undefined,
+      });
+    }
+  }
   if (c.evalMode === 'precise' && batchStats && !model.normOptions.trackRunningStats) {
     add('precise-needs-running-stats', ['evalMode', 'model.normOptions.trackRunningStats']);
   }
@@ -208,6 +231,15 @@ export function describeRule(p: RuleProblem, name: FieldNamer = configKeyNamer):
           ? 'a batch of at least 2 per device, or synchronized BN'
           : 'a larger batch or larger BN groups';
       return `${what}, normalized with its own statistics under ${name('bnSync')} "${q.bnSync}"; BN needs more than 1 value per channel when training: use ${fix}`;
+    }
+    case 'eval-batch-single-sample': {
+      const size = q.given
+        ? `${name('evalBatch')} ${q.evalBatch}`
+        : `${name('evalBatch')} (${q.evalBatch}, from the per-device batch)`;
+      const what = q.ghost
+        ? `a test batch of ${q.chunk} in virtual batches of ${q.virtualBatch} (${name('model.normOptions.virtualBatch')}) leaves one of 1 sample`
+        : `each test batch holds 1 sample`;
+      return `with ${name('evalMode')} "batch" every test batch is normalized by itself, but with ${size} ${what}, which BN would turn into a constant; use a test batch of at least 2${q.ghost ? ' that leaves no single sample' : ''}`;
     }
     case 'precise-needs-running-stats':
       return `${cli ? 'evalMode "precise"' : `${name('evalMode')} "precise"`} (PreciseBN) writes the running statistics, so it needs ${name('model.normOptions.trackRunningStats')} on`;

@@ -158,6 +158,35 @@ describe('evaluation and data rules', () => {
     expect(c.preciseSamples).toBe(200);
   });
 
+  it('batch evaluation never normalizes a single test sample by itself', async () => {
+    await expectRejected(
+      spiral({ devices: 2, perDeviceBatch: 4, evalMode: 'batch', evalBatch: 1 }),
+      'evalBatch',
+      /evalMode "batch".*evalBatch 1 each test batch holds 1 sample/,
+    );
+    // Left out, the test batch is the per-device batch: 1 here.
+    await expectRejected(
+      spiral({ devices: 4, perDeviceBatch: 1, bnSync: 'sync', evalMode: 'batch' }),
+      'evalBatch',
+      /evalBatch \(1, from the per-device batch\)/,
+    );
+    await expectRejected(
+      spiral(
+        { devices: 2, perDeviceBatch: 4, evalMode: 'batch', evalBatch: 5 },
+        { norm: 'ghost', normOptions: { virtualBatch: 2 } },
+      ),
+      'evalBatch',
+      /a test batch of 5 in virtual batches of 2/,
+    );
+    // 50 test samples in batches of 49: the lone last one joins the batch before it.
+    expect(() =>
+      configFromValue(
+        spiral({ devices: 2, perDeviceBatch: 4, evalMode: 'batch', evalBatch: 49 }),
+        'x',
+      ),
+    ).not.toThrow();
+  });
+
   it('featureScale has one value per feature of the 2-D sets (or one for all)', async () => {
     await expectRejected(
       spiral({

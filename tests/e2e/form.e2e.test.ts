@@ -159,6 +159,7 @@ describe('the setup form in Chromium', () => {
       'BN statistics',
       /group of 16 devices is more than the 8 “Devices \(K\)”/,
     );
+    await expectProblemAt('Devices per BN group', /group of 16 devices/);
     await expectProblemAt('Devices (K)', /group of 16 devices/);
     await expectRunBlocked(/BN statistics, Devices \(K\): a BN group of 16/);
     expect((await hashConfig()).bnSync).toBe('group:16');
@@ -229,6 +230,21 @@ describe('the setup form in Chromium', () => {
     await expectRunBlocked(/BN statistics at test time, Track running statistics: /);
     await screenshot(page, 'form-precise-needs-running-stats');
     await field('Track running statistics').check();
+    await expect.poll(() => runButton().isEnabled()).toBe(true);
+  });
+
+  it('batch evaluation: no test batch of a single sample', async () => {
+    await openGroup('Evaluation');
+    await field('BN statistics at test time').selectOption('batch');
+    await field('Test batch size').fill('1');
+    await expectProblemAt(
+      'Test batch size',
+      /“BN statistics at test time” "batch".*“Test batch size” 1 each test batch holds 1 sample/,
+    );
+    await expectProblemAt('BN statistics at test time', /1 sample/);
+    await expectRunBlocked(/Test batch size, BN statistics at test time: /);
+    await field('Test batch size').fill('2');
+    await expectNoProblemAt('Test batch size');
     await expect.poll(() => runButton().isEnabled()).toBe(true);
   });
 
