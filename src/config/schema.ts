@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describeRule, findRuleProblems } from './rules.ts';
+import { describeRule } from './rule-text.ts';
+import { findRuleProblems } from './rules.ts';
 
 /**
  * The one schema for a run: the headless runner, the app's setup form and imported runs all

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { describeRule, type FieldNamer, type RuleProblem } from '../../config/rules.ts';
+import { describeRule } from '../../config/rule-text.ts';
+import type { FieldNamer, RuleProblem } from '../../config/rules.ts';
 import { explainProblem } from '../../cli/config-text.ts';
 import { fieldByPath, fieldForPath } from './config-fields.ts';
 
