@@ -57,7 +57,9 @@ export function describeRule(p: RuleProblem, name: FieldNamer = configKeyNamer):
       return `with ${name('evalMode')} "batch" every test batch is normalized by itself, but with ${size} ${what}, which BN would turn into a constant; use a test batch of at least 2${q.ghost ? ' that leaves no single sample' : ''}`;
     }
     case 'precise-needs-running-stats':
-      return `${cli ? 'evalMode "precise"' : `${name('evalMode')} "precise"`} (PreciseBN) writes the running statistics, so it needs ${name('model.normOptions.trackRunningStats')} on`;
+      return cli
+        ? `evalMode "precise" (PreciseBN) writes the running statistics, so it needs model.normOptions.trackRunningStats on`
+        : `PreciseBN (${name('evalMode')}: precise) writes the running statistics, so it needs ${name('model.normOptions.trackRunningStats')} on`;
     case 'precise-samples-larger-than-train':
       return `${name('preciseSamples')} ${q.samples} is more than the ${q.train} ${cli ? 'training examples (dataset.train)' : name('dataset.train')}; ask for at most ${q.train}`;
     case 'feature-scale-length':
