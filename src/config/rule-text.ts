@@ -60,6 +60,8 @@ export function describeRule(p: RuleProblem, name: FieldNamer = configKeyNamer):
       return cli
         ? `evalMode "precise" (PreciseBN) writes the running statistics, so it needs model.normOptions.trackRunningStats on`
         : `PreciseBN (${name('evalMode')}: precise) writes the running statistics, so it needs ${name('model.normOptions.trackRunningStats')} on`;
+    case 'renorm-needs-running-stats':
+      return `Batch Renorm corrects each batch with its moving statistics, so ${cli ? 'model.norm "renorm"' : `${name('model.norm')} renorm`} needs ${name('model.normOptions.trackRunningStats')} on`;
     case 'precise-samples-larger-than-train':
       return `${name('preciseSamples')} ${q.samples} is more than the ${q.train} ${cli ? 'training examples (dataset.train)' : name('dataset.train')}; ask for at most ${q.train}`;
     case 'feature-scale-length':

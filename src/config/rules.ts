@@ -24,6 +24,7 @@ export type RuleId =
   | 'ghost-virtual-larger-than-batch'
   | 'eval-batch-single-sample'
   | 'precise-needs-running-stats'
+  | 'renorm-needs-running-stats'
   | 'precise-samples-larger-than-train'
   | 'feature-scale-length';
 
@@ -122,6 +123,11 @@ const FIELD_RULES: readonly ((c: ParsedConfigObject) => RuleProblem | null)[] = 
           train: c.dataset.train,
         })
       : null,
+  // Batch Renorm corrects with its moving statistics: it cannot run without them.
+  (c) =>
+    c.model.norm === 'renorm' && hasNormLayers(c.model) && !c.model.normOptions.trackRunningStats
+      ? problem('renorm-needs-running-stats', ['model.normOptions.trackRunningStats', 'model.norm'])
+      : null,
 ];
 
 /** Rules about what the batch does in the model (run once the batch fits the training set). */
@@ -216,8 +222,7 @@ export function findRuleProblems(c: ParsedConfigObject): RuleProblem[] {
     return out;
   }
   const model = c.model;
-  const hasNormLayers = model.preset !== 'mlp' || model.hidden.length > 0;
-  const batchStats = hasNormLayers && BATCH_STAT_NORMS.includes(model.norm);
+  const batchStats = hasNormLayers(model) && BATCH_STAT_NORMS.includes(model.norm);
   const x: RuleContext = {
     c,
     byGlobal,
@@ -234,6 +239,11 @@ export function findRuleProblems(c: ParsedConfigObject): RuleProblem[] {
     if (p) out.push(p);
   }
   return out;
+}
+
+/** An MLP without hidden layers has no norm layer; the other presets always have some. */
+function hasNormLayers(model: ParsedConfigObject['model']): boolean {
+  return model.preset !== 'mlp' || model.hidden.length > 0;
 }
 
 /** g of "group:g", else null. */

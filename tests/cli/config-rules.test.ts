@@ -142,6 +142,17 @@ describe('evaluation and data rules', () => {
     );
   });
 
+  it('Batch Renorm needs its moving statistics (was exit 1 naming the layer)', async () => {
+    await expectRejected(
+      spiral(
+        { devices: 2, perDeviceBatch: 4 },
+        { norm: 'renorm', normOptions: { trackRunningStats: false } },
+      ),
+      'model.normOptions.trackRunningStats',
+      /Batch Renorm .* model\.norm "renorm" needs model\.normOptions\.trackRunningStats on/,
+    );
+  });
+
   it('preciseSamples at most the training set (a huge value ran V8 out of memory)', async () => {
     await expectRejected(
       spiral({ devices: 2, perDeviceBatch: 4, evalMode: 'precise', preciseSamples: 500 }),
