@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, type RunConfig } from '../../src/config/schema.ts';
+import { configFromValue } from '../../src/cli/config-text.ts';
+import { checkModelBuilds } from '../../src/cli/preflight.ts';
+import { ConfigError, parseConfig, type RunConfig } from '../../src/config/schema.ts';
 import { BN_SYNC_GROUP_KEY, FIELDS, type FormValues } from '../../src/ui/model/config-fields.ts';
 import {
   formToInput,
@@ -101,6 +103,21 @@ function checkInvariants(values: FormValues, s: FormState, where: string): void 
   }
   for (const [, list] of shownAtFields)
     for (const m of list) expect(m, where).not.toMatch(NOT_FORM_WORDS);
+  // The CLI agrees: the config the boxes describe passes the runner's checks exactly when the
+  // form finds no problem in it (the same schema and rules, src/config/rules.ts).
+  const { input, unreadable } = formToInput(values);
+  if (Object.keys(unreadable).length === 0) {
+    const cliAccepts = (() => {
+      try {
+        checkModelBuilds(configFromValue(input, 'form'));
+        return true;
+      } catch (err) {
+        expect(err, where).toBeInstanceOf(ConfigError);
+        return false;
+      }
+    })();
+    expect(cliAccepts, where).toBe(s.reading.config !== null);
+  }
   if (s.blockers.length > 0) return;
 
   // Run is enabled: what it runs is what the boxes say…
