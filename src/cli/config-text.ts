@@ -68,7 +68,8 @@ export function explainProblem(line: string, input: unknown): string {
     const where = path === '' ? 'the top level' : path;
     const parts = keys.map((k) => {
       const guess = allowed ? closestName(k, allowed) : null;
-      return guess ? `"${k}" (did you mean "${guess}"?)` : `"${k}"`;
+      const quoted = quoteValue(k);
+      return guess ? `${quoted} (did you mean "${guess}"?)` : quoted;
     });
     message = `unknown ${keys.length === 1 ? 'key' : 'keys'} ${parts.join(', ')} in ${where}`;
     if (allowed) message += `; allowed: ${allowed.join(', ')}`;
@@ -83,11 +84,25 @@ export function explainProblem(line: string, input: unknown): string {
   if (message === 'Invalid input' && UNION_HINTS[path]) message = UNION_HINTS[path]!;
   message = message.replace('expected int, received number', 'expected an integer');
   if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
-    message += ` (got ${JSON.stringify(value)})`;
+    message += ` (got ${quoteValue(value)})`;
   } else if (Array.isArray(value) && /expected array/.test(message)) {
     message += ` (got ${value.length} ${value.length === 1 ? 'item' : 'items'})`;
   }
   return `${rawPath}: ${message}`;
+}
+
+/** Longest stretch of a value an error line quotes (a line is read, not a dump of the input). */
+export const MAX_QUOTED = 100;
+
+/** A value as JSON, cut to MAX_QUOTED characters with its full length said. */
+export function quoteValue(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  if (json.length <= MAX_QUOTED) return json;
+  const size =
+    typeof value === 'string'
+      ? `${value.length.toLocaleString('en-US')} characters`
+      : `${json.length.toLocaleString('en-US')} characters as JSON`;
+  return `${json.slice(0, MAX_QUOTED)}… (${size})`;
 }
 
 function article(word: string): string {

@@ -7,6 +7,13 @@ import { InputError } from './problems.ts';
  */
 export function parseJsonText(text: string, source: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const deep = tooDeep(body, MAX_JSON_DEPTH);
+  if (deep !== null) {
+    const { line, column } = lineColumn(body, deep);
+    throw new InputError(
+      `${source}:${line}:${column}: JSON nested more than ${MAX_JSON_DEPTH} levels deep here (a run config nests at most 4)`,
+    );
+  }
   try {
     return JSON.parse(body);
   } catch (err) {
@@ -16,6 +23,36 @@ export function parseJsonText(text: string, source: string): unknown {
     const { line, column } = lineColumn(body, offset);
     throw new InputError(`${source}:${line}:${column}: invalid JSON: ${what}`);
   }
+}
+
+/**
+ * Deeper than any config needs; much deeper nesting would overflow the stack of whatever walks it
+ * (this file's scanner, a validator), and a position says more than "Maximum call stack size".
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The offset of the first '[' or '{' that opens nesting level `max` + 1, or null. Iterative, and
+ * strings are skipped, so brackets inside them do not count; the text need not be valid JSON.
+ */
+export function tooDeep(text: string, max: number): number | null {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string, escapes included; an unterminated one ends the scan.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return null;
 }
 
 export interface JsonErrorLocation {

@@ -1,4 +1,4 @@
-import type { RunConfig } from '../config/schema.ts';
+import { ConfigError, type RunConfig } from '../config/schema.ts';
 import { buildModel, type ModelInput } from '../core/model/build.ts';
 import { makeOptimizer } from '../core/optim/make-optimizer.ts';
 import { Rng } from '../core/rng.ts';
@@ -22,10 +22,16 @@ export function expectedInput(dataset: RunConfig['dataset']): ModelInput {
  * input (ConfigError) rather than a failure halfway through starting the run.
  */
 export function checkModelBuilds(config: RunConfig): void {
-  const model = buildModel(
-    config.model,
-    expectedInput(config.dataset),
-    Rng.stream(config.seed, 'preflight'),
-  );
-  makeOptimizer(config.optimizer, model.params());
+  try {
+    const model = buildModel(
+      config.model,
+      expectedInput(config.dataset),
+      Rng.stream(config.seed, 'preflight'),
+    );
+    makeOptimizer(config.optimizer, model.params());
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    // Nothing has run yet: whatever stops the model from being built is a problem of the config.
+    throw new ConfigError(`model: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

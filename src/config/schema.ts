@@ -1,3 +1,5 @@
+import { describeRule } from './rule-text.ts';
+import { findRuleProblems } from './rules.ts';
 import { z } from './zod.ts';
 
 /**
@@ -22,8 +24,13 @@ export const EVAL_MODES = ['running', 'batch', 'precise'] as const;
 /** Sizes of the fixed MNIST split (8,000 training and 2,000 test digits of the package's 10,000). */
 export const MNIST_TRAIN_POOL = 8000;
 export const MNIST_TEST_POOL = 2000;
+export const DEFAULT_PRECISE_SAMPLES = 1024;
 export const RUNNING_STATS = ['rank0', 'mean', 'sync'] as const;
 export const GRADIENT_AVERAGING = ['ddp', 'global'] as const;
+
+/** Bounds that keep a run's arrays and loops in memory and time. */
+const MAX_STEPS = 1_000_000;
+const MAX_EXAMPLES = 100_000;
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const positive = () => z.number().positive();
@@ -32,14 +39,14 @@ export const datasetSchema = z
   .object({
     name: z.enum(DATASETS),
     /** Training examples (MNIST: drawn from the fixed training split). */
-    train: int(1, 100_000).default(2000),
-    test: int(1, 100_000).default(500),
+    train: int(1, MAX_EXAMPLES).default(2000),
+    test: int(1, MAX_EXAMPLES).default(500),
     /** MNIST only: 2×2 average pooling to 14×14. */
     downsample: z.boolean().default(false),
     /** Synthetic sets: noise level (standard deviation, in the set's own units). */
     noise: z.number().min(0).max(10).default(0.1),
     /** Synthetic sets: multiply each input feature by this factor (e.g. [1, 100] stretches the error surface). */
-    featureScale: z.array(positive()).min(1).optional(),
+    featureScale: z.array(positive()).min(1).max(784).optional(),
     /** z-score each feature with the training set's mean and standard deviation. */
     standardize: z.boolean().default(false),
     /** spiral (arms) and blobs: number of classes; moons, circles and xor always have 2. */
@@ -55,16 +62,16 @@ export const normOptionsSchema = z
     affine: z.boolean().default(true),
     trackRunningStats: z.boolean().default(true),
     /** ghost: virtual batch size within each device's batch. */
-    virtualBatch: int(2).default(4),
+    virtualBatch: int(2, 4096).default(4),
     /** group: number of channel groups (must divide every normalized layer's channels). */
-    groups: int(1).default(4),
+    groups: int(1, 4096).default(4),
     /** renorm: final clipping bounds and the warm-up schedule (Ioffe 2017). */
     rmax: z.number().min(1).default(3),
     dmax: z.number().min(0).default(5),
     /** renorm: plain BN (r = 1, d = 0) for this many steps, then rmax/dmax ramp up linearly… */
-    renormWarmup: int(0).default(100),
+    renormWarmup: int(0, MAX_STEPS).default(100),
     /** …reaching their final values after this many further steps. */
-    renormRamp: int(0).default(400),
+    renormRamp: int(0, MAX_STEPS).default(400),
   })
   .strict();
 
@@ -98,9 +105,9 @@ export const scheduleSchema = z
   .object({
     name: z.enum(['constant', 'step', 'cosine']).default('constant'),
     /** Linear warm-up from 0 to lr over this many steps (0: none). */
-    warmupSteps: int(0).default(0),
+    warmupSteps: int(0, MAX_STEPS).default(0),
     /** step: multiply lr by gamma every stepSize steps. */
-    stepSize: int(1).default(100),
+    stepSize: int(1, MAX_STEPS).default(100),
     gamma: z.number().gt(0).max(1).default(0.1),
     /** cosine: the lr reached at the last step. */
     minLr: z.number().min(0).default(0),
@@ -119,7 +126,7 @@ const shardingSchema = z.union([
   z.object({ dirichlet: positive() }).strict(),
 ]);
 
-export const configSchema = z
+const configObjectSchema = z
   .object({
     seed: int(0, 2 ** 31 - 1).default(1),
     dataset: datasetSchema,
@@ -146,64 +153,44 @@ export const configSchema = z
     sharding: shardingSchema.default('iid'),
     optimizer: optimizerSchema.default(() => optimizerSchema.parse({ name: 'sgd' })),
     schedule: scheduleSchema.default(() => scheduleSchema.parse({})),
-    steps: int(1, 1_000_000).default(200),
-    evalEvery: int(1).default(50),
+    steps: int(1, MAX_STEPS).default(200),
+    evalEvery: int(1, MAX_STEPS).default(50),
     evalMode: z.enum(EVAL_MODES).default('running'),
-    /** precise: samples used to recompute population statistics (Wu & Johnson 2021). */
-    preciseSamples: int(1).default(1024),
+    /**
+     * precise: samples used to recompute population statistics (Wu & Johnson 2021); at most the
+     * training set (default: 1024, or the training set when smaller).
+     */
+    preciseSamples: int(1, MAX_EXAMPLES).optional(),
     /** batch: the evaluation batch size whose own statistics normalize it (default: perDeviceBatch). */
-    evalBatch: int(1).optional(),
+    evalBatch: int(1, MAX_EXAMPLES).optional(),
     /** Compare replica parameter checksums every this many steps. */
-    checksumEvery: int(1).default(10),
+    checksumEvery: int(1, MAX_STEPS).default(10),
     /** How workers exchange statistics: shared memory when the host allows it, else MessagePorts. */
     transport: z.enum(['auto', 'shared-memory', 'message-port']).default('auto'),
     /** A device that does not reach a collective within this time is reported (never a hang). */
     collectiveTimeoutMs: int(100, 600_000).default(10_000),
     /** Record per-device BN statistics every this many steps. */
-    telemetryEvery: int(1).default(1),
+    telemetryEvery: int(1, MAX_STEPS).default(1),
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.perDeviceBatch !== undefined && c.globalBatch !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['globalBatch'],
-        message: 'give either perDeviceBatch or globalBatch, not both',
-      });
-    }
-    if (c.dataset.name === 'mnist') {
-      // The fixed split of the package's 10,000 digits (src/data/mnist-split.ts).
-      for (const [field, max] of [
-        ['train', MNIST_TRAIN_POOL],
-        ['test', MNIST_TEST_POOL],
-      ] as const) {
-        if (c.dataset[field] > max) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['dataset', field],
-            message: `MNIST has ${max} ${field === 'train' ? 'training' : 'test'} digits in its fixed split; ask for at most ${max} (got ${c.dataset[field]})`,
-          });
-        }
-      }
-    }
-    if (c.gradientAveraging === 'ddp' && c.globalBatch !== undefined && c.globalBatch < c.devices) {
-      // Shard sizes depend only on globalBatch and devices (every sharding policy keeps them),
-      // so this is the only way a device gets 0 samples.
-      ctx.addIssue({
-        code: 'custom',
-        path: ['globalBatch'],
-        message: `${c.globalBatch} samples over ${c.devices} devices leave ${c.devices - c.globalBatch} device(s) with 0 samples; under gradientAveraging "ddp" each device averages its own loss, which is undefined for 0 samples (PyTorch gives NaN): use globalBatch ≥ ${c.devices} (the devices), fewer devices, or gradientAveraging "global"`,
-      });
-    }
-    const group = /^group:(\d+)$/.exec(c.bnSync);
-    if (group && Number(group[1]) > c.devices) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['bnSync'],
-        message: `group size ${group[1]} is larger than the ${c.devices} devices`,
-      });
-    }
-  });
+  .strict();
+
+/** The config object after its single fields passed (before the cross-field rules). */
+export type ParsedConfigObject = z.output<typeof configObjectSchema>;
+
+export const configSchema = configObjectSchema.superRefine((c, ctx) => {
+  // Cross-field rules live in rules.ts (shared with the app's form). They read fields beyond the
+  // ones they name (the batch each device gets depends on several), so they wait until every
+  // single field is valid: a field's own problem is reported first.
+  if (ctx.issues.length > 0) return;
+  for (const p of findRuleProblems(c)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: p.paths[0]!.split('.'),
+      message: describeRule(p),
+      params: { rule: p.rule, paths: p.paths, values: p.params },
+    });
+  }
+});
 
 export type RunConfigInput = z.input<typeof configSchema>;
 type ParsedConfig = z.output<typeof configSchema>;
@@ -212,12 +199,13 @@ type ParsedConfig = z.output<typeof configSchema>;
 export interface RunConfig
   extends Omit<
     ParsedConfig,
-    'runningStats' | 'workers' | 'perDeviceBatch' | 'globalBatch' | 'evalBatch'
+    'runningStats' | 'workers' | 'perDeviceBatch' | 'globalBatch' | 'evalBatch' | 'preciseSamples'
   > {
   readonly runningStats: (typeof RUNNING_STATS)[number];
   readonly perDeviceBatch: number | null;
   readonly globalBatch: number;
   readonly evalBatch: number;
+  readonly preciseSamples: number;
   /** null: choose at run time from the host's cores (never changes the numbers). */
   readonly workers: number | null;
 }
@@ -239,21 +227,12 @@ export function parseConfig(input: unknown): RunConfig {
   const c = result.data;
   const perDeviceBatch = c.globalBatch === undefined ? (c.perDeviceBatch ?? 32) : null;
   const globalBatch = c.globalBatch ?? (perDeviceBatch ?? 32) * c.devices;
-  if (globalBatch > c.dataset.train) {
-    const field = c.globalBatch === undefined ? 'perDeviceBatch' : 'globalBatch';
-    const how =
-      c.globalBatch === undefined
-        ? `${c.devices} devices × perDeviceBatch ${perDeviceBatch} = ${globalBatch}`
-        : `globalBatch ${globalBatch}`;
-    throw new ConfigError(
-      `${field}: the global batch (${how}) is larger than the ${c.dataset.train} training examples (dataset.train); use a smaller batch, fewer devices or more data`,
-    );
-  }
   return {
     ...c,
     perDeviceBatch,
     globalBatch,
     evalBatch: c.evalBatch ?? perDeviceBatch ?? Math.max(1, Math.floor(globalBatch / c.devices)),
+    preciseSamples: c.preciseSamples ?? Math.min(DEFAULT_PRECISE_SAMPLES, c.dataset.train),
     runningStats: c.runningStats ?? (c.bnSync === 'local' ? 'rank0' : 'sync'),
     workers: c.workers ?? null,
   };

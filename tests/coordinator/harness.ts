@@ -28,7 +28,17 @@ export async function trainWith(
   input: RunConfigInput,
   where: 'in-process' | { workers: number },
 ): Promise<Trained> {
-  const config = parseConfig(input);
+  return trainResolved(parseConfig(input), where);
+}
+
+/**
+ * The same with a config that skipped the schema: to test the engine's own checks, which stay as a
+ * backstop for configs the schema now rejects before the first step.
+ */
+export async function trainResolved(
+  config: RunConfig,
+  where: 'in-process' | { workers: number },
+): Promise<Trained> {
   const data = await loadData(config);
   const host: DeviceHost =
     where === 'in-process'

@@ -115,7 +115,12 @@ describe('a training session', () => {
     const session = new TrainingSession(nodePlatform({ host: 'in-process' }), (e) =>
       events.push(e),
     );
-    await session.run(parseConfig(mnistConfig({ devices: 2, perDeviceBatch: 1, bnSync: 'local' })));
+    // A config the schema would reject (one sample per device, local BN) fails in the engine.
+    await session.run({
+      ...parseConfig(mnistConfig({ devices: 2, perDeviceBatch: 2, bnSync: 'local' })),
+      perDeviceBatch: 1,
+      globalBatch: 2,
+    });
     expect(events.at(-1)).toMatchObject({
       type: 'failed',
       message: expect.stringMatching(/more than 1 value per channel/),

@@ -3,7 +3,7 @@ import { parseConfig } from '../../src/config/schema.ts';
 import { WorkerPoolHost } from '../../src/coordinator/hosts/worker-pool.ts';
 import { train } from '../../src/coordinator/trainer.ts';
 import { type NodeWorkerHandle, spawnNodeDeviceWorker } from '../../src/node/worker-host.ts';
-import { loadData, mnistConfig, trainWith } from './harness.ts';
+import { loadData, mnistConfig, trainResolved, trainWith } from './harness.ts';
 
 describe('failures are named, never a hang', () => {
   it('a worker killed mid-run is reported with its devices, within the timeout', async () => {
@@ -42,9 +42,16 @@ describe('failures are named, never a hang', () => {
   });
 
   it('local BN with one sample per device is the clear "more than 1 value per channel" error', async () => {
-    const run = trainWith(mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'local' }), {
-      workers: 2,
-    });
+    // The schema rejects it before the first step (tests/cli/config-rules.test.ts); the engine's
+    // own check stays, for a config that did not go through the schema.
+    const input = mnistConfig({ devices: 4, perDeviceBatch: 1, bnSync: 'local' });
+    expect(() => parseConfig(input)).toThrow(/^perDeviceBatch: device 0 gets a batch of 1 sample/);
+    const config = {
+      ...parseConfig({ ...input, perDeviceBatch: 2 }),
+      perDeviceBatch: 1,
+      globalBatch: 4,
+    };
+    const run = trainResolved(config, { workers: 2 });
     await expect(run).rejects.toThrow(/Expected more than 1 value per channel when training/);
   });
 

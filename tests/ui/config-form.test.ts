@@ -158,10 +158,17 @@ describe('validation messages land next to their field', () => {
       bnSync: 'group',
       [BN_SYNC_GROUP_KEY]: '16',
     });
-    expect(r.problems.byField['globalBatch']?.[0]).toMatch(/either perDeviceBatch or globalBatch/);
+    // In the form's words (labels), at every field the rule concerns.
+    expect(r.problems.byField['globalBatch']?.[0]).toMatch(
+      /either “Per-device batch” or “Global batch \(instead of per-device\)”, not both/,
+    );
+    expect(r.problems.byField['perDeviceBatch']).toEqual(r.problems.byField['globalBatch']);
     expect(r.problems.byField['dataset.train']?.[0]).toMatch(/at most 8000/);
     expect(r.problems.byField['dataset.train']?.[0]?.match(/got 9000/g)).toHaveLength(1);
-    expect(r.problems.byField['bnSync']?.[0]).toMatch(/larger than the 8 devices/);
+    expect(r.problems.byField['bnSync']?.[0]).toMatch(
+      /group of 16 devices is more than the 8 “Devices \(K\)”/,
+    );
+    expect(r.problems.byField['devices']).toEqual(r.problems.byField['bnSync']);
   });
 
   it('model problems found by building it (groups that do not divide the width)', () => {

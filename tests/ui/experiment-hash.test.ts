@@ -55,7 +55,8 @@ describe('experiment in the URL hash', () => {
     ['#x=@@@', /cut off or changed/],
     [`#x=${b64('{"config": ')}`, /cut off or changed/],
     [`#x=${b64('[1,2]')}`, /holds no config/],
-    [`#x=${b64(JSON.stringify({ config: { devices: 0 } }))}`, /devices/],
+    // In the form's words: the field's label.
+    [`#x=${b64(JSON.stringify({ config: { devices: 0 } }))}`, /Devices \(K\): must be at least 1/],
     [
       `#x=${b64(JSON.stringify({ config: { dataset: { nmae: 'x' } } }))}`,
       /unknown key "nmae" \(did you mean "name"\?\)/,

@@ -59,7 +59,8 @@ describe('expandExperiment', () => {
     });
     expect(variants[0]!.config).not.toBeNull();
     expect(variants[1]!.config).toBeNull();
-    expect(variants[1]!.problems.join(' ')).toMatch(/perDeviceBatch/);
+    // In the form's words: the field's label, not its config key.
+    expect(variants[1]!.problems.join(' ')).toMatch(/^Per-device batch: /);
   });
 
   it('without a comparison it is one run', () => {

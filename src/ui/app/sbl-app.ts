@@ -160,7 +160,8 @@ export class App extends LitElement {
   }
 
   private onExperimentChange(e: CustomEvent<ExperimentChangeDetail>): void {
-    if (!e.detail.valid) return;
+    // The link always holds what the form shows, valid or not (a link to a config with a problem
+    // opens with the problem explained, never with another config in its place).
     this.writeHash(e.detail.experiment);
     this.hashMessage = null;
   }

@@ -360,7 +360,8 @@ export const FIELDS: readonly FieldSpec[] = [
     path: 'preciseSamples',
     group: 'eval',
     label: 'PreciseBN samples',
-    kind: { type: 'int' },
+    kind: { type: 'optional-int' },
+    emptyText: '1024, or all training examples if fewer',
     appliesWhen: { test: is('evalMode', 'precise'), note: 'precise evaluation only' },
   },
   {

@@ -1,6 +1,11 @@
 import { explainProblem } from '../../cli/config-text.ts';
 import { checkModelBuilds, expectedInput } from '../../cli/preflight.ts';
-import { configSchema, parseConfig, type RunConfig } from '../../config/schema.ts';
+import {
+  configSchema,
+  DEFAULT_PRECISE_SAMPLES,
+  parseConfig,
+  type RunConfig,
+} from '../../config/schema.ts';
 import {
   BN_SYNC_GROUP_KEY,
   FIELDS,
@@ -10,12 +15,9 @@ import {
   SHARDING_ALPHA_KEY,
 } from './config-fields.ts';
 import { type ConfigObject, getPath, setPath } from './config-object.ts';
+import { type FormProblems, formProblems } from './form-problems.ts';
 
-/** Problems found in the form: by field path (shown next to the field) and for the whole config. */
-export interface FormProblems {
-  readonly byField: Readonly<Record<string, readonly string[]>>;
-  readonly general: readonly string[];
-}
+export type { FormProblems } from './form-problems.ts';
 
 export interface FormReading {
   /** The config the form describes (fields with unreadable text left out). */
@@ -88,6 +90,14 @@ function readField(f: FieldSpec, v: FormValues): Parsed | { value: typeof OMIT }
   }
 }
 
+/** What an unreadable field holds in the config: its text, in the shape of the field's value. */
+function rawValue(f: FieldSpec, v: FormValues): unknown {
+  const text = String(v[f.path] ?? '');
+  if (f.kind.type === 'bn-sync') return `group:${String(v[BN_SYNC_GROUP_KEY] ?? '')}`;
+  if (f.kind.type === 'sharding') return { dirichlet: String(v[SHARDING_ALPHA_KEY] ?? '') };
+  return text;
+}
+
 /** The config object the form's values describe, and the text that could not be read. */
 export function formToInput(values: FormValues): {
   input: ConfigObject;
@@ -97,8 +107,12 @@ export function formToInput(values: FormValues): {
   const unreadable: Record<string, string> = {};
   for (const f of FIELDS) {
     const r = readField(f, values);
-    if ('problem' in r) unreadable[f.path] = r.problem;
-    else if (r.value !== OMIT) input = setPath(input, f.path, r.value);
+    if ('problem' in r) {
+      unreadable[f.path] = r.problem;
+      // The text as typed stays in the config, so the link holds what the form shows (and the
+      // schema rejects it: such a config never runs).
+      input = setPath(input, f.path, rawValue(f, values));
+    } else if (r.value !== OMIT) input = setPath(input, f.path, r.value);
   }
   return { input, unreadable };
 }
@@ -152,6 +166,8 @@ export function resolvedToInput(config: RunConfig): ConfigObject {
   const defaultEvalBatch =
     config.perDeviceBatch ?? Math.max(1, Math.floor(config.globalBatch / config.devices));
   if (config.evalBatch === defaultEvalBatch) delete out.evalBatch;
+  if (config.preciseSamples === Math.min(DEFAULT_PRECISE_SAMPLES, config.dataset.train))
+    delete out.preciseSamples;
   if (config.runningStats === (config.bnSync === 'local' ? 'rank0' : 'sync'))
     delete out.runningStats;
   return out;
@@ -223,19 +239,22 @@ export function validateInput(
   unreadable: Record<string, string> = {},
 ): FormReading {
   const result = configSchema.safeParse(input);
-  const lines = result.success
-    ? []
-    : result.error.issues.map(
-        (i) => `${i.path.length ? i.path.join('.') : '(config)'}: ${i.message}`,
-      );
-  const fromSchema = problemsFromLines(lines, input);
+  const fromSchema = result.success
+    ? { byField: {}, general: [] }
+    : formProblems(result.error.issues, input);
   const byField: Record<string, readonly string[]> = { ...fromSchema.byField };
+  // Text that is not a number says so, rather than the schema's "expected number, received string".
   for (const [path, problem] of Object.entries(unreadable)) byField[path] = [problem];
   const general = [...fromSchema.general];
   let config: RunConfig | null = null;
   if (Object.keys(byField).length === 0 && general.length === 0) {
-    config = parseConfig(input);
-    if (preflightWeights(config) <= PREFLIGHT_MAX_WEIGHTS) {
+    try {
+      config = parseConfig(input);
+    } catch (err) {
+      // parseConfig checks nothing safeParse did not; should that change, the form still shows it.
+      general.push(err instanceof Error ? err.message : String(err));
+    }
+    if (config && preflightWeights(config) <= PREFLIGHT_MAX_WEIGHTS) {
       const problem = modelProblem(config);
       if (problem !== null) {
         const built = problemsFromLines(problem.split('\n'), input);

@@ -1,7 +1,11 @@
 import { configSchema } from '../../config/schema.ts';
 import { type ConfigObject, deepDiff, deepMerge, isPlainObject } from './config-object.ts';
-import { validateInput } from './config-form.ts';
-import { type CompareSpec, type Experiment, isCompareField } from './experiment.ts';
+import {
+  type CompareSpec,
+  type Experiment,
+  expandExperiment,
+  isCompareField,
+} from './experiment.ts';
 
 /**
  * The URL hash holds the experiment, so a link reproduces it: `#x=` + base64url(JSON) of
@@ -69,14 +73,12 @@ export function decodeExperimentHash(hash: string): HashReading {
     }
     compare = { field: c.field, values: c.values as string[] };
   }
-  const checked = validateInput(config);
-  if (!checked.config) {
-    const lines = [
-      ...Object.entries(checked.problems.byField).flatMap(([p, list]) =>
-        list.map((m) => `${p}: ${m}`),
-      ),
-      ...checked.problems.general,
-    ];
+  // Checked as the form checks it: each run it stands for (a varied field's own value is unused).
+  const bad = expandExperiment({ config, compare }).filter((v) => v.config === null);
+  if (bad.length > 0) {
+    const lines = bad.flatMap((v) =>
+      compare ? v.problems.map((p) => `${v.label}: ${p}`) : v.problems,
+    );
     return fail(lines.join('; '));
   }
   return { kind: 'ok', experiment: { config, compare } };

@@ -1,4 +1,5 @@
 import type { RunConfig } from '../../config/schema.ts';
+import { fieldByPath } from './config-fields.ts';
 import { validateInput } from './config-form.ts';
 import { type ConfigObject, setPath } from './config-object.ts';
 
@@ -154,7 +155,9 @@ function allProblems(p: {
   general: readonly string[];
 }): string[] {
   return [
-    ...Object.entries(p.byField).flatMap(([path, list]) => list.map((m) => `${path}: ${m}`)),
+    ...Object.entries(p.byField).flatMap(([path, list]) =>
+      list.map((m) => `${fieldByPath(path)?.label ?? path}: ${m}`),
+    ),
     ...p.general,
   ];
 }

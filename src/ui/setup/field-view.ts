@@ -101,6 +101,8 @@ export function renderField(
                 inputmode="numeric"
                 size="3"
                 aria-label="Devices per BN group"
+                aria-describedby=${ifDefined(invalid ? errId : undefined)}
+                aria-invalid=${ifDefined(common.invalid)}
                 .value=${String(values[BN_SYNC_GROUP_KEY] ?? '')}
                 @input=${(e: Event) => onChange(BN_SYNC_GROUP_KEY, (e.target as HTMLInputElement).value)}
             /></label>`
@@ -130,6 +132,8 @@ export function renderField(
                 inputmode="decimal"
                 size="4"
                 aria-label="Dirichlet concentration α"
+                aria-describedby=${ifDefined(invalid ? errId : undefined)}
+                aria-invalid=${ifDefined(common.invalid)}
                 .value=${String(values[SHARDING_ALPHA_KEY] ?? '')}
                 @input=${(e: Event) => onChange(SHARDING_ALPHA_KEY, (e.target as HTMLInputElement).value)}
             /></label>`

@@ -6,28 +6,20 @@ import {
   type FieldGroupId,
   type FormValues,
 } from '../model/config-fields.ts';
-import { type FormReading, formToInput, inputToForm, readForm } from '../model/config-form.ts';
+import { formToInput, inputToForm } from '../model/config-form.ts';
 import {
   COMPARE_FIELD_LABELS,
   COMPARE_FIELDS,
   type CompareField,
-  describeConfig,
   type Experiment,
-  expandExperiment,
   isCompareField,
-  splitCompareValues,
-  type Variant,
 } from '../model/experiment.ts';
+import { type FormState, formState, type RunRequest } from '../model/form-state.ts';
 import { PRESETS } from '../model/presets.ts';
 import { sharedStyles } from '../styles.ts';
 import { fieldId, renderField } from './field-view.ts';
 
-/** A run the form asks the app to start. */
-export interface RunRequest {
-  readonly label: string;
-  readonly name: string;
-  readonly config: NonNullable<Variant['config']>;
-}
+export type { RunRequest } from '../model/form-state.ts';
 
 export interface RunExperimentDetail {
   readonly runs: readonly RunRequest[];
@@ -174,9 +166,14 @@ export class SetupForm extends LitElement {
         font-size: 1.05rem;
         padding: 0.45rem 1.6rem;
       }
-      ul.variants {
+      ul.variants,
+      ul.blockers {
         margin: 0.2rem 0 0;
         padding-left: 1.2rem;
+      }
+      #run-why {
+        flex: 1 1 16rem;
+        min-width: 0;
       }
     `,
   ];
@@ -189,19 +186,16 @@ export class SetupForm extends LitElement {
   @state() private values: FormValues = {};
   @state() private compareField: CompareField | '' = '';
   @state() private compareText = '';
-  @state() private showProblems = false;
-  private reading: FormReading | null = null;
-  private variants: Variant[] = [];
+  /** What the form shows, links, runs and saves, computed from the values alone (form-state.ts). */
+  private state: FormState | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('experiment') && this.experiment) {
       this.values = inputToForm(this.experiment.config);
       this.compareField = this.experiment.compare?.field ?? '';
       this.compareText = this.experiment.compare?.values.join(', ') ?? '';
-      this.showProblems = true;
     }
-    this.reading = readForm(this.values);
-    this.variants = expandExperiment(this.currentExperiment());
+    this.state = formState(this.values, this.compareField, this.compareText);
   }
 
   protected override updated(): void {
@@ -213,28 +207,13 @@ export class SetupForm extends LitElement {
     }
   }
 
-  private currentExperiment(): Experiment {
-    const values = splitCompareValues(this.compareText);
-    return {
-      config: this.reading?.input ?? {},
-      compare: this.compareField && values.length > 0 ? { field: this.compareField, values } : null,
-    };
-  }
-
-  private get valid(): boolean {
-    const r = this.reading;
-    if (!r) return false;
-    const fieldProblems = Object.keys(r.problems.byField).filter((p) => p !== this.compareField);
-    return (
-      fieldProblems.length === 0 &&
-      r.problems.general.length === 0 &&
-      this.variants.every((v) => v.config !== null)
-    );
+  /** The state for the values as they are now (never a stale one: Run reads it afresh). */
+  private current(): FormState {
+    return formState(this.values, this.compareField, this.compareText);
   }
 
   private change(key: string, value: string | boolean): void {
     this.values = { ...this.values, [key]: value };
-    this.showProblems = true;
     this.announce();
   }
 
@@ -247,9 +226,10 @@ export class SetupForm extends LitElement {
   /** Tell the app after the next validation (hash, presets in sync). */
   private announce(): void {
     this.updateComplete.then(() => {
+      const state = this.current();
       const detail: ExperimentChangeDetail = {
-        experiment: this.currentExperiment(),
-        valid: this.valid,
+        experiment: state.experiment,
+        valid: state.blockers.length === 0,
       };
       this.dispatchEvent(
         new CustomEvent('experiment-change', { detail, bubbles: true, composed: true }),
@@ -265,46 +245,40 @@ export class SetupForm extends LitElement {
   }
 
   private activePreset(): string | null {
-    const now = JSON.stringify(this.currentExperiment());
+    const now = JSON.stringify(this.state?.experiment);
     return PRESETS.find((p) => presetKey(p.experiment) === now)?.id ?? null;
   }
 
   private submit(e: Event): void {
     e.preventDefault();
-    this.showProblems = true;
-    if (!this.valid) {
+    const state = this.current();
+    if (this.busy || state.blockers.length > 0) {
+      // Run is disabled then; Enter in a text box still submits, so show where to look.
       this.updateComplete.then(() => {
         const first = this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]');
-        if (first) {
-          first.closest('details')?.setAttribute('open', '');
-          first.focus();
-        } else this.renderRoot.querySelector<HTMLElement>('#compare-values')?.focus();
+        first?.closest('details')?.setAttribute('open', '');
+        first?.focus();
       });
       return;
     }
-    const runs: RunRequest[] = this.variants.map((v) => {
-      const config = v.config!;
-      const many = this.variants.length > 1;
-      return {
-        label: many ? v.label : describeConfig(config),
-        name: many ? `${v.label} · ${describeConfig(config)}` : describeConfig(config),
-        config,
-      };
-    });
-    const detail = { runs, experiment: this.currentExperiment() };
+    const detail: RunExperimentDetail = { runs: state.runs, experiment: state.experiment };
     this.dispatchEvent(
       new CustomEvent('run-experiment', { detail, bubbles: true, composed: true }),
     );
   }
 
   override render() {
-    const r = this.reading;
-    if (!r) return nothing;
-    const problems = this.showProblems ? r.problems.byField : {};
+    const state = this.state;
+    if (!state) return nothing;
+    const r = state.reading;
+    const problems = state.shownProblems;
+    const blocked = state.blockers.length > 0;
     const active = this.activePreset();
     const activePreset = PRESETS.find((p) => p.id === active);
-    const steps = this.variants.reduce((s, v) => s + (v.config?.steps ?? 0), 0);
-    const badVariants = this.variants.filter((v) => v.config === null);
+    const steps = state.runs.reduce((s, run) => s + run.config.steps, 0);
+    const badVariants = state.experiment.compare
+      ? state.variants.filter((v) => v.config === null)
+      : [];
     return html`
       <form @submit=${this.submit} novalidate aria-labelledby="setup-title">
         <h2 id="setup-title">Experiment</h2>
@@ -374,14 +348,14 @@ export class SetupForm extends LitElement {
                 .value=${this.compareText}
                 ?disabled=${this.compareField === ''}
                 aria-describedby="compare-help"
-                aria-invalid=${this.showProblems && badVariants.length > 0 ? 'true' : 'false'}
+                aria-invalid=${badVariants.length > 0 ? 'true' : 'false'}
                 @input=${(e: Event) => this.setCompare(this.compareField, (e.target as HTMLInputElement).value)}
               />
             </div>
             <div id="compare-help" class="full-row">
               <span class="help">One run per value, one after another, drawn on the same charts.</span>
               ${
-                this.showProblems && badVariants.length > 0
+                badVariants.length > 0
                   ? html`<ul class="variants problem">
                     ${badVariants.map((v) => html`<li>${v.label}: ${v.problems.join('; ')}</li>`)}
                   </ul>`
@@ -392,20 +366,31 @@ export class SetupForm extends LitElement {
         </details>
 
         ${
-          this.showProblems && r.problems.general.length > 0
+          r.problems.general.length > 0
             ? html`<div class="notice" role="alert">${r.problems.general.map((m) => html`<p>${m}</p>`)}</div>`
             : nothing
         }
 
         <div class="run-bar">
-          <button type="submit" class="primary" ?disabled=${this.busy}>Run</button>
-          <span class="small muted" aria-live="polite">
+          <button
+            type="submit"
+            class="primary"
+            data-testid="run-button"
+            ?disabled=${this.busy || blocked}
+            aria-describedby="run-why"
+          >
+            Run
+          </button>
+          <div id="run-why" class="small ${blocked ? 'problem' : 'muted'}" aria-live="polite" data-testid="run-why">
             ${
-              this.valid
-                ? `${this.variants.length} ${this.variants.length === 1 ? 'run' : 'runs'} · ${steps} steps in all`
-                : 'Fix the fields marked in red first.'
+              blocked
+                ? html`<span>Run is off until ${state.blockers.length === 1 ? 'this is' : `these ${state.blockers.length} are`} fixed:</span>
+                    <ul class="blockers">
+                      ${state.blockers.map((b) => html`<li>${b}</li>`)}
+                    </ul>`
+                : `${state.runs.length} ${state.runs.length === 1 ? 'run' : 'runs'} · ${steps} steps in all`
             }
-          </span>
+          </div>
         </div>
       </form>
     `;
