@@ -3,7 +3,9 @@ import type { Checkpoint } from '../coordinator/checkpoint.ts';
 import { DEFAULT_KEEP_CHECKPOINTS, latestCheckpoint, putCheckpoint } from './checkpoints.ts';
 import type { VersionInfo } from './connection.ts';
 import { ALL_STORES, type LabDatabase, runKeyRange } from './db-schema.ts';
+import { toConfigInput } from './config-input.ts';
 import {
+  ImportError,
   RunNotFoundError,
   StoreClosedError,
   type StoreError,
@@ -18,6 +20,7 @@ import {
 } from './experiments.ts';
 import { buildRunExport } from './export.ts';
 import type { RunExport } from './export-format.ts';
+import { canonicalJson } from './fingerprint.ts';
 import { validateRunExport } from './import.ts';
 import { loadMetrics, writeChunks } from './metrics.ts';
 import { DEFAULT_FLUSH_POLICY, MetricsFlusher } from './metrics-flusher.ts';
@@ -43,6 +46,11 @@ import { type AllStoresTx, readTransaction, writeTransaction } from './transacti
 import { UnsavedStatuses } from './unsaved-status.ts';
 
 type Extra = (tx: AllStoresTx) => Promise<void>;
+
+/** What makes two records the same run, whatever their ids: when it started, and its config. */
+function runIdentity(run: { readonly createdAt: number; readonly config: RunConfig }): string {
+  return `${run.createdAt} ${canonicalJson(toConfigInput(run.config))}`;
+}
 
 export class RunStore {
   private readonly flusher: MetricsFlusher<Extra>;
@@ -258,7 +266,17 @@ export class RunStore {
       updatedAt: this.now(),
       summary: file.summary,
     };
+    const identity = runIdentity(file);
     await writeTransaction(this.db, ALL_STORES, async (tx) => {
+      // The same run again (its start time and config) is refused: a copy would be a second row
+      // of the same numbers that diverges from the first as soon as either is resumed.
+      for (const existing of await tx.objectStore('runs').getAll()) {
+        if (runIdentity(existing) === identity) {
+          throw new ImportError(
+            `This run is already in the library, as “${existing.name}” (same start time and config), so it was not imported again. Delete that one first to replace it with the file.`,
+          );
+        }
+      }
       await tx.objectStore('runs').add(run);
       const { train, eval: evaluation, telemetry } = file.metrics;
       if (train.length > 0 || evaluation.length > 0) {
