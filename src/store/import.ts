@@ -12,7 +12,7 @@ import { fingerprintOf } from './fingerprint.ts';
 import { decodeFloat32 } from './float32-base64.ts';
 import { metricsMismatches } from './import-consistency.ts';
 import type { LoadedMetrics, RunStatus, RunSummary } from './records.ts';
-import { missingConfigKeys } from './required-config-keys.ts';
+import { missingConfigKeys, withOlderExportKeys } from './required-config-keys.ts';
 import { checkName } from './runs.ts';
 
 /** A run export checked through and through, ready to be written. */
@@ -83,7 +83,8 @@ function listed(problems: readonly string[]): string {
   return `${problems.slice(0, MAX_LISTED_PROBLEMS).join('; ')}${more}`;
 }
 
-function checkConfig(input: Record<string, unknown>): RunConfig {
+function checkConfig(file: Record<string, unknown>): RunConfig {
+  const input = withOlderExportKeys(file);
   // No defaults for an imported run: a missing key would silently become another run.
   const missing = missingConfigKeys(input);
   if (missing.length > 0) {

@@ -53,6 +53,32 @@ export const REQUIRED_CONFIG_KEYS = {
 export const OPTIONAL_CONFIG_KEYS = { '': ['workers'], dataset: ['featureScale'] } as const;
 export const BATCH_KEYS = ['perDeviceBatch', 'globalBatch'] as const;
 
+/**
+ * Keys added to the schema after exports without them were made, with the value those older
+ * exports were trained with (not the new default), by dotted path; e.g. a key "gradientAveraging"
+ * added with default "ddp" to a trainer that used to average globally would be listed here as
+ * `gradientAveraging: 'global'` (and in REQUIRED_CONFIG_KEYS). A file from after the key existed
+ * that lost it gets this value too; if that was not its value, the checkpoint's fingerprint no
+ * longer matches and the file is refused.
+ */
+export const KEYS_OLDER_EXPORTS_LACK: Readonly<Record<string, unknown>> = {};
+
+/** `input` with the keys older exports lack filled in (a copy; `input` is not changed). */
+export function withOlderExportKeys(
+  input: Record<string, unknown>,
+  lacking: Readonly<Record<string, unknown>> = KEYS_OLDER_EXPORTS_LACK,
+): Record<string, unknown> {
+  const copy = structuredClone(input);
+  for (const [path, value] of Object.entries(lacking)) {
+    const parts = path.split('.');
+    let object: unknown = copy;
+    for (const part of parts.slice(0, -1)) object = isObject(object) ? object[part] : undefined;
+    const key = parts.at(-1)!;
+    if (isObject(object) && !(key in object)) object[key] = value;
+  }
+  return copy;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

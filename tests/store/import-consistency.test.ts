@@ -7,6 +7,7 @@ import {
   BATCH_KEYS,
   OPTIONAL_CONFIG_KEYS,
   REQUIRED_CONFIG_KEYS,
+  withOlderExportKeys,
 } from '../../src/store/required-config-keys.ts';
 import { checkpointFor, openTestStore, sampleConfig, trainRows } from './helpers.ts';
 
@@ -241,5 +242,20 @@ describe('the config keys an import requires', () => {
         expect(keys.sort(), `keys of ${section || 'the config'}`).toEqual([...required].sort());
       }
     }
+  });
+});
+
+describe('keys older exports lack', () => {
+  it('are filled with the value those exports were made with, never over a value the file has', () => {
+    const lacking = { gradientAveraging: 'global', 'model.newOption': 2 };
+    const older = { seed: 1, model: { preset: 'mlp' } };
+    expect(withOlderExportKeys(older, lacking)).toEqual({
+      seed: 1,
+      gradientAveraging: 'global',
+      model: { preset: 'mlp', newOption: 2 },
+    });
+    expect(older).toEqual({ seed: 1, model: { preset: 'mlp' } });
+    const newer = { gradientAveraging: 'ddp', model: { newOption: 5 } };
+    expect(withOlderExportKeys(newer, lacking)).toEqual(newer);
   });
 });
