@@ -43,7 +43,7 @@ import {
   type StorageManagerLike,
 } from './storage.ts';
 import { type AllStoresTx, readTransaction, writeTransaction } from './transaction.ts';
-import { UnsavedStatuses } from './unsaved-status.ts';
+import { defaultStatusJournal, UnsavedStatuses } from './unsaved-status.ts';
 
 type Extra = (tx: AllStoresTx) => Promise<void>;
 
@@ -59,7 +59,7 @@ export class RunStore {
   private readonly now: () => number;
   private readonly newId: () => string;
   private closedBecause: string | null = null;
-  private readonly unsaved = new UnsavedStatuses();
+  private readonly unsaved: UnsavedStatuses;
   private fullBecause: StoreQuotaError | null = null;
 
   /** Use openRunStore. */
@@ -87,6 +87,10 @@ export class RunStore {
       options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
     this.locks = new RunLocks(lockManager, `${name}:run:`);
     this.keepCheckpoints = options.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS;
+    this.unsaved = new UnsavedStatuses(
+      options.statusJournal === undefined ? defaultStatusJournal() : options.statusJournal,
+      `${name}:unsaved-statuses`,
+    );
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? newRunId;
   }
@@ -165,9 +169,13 @@ export class RunStore {
       );
       this.unsaved.forget(id);
     } catch (error) {
-      if (error instanceof StoreQuotaError && patch.status !== undefined) {
+      if (
+        error instanceof StoreQuotaError &&
+        patch.status !== undefined &&
+        patch.status !== 'running'
+      ) {
         this.unsaved.remember(id, patch, now);
-        if (patch.status !== 'running') this.locks.release(id);
+        this.locks.release(id);
       }
       throw error;
     }
@@ -304,14 +312,20 @@ export class RunStore {
           const changed: RunRecord[] = [];
           for (const run of left) {
             if (active.has(run.id)) continue;
-            // updatedAt stays: it tells when the run last made progress.
-            const interrupted: RunRecord = { ...run, status: 'interrupted' };
-            await tx.objectStore('runs').put(interrupted);
-            changed.push(interrupted);
+            // How it ended, if a full disk kept that from being written (the journal); else
+            // interrupted, keeping updatedAt: it tells when the run last made progress.
+            const ended: RunRecord = this.unsaved.has(run.id)
+              ? this.unsaved.apply(run)
+              : { ...run, status: 'interrupted' };
+            await tx.objectStore('runs').put(ended);
+            changed.push(ended);
           }
           return changed;
         }),
-      );
+      ).then((changed) => {
+        for (const run of changed) this.unsaved.forget(run.id);
+        return changed;
+      });
     } catch (error) {
       // Opening must not depend on a write: with the disk full (or failing), the library still
       // lists, exports and deletes runs. The runs read as interrupted; written once there is room.
@@ -322,7 +336,9 @@ export class RunStore {
       const changed: RunRecord[] = [];
       for (const run of left) {
         if (active.has(run.id)) continue;
-        this.unsaved.remember(run.id, { status: 'interrupted' }, run.updatedAt);
+        if (!this.unsaved.has(run.id)) {
+          this.unsaved.remember(run.id, { status: 'interrupted' }, run.updatedAt);
+        }
         changed.push(this.unsaved.apply(run));
       }
       return changed;

@@ -118,4 +118,40 @@ describe('a full disk', () => {
     expect(saved?.summary.stepsDone).toBe(5);
     await reopened.close();
   });
+
+  it('a status a full disk refused survives a reload (journal) and is written when the library next has room', async () => {
+    const journal = new Map<string, string>();
+    const statusJournal = {
+      getItem: (k: string) => journal.get(k) ?? null,
+      setItem: (k: string, v: string) => void journal.set(k, v),
+      removeItem: (k: string) => void journal.delete(k),
+    };
+    const { store, indexedDB } = await openTestStore({ statusJournal });
+    const run = await store.createRun(sampleConfig());
+    store.appendMetrics(run.id, { train: trainRows(1, 7) });
+    await store.flush();
+    const disk = fillDisk();
+    await expect(
+      store.updateRun(run.id, { status: 'stopped', summary: { stepsDone: 7 } }),
+    ).rejects.toBeInstanceOf(StoreQuotaError);
+    await store.close().catch(() => {});
+    expect(journal.size).toBe(1);
+
+    // Reloaded with the disk still full: stopped, not interrupted.
+    const { store: full } = await openTestStore({ indexedDB, statusJournal });
+    expect((await full.getRun(run.id))?.status).toBe('stopped');
+    expect(full.storageFull).toBeInstanceOf(StoreQuotaError);
+    await full.close();
+
+    // Reloaded with room: written for real, and the journal is empty again.
+    disk.free();
+    const { store: roomy } = await openTestStore({ indexedDB, statusJournal });
+    await roomy.close();
+    expect(journal.size).toBe(0);
+    vi.restoreAllMocks();
+    const { store: plain } = await openTestStore({ indexedDB, markInterrupted: false });
+    expect((await plain.getRun(run.id))?.status).toBe('stopped');
+    expect((await plain.getRun(run.id))?.summary.stepsDone).toBe(7);
+    await plain.close();
+  });
 });
