@@ -103,8 +103,11 @@ describe('a full disk in Chromium', () => {
       .toMatch(/done/);
     await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(1);
 
-    // Room for the run's record and its first metrics, not for its checkpoints.
-    await reopenWithQuota((await usage()) + 40_000, long);
+    // Room for the run's record and its first metrics, not for its checkpoints (≈ 0.5 MB each:
+    // Adam keeps two moments per parameter). Usage is read once the finished run's writes settled.
+    await page.goto('about:blank');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await reopenWithQuota((await usage()) + 200_000, long);
     await libraryReady();
     await run();
     await expect
