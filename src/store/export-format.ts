@@ -41,6 +41,8 @@ export interface RunExport {
       readonly step: number;
       readonly buffers: Record<string, EncodedFloat32>;
     };
+    /** Ties the checkpoint to run.config (see fingerprint.ts); files before it have none. */
+    readonly fingerprint?: string;
   };
 }
 
@@ -174,6 +176,7 @@ export const runExportSchema = z.object({
         step,
         buffers: z.record(z.string(), float32Schema),
       }),
+      fingerprint: z.string().optional(),
     })
     .optional(),
 });

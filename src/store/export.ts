@@ -1,5 +1,7 @@
+import type { RunConfig } from '../config/schema.ts';
 import { toConfigInput } from './config-input.ts';
 import { RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION, type RunExport } from './export-format.ts';
+import { fingerprintOf } from './fingerprint.ts';
 import { encodeFloat32 } from './float32-base64.ts';
 import { encodeNumbers } from './json-numbers.ts';
 import type { CheckpointRecord, LoadedMetrics, RunRecord } from './records.ts';
@@ -28,19 +30,23 @@ export function buildRunExport(
       eval: encodeNumbers(metrics.eval),
       telemetry: metrics.telemetry ? encodeNumbers(metrics.telemetry) : null,
     },
-    ...(checkpoint ? { checkpoint: encodeCheckpoint(checkpoint) } : {}),
+    ...(checkpoint ? { checkpoint: encodeCheckpoint(checkpoint, run.config) } : {}),
   };
 }
 
-function encodeCheckpoint(c: CheckpointRecord): NonNullable<RunExport['checkpoint']> {
+function encodeCheckpoint(
+  c: CheckpointRecord,
+  config: RunConfig,
+): NonNullable<RunExport['checkpoint']> {
   const buffers: Record<string, ReturnType<typeof encodeFloat32>> = {};
   for (const [key, value] of Object.entries(c.optimizer.buffers))
     buffers[key] = encodeFloat32(value);
-  return {
+  const encoded = {
     step: c.step,
     savedAt: c.savedAt,
     params: encodeFloat32(c.params),
     buffers: encodeFloat32(c.buffers),
     optimizer: { kind: c.optimizer.kind, step: c.optimizer.step, buffers },
   };
+  return { ...encoded, fingerprint: fingerprintOf(encoded, config) };
 }

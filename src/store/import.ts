@@ -7,8 +7,12 @@ import {
   RUN_EXPORT_VERSION,
   runExportSchema,
 } from './export-format.ts';
+import { checkpointMismatches } from './checkpoint-layout.ts';
+import { fingerprintOf } from './fingerprint.ts';
 import { decodeFloat32 } from './float32-base64.ts';
+import { metricsMismatches } from './import-consistency.ts';
 import type { LoadedMetrics, RunStatus, RunSummary } from './records.ts';
+import { missingConfigKeys, withOlderExportKeys } from './required-config-keys.ts';
 import { checkName } from './runs.ts';
 
 /** A run export checked through and through, ready to be written. */
@@ -68,16 +72,26 @@ function checkShape(value: unknown): ParsedRunExport {
     const path = issue.path.length ? issue.path.join('.') : '(file)';
     return `${path}: ${issue.message}`;
   });
+  throw new ImportError(`This run export is damaged or incomplete: ${listed(problems)}.`);
+}
+
+function listed(problems: readonly string[]): string {
   const more =
     problems.length > MAX_LISTED_PROBLEMS
       ? ` (and ${problems.length - MAX_LISTED_PROBLEMS} more)`
       : '';
-  throw new ImportError(
-    `This run export is damaged or incomplete: ${problems.slice(0, MAX_LISTED_PROBLEMS).join('; ')}${more}.`,
-  );
+  return `${problems.slice(0, MAX_LISTED_PROBLEMS).join('; ')}${more}`;
 }
 
-function checkConfig(input: unknown): RunConfig {
+function checkConfig(file: Record<string, unknown>): RunConfig {
+  const input = withOlderExportKeys(file);
+  // No defaults for an imported run: a missing key would silently become another run.
+  const missing = missingConfigKeys(input);
+  if (missing.length > 0) {
+    throw new ImportError(
+      `The run's config is incomplete: run.config has no ${listed(missing)}. An imported run must say how it was trained; export it again from syncbn-lab.`,
+    );
+  }
   try {
     return parseConfig(input);
   } catch (error) {
@@ -98,12 +112,20 @@ function decodeCheckpoint(
     for (const [key, value] of Object.entries(c.optimizer.buffers)) {
       buffers[key] = decodeFloat32(value, `checkpoint.optimizer.buffers["${key}"]`);
     }
-    return {
+    const checkpoint: Checkpoint = {
       step: c.step,
       params: decodeFloat32(c.params, 'checkpoint.params'),
       buffers: decodeFloat32(c.buffers, 'checkpoint.buffers'),
       optimizer: { kind: c.optimizer.kind, step: c.optimizer.step, buffers },
     };
+    const misfits = checkpointMismatches(checkpoint, config);
+    if (misfits.length > 0) throw new Error(listed(misfits));
+    if (c.fingerprint !== undefined && c.fingerprint !== fingerprintOf(c, config)) {
+      throw new Error(
+        'checkpoint.fingerprint does not match run.config and the checkpoint: one of them was changed after export, so the run cannot be resumed to its own numbers',
+      );
+    }
+    return checkpoint;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new ImportError(`The run's checkpoint is damaged: ${detail}.`);
@@ -119,6 +141,10 @@ export function validateRunExport(data: unknown): ValidatedImport {
   checkEnvelope(value);
   const parsed = checkShape(value);
   const config = checkConfig(parsed.run.config);
+  const disagreements = metricsMismatches(parsed, config);
+  if (disagreements.length > 0) {
+    throw new ImportError(`This run export contradicts its own config: ${listed(disagreements)}.`);
+  }
   const checkpoint = parsed.checkpoint ? decodeCheckpoint(parsed.checkpoint, config) : null;
   let name: string;
   try {

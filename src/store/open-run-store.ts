@@ -4,6 +4,7 @@ import type { StoreError } from './errors.ts';
 import type { LockManagerLike } from './run-locks.ts';
 import { RunStore } from './run-store.ts';
 import type { StorageManagerLike } from './storage.ts';
+import type { StatusJournal } from './unsaved-status.ts';
 
 export interface RunStoreOptions {
   /** Database name (default "syncbn-lab"); tests and side-by-side libraries use their own. */
@@ -28,6 +29,11 @@ export interface RunStoreOptions {
   /** Default: navigator.locks / navigator.storage when present; null: none. */
   readonly locks?: LockManagerLike | null;
   readonly storage?: StorageManagerLike | null;
+  /**
+   * Where statuses a full disk refused are kept across reloads. Default: localStorage when the
+   * page has it; null: none (they show in this page only).
+   */
+  readonly statusJournal?: StatusJournal | null;
   /** Milliseconds since the epoch (tests pass a fake clock). */
   readonly now?: () => number;
   /** Default: a random UUID. */

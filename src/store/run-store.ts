@@ -3,7 +3,15 @@ import type { Checkpoint } from '../coordinator/checkpoint.ts';
 import { DEFAULT_KEEP_CHECKPOINTS, latestCheckpoint, putCheckpoint } from './checkpoints.ts';
 import type { VersionInfo } from './connection.ts';
 import { ALL_STORES, type LabDatabase, runKeyRange } from './db-schema.ts';
-import { RunNotFoundError, StoreClosedError } from './errors.ts';
+import { toConfigInput } from './config-input.ts';
+import {
+  ImportError,
+  RunNotFoundError,
+  StoreClosedError,
+  type StoreError,
+  StoreQuotaError,
+  toStoreError,
+} from './errors.ts';
 import {
   deleteExperiment,
   type ExperimentRecord,
@@ -12,6 +20,7 @@ import {
 } from './experiments.ts';
 import { buildRunExport } from './export.ts';
 import type { RunExport } from './export-format.ts';
+import { canonicalJson } from './fingerprint.ts';
 import { validateRunExport } from './import.ts';
 import { loadMetrics, writeChunks } from './metrics.ts';
 import { DEFAULT_FLUSH_POLICY, MetricsFlusher } from './metrics-flusher.ts';
@@ -34,8 +43,14 @@ import {
   type StorageManagerLike,
 } from './storage.ts';
 import { type AllStoresTx, readTransaction, writeTransaction } from './transaction.ts';
+import { defaultStatusJournal, UnsavedStatuses } from './unsaved-status.ts';
 
 type Extra = (tx: AllStoresTx) => Promise<void>;
+
+/** What makes two records the same run, whatever their ids: when it started, and its config. */
+function runIdentity(run: { readonly createdAt: number; readonly config: RunConfig }): string {
+  return `${run.createdAt} ${canonicalJson(toConfigInput(run.config))}`;
+}
 
 export class RunStore {
   private readonly flusher: MetricsFlusher<Extra>;
@@ -44,6 +59,8 @@ export class RunStore {
   private readonly now: () => number;
   private readonly newId: () => string;
   private closedBecause: string | null = null;
+  private readonly unsaved: UnsavedStatuses;
+  private fullBecause: StoreQuotaError | null = null;
 
   /** Use openRunStore. */
   constructor(
@@ -57,23 +74,37 @@ export class RunStore {
         maxRows: options.flushRows ?? DEFAULT_FLUSH_POLICY.maxRows,
       },
       (taken, extra) =>
-        writeTransaction(this.db, ALL_STORES, async (tx) => {
-          const now = this.now();
-          for (const [runId, pending] of taken) await writeChunks(tx, runId, pending, now);
-          if (extra) await extra(tx);
-        }),
+        this.noting(
+          writeTransaction(this.db, ALL_STORES, async (tx) => {
+            const now = this.now();
+            for (const [runId, pending] of taken) await writeChunks(tx, runId, pending, now);
+            if (extra) await extra(tx);
+          }),
+        ),
       (error) => this.options.onWriteError?.(error),
     );
     const lockManager =
       options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
     this.locks = new RunLocks(lockManager, `${name}:run:`);
     this.keepCheckpoints = options.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS;
+    this.unsaved = new UnsavedStatuses(
+      options.statusJournal === undefined ? defaultStatusJournal() : options.statusJournal,
+      `${name}:unsaved-statuses`,
+    );
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? newRunId;
   }
 
   get closed(): boolean {
     return this.closedBecause !== null;
+  }
+
+  /**
+   * The last write refused for lack of space (the library still lists, exports and deletes
+   * runs); null once a write has succeeded again.
+   */
+  get storageFull(): StoreQuotaError | null {
+    return this.fullBecause;
   }
 
   /** Metric rows buffered in memory, not yet written. */
@@ -85,16 +116,21 @@ export class RunStore {
   async createRun(config: RunConfig, name?: string): Promise<RunRecord> {
     this.ensureOpen();
     const run = newRunRecord(this.newId(), config, name, this.now());
-    await writeTransaction(this.db, ['runs'], async (tx) => {
-      await tx.objectStore('runs').add(run);
-    });
+    await this.noting(
+      writeTransaction(this.db, ['runs'], async (tx) => {
+        await tx.objectStore('runs').add(run);
+      }),
+    );
     this.locks.hold(run.id);
     return run;
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
     this.ensureOpen();
-    return readTransaction(this.db, ['runs'], async (tx) => tx.objectStore('runs').get(id));
+    const run = await readTransaction(this.db, ['runs'], async (tx) =>
+      tx.objectStore('runs').get(id),
+    );
+    return run && this.unsaved.apply(run);
   }
 
   async listRuns(query: RunQuery = {}): Promise<RunRecord[]> {
@@ -102,23 +138,47 @@ export class RunStore {
     const runs = await readTransaction(this.db, ['runs'], async (tx) =>
       tx.objectStore('runs').getAll(),
     );
-    return selectRuns(runs, query);
+    return selectRuns(
+      runs.map((run) => this.unsaved.apply(run)),
+      query,
+    );
   }
 
   renameRun(id: string, name: string): Promise<RunRecord> {
     return this.updateRun(id, { name });
   }
 
-  /** Patch name, status and/or summary (merged); updatedAt becomes now. */
+  /**
+   * Patch name, status and/or summary (merged); updatedAt becomes now. When the disk is full, a
+   * status change still takes effect in what this store reads back (and is written once a delete
+   * makes room), and this throws StoreQuotaError; a rename just throws.
+   */
   async updateRun(id: string, patch: RunPatch): Promise<RunRecord> {
     this.ensureOpen();
-    const updated = await writeTransaction(this.db, ['runs'], async (tx) => {
-      const run = await tx.objectStore('runs').get(id);
-      if (!run) throw new RunNotFoundError(id);
-      const next = patchRun(run, patch, this.now());
-      await tx.objectStore('runs').put(next);
-      return next;
-    });
+    const now = this.now();
+    let updated: RunRecord;
+    try {
+      updated = await this.noting(
+        writeTransaction(this.db, ['runs'], async (tx) => {
+          const run = await tx.objectStore('runs').get(id);
+          if (!run) throw new RunNotFoundError(id);
+          const next = patchRun(this.unsaved.apply(run), patch, now);
+          await tx.objectStore('runs').put(next);
+          return next;
+        }),
+      );
+      this.unsaved.forget(id);
+    } catch (error) {
+      if (
+        error instanceof StoreQuotaError &&
+        patch.status !== undefined &&
+        patch.status !== 'running'
+      ) {
+        this.unsaved.remember(id, patch, now);
+        this.locks.release(id);
+      }
+      throw error;
+    }
     // Only a status change says whether this tab trains the run (renaming another tab's does not).
     if (patch.status === 'running') this.locks.hold(id);
     else if (patch.status !== undefined) this.locks.release(id);
@@ -130,7 +190,9 @@ export class RunStore {
     this.ensureOpen();
     this.flusher.buffer.drop(id);
     this.locks.release(id);
-    return writeTransaction(this.db, ALL_STORES, async (tx) => {
+    this.unsaved.forget(id);
+    // Deletes go through on a full disk (they only free space).
+    const deleted = await writeTransaction(this.db, ALL_STORES, async (tx) => {
       if (!(await tx.objectStore('runs').getKey(id))) return false;
       await tx.objectStore('runs').delete(id);
       for (const store of ['metrics', 'telemetry', 'checkpoints'] as const) {
@@ -138,6 +200,12 @@ export class RunStore {
       }
       return true;
     });
+    if (deleted) {
+      // Room was made; the next refused write says if it was not enough.
+      this.fullBecause = null;
+      await this.writeUnsaved();
+    }
+    return deleted;
   }
 
   /**
@@ -206,7 +274,17 @@ export class RunStore {
       updatedAt: this.now(),
       summary: file.summary,
     };
+    const identity = runIdentity(file);
     await writeTransaction(this.db, ALL_STORES, async (tx) => {
+      // The same run again (its start time and config) is refused: a copy would be a second row
+      // of the same numbers that diverges from the first as soon as either is resumed.
+      for (const existing of await tx.objectStore('runs').getAll()) {
+        if (runIdentity(existing) === identity) {
+          throw new ImportError(
+            `This run is already in the library, as “${existing.name}” (same start time and config), so it was not imported again. Delete that one first to replace it with the file.`,
+          );
+        }
+      }
       await tx.objectStore('runs').add(run);
       const { train, eval: evaluation, telemetry } = file.metrics;
       if (train.length > 0 || evaluation.length > 0) {
@@ -226,21 +304,75 @@ export class RunStore {
   async markInterrupted(): Promise<RunRecord[]> {
     this.ensureOpen();
     const active = await this.locks.active();
-    return writeTransaction(this.db, ['runs'], async (tx) => {
-      const byStatus = tx.objectStore('runs').index('status-updatedAt');
-      const running = await byStatus.getAll(
-        IDBKeyRange.bound(['running', -Infinity], ['running', Infinity]),
+    const running = IDBKeyRange.bound(['running', -Infinity], ['running', Infinity]);
+    try {
+      return await this.noting(
+        writeTransaction(this.db, ['runs'], async (tx) => {
+          const left = await tx.objectStore('runs').index('status-updatedAt').getAll(running);
+          const changed: RunRecord[] = [];
+          for (const run of left) {
+            if (active.has(run.id)) continue;
+            // How it ended, if a full disk kept that from being written (the journal); else
+            // interrupted, keeping updatedAt: it tells when the run last made progress.
+            const ended: RunRecord = this.unsaved.has(run.id)
+              ? this.unsaved.apply(run)
+              : { ...run, status: 'interrupted' };
+            await tx.objectStore('runs').put(ended);
+            changed.push(ended);
+          }
+          return changed;
+        }),
+      ).then((changed) => {
+        for (const run of changed) this.unsaved.forget(run.id);
+        return changed;
+      });
+    } catch (error) {
+      // Opening must not depend on a write: with the disk full (or failing), the library still
+      // lists, exports and deletes runs. The runs read as interrupted; written once there is room.
+      if (error instanceof StoreClosedError) throw error;
+      const left = await readTransaction(this.db, ['runs'], async (tx) =>
+        tx.objectStore('runs').index('status-updatedAt').getAll(running),
       );
       const changed: RunRecord[] = [];
-      for (const run of running) {
+      for (const run of left) {
         if (active.has(run.id)) continue;
-        // updatedAt stays: it tells when the run last made progress.
-        const interrupted: RunRecord = { ...run, status: 'interrupted' };
-        await tx.objectStore('runs').put(interrupted);
-        changed.push(interrupted);
+        if (!this.unsaved.has(run.id)) {
+          this.unsaved.remember(run.id, { status: 'interrupted' }, run.updatedAt);
+        }
+        changed.push(this.unsaved.apply(run));
       }
       return changed;
-    });
+    }
+  }
+
+  /** Write the statuses a full disk refused (after a delete made room). Best effort. */
+  private async writeUnsaved(): Promise<void> {
+    for (const [id] of this.unsaved.entries()) {
+      try {
+        await this.noting(
+          writeTransaction(this.db, ['runs'], async (tx) => {
+            const run = await tx.objectStore('runs').get(id);
+            if (run) await tx.objectStore('runs').put(this.unsaved.apply(run));
+          }),
+        );
+        this.unsaved.forget(id);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Track whether the disk is full: a refused write says so, a successful one says it is not. */
+  private async noting<T>(write: Promise<T>): Promise<T> {
+    try {
+      const result = await write;
+      this.fullBecause = null;
+      return result;
+    } catch (error) {
+      const storeError: StoreError = toStoreError(error);
+      if (storeError instanceof StoreQuotaError) this.fullBecause = storeError;
+      throw storeError;
+    }
   }
 
   storageEstimate(): Promise<StorageEstimate | null> {

@@ -191,7 +191,7 @@ describe('the app in Chromium', () => {
     await screenshot(page, 'after-reload');
   }, 60_000);
 
-  it('exports a run and imports it back; a corrupt file is refused and the library is unchanged', async () => {
+  it('exports a run and imports it back (once); a corrupt file is refused and the library is unchanged', async () => {
     const rows = page.getByTestId('run-row');
     await libraryReady(page);
     const before = await rows.count();
@@ -206,8 +206,21 @@ describe('the app in Chromium', () => {
     const parsed = JSON.parse(readFileSync(exported, 'utf8')) as { format: string };
     expect(parsed.format).toBe('syncbn-lab/run');
 
+    // The run is still in the library: importing it again says so and adds no copy.
     await page.getByTestId('import-file').setInputFiles(exported);
-    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(before + 1);
+    await expect
+      .poll(() => page.getByTestId('import-message').textContent(), { timeout: 10_000 })
+      .toMatch(/already in the library/);
+    expect(await rows.count()).toBe(before);
+    // Deleted, it comes back from the file.
+    await rows
+      .first()
+      .getByRole('button', { name: /^Delete/ })
+      .click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).last().click();
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(before - 1);
+    await page.getByTestId('import-file').setInputFiles(exported);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(before);
 
     const corrupt = join(ARTIFACTS, 'corrupt-run.json');
     writeFileSync(
@@ -217,8 +230,8 @@ describe('the app in Chromium', () => {
     await page.getByTestId('import-file').setInputFiles(corrupt);
     await expect
       .poll(() => page.getByTestId('import-message').textContent(), { timeout: 10_000 })
-      .toMatch(/\w/);
-    expect(await rows.count()).toBe(before + 1);
+      .toMatch(/not a syncbn-lab run export/);
+    expect(await rows.count()).toBe(before);
     await screenshot(page, 'import-refused');
   }, 60_000);
 

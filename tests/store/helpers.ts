@@ -4,7 +4,13 @@ import { parseConfig, type RunConfig, type RunConfigInput } from '../../src/conf
 import type { Checkpoint } from '../../src/coordinator/checkpoint.ts';
 import type { TrainRow } from '../../src/coordinator/run-types.ts';
 import type { Telemetry } from '../../src/coordinator/telemetry.ts';
-import { openRunStore, type RunStore, type RunStoreOptions } from '../../src/store/index.ts';
+import { checkpointLayout } from '../../src/store/checkpoint-layout.ts';
+import {
+  openRunStore,
+  type RunExport,
+  type RunStore,
+  type RunStoreOptions,
+} from '../../src/store/index.ts';
 
 /** Each test gets its own in-memory IndexedDB, so tests never see each other's data. */
 export function freshIndexedDB(): IDBFactory {
@@ -114,4 +120,43 @@ export function sampleCheckpoint(step: number, size = 37): Checkpoint {
       },
     },
   };
+}
+
+/**
+ * A checkpoint laid out for the model and optimizer `config` builds (what import checks), with
+ * values a run would not produce but an export must carry exactly (NaN, −0, ∞, denormals).
+ */
+export function checkpointFor(config: RunConfig, step: number): Checkpoint {
+  const layout = checkpointLayout(config);
+  const values = (n: number, k: number) => {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = Math.fround(Math.sin(i * k + step) * 1e3);
+    return a;
+  };
+  const params = values(layout.params, 1);
+  params[0] = Number.NaN;
+  params[1] = -0;
+  params[2] = Number.POSITIVE_INFINITY;
+  params[3] = 1.401298464324817e-45;
+  const buffers: Record<string, Float32Array> = {};
+  let k = 2;
+  for (const [name, n] of layout.optimizerBuffers) buffers[name] = values(n, k++);
+  return {
+    step,
+    params,
+    buffers: values(layout.buffers, 0.5),
+    optimizer: { kind: layout.optimizerKind, step, buffers },
+  };
+}
+
+/** An export of a run trained to `step` in another library (so importing it is no duplicate). */
+export async function exportFromAnotherLibrary(step: number): Promise<RunExport> {
+  const { store } = await openTestStore({ now: fakeClock(1_600_000_000_000) });
+  const config = sampleConfig();
+  const run = await store.createRun(config, 'from another library');
+  store.appendMetrics(run.id, { train: trainRows(1, step) });
+  await store.saveCheckpoint(run.id, checkpointFor(config, step));
+  const file = await store.exportRun(run.id);
+  await store.close();
+  return file;
 }

@@ -3,6 +3,7 @@ import { openLabDatabase } from '../../src/store/connection.ts';
 import { isQuotaError, toStoreError } from '../../src/store/errors.ts';
 import { type StoreError, StoreQuotaError } from '../../src/store/index.ts';
 import {
+  exportFromAnotherLibrary,
   openTestStore,
   sampleCheckpoint,
   sampleConfig,
@@ -160,7 +161,7 @@ describe('storage full', () => {
     const { store, indexedDB } = await openTestStore();
     const run = await store.createRun(sampleConfig());
     await store.saveCheckpoint(run.id, sampleCheckpoint(10));
-    const file = await store.exportRun(run.id);
+    const file = await exportFromAnotherLibrary(10);
 
     fillDisk(['checkpoints']);
     await expect(store.saveCheckpoint(run.id, sampleCheckpoint(20))).rejects.toBeInstanceOf(

@@ -23,6 +23,9 @@ const PROGRESS_REFRESH_MS = 2000;
 const CLOSE_OTHER_TABS =
   'Close the other syncbn-lab tab (it has an older version of the run library open), then reload this page. Until then, runs are not saved.';
 
+const STORAGE_FULL =
+  'The browser’s storage for this site is full, so new runs cannot be saved. Export runs you want to keep and delete some in the library below to make room.';
+
 /**
  * The run library (IndexedDB): the list of runs and what the page does with it. Opening, the
  * other-tab banners, storage figures and the import result live here; the views only render them.
@@ -143,7 +146,18 @@ export class StoreController implements ReactiveController {
     } catch (error) {
       this.actionError = messageOf(error);
     }
+    this.showStorageFull(store);
     this.host.requestUpdate();
+  }
+
+  /** The banner says so while the disk is full (the library itself keeps working). */
+  private showStorageFull(store: RunStore): void {
+    const full = store.storageFull;
+    if (full) {
+      this.banner = STORAGE_FULL;
+    } else if (this.banner === STORAGE_FULL) {
+      this.banner = null;
+    }
   }
 
   /** Ask once per page for storage the browser will not evict (called when a run is saved). */
