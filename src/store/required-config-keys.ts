@@ -12,6 +12,7 @@ export const REQUIRED_CONFIG_KEYS = {
     'dataset',
     'model',
     'devices',
+    'gradientAveraging',
     'bnSync',
     'runningStats',
     'sharding',
@@ -61,7 +62,10 @@ export const BATCH_KEYS = ['perDeviceBatch', 'globalBatch'] as const;
  * that lost it gets this value too; if that was not its value, the checkpoint's fingerprint no
  * longer matches and the file is refused.
  */
-export const KEYS_OLDER_EXPORTS_LACK: Readonly<Record<string, unknown>> = {};
+export const KEYS_OLDER_EXPORTS_LACK: Readonly<Record<string, unknown>> = {
+  // Before the key existed every run averaged over the global batch (store migration v5 too).
+  gradientAveraging: 'global',
+};
 
 /** `input` with the keys older exports lack filled in (a copy; `input` is not changed). */
 export function withOlderExportKeys(

@@ -109,6 +109,26 @@ describe('schema migrations', () => {
     db.close();
   });
 
+  it('v5: a run saved before gradientAveraging existed keeps the global averaging it trained with', async () => {
+    const indexedDB = freshIndexedDB();
+    const db = await openLabDatabase({ name: 'syncbn-lab', factory: indexedDB, version: 4 });
+    const { gradientAveraging: _, ...oldConfig } = sampleConfig();
+    await db.put('runs', { ...run('old', 'completed', 1000), config: oldConfig as never });
+    await db.put('runs', {
+      ...run('new', 'completed', 2000),
+      config: { ...sampleConfig(), gradientAveraging: 'ddp' },
+    });
+    db.close();
+    const store = await openRunStore({ indexedDB, locks: null, storage: null });
+    expect((await store.getRun('old'))?.config.gradientAveraging).toBe('global');
+    expect((await store.getRun('old'))?.config).toEqual({
+      ...oldConfig,
+      gradientAveraging: 'global',
+    });
+    expect((await store.getRun('new'))?.config.gradientAveraging).toBe('ddp');
+    await store.close();
+  });
+
   it('upgrades a v2 library (index present, telemetry still inline)', async () => {
     const indexedDB = freshIndexedDB();
     await fillV1(indexedDB);

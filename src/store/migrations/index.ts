@@ -3,6 +3,7 @@ import { v1Initial } from './v1-initial.ts';
 import { v2StatusIndex } from './v2-status-index.ts';
 import { v3TelemetryStore } from './v3-telemetry-store.ts';
 import { v4Experiments } from './v4-experiments.ts';
+import { v5GradientAveraging } from './v5-gradient-averaging.ts';
 
 /** In version order; the last one's version is the schema version the app opens. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v2StatusIndex,
   v3TelemetryStore,
   v4Experiments,
+  v5GradientAveraging,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
