@@ -16,7 +16,20 @@ export interface NodeWorkerHandle extends WorkerHandle {
 }
 
 export function spawnNodeDeviceWorker(index: number): NodeWorkerHandle {
-  const worker = new Worker(BOOT, { workerData: { entry: ENTRY }, name: `devices-${index}` });
+  return spawnNodeWorker(index, ENTRY);
+}
+
+/**
+ * A worker_thread running `entry` (a module that exposes a DeviceWorkerApi through Comlink).
+ * Production always runs ENTRY; tests pass an entry of their own (with `extra` in its workerData)
+ * to host a device worker that misbehaves on purpose.
+ */
+export function spawnNodeWorker(
+  index: number,
+  entry: string,
+  extra: Record<string, unknown> = {},
+): NodeWorkerHandle {
+  const worker = new Worker(BOOT, { workerData: { ...extra, entry }, name: `devices-${index}` });
   let terminating = false;
   const died = new Promise<never>((_, reject) => {
     worker.on('error', (e) => reject(new Error(`worker ${index} crashed: ${e.message}`)));
