@@ -63,15 +63,15 @@ export class WorkerPoolHost implements DeviceHost {
     this.deadlineMs = collectiveTimeoutMs + CALL_MARGIN_MS;
     // Not a Promise.race against a promise that never settles: each race would leave a reaction
     // on it holding the call's result for the rest of the run (45 MB per 1,000 steps).
-    handles.forEach((h, i) =>
+    handles.forEach((h, i) => {
       h.died.catch((e: unknown) => {
         const error = new Error(
           `${describeDevices(ranksOf[i]!)} stopped answering: ${e instanceof Error ? e.message : String(e)}`,
         );
         this.deathError ??= error;
         for (const fail of [...this.inFlight]) fail(this.deathError);
-      }),
-    );
+      });
+    });
   }
 
   static async start(
