@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.ts';
 import { CALL_MARGIN_MS } from '../../src/coordinator/hosts/worker-pool.ts';
-import { stuckPlatform } from './fixtures/stuck-platform.ts';
+import { stuckPlatform } from '../helpers/stuck-platform.ts';
 
 // A failed or stopped run still writes what it has to --out: the rows so far, the status and
 // the error; a stuck worker fails the run within the deadline and the process ends by itself.
