@@ -15,7 +15,7 @@ const PEAK = join(import.meta.dirname, 'peak-rss.mjs');
 export function memoryConfig(steps: number): Record<string, unknown> {
   return {
     seed: 1,
-    dataset: { name: 'mnist', train: 10_000, test: 500 },
+    dataset: { name: 'mnist', train: 8000, test: 500 },
     model: { preset: 'mlp', hidden: [64, 64], norm: 'batch' },
     devices: 8,
     perDeviceBatch: 4,

@@ -10,6 +10,7 @@ import type { PeerPort } from '../collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../collectives/shared-memory.ts';
 import type { Checkpoint } from '../checkpoint.ts';
 import { assignRanks, type DeviceHost } from './host.ts';
+import { shareDataset } from './shared-dataset.ts';
 
 /** A started worker, whichever host made it (browser Worker or Node worker_thread). */
 export interface WorkerHandle {
@@ -88,14 +89,17 @@ export class WorkerPoolHost implements DeviceHost {
       const sample = { sampleShape: data.train.sampleShape, classes: data.train.classes };
       const layout = await host.first('describe', (h) => h.api.describe(config, sample));
       const exchanges = makeExchanges(transport, config, ranksOf, layout);
+      const shared = sharedMemoryAvailable();
+      const train = shareDataset(data.train, shared);
+      const test = shareDataset(data.test, shared);
       await host.all('start', (h, i) => {
         const exchange = exchanges[i]!;
         const start = {
           config,
           worker: i,
           ranks: ranksOf[i]!,
-          train: data.train,
-          test: data.test,
+          train,
+          test,
           exchange,
         };
         const ports =
