@@ -88,19 +88,76 @@ describe('the sim process with a stuck worker', () => {
     how: string,
     where: string,
     args: string[],
+    /** Called with each chunk of stderr and a way to send the process SIGINT. */
+    onStderr?: (text: string, interrupt: () => void) => void,
   ): Promise<{ code: number | null; stderr: string; ms: number }> {
     const started = performance.now();
     return new Promise((done, fail) => {
-      const child = spawn(TSX, ['tests/cli/fixtures/sim-stuck.ts', how, where, ...args], {
+      // node --import tsx rather than the tsx binary: SIGINT then reaches the process itself.
+      const script = how === 'none' ? 'src/cli/sim.ts' : 'tests/cli/fixtures/sim-stuck.ts';
+      const scriptArgs = how === 'none' ? args : [how, where, ...args];
+      const child = spawn(process.execPath, ['--import', 'tsx', script, ...scriptArgs], {
         cwd: ROOT,
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        onStderr?.(stderr, () => child.kill('SIGINT'));
+      });
       child.on('error', fail);
       child.on('close', (code) => done({ code, stderr, ms: performance.now() - started }));
     });
   }
+
+  it('Ctrl-C stops after the current step: exit 0, --out holds the rows with status stopped', async () => {
+    const out = join(dir, 'stopped.json');
+    let sent = false;
+    const long = { ...config, steps: 5000, evalEvery: 5000 };
+    const o = await simStuck('none', '', [file('long.json', long), '--out', out], (text, stop) => {
+      if (!sent && /^step /m.test(text)) {
+        sent = true;
+        stop();
+      }
+    });
+    expect(o.code).toBe(0);
+    const metrics = JSON.parse(readFileSync(out, 'utf8')) as Metrics;
+    expect(metrics.status).toBe('stopped');
+    expect(metrics.train.length).toBeGreaterThan(0);
+    expect(metrics.train.length).toBeLessThan(5000);
+    expect(metrics.final).not.toBeNull();
+  });
+
+  it('a second Ctrl-C during a stuck step ends the process at once, --out still complete', async () => {
+    const out = join(dir, 'aborted.json');
+    let sent = 0;
+    // A deadline far away: only the second Ctrl-C ends this run.
+    const slow = { ...config, collectiveTimeoutMs: 120_000 };
+    const o = await simStuck(
+      'wait',
+      'train',
+      [file('slow.json', slow), '--out', out],
+      (text, stop) => {
+        if (sent === 0 && /^step /m.test(text)) {
+          sent = 1;
+          // Let the run reach the stuck step, then Ctrl-C twice.
+          setTimeout(() => {
+            stop();
+            setTimeout(() => {
+              sent = 2;
+              stop();
+            }, 1000);
+          }, 2000);
+        }
+      },
+    );
+    expect(sent).toBe(2);
+    expect(o.code).toBe(130);
+    const metrics = JSON.parse(readFileSync(out, 'utf8')) as Metrics;
+    expect(metrics.status).toBe('stopped');
+    expect(metrics.error).toMatch(/second Ctrl-C/);
+    expect(metrics.train.map((r) => r.step)).toEqual([1, 2, 3]);
+  });
 
   it.each([
     ['wait', 'eval'],
