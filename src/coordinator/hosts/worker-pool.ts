@@ -220,7 +220,7 @@ export class WorkerPoolHost implements DeviceHost {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        this.inFlight.delete(finish as (error: Error) => void);
+        this.inFlight.delete(finish);
         if (error) reject(error);
         else resolve(results);
       };
@@ -234,14 +234,16 @@ export class WorkerPoolHost implements DeviceHost {
           ? `within ${AFTER_FAILURE_GRACE_MS} ms after the others had failed`
           : `within ${this.deadlineMs} ms (collectiveTimeoutMs + ${CALL_MARGIN_MS} ms)`;
         const root = rootFailure();
+        const state =
+          stuck.length > 1
+            ? 'these workers are stuck (blocked or in an endless loop) and were stopped'
+            : 'the worker is stuck (blocked or in an endless loop) and was stopped';
         finish(
-          new Error(
-            `${who} did not answer ${what} ${within}: the worker is stuck (blocked or in an endless loop) and was stopped${root ? `. ${root}` : ''}`,
-          ),
+          new Error(`${who} did not answer ${what} ${within}: ${state}${root ? `. ${root}` : ''}`),
         );
       };
       let timer = setTimeout(() => expire(false), this.deadlineMs);
-      this.inFlight.add(finish as (error: Error) => void);
+      this.inFlight.add(finish);
       const settle = (): void => {
         if (--waiting === 0) finish(failures.length ? new Error(rootFailure()) : null);
       };
