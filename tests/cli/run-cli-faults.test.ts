@@ -10,7 +10,6 @@ import { stuckPlatform } from '../helpers/stuck-platform.ts';
 // A failed or stopped run still writes what it has to --out: the rows so far, the status and
 // the error; a stuck worker fails the run within the deadline and the process ends by itself.
 const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'sim-faults-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
