@@ -4,12 +4,15 @@
  *   engine       our MLP and CNN training throughput beside TensorFlow.js (wasm SIMD and cpu)
  *   distributed  worker round trips, all-reduce latency per transport, sync/local step time,
  *                throughput at W=2 vs W=1
- * `npm run bench -- --only engine` (or distributed) runs one part; `--json <file>` also writes
- * the figures.
+ *   memory       peak RSS of a headless run at 5,000 and 50,000 steps (minutes; only with
+ *                `--only memory`, not in the default run)
+ * `npm run bench -- --only engine` (or distributed, memory) runs one part; `--json <file>` also
+ * writes the figures.
  */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { benchDistributed } from './distributed.ts';
+import { benchMemory } from './memory.ts';
 import { benchGemm, benchOurs, GEMM_SHAPES } from './ours.ts';
 import { benchTfjs } from './tfjs.ts';
 
@@ -55,12 +58,12 @@ async function benchEngine(print: (line: string) => void): Promise<Record<string
 
 const program = new Command()
   .name('bench')
-  .option('--only <part>', 'engine or distributed')
+  .option('--only <part>', 'engine, distributed or memory')
   .option('--json <file>', 'also write the figures as JSON')
   .parse();
 const opts = program.opts<{ only?: string; json?: string }>();
-if (opts.only && opts.only !== 'engine' && opts.only !== 'distributed') {
-  console.error(`--only: expected "engine" or "distributed", got "${opts.only}"`);
+if (opts.only && !['engine', 'distributed', 'memory'].includes(opts.only)) {
+  console.error(`--only: expected "engine", "distributed" or "memory", got "${opts.only}"`);
   process.exit(2);
 }
 const print = (line: string): void => console.log(line);
@@ -72,5 +75,9 @@ if (!opts.only || opts.only === 'engine') {
 if (!opts.only || opts.only === 'distributed') {
   print('\n== distributed: workers and collectives ==');
   Object.assign(figures, await benchDistributed(print));
+}
+if (opts.only === 'memory') {
+  print('== memory: peak RSS of `sim` against the number of steps ==');
+  Object.assign(figures, await benchMemory(print));
 }
 if (opts.json) writeFileSync(opts.json, `${JSON.stringify(figures, null, 2)}\n`);

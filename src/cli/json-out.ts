@@ -7,6 +7,11 @@ export function toReadableJson(value: unknown, indent = '  '): string {
   return write(normalize(value), '', indent);
 }
 
+/** The same layout for a value that sits at `pad` inside a larger document (written piece by piece). */
+export function toReadableJsonAt(value: unknown, pad: string, indent = '  '): string {
+  return write(normalize(value), pad, indent);
+}
+
 function normalize(value: unknown): unknown {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     return Array.from(value as unknown as ArrayLike<number>);

@@ -1,10 +1,13 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { RunConfig } from '../config/schema.ts';
-import type { RunHooks, RunResult } from '../coordinator/run-types.ts';
+import type { Platform } from '../coordinator/run.ts';
+import type { EvalRow, RunHooks, RunResult } from '../coordinator/run-types.ts';
+import type { Telemetry } from '../coordinator/telemetry.ts';
 import { configFromText } from './config-text.ts';
-import { toReadableJson } from './json-out.ts';
+import { MetricsWriter } from './metrics-writer.ts';
 import { parseArgs } from './parse-args.ts';
 import { checkModelBuilds } from './preflight.ts';
 import { describeError, InputError } from './problems.ts';
@@ -14,7 +17,8 @@ import { ProgressReporter } from './progress.ts';
  * The headless runner behind `npm run sim -- <config.json> [--out metrics.json]`.
  * Exit codes: 0 done (also when stopped early by Ctrl-C: the partial metrics are written);
  * 2 bad input (file, JSON, config, a model the config cannot build): nothing was run;
- * 1 the run failed. Problems go to stderr one per line; stack traces only with --debug.
+ * 1 the run failed (the metrics so far are written, with status "failed" and the error).
+ * Problems go to stderr one per line; stack traces only with --debug.
  */
 
 /** Where the CLI writes; the process's streams by default, captured in tests. */
@@ -32,8 +36,17 @@ interface CliOptions {
   inProcess?: boolean;
 }
 
+/** What tests replace: where the run's devices live (Node's worker_threads by default). */
+export interface CliOverrides {
+  readonly platform?: Platform;
+}
+
 /** Run the CLI with `argv` (the arguments after the script); resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+  overrides: CliOverrides = {},
+): Promise<number> {
   const program = new Command()
     .name('sim')
     .description('Run one syncbn-lab experiment headless and write its metrics as JSON.')
@@ -51,10 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     const config = configFromText(await readText(configPath), configPath);
     if (options.out !== undefined) await checkOutPath(options.out);
     checkModelBuilds(config);
-    const result = await run(config, options, io);
-    const json = `${toReadableJson(result)}\n`;
-    if (options.out !== undefined) await writeFile(options.out, json);
-    else await io.stdout(json);
+    await run(config, options, io, overrides);
     return 0;
   } catch (err) {
     const { exitCode, lines } = describeError(err, { debug: options.debug });
@@ -75,35 +85,103 @@ export function processIo(): CliIo {
   };
 }
 
-async function run(config: RunConfig, options: CliOptions, io: CliIo): Promise<RunResult> {
+/** Train, streaming the metrics to --out (or stdout); a failed run still ends the document. */
+async function run(
+  config: RunConfig,
+  options: CliOptions,
+  io: CliIo,
+  overrides: CliOverrides,
+): Promise<RunResult> {
   const progress = new ProgressReporter({
     write: io.stderr,
     isTTY: io.stderrIsTTY,
     columns: io.columns,
   });
+  const fd = options.out !== undefined ? openSync(options.out, 'w') : null;
+  const metrics = new MetricsWriter(
+    fd !== null
+      ? { sync: true, write: (text) => void writeSync(fd, text) }
+      : { sync: false, write: (text) => io.stdout(text) },
+  );
+  const evalRows: EvalRow[] = [];
+  const warnings: string[] = [];
+  let telemetry: Telemetry | undefined;
   let stopRequested = false;
   const onSigint = (): void => {
-    if (stopRequested) process.exit(130);
+    if (stopRequested) {
+      // A second Ctrl-C ends the process now; the file still gets what the run has so far.
+      metrics.endNow({
+        eval: evalRows,
+        final: null,
+        telemetry,
+        warnings,
+        status: 'stopped',
+        error: 'aborted by a second Ctrl-C during a step',
+      });
+      process.exit(130);
+    }
     stopRequested = true;
     progress.message('stopping after the current step (Ctrl-C again to abort)');
   };
   process.on('SIGINT', onSigint);
   const hooks: RunHooks = {
-    onProgress: options.quiet ? undefined : (p) => progress.update(p),
-    onWarning: (message) => progress.message(`warning: ${message}`),
+    onStart: (info) => {
+      telemetry = info.telemetry;
+    },
+    onProgress: (p) => {
+      metrics.row(p);
+      if (!options.quiet) progress.update(p);
+    },
+    onEval: (row) => void evalRows.push(row),
+    onWarning: (message) => {
+      warnings.push(message);
+      progress.message(`warning: ${message}`);
+    },
     shouldStop: () => stopRequested,
   };
   try {
-    // Loaded only once the input is known to be good: bad input is reported without loading
-    // the coordinator, and a broken install shows up as a run failure (exit 1), not a crash.
-    const { runExperimentNode } = await import('../node/platform.ts');
-    return await runExperimentNode(config, hooks, {
-      host: options.inProcess ? 'in-process' : 'workers',
-    });
+    metrics.begin(config);
+    let result: RunResult;
+    try {
+      result = await runOn(config, hooks, options, overrides);
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      await metrics.end({
+        eval: evalRows,
+        final: null,
+        telemetry,
+        warnings,
+        status: 'failed',
+        error,
+      });
+      throw err;
+    }
+    const { final, status } = result;
+    await metrics.end({ eval: result.eval, final, telemetry: result.telemetry, warnings, status });
+    return result;
   } finally {
     progress.finish();
     process.off('SIGINT', onSigint);
+    if (fd !== null) closeSync(fd);
   }
+}
+
+async function runOn(
+  config: RunConfig,
+  hooks: RunHooks,
+  options: CliOptions,
+  overrides: CliOverrides,
+): Promise<RunResult> {
+  if (overrides.platform) {
+    const { runExperiment } = await import('../coordinator/run.ts');
+    return runExperiment(config, hooks, overrides.platform);
+  }
+  // Loaded only once the input is known to be good: bad input is reported without loading
+  // the coordinator, and a broken install shows up as a run failure (exit 1), not a crash.
+  const { runExperimentNode } = await import('../node/platform.ts');
+  return runExperimentNode(config, hooks, {
+    host: options.inProcess ? 'in-process' : 'workers',
+  });
 }
 
 async function readText(path: string): Promise<string> {

@@ -3,7 +3,7 @@ import type { Checkpoint } from './checkpoint.ts';
 import type { RunEvent } from './events.ts';
 import { type Platform, runExperiment } from './run.ts';
 import type { TrainRow } from './run-types.ts';
-import { sliceTelemetry, type Telemetry } from './telemetry.ts';
+import { type Telemetry, telemetryAfterStep } from './telemetry.ts';
 
 export interface SessionOptions {
   readonly checkpointEvery?: number;
@@ -31,7 +31,8 @@ export class TrainingSession {
     const emitEveryMs = options.emitEveryMs ?? 100;
     let pending: TrainRow[] = [];
     let telemetry: Telemetry | null = null;
-    let sentTelemetrySteps = 0;
+    // The last step whose telemetry was sent (the recorder thins its columns, so not an index).
+    let sentTelemetryTo = 0;
     let lastEmit = 0;
     let started = 0;
     let startStep = options.resumeFrom?.step ?? 0;
@@ -43,13 +44,13 @@ export class TrainingSession {
       this.emit({
         type: 'steps',
         rows: pending,
-        telemetry: sliceTelemetry(telemetry, sentTelemetrySteps),
+        telemetry: telemetryAfterStep(telemetry, sentTelemetryTo),
         step,
         steps: config.steps,
         stepsPerSec,
         etaMs: stepsPerSec > 0 ? ((config.steps - step) / stepsPerSec) * 1000 : 0,
       });
-      sentTelemetrySteps = telemetry.step.length;
+      sentTelemetryTo = telemetry.step[telemetry.step.length - 1] ?? sentTelemetryTo;
       pending = [];
       lastEmit = performance.now();
     };

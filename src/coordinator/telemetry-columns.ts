@@ -103,3 +103,27 @@ function joinColumns<T>(a: T, b: T, names: readonly (keyof T)[]): T {
   }
   return out;
 }
+
+/**
+ * Keep only the steps `keep` accepts, in place: the arrays stay the same objects, so whoever holds
+ * the live telemetry (a session, the CLI) sees the result. The recorder thins itself this way.
+ */
+export function keepStepsInPlace(t: Telemetry, keep: (step: number) => boolean): void {
+  filterColumns(t, telemetryColumnNames, keep);
+  for (const l of Object.values(t.bn)) filterColumns(l, layerColumnNames, keep);
+}
+
+function filterColumns<T extends { readonly step: readonly number[] }>(
+  source: T,
+  names: readonly (keyof T)[],
+  keep: (step: number) => boolean,
+): void {
+  const steps = source.step;
+  const kept: boolean[] = steps.map((s) => keep(s));
+  for (const name of names) {
+    const column = source[name] as unknown[];
+    let at = 0;
+    for (let i = 0; i < kept.length; i++) if (kept[i]) column[at++] = column[i];
+    column.length = at;
+  }
+}

@@ -3,7 +3,7 @@ import { mergeMoments } from '../core/norm/merge.ts';
 import type { Moments } from '../core/norm/moments.ts';
 import type { GroupStepReport, RunningStatsReport } from '../workers/reports.ts';
 import type { DeviceHost } from './hosts/host.ts';
-import { selectSteps } from './telemetry-columns.ts';
+import { keepStepsInPlace, selectSteps } from './telemetry-columns.ts';
 
 /** Channels of each BN layer whose per-device statistics are kept step by step. */
 export const TRACKED_CHANNELS = 4;
@@ -45,19 +45,31 @@ export interface Telemetry {
   readonly bn: Record<string, BnLayerTelemetry>;
 }
 
+/**
+ * Recorded steps kept at most (~5 KB each with 8 devices and two BN layers), so a run's memory
+ * does not grow with its length.
+ */
+export const TELEMETRY_MAX_STEPS = 2000;
+
 const round = (v: number, digits = 6): number => Number(v.toPrecision(digits));
 
 /**
  * Collects the per-step reports into compact columns. Decimation is the config's telemetryEvery;
  * per channel detail only for the first TRACKED_CHANNELS channels, summaries over all of them.
+ * Bounded: once `maxSteps` steps are held, every other one is dropped and the stride doubles
+ * (step 1 always stays), so a long run keeps evenly spaced steps over its whole length.
  */
 export class TelemetryRecorder {
   private readonly t: Telemetry;
+  /** Steps recorded are step 1 and the multiples of this (telemetryEvery, doubled when full). */
+  private stride: number;
 
   constructor(
     private readonly config: RunConfig,
     host: DeviceHost,
+    private readonly maxSteps = TELEMETRY_MAX_STEPS,
   ) {
+    this.stride = config.telemetryEvery;
     this.t = {
       transport: host.transport,
       devices: host.devices,
@@ -74,7 +86,26 @@ export class TelemetryRecorder {
     };
   }
 
+  /** Whether `step` is to be recorded (the workers then measure it). */
+  wants(step: number): boolean {
+    return step === 1 || step % this.stride === 0;
+  }
+
+  /** The current spacing of recorded steps (telemetryEvery until the buffer first fills). */
+  get everySteps(): number {
+    return this.stride;
+  }
+
   record(step: number, reports: readonly GroupStepReport[]): void {
+    this.append(step, reports);
+    while (this.t.step.length >= Math.max(2, this.maxSteps)) {
+      const stride = 2 * this.stride;
+      this.stride = stride;
+      keepStepsInPlace(this.t, (s) => s === 1 || s % stride === 0);
+    }
+  }
+
+  private append(step: number, reports: readonly GroupStepReport[]): void {
     const K = this.config.devices;
     const loss = new Array<number>(K).fill(0);
     const acc = new Array<number>(K).fill(0);
@@ -206,4 +237,9 @@ function collapseGroups(m: Moments): Moments {
 export function sliceTelemetry(t: Telemetry, from: number): Telemetry {
   const first = t.step[from];
   return selectSteps(t, (step) => first !== undefined && step >= first);
+}
+
+/** The telemetry of the steps after `step` (the recorder may thin what it holds, so not by index). */
+export function telemetryAfterStep(t: Telemetry, step: number): Telemetry {
+  return selectSteps(t, (s) => s > step);
 }

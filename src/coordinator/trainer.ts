@@ -81,7 +81,7 @@ export async function train(
       continue;
     }
     const lr = learningRate(config.schedule, config.optimizer.lr, step - 1, config.steps);
-    const record = step % config.telemetryEvery === 0 || step === 1;
+    const record = telemetry.wants(step);
     const reports = await host.trainStep(step - 1, shards, globalCount, lr, record);
     const devices = reports.flatMap((r) => r.devices).sort((a, b) => a.rank - b.rank);
     let correct = 0;

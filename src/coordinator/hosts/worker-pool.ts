@@ -5,11 +5,12 @@ import type { PassStats } from '../../workers/device.ts';
 import type { DeviceWorkerApi, Exchange, ModelLayout } from '../../workers/device-worker-api.ts';
 import type { GroupStepReport } from '../../workers/reports.ts';
 import { momentsPayloadLength } from '../../workers/sync-payload.ts';
-import { describeDevices } from '../collectives/collective.ts';
+import { describeDevices, describeWorker } from '../collectives/collective.ts';
 import type { PeerPort } from '../collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../collectives/shared-memory.ts';
 import type { Checkpoint } from '../checkpoint.ts';
 import { assignRanks, type DeviceHost } from './host.ts';
+import { shareDataset } from './shared-dataset.ts';
 
 /** A started worker, whichever host made it (browser Worker or Node worker_thread). */
 export interface WorkerHandle {
@@ -22,34 +23,56 @@ export interface WorkerHandle {
 }
 
 /**
+ * How long past `collectiveTimeoutMs` a worker may take to answer one call (a step, an evaluation)
+ * before it is declared stuck. A healthy worker waits at most `collectiveTimeoutMs` in any one
+ * collective, so a worker still silent after that plus this margin is blocked or looping.
+ */
+export const CALL_MARGIN_MS = 5000;
+
+/**
+ * Once one worker's call has failed (say, a collective timed out naming a peer), how long the
+ * others get to answer before those still silent are declared stuck: the healthy ones are told
+ * by the aborted collective and answer within milliseconds.
+ */
+export const AFTER_FAILURE_GRACE_MS = 2000;
+
+/**
  * Devices spread over W workers that talk to each other through shared memory; the coordinator
  * only hands out shards and collects per-device results. Whichever worker fails first is the error
- * reported (the others then fail with "aborted").
+ * reported (the others then fail with "aborted"). Every call has a deadline: a worker that dies is
+ * named at once, one that stops answering (blocked or looping) is named after
+ * `collectiveTimeoutMs + CALL_MARGIN_MS` and terminated, so a run never hangs.
  */
 export class WorkerPoolHost implements DeviceHost {
   readonly devices: number;
   readonly workers: number;
 
-  /** Rejects when any worker dies, naming the devices it hosted. */
-  private readonly anyDied: Promise<never>;
+  /** The first worker death, once one happened (every later call fails with it). */
+  private deathError: Error | null = null;
+  /** Calls in flight, failed at once when a worker dies. */
+  private readonly inFlight = new Set<(error: Error) => void>();
+  private readonly deadlineMs: number;
 
   private constructor(
     private readonly handles: readonly WorkerHandle[],
     private readonly ranksOf: readonly (readonly number[])[],
     readonly transport: 'shared-memory' | 'message-port',
+    collectiveTimeoutMs: number,
   ) {
     this.devices = ranksOf.reduce((n, r) => n + r.length, 0);
     this.workers = handles.length;
-    this.anyDied = Promise.race(
-      handles.map((h, i) =>
-        h.died.catch((e: unknown) => {
-          throw new Error(
-            `${describeDevices(ranksOf[i]!)} stopped answering: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }),
-      ),
-    );
-    this.anyDied.catch(() => {});
+    this.deadlineMs = collectiveTimeoutMs + CALL_MARGIN_MS;
+    // Not a Promise.race against a promise that never settles: each race would leave a reaction
+    // on it holding the call's result for the rest of the run (45 MB per 1,000 steps).
+    handles.forEach((h, i) => {
+      h.died.catch((e: unknown) => {
+        const error = new Error(
+          `${describeDevices(ranksOf[i]!)} stopped answering: ${e instanceof Error ? e.message : String(e)}`,
+        );
+        this.deathError ??= error;
+        for (const fail of [...this.inFlight]) fail(this.deathError);
+      });
+    });
   }
 
   static async start(
@@ -61,19 +84,22 @@ export class WorkerPoolHost implements DeviceHost {
     const ranksOf = assignRanks(config.devices, workers);
     const handles = ranksOf.map((_, i) => spawn(i));
     const transport = chooseTransport(config.transport);
-    const host = new WorkerPoolHost(handles, ranksOf, transport);
+    const host = new WorkerPoolHost(handles, ranksOf, transport, config.collectiveTimeoutMs);
     try {
       const sample = { sampleShape: data.train.sampleShape, classes: data.train.classes };
-      const layout = await host.race(handles[0]!.api.describe(config, sample));
+      const layout = await host.first('describe', (h) => h.api.describe(config, sample));
       const exchanges = makeExchanges(transport, config, ranksOf, layout);
-      await host.all((h, i) => {
+      const shared = sharedMemoryAvailable();
+      const train = shareDataset(data.train, shared);
+      const test = shareDataset(data.test, shared);
+      await host.all('start', (h, i) => {
         const exchange = exchanges[i]!;
         const start = {
           config,
           worker: i,
           ranks: ranksOf[i]!,
-          train: data.train,
-          test: data.test,
+          train,
+          test,
           exchange,
         };
         const ports =
@@ -88,8 +114,8 @@ export class WorkerPoolHost implements DeviceHost {
   }
 
   async broadcastInitialParams(): Promise<void> {
-    const params = await this.race(this.handles[0]!.api.copyParams());
-    await this.all((h) => h.api.loadParams(params));
+    const params = await this.first('copyParams', (h) => h.api.copyParams());
+    await this.all('loadParams', (h) => h.api.loadParams(params));
   }
 
   trainStep(
@@ -99,7 +125,7 @@ export class WorkerPoolHost implements DeviceHost {
     lr: number,
     recordTelemetry: boolean,
   ): Promise<GroupStepReport[]> {
-    return this.all((h, i) =>
+    return this.all(`train step ${step + 1}`, (h, i) =>
       h.api.trainStep(step, this.mine(shards, i), globalCount, lr, recordTelemetry),
     );
   }
@@ -108,7 +134,7 @@ export class WorkerPoolHost implements DeviceHost {
     batches: readonly (readonly Int32Array[])[],
     mode: 'eval-running' | 'eval-batch',
   ): Promise<PassStats[]> {
-    const perWorker = await this.all((h, i) =>
+    const perWorker = await this.all('evaluation', (h, i) =>
       h.api.evaluate(
         this.mine(batches, i).map((b) => [...b]),
         mode,
@@ -118,31 +144,33 @@ export class WorkerPoolHost implements DeviceHost {
   }
 
   async recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void> {
-    await this.all((h, i) => h.api.recomputePrecise(batches.map((shards) => this.mine(shards, i))));
+    await this.all('PreciseBN statistics', (h, i) =>
+      h.api.recomputePrecise(batches.map((shards) => this.mine(shards, i))),
+    );
   }
 
   async checksums(): Promise<number[]> {
-    return (await this.all((h) => h.api.checksums())).flat();
+    return (await this.all('checksums', (h) => h.api.checksums())).flat();
   }
 
   copyParams(): Promise<Float32Array> {
-    return this.race(this.handles[0]!.api.copyParams());
+    return this.first('copyParams', (h) => h.api.copyParams());
   }
 
   exportCheckpoint(step: number): Promise<Checkpoint> {
-    return this.race(this.handles[0]!.api.exportCheckpoint(step));
+    return this.first('checkpoint', (h) => h.api.exportCheckpoint(step));
   }
 
   async importCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    await this.all((h) => h.api.importCheckpoint(checkpoint));
+    await this.all('importCheckpoint', (h) => h.api.importCheckpoint(checkpoint));
   }
 
   copyBuffers(): Promise<Float32Array> {
-    return this.race(this.handles[0]!.api.copyBuffers());
+    return this.first('copyBuffers', (h) => h.api.copyBuffers());
   }
 
   async loadBuffers(buffers: Float32Array): Promise<void> {
-    await this.all((h) => h.api.loadBuffers(buffers));
+    await this.all('loadBuffers', (h) => h.api.loadBuffers(buffers));
   }
 
   async close(reusable = false): Promise<void> {
@@ -157,22 +185,87 @@ export class WorkerPoolHost implements DeviceHost {
     return this.ranksOf[worker]!.map((k) => perDevice[k]!);
   }
 
-  private race<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, this.anyDied]);
+  /** Call worker 0 only (its replica stands for all). */
+  private async first<T>(what: string, call: (h: WorkerHandle) => Promise<T>): Promise<T> {
+    return (await this.callWorkers(what, [0], (h) => call(h)))[0]!;
   }
 
-  /** Call every worker; report the root failure, not the "aborted" echoes of the others. */
-  private async all<T>(call: (h: WorkerHandle, index: number) => Promise<T>): Promise<T[]> {
-    const settled = await this.race(Promise.allSettled(this.handles.map(call)));
-    const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failures.length) {
-      const messages = failures.map((f) =>
-        f.reason instanceof Error ? f.reason.message : String(f.reason),
-      );
-      const root = messages.find((m) => !m.startsWith('aborted')) ?? messages[0]!;
-      throw new Error(root);
-    }
-    return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  /** Call every worker. */
+  private all<T>(what: string, call: (h: WorkerHandle, index: number) => Promise<T>): Promise<T[]> {
+    return this.callWorkers(
+      what,
+      this.handles.map((_, i) => i),
+      call,
+    );
+  }
+
+  /**
+   * Call the given workers and wait for all of them, within the deadline. Reports the root
+   * failure, not the "aborted" echoes of the others; a worker that answers neither within the
+   * deadline nor within the grace after another's failure is named as stuck and terminated.
+   */
+  private callWorkers<T>(
+    what: string,
+    workers: readonly number[],
+    call: (h: WorkerHandle, index: number) => Promise<T>,
+  ): Promise<T[]> {
+    if (this.deathError) return Promise.reject(this.deathError);
+    return new Promise<T[]>((resolve, reject) => {
+      const results = new Array<T>(workers.length);
+      const answered = new Array<boolean>(workers.length).fill(false);
+      const failures: string[] = [];
+      let waiting = workers.length;
+      let done = false;
+      const finish = (error: Error | null): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.inFlight.delete(finish);
+        if (error) reject(error);
+        else resolve(results);
+      };
+      const rootFailure = (): string =>
+        failures.find((m) => !m.startsWith('aborted')) ?? failures[0] ?? '';
+      const expire = (afterFailure: boolean): void => {
+        const stuck = workers.filter((_, j) => !answered[j]);
+        for (const w of stuck) this.handles[w]!.terminate();
+        const who = stuck.map((w) => describeWorker(this.ranksOf, w)).join(', ');
+        const within = afterFailure
+          ? `within ${AFTER_FAILURE_GRACE_MS} ms after the others had failed`
+          : `within ${this.deadlineMs} ms (collectiveTimeoutMs + ${CALL_MARGIN_MS} ms)`;
+        const root = rootFailure();
+        const state =
+          stuck.length > 1
+            ? 'these workers are stuck (blocked or in an endless loop) and were stopped'
+            : 'the worker is stuck (blocked or in an endless loop) and was stopped';
+        finish(
+          new Error(`${who} did not answer ${what} ${within}: ${state}${root ? `. ${root}` : ''}`),
+        );
+      };
+      let timer = setTimeout(() => expire(false), this.deadlineMs);
+      this.inFlight.add(finish);
+      const settle = (): void => {
+        if (--waiting === 0) finish(failures.length ? new Error(rootFailure()) : null);
+      };
+      workers.forEach((w, j) => {
+        call(this.handles[w]!, w).then(
+          (value) => {
+            results[j] = value;
+            answered[j] = true;
+            settle();
+          },
+          (e: unknown) => {
+            answered[j] = true;
+            if (!failures.length && !done && waiting > 1) {
+              clearTimeout(timer);
+              timer = setTimeout(() => expire(true), AFTER_FAILURE_GRACE_MS);
+            }
+            failures.push(e instanceof Error ? e.message : String(e));
+            settle();
+          },
+        );
+      });
+    });
   }
 }
 
