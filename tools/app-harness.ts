@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
-import { contentSecurityPolicy } from '../../src/csp.ts';
-import { encodeMnist } from '../../src/data/mnist-format.ts';
-import { loadMnistNode, writeFileAtomic } from '../../src/data/mnist-node.ts';
+import { contentSecurityPolicy } from '../src/csp.ts';
+import { encodeMnist } from '../src/data/mnist-format.ts';
+import { loadMnistNode, writeFileAtomic } from '../src/platform/node/mnist.ts';
 import {
   CSP_REPORT_PATH,
   type CspViolation,
@@ -18,7 +18,7 @@ export type { CspViolation } from './csp-reports.ts';
 
 /** Debian's chromium; CI installs it (.ci/run). Never a browser download. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 export const CHROMIUM_ARGS = [

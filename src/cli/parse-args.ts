@@ -1,5 +1,5 @@
 import { type Command, CommanderError } from 'commander';
-import { EXIT_BAD_INPUT } from './problems.ts';
+import { EXIT_BAD_INPUT } from '../config/problems.ts';
 import type { CliIo } from './run-cli.ts';
 
 /**

@@ -3,11 +3,11 @@ import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { RunConfig } from '../config/schema.ts';
 import type { RunHooks, RunResult } from '../coordinator/run-types.ts';
-import { configFromText } from './config-text.ts';
+import { configFromText } from '../config/config-text.ts';
 import { toReadableJson } from './json-out.ts';
 import { parseArgs } from './parse-args.ts';
-import { checkModelBuilds } from './preflight.ts';
-import { describeError, InputError } from './problems.ts';
+import { checkModelBuilds } from '../config/preflight.ts';
+import { describeError, InputError } from '../config/problems.ts';
 import { ProgressReporter } from './progress.ts';
 
 /**
@@ -96,7 +96,7 @@ async function run(config: RunConfig, options: CliOptions, io: CliIo): Promise<R
   try {
     // Loaded only once the input is known to be good: bad input is reported without loading
     // the coordinator, and a broken install shows up as a run failure (exit 1), not a crash.
-    const { runExperimentNode } = await import('../node/platform.ts');
+    const { runExperimentNode } = await import('../platform/node/platform.ts');
     return await runExperimentNode(config, hooks, {
       host: options.inProcess ? 'in-process' : 'workers',
     });

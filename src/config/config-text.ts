@@ -8,7 +8,7 @@ import {
   parseConfig,
   type RunConfig,
   scheduleSchema,
-} from '../config/schema.ts';
+} from './schema.ts';
 import { parseJsonText } from './json-text.ts';
 import { closestName } from './problems.ts';
 

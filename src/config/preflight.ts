@@ -1,4 +1,4 @@
-import { ConfigError, type RunConfig } from '../config/schema.ts';
+import { ConfigError, type RunConfig } from './schema.ts';
 import { buildModel, type ModelInput } from '../core/model/build.ts';
 import { makeOptimizer } from '../core/optim/make-optimizer.ts';
 import { Rng } from '../core/rng.ts';

@@ -144,7 +144,7 @@ const configObjectSchema = z
     /**
      * "ddp": each device's loss is the mean over its own shard and the gradients are averaged over
      * the K devices (PyTorch DDP); "global": the gradient of the global batch's mean loss (one big
-     * device). The same for equal shards (src/coordinator/gradient-averaging.ts).
+     * device). The same for equal shards (src/workers/gradient-averaging.ts).
      */
     gradientAveraging: z.enum(GRADIENT_AVERAGING).default('ddp'),
     bnSync: bnSyncSchema.default('local'),

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
-import type { Checkpoint } from './checkpoint.ts';
+import type { Checkpoint } from '../workers/checkpoint.ts';
 import type { RunEvent } from './events.ts';
 import { type Platform, runExperiment } from './run.ts';
 import type { TrainRow } from './run-types.ts';

@@ -1,8 +1,8 @@
 import type { Spec as VegaSpec } from 'vega';
-import type { ErrorSurfaceFinding, ErrorSurfaceRow, Scaling } from '../error-surface.ts';
-import { lossAt, minimizer } from '../quadratic.ts';
-import type { ExperimentResult } from '../types.ts';
-import { FIGURE_CONFIG } from './common.ts';
+import type { ErrorSurfaceFinding, ErrorSurfaceRow, Scaling } from './error-surface.ts';
+import { lossAt, minimizer } from './kit/quadratic.ts';
+import type { ExperimentResult } from './kit/types.ts';
+import { FIGURE_CONFIG } from './kit/figure.ts';
 
 const SIZE = 300;
 /** Contours of log₁₀(L − L*), one per decade. */

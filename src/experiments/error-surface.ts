@@ -1,6 +1,6 @@
 import { Rng } from '../core/rng.ts';
 import { type Dataset, standardize } from '../data/dataset.ts';
-import { errorSurfaceFigure } from './figures/error-surface.ts';
+import { errorSurfaceFigure } from './error-surface-figure.ts';
 import {
   curvatures,
   type DescentPoint,
@@ -9,9 +9,9 @@ import {
   lossAt,
   minimizer,
   type Quadratic,
-} from './quadratic.ts';
-import { mean, round } from './stats.ts';
-import type { Check, Experiment, ExperimentUnit, Finding } from './types.ts';
+} from './kit/quadratic.ts';
+import { mean, round } from './kit/stats.ts';
+import type { Check, Experiment, ExperimentUnit, Finding } from './kit/types.ts';
 
 export type Scaling = 'raw' | 'standardized';
 

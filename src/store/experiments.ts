@@ -1,4 +1,4 @@
-import type { ExperimentName, Finding } from '../experiments/types.ts';
+import type { ExperimentName, Finding } from '../experiments/kit/types.ts';
 import type { LabDatabase } from './db-schema.ts';
 import type { RunStatus } from './records.ts';
 import { readTransaction, writeTransaction } from './transaction.ts';

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
-import type { Checkpoint } from '../coordinator/checkpoint.ts';
+import type { Checkpoint } from '../workers/checkpoint.ts';
 import { DEFAULT_KEEP_CHECKPOINTS, latestCheckpoint, putCheckpoint } from './checkpoints.ts';
 import type { VersionInfo } from './connection.ts';
 import { ALL_STORES, type LabDatabase, runKeyRange } from './db-schema.ts';

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import type { CallTag } from '../../src/coordinator/collectives/collective.ts';
-import { createSharedMemoryLayout } from '../../src/coordinator/collectives/shared-memory.ts';
+import type { CallTag } from '../../src/collectives/collective.ts';
+import { createSharedMemoryLayout } from '../../src/collectives/shared-memory.ts';
 
-const BOOT = new URL('../../src/node/ts-worker-boot.mjs', import.meta.url);
+const BOOT = new URL('../../src/platform/node/ts-worker-boot.mjs', import.meta.url);
 const ENTRY = new URL('./fixtures/collective-worker.ts', import.meta.url).href;
 
 type Outcome = { ok: true; sums: number[] } | { ok: false; error: string };

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configFromValue } from '../../src/cli/config-text.ts';
+import { configFromValue } from '../../src/config/config-text.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 
 /*
@@ -132,7 +132,7 @@ describe('BN batches of one sample are found before the first step', () => {
     ok(spiral({ devices: 2, perDeviceBatch: 1 }, { norm: 'layer' }));
     ok(spiral({ devices: 2, perDeviceBatch: 1 }, { hidden: [] }));
     // A device with no sample normalizes nothing (allowed under gradientAveraging "global"; the
-    // README says so; under "ddp" its mean loss is undefined, see tests/ddp).
+    // README says so; under "ddp" its mean loss is undefined, see tests/coordinator/ddp).
     ok(spiral({ devices: 4, globalBatch: 2, bnSync: 'sync', gradientAveraging: 'global' }));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configFromText } from '../../src/cli/config-text.ts';
-import { describeError, EXIT_BAD_INPUT, EXIT_RUNTIME } from '../../src/cli/problems.ts';
+import { configFromText } from '../../src/config/config-text.ts';
+import { describeError, EXIT_BAD_INPUT, EXIT_RUNTIME } from '../../src/config/problems.ts';
 import { ConfigError } from '../../src/config/schema.ts';
 
 function problems(config: unknown): string[] {

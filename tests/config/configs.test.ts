@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFromText } from '../../src/cli/config-text.ts';
-import { checkModelBuilds, expectedInput } from '../../src/cli/preflight.ts';
+import { configFromText } from '../../src/config/config-text.ts';
+import { checkModelBuilds, expectedInput } from '../../src/config/preflight.ts';
 
 const CONFIGS = join(import.meta.dirname, '..', '..', 'configs');
 const files = readdirSync(CONFIGS).filter((f) => f.endsWith('.json'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, parseJsonText, tooDeep } from '../../src/cli/json-text.ts';
-import { InputError } from '../../src/cli/problems.ts';
+import { MAX_JSON_DEPTH, parseJsonText, tooDeep } from '../../src/config/json-text.ts';
+import { InputError } from '../../src/config/problems.ts';
 
 function problem(text: string): string {
   try {

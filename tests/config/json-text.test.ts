@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lineColumn, locateJsonError, parseJsonText } from '../../src/cli/json-text.ts';
-import { InputError } from '../../src/cli/problems.ts';
+import { lineColumn, locateJsonError, parseJsonText } from '../../src/config/json-text.ts';
+import { InputError } from '../../src/config/problems.ts';
 
 function problem(text: string): string {
   try {

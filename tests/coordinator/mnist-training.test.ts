@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
-import { runExperimentNode } from '../../src/node/platform.ts';
+import { runExperimentNode } from '../../src/platform/node/platform.ts';
 
 const config = parseConfig({
   seed: 1,

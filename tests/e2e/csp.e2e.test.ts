@@ -11,8 +11,8 @@ import {
   cspReportCollector,
   describeViolations,
   watchCspConsole,
-} from './csp-reports.ts';
-import { type App, CHROMIUM, screenshot, startApp } from './harness.ts';
+} from '../../tools/csp-reports.ts';
+import { type App, CHROMIUM, screenshot, startApp } from '../../tools/app-harness.ts';
 
 /*
  * The Content-Security-Policy (src/csp.ts) in real Chromium: served by `vite preview` (header on

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { progressLine, runExperimentCli } from '../../src/cli/experiment.ts';
 import type { CliIo } from '../../src/cli/run-cli.ts';
-import type { Experiment, Finding } from '../../src/experiments/types.ts';
+import type { Experiment, Finding } from '../../src/experiments/kit/types.ts';
 import { fakeExperiment } from './fake-experiment.ts';
 
 function captureIo(): CliIo & { err: string[]; out: string[] } {

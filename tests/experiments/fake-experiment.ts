@@ -1,5 +1,5 @@
-import type { Experiment, Finding } from '../../src/experiments/types.ts';
-import { StoppedError } from '../../src/experiments/types.ts';
+import type { Experiment, Finding } from '../../src/experiments/kit/types.ts';
+import { StoppedError } from '../../src/experiments/kit/types.ts';
 
 export interface FakeRow {
   readonly unit: number;

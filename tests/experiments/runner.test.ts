@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ExperimentEnv } from '../../src/experiments/env.ts';
-import { type PlanProgress, runPlan } from '../../src/experiments/runner.ts';
+import type { ExperimentEnv } from '../../src/experiments/kit/env.ts';
+import { type PlanProgress, runPlan } from '../../src/experiments/kit/runner.ts';
 import { fakeExperiment } from './fake-experiment.ts';
 
 const env: ExperimentEnv = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserWorkerCount } from '../../src/coordinator/browser-workers.ts';
+import { browserWorkerCount } from '../../src/platform/browser/browser-workers.ts';
 
 describe('browserWorkerCount', () => {
   it('leaves the page a core, never more workers than devices, never none', () => {

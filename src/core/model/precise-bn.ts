@@ -1,9 +1,9 @@
 import type { Layer } from '../layer.ts';
-import type { Sequential } from '../model/sequential.ts';
-import { runPass, type SyncReply, type SyncRequest } from '../model/sync.ts';
+import type { Sequential } from './sequential.ts';
+import { runPass, type SyncReply, type SyncRequest } from './sync.ts';
 import type { Tensor } from '../tensor.ts';
-import { emptyMoments, type Moments } from './moments.ts';
-import { poolGroups, accumulateMoments } from './pool-groups.ts';
+import { emptyMoments, type Moments } from '../norm/moments.ts';
+import { poolGroups, accumulateMoments } from '../norm/pool-groups.ts';
 
 /**
  * PreciseBN (Wu & Johnson 2021, "Rethinking 'Batch' in BatchNorm"): with the weights frozen, run

@@ -1,7 +1,7 @@
-import type { RunConfig } from '../config/schema.ts';
-import { type Platform, runExperiment } from '../coordinator/run.ts';
-import type { RunHooks, RunResult } from '../coordinator/run-types.ts';
-import type { SplitDataset } from '../data/dataset.ts';
+import type { RunConfig } from '../../config/schema.ts';
+import { type Platform, runExperiment } from '../../coordinator/run.ts';
+import type { RunHooks, RunResult } from '../../coordinator/run-types.ts';
+import type { SplitDataset } from '../../data/dataset.ts';
 
 /**
  * What experiments need from their host (Node CLI, tests, later the app): data-parallel training

@@ -1,4 +1,4 @@
-import type { RunConfigInput } from '../config/schema.ts';
+import type { RunConfigInput } from '../../config/schema.ts';
 
 /**
  * The small data-parallel setting most experiments share: MNIST downsampled to 14×14, a ReLU

@@ -1,11 +1,11 @@
-import type { RunConfig } from '../config/schema.ts';
-import type { NormMode } from '../core/layer.ts';
-import { Sequential } from '../core/model/sequential.ts';
-import { runPass } from '../core/model/sync.ts';
-import { learningRate } from '../core/optim/schedule.ts';
-import type { Dataset, SplitDataset } from '../data/dataset.ts';
-import { EpochSampler } from '../data/sampler.ts';
-import { Device, type PassStats } from '../workers/device.ts';
+import type { RunConfig } from '../../config/schema.ts';
+import type { NormMode } from '../../core/layer.ts';
+import { Sequential } from '../../core/model/sequential.ts';
+import { runPass } from '../../core/model/sync.ts';
+import { learningRate } from '../../core/optim/schedule.ts';
+import type { Dataset, SplitDataset } from '../../data/dataset.ts';
+import { EpochSampler } from '../../data/sampler.ts';
+import { Device, type PassStats } from '../../workers/device.ts';
 
 /**
  * One model trained on one device, driven directly (no coordinator): for the experiments that

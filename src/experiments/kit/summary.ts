@@ -1,4 +1,4 @@
-import type { SummaryPoint } from './figures/common.ts';
+import type { SummaryPoint } from './figure.ts';
 import { groupBy, round, spread } from './stats.ts';
 
 /** Mean ± std (and range) of `y` over seeds, for every (series, x) found in `rows`. */

@@ -1,5 +1,5 @@
-import { parseConfig, type RunConfig, type RunConfigInput } from '../config/schema.ts';
-import type { RunHooks, RunResult } from '../coordinator/run-types.ts';
+import { parseConfig, type RunConfig, type RunConfigInput } from '../../config/schema.ts';
+import type { RunHooks, RunResult } from '../../coordinator/run-types.ts';
 import { StoppedError, type UnitContext } from './types.ts';
 import { makeYielder } from './yield.ts';
 

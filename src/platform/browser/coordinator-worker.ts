@@ -3,10 +3,10 @@
  * events; it starts the device workers itself, so the page's thread is never on a step's path.
  */
 import * as Comlink from 'comlink';
-import type { RunConfig } from '../config/schema.ts';
-import type { RunEvent } from './events.ts';
-import { browserPlatform, prepareBrowserRuns } from './platform-browser.ts';
-import { type SessionOptions, TrainingSession } from './session.ts';
+import type { RunConfig } from '../../config/schema.ts';
+import type { RunEvent } from '../../coordinator/events.ts';
+import { browserPlatform, prepareBrowserRuns } from './platform.ts';
+import { type SessionOptions, TrainingSession } from '../../coordinator/session.ts';
 
 export interface CoordinatorApi {
   /** Runs to the end (resolves after the 'finished' or 'failed' event). */

@@ -1,4 +1,4 @@
 import * as Comlink from 'comlink';
-import { DeviceWorkerApi } from './device-worker-api.ts';
+import { DeviceWorkerApi } from '../../workers/device-worker-api.ts';
 
 Comlink.expose(new DeviceWorkerApi());

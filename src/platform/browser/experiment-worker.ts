@@ -4,13 +4,13 @@
  * their device workers from here, as the coordinator worker does.
  */
 import * as Comlink from 'comlink';
-import { platformEnv } from '../experiments/env.ts';
-import { EXPERIMENTS } from '../experiments/index.ts';
-import { ProgressPacer } from '../experiments/progress-pacer.ts';
-import { type PlanProgress, runPlan } from '../experiments/runner.ts';
-import type { ExperimentName, ExperimentResult } from '../experiments/types.ts';
-import { browserPlatform } from './platform-browser.ts';
-import { type FigureImage, renderFigure } from './render-figure.browser.ts';
+import { platformEnv } from '../../experiments/kit/env.ts';
+import { EXPERIMENTS } from '../../experiments/index.ts';
+import { ProgressPacer } from '../../experiments/kit/progress-pacer.ts';
+import { type PlanProgress, runPlan } from '../../experiments/kit/runner.ts';
+import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
+import { browserPlatform } from './platform.ts';
+import { type FigureImage, renderFigure } from './render-figure.ts';
 
 export type { PlanProgress };
 

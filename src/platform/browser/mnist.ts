@@ -1,4 +1,4 @@
-import { decodeMnist, type RawMnist } from './mnist-format.ts';
+import { decodeMnist, type RawMnist } from '../../data/mnist-format.ts';
 
 /**
  * Fetch the packed MNIST file (generated into public/ by the pack script) lazily, once per URL;

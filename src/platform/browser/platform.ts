@@ -1,17 +1,17 @@
 import * as Comlink from 'comlink';
-import type { RunConfig } from '../config/schema.ts';
-import type { SplitDataset } from '../data/dataset.ts';
-import { makeDataset } from '../data/make-dataset.ts';
-import { loadMnistBrowser } from '../data/mnist-browser.ts';
-import type { DeviceWorkerApi } from '../workers/device-worker-api.ts';
+import type { RunConfig } from '../../config/schema.ts';
+import type { SplitDataset } from '../../data/dataset.ts';
+import { makeDataset } from '../../data/make-dataset.ts';
+import { loadMnistBrowser } from './mnist.ts';
+import type { DeviceWorkerApi } from '../../workers/device-worker-api.ts';
 import { browserWorkerCount } from './browser-workers.ts';
-import { WarmWorkerPool } from './hosts/warm-worker-pool.ts';
-import { type WorkerHandle, WorkerPoolHost } from './hosts/worker-pool.ts';
-import type { Platform } from './run.ts';
+import { WarmWorkerPool } from '../../coordinator/hosts/warm-worker-pool.ts';
+import { type WorkerHandle, WorkerPoolHost } from '../../coordinator/hosts/worker-pool.ts';
+import type { Platform } from '../../coordinator/run.ts';
 
 /** Start a module Web Worker hosting a device group (bundled by Vite from this URL pattern). */
 function spawnBrowserDeviceWorker(index: number): WorkerHandle {
-  const worker = new Worker(new URL('../workers/device-worker.browser.ts', import.meta.url), {
+  const worker = new Worker(new URL('./device-worker.ts', import.meta.url), {
     type: 'module',
     name: `devices-${index}`,
   });

@@ -1,6 +1,6 @@
 import type { View } from 'vega';
-import { figureView, renderSvg } from '../experiments/render-svg.ts';
-import type { FigureSpec } from '../experiments/types.ts';
+import { figureView, renderSvg } from '../../experiments/kit/render-svg.ts';
+import type { FigureSpec } from '../../experiments/kit/types.ts';
 
 /** A figure to show: the image and its size in CSS pixels (a PNG holds SCALE× as many). */
 export interface FigureImage {

@@ -7,10 +7,10 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeMnist, encodeMnist, type RawMnist } from './mnist-format.ts';
-import { mnistFromDigitJson } from './mnist-json.ts';
+import { decodeMnist, encodeMnist, type RawMnist } from '../../data/mnist-format.ts';
+import { mnistFromDigitJson } from '../../data/mnist-json.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The gitignored cache the Node loader reads and writes. */
 export const MNIST_CACHE_PATH = join(PROJECT_ROOT, '.cache', 'mnist.bin');

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
-import type { RunConfig } from '../config/schema.ts';
-import { InProcessHost } from '../coordinator/hosts/in-process.ts';
-import type { Platform } from '../coordinator/run.ts';
-import { runExperiment } from '../coordinator/run.ts';
-import type { RunHooks, RunResult } from '../coordinator/run-types.ts';
-import { makeDataset } from '../data/make-dataset.ts';
-import { loadMnistNode } from '../data/mnist-node.ts';
+import type { RunConfig } from '../../config/schema.ts';
+import { InProcessHost } from '../../coordinator/hosts/in-process.ts';
+import type { Platform } from '../../coordinator/run.ts';
+import { runExperiment } from '../../coordinator/run.ts';
+import type { RunHooks, RunResult } from '../../coordinator/run-types.ts';
+import { makeDataset } from '../../data/make-dataset.ts';
+import { loadMnistNode } from './mnist.ts';
 
 export interface NodePlatformOptions {
   /** 'workers' (default): devices in worker_threads; 'in-process': all in this thread. */

@@ -1,13 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { RunConfig } from '../config/schema.ts';
-import { type WorkerHandle, WorkerPoolHost } from '../coordinator/hosts/worker-pool.ts';
-import type { SplitDataset } from '../data/dataset.ts';
-import type { DeviceWorkerApi } from '../workers/device-worker-api.ts';
+import type { RunConfig } from '../../config/schema.ts';
+import { type WorkerHandle, WorkerPoolHost } from '../../coordinator/hosts/worker-pool.ts';
+import type { SplitDataset } from '../../data/dataset.ts';
+import type { DeviceWorkerApi } from '../../workers/device-worker-api.ts';
 
 const BOOT = new URL('./ts-worker-boot.mjs', import.meta.url);
-const ENTRY = new URL('../workers/device-worker.node.ts', import.meta.url).href;
+const ENTRY = new URL('./device-worker.ts', import.meta.url).href;
 
 /** Start a Node worker_thread hosting a device group, watched for an unexpected exit. */
 export interface NodeWorkerHandle extends WorkerHandle {

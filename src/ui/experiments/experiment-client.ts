@@ -1,5 +1,5 @@
 import { handleWorker, type WorkerHandle } from '../session/worker-handle.ts';
-import type { ExperimentWorkerApi } from '../../coordinator/experiment-worker.browser.ts';
+import type { ExperimentWorkerApi } from '../../platform/browser/experiment-worker.ts';
 
 /** One experiment Web Worker; a fresh one per session, so a stopped run leaves nothing behind. */
 export type ExperimentWorkerHandle = WorkerHandle<ExperimentWorkerApi>;
@@ -8,7 +8,7 @@ export type ExperimentWorkerFactory = () => ExperimentWorkerHandle;
 
 export const startExperimentWorker: ExperimentWorkerFactory = () => {
   const worker = new Worker(
-    new URL('../../coordinator/experiment-worker.browser.ts', import.meta.url),
+    new URL('../../platform/browser/experiment-worker.ts', import.meta.url),
     {
       type: 'module',
       name: 'experiment',

@@ -1,5 +1,5 @@
 import { handleWorker, type WorkerHandle } from './worker-handle.ts';
-import type { CoordinatorApi } from '../../coordinator/coordinator-worker.browser.ts';
+import type { CoordinatorApi } from '../../platform/browser/coordinator-worker.ts';
 
 /** One coordinator Web Worker: the page talks to it through Comlink; it starts the device workers. */
 export type CoordinatorHandle = WorkerHandle<CoordinatorApi>;
@@ -13,7 +13,7 @@ export type CoordinatorFactory = () => CoordinatorHandle;
  */
 export const startCoordinatorWorker: CoordinatorFactory = () => {
   const worker = new Worker(
-    new URL('../../coordinator/coordinator-worker.browser.ts', import.meta.url),
+    new URL('../../platform/browser/coordinator-worker.ts', import.meta.url),
     {
       type: 'module',
       name: 'coordinator',

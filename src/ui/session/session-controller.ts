@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RunConfig } from '../../config/schema.ts';
-import type { Checkpoint } from '../../coordinator/checkpoint.ts';
+import type { Checkpoint } from '../../workers/checkpoint.ts';
 import type { RunEvent } from '../../coordinator/events.ts';
 import { explainFailure } from '../model/explain-failure.ts';
 import { overallPercent } from '../model/format.ts';

@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, type RunConfig, shardSizes } from '../../src/config/schema.ts';
-import { stepLoss } from '../../src/coordinator/gradient-averaging.ts';
-import type { DeviceHost } from '../../src/coordinator/hosts/host.ts';
-import { InProcessHost } from '../../src/coordinator/hosts/in-process.ts';
-import type { Dataset } from '../../src/data/dataset.ts';
-import { createNodeWorkerHost } from '../../src/node/worker-host.ts';
-import { maxAbsDiff } from '../coordinator/harness.ts';
+import { parseConfig, type RunConfig, shardSizes } from '../../../src/config/schema.ts';
+import { stepLoss } from '../../../src/workers/gradient-averaging.ts';
+import type { DeviceHost } from '../../../src/coordinator/hosts/host.ts';
+import { InProcessHost } from '../../../src/coordinator/hosts/in-process.ts';
+import type { Dataset } from '../../../src/data/dataset.ts';
+import { createNodeWorkerHost } from '../../../src/platform/node/worker-host.ts';
+import { maxAbsDiff } from '../harness.ts';
 
 /*
  * Gradient averaging with unequal shards against two independent references:

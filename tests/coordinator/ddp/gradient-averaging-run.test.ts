@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, type RunConfigInput } from '../../src/config/schema.ts';
-import type { Checkpoint } from '../../src/coordinator/checkpoint.ts';
-import { InProcessHost } from '../../src/coordinator/hosts/in-process.ts';
-import type { RunHooks } from '../../src/coordinator/run-types.ts';
-import { train } from '../../src/coordinator/trainer.ts';
-import { loadData, maxAbsDiff, mnistConfig } from '../coordinator/harness.ts';
+import { parseConfig, type RunConfigInput } from '../../../src/config/schema.ts';
+import type { Checkpoint } from '../../../src/workers/checkpoint.ts';
+import { InProcessHost } from '../../../src/coordinator/hosts/in-process.ts';
+import type { RunHooks } from '../../../src/coordinator/run-types.ts';
+import { train } from '../../../src/coordinator/trainer.ts';
+import { loadData, maxAbsDiff, mnistConfig } from '../harness.ts';
 
 /*
  * Both averaging modes through the whole training loop, with unequal shards (30 on 4 devices):

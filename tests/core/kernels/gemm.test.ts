@@ -6,8 +6,8 @@ import {
   matmulNT,
   matmulTN,
   setGemmBackend,
-} from '../../src/core/kernels/gemm.ts';
-import { Rng } from '../../src/core/rng.ts';
+} from '../../../src/core/kernels/gemm.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 /** Sequential float32 accumulation, the numerics both kernels promise bit for bit. */
 function reference(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ConvGeometry, convOutSize, Im2col } from '../../src/core/kernels/im2col.ts';
-import { Rng } from '../../src/core/rng.ts';
+import { type ConvGeometry, convOutSize, Im2col } from '../../../src/core/kernels/im2col.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 function geometry(
   c: number,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { RunContext } from '../../src/core/layer.ts';
-import { gemmBackend, setGemmBackend } from '../../src/core/kernels/gemm.ts';
-import { Activation, type ActivationFn } from '../../src/core/layers/activations.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { tensor } from '../../src/core/tensor.ts';
-import { checkLayerGradients } from '../helpers/gradcheck.ts';
+import type { RunContext } from '../../../src/core/layer.ts';
+import { gemmBackend, setGemmBackend } from '../../../src/core/kernels/gemm.ts';
+import { Activation, type ActivationFn } from '../../../src/core/layers/activations.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { tensor } from '../../../src/core/tensor.ts';
+import { checkLayerGradients } from '../../helpers/gradcheck.ts';
 
 const ctx: RunContext = { mode: 'training', step: 0 };
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RunContext } from '../../src/core/layer.ts';
-import { Dense } from '../../src/core/layers/dense.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { tensor } from '../../src/core/tensor.ts';
-import { checkLayerGradients } from '../helpers/gradcheck.ts';
+import type { RunContext } from '../../../src/core/layer.ts';
+import { Dense } from '../../../src/core/layers/dense.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { tensor } from '../../../src/core/tensor.ts';
+import { checkLayerGradients } from '../../helpers/gradcheck.ts';
 import { maxScaledDiff, naiveDense } from './naive.ts';
 
 const ctx: RunContext = { mode: 'training', step: 0 };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Layer, RunContext } from '../../src/core/layer.ts';
-import { Activation } from '../../src/core/layers/activations.ts';
-import { Dense } from '../../src/core/layers/dense.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { type Tensor, tensor } from '../../src/core/tensor.ts';
-import { checkGradients, checkLayerGradients } from '../helpers/gradcheck.ts';
+import type { Layer, RunContext } from '../../../src/core/layer.ts';
+import { Activation } from '../../../src/core/layers/activations.ts';
+import { Dense } from '../../../src/core/layers/dense.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { type Tensor, tensor } from '../../../src/core/tensor.ts';
+import { checkGradients, checkLayerGradients } from '../../helpers/gradcheck.ts';
 
 const ctx: RunContext = { mode: 'training', step: 0 };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { initWeights } from '../../src/core/init.ts';
-import { Conv2d } from '../../src/core/layers/conv2d.ts';
-import { Dense } from '../../src/core/layers/dense.ts';
-import { Rng } from '../../src/core/rng.ts';
+import { initWeights } from '../../../src/core/init.ts';
+import { Conv2d } from '../../../src/core/layers/conv2d.ts';
+import { Dense } from '../../../src/core/layers/dense.ts';
+import { Rng } from '../../../src/core/rng.ts';
 
 function stats(x: Float32Array): { mean: number; std: number; maxAbs: number } {
   let s = 0;

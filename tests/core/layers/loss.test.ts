@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { softmaxCrossEntropy } from '../../src/core/loss.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { tensor, TensorSlot } from '../../src/core/tensor.ts';
-import { numericDerivative } from '../helpers/gradcheck.ts';
+import { softmaxCrossEntropy } from '../../../src/core/loss.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { tensor, TensorSlot } from '../../../src/core/tensor.ts';
+import { numericDerivative } from '../../helpers/gradcheck.ts';
 
 describe('softmaxCrossEntropy', () => {
   it('hand example', () => {

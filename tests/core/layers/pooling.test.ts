@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { RunContext } from '../../src/core/layer.ts';
-import { Flatten } from '../../src/core/layers/flatten.ts';
-import { GlobalAvgPool } from '../../src/core/layers/global-avg-pool.ts';
-import { MaxPool2d } from '../../src/core/layers/maxpool2d.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { type Tensor, tensor } from '../../src/core/tensor.ts';
-import { checkLayerGradients } from '../helpers/gradcheck.ts';
+import type { RunContext } from '../../../src/core/layer.ts';
+import { Flatten } from '../../../src/core/layers/flatten.ts';
+import { GlobalAvgPool } from '../../../src/core/layers/global-avg-pool.ts';
+import { MaxPool2d } from '../../../src/core/layers/maxpool2d.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { type Tensor, tensor } from '../../../src/core/tensor.ts';
+import { checkLayerGradients } from '../../helpers/gradcheck.ts';
 
 const ctx: RunContext = { mode: 'training', step: 0 };
 

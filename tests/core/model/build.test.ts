@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, modelSchema, NORMS } from '../../src/config/schema.ts';
-import type { NormMode } from '../../src/core/layer.ts';
-import { BN_PAPER_INIT_STD, buildModel, type ModelInput } from '../../src/core/model/build.ts';
-import type { Sequential } from '../../src/core/model/sequential.ts';
-import { runPass } from '../../src/core/model/sync.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { tensor } from '../../src/core/tensor.ts';
+import { ConfigError, modelSchema, NORMS } from '../../../src/config/schema.ts';
+import type { NormMode } from '../../../src/core/layer.ts';
+import { BN_PAPER_INIT_STD, buildModel, type ModelInput } from '../../../src/core/model/build.ts';
+import type { Sequential } from '../../../src/core/model/sequential.ts';
+import { runPass } from '../../../src/core/model/sync.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { tensor } from '../../../src/core/tensor.ts';
 
 const model = (input: Record<string, unknown>) => modelSchema.parse(input);
 const POINTS: ModelInput = { sampleShape: [2], classes: 3 };

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { RunContext } from '../../src/core/layer.ts';
-import { Sequential } from '../../src/core/model/sequential.ts';
-import { BatchNorm } from '../../src/core/norm/batch-norm.ts';
-import { BatchRenorm } from '../../src/core/norm/batch-renorm.ts';
-import { GhostBatchNorm } from '../../src/core/norm/ghost-batch-norm.ts';
-import { recomputePreciseStats } from '../../src/core/norm/precise-bn.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { type Tensor, tensor } from '../../src/core/tensor.ts';
-import { copy, loadFixture, scaledError, t } from './helpers.ts';
+import type { RunContext } from '../../../src/core/layer.ts';
+import { Sequential } from '../../../src/core/model/sequential.ts';
+import { BatchNorm } from '../../../src/core/norm/batch-norm.ts';
+import { BatchRenorm } from '../../../src/core/norm/batch-renorm.ts';
+import { GhostBatchNorm } from '../../../src/core/norm/ghost-batch-norm.ts';
+import { recomputePreciseStats } from '../../../src/core/model/precise-bn.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { type Tensor, tensor } from '../../../src/core/tensor.ts';
+import { copy, loadFixture, scaledError, t } from '../norm/helpers.ts';
 
 const fx = loadFixture();
 const p = fx.precise;

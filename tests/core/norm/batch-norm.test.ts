@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { RunContext } from '../../src/core/layer.ts';
-import { answerLocally, runPass } from '../../src/core/model/sync.ts';
-import { Sequential } from '../../src/core/model/sequential.ts';
-import { BatchNorm } from '../../src/core/norm/batch-norm.ts';
-import { tensor } from '../../src/core/tensor.ts';
-import { Rng } from '../../src/core/rng.ts';
+import type { RunContext } from '../../../src/core/layer.ts';
+import { answerLocally, runPass } from '../../../src/core/model/sync.ts';
+import { Sequential } from '../../../src/core/model/sequential.ts';
+import { BatchNorm } from '../../../src/core/norm/batch-norm.ts';
+import { tensor } from '../../../src/core/tensor.ts';
+import { Rng } from '../../../src/core/rng.ts';
 import { concat, copy, loadFixture, scaledError, slice, syncStep, t } from './helpers.ts';
 
 const fx = loadFixture();

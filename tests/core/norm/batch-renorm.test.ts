@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RunContext } from '../../src/core/layer.ts';
-import { BatchNorm } from '../../src/core/norm/batch-norm.ts';
-import { BatchRenorm, renormBounds } from '../../src/core/norm/batch-renorm.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { tensor } from '../../src/core/tensor.ts';
+import type { RunContext } from '../../../src/core/layer.ts';
+import { BatchNorm } from '../../../src/core/norm/batch-norm.ts';
+import { BatchRenorm, renormBounds } from '../../../src/core/norm/batch-renorm.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { tensor } from '../../../src/core/tensor.ts';
 import { concat, copy, loadFixture, scaledError, slice, syncStep, t } from './helpers.ts';
 
 const fx = loadFixture();

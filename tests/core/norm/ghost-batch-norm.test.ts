@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RunContext } from '../../src/core/layer.ts';
-import { BatchNorm } from '../../src/core/norm/batch-norm.ts';
-import { GhostBatchNorm } from '../../src/core/norm/ghost-batch-norm.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { type Tensor, tensor } from '../../src/core/tensor.ts';
+import type { RunContext } from '../../../src/core/layer.ts';
+import { BatchNorm } from '../../../src/core/norm/batch-norm.ts';
+import { GhostBatchNorm } from '../../../src/core/norm/ghost-batch-norm.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { type Tensor, tensor } from '../../../src/core/tensor.ts';
 import { concat, copy, scaledError, slice, syncStep } from './helpers.ts';
 
 const TRAIN: RunContext = { mode: 'training', step: 0 };

@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { Conv2d } from '../../src/core/layers/conv2d.ts';
-import { Dense } from '../../src/core/layers/dense.ts';
-import type { Layer, RunContext } from '../../src/core/layer.ts';
-import { BatchNorm } from '../../src/core/norm/batch-norm.ts';
-import { BatchRenorm } from '../../src/core/norm/batch-renorm.ts';
-import { GhostBatchNorm } from '../../src/core/norm/ghost-batch-norm.ts';
-import { GroupNorm } from '../../src/core/norm/group-norm.ts';
-import { InstanceNorm } from '../../src/core/norm/instance-norm.ts';
-import { LayerNorm } from '../../src/core/norm/layer-norm.ts';
-import { SpectralNorm } from '../../src/core/norm/spectral-norm.ts';
-import { WeightNorm } from '../../src/core/norm/weight-norm.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { type Tensor, tensor } from '../../src/core/tensor.ts';
+import { Conv2d } from '../../../src/core/layers/conv2d.ts';
+import { Dense } from '../../../src/core/layers/dense.ts';
+import type { Layer, RunContext } from '../../../src/core/layer.ts';
+import { BatchNorm } from '../../../src/core/norm/batch-norm.ts';
+import { BatchRenorm } from '../../../src/core/norm/batch-renorm.ts';
+import { GhostBatchNorm } from '../../../src/core/norm/ghost-batch-norm.ts';
+import { GroupNorm } from '../../../src/core/norm/group-norm.ts';
+import { InstanceNorm } from '../../../src/core/norm/instance-norm.ts';
+import { LayerNorm } from '../../../src/core/norm/layer-norm.ts';
+import { SpectralNorm } from '../../../src/core/norm/spectral-norm.ts';
+import { WeightNorm } from '../../../src/core/norm/weight-norm.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { type Tensor, tensor } from '../../../src/core/tensor.ts';
 import {
   checkGradients,
   checkLayerGradients,
   type DifferentiableFn,
   type GradCheckResult,
-} from '../helpers/gradcheck.ts';
+} from '../../helpers/gradcheck.ts';
 import { concat, slice, syncStep } from './helpers.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { RunContext } from '../../src/core/layer.ts';
-import type { BatchStatLayer } from '../../src/core/norm/batch-stat-layer.ts';
-import { mergeMoments, sumReductions } from '../../src/core/norm/merge.ts';
-import type { Moments, Reductions } from '../../src/core/norm/moments.ts';
-import { type Tensor, tensor } from '../../src/core/tensor.ts';
+import type { RunContext } from '../../../src/core/layer.ts';
+import type { BatchStatLayer } from '../../../src/core/norm/batch-stat-layer.ts';
+import { mergeMoments, sumReductions } from '../../../src/core/norm/merge.ts';
+import type { Moments, Reductions } from '../../../src/core/norm/moments.ts';
+import { type Tensor, tensor } from '../../../src/core/tensor.ts';
 
 type Vec = number[];
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { channelLayout } from '../../src/core/norm/channel-layout.ts';
-import { computeLocalMoments } from '../../src/core/norm/local-moments.ts';
-import { mergeMoments } from '../../src/core/norm/merge.ts';
-import { emptyMoments, type Moments } from '../../src/core/norm/moments.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { type Tensor, tensor } from '../../src/core/tensor.ts';
+import { channelLayout } from '../../../src/core/norm/channel-layout.ts';
+import { computeLocalMoments } from '../../../src/core/norm/local-moments.ts';
+import { mergeMoments } from '../../../src/core/norm/merge.ts';
+import { emptyMoments, type Moments } from '../../../src/core/norm/moments.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { type Tensor, tensor } from '../../../src/core/tensor.ts';
 import { slice } from './helpers.ts';
 
 function moments(x: Tensor, channels: number): Moments {

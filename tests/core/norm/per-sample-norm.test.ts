@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { RunContext } from '../../src/core/layer.ts';
-import { GroupNorm } from '../../src/core/norm/group-norm.ts';
-import { InstanceNorm } from '../../src/core/norm/instance-norm.ts';
-import { LayerNorm } from '../../src/core/norm/layer-norm.ts';
-import type { PerSampleNorm } from '../../src/core/norm/per-sample-norm.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { tensor } from '../../src/core/tensor.ts';
+import type { RunContext } from '../../../src/core/layer.ts';
+import { GroupNorm } from '../../../src/core/norm/group-norm.ts';
+import { InstanceNorm } from '../../../src/core/norm/instance-norm.ts';
+import { LayerNorm } from '../../../src/core/norm/layer-norm.ts';
+import type { PerSampleNorm } from '../../../src/core/norm/per-sample-norm.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { tensor } from '../../../src/core/tensor.ts';
 import { loadFixture, scaledError, t } from './helpers.ts';
 
 const fx = loadFixture();

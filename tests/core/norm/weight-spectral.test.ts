@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Conv2d } from '../../src/core/layers/conv2d.ts';
-import { Dense } from '../../src/core/layers/dense.ts';
-import type { RunContext } from '../../src/core/layer.ts';
-import { SpectralNorm } from '../../src/core/norm/spectral-norm.ts';
-import { WeightNorm } from '../../src/core/norm/weight-norm.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { tensor } from '../../src/core/tensor.ts';
+import { Conv2d } from '../../../src/core/layers/conv2d.ts';
+import { Dense } from '../../../src/core/layers/dense.ts';
+import type { RunContext } from '../../../src/core/layer.ts';
+import { SpectralNorm } from '../../../src/core/norm/spectral-norm.ts';
+import { WeightNorm } from '../../../src/core/norm/weight-norm.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { tensor } from '../../../src/core/tensor.ts';
 import { copy, loadFixture } from './helpers.ts';
 
 const TRAIN: RunContext = { mode: 'training', step: 0 };

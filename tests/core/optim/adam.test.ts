@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Adam } from '../../src/core/optim/adam.ts';
-import { AdamW } from '../../src/core/optim/adamw.ts';
+import { Adam } from '../../../src/core/optim/adam.ts';
+import { AdamW } from '../../../src/core/optim/adamw.ts';
 import { param, setGrad } from './helpers.ts';
 
 // Expected values follow torch.optim.Adam / AdamW (amsgrad off), worked in float64 from

@@ -1,4 +1,4 @@
-import type { Param } from '../../src/core/layer.ts';
+import type { Param } from '../../../src/core/layer.ts';
 
 export function param(name: string, values: number[], decay = true): Param {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, optimizerSchema } from '../../src/config/schema.ts';
-import { makeOptimizer } from '../../src/core/optim/make-optimizer.ts';
+import { ConfigError, optimizerSchema } from '../../../src/config/schema.ts';
+import { makeOptimizer } from '../../../src/core/optim/make-optimizer.ts';
 import { param, setGrad } from './helpers.ts';
 
 const cfg = (input: Record<string, unknown>) => optimizerSchema.parse(input);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scheduleSchema } from '../../src/config/schema.ts';
-import { learningRate } from '../../src/core/optim/schedule.ts';
+import { scheduleSchema } from '../../../src/config/schema.ts';
+import { learningRate } from '../../../src/core/optim/schedule.ts';
 
 const schedule = (input: Record<string, unknown>) => scheduleSchema.parse(input);
 // Pure float64 arithmetic on a few terms: 1e-12 absolute.

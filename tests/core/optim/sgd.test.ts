@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Sgd } from '../../src/core/optim/sgd.ts';
+import { Sgd } from '../../../src/core/optim/sgd.ts';
 import { param, setGrad } from './helpers.ts';
 
 // Expected values are worked by hand from torch.optim.SGD's update (dampening 0):

@@ -1,4 +1,4 @@
-import type { BnLayerTelemetry, Telemetry } from '../../src/coordinator/telemetry.ts';
+import type { BnLayerTelemetry, Telemetry } from '../../../src/coordinator/telemetry.ts';
 
 /**
  * A small telemetry with values that encode their position: device statistic = 100·step +

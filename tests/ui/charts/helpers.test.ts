@@ -5,8 +5,8 @@ import {
   fmtNumber,
   fmtPercent,
   percentTicks,
-} from '../../src/ui/charts/format.ts';
-import { LIGHT_SERIES, parseColorList, seriesLook } from '../../src/ui/charts/palette.ts';
+} from '../../../src/ui/charts/format.ts';
+import { LIGHT_SERIES, parseColorList, seriesLook } from '../../../src/ui/charts/palette.ts';
 
 describe('format', () => {
   it('formats numbers, percents, milliseconds and bytes, with a dash for missing values', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CurveRun, shapeCurves } from '../../src/ui/charts/shape-curves.ts';
+import { type CurveRun, shapeCurves } from '../../../src/ui/charts/shape-curves.ts';
 
 const run = (
   id: string,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shapeDeviceStats } from '../../src/ui/charts/shape-device-stats.ts';
+import { shapeDeviceStats } from '../../../src/ui/charts/shape-device-stats.ts';
 import { layerTelemetry } from './fixtures.ts';
 
 describe('shapeDeviceStats', () => {

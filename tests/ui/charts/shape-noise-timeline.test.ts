@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pickLayer } from '../../src/ui/charts/shape-common.ts';
-import { shapeNoise } from '../../src/ui/charts/shape-noise.ts';
-import { shapeTimeline } from '../../src/ui/charts/shape-timeline.ts';
+import { pickLayer } from '../../../src/ui/charts/shape-common.ts';
+import { shapeNoise } from '../../../src/ui/charts/shape-noise.ts';
+import { shapeTimeline } from '../../../src/ui/charts/shape-timeline.ts';
 import { layerTelemetry, telemetry } from './fixtures.ts';
 
 describe('shapeNoise', () => {
