@@ -28,7 +28,9 @@ describe('npm run sim gives the recorded numbers for every config', () => {
     let stderr = '';
     const code = await runCli([join(CONFIGS, name), '--in-process', '--quiet', '--out', out], {
       stdout: async () => {},
-      stderr: (text) => void (stderr += text),
+      stderr: (text) => {
+        stderr += text;
+      },
       stderrIsTTY: false,
     });
     expect(stderr).toBe('');
