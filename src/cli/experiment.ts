@@ -13,7 +13,7 @@ import { toReadableJson } from './json-out.ts';
 import { parseArgs } from './parse-args.ts';
 import { closestName, describeError, InputError } from '../config/problems.ts';
 import { formatDuration } from './progress.ts';
-import type { CliIo } from './run-cli.ts';
+import type { CliIo } from './cli-io.ts';
 import { processIo } from './run-cli.ts';
 import type { PlanProgress } from '../experiments/kit/runner.ts';
 

@@ -1,6 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
+import type { CliIo } from './cli-io.ts';
 import type { RunConfig } from '../config/schema.ts';
 import type { RunHooks, RunResult } from '../coordinator/run-types.ts';
 import { configFromText } from '../config/config-text.ts';
@@ -17,13 +18,7 @@ import { ProgressReporter } from './progress.ts';
  * 1 the run failed. Problems go to stderr one per line; stack traces only with --debug.
  */
 
-/** Where the CLI writes; the process's streams by default, captured in tests. */
-export interface CliIo {
-  stdout(text: string): Promise<void>;
-  stderr(text: string): void;
-  readonly stderrIsTTY: boolean;
-  readonly columns?: number;
-}
+export type { CliIo } from './cli-io.ts';
 
 interface CliOptions {
   out?: string;

@@ -3,7 +3,8 @@ import type { Checkpoint } from '../workers/checkpoint.ts';
 import type { RunEvent } from './events.ts';
 import { type Platform, runExperiment } from './run.ts';
 import type { TrainRow } from './run-types.ts';
-import { sliceTelemetry, type Telemetry } from './telemetry.ts';
+import type { Telemetry } from './telemetry.ts';
+import { sliceTelemetry } from './telemetry-columns.ts';
 
 export interface SessionOptions {
   readonly checkpointEvery?: number;

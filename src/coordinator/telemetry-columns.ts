@@ -71,6 +71,12 @@ export function selectSteps(t: Telemetry, keep: (step: number) => boolean): Tele
   };
 }
 
+/** The telemetry of the steps recorded after the first `from` (for incremental events). */
+export function sliceTelemetry(t: Telemetry, from: number): Telemetry {
+  const first = t.step[from];
+  return selectSteps(t, (step) => first !== undefined && step >= first);
+}
+
 /**
  * `earlier` followed by `later`, in new arrays. A `later` that restarts at or before a step of
  * `earlier` is a run resumed from a checkpoint: its steps replace the earlier ones from there on.

@@ -3,7 +3,6 @@ import { mergeMoments } from '../core/norm/merge.ts';
 import type { Moments } from '../core/norm/moments.ts';
 import type { GroupStepReport, RunningStatsReport } from '../workers/reports.ts';
 import type { DeviceHost } from './hosts/host.ts';
-import { selectSteps } from './telemetry-columns.ts';
 
 /** Channels of each BN layer whose per-device statistics are kept step by step. */
 export const TRACKED_CHANNELS = 4;
@@ -200,10 +199,4 @@ function collapseGroups(m: Moments): Moments {
     });
   }
   return mergeMoments(parts);
-}
-
-/** The telemetry of the steps recorded after the first `from` (for incremental events). */
-export function sliceTelemetry(t: Telemetry, from: number): Telemetry {
-  const first = t.step[from];
-  return selectSteps(t, (step) => first !== undefined && step >= first);
 }

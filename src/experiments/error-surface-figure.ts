@@ -1,8 +1,32 @@
 import type { Spec as VegaSpec } from 'vega';
-import type { ErrorSurfaceFinding, ErrorSurfaceRow, Scaling } from './error-surface.ts';
-import { lossAt, minimizer } from './kit/quadratic.ts';
-import type { ExperimentResult } from './kit/types.ts';
+import { type DescentPoint, lossAt, minimizer, type Quadratic } from './kit/quadratic.ts';
+import type { ExperimentResult, Finding } from './kit/types.ts';
 import { FIGURE_CONFIG } from './kit/figure.ts';
+
+/** What the error-surface experiment (./error-surface.ts) measures, as this figure draws it. */
+export type Scaling = 'raw' | 'standardized';
+
+export interface ErrorSurfaceRow {
+  readonly scaling: Scaling;
+  readonly seed: number;
+  /** Gradient descent steps to reach the common target loss. */
+  readonly steps: number;
+  readonly reached: boolean;
+  /** The best constant step for a quadratic, 2/(λmax + λmin). */
+  readonly lr: number;
+  readonly curvatureMax: number;
+  readonly curvatureMin: number;
+  readonly condition: number;
+  readonly minLoss: number;
+  readonly targetLoss: number;
+  readonly quadratic: Quadratic;
+  readonly path: DescentPoint[];
+}
+
+export interface ErrorSurfaceFinding extends Finding {
+  readonly meanSteps: Record<Scaling, number>;
+  readonly meanCondition: Record<Scaling, number>;
+}
 
 const SIZE = 300;
 /** Contours of log₁₀(L − L*), one per decade. */

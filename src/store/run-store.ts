@@ -24,7 +24,7 @@ import { canonicalJson } from './fingerprint.ts';
 import { validateRunExport } from './import.ts';
 import { loadMetrics, writeChunks } from './metrics.ts';
 import { DEFAULT_FLUSH_POLICY, MetricsFlusher } from './metrics-flusher.ts';
-import type { RunStoreOptions } from './open-run-store.ts';
+import type { RunStoreOptions } from './run-store-options.ts';
 import type { CheckpointRecord, LoadedMetrics, MetricsBatch, RunRecord } from './records.ts';
 import { RunLocks } from './run-locks.ts';
 import {

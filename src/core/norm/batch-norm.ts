@@ -7,7 +7,7 @@ import { affineGradients, computeLocalReductions } from './local-reductions.ts';
 import { computeLocalMoments } from './local-moments.ts';
 import { emptyMoments, emptyReductions, type Moments, type Reductions } from './moments.ts';
 import { applyNormalization, assertEnoughValues, normalizingStats } from './normalize.ts';
-import { PreciseAccumulator, type PreciseStatsLayer } from '../model/precise-bn.ts';
+import { PreciseAccumulator, type PreciseStatsLayer } from './precise-bn.ts';
 import { RunningStats } from './running-stats.ts';
 
 export interface BatchNormOptions {

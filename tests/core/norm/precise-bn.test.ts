@@ -4,10 +4,10 @@ import { Sequential } from '../../../src/core/model/sequential.ts';
 import { BatchNorm } from '../../../src/core/norm/batch-norm.ts';
 import { BatchRenorm } from '../../../src/core/norm/batch-renorm.ts';
 import { GhostBatchNorm } from '../../../src/core/norm/ghost-batch-norm.ts';
-import { recomputePreciseStats } from '../../../src/core/model/precise-bn.ts';
+import { recomputePreciseStats } from '../../../src/core/model/recompute-precise.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { type Tensor, tensor } from '../../../src/core/tensor.ts';
-import { copy, loadFixture, scaledError, t } from '../norm/helpers.ts';
+import { copy, loadFixture, scaledError, t } from './helpers.ts';
 
 const fx = loadFixture();
 const p = fx.precise;
