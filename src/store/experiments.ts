@@ -4,7 +4,6 @@ import { readTransaction, writeTransaction } from './transaction.ts';
 
 export type { ExperimentRecord } from './records.ts';
 
-
 export async function putExperiment(db: LabDatabase, record: ExperimentRecord): Promise<void> {
   await writeTransaction(db, ['experiments'], async (tx) => {
     await tx.objectStore('experiments').put(record);

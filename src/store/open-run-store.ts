@@ -5,7 +5,6 @@ import type { RunStoreOptions } from './run-store-options.ts';
 
 export type { RunStoreOptions } from './run-store-options.ts';
 
-
 /**
  * Open (creating or upgrading) the run library. Unless `markInterrupted: false`, runs a previous
  * page left `running` become `interrupted` before this resolves (see RunStore.markInterrupted).
