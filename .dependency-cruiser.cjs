@@ -153,9 +153,9 @@ module.exports = {
       name: 'worker-apis-only-in-platform',
       severity: 'error',
       comment:
-        "Spawning workers and Comlink's Node adapter are host knowledge: only platform/ " +
-        '(and the UI, which creates its own page workers) uses them.',
-      from: { path: '^src/', pathNot: '^src/(platform|ui)/' },
+        "worker_threads and Comlink's Node adapter are host knowledge: only platform/ uses them " +
+        "(the page's own Web Workers are spawned in platform/browser too).",
+      from: { path: '^src/', pathNot: '^src/platform/' },
       to: { path: '(^|/)(worker_threads|comlink/dist/esm/node-adapter\\.mjs)$' },
     },
     {

@@ -1,5 +1,5 @@
 import { handleWorker, type WorkerHandle } from './worker-handle.ts';
-import type { CoordinatorApi } from '../../platform/browser/coordinator-worker.ts';
+import type { CoordinatorApi } from './coordinator-worker.ts';
 
 /** One coordinator Web Worker: the page talks to it through Comlink; it starts the device workers. */
 export type CoordinatorHandle = WorkerHandle<CoordinatorApi>;
@@ -12,12 +12,9 @@ export type CoordinatorFactory = () => CoordinatorHandle;
  * never leaves state behind.
  */
 export const startCoordinatorWorker: CoordinatorFactory = () => {
-  const worker = new Worker(
-    new URL('../../platform/browser/coordinator-worker.ts', import.meta.url),
-    {
-      type: 'module',
-      name: 'coordinator',
-    },
-  );
+  const worker = new Worker(new URL('./coordinator-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'coordinator',
+  });
   return handleWorker<CoordinatorApi>(worker, 'coordinator');
 };

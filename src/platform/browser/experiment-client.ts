@@ -1,5 +1,5 @@
-import { handleWorker, type WorkerHandle } from '../session/worker-handle.ts';
-import type { ExperimentWorkerApi } from '../../platform/browser/experiment-worker.ts';
+import { handleWorker, type WorkerHandle } from './worker-handle.ts';
+import type { ExperimentWorkerApi } from './experiment-worker.ts';
 
 /** One experiment Web Worker; a fresh one per session, so a stopped run leaves nothing behind. */
 export type ExperimentWorkerHandle = WorkerHandle<ExperimentWorkerApi>;
@@ -7,12 +7,9 @@ export type ExperimentWorkerHandle = WorkerHandle<ExperimentWorkerApi>;
 export type ExperimentWorkerFactory = () => ExperimentWorkerHandle;
 
 export const startExperimentWorker: ExperimentWorkerFactory = () => {
-  const worker = new Worker(
-    new URL('../../platform/browser/experiment-worker.ts', import.meta.url),
-    {
-      type: 'module',
-      name: 'experiment',
-    },
-  );
+  const worker = new Worker(new URL('./experiment-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'experiment',
+  });
   return handleWorker<ExperimentWorkerApi>(worker, 'experiment');
 };

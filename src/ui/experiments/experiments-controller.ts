@@ -5,7 +5,10 @@ import type { PlanProgress } from '../../experiments/kit/runner.ts';
 import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
 import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStore } from '../../store/run-store.ts';
-import type { ExperimentWorkerFactory, ExperimentWorkerHandle } from './experiment-client.ts';
+import type {
+  ExperimentWorkerFactory,
+  ExperimentWorkerHandle,
+} from '../../platform/browser/experiment-client.ts';
 import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import { newExperimentRecord, resultOf, withResult } from './experiment-records.ts';
 

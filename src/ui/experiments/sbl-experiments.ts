@@ -7,7 +7,7 @@ import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { formatDuration } from '../model/format.ts';
 import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
-import { startExperimentWorker } from './experiment-client.ts';
+import { startExperimentWorker } from '../../platform/browser/experiment-client.ts';
 import { shownStatus } from './experiment-records.ts';
 import { ExperimentsController, type ShownExperiment } from './experiments-controller.ts';
 

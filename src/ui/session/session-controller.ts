@@ -6,7 +6,10 @@ import type { RunEvent } from '../../coordinator/events.ts';
 import { explainFailure } from '../model/explain-failure.ts';
 import { overallPercent } from '../model/format.ts';
 import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
-import type { CoordinatorFactory, CoordinatorHandle } from './coordinator-client.ts';
+import type {
+  CoordinatorFactory,
+  CoordinatorHandle,
+} from '../../platform/browser/coordinator-client.ts';
 import {
   applyEvent,
   isSettled,
