@@ -120,9 +120,9 @@ module.exports = {
       severity: 'error',
       comment:
         'The app and the CLI are two hosts of the same engine; what they share (config text, ' +
-        'problems, preflight) lives in src/config.',
+        'problems, preflight) lives in src/config. The app runs in a browser: no Node host.',
       from: { path: '^src/ui/' },
-      to: { path: '^src/cli/' },
+      to: { path: '^src/(cli|platform/node)/' },
     },
     {
       name: 'cli-never-ui',
