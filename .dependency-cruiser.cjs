@@ -1,13 +1,21 @@
 /**
  * The import rules of syncbn-lab, checked by `npm run lint` (dependency-cruiser).
  *
- * One engine, three hosts (the app's page and its workers, the Node CLI, the tests). Data flows
- * down, typed events come back up:
+ * One engine, three hosts (the page and its workers, the Node CLI, the tests). Data flows down,
+ * typed events come back up. The folders of src, top to bottom: a folder may import the ones
+ * below it, never one above (`layerRules`); the named rules add what each folder must not use
+ * even below it, and why:
  *
- *   ui, cli ─▶ experiments ─▶ coordinator ─▶ workers ─▶ collectives ─▶ core
- *        │            store ─┘      │           │                       ▲
- *        └─▶ platform (browser/, node/: the only files that know a host) │
- *   config (schema, config text, problems) sits beside them, over data and core; data ─▶ core
+ *   ui, cli        the two front ends: the Lit app, the Node commands
+ *   platform       browser/ and node/: worker entries, spawning, worker handles, loading MNIST
+ *   store          IndexedDB persistence (the app's)
+ *   experiments    the literature experiments and their kit
+ *   coordinator    the engine: trainer, run, session, events, hosts, telemetry
+ *   workers        device, device group, the device protocol, payloads, reports, checkpoints
+ *   collectives    local, shared memory, MessagePorts (they import core only)
+ *   config         schema, rules, config text and problems, preflight
+ *   data           datasets, samplers, sharding
+ *   core           the pure math
  *
  * A rule change is a reviewed edit of this file, never a silenced warning. Each rule says why.
  * Type-only imports count (tsPreCompilationDeps): a type is a dependency of the design too.
@@ -15,6 +23,34 @@
 
 /** Node's own modules (`node:fs`, `fs`, `worker_threads`, …). */
 const NODE_BUILTIN = { dependencyTypes: ['core'] };
+
+/** The folders of src as the header lists them, top to bottom. */
+const LAYERS = [
+  ['ui', 'cli'],
+  ['platform'],
+  ['store'],
+  ['experiments'],
+  ['coordinator'],
+  ['workers'],
+  ['collectives'],
+  ['config'],
+  ['data'],
+  ['core'],
+];
+
+/** One rule per folder: it never imports a folder listed above it (the arrows point down). */
+const layerRules = LAYERS.slice(1).map((layer, i) => {
+  const above = LAYERS.slice(0, i + 1).flat();
+  return {
+    name: `${layer.join('-')}-imports-only-below`,
+    severity: 'error',
+    comment:
+      `Data flows down, typed events come back up: ${layer.join(', ')} never imports a folder ` +
+      `above it (${above.join(', ')}); what both need belongs lower down.`,
+    from: { path: `^src/(${layer.join('|')})/` },
+    to: { path: `^src/(${above.join('|')})/` },
+  };
+});
 
 module.exports = {
   forbidden: [
@@ -167,6 +203,7 @@ module.exports = {
       from: { path: '^(src|bench|scripts|tools)/' },
       to: { path: '^tests/' },
     },
+    ...layerRules,
     {
       name: 'not-to-unresolvable',
       severity: 'error',
