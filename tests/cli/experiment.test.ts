@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { progressLine, runExperimentCli } from '../../src/cli/experiment.ts';
 import type { CliIo } from '../../src/cli/run-cli.ts';
 import type { Experiment, Finding } from '../../src/experiments/kit/types.ts';
-import { fakeExperiment } from './fake-experiment.ts';
+import { fakeExperiment } from '../helpers/fake-experiment.ts';
 
 function captureIo(): CliIo & { err: string[]; out: string[] } {
   const err: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressPacer } from '../../src/experiments/kit/progress-pacer.ts';
-import { ManualTimers } from '../helpers/manual-timers.ts';
+import { ProgressPacer } from '../../../src/experiments/kit/progress-pacer.ts';
+import { ManualTimers } from '../../helpers/manual-timers.ts';
 
 describe('ProgressPacer', () => {
   it('sends at most one report per interval, and the latest one after a burst', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExperimentEnv } from '../../src/experiments/kit/env.ts';
-import { type PlanProgress, runPlan } from '../../src/experiments/kit/runner.ts';
-import { fakeExperiment } from './fake-experiment.ts';
+import type { ExperimentEnv } from '../../../src/experiments/kit/env.ts';
+import { type PlanProgress, runPlan } from '../../../src/experiments/kit/runner.ts';
+import { fakeExperiment } from '../../helpers/fake-experiment.ts';
 
 const env: ExperimentEnv = {
   train: () => Promise.reject(new Error('no training here')),
