@@ -127,7 +127,7 @@ describe('the Content-Security-Policy of the built app (vite preview)', () => {
     expect(servedHeader).not.toMatch(/'unsafe-eval'|'unsafe-inline'|\*/);
 
     const workers = readdirSync(join(app.distDir, 'assets')).filter((f) =>
-      /-worker\.browser-.*\.js$/.test(f),
+      /^(coordinator|device|experiment)-worker-.*\.js$/.test(f),
     );
     expect(workers.length).toBe(3);
     for (const file of workers) {
