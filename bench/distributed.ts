@@ -10,15 +10,15 @@ import { InProcessHost } from '../src/coordinator/hosts/in-process.ts';
 import { TelemetryRecorder } from '../src/coordinator/telemetry.ts';
 import { EpochSampler } from '../src/data/sampler.ts';
 import { makeSharder } from '../src/data/sharding.ts';
-import type { PeerPort } from '../src/coordinator/collectives/message-port.ts';
-import { createSharedMemoryLayout } from '../src/coordinator/collectives/shared-memory.ts';
+import type { PeerPort } from '../src/collectives/message-port.ts';
+import { createSharedMemoryLayout } from '../src/collectives/shared-memory.ts';
 import { train } from '../src/coordinator/trainer.ts';
 import { makeDataset } from '../src/data/make-dataset.ts';
-import { loadMnistNode } from '../src/data/mnist-node.ts';
-import { createNodeWorkerHost } from '../src/node/worker-host.ts';
+import { loadMnistNode } from '../src/platform/node/mnist.ts';
+import { createNodeWorkerHost } from '../src/platform/node/worker-host.ts';
 
 const ROUNDS = 5;
-const BOOT = new URL('../src/node/ts-worker-boot.mjs', import.meta.url);
+const BOOT = new URL('../src/platform/node/ts-worker-boot.mjs', import.meta.url);
 
 function startWorker(
   entry: string,

@@ -1,14 +1,11 @@
 // Bench worker: times repeated all-reduces of a small vector through one transport.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CallTag, Collective } from '../src/coordinator/collectives/collective.ts';
-import {
-  MessagePortCollective,
-  type PeerPort,
-} from '../src/coordinator/collectives/message-port.ts';
+import type { CallTag, Collective } from '../src/collectives/collective.ts';
+import { MessagePortCollective, type PeerPort } from '../src/collectives/message-port.ts';
 import {
   SharedMemoryCollective,
   type SharedMemoryLayout,
-} from '../src/coordinator/collectives/shared-memory.ts';
+} from '../src/collectives/shared-memory.ts';
 
 interface Job {
   worker: number;

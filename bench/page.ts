@@ -24,7 +24,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { Browser, Page } from 'playwright-core';
-import { startApp } from '../tests/e2e/harness.ts';
+import { startApp } from '../tools/app-harness.ts';
 
 interface TraceEvent {
   name: string;

@@ -11,7 +11,11 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeMnist } from '../src/data/mnist-format.ts';
-import { decodeMnistPackage, MNIST_CACHE_PATH, writeFileAtomic } from '../src/data/mnist-node.ts';
+import {
+  decodeMnistPackage,
+  MNIST_CACHE_PATH,
+  writeFileAtomic,
+} from '../src/platform/node/mnist.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);

@@ -8,14 +8,14 @@ import type {
   ExperimentName,
   ExperimentResult,
   Finding,
-} from '../experiments/types.ts';
+} from '../experiments/kit/types.ts';
 import { toReadableJson } from './json-out.ts';
 import { parseArgs } from './parse-args.ts';
-import { closestName, describeError, InputError } from './problems.ts';
+import { closestName, describeError, InputError } from '../config/problems.ts';
 import { formatDuration } from './progress.ts';
-import type { CliIo } from './run-cli.ts';
+import type { CliIo } from './cli-io.ts';
 import { processIo } from './run-cli.ts';
-import type { PlanProgress } from '../experiments/runner.ts';
+import type { PlanProgress } from '../experiments/kit/runner.ts';
 
 /**
  * `npm run experiment -- <name> [--quick] --out <dir>`: run one named experiment headless and
@@ -116,9 +116,9 @@ async function run(
   if (!deps.stopSignal) process.on('SIGINT', onSigint);
   try {
     // The coordinator and data loaders only once the input is known to be good.
-    const { nodePlatform } = await import('../node/platform.ts');
-    const { platformEnv } = await import('../experiments/env.ts');
-    const { runPlan } = await import('../experiments/runner.ts');
+    const { nodePlatform } = await import('../platform/node/platform.ts');
+    const { platformEnv } = await import('../experiments/kit/env.ts');
+    const { runPlan } = await import('../experiments/kit/runner.ts');
     const env = platformEnv(nodePlatform({ host: options.workers ? 'workers' : 'in-process' }));
     const result = await runPlan(experiment, {
       quick,
@@ -131,7 +131,7 @@ async function run(
     progress.finish();
     await writeAtomic(jsonPath, `${toReadableJson(result)}\n`);
     if (result.rows.length > 0) {
-      const { renderSvg } = await import('../experiments/render-svg.ts');
+      const { renderSvg } = await import('../experiments/kit/render-svg.ts');
       await writeAtomic(svgPath, await renderSvg(experiment.figure(result)));
     }
     if (!result.complete) io.stderr('checks on the configurations done so far:\n');

@@ -1,6 +1,6 @@
 import { type Command, CommanderError } from 'commander';
-import { EXIT_BAD_INPUT } from './problems.ts';
-import type { CliIo } from './run-cli.ts';
+import { EXIT_BAD_INPUT } from '../config/problems.ts';
+import type { CliIo } from './cli-io.ts';
 
 /**
  * Parse `argv` with a commander program whose help and usage errors go through `io` (prefixed

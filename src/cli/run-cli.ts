@@ -2,15 +2,16 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
+import type { CliIo } from './cli-io.ts';
 import type { RunConfig } from '../config/schema.ts';
 import type { Platform } from '../coordinator/run.ts';
 import type { EvalRow, RunHooks, RunResult } from '../coordinator/run-types.ts';
 import type { Telemetry } from '../coordinator/telemetry.ts';
-import { configFromText } from './config-text.ts';
+import { configFromText } from '../config/config-text.ts';
 import { MetricsWriter } from './metrics-writer.ts';
 import { parseArgs } from './parse-args.ts';
-import { checkModelBuilds } from './preflight.ts';
-import { describeError, InputError } from './problems.ts';
+import { checkModelBuilds } from '../config/preflight.ts';
+import { describeError, InputError } from '../config/problems.ts';
 import { ProgressReporter } from './progress.ts';
 
 /**
@@ -21,13 +22,7 @@ import { ProgressReporter } from './progress.ts';
  * Problems go to stderr one per line; stack traces only with --debug.
  */
 
-/** Where the CLI writes; the process's streams by default, captured in tests. */
-export interface CliIo {
-  stdout(text: string): Promise<void>;
-  stderr(text: string): void;
-  readonly stderrIsTTY: boolean;
-  readonly columns?: number;
-}
+export type { CliIo } from './cli-io.ts';
 
 interface CliOptions {
   out?: string;
@@ -178,7 +173,7 @@ async function runOn(
   }
   // Loaded only once the input is known to be good: bad input is reported without loading
   // the coordinator, and a broken install shows up as a run failure (exit 1), not a crash.
-  const { runExperimentNode } = await import('../node/platform.ts');
+  const { runExperimentNode } = await import('../platform/node/platform.ts');
   return runExperimentNode(config, hooks, {
     host: options.inProcess ? 'in-process' : 'workers',
   });

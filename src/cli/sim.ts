@@ -1,4 +1,4 @@
-import { describeError } from './problems.ts';
+import { describeError } from '../config/problems.ts';
 import { runCli } from './run-cli.ts';
 
 // Entry point of `npm run sim -- <config.json> [--out metrics.json]`; see run-cli.ts.

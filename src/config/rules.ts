@@ -1,10 +1,32 @@
-// Only used inside functions, so the import cycle with schema.ts (which calls the rules) is safe.
-import {
-  MNIST_TEST_POOL,
-  MNIST_TRAIN_POOL,
-  type ParsedConfigObject,
-  shardSizes,
-} from './schema.ts';
+import { MNIST_TEST_POOL, MNIST_TRAIN_POOL } from '../data/mnist-split.ts';
+import { shardSizes } from '../data/sharding.ts';
+
+/**
+ * The fields the rules read, of a config whose single fields passed the schema (schema.ts's
+ * RuleInput has this shape; the schema runs the rules, so they must not import it).
+ */
+export interface RuleInput {
+  readonly perDeviceBatch?: number;
+  readonly globalBatch?: number;
+  readonly devices: number;
+  readonly bnSync: string;
+  readonly gradientAveraging: string;
+  readonly evalMode: string;
+  readonly evalBatch?: number;
+  readonly preciseSamples?: number;
+  readonly dataset: {
+    readonly name: string;
+    readonly train: number;
+    readonly test: number;
+    readonly featureScale?: readonly number[];
+  };
+  readonly model: {
+    readonly preset: string;
+    readonly hidden: readonly number[];
+    readonly norm: string;
+    readonly normOptions: { readonly trackRunningStats: boolean; readonly virtualBatch: number };
+  };
+}
 
 /**
  * The config rules that span more than one field, in one place for the headless runner and the
@@ -51,7 +73,7 @@ const DEFAULT_PER_DEVICE_BATCH = 32;
 
 /** What the rules read besides the config: the batches it resolves to, the kind of norm. */
 interface RuleContext {
-  readonly c: ParsedConfigObject;
+  readonly c: RuleInput;
   /** The batch is given as globalBatch (else perDeviceBatch, or its default). */
   readonly byGlobal: boolean;
   readonly batchPath: 'globalBatch' | 'perDeviceBatch';
@@ -76,7 +98,7 @@ const problem = (rule: RuleId, paths: readonly string[], params: RuleParams = {}
 });
 
 /** Rules that read single fields only (the batch need not be resolvable yet). */
-const FIELD_RULES: readonly ((c: ParsedConfigObject) => RuleProblem | null)[] = [
+const FIELD_RULES: readonly ((c: RuleInput) => RuleProblem | null)[] = [
   (c) =>
     c.perDeviceBatch !== undefined && c.globalBatch !== undefined
       ? problem('batch-both', ['globalBatch', 'perDeviceBatch'])
@@ -209,7 +231,7 @@ const BATCH_RULES: readonly Rule[] = [
 ];
 
 /** Every cross-field problem of a config whose single fields passed the schema. */
-export function findRuleProblems(c: ParsedConfigObject): RuleProblem[] {
+export function findRuleProblems(c: RuleInput): RuleProblem[] {
   const out = FIELD_RULES.map((rule) => rule(c)).filter((p) => p !== null);
   if (out.some((p) => p.rule === 'batch-both')) return out;
 
@@ -256,7 +278,7 @@ export function findRuleProblems(c: ParsedConfigObject): RuleProblem[] {
 }
 
 /** An MLP without hidden layers has no norm layer; the other presets always have some. */
-function hasNormLayers(model: ParsedConfigObject['model']): boolean {
+function hasNormLayers(model: RuleInput['model']): boolean {
   return model.preset !== 'mlp' || model.hidden.length > 0;
 }
 

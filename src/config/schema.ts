@@ -1,5 +1,11 @@
 import { describeRule } from './rule-text.ts';
 import { findRuleProblems } from './rules.ts';
+import { ConfigError } from '../core/config-error.ts';
+import { ACTIVATIONS, NORMS, PRESETS } from '../core/model/options.ts';
+import { OPTIMIZERS, SCHEDULES } from '../core/optim/options.ts';
+import { MNIST_TEST_POOL, MNIST_TRAIN_POOL } from '../data/mnist-split.ts';
+import { DATASETS } from '../data/options.ts';
+import { shardSizes } from '../data/sharding.ts';
 import { z } from './zod.ts';
 
 /**
@@ -7,23 +13,11 @@ import { z } from './zod.ts';
  * validate with it. Defaults live here, so a resolved config is complete and self-describing.
  */
 
-export const DATASETS = ['mnist', 'spiral', 'moons', 'circles', 'blobs', 'xor'] as const;
-export const PRESETS = ['mlp', 'cnn', 'bn-paper-mlp'] as const;
-export const NORMS = [
-  'batch',
-  'ghost',
-  'renorm',
-  'group',
-  'layer',
-  'instance',
-  'weight',
-  'spectral',
-  'none',
-] as const;
+export { DATASETS, MNIST_TEST_POOL, MNIST_TRAIN_POOL, shardSizes };
+// The name lists of the model and optimizer options are core's (the core takes plain option
+// types of its own; this schema validates exactly those shapes).
+export { NORMS, PRESETS };
 export const EVAL_MODES = ['running', 'batch', 'precise'] as const;
-/** Sizes of the fixed MNIST split (8,000 training and 2,000 test digits of the package's 10,000). */
-export const MNIST_TRAIN_POOL = 8000;
-export const MNIST_TEST_POOL = 2000;
 export const DEFAULT_PRECISE_SAMPLES = 1024;
 export const RUNNING_STATS = ['rank0', 'mean', 'sync'] as const;
 export const GRADIENT_AVERAGING = ['ddp', 'global'] as const;
@@ -80,7 +74,7 @@ export const modelSchema = z
     preset: z.enum(PRESETS),
     /** mlp: hidden widths. bn-paper-mlp ignores this (3 × 100). */
     hidden: z.array(int(1, 4096)).max(16).default([64, 64]),
-    activation: z.enum(['relu', 'sigmoid', 'tanh']).default('relu'),
+    activation: z.enum(ACTIVATIONS).default('relu'),
     norm: z.enum(NORMS).default('batch'),
     /** cnn: output channels of the two conv blocks. */
     channels: z.tuple([int(1, 256), int(1, 256)]).default([16, 32]),
@@ -90,7 +84,7 @@ export const modelSchema = z
 
 export const optimizerSchema = z
   .object({
-    name: z.enum(['sgd', 'adam', 'adamw']),
+    name: z.enum(OPTIMIZERS),
     lr: positive().default(0.1),
     momentum: z.number().min(0).lt(1).default(0),
     nesterov: z.boolean().default(false),
@@ -103,7 +97,7 @@ export const optimizerSchema = z
 
 export const scheduleSchema = z
   .object({
-    name: z.enum(['constant', 'step', 'cosine']).default('constant'),
+    name: z.enum(SCHEDULES).default('constant'),
     /** Linear warm-up from 0 to lr over this many steps (0: none). */
     warmupSteps: int(0, MAX_STEPS).default(0),
     /** step: multiply lr by gamma every stepSize steps. */
@@ -144,7 +138,7 @@ const configObjectSchema = z
     /**
      * "ddp": each device's loss is the mean over its own shard and the gradients are averaged over
      * the K devices (PyTorch DDP); "global": the gradient of the global batch's mean loss (one big
-     * device). The same for equal shards (src/coordinator/gradient-averaging.ts).
+     * device). The same for equal shards (src/workers/gradient-averaging.ts).
      */
     gradientAveraging: z.enum(GRADIENT_AVERAGING).default('ddp'),
     bnSync: bnSyncSchema.default('local'),
@@ -210,9 +204,7 @@ export interface RunConfig
   readonly workers: number | null;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Validate and resolve; throws ConfigError with one line per problem, naming the field. */
 export function parseConfig(input: unknown): RunConfig {
@@ -236,11 +228,4 @@ export function parseConfig(input: unknown): RunConfig {
     runningStats: c.runningStats ?? (c.bnSync === 'local' ? 'rank0' : 'sync'),
     workers: c.workers ?? null,
   };
-}
-
-/** Split a global batch over K devices as evenly as possible; the first devices take the remainder. */
-export function shardSizes(globalBatch: number, devices: number): number[] {
-  const base = Math.floor(globalBatch / devices);
-  const extra = globalBatch % devices;
-  return Array.from({ length: devices }, (_, k) => base + (k < extra ? 1 : 0));
 }

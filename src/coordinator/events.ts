@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
-import type { Checkpoint } from './checkpoint.ts';
+import type { Checkpoint } from '../workers/checkpoint.ts';
 import type { EvalRow, TrainRow } from './run-types.ts';
 import type { Telemetry } from './telemetry.ts';
 

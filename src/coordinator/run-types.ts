@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
-import type { Checkpoint } from './checkpoint.ts';
+import type { Checkpoint } from '../workers/checkpoint.ts';
 import type { Telemetry } from './telemetry.ts';
 
 /** One row per optimizer step: the global batch's mean loss and accuracy. */

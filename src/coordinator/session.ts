@@ -1,9 +1,10 @@
 import type { RunConfig } from '../config/schema.ts';
-import type { Checkpoint } from './checkpoint.ts';
+import type { Checkpoint } from '../workers/checkpoint.ts';
 import type { RunEvent } from './events.ts';
 import { type Platform, runExperiment } from './run.ts';
 import type { TrainRow } from './run-types.ts';
-import { type Telemetry, telemetryAfterStep } from './telemetry.ts';
+import type { Telemetry } from './telemetry.ts';
+import { telemetryAfterStep } from './telemetry-columns.ts';
 
 export interface SessionOptions {
   readonly checkpointEvery?: number;

@@ -1,4 +1,4 @@
-import type { BnLayerTelemetry, Telemetry } from './telemetry.ts';
+import type { BnLayerTelemetry, Telemetry } from './telemetry-types.ts';
 
 /**
  * Telemetry is kept as columns, one entry per recorded step. These are the only functions that
@@ -69,6 +69,17 @@ export function selectSteps(t: Telemetry, keep: (step: number) => boolean): Tele
     >),
     bn,
   };
+}
+
+/** The telemetry of the steps recorded after the first `from` (for incremental events). */
+export function sliceTelemetry(t: Telemetry, from: number): Telemetry {
+  const first = t.step[from];
+  return selectSteps(t, (step) => first !== undefined && step >= first);
+}
+
+/** The telemetry of the steps after `step` (the recorder may thin what it holds, so not by index). */
+export function telemetryAfterStep(t: Telemetry, step: number): Telemetry {
+  return selectSteps(t, (s) => s > step);
 }
 
 /**

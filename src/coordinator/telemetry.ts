@@ -3,47 +3,12 @@ import { mergeMoments } from '../core/norm/merge.ts';
 import type { Moments } from '../core/norm/moments.ts';
 import type { GroupStepReport, RunningStatsReport } from '../workers/reports.ts';
 import type { DeviceHost } from './hosts/host.ts';
-import { keepStepsInPlace, selectSteps } from './telemetry-columns.ts';
+import { keepStepsInPlace } from './telemetry-columns.ts';
+import type { Telemetry } from './telemetry-types.ts';
+import { TRACKED_CHANNELS } from './telemetry-types.ts';
 
-/** Channels of each BN layer whose per-device statistics are kept step by step. */
-export const TRACKED_CHANNELS = 4;
-
-export interface BnLayerTelemetry {
-  readonly channels: number[];
-  readonly step: number[];
-  /** [step][device][tracked channel] */
-  readonly deviceMean: number[][][];
-  readonly deviceVar: number[][][];
-  /** Statistics of the global batch (all devices merged), [step][tracked channel]. */
-  readonly globalMean: number[][];
-  readonly globalVar: number[][];
-  /** Device 0's running statistics after the step, [step][tracked channel]. */
-  readonly runningMean: number[][];
-  readonly runningVar: number[][];
-  /**
-   * How far each device's batch statistics sit from the global batch's, over ALL channels:
-   * RMS_c((μ_k − μ)/σ) and RMS_c(log(σ²_k/σ²)); [step][device]. Grows like 1/√(per-device batch).
-   */
-  readonly meanNoise: number[][];
-  readonly varNoise: number[][];
-}
-
-export interface Telemetry {
-  readonly transport: string;
-  readonly devices: number;
-  readonly workers: number;
-  readonly step: number[];
-  /** [step][device] */
-  readonly deviceLoss: number[][];
-  readonly deviceAcc: number[][];
-  readonly deviceCount: number[][];
-  readonly computeMs: number[][];
-  /** Time the worker hosting the device waited in collectives, [step][device]. */
-  readonly waitMs: number[][];
-  readonly collectiveCalls: number[];
-  readonly bytes: number[];
-  readonly bn: Record<string, BnLayerTelemetry>;
-}
+export type { BnLayerTelemetry, Telemetry } from './telemetry-types.ts';
+export { TRACKED_CHANNELS } from './telemetry-types.ts';
 
 /**
  * Recorded steps kept at most (~5 KB each with 8 devices and two BN layers), so a run's memory
@@ -231,15 +196,4 @@ function collapseGroups(m: Moments): Moments {
     });
   }
   return mergeMoments(parts);
-}
-
-/** The telemetry of the steps recorded after the first `from` (for incremental events). */
-export function sliceTelemetry(t: Telemetry, from: number): Telemetry {
-  const first = t.step[from];
-  return selectSteps(t, (step) => first !== undefined && step >= first);
-}
-
-/** The telemetry of the steps after `step` (the recorder may thin what it holds, so not by index). */
-export function telemetryAfterStep(t: Telemetry, step: number): Telemetry {
-  return selectSteps(t, (s) => s > step);
 }

@@ -5,7 +5,7 @@ import { EpochSampler } from '../data/sampler.ts';
 import { makeSharder } from '../data/sharding.ts';
 import type { PassStats } from '../workers/device.ts';
 import { checkFinalParams, nonFiniteLossMessage } from './diagnose-non-finite.ts';
-import { stepLoss } from './gradient-averaging.ts';
+import { stepLoss } from '../workers/gradient-averaging.ts';
 import type { DeviceHost } from './hosts/host.ts';
 import type { EvalRow, RunHooks, RunResult, TrainRow } from './run-types.ts';
 import { TelemetryRecorder } from './telemetry.ts';

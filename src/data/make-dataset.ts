@@ -1,7 +1,7 @@
-import type { RunConfig } from '../config/schema.ts';
 import { type SplitDataset, standardize } from './dataset.ts';
 import type { RawMnist } from './mnist-format.ts';
 import { mnistSplit } from './mnist-split.ts';
+import type { DatasetOptions } from './options.ts';
 import { makeSynthetic } from './synthetic.ts';
 
 /**
@@ -9,11 +9,7 @@ import { makeSynthetic } from './synthetic.ts';
  * with loadMnistNode (Node) or loadMnistBrowser (page / worker). The MNIST subset is the fixed one
  * (independent of the run seed), so seeds vary initialization and order, not the data.
  */
-export function makeDataset(
-  cfg: RunConfig['dataset'],
-  seed: number,
-  mnist?: RawMnist,
-): SplitDataset {
+export function makeDataset(cfg: DatasetOptions, seed: number, mnist?: RawMnist): SplitDataset {
   if (cfg.name !== 'mnist') {
     return makeSynthetic({
       name: cfg.name,

@@ -12,6 +12,9 @@ import { MNIST_COLS, MNIST_PIXELS, MNIST_ROWS, type RawMnist } from './mnist-for
  * digits takes prefixes of the pools, so test digits are never trained on, whatever the sizes, and a
  * larger test set contains the smaller one.
  */
+/** Sizes of the fixed split (8,000 training and 2,000 test digits of the package's 10,000). */
+export const MNIST_TRAIN_POOL = 8000;
+export const MNIST_TEST_POOL = 2000;
 const SPLIT_SEED = 0;
 const SPLIT_STREAM = 'data/mnist-split';
 const TEST_POOL_DIVISOR = 5;

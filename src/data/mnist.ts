@@ -1,6 +1,7 @@
 /**
  * MNIST, pure (browser worker, Node worker_thread, Vitest): the packed format and the fixed
- * train/test split. Loaders: mnist-node.ts (Node, file system) and mnist-browser.ts (fetch).
+ * train/test split. Loaders: src/platform/node/mnist.ts (file system) and
+ * src/platform/browser/mnist.ts (fetch).
  */
 export {
   decodeMnist,

@@ -1,7 +1,14 @@
-import type { RunConfig } from '../config/schema.ts';
 import { dirichletProportions } from './dirichlet.ts';
 
-export type ShardingPolicy = RunConfig['sharding'];
+/** How a global batch is dealt to the devices (the run config's `sharding`). */
+export type ShardingPolicy = 'iid' | 'label-sorted' | { readonly dirichlet: number };
+
+/** Split a global batch over K devices as evenly as possible; the first devices take the remainder. */
+export function shardSizes(globalBatch: number, devices: number): number[] {
+  const base = Math.floor(globalBatch / devices);
+  const extra = globalBatch % devices;
+  return Array.from({ length: devices }, (_, k) => base + (k < extra ? 1 : 0));
+}
 
 /**
  * Splits one global batch (`indices` into the training set) over the devices: device k receives

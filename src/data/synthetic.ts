@@ -1,6 +1,6 @@
-import type { DATASETS } from '../config/schema.ts';
 import { Rng } from '../core/rng.ts';
 import { type Dataset, type SplitDataset, standardize as zScore } from './dataset.ts';
+import type { DatasetName } from './options.ts';
 import { blobs } from './synthetic/blobs.ts';
 import { circles } from './synthetic/circles.ts';
 import { moons } from './synthetic/moons.ts';
@@ -8,7 +8,7 @@ import type { PointGenerator } from './synthetic/point-generator.ts';
 import { spiral } from './synthetic/spiral.ts';
 import { xor } from './synthetic/xor.ts';
 
-export type SyntheticName = Exclude<(typeof DATASETS)[number], 'mnist'>;
+export type SyntheticName = Exclude<DatasetName, 'mnist'>;
 
 const GENERATORS: Record<SyntheticName, { generate: PointGenerator; fixedClasses?: number }> = {
   spiral: { generate: spiral },

@@ -1,9 +1,9 @@
-import { errorBarPanel, figure } from './figures/common.ts';
-import { mnistMlp, type NormVariant, withNorm } from './setups.ts';
-import { round } from './stats.ts';
-import { meanTable, pointAt, summarize } from './summary.ts';
-import { config, trainRun } from './training.ts';
-import type { Check, Experiment, ExperimentUnit, Finding } from './types.ts';
+import { errorBarPanel, figure } from './kit/figure.ts';
+import { mnistMlp, type NormVariant, withNorm } from './kit/setups.ts';
+import { round } from './kit/stats.ts';
+import { meanTable, pointAt, summarize } from './kit/summary.ts';
+import { config, trainRun } from './kit/training.ts';
+import type { Check, Experiment, ExperimentUnit, Finding } from './kit/types.ts';
 
 export interface BatchSizeRow {
   readonly norm: NormVariant;

@@ -1,16 +1,16 @@
 import type { RunConfig } from '../config/schema.ts';
-import { figure, type Panel, PALETTE } from './figures/common.ts';
-import { SingleDevice } from './single-device.ts';
-import { mean, quantile, round, spread } from './stats.ts';
-import { config } from './training.ts';
-import { makeYielder } from './yield.ts';
+import { figure, type Panel, PALETTE } from './kit/figure.ts';
+import { SingleDevice } from './kit/single-device.ts';
+import { mean, quantile, round, spread } from './kit/stats.ts';
+import { config } from './kit/training.ts';
+import { makeYielder } from './kit/yield.ts';
 import {
   type Check,
   type Experiment,
   type ExperimentUnit,
   type Finding,
   StoppedError,
-} from './types.ts';
+} from './kit/types.ts';
 
 type Norm = 'batch' | 'none';
 

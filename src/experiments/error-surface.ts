@@ -1,41 +1,23 @@
 import { Rng } from '../core/rng.ts';
 import { type Dataset, standardize } from '../data/dataset.ts';
-import { errorSurfaceFigure } from './figures/error-surface.ts';
+import {
+  type ErrorSurfaceFinding,
+  type ErrorSurfaceRow,
+  errorSurfaceFigure,
+  type Scaling,
+} from './error-surface-figure.ts';
 import {
   curvatures,
-  type DescentPoint,
   gradientDescent,
   leastSquares,
   lossAt,
   minimizer,
   type Quadratic,
-} from './quadratic.ts';
-import { mean, round } from './stats.ts';
-import type { Check, Experiment, ExperimentUnit, Finding } from './types.ts';
+} from './kit/quadratic.ts';
+import { mean, round } from './kit/stats.ts';
+import type { Check, Experiment, ExperimentUnit } from './kit/types.ts';
 
-export type Scaling = 'raw' | 'standardized';
-
-export interface ErrorSurfaceRow {
-  readonly scaling: Scaling;
-  readonly seed: number;
-  /** Gradient descent steps to reach the common target loss. */
-  readonly steps: number;
-  readonly reached: boolean;
-  /** The best constant step for a quadratic, 2/(λmax + λmin). */
-  readonly lr: number;
-  readonly curvatureMax: number;
-  readonly curvatureMin: number;
-  readonly condition: number;
-  readonly minLoss: number;
-  readonly targetLoss: number;
-  readonly quadratic: Quadratic;
-  readonly path: DescentPoint[];
-}
-
-export interface ErrorSurfaceFinding extends Finding {
-  readonly meanSteps: Record<Scaling, number>;
-  readonly meanCondition: Record<Scaling, number>;
-}
+export type { ErrorSurfaceFinding, ErrorSurfaceRow, Scaling } from './error-surface-figure.ts';
 
 /** How far apart the two features' scales are. */
 export const FEATURE_SCALE = 100;

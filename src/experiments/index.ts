@@ -5,7 +5,7 @@ import { landscape } from './landscape.ts';
 import { nonIid } from './non-iid.ts';
 import { statNoise } from './stat-noise.ts';
 import { testTime } from './test-time.ts';
-import type { Experiment, ExperimentName, Finding } from './types.ts';
+import type { Experiment, ExperimentName, Finding } from './kit/types.ts';
 
 /** Every named experiment, in the order of issue 5. */
 export const EXPERIMENTS: Record<ExperimentName, Experiment<object, Finding>> = {
@@ -18,5 +18,5 @@ export const EXPERIMENTS: Record<ExperimentName, Experiment<object, Finding>> = 
   'non-iid': nonIid,
 };
 
-export type { Check, Experiment, ExperimentName, ExperimentResult, Finding } from './types.ts';
-export { EXPERIMENT_NAMES } from './types.ts';
+export type { Check, Experiment, ExperimentName, ExperimentResult, Finding } from './kit/types.ts';
+export { EXPERIMENT_NAMES } from './kit/types.ts';

@@ -1,9 +1,9 @@
 import type { RunConfig } from '../config/schema.ts';
-import { figure, type Panel, PALETTE } from './figures/common.ts';
-import { SingleDevice } from './single-device.ts';
-import { mean, round, spread } from './stats.ts';
-import { config } from './training.ts';
-import { makeYielder } from './yield.ts';
+import { figure, type Panel, PALETTE } from './kit/figure.ts';
+import { SingleDevice } from './kit/single-device.ts';
+import { mean, round, spread } from './kit/stats.ts';
+import { config } from './kit/training.ts';
+import { makeYielder } from './kit/yield.ts';
 import {
   type Check,
   type Experiment,
@@ -11,7 +11,7 @@ import {
   type Finding,
   StoppedError,
   type UnitContext,
-} from './types.ts';
+} from './kit/types.ts';
 
 type Norm = 'batch' | 'none';
 

@@ -1,10 +1,10 @@
-import { errorBarPanel, figure, type ReferencePoint } from './figures/common.ts';
-import { logVarNoiseReference, meanNoiseReference } from './gaussian-noise.ts';
-import { mnistMlp } from './setups.ts';
-import { logLogSlope, mean, rms, round } from './stats.ts';
-import { summarize } from './summary.ts';
-import { config, trainRun } from './training.ts';
-import type { Check, Experiment, ExperimentUnit, Finding } from './types.ts';
+import { errorBarPanel, figure, type ReferencePoint } from './kit/figure.ts';
+import { logVarNoiseReference, meanNoiseReference } from './kit/gaussian-noise.ts';
+import { mnistMlp } from './kit/setups.ts';
+import { logLogSlope, mean, rms, round } from './kit/stats.ts';
+import { summarize } from './kit/summary.ts';
+import { config, trainRun } from './kit/training.ts';
+import type { Check, Experiment, ExperimentUnit, Finding } from './kit/types.ts';
 
 type BnSync = 'local' | 'sync';
 

@@ -1,10 +1,10 @@
-import type { Checkpoint } from '../coordinator/checkpoint.ts';
-import { errorBarPanel, figure } from './figures/common.ts';
-import { mnistMlp } from './setups.ts';
-import { mean, round } from './stats.ts';
-import { meanTable, pointAt, summarize } from './summary.ts';
-import { config, trainRun } from './training.ts';
-import type { Check, Experiment, ExperimentUnit, Finding, UnitContext } from './types.ts';
+import type { Checkpoint } from '../workers/checkpoint.ts';
+import { errorBarPanel, figure } from './kit/figure.ts';
+import { mnistMlp } from './kit/setups.ts';
+import { mean, round } from './kit/stats.ts';
+import { meanTable, pointAt, summarize } from './kit/summary.ts';
+import { config, trainRun } from './kit/training.ts';
+import type { Check, Experiment, ExperimentUnit, Finding, UnitContext } from './kit/types.ts';
 
 export interface TestTimeRow {
   readonly perDeviceBatch: number;

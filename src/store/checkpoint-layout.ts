@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
-import type { Checkpoint } from '../coordinator/checkpoint.ts';
+import type { Checkpoint } from '../workers/checkpoint.ts';
 import { buildModel } from '../core/model/build.ts';
 import { makeOptimizer } from '../core/optim/make-optimizer.ts';
 import { Rng } from '../core/rng.ts';

@@ -1,4 +1,4 @@
-import type { Checkpoint } from '../coordinator/checkpoint.ts';
+import type { Checkpoint } from '../workers/checkpoint.ts';
 import type { OptimizerState } from '../core/optim/optimizer.ts';
 import { type LabDatabase, runKeyRange } from './db-schema.ts';
 import { RunNotFoundError } from './errors.ts';

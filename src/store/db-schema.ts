@@ -1,7 +1,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { ExperimentRecord } from './experiments.ts';
 import type {
   CheckpointRecord,
+  ExperimentRecord,
   MetricsChunk,
   RunRecord,
   RunStatus,

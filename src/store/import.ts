@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig, type RunConfig } from '../config/schema.ts';
-import type { Checkpoint } from '../coordinator/checkpoint.ts';
+import type { Checkpoint } from '../workers/checkpoint.ts';
 import { ImportError } from './errors.ts';
 import {
   type ParsedRunExport,

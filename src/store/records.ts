@@ -2,6 +2,7 @@ import type { RunConfig } from '../config/schema.ts';
 import type { EvalRow, TrainRow } from '../coordinator/run-types.ts';
 import type { Telemetry } from '../coordinator/telemetry.ts';
 import type { OptimizerState } from '../core/optim/optimizer.ts';
+import type { ExperimentName, Finding } from '../experiments/kit/types.ts';
 
 export const RUN_STATUSES = ['running', 'completed', 'stopped', 'failed', 'interrupted'] as const;
 /** `interrupted`: the page went away while the run was `running` (set when a store opens). */
@@ -66,4 +67,27 @@ export interface CheckpointRecord {
   readonly params: Float32Array;
   readonly buffers: Float32Array;
   readonly optimizer: OptimizerState;
+}
+
+/**
+ * One session of a named experiment, persisted like a run: saved after every finished unit, so a
+ * stopped or interrupted session keeps its rows (and can be resumed with runPlan's `previous`).
+ */
+export interface ExperimentRecord {
+  readonly id: string;
+  readonly name: ExperimentName;
+  readonly quick: boolean;
+  /** `running` in a record no page is computing means the page went away (shown as interrupted). */
+  readonly status: RunStatus;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly seeds: readonly number[];
+  readonly rows: readonly object[];
+  readonly finding: Finding;
+  /** Wall time spent computing the rows, summed over resumed sessions. */
+  readonly elapsedMs: number;
+  /** False while configurations are missing. */
+  readonly complete: boolean;
+  readonly error?: string;
 }

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
-import type { Checkpoint } from '../coordinator/checkpoint.ts';
+import type { Checkpoint } from '../workers/checkpoint.ts';
 import { DEFAULT_KEEP_CHECKPOINTS, latestCheckpoint, putCheckpoint } from './checkpoints.ts';
 import type { VersionInfo } from './connection.ts';
 import { ALL_STORES, type LabDatabase, runKeyRange } from './db-schema.ts';
@@ -24,7 +24,7 @@ import { canonicalJson } from './fingerprint.ts';
 import { validateRunExport } from './import.ts';
 import { loadMetrics, writeChunks } from './metrics.ts';
 import { DEFAULT_FLUSH_POLICY, MetricsFlusher } from './metrics-flusher.ts';
-import type { RunStoreOptions } from './open-run-store.ts';
+import type { RunStoreOptions } from './run-store-options.ts';
 import type { CheckpointRecord, LoadedMetrics, MetricsBatch, RunRecord } from './records.ts';
 import { RunLocks } from './run-locks.ts';
 import {

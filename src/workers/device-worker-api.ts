@@ -1,11 +1,8 @@
 import type { RunConfig } from '../config/schema.ts';
-import type { Collective } from '../coordinator/collectives/collective.ts';
-import { MessagePortCollective, type PeerPort } from '../coordinator/collectives/message-port.ts';
-import {
-  SharedMemoryCollective,
-  type SharedMemoryLayout,
-} from '../coordinator/collectives/shared-memory.ts';
-import type { Checkpoint } from '../coordinator/checkpoint.ts';
+import type { Collective } from '../collectives/collective.ts';
+import { MessagePortCollective, type PeerPort } from '../collectives/message-port.ts';
+import { SharedMemoryCollective, type SharedMemoryLayout } from '../collectives/shared-memory.ts';
+import type { Checkpoint } from './checkpoint.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { Device, type PassStats } from './device.ts';
 import { DeviceGroup } from './device-group.ts';

@@ -5,8 +5,8 @@ import type { RunResult } from '../../src/coordinator/run-types.ts';
 import { train } from '../../src/coordinator/trainer.ts';
 import type { SplitDataset } from '../../src/data/dataset.ts';
 import { makeDataset } from '../../src/data/make-dataset.ts';
-import { loadMnistNode } from '../../src/data/mnist-node.ts';
-import { createNodeWorkerHost } from '../../src/node/worker-host.ts';
+import { loadMnistNode } from '../../src/platform/node/mnist.ts';
+import { createNodeWorkerHost } from '../../src/platform/node/worker-host.ts';
 
 export interface Trained {
   readonly config: RunConfig;

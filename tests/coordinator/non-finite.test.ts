@@ -5,7 +5,7 @@ import { InProcessHost } from '../../src/coordinator/hosts/in-process.ts';
 import { train } from '../../src/coordinator/trainer.ts';
 import type { SplitDataset } from '../../src/data/dataset.ts';
 import { EpochSampler } from '../../src/data/sampler.ts';
-import { createNodeWorkerHost } from '../../src/node/worker-host.ts';
+import { createNodeWorkerHost } from '../../src/platform/node/worker-host.ts';
 import { loadData } from './harness.ts';
 
 /*

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
-import type { Checkpoint } from '../../src/coordinator/checkpoint.ts';
+import type { Checkpoint } from '../../src/workers/checkpoint.ts';
 import type { RunEvent } from '../../src/coordinator/events.ts';
 import { TrainingSession } from '../../src/coordinator/session.ts';
-import { nodePlatform } from '../../src/node/platform.ts';
+import { nodePlatform } from '../../src/platform/node/platform.ts';
 import { mnistConfig } from './harness.ts';
 
 const config = parseConfig(

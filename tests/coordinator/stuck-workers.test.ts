@@ -7,7 +7,7 @@ import {
   type NodeWorkerHandle,
   spawnNodeDeviceWorker,
   spawnNodeWorker,
-} from '../../src/node/worker-host.ts';
+} from '../../src/platform/node/worker-host.ts';
 import type { StuckFault } from './fixtures/stuck-device-worker.ts';
 import { loadData, mnistConfig } from './harness.ts';
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
 import type { DeviceHost } from '../../src/coordinator/hosts/host.ts';
-import { joinTelemetry } from '../../src/coordinator/telemetry-columns.ts';
 import {
   TELEMETRY_MAX_STEPS,
   type Telemetry,
   TelemetryRecorder,
-  telemetryAfterStep,
 } from '../../src/coordinator/telemetry.ts';
+import { joinTelemetry, telemetryAfterStep } from '../../src/coordinator/telemetry-columns.ts';
 import type { GroupStepReport } from '../../src/workers/reports.ts';
 
 const config = parseConfig({

@@ -3,7 +3,7 @@ import { parseConfig, type RunConfigInput } from '../../src/config/schema.ts';
 import { WarmWorkerPool } from '../../src/coordinator/hosts/warm-worker-pool.ts';
 import { WorkerPoolHost } from '../../src/coordinator/hosts/worker-pool.ts';
 import { train } from '../../src/coordinator/trainer.ts';
-import { spawnNodeDeviceWorker } from '../../src/node/worker-host.ts';
+import { spawnNodeDeviceWorker } from '../../src/platform/node/worker-host.ts';
 import { loadData, mnistConfig, trainWith } from './harness.ts';
 
 /*

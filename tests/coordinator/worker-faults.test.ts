@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
 import { WorkerPoolHost } from '../../src/coordinator/hosts/worker-pool.ts';
 import { train } from '../../src/coordinator/trainer.ts';
-import { type NodeWorkerHandle, spawnNodeDeviceWorker } from '../../src/node/worker-host.ts';
+import {
+  type NodeWorkerHandle,
+  spawnNodeDeviceWorker,
+} from '../../src/platform/node/worker-host.ts';
 import { loadData, mnistConfig, trainResolved, trainWith } from './harness.ts';
 
 describe('failures are named, never a hang', () => {

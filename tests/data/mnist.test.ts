@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMnistBrowser } from '../../src/data/mnist-browser.ts';
+import { loadMnistBrowser } from '../../src/platform/browser/mnist.ts';
 import {
   decodeMnist,
   encodeMnist,
@@ -13,7 +13,7 @@ import {
   mnistSplit,
   type RawMnist,
 } from '../../src/data/mnist.ts';
-import { loadMnistNode } from '../../src/data/mnist-node.ts';
+import { loadMnistNode } from '../../src/platform/node/mnist.ts';
 import { expectSameArray, sameArray } from './same-array.ts';
 
 let dir = '';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
 import { makeDataset } from '../../src/data/make-dataset.ts';
-import { loadMnistNode } from '../../src/data/mnist-node.ts';
+import { loadMnistNode } from '../../src/platform/node/mnist.ts';
 import { modelInputOf } from '../../src/data/model-input.ts';
 import { SYNTHETIC_NAMES } from '../../src/data/synthetic.ts';
 

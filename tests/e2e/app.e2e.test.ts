@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeExperimentHash } from '../../src/ui/model/experiment-hash.ts';
-import { type App, ARTIFACTS, screenshot, startApp } from './harness.ts';
+import { type App, ARTIFACTS, screenshot, startApp } from '../../tools/app-harness.ts';
 
 /*
  * The built app in real Chromium with real Web Workers and real IndexedDB, served with COOP/COEP

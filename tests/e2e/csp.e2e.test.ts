@@ -11,8 +11,8 @@ import {
   cspReportCollector,
   describeViolations,
   watchCspConsole,
-} from './csp-reports.ts';
-import { type App, CHROMIUM, screenshot, startApp } from './harness.ts';
+} from '../../tools/csp-reports.ts';
+import { type App, CHROMIUM, screenshot, startApp } from '../../tools/app-harness.ts';
 
 /*
  * The Content-Security-Policy (src/csp.ts) in real Chromium: served by `vite preview` (header on
@@ -127,7 +127,7 @@ describe('the Content-Security-Policy of the built app (vite preview)', () => {
     expect(servedHeader).not.toMatch(/'unsafe-eval'|'unsafe-inline'|\*/);
 
     const workers = readdirSync(join(app.distDir, 'assets')).filter((f) =>
-      /-worker\.browser-.*\.js$/.test(f),
+      /^(coordinator|device|experiment)-worker-.*\.js$/.test(f),
     );
     expect(workers.length).toBe(3);
     for (const file of workers) {

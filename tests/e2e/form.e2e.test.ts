@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type App, screenshot, startApp } from './harness.ts';
+import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
 
 /*
  * The setup form in real Chromium: every cross-field rule is shown at the fields it concerns, in

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeExperimentHash } from '../../src/ui/model/experiment-hash.ts';
-import { type App, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, screenshot, startApp } from './harness.ts';
+import {
+  type App,
+  ARTIFACTS,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  screenshot,
+  startApp,
+} from '../../tools/app-harness.ts';
 
 /*
  * A full disk in real Chromium: the site's quota is lowered over CDP

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { landscape } from '../../src/experiments/landscape.ts';
 import { nonIid } from '../../src/experiments/non-iid.ts';
-import type { Experiment, ExperimentUnit, Finding } from '../../src/experiments/types.ts';
+import type { Experiment, ExperimentUnit, Finding } from '../../src/experiments/kit/types.ts';
 import { testEnv } from './helpers.ts';
 
 async function runUnit<Row extends object>(

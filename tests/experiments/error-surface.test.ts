@@ -6,7 +6,7 @@ import {
   leastSquares,
   lossAt,
   minimizer,
-} from '../../src/experiments/quadratic.ts';
+} from '../../src/experiments/kit/quadratic.ts';
 import { expectFigure, expectHolds, runQuick } from './helpers.ts';
 
 describe('least-squares quadratic', () => {

@@ -1,9 +1,14 @@
 import { expect } from 'vitest';
-import { nodePlatform } from '../../src/node/platform.ts';
-import { type ExperimentEnv, platformEnv } from '../../src/experiments/env.ts';
-import { renderSvg } from '../../src/experiments/render-svg.ts';
-import { runPlan } from '../../src/experiments/runner.ts';
-import type { Check, Experiment, ExperimentResult, Finding } from '../../src/experiments/types.ts';
+import { nodePlatform } from '../../src/platform/node/platform.ts';
+import { type ExperimentEnv, platformEnv } from '../../src/experiments/kit/env.ts';
+import { renderSvg } from '../../src/experiments/kit/render-svg.ts';
+import { runPlan } from '../../src/experiments/kit/runner.ts';
+import type {
+  Check,
+  Experiment,
+  ExperimentResult,
+  Finding,
+} from '../../src/experiments/kit/types.ts';
 
 /** In-process devices: the numbers equal a worker run's (tested elsewhere), without the threads. */
 export function testEnv(): ExperimentEnv {

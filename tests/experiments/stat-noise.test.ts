@@ -4,7 +4,7 @@ import {
   logVarNoiseReference,
   meanNoiseReference,
   trigamma,
-} from '../../src/experiments/gaussian-noise.ts';
+} from '../../src/experiments/kit/gaussian-noise.ts';
 import { statNoise } from '../../src/experiments/stat-noise.ts';
 import { expectFigure, expectHolds, runQuick } from './helpers.ts';
 

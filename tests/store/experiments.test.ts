@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExperimentEnv } from '../../src/experiments/env.ts';
+import type { ExperimentEnv } from '../../src/experiments/kit/env.ts';
 import { errorSurface } from '../../src/experiments/error-surface.ts';
-import { runPlan } from '../../src/experiments/runner.ts';
+import { runPlan } from '../../src/experiments/kit/runner.ts';
 import { openLabDatabase } from '../../src/store/connection.ts';
 import type { ExperimentRecord } from '../../src/store/experiments.ts';
 import { openRunStore, SCHEMA_VERSION } from '../../src/store/index.ts';

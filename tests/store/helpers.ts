@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { parseConfig, type RunConfig, type RunConfigInput } from '../../src/config/schema.ts';
-import type { Checkpoint } from '../../src/coordinator/checkpoint.ts';
+import type { Checkpoint } from '../../src/workers/checkpoint.ts';
 import type { TrainRow } from '../../src/coordinator/run-types.ts';
 import type { Telemetry } from '../../src/coordinator/telemetry.ts';
 import { checkpointLayout } from '../../src/store/checkpoint-layout.ts';

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type RunConfig } from '../../src/config/schema.ts';
-import type { Checkpoint } from '../../src/coordinator/checkpoint.ts';
+import type { Checkpoint } from '../../src/workers/checkpoint.ts';
 import type { RunEvent } from '../../src/coordinator/events.ts';
 import type { TrainRow } from '../../src/coordinator/run-types.ts';
 import { TrainingSession } from '../../src/coordinator/session.ts';
-import { nodePlatform } from '../../src/node/platform.ts';
+import { nodePlatform } from '../../src/platform/node/platform.ts';
 import { ImportError, type RunExport, type RunStore } from '../../src/store/index.ts';
 import { openTestStore } from './helpers.ts';
 

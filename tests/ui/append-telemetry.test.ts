@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sliceTelemetry } from '../../src/coordinator/telemetry.ts';
+import { sliceTelemetry } from '../../src/coordinator/telemetry-columns.ts';
 import {
   appendTelemetry,
   telemetryAfter,

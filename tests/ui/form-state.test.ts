@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configFromValue } from '../../src/cli/config-text.ts';
-import { checkModelBuilds } from '../../src/cli/preflight.ts';
+import { configFromValue } from '../../src/config/config-text.ts';
+import { checkModelBuilds } from '../../src/config/preflight.ts';
 import { ConfigError, parseConfig, type RunConfig } from '../../src/config/schema.ts';
 import { BN_SYNC_GROUP_KEY, FIELDS, type FormValues } from '../../src/ui/model/config-fields.ts';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ClockTimers, RenderClock, RenderJob } from '../../src/ui/render-clock.ts';
-import { ManualTimers } from '../manual-timers.ts';
+import { ManualTimers } from '../helpers/manual-timers.ts';
 
 /** Hand-driven timers and tasks: time moves, frames come and tasks run only when the test says so. */
 class FakeTimers extends ManualTimers implements ClockTimers {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
-import type { Checkpoint } from '../../src/coordinator/checkpoint.ts';
+import type { Checkpoint } from '../../src/workers/checkpoint.ts';
 import { StoreQuotaError } from '../../src/store/index.ts';
 import {
   type RecorderStore,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, type RunConfig } from '../../src/config/schema.ts';
 import type { RunEvent } from '../../src/coordinator/events.ts';
 import { StoreQuotaError } from '../../src/store/index.ts';
-import type { CoordinatorHandle } from '../../src/ui/session/coordinator-client.ts';
+import type { CoordinatorHandle } from '../../src/platform/browser/coordinator-client.ts';
 import type { RecorderStore } from '../../src/ui/session/run-recorder.ts';
 import { SessionController } from '../../src/ui/session/session-controller.ts';
 import { makeTelemetry } from './helpers.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
 import type { RunEvent } from '../../src/coordinator/events.ts';
 import { type SessionOptions, TrainingSession } from '../../src/coordinator/session.ts';
-import type { CoordinatorHandle } from '../../src/ui/session/coordinator-client.ts';
+import type { CoordinatorHandle } from '../../src/platform/browser/coordinator-client.ts';
 import { SessionController } from '../../src/ui/session/session-controller.ts';
 import type { StuckFault } from '../coordinator/fixtures/stuck-device-worker.ts';
 import { stuckPlatform } from '../helpers/stuck-platform.ts';

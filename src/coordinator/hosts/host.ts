@@ -1,4 +1,4 @@
-import type { Checkpoint } from '../checkpoint.ts';
+import type { Checkpoint } from '../../workers/checkpoint.ts';
 import type { PassStats } from '../../workers/device.ts';
 import type { GroupStepReport } from '../../workers/reports.ts';
 

@@ -3,8 +3,8 @@ import type { Dataset } from '../../data/dataset.ts';
 import type { PassStats } from '../../workers/device.ts';
 import { DeviceGroup } from '../../workers/device-group.ts';
 import type { GroupStepReport } from '../../workers/reports.ts';
-import { LocalCollective } from '../collectives/local.ts';
-import type { Checkpoint } from '../checkpoint.ts';
+import { LocalCollective } from '../../collectives/local.ts';
+import type { Checkpoint } from '../../workers/checkpoint.ts';
 import type { DeviceHost } from './host.ts';
 
 /** Every device in this thread, in one group: the reference the worker hosts must match bit for bit. */

@@ -5,10 +5,10 @@ import type { PassStats } from '../../workers/device.ts';
 import type { DeviceWorkerApi, Exchange, ModelLayout } from '../../workers/device-worker-api.ts';
 import type { GroupStepReport } from '../../workers/reports.ts';
 import { momentsPayloadLength } from '../../workers/sync-payload.ts';
-import { describeDevices, describeWorker } from '../collectives/collective.ts';
-import type { PeerPort } from '../collectives/message-port.ts';
-import { createSharedMemoryLayout } from '../collectives/shared-memory.ts';
-import type { Checkpoint } from '../checkpoint.ts';
+import { describeDevices, describeWorker } from '../../collectives/collective.ts';
+import type { PeerPort } from '../../collectives/message-port.ts';
+import { createSharedMemoryLayout } from '../../collectives/shared-memory.ts';
+import type { Checkpoint } from '../../workers/checkpoint.ts';
 import { assignRanks, type DeviceHost } from './host.ts';
 import { shareDataset } from './shared-dataset.ts';
 

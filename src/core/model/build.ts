@@ -1,4 +1,4 @@
-import { ConfigError, type RunConfig } from '../../config/schema.ts';
+import { ConfigError } from '../config-error.ts';
 import type { WeightInit } from '../init.ts';
 import { Activation } from '../layers/activations.ts';
 import { Conv2d } from '../layers/conv2d.ts';
@@ -10,9 +10,10 @@ import type { WeightedLayer } from '../norm/weighted-layer.ts';
 import type { Rng } from '../rng.ts';
 import { sizeOf } from '../tensor.ts';
 import { makeNormLayer, wrapLayer } from './norm-factory.ts';
+import type { ModelOptions } from './options.ts';
 import { Sequential } from './sequential.ts';
 
-type ModelConfig = RunConfig['model'];
+type ModelConfig = ModelOptions;
 
 export interface ModelInput {
   /** Per-sample shape: [features] for the 2-D sets, [channels, height, width] for images. */

@@ -1,4 +1,4 @@
-import { ConfigError, type RunConfig } from '../../config/schema.ts';
+import { ConfigError } from '../config-error.ts';
 import type { Layer } from '../layer.ts';
 import { BatchNorm } from '../norm/batch-norm.ts';
 import { BatchRenorm } from '../norm/batch-renorm.ts';
@@ -10,9 +10,7 @@ import { SpectralNorm } from '../norm/spectral-norm.ts';
 import { WeightNorm } from '../norm/weight-norm.ts';
 import type { WeightedLayer } from '../norm/weighted-layer.ts';
 import type { Rng } from '../rng.ts';
-
-type NormKind = RunConfig['model']['norm'];
-type NormOptions = RunConfig['model']['normOptions'];
+import type { NormKind, NormOptions } from './options.ts';
 
 /** Layer-name prefixes: "bn1" follows "fc1" (or "conv1"). */
 const PREFIX: Record<Exclude<NormKind, 'weight' | 'spectral' | 'none'>, string> = {

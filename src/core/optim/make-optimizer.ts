@@ -1,12 +1,13 @@
-import { ConfigError, type RunConfig } from '../../config/schema.ts';
+import { ConfigError } from '../config-error.ts';
 import type { Param } from '../layer.ts';
 import { Adam } from './adam.ts';
 import { AdamW } from './adamw.ts';
+import type { OptimizerOptions } from './options.ts';
 import type { Optimizer } from './optimizer.ts';
 import { Sgd } from './sgd.ts';
 
 /** The optimizer a run config names, over `params` (in the model's fixed parameter order). */
-export function makeOptimizer(cfg: RunConfig['optimizer'], params: readonly Param[]): Optimizer {
+export function makeOptimizer(cfg: OptimizerOptions, params: readonly Param[]): Optimizer {
   switch (cfg.name) {
     case 'sgd':
       if (cfg.nesterov && cfg.momentum <= 0) {

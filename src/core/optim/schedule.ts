@@ -1,4 +1,4 @@
-import type { RunConfig } from '../../config/schema.ts';
+import type { ScheduleOptions } from './options.ts';
 
 /**
  * The learning rate for optimizer step `step` (0-based: the index of the step about to be taken)
@@ -15,7 +15,7 @@ import type { RunConfig } from '../../config/schema.ts';
  *             the end stay at minLr.
  */
 export function learningRate(
-  cfg: RunConfig['schedule'],
+  cfg: ScheduleOptions,
   baseLr: number,
   step: number,
   totalSteps: number,

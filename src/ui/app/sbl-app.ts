@@ -9,7 +9,7 @@ import { resolvedToInput } from '../model/config-form.ts';
 import type { Experiment } from '../model/experiment.ts';
 import { decodeExperimentHash, encodeExperimentHash } from '../model/experiment-hash.ts';
 import { DEFAULT_EXPERIMENT } from '../model/presets.ts';
-import { startCoordinatorWorker } from '../session/coordinator-client.ts';
+import { startCoordinatorWorker } from '../../platform/browser/coordinator-client.ts';
 import { isSettled } from '../session/live-run.ts';
 import { type PlannedRun, SessionController } from '../session/session-controller.ts';
 import type { ExperimentChangeDetail, RunExperimentDetail } from '../setup/sbl-setup-form.ts';

@@ -1,4 +1,4 @@
-import type { ExperimentName, ExperimentResult } from '../../experiments/types.ts';
+import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
 import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStatus } from '../../store/records.ts';
 

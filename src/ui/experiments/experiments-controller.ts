@@ -1,11 +1,14 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { FigureImage } from '../../coordinator/render-figure.browser.ts';
-import type { PlanProgress } from '../../experiments/runner.ts';
-import type { ExperimentName, ExperimentResult } from '../../experiments/types.ts';
+import type { FigureImage } from '../../platform/browser/render-figure.ts';
+import type { PlanProgress } from '../../experiments/kit/runner.ts';
+import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
 import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStore } from '../../store/run-store.ts';
-import type { ExperimentWorkerFactory, ExperimentWorkerHandle } from './experiment-client.ts';
+import type {
+  ExperimentWorkerFactory,
+  ExperimentWorkerHandle,
+} from '../../platform/browser/experiment-client.ts';
 import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import { newExperimentRecord, resultOf, withResult } from './experiment-records.ts';
 

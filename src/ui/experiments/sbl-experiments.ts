@@ -1,13 +1,13 @@
-import type { FigureImage } from '../../coordinator/render-figure.browser.ts';
+import type { FigureImage } from '../../platform/browser/render-figure.ts';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { EXPERIMENTS } from '../../experiments/index.ts';
-import { EXPERIMENT_NAMES, type ExperimentName } from '../../experiments/types.ts';
+import { EXPERIMENT_NAMES, type ExperimentName } from '../../experiments/kit/types.ts';
 import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { formatDuration } from '../model/format.ts';
 import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
-import { startExperimentWorker } from './experiment-client.ts';
+import { startExperimentWorker } from '../../platform/browser/experiment-client.ts';
 import { shownStatus } from './experiment-records.ts';
 import { ExperimentsController, type ShownExperiment } from './experiments-controller.ts';
 

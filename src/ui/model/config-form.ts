@@ -1,5 +1,5 @@
-import { explainProblem } from '../../cli/config-text.ts';
-import { checkModelBuilds, expectedInput } from '../../cli/preflight.ts';
+import { explainProblem } from '../../config/config-text.ts';
+import { checkModelBuilds, expectedInput } from '../../config/preflight.ts';
 import {
   configSchema,
   DEFAULT_PRECISE_SAMPLES,

@@ -1,4 +1,4 @@
-import { explainProblem } from '../../cli/config-text.ts';
+import { explainProblem } from '../../config/config-text.ts';
 import { describeRule } from '../../config/rule-text.ts';
 import type { FieldNamer, RuleProblem } from '../../config/rules.ts';
 import type { z } from '../../config/zod.ts';

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../../config/schema.ts';
-import type { Checkpoint } from '../../coordinator/checkpoint.ts';
+import type { Checkpoint } from '../../workers/checkpoint.ts';
 import type { EvalRow, TrainRow } from '../../coordinator/run-types.ts';
 import type { Telemetry } from '../../coordinator/telemetry.ts';
 import type { RunStore, RunSummary } from '../../store/index.ts';

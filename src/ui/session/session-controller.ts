@@ -1,12 +1,15 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RunConfig } from '../../config/schema.ts';
-import type { Checkpoint } from '../../coordinator/checkpoint.ts';
+import type { Checkpoint } from '../../workers/checkpoint.ts';
 import type { RunEvent } from '../../coordinator/events.ts';
 import { explainFailure } from '../model/explain-failure.ts';
 import { overallPercent } from '../model/format.ts';
 import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
-import type { CoordinatorFactory, CoordinatorHandle } from './coordinator-client.ts';
+import type {
+  CoordinatorFactory,
+  CoordinatorHandle,
+} from '../../platform/browser/coordinator-client.ts';
 import {
   applyEvent,
   isSettled,

@@ -1,0 +1,15 @@
+import { handleWorker, type WorkerHandle } from './worker-handle.ts';
+import type { ExperimentWorkerApi } from './experiment-worker.ts';
+
+/** One experiment Web Worker; a fresh one per session, so a stopped run leaves nothing behind. */
+export type ExperimentWorkerHandle = WorkerHandle<ExperimentWorkerApi>;
+
+export type ExperimentWorkerFactory = () => ExperimentWorkerHandle;
+
+export const startExperimentWorker: ExperimentWorkerFactory = () => {
+  const worker = new Worker(new URL('./experiment-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'experiment',
+  });
+  return handleWorker<ExperimentWorkerApi>(worker, 'experiment');
+};

@@ -1,0 +1,81 @@
+/**
+ * A named experiment's own Web Worker: runPlan and the figure's rendering (Vega, to a PNG) happen
+ * here, so the page's thread only draws the progress bar and shows the image. Training runs start
+ * their device workers from here, as the coordinator worker does.
+ */
+import * as Comlink from 'comlink';
+import { platformEnv } from '../../experiments/kit/env.ts';
+import { EXPERIMENTS } from '../../experiments/index.ts';
+import { ProgressPacer } from '../../experiments/kit/progress-pacer.ts';
+import { type PlanProgress, runPlan } from '../../experiments/kit/runner.ts';
+import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
+import { browserPlatform } from './platform.ts';
+import { type FigureImage, renderFigure } from './render-figure.ts';
+
+export type { PlanProgress };
+
+export interface ExperimentRunOptions {
+  readonly name: ExperimentName;
+  readonly quick: boolean;
+  /** Rows of an earlier, stopped session of the same experiment and mode (resume). */
+  readonly previous?: Pick<ExperimentResult, 'rows' | 'elapsedMs'>;
+}
+
+export interface ExperimentWorkerApi {
+  /**
+   * Run to the end or until stop(); `onUnitDone` receives the result so far (and its figure)
+   * after every unit, and is awaited, so the page can store it before the next unit starts.
+   */
+  run(
+    options: ExperimentRunOptions,
+    onProgress: (progress: PlanProgress) => void,
+    onUnitDone: (partial: ExperimentResult, figure: FigureImage | null) => Promise<void>,
+  ): Promise<{ result: ExperimentResult; figure: FigureImage | null }>;
+  stop(): void;
+  /** The figure of a stored result, as an image (null when it cannot be drawn). */
+  figure(result: ExperimentResult): Promise<FigureImage | null>;
+}
+
+const mnistUrl = new URL(`${import.meta.env.BASE_URL}mnist.bin`, self.location.origin).href;
+let running = false;
+let stopRequested = false;
+
+async function figureOf(result: ExperimentResult): Promise<FigureImage | null> {
+  if (result.rows.length === 0) return null;
+  try {
+    return await renderFigure(EXPERIMENTS[result.name].figure(result));
+  } catch {
+    // A partial result may lack what a panel needs; the next unit's figure will have it.
+    return null;
+  }
+}
+
+const api: ExperimentWorkerApi = {
+  async run(options, onProgress, onUnitDone) {
+    if (running) throw new Error('an experiment is already running in this worker');
+    running = true;
+    stopRequested = false;
+    // Every training step reports; the page needs a few reports a second.
+    const progress = new ProgressPacer(onProgress);
+    try {
+      const result = await runPlan(EXPERIMENTS[options.name], {
+        quick: options.quick,
+        env: platformEnv(browserPlatform(mnistUrl)),
+        previous: options.previous,
+        shouldStop: () => stopRequested,
+        onProgress: progress.report,
+        onUnitDone: async (partial) => onUnitDone(partial, await figureOf(partial)),
+      });
+      return { result, figure: await figureOf(result) };
+    } finally {
+      progress.flush();
+      running = false;
+    }
+  },
+  stop() {
+    stopRequested = true;
+  },
+  figure: figureOf,
+};
+
+Comlink.expose(api);

@@ -1,7 +1,0 @@
-import { parentPort } from 'node:worker_threads';
-import * as Comlink from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { DeviceWorkerApi } from './device-worker-api.ts';
-
-if (!parentPort) throw new Error('device-worker.node.ts must run as a worker_thread');
-Comlink.expose(new DeviceWorkerApi(), nodeEndpoint(parentPort));

@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configFromText } from '../../src/config/config-text.ts';
+import { checkModelBuilds, expectedInput } from '../../src/config/preflight.ts';
+
+const CONFIGS = join(import.meta.dirname, '..', '..', 'configs');
+const files = readdirSync(CONFIGS).filter((f) => f.endsWith('.json'));
+
+describe('example configs', () => {
+  it.each(files)('%s is valid and its model builds', (name) => {
+    const config = configFromText(readFileSync(join(CONFIGS, name), 'utf8'), name);
+    expect(() => checkModelBuilds(config)).not.toThrow();
+  });
+
+  it('mnist-mlp-bn.json is the issue example', () => {
+    const c = configFromText(readFileSync(join(CONFIGS, 'mnist-mlp-bn.json'), 'utf8'), 'x');
+    expect(c.seed).toBe(1);
+    expect(c.dataset).toMatchObject({ name: 'mnist', train: 2000, test: 500 });
+    expect(c.model).toMatchObject({ preset: 'mlp', hidden: [64, 64], norm: 'batch' });
+    expect([c.devices, c.perDeviceBatch, c.steps, c.evalEvery, c.evalMode]).toEqual([
+      1,
+      32,
+      200,
+      50,
+      'running',
+    ]);
+    expect(c.optimizer).toMatchObject({ name: 'sgd', lr: 0.1, momentum: 0.9 });
+  });
+
+  it('expectedInput knows the shapes the data loaders produce', () => {
+    const mnist = {
+      name: 'mnist',
+      train: 1,
+      test: 1,
+      downsample: false,
+      noise: 0,
+      standardize: false,
+      classes: 3,
+    } as const;
+    expect(expectedInput(mnist)).toEqual({ sampleShape: [1, 28, 28], classes: 10 });
+    expect(expectedInput({ ...mnist, downsample: true }).sampleShape).toEqual([1, 14, 14]);
+    expect(expectedInput({ ...mnist, name: 'moons' })).toEqual({ sampleShape: [2], classes: 2 });
+    expect(expectedInput({ ...mnist, name: 'blobs', classes: 5 })).toEqual({
+      sampleShape: [2],
+      classes: 5,
+    });
+  });
+});

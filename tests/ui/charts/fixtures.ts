@@ -1,0 +1,57 @@
+import type { BnLayerTelemetry, Telemetry } from '../../../src/coordinator/telemetry.ts';
+
+/**
+ * A small telemetry with values that encode their position: device statistic = 100·step +
+ * 10·device + tracked channel, global = 1000·step + channel, running = −(1000·step + channel),
+ * so a test can tell which [step][device][channel] entry landed where.
+ */
+export function layerTelemetry(
+  steps: number[],
+  devices: number,
+  tracked: number,
+): BnLayerTelemetry {
+  const dev = (scale: number) =>
+    steps.map((s) =>
+      Array.from({ length: devices }, (_, k) =>
+        Array.from({ length: tracked }, (_, c) => scale * (100 * s + 10 * k + c)),
+      ),
+    );
+  const glob = (scale: number) =>
+    steps.map((s) => Array.from({ length: tracked }, (_, c) => scale * (1000 * s + c)));
+  return {
+    channels: Array.from({ length: tracked }, (_, c) => c * 2), // ids differ from indices on purpose
+    step: steps.slice(),
+    deviceMean: dev(1),
+    deviceVar: dev(2),
+    globalMean: glob(1),
+    globalVar: glob(2),
+    runningMean: glob(-1),
+    runningVar: glob(-2),
+    meanNoise: steps.map((s) => Array.from({ length: devices }, (_, k) => s + k / 10)),
+    varNoise: steps.map((s) => Array.from({ length: devices }, (_, k) => -(s + k / 10))),
+  };
+}
+
+export function telemetry(
+  devices: number,
+  steps: number[],
+  overrides: Partial<Telemetry> = {},
+): Telemetry {
+  const perDevice = (f: (s: number, k: number) => number) =>
+    steps.map((s) => Array.from({ length: devices }, (_, k) => f(s, k)));
+  return {
+    transport: 'local',
+    devices,
+    workers: 1,
+    step: steps.slice(),
+    deviceLoss: perDevice(() => 1),
+    deviceAcc: perDevice(() => 0.5),
+    deviceCount: perDevice(() => 8),
+    computeMs: perDevice((s, k) => s + k),
+    waitMs: perDevice((s) => s / 2),
+    collectiveCalls: steps.map(() => 6),
+    bytes: steps.map((s) => 1000 * s),
+    bn: { bn1: layerTelemetry(steps, devices, 2) },
+    ...overrides,
+  };
+}

