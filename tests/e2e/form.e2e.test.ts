@@ -168,6 +168,24 @@ describe('the setup form in Chromium', () => {
     await expect.poll(() => runButton().isEnabled()).toBe(true);
   });
 
+  it('gradient averaging "ddp" with a device left without samples', async () => {
+    await field('BN statistics').selectOption('sync');
+    await field('Per-device batch').fill('');
+    await field('Global batch (instead of per-device)').fill('6');
+    await expectProblemAt(
+      'Global batch (instead of per-device)',
+      /global batch of 6 over 8 “Devices \(K\)” leaves 2 device\(s\) with no samples.*“Gradient averaging” “ddp”/,
+    );
+    await expectProblemAt('Gradient averaging', /undefined for 0 samples/);
+    await expectProblemAt('Devices (K)', /leaves 2 device/);
+    await expectRunBlocked(/Global batch \(instead of per-device\)[^:]*: a global batch of 6/);
+    expect((await hashConfig()).globalBatch).toBe(6);
+    // Averaging over the global batch defines the step without those devices.
+    await field('Gradient averaging').selectOption('global');
+    await expectNoProblemAt('Global batch (instead of per-device)');
+    await expect.poll(() => runButton().isEnabled()).toBe(true);
+  });
+
   it('BN of a single sample: local BN with one example per device', async () => {
     await field('Per-device batch').fill('1');
     await expectProblemAt(
