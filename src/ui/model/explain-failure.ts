@@ -45,6 +45,19 @@ export function explainFailure(message: string, config: RunConfig | null): Expla
       detail,
     };
   }
+  if (
+    /is stuck \(blocked or in an endless loop\)|are stuck \(blocked or in an endless loop\)/.test(
+      message,
+    )
+  ) {
+    const who = /^(devices? [^(]*\(worker \d+\))/.exec(message)?.[1];
+    return {
+      summary: `A background worker${who ? ` (${who})` : ''} stopped responding in the middle of the run, blocked or busy in a loop, so the run was stopped at its deadline instead of waiting forever. The steps trained before it are kept.`,
+      advice:
+        'If the computer is very busy or the model is large, raise the collective timeout (Advanced) so each step has more time; otherwise run again.',
+      detail,
+    };
+  }
   if (/timed? ?out|did not (reach|answer)|not answer/i.test(message)) {
     return {
       summary:

@@ -8,7 +8,7 @@ const config = (optimizer: object) =>
   parseConfig({ dataset: { name: 'spiral' }, model: { preset: 'mlp' }, optimizer });
 const base = { step: 4, loss: Number.NaN, devices: [1], badSamples: 0, trainCount: 2000 };
 
-describe('explainFailure for a non-finite loss', () => {
+describe('explainFailure: what the app says when a run fails', () => {
   it('bad data: fix the samples, not the learning rate', () => {
     const message = explainNonFiniteLoss({
       ...base,
@@ -34,5 +34,15 @@ describe('explainFailure for a non-finite loss', () => {
     const c = config({ name: 'sgd', lr: 1e6 });
     const message = explainNonFiniteLoss({ ...base, input: null, param: null, config: c });
     expect(explainFailure(message, c).advice).toMatch(/Lower the learning rate/);
+  });
+
+  it('a stuck worker: named, stopped at its deadline, rows kept; not "too busy"', () => {
+    const e = explainFailure(
+      'devices 2–3 (worker 1) did not answer train step 6 within 5400 ms (collectiveTimeoutMs + 5000 ms): the worker is stuck (blocked or in an endless loop) and was stopped',
+      null,
+    );
+    expect(e.summary).toMatch(/devices 2–3 \(worker 1\).*stopped at its deadline.*kept/);
+    expect(e.advice).toMatch(/collective timeout/);
+    expect(e.advice).not.toMatch(/too busy/);
   });
 });
