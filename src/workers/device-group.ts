@@ -10,6 +10,7 @@ import { lossNormalizer } from './gradient-averaging.ts';
 import type { CallTag, Collective } from '../collectives/collective.ts';
 import { packMoments, packReductions, unpackMoments, unpackReductions } from './sync-payload.ts';
 import { Device, type PassStats } from './device.ts';
+import type { DeviceProtocol } from './device-protocol.ts';
 import type { BnMomentsReport, GroupStepReport, PassKind, RunningStatsReport } from './reports.ts';
 
 export interface DeviceGroupOptions {
@@ -30,7 +31,7 @@ const now = (): number => performance.now();
  * collective and resumes them. Pure logic: the same class runs in a browser Web Worker, a Node
  * worker_thread and in-process.
  */
-export class DeviceGroup {
+export class DeviceGroup implements DeviceProtocol {
   readonly devices: Device[];
   private readonly spans: BnSpans;
   private readonly collective: Collective;
@@ -60,6 +61,11 @@ export class DeviceGroup {
 
   get paramCount(): number {
     return this.devices[0]!.paramCount;
+  }
+
+  /** Device 0's parameters (the replicas are identical), flattened in model order. */
+  copyParams(): Float32Array {
+    return this.devices[0]!.copyParams();
   }
 
   /** DDP's initial broadcast: every replica takes `params` (device 0's). */

@@ -1,14 +1,22 @@
 import { type Remote, transfer } from 'comlink';
 import type { RunConfig } from '../../config/schema.ts';
 import type { SplitDataset } from '../../data/dataset.ts';
-import type { PassStats } from '../../workers/device.ts';
 import type { DeviceWorkerApi, Exchange, ModelLayout } from '../../workers/device-worker-api.ts';
-import type { GroupStepReport } from '../../workers/reports.ts';
+import {
+  argsForWorker,
+  combineResults,
+  type DeviceProtocol,
+  deviceOperations,
+  forwardingBase,
+  type HostOperations,
+  type OperationArgs,
+  type OperationName,
+  operationLabel,
+} from '../../workers/device-protocol.ts';
 import { momentsPayloadLength } from '../../workers/sync-payload.ts';
 import { describeDevices, describeWorker } from '../../collectives/collective.ts';
 import type { PeerPort } from '../../collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../../collectives/shared-memory.ts';
-import type { Checkpoint } from '../../workers/checkpoint.ts';
 import { assignRanks, type DeviceHost } from './host.ts';
 import { shareDataset } from './shared-dataset.ts';
 
@@ -43,7 +51,7 @@ export const AFTER_FAILURE_GRACE_MS = 2000;
  * named at once, one that stops answering (blocked or looping) is named after
  * `collectiveTimeoutMs + CALL_MARGIN_MS` and terminated, so a run never hangs.
  */
-export class WorkerPoolHost implements DeviceHost {
+export class WorkerPoolHost extends forwardingBase<HostOperations>() implements DeviceHost {
   readonly devices: number;
   readonly workers: number;
 
@@ -59,6 +67,7 @@ export class WorkerPoolHost implements DeviceHost {
     readonly transport: 'shared-memory' | 'message-port',
     collectiveTimeoutMs: number,
   ) {
+    super();
     this.devices = ranksOf.reduce((n, r) => n + r.length, 0);
     this.workers = handles.length;
     this.deadlineMs = collectiveTimeoutMs + CALL_MARGIN_MS;
@@ -114,63 +123,22 @@ export class WorkerPoolHost implements DeviceHost {
   }
 
   async broadcastInitialParams(): Promise<void> {
-    const params = await this.first('copyParams', (h) => h.api.copyParams());
-    await this.all('loadParams', (h) => h.api.loadParams(params));
+    await this.loadParams(await this.copyParams());
   }
 
-  trainStep(
-    step: number,
-    shards: readonly Int32Array[],
-    globalCount: number,
-    lr: number,
-    recordTelemetry: boolean,
-  ): Promise<GroupStepReport[]> {
-    return this.all(`train step ${step + 1}`, (h, i) =>
-      h.api.trainStep(step, this.mine(shards, i), globalCount, lr, recordTelemetry),
-    );
-  }
-
-  async evaluate(
-    batches: readonly (readonly Int32Array[])[],
-    mode: 'eval-running' | 'eval-batch',
-  ): Promise<PassStats[]> {
-    const perWorker = await this.all('evaluation', (h, i) =>
-      h.api.evaluate(
-        this.mine(batches, i).map((b) => [...b]),
-        mode,
-      ),
-    );
-    return perWorker.flat();
-  }
-
-  async recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void> {
-    await this.all('PreciseBN statistics', (h, i) =>
-      h.api.recomputePrecise(batches.map((shards) => this.mine(shards, i))),
-    );
-  }
-
-  async checksums(): Promise<number[]> {
-    return (await this.all('checksums', (h) => h.api.checksums())).flat();
-  }
-
-  copyParams(): Promise<Float32Array> {
-    return this.first('copyParams', (h) => h.api.copyParams());
-  }
-
-  exportCheckpoint(step: number): Promise<Checkpoint> {
-    return this.first('checkpoint', (h) => h.api.exportCheckpoint(step));
-  }
-
-  async importCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    await this.all('importCheckpoint', (h) => h.api.importCheckpoint(checkpoint));
-  }
-
-  copyBuffers(): Promise<Float32Array> {
-    return this.first('copyBuffers', (h) => h.api.copyBuffers());
-  }
-
-  async loadBuffers(buffers: Float32Array): Promise<void> {
-    await this.all('loadBuffers', (h) => h.api.loadBuffers(buffers));
+  /**
+   * Every protocol operation: the workers the table names, each with its own devices' entries of
+   * per-device arguments, within the deadline; their results combined as the table says.
+   */
+  override async forward<K extends OperationName>(op: K, args: OperationArgs<K>): Promise<unknown> {
+    const workers = deviceOperations[op].workers === 'first' ? [0] : this.handles.map((_, i) => i);
+    const results = await this.callWorkers(operationLabel(op, args), workers, (h, w) => {
+      const call = h.api[op] as unknown as (
+        ...a: OperationArgs<K>
+      ) => Promise<Awaited<ReturnType<DeviceProtocol[K]>>>;
+      return call(...argsForWorker(op, args, this.ranksOf[w]!));
+    });
+    return combineResults(op, results);
   }
 
   async close(reusable = false): Promise<void> {
@@ -178,11 +146,6 @@ export class WorkerPoolHost implements DeviceHost {
       if (reusable && h.release) h.release();
       else h.terminate();
     }
-  }
-
-  /** This worker's slice of a per-device array. */
-  private mine<T>(perDevice: readonly T[], worker: number): T[] {
-    return this.ranksOf[worker]!.map((k) => perDevice[k]!);
   }
 
   /** Call worker 0 only (its replica stands for all). */
