@@ -1,7 +1,10 @@
 import { type Remote, transfer } from 'comlink';
+import { describeDevices, describeWorker } from '../../collectives/collective.ts';
+import type { PeerPort } from '../../collectives/message-port.ts';
+import { createSharedMemoryLayout } from '../../collectives/shared-memory.ts';
 import type { RunConfig } from '../../config/schema.ts';
+import { errorMessage } from '../../core/error-message.ts';
 import type { SplitDataset } from '../../data/dataset.ts';
-import type { DeviceWorkerApi, Exchange, ModelLayout } from '../../workers/device-worker-api.ts';
 import {
   argsForWorker,
   combineResults,
@@ -13,10 +16,8 @@ import {
   type OperationName,
   operationLabel,
 } from '../../workers/device-protocol.ts';
+import type { DeviceWorkerApi, Exchange, ModelLayout } from '../../workers/device-worker-api.ts';
 import { momentsPayloadLength } from '../../workers/sync-payload.ts';
-import { describeDevices, describeWorker } from '../../collectives/collective.ts';
-import type { PeerPort } from '../../collectives/message-port.ts';
-import { createSharedMemoryLayout } from '../../collectives/shared-memory.ts';
 import { assignRanks, type DeviceHost } from './host.ts';
 import { shareDataset } from './shared-dataset.ts';
 
@@ -76,7 +77,7 @@ export class WorkerPoolHost extends forwardingBase<HostOperations>() implements 
     handles.forEach((h, i) => {
       h.died.catch((e: unknown) => {
         const error = new Error(
-          `${describeDevices(ranksOf[i]!)} stopped answering: ${e instanceof Error ? e.message : String(e)}`,
+          `${describeDevices(ranksOf[i]!)} stopped answering: ${errorMessage(e)}`,
         );
         this.deathError ??= error;
         for (const fail of [...this.inFlight]) fail(this.deathError);
@@ -223,7 +224,7 @@ export class WorkerPoolHost extends forwardingBase<HostOperations>() implements 
               clearTimeout(timer);
               timer = setTimeout(() => expire(true), AFTER_FAILURE_GRACE_MS);
             }
-            failures.push(e instanceof Error ? e.message : String(e));
+            failures.push(errorMessage(e));
             settle();
           },
         );

@@ -1,14 +1,15 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { FigureImage } from '../../platform/browser/render-figure.ts';
+import { errorMessage } from '../../core/error-message.ts';
 import type { PlanProgress } from '../../experiments/kit/runner.ts';
 import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
-import type { ExperimentRecord } from '../../store/experiments.ts';
-import type { RunStore } from '../../store/run-store.ts';
 import type {
   ExperimentWorkerFactory,
   ExperimentWorkerHandle,
 } from '../../platform/browser/experiment-client.ts';
+import type { FigureImage } from '../../platform/browser/render-figure.ts';
+import type { ExperimentRecord } from '../../store/experiments.ts';
+import type { RunStore } from '../../store/run-store.ts';
 import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import { newExperimentRecord, resultOf, withResult } from './experiment-records.ts';
 
@@ -193,5 +194,5 @@ export class ExperimentsController implements ReactiveController {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -1,15 +1,16 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RunConfig } from '../../config/schema.ts';
-import type { Checkpoint } from '../../workers/checkpoint.ts';
 import type { RunEvent } from '../../coordinator/events.ts';
-import { explainFailure } from '../model/explain-failure.ts';
-import { overallPercent } from '../model/format.ts';
-import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
+import { errorMessage } from '../../core/error-message.ts';
 import type {
   CoordinatorFactory,
   CoordinatorHandle,
 } from '../../platform/browser/coordinator-client.ts';
+import type { Checkpoint } from '../../workers/checkpoint.ts';
+import { explainFailure } from '../model/explain-failure.ts';
+import { overallPercent } from '../model/format.ts';
+import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import {
   applyEvent,
   isSettled,
@@ -247,7 +248,7 @@ export class SessionController implements ReactiveController {
       if (!terminal)
         onEvent({
           type: 'failed',
-          message: error instanceof Error ? error.message : String(error),
+          message: errorMessage(error),
         });
     } finally {
       this.current = null;
