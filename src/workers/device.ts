@@ -3,7 +3,7 @@ import type { Buffer, NormMode, Param, RunContext } from '../core/layer.ts';
 import { softmaxCrossEntropy } from '../core/loss.ts';
 import { buildModel } from '../core/model/build.ts';
 import type { Sequential } from '../core/model/sequential.ts';
-import type { SyncGen } from '../core/model/sync.ts';
+import { answerLocally, runPass, type SyncGen } from '../core/model/sync.ts';
 import { type BatchStatLayer, isBatchStatLayer } from '../core/norm/batch-stat-layer.ts';
 import { makeOptimizer } from '../core/optim/make-optimizer.ts';
 import type { Optimizer } from '../core/optim/optimizer.ts';
@@ -82,6 +82,30 @@ export class Device {
     const logits = yield* this.model.forward(x, { mode, step });
     const loss = softmaxCrossEntropy(logits, y, 1, this.lossGrad);
     return { lossSum: loss.lossSum, correct: loss.correct, count: y.length };
+  }
+
+  /**
+   * Loss and accuracy summed over `batches` of `ds` (index lists, in order), with the running
+   * statistics or each batch's own: the one evaluation loop (a device group's share of the test
+   * set, a single-device experiment's whole set). It never talks to other devices: the running
+   * statistics are identical on every replica and test batches are normalized on their own.
+   */
+  evaluate(
+    ds: Dataset,
+    batches: Iterable<Int32Array>,
+    mode: 'eval-running' | 'eval-batch',
+    step: number,
+  ): PassStats {
+    const total: PassStats = { lossSum: 0, correct: 0, count: 0 };
+    for (const indices of batches) {
+      if (indices.length === 0) continue;
+      const { x, y } = this.loadBatch(ds, indices);
+      const r = runPass(this.evalPass(x, y, mode, step), (req) => answerLocally(req, false));
+      total.lossSum += r.lossSum;
+      total.correct += r.correct;
+      total.count += r.count;
+    }
+    return total;
   }
 
   copyGradients(out: Float32Array): Float32Array {
