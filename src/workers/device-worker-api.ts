@@ -1,7 +1,6 @@
+import { collectiveFor, type Exchange } from '../collectives/transport.ts';
 import type { RunConfig } from '../config/schema.ts';
-import type { Collective } from '../collectives/collective.ts';
-import { MessagePortCollective, type PeerPort } from '../collectives/message-port.ts';
-import { SharedMemoryCollective, type SharedMemoryLayout } from '../collectives/shared-memory.ts';
+import { errorMessage } from '../core/error-message.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { Device } from './device.ts';
 import { DeviceGroup } from './device-group.ts';
@@ -12,7 +11,8 @@ import {
   type OperationName,
   type WorkerOperations,
 } from './device-protocol.ts';
-import { errorMessage } from '../core/error-message.ts';
+
+export type { Exchange };
 
 export interface ModelLayout {
   readonly paramCount: number;
@@ -28,23 +28,6 @@ export interface WorkerStart {
   readonly train: Dataset;
   readonly test: Dataset;
   readonly exchange: Exchange;
-}
-
-/** The transport a worker's collectives use, as the coordinator set it up. */
-export type Exchange =
-  | { readonly kind: 'shared-memory'; readonly layout: SharedMemoryLayout }
-  | {
-      readonly kind: 'message-port';
-      /** ports[w] reaches worker w; null for the worker itself. */
-      readonly ports: readonly (PeerPort | null)[];
-      readonly ranksOf: readonly (readonly number[])[];
-      readonly timeoutMs: number;
-    };
-
-function collectiveFor(exchange: Exchange, worker: number): Collective {
-  return exchange.kind === 'shared-memory'
-    ? new SharedMemoryCollective(exchange.layout, worker)
-    : new MessagePortCollective(worker, exchange.ports, exchange.ranksOf, exchange.timeoutMs);
 }
 
 /**

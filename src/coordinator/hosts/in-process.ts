@@ -1,7 +1,7 @@
+import { LocalCollective } from '../../collectives/local.ts';
 import type { RunConfig } from '../../config/schema.ts';
 import type { Dataset } from '../../data/dataset.ts';
 import { DeviceGroup } from '../../workers/device-group.ts';
-import { LocalCollective } from '../../collectives/local.ts';
 import {
   callGroup,
   combineResults,

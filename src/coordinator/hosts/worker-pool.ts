@@ -2,6 +2,12 @@ import { type Remote, transfer } from 'comlink';
 import { describeDevices, describeWorker } from '../../collectives/collective.ts';
 import type { PeerPort } from '../../collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../../collectives/shared-memory.ts';
+import {
+  chooseTransport,
+  type Exchange,
+  sharedMemoryAvailable,
+  type WorkerTransport,
+} from '../../collectives/transport.ts';
 import type { RunConfig } from '../../config/schema.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import type { SplitDataset } from '../../data/dataset.ts';
@@ -16,7 +22,7 @@ import {
   type OperationName,
   operationLabel,
 } from '../../workers/device-protocol.ts';
-import type { DeviceWorkerApi, Exchange, ModelLayout } from '../../workers/device-worker-api.ts';
+import type { DeviceWorkerApi, ModelLayout } from '../../workers/device-worker-api.ts';
 import { momentsPayloadLength } from '../../workers/sync-payload.ts';
 import { assignRanks, type DeviceHost } from './host.ts';
 import { shareDataset } from './shared-dataset.ts';
@@ -65,7 +71,7 @@ export class WorkerPoolHost extends forwardingBase<HostOperations>() implements 
   private constructor(
     private readonly handles: readonly WorkerHandle[],
     private readonly ranksOf: readonly (readonly number[])[],
-    readonly transport: 'shared-memory' | 'message-port',
+    readonly transport: WorkerTransport,
     collectiveTimeoutMs: number,
   ) {
     super();
@@ -233,25 +239,8 @@ export class WorkerPoolHost extends forwardingBase<HostOperations>() implements 
   }
 }
 
-/** Shared memory wherever it exists (always in Node; in browsers only when cross-origin isolated). */
-export function sharedMemoryAvailable(): boolean {
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
-  return typeof SharedArrayBuffer !== 'undefined' && isolated !== false;
-}
-
-function chooseTransport(wanted: RunConfig['transport']): 'shared-memory' | 'message-port' {
-  if (wanted === 'message-port') return wanted;
-  if (sharedMemoryAvailable()) return 'shared-memory';
-  if (wanted === 'shared-memory') {
-    throw new Error(
-      'transport: shared memory needs SharedArrayBuffer, which this page does not have (it must be served cross-origin isolated, with COOP/COEP headers); use transport "auto" or "message-port"',
-    );
-  }
-  return 'message-port';
-}
-
 function makeExchanges(
-  transport: 'shared-memory' | 'message-port',
+  transport: WorkerTransport,
   config: RunConfig,
   ranksOf: readonly (readonly number[])[],
   layout: ModelLayout,
