@@ -1,5 +1,5 @@
-import type { NonFiniteParam } from '../core/non-finite.ts';
 import type { Moments } from '../core/norm/moments.ts';
+import type { NonFiniteParam } from '../core/non-finite.ts';
 import type { PassStats } from './device.ts';
 
 export type PassKind = 'train' | 'precise';
