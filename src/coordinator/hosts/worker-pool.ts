@@ -1,4 +1,4 @@
-import { type Remote, transfer } from 'comlink';
+import { transfer } from 'comlink';
 import { describeDevices, describeWorker } from '../../collectives/collective.ts';
 import type { PeerPort } from '../../collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../../collectives/shared-memory.ts';
@@ -25,17 +25,11 @@ import {
 import type { DeviceWorkerApi, ModelLayout } from '../../workers/device-worker-api.ts';
 import { momentsPayloadLength } from '../../workers/sync-payload.ts';
 import { assignRanks, type DeviceHost } from './host.ts';
+import type { WorkerHandle } from './worker-handle.ts';
 import { shareDataset } from './shared-dataset.ts';
 
-/** A started worker, whichever host made it (browser Worker or Node worker_thread). */
-export interface WorkerHandle {
-  readonly api: Remote<DeviceWorkerApi>;
-  /** Rejects, with a message naming the worker, if the worker dies. Never resolves otherwise. */
-  readonly died: Promise<never>;
-  terminate(): void;
-  /** Give an idle, healthy worker back for another run (pooled workers only). */
-  release?(): void;
-}
+/** A started device worker, whichever host made it (browser Worker or Node worker_thread). */
+export type DeviceWorkerHandle = WorkerHandle<DeviceWorkerApi>;
 
 /**
  * How long past `collectiveTimeoutMs` a worker may take to answer one call (a step, an evaluation)
@@ -69,7 +63,7 @@ export class WorkerPoolHost extends forwardingBase<HostOperations>() implements 
   private readonly deadlineMs: number;
 
   private constructor(
-    private readonly handles: readonly WorkerHandle[],
+    private readonly handles: readonly DeviceWorkerHandle[],
     private readonly ranksOf: readonly (readonly number[])[],
     readonly transport: WorkerTransport,
     collectiveTimeoutMs: number,
@@ -94,7 +88,7 @@ export class WorkerPoolHost extends forwardingBase<HostOperations>() implements 
   static async start(
     config: RunConfig,
     data: SplitDataset,
-    spawn: (index: number) => WorkerHandle,
+    spawn: (index: number) => DeviceWorkerHandle,
     workers: number,
   ): Promise<WorkerPoolHost> {
     const ranksOf = assignRanks(config.devices, workers);
@@ -156,12 +150,15 @@ export class WorkerPoolHost extends forwardingBase<HostOperations>() implements 
   }
 
   /** Call worker 0 only (its replica stands for all). */
-  private async first<T>(what: string, call: (h: WorkerHandle) => Promise<T>): Promise<T> {
+  private async first<T>(what: string, call: (h: DeviceWorkerHandle) => Promise<T>): Promise<T> {
     return (await this.callWorkers(what, [0], (h) => call(h)))[0]!;
   }
 
   /** Call every worker. */
-  private all<T>(what: string, call: (h: WorkerHandle, index: number) => Promise<T>): Promise<T[]> {
+  private all<T>(
+    what: string,
+    call: (h: DeviceWorkerHandle, index: number) => Promise<T>,
+  ): Promise<T[]> {
     return this.callWorkers(
       what,
       this.handles.map((_, i) => i),
@@ -177,7 +174,7 @@ export class WorkerPoolHost extends forwardingBase<HostOperations>() implements 
   private callWorkers<T>(
     what: string,
     workers: readonly number[],
-    call: (h: WorkerHandle, index: number) => Promise<T>,
+    call: (h: DeviceWorkerHandle, index: number) => Promise<T>,
   ): Promise<T[]> {
     if (this.deathError) return Promise.reject(this.deathError);
     return new Promise<T[]>((resolve, reject) => {

@@ -62,7 +62,7 @@ export class ExperimentsController implements ReactiveController {
 
   hostDisconnected(): void {
     this.clock.cancel(this.render);
-    this.worker?.dispose();
+    this.worker?.terminate();
     this.worker = null;
   }
 
@@ -128,7 +128,7 @@ export class ExperimentsController implements ReactiveController {
           Comlink.proxy(onProgress),
           Comlink.proxy(onUnitDone),
         ),
-        worker.crashed,
+        worker.died,
       ]);
       record = withResult(record, result, result.complete ? 'completed' : 'stopped', this.now());
       this.shown = { record, figure: figure ?? this.shown?.figure ?? null };
@@ -137,7 +137,7 @@ export class ExperimentsController implements ReactiveController {
       this.shown = { record, figure: this.shown?.figure ?? null };
       this.error = `${record.name} failed: ${messageOf(error)}`;
     } finally {
-      worker.dispose();
+      worker.terminate();
       if (this.worker === worker) this.worker = null;
       this.activeId = null;
       this.stopping = false;
@@ -160,12 +160,12 @@ export class ExperimentsController implements ReactiveController {
     if (record.rows.length === 0) return;
     const worker = this.options.spawn();
     try {
-      const figure = await Promise.race([worker.api.figure(resultOf(record)), worker.crashed]);
+      const figure = await Promise.race([worker.api.figure(resultOf(record)), worker.died]);
       if (this.shown?.record.id === record.id) this.shown = { record, figure };
     } catch (error) {
       this.error = `The figure could not be drawn: ${messageOf(error)}`;
     } finally {
-      worker.dispose();
+      worker.terminate();
     }
     this.host.requestUpdate();
   }
