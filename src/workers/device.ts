@@ -109,54 +109,45 @@ export class Device {
   }
 
   copyGradients(out: Float32Array): Float32Array {
-    let at = 0;
-    for (const p of this.params) {
-      out.set(p.grad, at);
-      at += p.grad.length;
-    }
-    return out;
+    return flatten(
+      this.params.map((p) => p.grad),
+      out,
+    );
   }
 
   loadGradients(from: Float32Array): void {
-    let at = 0;
-    for (const p of this.params) {
-      p.grad.set(from.subarray(at, at + p.grad.length));
-      at += p.grad.length;
-    }
+    unflatten(
+      from,
+      this.params.map((p) => p.grad),
+    );
   }
 
   copyParams(out: Float32Array = new Float32Array(this.paramCount)): Float32Array {
-    let at = 0;
-    for (const p of this.params) {
-      out.set(p.value, at);
-      at += p.value.length;
-    }
-    return out;
+    return flatten(
+      this.params.map((p) => p.value),
+      out,
+    );
   }
 
   loadParams(from: Float32Array): void {
-    let at = 0;
-    for (const p of this.params) {
-      p.value.set(from.subarray(at, at + p.value.length));
-      at += p.value.length;
-    }
+    unflatten(
+      from,
+      this.params.map((p) => p.value),
+    );
   }
 
   copyBuffers(out: Float32Array = new Float32Array(this.bufferCount)): Float32Array {
-    let at = 0;
-    for (const b of this.buffers) {
-      out.set(b.value, at);
-      at += b.value.length;
-    }
-    return out;
+    return flatten(
+      this.buffers.map((b) => b.value),
+      out,
+    );
   }
 
   loadBuffers(from: Float32Array): void {
-    let at = 0;
-    for (const b of this.buffers) {
-      b.value.set(from.subarray(at, at + b.value.length));
-      at += b.value.length;
-    }
+    unflatten(
+      from,
+      this.buffers.map((b) => b.value),
+    );
   }
 
   /** A hash of every parameter and buffer bit: replicas that agree have equal checksums. */
@@ -169,5 +160,24 @@ export class Device {
     for (const p of this.params) mix(p.value);
     for (const b of this.buffers) mix(b.value);
     return h >>> 0;
+  }
+}
+
+/** The arrays one after another in `out` (model order): parameters, gradients or buffers. */
+function flatten(parts: readonly Float32Array[], out: Float32Array): Float32Array {
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** The inverse of flatten: each array takes its slice of `from`, in order. */
+function unflatten(from: Float32Array, parts: readonly Float32Array[]): void {
+  let at = 0;
+  for (const part of parts) {
+    part.set(from.subarray(at, at + part.length));
+    at += part.length;
   }
 }
