@@ -2,20 +2,21 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
+import { closestName, describeError, InputError } from '../config/problems.ts';
+import { errorMessage } from '../core/error-message.ts';
 import { EXPERIMENT_NAMES, EXPERIMENTS } from '../experiments/index.ts';
+import type { PlanProgress } from '../experiments/kit/runner.ts';
 import type {
   Experiment,
   ExperimentName,
   ExperimentResult,
   Finding,
 } from '../experiments/kit/types.ts';
+import type { CliIo } from './cli-io.ts';
 import { toReadableJson } from './json-out.ts';
 import { parseArgs } from './parse-args.ts';
-import { closestName, describeError, InputError } from '../config/problems.ts';
 import { formatDuration } from './progress.ts';
-import type { CliIo } from './cli-io.ts';
 import { processIo } from './run-cli.ts';
-import type { PlanProgress } from '../experiments/kit/runner.ts';
 
 /**
  * `npm run experiment -- <name> [--quick] --out <dir>`: run one named experiment headless and
@@ -94,9 +95,7 @@ async function run(
   const quick = options.quick === true;
   const dir = resolve(options.out);
   await mkdir(dir, { recursive: true }).catch((err: unknown) => {
-    throw new InputError(
-      `--out ${options.out}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new InputError(`--out ${options.out}: ${errorMessage(err)}`);
   });
   const jsonPath = join(dir, `${experiment.name}.json`);
   const svgPath = join(dir, `${experiment.name}.svg`);
@@ -165,7 +164,7 @@ async function readPrevious(
     stored = JSON.parse(text) as Partial<ExperimentResult>;
   } catch (err) {
     throw new InputError(
-      `${path}: not valid JSON (${err instanceof Error ? err.message : String(err)}); use --fresh to start over`,
+      `${path}: not valid JSON (${errorMessage(err)}); use --fresh to start over`,
     );
   }
   if (stored.name !== name || !Array.isArray(stored.rows)) {

@@ -2,16 +2,17 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import type { CliIo } from './cli-io.ts';
+import { configFromText } from '../config/config-text.ts';
+import { checkModelBuilds } from '../config/preflight.ts';
+import { describeError, InputError } from '../config/problems.ts';
 import type { RunConfig } from '../config/schema.ts';
 import type { Platform } from '../coordinator/run.ts';
 import type { EvalRow, RunHooks, RunResult } from '../coordinator/run-types.ts';
 import type { Telemetry } from '../coordinator/telemetry.ts';
-import { configFromText } from '../config/config-text.ts';
+import { errorMessage } from '../core/error-message.ts';
+import type { CliIo } from './cli-io.ts';
 import { MetricsWriter } from './metrics-writer.ts';
 import { parseArgs } from './parse-args.ts';
-import { checkModelBuilds } from '../config/preflight.ts';
-import { describeError, InputError } from '../config/problems.ts';
 import { ProgressReporter } from './progress.ts';
 
 /**
@@ -140,7 +141,7 @@ async function run(
     try {
       result = await runOn(config, hooks, options, overrides);
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
+      const error = errorMessage(err);
       await metrics.end({
         eval: evalRows,
         final: null,
@@ -213,6 +214,6 @@ function fileProblem(err: unknown): string {
     case 'EPERM':
       return 'permission denied';
     default:
-      return err instanceof Error ? err.message : String(err);
+      return errorMessage(err);
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/error-message.ts';
 import { InputError } from './problems.ts';
 
 /**
@@ -19,7 +20,7 @@ export function parseJsonText(text: string, source: string): unknown {
   } catch (err) {
     const found = locateJsonError(body);
     const offset = found?.offset ?? body.length;
-    const what = found?.message ?? (err instanceof Error ? err.message : String(err));
+    const what = found?.message ?? errorMessage(err);
     const { line, column } = lineColumn(body, offset);
     throw new InputError(`${source}:${line}:${column}: invalid JSON: ${what}`);
   }

@@ -1,8 +1,9 @@
-import { ConfigError, type RunConfig } from './schema.ts';
+import { errorMessage } from '../core/error-message.ts';
 import { buildModel, type ModelInput } from '../core/model/build.ts';
 import { makeOptimizer } from '../core/optim/make-optimizer.ts';
 import { Rng } from '../core/rng.ts';
 import { syntheticClasses } from '../data/synthetic.ts';
+import { ConfigError, type RunConfig } from './schema.ts';
 
 /**
  * The sample shape and class count a dataset config will produce, known without loading it
@@ -32,6 +33,6 @@ export function checkModelBuilds(config: RunConfig): void {
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     // Nothing has run yet: whatever stops the model from being built is a problem of the config.
-    throw new ConfigError(`model: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(`model: ${errorMessage(err)}`);
   }
 }

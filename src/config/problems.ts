@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/error-message.ts';
 /**
  * Turning any failure of a run into what a person reads: one line per problem, no stack trace,
  * and an exit code (2: the input is wrong and the run never started; 1: the run itself failed).
@@ -42,7 +43,7 @@ export function describeError(err: unknown, options: { debug?: boolean } = {}): 
 
 /** The non-empty lines of an error's message (never its stack). */
 export function messageLines(err: unknown): string[] {
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorMessage(err);
   const lines = text
     .split('\n')
     .map((l) => l.trimEnd())

@@ -1,4 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
+import { errorMessage } from '../core/error-message.ts';
 import type { Checkpoint } from '../workers/checkpoint.ts';
 import type { RunEvent } from './events.ts';
 import { type Platform, runExperiment } from './run.ts';
@@ -92,7 +93,7 @@ export class TrainingSession {
       this.emit({ type: 'finished', status: result.status, final: result.final });
     } catch (e) {
       flush(step);
-      this.emit({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+      this.emit({ type: 'failed', message: errorMessage(e) });
     }
   }
 

@@ -3,7 +3,8 @@ import { mnistMlp, type NormVariant, withNorm } from './kit/setups.ts';
 import { round } from './kit/stats.ts';
 import { meanTable, pointAt, summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
-import type { Check, Experiment, ExperimentUnit, Finding } from './kit/types.ts';
+import type { Check, Experiment, Finding } from './kit/types.ts';
+import { grid } from './kit/grid.ts';
 
 export interface BatchSizeRow {
   readonly norm: NormVariant;
@@ -42,37 +43,29 @@ export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
-    const units: ExperimentUnit<BatchSizeRow>[] = [];
-    for (const seed of p.seeds) {
-      for (const norm of NORMS) {
-        for (const b of p.batches) {
-          units.push({
-            key: `${norm}/b${b}/s${seed}`,
-            cost: (p.steps * (16 + b)) / 3000,
-            run: async (ctx) => {
-              const cfg = config(
-                withNorm(
-                  mnistMlp(quick, { seed, perDeviceBatch: b, devices: DEVICES, steps: p.steps }),
-                  norm,
-                ),
-              );
-              const r = await trainRun(ctx, cfg);
-              const tail = r.train.slice(-Math.max(1, Math.round(p.steps / 10)));
-              return [
-                {
-                  norm,
-                  perDeviceBatch: b,
-                  seed,
-                  testError: round(1 - r.final.testAcc),
-                  finalTrainLoss: round(tail.reduce((s, t) => s + t.loss, 0) / tail.length),
-                },
-              ];
-            },
-          });
-        }
-      }
-    }
-    return units;
+    return grid({ seed: p.seeds, norm: NORMS, b: p.batches }).map(({ seed, norm, b }) => ({
+      key: `${norm}/b${b}/s${seed}`,
+      cost: (p.steps * (16 + b)) / 3000,
+      run: async (ctx) => {
+        const cfg = config(
+          withNorm(
+            mnistMlp(quick, { seed, perDeviceBatch: b, devices: DEVICES, steps: p.steps }),
+            norm,
+          ),
+        );
+        const r = await trainRun(ctx, cfg);
+        const tail = r.train.slice(-Math.max(1, Math.round(p.steps / 10)));
+        return [
+          {
+            norm,
+            perDeviceBatch: b,
+            seed,
+            testError: round(1 - r.final.testAcc),
+            finalTrainLoss: round(tail.reduce((s, t) => s + t.loss, 0) / tail.length),
+          },
+        ];
+      },
+    }));
   },
   rowKey: (r) => `${r.norm}/b${r.perDeviceBatch}/s${r.seed}`,
   finding(rows) {

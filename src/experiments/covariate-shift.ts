@@ -4,10 +4,10 @@ import { SingleDevice } from './kit/single-device.ts';
 import { mean, quantile, round, spread } from './kit/stats.ts';
 import { config } from './kit/training.ts';
 import { makeYielder } from './kit/yield.ts';
+import { grid } from './kit/grid.ts';
 import {
   type Check,
   type Experiment,
-  type ExperimentUnit,
   type Finding,
   StoppedError,
 } from './kit/types.ts';
@@ -71,29 +71,23 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
-    const units: ExperimentUnit<CovariateShiftRow>[] = [];
-    for (const seed of p.seeds) {
-      for (const norm of NORMS) {
-        units.push({
-          key: `${norm}/s${seed}`,
-          cost: (p.steps * (norm === 'batch' ? 3 : 2) * (p.downsample ? 1 : 2)) / 1000,
-          run: async (ctx) => {
-            const cfg = config({
-              seed,
-              dataset: { name: 'mnist', train: p.train, test: p.test, downsample: p.downsample },
-              model: { preset: 'bn-paper-mlp', norm },
-              devices: 1,
-              perDeviceBatch: 60,
-              optimizer: { name: 'sgd', lr: 0.5 },
-              steps: p.steps,
-            });
-            const data = await ctx.env.loadData(cfg);
-            return [await trainAndProbe(cfg, new SingleDevice(cfg, data), p.probeEvery, ctx)];
-          },
+    return grid({ seed: p.seeds, norm: NORMS }).map(({ seed, norm }) => ({
+      key: `${norm}/s${seed}`,
+      cost: (p.steps * (norm === 'batch' ? 3 : 2) * (p.downsample ? 1 : 2)) / 1000,
+      run: async (ctx) => {
+        const cfg = config({
+          seed,
+          dataset: { name: 'mnist', train: p.train, test: p.test, downsample: p.downsample },
+          model: { preset: 'bn-paper-mlp', norm },
+          devices: 1,
+          perDeviceBatch: 60,
+          optimizer: { name: 'sgd', lr: 0.5 },
+          steps: p.steps,
         });
-      }
-    }
-    return units;
+        const data = await ctx.env.loadData(cfg);
+        return [await trainAndProbe(cfg, new SingleDevice(cfg, data), p.probeEvery, ctx)];
+      },
+    }));
   },
   rowKey: (r) => `${r.norm}/s${r.seed}`,
   finding(rows) {

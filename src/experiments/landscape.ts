@@ -4,10 +4,10 @@ import { SingleDevice } from './kit/single-device.ts';
 import { mean, round, spread } from './kit/stats.ts';
 import { config } from './kit/training.ts';
 import { makeYielder } from './kit/yield.ts';
+import { grid } from './kit/grid.ts';
 import {
   type Check,
   type Experiment,
-  type ExperimentUnit,
   type Finding,
   StoppedError,
   type UnitContext,
@@ -70,33 +70,25 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
-    const units: ExperimentUnit<LandscapeRow>[] = [];
-    for (const seed of p.seeds) {
-      for (const norm of NORMS) {
-        units.push({
-          key: `${norm}/s${seed}`,
-          cost:
-            (p.steps *
-              (1 + (STEP_SIZES.length + 1) / p.probeEvery) *
-              (norm === 'batch' ? 1.5 : 1)) /
-            500,
-          run: async (ctx) => {
-            const cfg = config({
-              seed,
-              dataset: { name: 'mnist', train: p.train, test: 500, downsample: true },
-              model: { preset: 'mlp', hidden: [100, 100, 100], activation: 'relu', norm },
-              devices: 1,
-              perDeviceBatch: 64,
-              optimizer: { name: 'sgd', lr: 0.1 },
-              steps: p.steps,
-            });
-            const data = await ctx.env.loadData(cfg);
-            return [await trainAndProbe(cfg, new SingleDevice(cfg, data), p.probeEvery, ctx)];
-          },
+    return grid({ seed: p.seeds, norm: NORMS }).map(({ seed, norm }) => ({
+      key: `${norm}/s${seed}`,
+      cost:
+        (p.steps * (1 + (STEP_SIZES.length + 1) / p.probeEvery) * (norm === 'batch' ? 1.5 : 1)) /
+        500,
+      run: async (ctx) => {
+        const cfg = config({
+          seed,
+          dataset: { name: 'mnist', train: p.train, test: 500, downsample: true },
+          model: { preset: 'mlp', hidden: [100, 100, 100], activation: 'relu', norm },
+          devices: 1,
+          perDeviceBatch: 64,
+          optimizer: { name: 'sgd', lr: 0.1 },
+          steps: p.steps,
         });
-      }
-    }
-    return units;
+        const data = await ctx.env.loadData(cfg);
+        return [await trainAndProbe(cfg, new SingleDevice(cfg, data), p.probeEvery, ctx)];
+      },
+    }));
   },
   rowKey: (r) => `${r.norm}/s${r.seed}`,
   finding(rows) {

@@ -4,7 +4,8 @@ import { mnistMlp, type NormVariant, withNorm } from './kit/setups.ts';
 import { round } from './kit/stats.ts';
 import { meanTable, pointAt, summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
-import type { Check, Experiment, ExperimentUnit, Finding } from './kit/types.ts';
+import type { Check, Experiment, Finding } from './kit/types.ts';
+import { grid } from './kit/grid.ts';
 
 type RunningStats = 'rank0' | 'mean' | 'sync';
 
@@ -65,32 +66,24 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
-    const units: ExperimentUnit<NonIidRow>[] = [];
-    for (const seed of p.seeds) {
-      for (const sharding of SHARDINGS) {
-        for (const run of NORM_RUNS) {
-          units.push({
-            key: `${sharding.name}/${configurationOf(run)}/s${seed}`,
-            cost: (p.steps * (16 + p.perDeviceBatch)) / 3000,
-            run: async (ctx) => {
-              const base = mnistMlp(quick, {
-                seed,
-                perDeviceBatch: p.perDeviceBatch,
-                devices: DEVICES,
-                steps: p.steps,
-                sharding: sharding.value,
-                ...(run.runningStats === '-' ? {} : { runningStats: run.runningStats }),
-              });
-              const r = await trainRun(ctx, config(withNorm(base, run.norm)));
-              return [
-                { sharding: sharding.name, ...run, seed, testError: round(1 - r.final.testAcc) },
-              ];
-            },
+    return grid({ seed: p.seeds, sharding: SHARDINGS, run: NORM_RUNS }).map(
+      ({ seed, sharding, run }) => ({
+        key: `${sharding.name}/${configurationOf(run)}/s${seed}`,
+        cost: (p.steps * (16 + p.perDeviceBatch)) / 3000,
+        run: async (ctx) => {
+          const base = mnistMlp(quick, {
+            seed,
+            perDeviceBatch: p.perDeviceBatch,
+            devices: DEVICES,
+            steps: p.steps,
+            sharding: sharding.value,
+            ...(run.runningStats === '-' ? {} : { runningStats: run.runningStats }),
           });
-        }
-      }
-    }
-    return units;
+          const r = await trainRun(ctx, config(withNorm(base, run.norm)));
+          return [{ sharding: sharding.name, ...run, seed, testError: round(1 - r.final.testAcc) }];
+        },
+      }),
+    );
   },
   rowKey: (r) => `${r.sharding}/${configurationOf(r)}/s${r.seed}`,
   finding(rows) {

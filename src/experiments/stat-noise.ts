@@ -4,7 +4,8 @@ import { mnistMlp } from './kit/setups.ts';
 import { logLogSlope, mean, rms, round } from './kit/stats.ts';
 import { summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
-import type { Check, Experiment, ExperimentUnit, Finding } from './kit/types.ts';
+import type { Check, Experiment, Finding } from './kit/types.ts';
+import { grid } from './kit/grid.ts';
 
 type BnSync = 'local' | 'sync';
 
@@ -55,41 +56,33 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
-    const units: ExperimentUnit<StatNoiseRow>[] = [];
-    for (const seed of p.seeds) {
-      for (const bnSync of MODES) {
-        for (const b of p.batches) {
-          units.push({
-            key: `${bnSync}/b${b}/s${seed}`,
-            cost: (p.steps * (16 + b)) / 3000,
-            run: async (ctx) => {
-              const cfg = config(
-                mnistMlp(quick, {
-                  seed,
-                  bnSync,
-                  perDeviceBatch: b,
-                  devices: DEVICES,
-                  steps: p.steps,
-                  telemetryEvery: 1,
-                }),
-              );
-              const r = await trainRun(ctx, cfg);
-              return Object.entries(r.telemetry.bn).map(([layer, t]) => ({
-                bnSync,
-                perDeviceBatch: b,
-                seed,
-                layer,
-                meanNoise: round(rms(t.meanNoise.flat())),
-                varNoise: round(rms(t.varNoise.flat())),
-                meanNoiseReference: round(meanNoiseReference(b, DEVICES)),
-                varNoiseReference: round(logVarNoiseReference(b)),
-              }));
-            },
-          });
-        }
-      }
-    }
-    return units;
+    return grid({ seed: p.seeds, bnSync: MODES, b: p.batches }).map(({ seed, bnSync, b }) => ({
+      key: `${bnSync}/b${b}/s${seed}`,
+      cost: (p.steps * (16 + b)) / 3000,
+      run: async (ctx) => {
+        const cfg = config(
+          mnistMlp(quick, {
+            seed,
+            bnSync,
+            perDeviceBatch: b,
+            devices: DEVICES,
+            steps: p.steps,
+            telemetryEvery: 1,
+          }),
+        );
+        const r = await trainRun(ctx, cfg);
+        return Object.entries(r.telemetry.bn).map(([layer, t]) => ({
+          bnSync,
+          perDeviceBatch: b,
+          seed,
+          layer,
+          meanNoise: round(rms(t.meanNoise.flat())),
+          varNoise: round(rms(t.varNoise.flat())),
+          meanNoiseReference: round(meanNoiseReference(b, DEVICES)),
+          varNoiseReference: round(logVarNoiseReference(b)),
+        }));
+      },
+    }));
   },
   rowKey: (r) => `${r.bnSync}/b${r.perDeviceBatch}/s${r.seed}`,
   finding(rows) {

@@ -4,7 +4,8 @@ import { mnistMlp } from './kit/setups.ts';
 import { mean, round } from './kit/stats.ts';
 import { meanTable, pointAt, summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
-import type { Check, Experiment, ExperimentUnit, Finding, UnitContext } from './kit/types.ts';
+import type { Check, Experiment, Finding, UnitContext } from './kit/types.ts';
+import { grid } from './kit/grid.ts';
 
 export interface TestTimeRow {
   readonly perDeviceBatch: number;
@@ -52,17 +53,11 @@ export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
-    const units: ExperimentUnit<TestTimeRow>[] = [];
-    for (const seed of p.seeds) {
-      for (const b of p.batches) {
-        units.push({
-          key: `b${b}/s${seed}`,
-          cost: (p.momenta.length * p.steps * (16 + b)) / 3000,
-          run: (ctx) => runBatch(ctx, quick, b, seed),
-        });
-      }
-    }
-    return units;
+    return grid({ seed: p.seeds, b: p.batches }).map(({ seed, b }) => ({
+      key: `b${b}/s${seed}`,
+      cost: (p.momenta.length * p.steps * (16 + b)) / 3000,
+      run: (ctx) => runBatch(ctx, quick, b, seed),
+    }));
   },
   rowKey: (r) => `b${r.perDeviceBatch}/s${r.seed}`,
   finding(rows) {

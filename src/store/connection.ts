@@ -1,4 +1,5 @@
 import { type IDBPDatabase, type IDBPTransaction, wrap } from 'idb';
+import { errorMessage } from '../core/error-message.ts';
 import type { LabDatabase } from './db-schema.ts';
 import { StoreBlockedError, StoreError } from './errors.ts';
 import { migrationsBetween, SCHEMA_VERSION } from './migrations/index.ts';
@@ -91,7 +92,7 @@ export function openLabDatabase(options: ConnectionOptions): Promise<LabDatabase
       clearTimeout(timer);
       event.preventDefault();
       const cause = migrationError ?? request.error;
-      const detail = cause instanceof Error ? cause.message : String(cause);
+      const detail = errorMessage(cause);
       let message = `The run library could not be opened: ${detail}`;
       if (migrationError) {
         message = `Upgrading the run library failed, so it was left as it was: ${detail}`;

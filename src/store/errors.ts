@@ -1,3 +1,5 @@
+import { errorMessage } from '../core/error-message.ts';
+
 /** Every error the run store throws on purpose is a StoreError. */
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -43,7 +45,7 @@ export function isQuotaError(error: unknown): boolean {
 /** What the caller sees for a failed IndexedDB operation. */
 export function toStoreError(error: unknown): StoreError {
   if (error instanceof StoreError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   if (isQuotaError(error)) {
     return new StoreQuotaError(
       `The browser's storage for this site is full, so the run could not be saved (${detail}). ` +

@@ -1,5 +1,7 @@
 import { ConfigError, parseConfig, type RunConfig } from '../config/schema.ts';
+import { errorMessage } from '../core/error-message.ts';
 import type { Checkpoint } from '../workers/checkpoint.ts';
+import { checkpointMismatches } from './checkpoint-layout.ts';
 import { ImportError } from './errors.ts';
 import {
   type ParsedRunExport,
@@ -7,7 +9,6 @@ import {
   RUN_EXPORT_VERSION,
   runExportSchema,
 } from './export-format.ts';
-import { checkpointMismatches } from './checkpoint-layout.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { decodeFloat32 } from './float32-base64.ts';
 import { metricsMismatches } from './import-consistency.ts';
@@ -39,7 +40,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     throw new ImportError(
       `${NOT_AN_EXPORT}: it is not valid JSON (${detail}). The file may be cut short or not be an export at all.`,
     );
@@ -127,7 +128,7 @@ function decodeCheckpoint(
     }
     return checkpoint;
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     throw new ImportError(`The run's checkpoint is damaged: ${detail}.`);
   }
 }

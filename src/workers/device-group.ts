@@ -1,16 +1,18 @@
+import type { CallTag, Collective } from '../collectives/collective.ts';
 import type { RunConfig } from '../config/schema.ts';
+import { beginPreciseCollection } from '../core/model/recompute-precise.ts';
 import type { SyncGen, SyncReply, SyncRequest } from '../core/model/sync.ts';
 import { firstNonFiniteParam } from '../core/non-finite.ts';
 import { mergeMoments, sumReductions } from '../core/norm/merge.ts';
 import type { Moments, Reductions } from '../core/norm/moments.ts';
 import type { Dataset } from '../data/dataset.ts';
-import type { Checkpoint } from './checkpoint.ts';
 import { type BnSpans, bnSpans } from './bn-span.ts';
-import { lossNormalizer } from './gradient-averaging.ts';
-import type { CallTag, Collective } from '../collectives/collective.ts';
-import { packMoments, packReductions, unpackMoments, unpackReductions } from './sync-payload.ts';
+import type { Checkpoint } from './checkpoint.ts';
 import { Device, type PassStats } from './device.ts';
+import type { DeviceProtocol } from './device-protocol.ts';
+import { lossNormalizer } from './gradient-averaging.ts';
 import type { BnMomentsReport, GroupStepReport, PassKind, RunningStatsReport } from './reports.ts';
+import { packMoments, packReductions, unpackMoments, unpackReductions } from './sync-payload.ts';
 
 export interface DeviceGroupOptions {
   readonly config: RunConfig;
@@ -30,7 +32,7 @@ const now = (): number => performance.now();
  * collective and resumes them. Pure logic: the same class runs in a browser Web Worker, a Node
  * worker_thread and in-process.
  */
-export class DeviceGroup {
+export class DeviceGroup implements DeviceProtocol {
   readonly devices: Device[];
   private readonly spans: BnSpans;
   private readonly collective: Collective;
@@ -60,6 +62,11 @@ export class DeviceGroup {
 
   get paramCount(): number {
     return this.devices[0]!.paramCount;
+  }
+
+  /** Device 0's parameters (the replicas are identical), flattened in model order. */
+  copyParams(): Float32Array {
+    return this.devices[0]!.copyParams();
   }
 
   /** DDP's initial broadcast: every replica takes `params` (device 0's). */
@@ -174,27 +181,14 @@ export class DeviceGroup {
     };
   }
 
-  /**
-   * Evaluate this group's share of the test set. 'running' and 'batch' never talk to other
-   * devices: the running statistics are identical on every replica, and test batches are
-   * normalized on their own.
-   */
+  /** Evaluate this group's share of the test set (`Device.evaluate`: no merges). */
   async evaluate(
     batches: readonly (readonly Int32Array[])[],
     mode: 'eval-running' | 'eval-batch',
   ): Promise<PassStats[]> {
-    return this.devices.map((d, i) => {
-      const total: PassStats = { lossSum: 0, correct: 0, count: 0 };
-      for (const indices of batches[i] ?? []) {
-        if (indices.length === 0) continue;
-        const { x, y } = d.loadBatch(this.options.test, indices);
-        const r = runLocallyOrThrow(d.evalPass(x, y, mode, this.step));
-        total.lossSum += r.lossSum;
-        total.correct += r.correct;
-        total.count += r.count;
-      }
-      return total;
-    });
+    return this.devices.map((d, i) =>
+      d.evaluate(this.options.test, batches[i] ?? [], mode, this.step),
+    );
   }
 
   /**
@@ -202,7 +196,7 @@ export class DeviceGroup {
    * are sharded and merged exactly as in training; `batches[b][i]` is batch b's shard for ranks[i].
    */
   async recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void> {
-    for (const d of this.devices) for (const l of d.batchLayers) preciseOf(l).beginPrecise();
+    const endPrecise = beginPreciseCollection(this.devices.flatMap((d) => d.batchLayers));
     for (const shards of batches) {
       const passes = this.devices.map((d, i) => {
         const { x, y } = d.loadBatch(this.options.train, shards[i]!);
@@ -210,7 +204,7 @@ export class DeviceGroup {
       });
       await this.driveLockstep(passes, 'precise');
     }
-    for (const d of this.devices) for (const l of d.batchLayers) preciseOf(l).endPrecise();
+    endPrecise();
     await this.applyRunningStatsPolicy();
   }
 
@@ -368,32 +362,6 @@ export class DeviceGroup {
       this.waitMs += now() - t;
     }
   }
-}
-
-interface PreciseCapable {
-  beginPrecise(): void;
-  endPrecise(): void;
-}
-
-function preciseOf(layer: object): PreciseCapable {
-  const l = layer as Partial<PreciseCapable> & { name?: string };
-  if (typeof l.beginPrecise !== 'function' || typeof l.endPrecise !== 'function') {
-    throw new Error(`layer ${l.name ?? '?'} cannot recompute PreciseBN statistics`);
-  }
-  return l as PreciseCapable;
-}
-
-function runLocallyOrThrow(pass: SyncGen<PassStats>): PassStats {
-  let next = pass.next();
-  while (!next.done) {
-    const req = next.value;
-    next = pass.next(
-      req.phase === 'moments'
-        ? { phase: 'moments', merged: { normalize: req.moments, running: null } }
-        : { phase: 'reductions', summed: req.reductions },
-    );
-  }
-  return next.value;
 }
 
 /** Device 0's running mean and variance per BN layer (Batch Renorm keeps a std: squared here). */

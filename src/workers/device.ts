@@ -3,7 +3,7 @@ import type { Buffer, NormMode, Param, RunContext } from '../core/layer.ts';
 import { softmaxCrossEntropy } from '../core/loss.ts';
 import { buildModel } from '../core/model/build.ts';
 import type { Sequential } from '../core/model/sequential.ts';
-import type { SyncGen } from '../core/model/sync.ts';
+import { answerLocally, runPass, type SyncGen } from '../core/model/sync.ts';
 import { type BatchStatLayer, isBatchStatLayer } from '../core/norm/batch-stat-layer.ts';
 import { makeOptimizer } from '../core/optim/make-optimizer.ts';
 import type { Optimizer } from '../core/optim/optimizer.ts';
@@ -84,55 +84,70 @@ export class Device {
     return { lossSum: loss.lossSum, correct: loss.correct, count: y.length };
   }
 
-  copyGradients(out: Float32Array): Float32Array {
-    let at = 0;
-    for (const p of this.params) {
-      out.set(p.grad, at);
-      at += p.grad.length;
+  /**
+   * Loss and accuracy summed over `batches` of `ds` (index lists, in order), with the running
+   * statistics or each batch's own: the one evaluation loop (a device group's share of the test
+   * set, a single-device experiment's whole set). It never talks to other devices: the running
+   * statistics are identical on every replica and test batches are normalized on their own.
+   */
+  evaluate(
+    ds: Dataset,
+    batches: Iterable<Int32Array>,
+    mode: 'eval-running' | 'eval-batch',
+    step: number,
+  ): PassStats {
+    const total: PassStats = { lossSum: 0, correct: 0, count: 0 };
+    for (const indices of batches) {
+      if (indices.length === 0) continue;
+      const { x, y } = this.loadBatch(ds, indices);
+      const r = runPass(this.evalPass(x, y, mode, step), (req) => answerLocally(req, false));
+      total.lossSum += r.lossSum;
+      total.correct += r.correct;
+      total.count += r.count;
     }
-    return out;
+    return total;
+  }
+
+  copyGradients(out: Float32Array): Float32Array {
+    return flatten(
+      this.params.map((p) => p.grad),
+      out,
+    );
   }
 
   loadGradients(from: Float32Array): void {
-    let at = 0;
-    for (const p of this.params) {
-      p.grad.set(from.subarray(at, at + p.grad.length));
-      at += p.grad.length;
-    }
+    unflatten(
+      from,
+      this.params.map((p) => p.grad),
+    );
   }
 
   copyParams(out: Float32Array = new Float32Array(this.paramCount)): Float32Array {
-    let at = 0;
-    for (const p of this.params) {
-      out.set(p.value, at);
-      at += p.value.length;
-    }
-    return out;
+    return flatten(
+      this.params.map((p) => p.value),
+      out,
+    );
   }
 
   loadParams(from: Float32Array): void {
-    let at = 0;
-    for (const p of this.params) {
-      p.value.set(from.subarray(at, at + p.value.length));
-      at += p.value.length;
-    }
+    unflatten(
+      from,
+      this.params.map((p) => p.value),
+    );
   }
 
   copyBuffers(out: Float32Array = new Float32Array(this.bufferCount)): Float32Array {
-    let at = 0;
-    for (const b of this.buffers) {
-      out.set(b.value, at);
-      at += b.value.length;
-    }
-    return out;
+    return flatten(
+      this.buffers.map((b) => b.value),
+      out,
+    );
   }
 
   loadBuffers(from: Float32Array): void {
-    let at = 0;
-    for (const b of this.buffers) {
-      b.value.set(from.subarray(at, at + b.value.length));
-      at += b.value.length;
-    }
+    unflatten(
+      from,
+      this.buffers.map((b) => b.value),
+    );
   }
 
   /** A hash of every parameter and buffer bit: replicas that agree have equal checksums. */
@@ -145,5 +160,24 @@ export class Device {
     for (const p of this.params) mix(p.value);
     for (const b of this.buffers) mix(b.value);
     return h >>> 0;
+  }
+}
+
+/** The arrays one after another in `out` (model order): parameters, gradients or buffers. */
+function flatten(parts: readonly Float32Array[], out: Float32Array): Float32Array {
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** The inverse of flatten: each array takes its slice of `from`, in order. */
+function unflatten(from: Float32Array, parts: readonly Float32Array[]): void {
+  let at = 0;
+  for (const part of parts) {
+    part.set(from.subarray(at, at + part.length));
+    at += part.length;
   }
 }

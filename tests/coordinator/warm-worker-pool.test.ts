@@ -1,7 +1,7 @@
 import type { Remote } from 'comlink';
 import { describe, expect, it } from 'vitest';
 import { WarmWorkerPool } from '../../src/coordinator/hosts/warm-worker-pool.ts';
-import type { WorkerHandle } from '../../src/coordinator/hosts/worker-pool.ts';
+import type { DeviceWorkerHandle } from '../../src/coordinator/hosts/worker-pool.ts';
 import type { DeviceWorkerApi } from '../../src/workers/device-worker-api.ts';
 
 /** Fake workers: each has an id (its api), can be made to die, and logs its termination. */
@@ -9,7 +9,7 @@ function fakeWorkers() {
   const log: string[] = [];
   const kill: ((e: Error) => void)[] = [];
   let n = 0;
-  const spawn = (index: number): WorkerHandle => {
+  const spawn = (index: number): DeviceWorkerHandle => {
     const id = ++n;
     log.push(`spawn ${id} for ${index}`);
     const died = new Promise<never>((_, reject) => kill.push(reject));
@@ -20,7 +20,7 @@ function fakeWorkers() {
       terminate: () => log.push(`terminate ${id}`),
     };
   };
-  const idOf = (h: WorkerHandle) => (h.api as unknown as { id: number }).id;
+  const idOf = (h: DeviceWorkerHandle) => (h.api as unknown as { id: number }).id;
   return { log, kill, spawn, idOf };
 }
 

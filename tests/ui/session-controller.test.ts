@@ -99,8 +99,8 @@ function fakeSpawn(log: string[]) {
     };
     return {
       api: api as unknown as CoordinatorHandle['api'],
-      crashed: new Promise<never>(() => {}),
-      dispose: () => log.push(`dispose ${id}`),
+      died: new Promise<never>(() => {}),
+      terminate: () => log.push(`dispose ${id}`),
     };
   };
 }
@@ -249,8 +249,8 @@ describe('SessionController', () => {
     const s = new SessionController(host(), {
       spawn: () => ({
         api: { run: () => new Promise(() => {}) } as unknown as CoordinatorHandle['api'],
-        crashed: Promise.reject(new Error('the coordinator worker crashed: script error')),
-        dispose: () => {},
+        died: Promise.reject(new Error('the coordinator worker crashed: script error')),
+        terminate: () => {},
       }),
       store: () => null,
     });

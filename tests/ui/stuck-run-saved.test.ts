@@ -32,8 +32,8 @@ function coordinatorWithStuckWorker(fault: StuckFault): () => CoordinatorHandle 
     };
     return {
       api: api as unknown as CoordinatorHandle['api'],
-      crashed: new Promise<never>(() => {}),
-      dispose: () => {},
+      died: new Promise<never>(() => {}),
+      terminate: () => {},
     };
   };
 }

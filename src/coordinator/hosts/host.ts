@@ -1,41 +1,16 @@
-import type { Checkpoint } from '../../workers/checkpoint.ts';
-import type { PassStats } from '../../workers/device.ts';
-import type { GroupStepReport } from '../../workers/reports.ts';
+import type { HostOperations } from '../../workers/device-protocol.ts';
 
 /**
  * Where a run's devices live: in this thread (tests, small runs) or spread over workers. The
  * coordinator speaks only this interface; every array indexed by device has K entries in device
  * order, and every result comes back per device so the coordinator can reduce in device order.
  */
-export interface DeviceHost {
+export interface DeviceHost extends HostOperations {
   readonly devices: number;
   readonly workers: number;
   readonly transport: string;
   /** DDP's start: device 0's parameters are broadcast to every replica. */
   broadcastInitialParams(): Promise<void>;
-  trainStep(
-    step: number,
-    shards: readonly Int32Array[],
-    globalCount: number,
-    lr: number,
-    recordTelemetry: boolean,
-  ): Promise<GroupStepReport[]>;
-  /** `batches[k]` are the test-set batches device k evaluates; one result per device. */
-  evaluate(
-    batches: readonly (readonly Int32Array[])[],
-    mode: 'eval-running' | 'eval-batch',
-  ): Promise<PassStats[]>;
-  /** `batches[b][k]`: batch b's shard for device k, merged as in training. */
-  recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void>;
-  checksums(): Promise<number[]>;
-  /** Device 0's parameters, flattened in model order. */
-  copyParams(): Promise<Float32Array>;
-  copyBuffers(): Promise<Float32Array>;
-  loadBuffers(buffers: Float32Array): Promise<void>;
-  /** The replicas' state after `step` steps (device 0's; the replicas are identical). */
-  exportCheckpoint(step: number): Promise<Checkpoint>;
-  /** Every replica takes the checkpoint's parameters, buffers and optimizer state. */
-  importCheckpoint(checkpoint: Checkpoint): Promise<void>;
   /**
    * Release the devices. `reusable`: the run ended cleanly, so idle workers may host another run
    * (a failed run's workers may be stuck in a collective and are always ended).

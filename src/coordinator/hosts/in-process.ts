@@ -1,20 +1,30 @@
+import { LocalCollective } from '../../collectives/local.ts';
 import type { RunConfig } from '../../config/schema.ts';
 import type { Dataset } from '../../data/dataset.ts';
-import type { PassStats } from '../../workers/device.ts';
 import { DeviceGroup } from '../../workers/device-group.ts';
-import type { GroupStepReport } from '../../workers/reports.ts';
-import { LocalCollective } from '../../collectives/local.ts';
-import type { Checkpoint } from '../../workers/checkpoint.ts';
+import {
+  callGroup,
+  combineResults,
+  forwardingBase,
+  type HostOperations,
+  type OperationArgs,
+  type OperationName,
+} from '../../workers/device-protocol.ts';
 import type { DeviceHost } from './host.ts';
 
-/** Every device in this thread, in one group: the reference the worker hosts must match bit for bit. */
-export class InProcessHost implements DeviceHost {
+/**
+ * Every device in this thread, in one group: the reference the worker hosts must match bit for
+ * bit. Its operations are the device protocol's, each called on the one group (which holds all
+ * devices in order, so per-device arguments pass unchanged) and combined as for one worker.
+ */
+export class InProcessHost extends forwardingBase<HostOperations>() implements DeviceHost {
   readonly workers = 1;
   readonly transport = 'local';
   readonly devices: number;
   private readonly group: DeviceGroup;
 
   constructor(config: RunConfig, data: { train: Dataset; test: Dataset }) {
+    super();
     this.devices = config.devices;
     this.group = new DeviceGroup({
       config,
@@ -26,53 +36,12 @@ export class InProcessHost implements DeviceHost {
     });
   }
 
+  override async forward<K extends OperationName>(op: K, args: OperationArgs<K>): Promise<unknown> {
+    return combineResults(op, [await callGroup(this.group, op, args)]);
+  }
+
   async broadcastInitialParams(): Promise<void> {
-    this.group.loadParams(this.group.devices[0]!.copyParams());
-  }
-
-  async trainStep(
-    step: number,
-    shards: readonly Int32Array[],
-    globalCount: number,
-    lr: number,
-    recordTelemetry: boolean,
-  ): Promise<GroupStepReport[]> {
-    return [await this.group.trainStep(step, shards, globalCount, lr, recordTelemetry)];
-  }
-
-  async evaluate(
-    batches: readonly (readonly Int32Array[])[],
-    mode: 'eval-running' | 'eval-batch',
-  ): Promise<PassStats[]> {
-    return this.group.evaluate(batches, mode);
-  }
-
-  async recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void> {
-    await this.group.recomputePrecise(batches);
-  }
-
-  async checksums(): Promise<number[]> {
-    return this.group.checksums();
-  }
-
-  async copyParams(): Promise<Float32Array> {
-    return this.group.devices[0]!.copyParams();
-  }
-
-  async copyBuffers(): Promise<Float32Array> {
-    return this.group.copyBuffers();
-  }
-
-  async loadBuffers(buffers: Float32Array): Promise<void> {
-    this.group.loadBuffers(buffers);
-  }
-
-  async exportCheckpoint(step: number): Promise<Checkpoint> {
-    return this.group.exportCheckpoint(step);
-  }
-
-  async importCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    this.group.importCheckpoint(checkpoint);
+    this.group.loadParams(this.group.copyParams());
   }
 
   async close(): Promise<void> {}

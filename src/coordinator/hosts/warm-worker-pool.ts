@@ -1,4 +1,4 @@
-import type { WorkerHandle } from './worker-pool.ts';
+import type { DeviceWorkerHandle } from './worker-pool.ts';
 
 /**
  * Device workers kept between runs. Starting a worker means loading its code and compiling it
@@ -8,11 +8,11 @@ import type { WorkerHandle } from './worker-pool.ts';
  * stuck in a collective.
  */
 export class WarmWorkerPool {
-  private idle: WorkerHandle[] = [];
-  private readonly dead = new WeakSet<WorkerHandle>();
+  private idle: DeviceWorkerHandle[] = [];
+  private readonly dead = new WeakSet<DeviceWorkerHandle>();
 
   constructor(
-    private readonly spawn: (index: number) => WorkerHandle,
+    private readonly spawn: (index: number) => DeviceWorkerHandle,
     /** Idle workers kept at most; more are terminated when released. */
     private readonly keep: number,
   ) {}
@@ -30,7 +30,7 @@ export class WarmWorkerPool {
   }
 
   /** An idle worker if there is one, else a new one; `release` gives it back, `terminate` ends it. */
-  take(index: number): WorkerHandle {
+  take(index: number): DeviceWorkerHandle {
     const worker = this.idle.shift() ?? this.watch(this.spawn(index));
     let handedBack = false;
     return {
@@ -50,7 +50,7 @@ export class WarmWorkerPool {
     };
   }
 
-  private watch(worker: WorkerHandle): WorkerHandle {
+  private watch(worker: DeviceWorkerHandle): DeviceWorkerHandle {
     worker.died.catch(() => {
       this.dead.add(worker);
       this.idle = this.idle.filter((w) => w !== worker);

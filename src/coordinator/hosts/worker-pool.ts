@@ -1,26 +1,35 @@
-import { type Remote, transfer } from 'comlink';
-import type { RunConfig } from '../../config/schema.ts';
-import type { SplitDataset } from '../../data/dataset.ts';
-import type { PassStats } from '../../workers/device.ts';
-import type { DeviceWorkerApi, Exchange, ModelLayout } from '../../workers/device-worker-api.ts';
-import type { GroupStepReport } from '../../workers/reports.ts';
-import { momentsPayloadLength } from '../../workers/sync-payload.ts';
+import { transfer } from 'comlink';
 import { describeDevices, describeWorker } from '../../collectives/collective.ts';
 import type { PeerPort } from '../../collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../../collectives/shared-memory.ts';
-import type { Checkpoint } from '../../workers/checkpoint.ts';
+import {
+  chooseTransport,
+  type Exchange,
+  sharedMemoryAvailable,
+  type WorkerTransport,
+} from '../../collectives/transport.ts';
+import type { RunConfig } from '../../config/schema.ts';
+import { errorMessage } from '../../core/error-message.ts';
+import type { SplitDataset } from '../../data/dataset.ts';
+import {
+  argsForWorker,
+  combineResults,
+  type DeviceProtocol,
+  deviceOperations,
+  forwardingBase,
+  type HostOperations,
+  type OperationArgs,
+  type OperationName,
+  operationLabel,
+} from '../../workers/device-protocol.ts';
+import type { DeviceWorkerApi, ModelLayout } from '../../workers/device-worker-api.ts';
+import { momentsPayloadLength } from '../../workers/sync-payload.ts';
 import { assignRanks, type DeviceHost } from './host.ts';
+import type { WorkerHandle } from './worker-handle.ts';
 import { shareDataset } from './shared-dataset.ts';
 
-/** A started worker, whichever host made it (browser Worker or Node worker_thread). */
-export interface WorkerHandle {
-  readonly api: Remote<DeviceWorkerApi>;
-  /** Rejects, with a message naming the worker, if the worker dies. Never resolves otherwise. */
-  readonly died: Promise<never>;
-  terminate(): void;
-  /** Give an idle, healthy worker back for another run (pooled workers only). */
-  release?(): void;
-}
+/** A started device worker, whichever host made it (browser Worker or Node worker_thread). */
+export type DeviceWorkerHandle = WorkerHandle<DeviceWorkerApi>;
 
 /**
  * How long past `collectiveTimeoutMs` a worker may take to answer one call (a step, an evaluation)
@@ -43,7 +52,7 @@ export const AFTER_FAILURE_GRACE_MS = 2000;
  * named at once, one that stops answering (blocked or looping) is named after
  * `collectiveTimeoutMs + CALL_MARGIN_MS` and terminated, so a run never hangs.
  */
-export class WorkerPoolHost implements DeviceHost {
+export class WorkerPoolHost extends forwardingBase<HostOperations>() implements DeviceHost {
   readonly devices: number;
   readonly workers: number;
 
@@ -54,11 +63,12 @@ export class WorkerPoolHost implements DeviceHost {
   private readonly deadlineMs: number;
 
   private constructor(
-    private readonly handles: readonly WorkerHandle[],
+    private readonly handles: readonly DeviceWorkerHandle[],
     private readonly ranksOf: readonly (readonly number[])[],
-    readonly transport: 'shared-memory' | 'message-port',
+    readonly transport: WorkerTransport,
     collectiveTimeoutMs: number,
   ) {
+    super();
     this.devices = ranksOf.reduce((n, r) => n + r.length, 0);
     this.workers = handles.length;
     this.deadlineMs = collectiveTimeoutMs + CALL_MARGIN_MS;
@@ -67,7 +77,7 @@ export class WorkerPoolHost implements DeviceHost {
     handles.forEach((h, i) => {
       h.died.catch((e: unknown) => {
         const error = new Error(
-          `${describeDevices(ranksOf[i]!)} stopped answering: ${e instanceof Error ? e.message : String(e)}`,
+          `${describeDevices(ranksOf[i]!)} stopped answering: ${errorMessage(e)}`,
         );
         this.deathError ??= error;
         for (const fail of [...this.inFlight]) fail(this.deathError);
@@ -78,7 +88,7 @@ export class WorkerPoolHost implements DeviceHost {
   static async start(
     config: RunConfig,
     data: SplitDataset,
-    spawn: (index: number) => WorkerHandle,
+    spawn: (index: number) => DeviceWorkerHandle,
     workers: number,
   ): Promise<WorkerPoolHost> {
     const ranksOf = assignRanks(config.devices, workers);
@@ -114,63 +124,22 @@ export class WorkerPoolHost implements DeviceHost {
   }
 
   async broadcastInitialParams(): Promise<void> {
-    const params = await this.first('copyParams', (h) => h.api.copyParams());
-    await this.all('loadParams', (h) => h.api.loadParams(params));
+    await this.loadParams(await this.copyParams());
   }
 
-  trainStep(
-    step: number,
-    shards: readonly Int32Array[],
-    globalCount: number,
-    lr: number,
-    recordTelemetry: boolean,
-  ): Promise<GroupStepReport[]> {
-    return this.all(`train step ${step + 1}`, (h, i) =>
-      h.api.trainStep(step, this.mine(shards, i), globalCount, lr, recordTelemetry),
-    );
-  }
-
-  async evaluate(
-    batches: readonly (readonly Int32Array[])[],
-    mode: 'eval-running' | 'eval-batch',
-  ): Promise<PassStats[]> {
-    const perWorker = await this.all('evaluation', (h, i) =>
-      h.api.evaluate(
-        this.mine(batches, i).map((b) => [...b]),
-        mode,
-      ),
-    );
-    return perWorker.flat();
-  }
-
-  async recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void> {
-    await this.all('PreciseBN statistics', (h, i) =>
-      h.api.recomputePrecise(batches.map((shards) => this.mine(shards, i))),
-    );
-  }
-
-  async checksums(): Promise<number[]> {
-    return (await this.all('checksums', (h) => h.api.checksums())).flat();
-  }
-
-  copyParams(): Promise<Float32Array> {
-    return this.first('copyParams', (h) => h.api.copyParams());
-  }
-
-  exportCheckpoint(step: number): Promise<Checkpoint> {
-    return this.first('checkpoint', (h) => h.api.exportCheckpoint(step));
-  }
-
-  async importCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    await this.all('importCheckpoint', (h) => h.api.importCheckpoint(checkpoint));
-  }
-
-  copyBuffers(): Promise<Float32Array> {
-    return this.first('copyBuffers', (h) => h.api.copyBuffers());
-  }
-
-  async loadBuffers(buffers: Float32Array): Promise<void> {
-    await this.all('loadBuffers', (h) => h.api.loadBuffers(buffers));
+  /**
+   * Every protocol operation: the workers the table names, each with its own devices' entries of
+   * per-device arguments, within the deadline; their results combined as the table says.
+   */
+  override async forward<K extends OperationName>(op: K, args: OperationArgs<K>): Promise<unknown> {
+    const workers = deviceOperations[op].workers === 'first' ? [0] : this.handles.map((_, i) => i);
+    const results = await this.callWorkers(operationLabel(op, args), workers, (h, w) => {
+      const call = h.api[op] as unknown as (
+        ...a: OperationArgs<K>
+      ) => Promise<Awaited<ReturnType<DeviceProtocol[K]>>>;
+      return call(...argsForWorker(op, args, this.ranksOf[w]!));
+    });
+    return combineResults(op, results);
   }
 
   async close(reusable = false): Promise<void> {
@@ -180,18 +149,16 @@ export class WorkerPoolHost implements DeviceHost {
     }
   }
 
-  /** This worker's slice of a per-device array. */
-  private mine<T>(perDevice: readonly T[], worker: number): T[] {
-    return this.ranksOf[worker]!.map((k) => perDevice[k]!);
-  }
-
   /** Call worker 0 only (its replica stands for all). */
-  private async first<T>(what: string, call: (h: WorkerHandle) => Promise<T>): Promise<T> {
+  private async first<T>(what: string, call: (h: DeviceWorkerHandle) => Promise<T>): Promise<T> {
     return (await this.callWorkers(what, [0], (h) => call(h)))[0]!;
   }
 
   /** Call every worker. */
-  private all<T>(what: string, call: (h: WorkerHandle, index: number) => Promise<T>): Promise<T[]> {
+  private all<T>(
+    what: string,
+    call: (h: DeviceWorkerHandle, index: number) => Promise<T>,
+  ): Promise<T[]> {
     return this.callWorkers(
       what,
       this.handles.map((_, i) => i),
@@ -207,7 +174,7 @@ export class WorkerPoolHost implements DeviceHost {
   private callWorkers<T>(
     what: string,
     workers: readonly number[],
-    call: (h: WorkerHandle, index: number) => Promise<T>,
+    call: (h: DeviceWorkerHandle, index: number) => Promise<T>,
   ): Promise<T[]> {
     if (this.deathError) return Promise.reject(this.deathError);
     return new Promise<T[]>((resolve, reject) => {
@@ -260,7 +227,7 @@ export class WorkerPoolHost implements DeviceHost {
               clearTimeout(timer);
               timer = setTimeout(() => expire(true), AFTER_FAILURE_GRACE_MS);
             }
-            failures.push(e instanceof Error ? e.message : String(e));
+            failures.push(errorMessage(e));
             settle();
           },
         );
@@ -269,25 +236,8 @@ export class WorkerPoolHost implements DeviceHost {
   }
 }
 
-/** Shared memory wherever it exists (always in Node; in browsers only when cross-origin isolated). */
-export function sharedMemoryAvailable(): boolean {
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
-  return typeof SharedArrayBuffer !== 'undefined' && isolated !== false;
-}
-
-function chooseTransport(wanted: RunConfig['transport']): 'shared-memory' | 'message-port' {
-  if (wanted === 'message-port') return wanted;
-  if (sharedMemoryAvailable()) return 'shared-memory';
-  if (wanted === 'shared-memory') {
-    throw new Error(
-      'transport: shared memory needs SharedArrayBuffer, which this page does not have (it must be served cross-origin isolated, with COOP/COEP headers); use transport "auto" or "message-port"',
-    );
-  }
-  return 'message-port';
-}
-
 function makeExchanges(
-  transport: 'shared-memory' | 'message-port',
+  transport: WorkerTransport,
   config: RunConfig,
   ranksOf: readonly (readonly number[])[],
   layout: ModelLayout,

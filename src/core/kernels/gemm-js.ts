@@ -10,6 +10,7 @@
  */
 
 import { KC_MAX } from './gemm-wasm.ts';
+import type { Gemm } from './gemm-signature.ts';
 
 const fr = Math.fround;
 let packedA: Float32Array = new Float32Array(0);
@@ -21,19 +22,7 @@ function grow(buf: Float32Array, n: number): Float32Array {
 }
 
 /** C[M×N] (=|+=) op(A)·op(B) with op(A)[i,k] = A[i·sai + k·sak], op(B)[k,j] = B[k·sbk + j·sbj]. */
-export function gemmJs(
-  M: number,
-  N: number,
-  K: number,
-  A: Float32Array,
-  sai: number,
-  sak: number,
-  B: Float32Array,
-  sbk: number,
-  sbj: number,
-  C: Float32Array,
-  accumulate: boolean,
-): void {
+export const gemmJs: Gemm = (M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate) => {
   if (K === 0) {
     if (!accumulate) C.fill(0, 0, M * N);
     return;
@@ -59,7 +48,7 @@ export function gemmJs(
       }
     }
   }
-}
+};
 
 /** dst[blk][k][lane] = src[(blk·4 + lane)·so + (k0 + k)·sk], zero past `count`. */
 function pack(

@@ -1,3 +1,4 @@
+import type { Gemm } from './gemm-signature.ts';
 import { buildGemmModule, MR, NR } from './gemm-wasm-module.ts';
 
 type Fn3 = (a: number, b: number, c: number) => void;
@@ -149,19 +150,7 @@ export class WasmKernels {
    * copies A and B in, packs them block by block along K, runs the micro-kernel, copies C out.
    * M, N, K ≥ 1.
    */
-  gemm(
-    M: number,
-    N: number,
-    K: number,
-    A: Float32Array,
-    sai: number,
-    sak: number,
-    B: Float32Array,
-    sbk: number,
-    sbj: number,
-    C: Float32Array,
-    accumulate: boolean,
-  ): void {
+  readonly gemm: Gemm = (M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate) => {
     const mBlocks = Math.ceil(M / MR);
     const nBlocks = Math.ceil(N / NR);
     const mPad = mBlocks * MR;
@@ -194,5 +183,5 @@ export class WasmKernels {
     }
     if (nPad !== N) ex.moveRows(offC * 4, nPad * 4, offC * 4, N * 4, N * 4, M, 0);
     C.set(heap.subarray(offC, offC + M * N));
-  }
+  };
 }

@@ -1,5 +1,6 @@
 import { gemmJs } from './gemm-js.ts';
 import { WasmKernels } from './gemm-wasm.ts';
+import type { Gemm } from './gemm-signature.ts';
 
 /**
  * Matrix products on row-major float32 matrices:
@@ -33,19 +34,7 @@ export function setGemmBackend(b: GemmBackend): void {
   backend = b;
 }
 
-function gemm(
-  M: number,
-  N: number,
-  K: number,
-  A: Float32Array,
-  sai: number,
-  sak: number,
-  B: Float32Array,
-  sbk: number,
-  sbj: number,
-  C: Float32Array,
-  accumulate: boolean,
-): void {
+const gemm: Gemm = (M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate) => {
   checkSize('C', C, M * N);
   checkSize('A', A, M * K);
   checkSize('B', B, K * N);
@@ -56,7 +45,7 @@ function gemm(
   }
   if (backend === 'wasm-simd' && wasm) wasm.gemm(M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate);
   else gemmJs(M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate);
-}
+};
 
 function checkSize(what: string, x: Float32Array, need: number): void {
   if (x.length < need) throw new Error(`gemm: ${what} has ${x.length} values, needs ${need}`);

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.ts';
-import { isPreciseStatsLayer } from '../norm/precise-bn.ts';
+import { type BatchStatLayer, isBatchStatLayer } from '../norm/batch-stat-layer.ts';
 import type { Sequential } from './sequential.ts';
 import { runPass, type SyncReply, type SyncRequest } from './sync.ts';
 
@@ -9,7 +9,20 @@ export interface PreciseResult {
 }
 
 /**
- * Recompute every PreciseBN-capable norm of `model` from `batches` (weights frozen: forward only).
+ * PreciseBN over the given batch-statistic norms (of one model or of every replica a worker
+ * hosts): starts collecting on each and returns the function that writes their population
+ * statistics. Every PreciseBN recomputation, single-device or distributed, goes through it.
+ */
+export function beginPreciseCollection(layers: Iterable<BatchStatLayer>): () => void {
+  const started = [...layers];
+  for (const layer of started) layer.beginPrecise();
+  return () => {
+    for (const layer of started) layer.endPrecise();
+  };
+}
+
+/**
+ * Recompute every batch-statistic norm of `model` from `batches` (weights frozen: forward only).
  * Each batch is one forward pass in mode 'precise-collect'; `answer` merges the statistics the way
  * the caller wants (default: this device alone). The caller chooses the number of samples by the
  * batches it passes (the paper uses ~10³–10⁴ samples).
@@ -19,8 +32,7 @@ export function recomputePreciseStats(
   batches: Iterable<Tensor>,
   answer?: (request: SyncRequest) => SyncReply,
 ): PreciseResult {
-  const layers = model.layers.filter(isPreciseStatsLayer);
-  for (const layer of layers) layer.beginPrecise();
+  const end = beginPreciseCollection(model.layers.filter(isBatchStatLayer));
   let count = 0;
   let samples = 0;
   for (const x of batches) {
@@ -28,6 +40,6 @@ export function recomputePreciseStats(
     count++;
     samples += x.shape[0] ?? 0;
   }
-  for (const layer of layers) layer.endPrecise();
+  end();
   return { batches: count, samples };
 }

@@ -17,10 +17,16 @@ export type SyncReply =
 /** A model pass that may pause at sync points. */
 export type SyncGen<T> = Generator<SyncRequest, T, SyncReply>;
 
-/** The answer of a device that merges only with itself. */
-export function answerLocally(request: SyncRequest): SyncReply {
+/**
+ * The answer of a device that merges only with itself. `updateRunning: false` (evaluation) leaves
+ * the running statistics untouched.
+ */
+export function answerLocally(request: SyncRequest, updateRunning = true): SyncReply {
   return request.phase === 'moments'
-    ? { phase: 'moments', merged: { normalize: request.moments, running: request.moments } }
+    ? {
+        phase: 'moments',
+        merged: { normalize: request.moments, running: updateRunning ? request.moments : null },
+      }
     : { phase: 'reductions', summed: request.reductions };
 }
 

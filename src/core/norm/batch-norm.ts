@@ -7,7 +7,7 @@ import { affineGradients, computeLocalReductions } from './local-reductions.ts';
 import { computeLocalMoments } from './local-moments.ts';
 import { emptyMoments, emptyReductions, type Moments, type Reductions } from './moments.ts';
 import { applyNormalization, assertEnoughValues, normalizingStats } from './normalize.ts';
-import { PreciseAccumulator, type PreciseStatsLayer } from './precise-bn.ts';
+import { PreciseAccumulator } from './precise-bn.ts';
 import { RunningStats } from './running-stats.ts';
 
 export interface BatchNormOptions {
@@ -34,7 +34,7 @@ export interface BatchNormOptions {
  *
  * Ghost BN and Batch Renorm extend this class through the protected hooks below.
  */
-export class BatchNorm implements BatchStatLayer, PreciseStatsLayer {
+export class BatchNorm implements BatchStatLayer {
   readonly batchStats = true as const;
   readonly kind: string = 'batch-norm';
   readonly name: string;

@@ -34,6 +34,13 @@ export interface BatchStatLayer extends Layer {
   localReductions(dy: Tensor, ctx: RunContext): Reductions;
   /** Backward phase 3: input gradient from the reductions summed over the merge's devices. */
   inputGradient(summed: Reductions, ctx: RunContext): Tensor;
+  /**
+   * PreciseBN, start: passes in mode 'precise-collect' accumulate population statistics from
+   * MergedMoments.running (`precise-bn.ts`), the weights frozen.
+   */
+  beginPrecise(): void;
+  /** PreciseBN, end: write the population statistics into the running buffers, stop collecting. */
+  endPrecise(): void;
 }
 
 export function isBatchStatLayer(layer: Layer): layer is BatchStatLayer {

@@ -1,4 +1,3 @@
-import type { Layer } from '../layer.ts';
 import { emptyMoments, type Moments } from './moments.ts';
 import { poolGroups, accumulateMoments } from './pool-groups.ts';
 
@@ -62,17 +61,4 @@ export class PreciseAccumulator {
     for (let c = 0; c < this.channels; c++) variance[c] = this.acc.m2[c]! / (n - 1);
     return { mean: Float64Array.from(this.acc.mean), variance };
   }
-}
-
-/** A norm that can recompute its running statistics as PreciseBN population statistics. */
-export interface PreciseStatsLayer extends Layer {
-  /** Start collecting: passes in mode 'precise-collect' accumulate from MergedMoments.running. */
-  beginPrecise(): void;
-  /** Write the population statistics into the running buffers and stop collecting. */
-  endPrecise(): void;
-}
-
-export function isPreciseStatsLayer(layer: Layer): layer is PreciseStatsLayer {
-  const l = layer as Partial<PreciseStatsLayer>;
-  return typeof l.beginPrecise === 'function' && typeof l.endPrecise === 'function';
 }

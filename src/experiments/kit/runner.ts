@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/error-message.ts';
 import type { ExperimentEnv } from './env.ts';
 import type { Experiment, ExperimentResult, ExperimentUnit, Finding } from './types.ts';
 import { StoppedError } from './types.ts';
@@ -89,12 +90,9 @@ export async function runPlan<Row extends object, F extends Finding>(
       });
     } catch (err) {
       if (err instanceof StoppedError) break;
-      throw new Error(
-        `${experiment.name} ${unit.key}: ${err instanceof Error ? err.message : String(err)}`,
-        {
-          cause: err,
-        },
-      );
+      throw new Error(`${experiment.name} ${unit.key}: ${errorMessage(err)}`, {
+        cause: err,
+      });
     }
     stored.set(unit.key, rows);
     doneCost += unit.cost;

@@ -56,21 +56,15 @@ export class SingleDevice {
   /** Loss and accuracy on a dataset in chunks, with running statistics (or another eval mode). */
   evaluate(
     ds: Dataset = this.data.test,
-    mode: NormMode = 'eval-running',
+    mode: 'eval-running' | 'eval-batch' = 'eval-running',
     chunk = 500,
   ): { loss: number; acc: number } {
-    let lossSum = 0;
-    let correct = 0;
-    for (let start = 0; start < ds.count; start += chunk) {
-      const indices = Int32Array.from(
-        { length: Math.min(chunk, ds.count - start) },
-        (_, i) => start + i,
-      );
-      const { x, y } = this.device.loadBatch(ds, indices);
-      const r = runPass(this.device.evalPass(x, y, mode, this.steps));
-      lossSum += r.lossSum;
-      correct += r.correct;
-    }
+    const chunks = function* (): Generator<Int32Array> {
+      for (let start = 0; start < ds.count; start += chunk) {
+        yield Int32Array.from({ length: Math.min(chunk, ds.count - start) }, (_, i) => start + i);
+      }
+    };
+    const { lossSum, correct } = this.device.evaluate(ds, chunks(), mode, this.steps);
     return { loss: lossSum / ds.count, acc: correct / ds.count };
   }
 

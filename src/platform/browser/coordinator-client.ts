@@ -1,4 +1,5 @@
-import { handleWorker, type WorkerHandle } from './worker-handle.ts';
+import type { WorkerHandle } from '../../coordinator/hosts/worker-handle.ts';
+import { handleWorker } from './worker-handle.ts';
 import type { CoordinatorApi } from './coordinator-worker.ts';
 
 /** One coordinator Web Worker: the page talks to it through Comlink; it starts the device workers. */
@@ -16,5 +17,8 @@ export const startCoordinatorWorker: CoordinatorFactory = () => {
     type: 'module',
     name: 'coordinator',
   });
-  return handleWorker<CoordinatorApi>(worker, 'coordinator');
+  return handleWorker<CoordinatorApi>(
+    worker,
+    (detail) => `the coordinator worker crashed: ${detail || 'script error (it could not load)'}`,
+  );
 };

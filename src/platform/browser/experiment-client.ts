@@ -1,4 +1,5 @@
-import { handleWorker, type WorkerHandle } from './worker-handle.ts';
+import type { WorkerHandle } from '../../coordinator/hosts/worker-handle.ts';
+import { handleWorker } from './worker-handle.ts';
 import type { ExperimentWorkerApi } from './experiment-worker.ts';
 
 /** One experiment Web Worker; a fresh one per session, so a stopped run leaves nothing behind. */
@@ -11,5 +12,8 @@ export const startExperimentWorker: ExperimentWorkerFactory = () => {
     type: 'module',
     name: 'experiment',
   });
-  return handleWorker<ExperimentWorkerApi>(worker, 'experiment');
+  return handleWorker<ExperimentWorkerApi>(
+    worker,
+    (detail) => `the experiment worker crashed: ${detail || 'script error (it could not load)'}`,
+  );
 };

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/error-message.ts';
 import { decodeMnist, type RawMnist } from '../../data/mnist-format.ts';
 
 /**
@@ -35,7 +36,7 @@ async function fetchMnist(url: string, opts: MnistFetchOptions): Promise<RawMnis
     return decodeMnist(bytes);
   } catch (err) {
     // A dev server falls back to index.html for a missing file, which fails the magic check.
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     throw new Error(`MNIST: ${url} is not a packed MNIST file (${reason})`);
   }
 }

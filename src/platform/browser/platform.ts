@@ -1,27 +1,25 @@
-import * as Comlink from 'comlink';
 import type { RunConfig } from '../../config/schema.ts';
 import type { SplitDataset } from '../../data/dataset.ts';
 import { makeDataset } from '../../data/make-dataset.ts';
 import { loadMnistBrowser } from './mnist.ts';
 import type { DeviceWorkerApi } from '../../workers/device-worker-api.ts';
 import { browserWorkerCount } from './browser-workers.ts';
+import { handleWorker } from './worker-handle.ts';
 import { WarmWorkerPool } from '../../coordinator/hosts/warm-worker-pool.ts';
-import { type WorkerHandle, WorkerPoolHost } from '../../coordinator/hosts/worker-pool.ts';
+import { type DeviceWorkerHandle, WorkerPoolHost } from '../../coordinator/hosts/worker-pool.ts';
 import type { Platform } from '../../coordinator/run.ts';
 
 /** Start a module Web Worker hosting a device group (bundled by Vite from this URL pattern). */
-function spawnBrowserDeviceWorker(index: number): WorkerHandle {
+function spawnBrowserDeviceWorker(index: number): DeviceWorkerHandle {
   const worker = new Worker(new URL('./device-worker.ts', import.meta.url), {
     type: 'module',
     name: `devices-${index}`,
   });
-  const died = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (e) =>
-      reject(new Error(`worker ${index} crashed: ${e.message || 'script error'}`)),
-    );
-  });
-  died.catch(() => {});
-  return { api: Comlink.wrap<DeviceWorkerApi>(worker), died, terminate: () => worker.terminate() };
+  return handleWorker<DeviceWorkerApi>(
+    worker,
+    (detail) => `worker ${index} crashed: ${detail || 'script error'}`,
+    false,
+  );
 }
 
 /** Device workers of this context (the coordinator's or an experiment's worker), kept warm between runs. */

@@ -1,34 +1,27 @@
 import * as Comlink from 'comlink';
-
-/** A page-owned Web Worker behind Comlink, watched for crashes. */
-export interface WorkerHandle<Api> {
-  readonly api: Comlink.Remote<Api>;
-  /** Rejects if the worker fails to load or crashes. */
-  readonly crashed: Promise<never>;
-  dispose(): void;
-}
+import type { WorkerHandle } from '../../coordinator/hosts/worker-handle.ts';
 
 /**
- * Wrap a worker the caller created (the `new Worker(new URL(…), …)` expression must stay at the
- * call site, where Vite finds and bundles it).
+ * Wrap a Web Worker the caller created (the `new Worker(new URL(…), …)` expression must stay at
+ * the call site, where Vite finds and bundles it) as a WorkerHandle, watched for crashes.
+ * `crashMessage` words the error from the event's message (empty when the script could not load).
+ * `releaseProxy`: page-owned workers release their Comlink proxy before they are terminated.
  */
-export function handleWorker<Api>(worker: Worker, label: string): WorkerHandle<Api> {
+export function handleWorker<Api>(
+  worker: Worker,
+  crashMessage: (detail: string) => string,
+  releaseProxy = true,
+): WorkerHandle<Api> {
   const api = Comlink.wrap<Api>(worker);
-  const crashed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (e) =>
-      reject(
-        new Error(
-          `the ${label} worker crashed: ${e.message || 'script error (it could not load)'}`,
-        ),
-      ),
-    );
+  const died = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (e) => reject(new Error(crashMessage(e.message))));
   });
-  crashed.catch(() => {});
+  died.catch(() => {});
   return {
     api,
-    crashed,
-    dispose: () => {
-      api[Comlink.releaseProxy]();
+    died,
+    terminate: () => {
+      if (releaseProxy) api[Comlink.releaseProxy]();
       worker.terminate();
     },
   };

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { RunConfig } from '../../config/schema.ts';
-import { type WorkerHandle, WorkerPoolHost } from '../../coordinator/hosts/worker-pool.ts';
+import { type DeviceWorkerHandle, WorkerPoolHost } from '../../coordinator/hosts/worker-pool.ts';
 import type { SplitDataset } from '../../data/dataset.ts';
 import type { DeviceWorkerApi } from '../../workers/device-worker-api.ts';
 
@@ -11,7 +11,7 @@ const ENTRY = new URL('./device-worker.ts', import.meta.url).href;
 const WORKER_YOUNG_GENERATION_MB = 6;
 
 /** Start a Node worker_thread hosting a device group, watched for an unexpected exit. */
-export interface NodeWorkerHandle extends WorkerHandle {
+export interface NodeWorkerHandle extends DeviceWorkerHandle {
   /** The thread itself (tests kill it to check that a dead device is reported, not waited for). */
   readonly thread: Worker;
 }

@@ -1,6 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { resolveTransport } from '../../collectives/transport.ts';
 import { configSchema } from '../../config/schema.ts';
+import { startCoordinatorWorker } from '../../platform/browser/coordinator-client.ts';
 import { warmUpCharts } from '../charts/warm-up.ts';
 import type { ComparedRun } from '../library/sbl-compare-view.ts';
 import { StoreController } from '../library/store-controller.ts';
@@ -9,7 +11,6 @@ import { resolvedToInput } from '../model/config-form.ts';
 import type { Experiment } from '../model/experiment.ts';
 import { decodeExperimentHash, encodeExperimentHash } from '../model/experiment-hash.ts';
 import { DEFAULT_EXPERIMENT } from '../model/presets.ts';
-import { startCoordinatorWorker } from '../../platform/browser/coordinator-client.ts';
 import { isSettled } from '../session/live-run.ts';
 import { type PlannedRun, SessionController } from '../session/session-controller.ts';
 import type { ExperimentChangeDetail, RunExperimentDetail } from '../setup/sbl-setup-form.ts';
@@ -283,7 +284,7 @@ export class App extends LitElement {
       typeof this.experiment.config.transport === 'string'
         ? this.experiment.config.transport
         : 'auto';
-    const name = asked === 'auto' ? (this.isolated ? 'shared-memory' : 'message-port') : asked;
+    const name = asked === 'auto' ? resolveTransport('auto') : asked;
     return { name, known: false };
   }
 

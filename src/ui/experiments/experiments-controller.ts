@@ -1,14 +1,15 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { FigureImage } from '../../platform/browser/render-figure.ts';
+import { errorMessage } from '../../core/error-message.ts';
 import type { PlanProgress } from '../../experiments/kit/runner.ts';
 import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
-import type { ExperimentRecord } from '../../store/experiments.ts';
-import type { RunStore } from '../../store/run-store.ts';
 import type {
   ExperimentWorkerFactory,
   ExperimentWorkerHandle,
 } from '../../platform/browser/experiment-client.ts';
+import type { FigureImage } from '../../platform/browser/render-figure.ts';
+import type { ExperimentRecord } from '../../store/experiments.ts';
+import type { RunStore } from '../../store/run-store.ts';
 import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import { newExperimentRecord, resultOf, withResult } from './experiment-records.ts';
 
@@ -61,7 +62,7 @@ export class ExperimentsController implements ReactiveController {
 
   hostDisconnected(): void {
     this.clock.cancel(this.render);
-    this.worker?.dispose();
+    this.worker?.terminate();
     this.worker = null;
   }
 
@@ -127,7 +128,7 @@ export class ExperimentsController implements ReactiveController {
           Comlink.proxy(onProgress),
           Comlink.proxy(onUnitDone),
         ),
-        worker.crashed,
+        worker.died,
       ]);
       record = withResult(record, result, result.complete ? 'completed' : 'stopped', this.now());
       this.shown = { record, figure: figure ?? this.shown?.figure ?? null };
@@ -136,7 +137,7 @@ export class ExperimentsController implements ReactiveController {
       this.shown = { record, figure: this.shown?.figure ?? null };
       this.error = `${record.name} failed: ${messageOf(error)}`;
     } finally {
-      worker.dispose();
+      worker.terminate();
       if (this.worker === worker) this.worker = null;
       this.activeId = null;
       this.stopping = false;
@@ -159,12 +160,12 @@ export class ExperimentsController implements ReactiveController {
     if (record.rows.length === 0) return;
     const worker = this.options.spawn();
     try {
-      const figure = await Promise.race([worker.api.figure(resultOf(record)), worker.crashed]);
+      const figure = await Promise.race([worker.api.figure(resultOf(record)), worker.died]);
       if (this.shown?.record.id === record.id) this.shown = { record, figure };
     } catch (error) {
       this.error = `The figure could not be drawn: ${messageOf(error)}`;
     } finally {
-      worker.dispose();
+      worker.terminate();
     }
     this.host.requestUpdate();
   }
@@ -193,5 +194,5 @@ export class ExperimentsController implements ReactiveController {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

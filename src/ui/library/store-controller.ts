@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { errorMessage } from '../../core/error-message.ts';
 import {
   type CheckpointRecord,
   type LoadedMetrics,
@@ -259,5 +260,5 @@ export class StoreController implements ReactiveController {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

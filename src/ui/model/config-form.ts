@@ -6,6 +6,7 @@ import {
   parseConfig,
   type RunConfig,
 } from '../../config/schema.ts';
+import { errorMessage } from '../../core/error-message.ts';
 import {
   BN_SYNC_GROUP_KEY,
   FIELDS,
@@ -227,7 +228,7 @@ function modelProblem(config: RunConfig): string | null {
   try {
     checkModelBuilds(config);
   } catch (err) {
-    problem = err instanceof Error ? err.message : String(err);
+    problem = errorMessage(err);
   }
   if (modelChecks.size >= MODEL_CHECKS_KEPT) modelChecks.delete(modelChecks.keys().next().value!);
   modelChecks.set(key, problem);
@@ -252,7 +253,7 @@ export function validateInput(
       config = parseConfig(input);
     } catch (err) {
       // parseConfig checks nothing safeParse did not; should that change, the form still shows it.
-      general.push(err instanceof Error ? err.message : String(err));
+      general.push(errorMessage(err));
     }
     if (config && preflightWeights(config) <= PREFLIGHT_MAX_WEIGHTS) {
       const problem = modelProblem(config);

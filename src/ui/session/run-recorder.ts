@@ -1,8 +1,9 @@
 import type { RunConfig } from '../../config/schema.ts';
-import type { Checkpoint } from '../../workers/checkpoint.ts';
 import type { EvalRow, TrainRow } from '../../coordinator/run-types.ts';
 import type { Telemetry } from '../../coordinator/telemetry.ts';
+import { errorMessage } from '../../core/error-message.ts';
 import type { RunStore, RunSummary } from '../../store/index.ts';
+import type { Checkpoint } from '../../workers/checkpoint.ts';
 
 /** The part of the run store a recorder writes through (a fake in tests). */
 export type RecorderStore = Pick<
@@ -124,7 +125,7 @@ export class RunRecorder {
   private report(error: unknown): void {
     if (this.broken) return;
     this.broken = true;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const quota = error instanceof Error && error.name === 'StoreQuotaError';
     this.onProblem({ kind: quota ? 'quota' : 'other', message });
   }

@@ -1,15 +1,16 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RunConfig } from '../../config/schema.ts';
-import type { Checkpoint } from '../../workers/checkpoint.ts';
 import type { RunEvent } from '../../coordinator/events.ts';
-import { explainFailure } from '../model/explain-failure.ts';
-import { overallPercent } from '../model/format.ts';
-import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
+import { errorMessage } from '../../core/error-message.ts';
 import type {
   CoordinatorFactory,
   CoordinatorHandle,
 } from '../../platform/browser/coordinator-client.ts';
+import type { Checkpoint } from '../../workers/checkpoint.ts';
+import { explainFailure } from '../model/explain-failure.ts';
+import { overallPercent } from '../model/format.ts';
+import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import {
   applyEvent,
   isSettled,
@@ -125,7 +126,7 @@ export class SessionController implements ReactiveController {
   hostDisconnected(): void {
     this.stop();
     this.clock.cancel(this.render);
-    this.idle?.dispose();
+    this.idle?.terminate();
     this.idle = null;
   }
 
@@ -138,10 +139,10 @@ export class SessionController implements ReactiveController {
     if (this.idle || this.busy) return;
     const handle = this.deps.spawn();
     this.idle = handle;
-    Promise.race([handle.api.prepare(devices), handle.crashed]).catch(() => {
+    Promise.race([handle.api.prepare(devices), handle.died]).catch(() => {
       if (this.idle !== handle) return; // a run took it: the run reports its failure
       this.idle = null;
-      handle.dispose();
+      handle.terminate();
     });
   }
 
@@ -239,7 +240,7 @@ export class SessionController implements ReactiveController {
       // Asked for while the worker was starting: sent after `run`, which the worker handles first.
       if (this.stopRequested) handle.api.stop();
       else if (this.pauseRequested) handle.api.pause();
-      await Promise.race([done, handle.crashed]);
+      await Promise.race([done, handle.died]);
       await Promise.race([terminalSeen, delay(LAST_EVENT_GRACE_MS)]);
       if (!terminal) throw new Error('the run ended without saying how');
       clean = this.runs[index]?.status !== 'failed';
@@ -247,13 +248,13 @@ export class SessionController implements ReactiveController {
       if (!terminal)
         onEvent({
           type: 'failed',
-          message: error instanceof Error ? error.message : String(error),
+          message: errorMessage(error),
         });
     } finally {
       this.current = null;
       // A failed or crashed run's worker is never reused: it may be stuck or hold bad state.
       if (clean && handle) this.idle = handle;
-      else handle?.dispose();
+      else handle?.terminate();
     }
     await recorder.settled();
     if (this.recorder === recorder) this.recorder = null;
