@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeExperimentHash } from '../../src/ui/model/experiment-hash.ts';
+import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
 import { type App, ARTIFACTS, screenshot, startApp } from '../../tools/app-harness.ts';
 
 /*
@@ -13,7 +13,7 @@ import { type App, ARTIFACTS, screenshot, startApp } from '../../tools/app-harne
 let app: App;
 let page: Page;
 
-const shortRun = encodeExperimentHash({
+const shortRun = encodeStudyHash({
   config: {
     seed: 7,
     dataset: { name: 'mnist', train: 600, test: 200, downsample: true },
@@ -50,7 +50,7 @@ async function libraryReady(p: Page): Promise<void> {
     .toBe('ready');
 }
 
-const resumable = encodeExperimentHash({
+const resumable = encodeStudyHash({
   config: {
     seed: 11,
     dataset: { name: 'mnist', train: 600, test: 200, downsample: true },

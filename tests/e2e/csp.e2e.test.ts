@@ -4,7 +4,7 @@ import { type Browser, chromium, type Page, type Worker } from 'playwright-core'
 import { createServer, loadConfigFromFile, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../../src/csp.ts';
-import { encodeExperimentHash } from '../../src/ui/model/experiment-hash.ts';
+import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
 import {
   CSP_REPORT_PATH,
   type CspViolation,
@@ -24,7 +24,7 @@ import { type App, CHROMIUM, screenshot, startApp } from '../../tools/app-harnes
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 
-const shortRun = encodeExperimentHash({
+const shortRun = encodeStudyHash({
   config: {
     seed: 3,
     dataset: { name: 'mnist', train: 400, test: 200, downsample: true },

@@ -6,13 +6,13 @@ import type { ComparedRun } from '../library/sbl-compare-view.ts';
 import { StoreController } from '../library/store-controller.ts';
 import { telemetryUpTo } from '../model/append-telemetry.ts';
 import { resolvedToInput } from '../model/config-form.ts';
-import type { Experiment } from '../model/experiment.ts';
-import { decodeExperimentHash, encodeExperimentHash } from '../model/experiment-hash.ts';
-import { DEFAULT_EXPERIMENT } from '../model/presets.ts';
+import type { Study } from '../model/study.ts';
+import { decodeStudyHash, encodeStudyHash } from '../model/study-hash.ts';
+import { DEFAULT_STUDY } from '../model/presets.ts';
 import { startCoordinatorWorker } from '../../platform/browser/coordinator-client.ts';
 import { isSettled } from '../session/live-run.ts';
 import { type PlannedRun, SessionController } from '../session/session-controller.ts';
-import type { ExperimentChangeDetail, RunExperimentDetail } from '../setup/sbl-setup-form.ts';
+import type { StudyChangeDetail, RunStudyDetail } from '../setup/sbl-setup-form.ts';
 import { sharedStyles } from '../styles.ts';
 import '../experiments/sbl-experiments.ts';
 import '../library/sbl-compare-view.ts';
@@ -30,7 +30,7 @@ const TRANSPORT_MEANING: Record<string, string> = {
 };
 
 /**
- * The page: intro, experiment setup, live training view, comparison and the run library. It owns
+ * The page: intro, study setup, live training view, comparison and the run library. It owns
  * the two controllers (training session, run library) and connects the views' events to them.
  */
 @customElement('sbl-app')
@@ -107,7 +107,7 @@ export class App extends LitElement {
     onLibraryProgress: () => this.library.refreshSoon(),
   });
 
-  @state() private experiment: Experiment = DEFAULT_EXPERIMENT;
+  @state() private study: Study = DEFAULT_STUDY;
   @state() private hashMessage: string | null = null;
   @state() private compared: readonly ComparedRun[] = [];
   @state() private resumeProblem: string | null = null;
@@ -140,7 +140,7 @@ export class App extends LitElement {
         ? requestIdleCallback(fn, { timeout: 2000 })
         : setTimeout(fn, 500);
     idle(() => {
-      const planned = configSchema.safeParse(this.experiment.config);
+      const planned = configSchema.safeParse(this.study.config);
       this.session.prewarm(planned.success ? planned.data.devices : 1);
       warmUpCharts();
     });
@@ -149,31 +149,31 @@ export class App extends LitElement {
   private readonly onHashChange = (): void => this.readHash();
 
   private readHash(): void {
-    const reading = decodeExperimentHash(location.hash);
+    const reading = decodeStudyHash(location.hash);
     if (reading.kind === 'ok') {
-      this.experiment = reading.experiment;
+      this.study = reading.study;
       this.hashMessage = null;
     } else if (reading.kind === 'error') {
-      this.experiment = DEFAULT_EXPERIMENT;
+      this.study = DEFAULT_STUDY;
       this.hashMessage = reading.message;
     }
   }
 
-  private onExperimentChange(e: CustomEvent<ExperimentChangeDetail>): void {
+  private onStudyChange(e: CustomEvent<StudyChangeDetail>): void {
     // The link always holds what the form shows, valid or not (a link to a config with a problem
     // opens with the problem explained, never with another config in its place).
-    this.writeHash(e.detail.experiment);
+    this.writeHash(e.detail.study);
     this.hashMessage = null;
   }
 
-  /** The URL reproduces the experiment (replaceState: editing does not flood the history). */
-  private writeHash(experiment: Experiment): void {
-    const hash = `#${encodeExperimentHash(experiment)}`;
+  /** The URL reproduces the study (replaceState: editing does not flood the history). */
+  private writeHash(study: Study): void {
+    const hash = `#${encodeStudyHash(study)}`;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
 
-  private onRun(e: CustomEvent<RunExperimentDetail>): void {
-    this.writeHash(e.detail.experiment);
+  private onRun(e: CustomEvent<RunStudyDetail>): void {
+    this.writeHash(e.detail.study);
     const plans: PlannedRun[] = e.detail.runs.map((r) => ({
       label: r.label,
       name: r.name,
@@ -223,7 +223,7 @@ export class App extends LitElement {
     else if (action === 'use-settings') {
       const run = await this.library.getRun(id);
       if (!run) return;
-      this.experiment = { config: resolvedToInput(run.config), compare: null };
+      this.study = { config: resolvedToInput(run.config), compare: null };
       await this.updateComplete;
       this.renderRoot
         .querySelector('sbl-setup-form')
@@ -280,9 +280,7 @@ export class App extends LitElement {
   private transport(): { name: string; known: boolean } {
     if (this.lastTransport) return { name: this.lastTransport, known: true };
     const asked =
-      typeof this.experiment.config.transport === 'string'
-        ? this.experiment.config.transport
-        : 'auto';
+      typeof this.study.config.transport === 'string' ? this.study.config.transport : 'auto';
     const name = asked === 'auto' ? (this.isolated ? 'shared-memory' : 'message-port') : asked;
     return { name, known: false };
   }
@@ -328,10 +326,10 @@ export class App extends LitElement {
       <div class="layout">
         <div class="card setup">
           <sbl-setup-form
-            .experiment=${this.experiment}
+            .study=${this.study}
             ?busy=${view.busy}
-            @experiment-change=${this.onExperimentChange}
-            @run-experiment=${this.onRun}
+            @study-change=${this.onStudyChange}
+            @run-study=${this.onRun}
           ></sbl-setup-form>
         </div>
         <div class="card">

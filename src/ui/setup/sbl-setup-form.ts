@@ -11,9 +11,9 @@ import {
   COMPARE_FIELD_LABELS,
   COMPARE_FIELDS,
   type CompareField,
-  type Experiment,
+  type Study,
   isCompareField,
-} from '../model/experiment.ts';
+} from '../model/study.ts';
 import { type FormState, formState, type RunRequest } from '../model/form-state.ts';
 import { PRESETS } from '../model/presets.ts';
 import { sharedStyles } from '../styles.ts';
@@ -21,31 +21,31 @@ import { fieldId, renderField } from './field-view.ts';
 
 export type { RunRequest } from '../model/form-state.ts';
 
-export interface RunExperimentDetail {
+export interface RunStudyDetail {
   readonly runs: readonly RunRequest[];
   /** What the runs came from (the app puts it in the URL). */
-  readonly experiment: Experiment;
+  readonly study: Study;
 }
 
-export interface ExperimentChangeDetail {
-  readonly experiment: Experiment;
+export interface StudyChangeDetail {
+  readonly study: Study;
   /** Every variant passed validation. */
   readonly valid: boolean;
 }
 
-/** Groups that start folded (they hold fine-tuning a first experiment does not need). */
+/** Groups that start folded (they hold fine-tuning a first study does not need). */
 const FOLDED: readonly FieldGroupId[] = ['norm', 'eval', 'advanced'];
 
 /** A preset as the form would hold it, to tell which preset (if any) the form shows. */
-const presetKeys = new Map<Experiment, string>();
-function presetKey(exp: Experiment): string {
-  let key = presetKeys.get(exp);
+const presetKeys = new Map<Study, string>();
+function presetKey(study: Study): string {
+  let key = presetKeys.get(study);
   if (key === undefined) {
     key = JSON.stringify({
-      config: formToInput(inputToForm(exp.config)).input,
-      compare: exp.compare,
+      config: formToInput(inputToForm(study.config)).input,
+      compare: study.compare,
     });
-    presetKeys.set(exp, key);
+    presetKeys.set(study, key);
   }
   return key;
 }
@@ -53,9 +53,9 @@ function presetKey(exp: Experiment): string {
 const DEFAULTS: FormValues = inputToForm({ dataset: { name: 'mnist' }, model: { preset: 'mlp' } });
 
 /**
- * The experiment setup: every config field, grouped, validated with the run schema as you type
+ * The study setup: every config field, grouped, validated with the run schema as you type
  * (problems next to their field), presets, and an optional side-by-side comparison along one
- * field. Fires `experiment-change` on every edit and `run-experiment` with the runs to start.
+ * field. Fires `study-change` on every edit and `run-study` with the runs to start.
  */
 @customElement('sbl-setup-form')
 export class SetupForm extends LitElement {
@@ -178,8 +178,8 @@ export class SetupForm extends LitElement {
     `,
   ];
 
-  /** The experiment to show (from the link, a preset or a library run); a new object reloads the form. */
-  @property({ attribute: false }) experiment: Experiment | null = null;
+  /** The study to show (from the link, a preset or a library run); a new object reloads the form. */
+  @property({ attribute: false }) study: Study | null = null;
   /** A run is in progress: Run is disabled. */
   @property({ type: Boolean }) busy = false;
 
@@ -190,10 +190,10 @@ export class SetupForm extends LitElement {
   private state: FormState | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('experiment') && this.experiment) {
-      this.values = inputToForm(this.experiment.config);
-      this.compareField = this.experiment.compare?.field ?? '';
-      this.compareText = this.experiment.compare?.values.join(', ') ?? '';
+    if (changed.has('study') && this.study) {
+      this.values = inputToForm(this.study.config);
+      this.compareField = this.study.compare?.field ?? '';
+      this.compareText = this.study.compare?.values.join(', ') ?? '';
     }
     this.state = formState(this.values, this.compareField, this.compareText);
   }
@@ -227,12 +227,12 @@ export class SetupForm extends LitElement {
   private announce(): void {
     this.updateComplete.then(() => {
       const state = this.current();
-      const detail: ExperimentChangeDetail = {
-        experiment: state.experiment,
+      const detail: StudyChangeDetail = {
+        study: state.study,
         valid: state.blockers.length === 0,
       };
       this.dispatchEvent(
-        new CustomEvent('experiment-change', { detail, bubbles: true, composed: true }),
+        new CustomEvent('study-change', { detail, bubbles: true, composed: true }),
       );
     });
   }
@@ -240,13 +240,13 @@ export class SetupForm extends LitElement {
   private choosePreset(id: string): void {
     const preset = PRESETS.find((p) => p.id === id);
     if (!preset) return;
-    this.experiment = preset.experiment;
+    this.study = preset.study;
     this.announce();
   }
 
   private activePreset(): string | null {
-    const now = JSON.stringify(this.state?.experiment);
-    return PRESETS.find((p) => presetKey(p.experiment) === now)?.id ?? null;
+    const now = JSON.stringify(this.state?.study);
+    return PRESETS.find((p) => presetKey(p.study) === now)?.id ?? null;
   }
 
   private submit(e: Event): void {
@@ -261,10 +261,8 @@ export class SetupForm extends LitElement {
       });
       return;
     }
-    const detail: RunExperimentDetail = { runs: state.runs, experiment: state.experiment };
-    this.dispatchEvent(
-      new CustomEvent('run-experiment', { detail, bubbles: true, composed: true }),
-    );
+    const detail: RunStudyDetail = { runs: state.runs, study: state.study };
+    this.dispatchEvent(new CustomEvent('run-study', { detail, bubbles: true, composed: true }));
   }
 
   override render() {
@@ -276,12 +274,10 @@ export class SetupForm extends LitElement {
     const active = this.activePreset();
     const activePreset = PRESETS.find((p) => p.id === active);
     const steps = state.runs.reduce((s, run) => s + run.config.steps, 0);
-    const badVariants = state.experiment.compare
-      ? state.variants.filter((v) => v.config === null)
-      : [];
+    const badVariants = state.study.compare ? state.variants.filter((v) => v.config === null) : [];
     return html`
       <form @submit=${this.submit} novalidate aria-labelledby="setup-title">
-        <h2 id="setup-title">Experiment</h2>
+        <h2 id="setup-title">Study</h2>
         <div role="group" aria-labelledby="presets-label">
           <p id="presets-label" class="small muted">Start from a preset:</p>
           <div class="presets">
@@ -407,7 +403,7 @@ declare global {
     'sbl-setup-form': SetupForm;
   }
   interface HTMLElementEventMap {
-    'experiment-change': CustomEvent<ExperimentChangeDetail>;
-    'run-experiment': CustomEvent<RunExperimentDetail>;
+    'study-change': CustomEvent<StudyChangeDetail>;
+    'run-study': CustomEvent<RunStudyDetail>;
   }
 }
