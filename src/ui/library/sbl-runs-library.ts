@@ -1,4 +1,4 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import {
   RUN_STATUSES,
@@ -9,7 +9,7 @@ import {
 } from '../../store/index.ts';
 import { selectRuns } from '../../store/runs.ts';
 import { formatBytes, formatPercent } from '../model/format.ts';
-import { sharedStyles } from '../styles.ts';
+import { runsLibraryStyles } from './sbl-runs-library.styles.ts';
 import type { LibraryNote, LibraryState } from './store-controller.ts';
 import './sbl-confirm-dialog.ts';
 
@@ -34,74 +34,7 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
  */
 @customElement('sbl-runs-library')
 export class RunsLibrary extends LitElement {
-  static override styles = [
-    sharedStyles,
-    css`
-      :host {
-        display: block;
-      }
-      .tools {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.6rem 1rem;
-        align-items: end;
-        margin-bottom: 0.6rem;
-      }
-      .tools label {
-        display: flex;
-        flex-direction: column;
-        font-size: 0.9rem;
-        gap: 0.15rem;
-      }
-      .table-wrap {
-        overflow-x: auto;
-      }
-      th button.sort {
-        border: none;
-        background: none;
-        padding: 0;
-        font-weight: 600;
-        min-height: auto;
-      }
-      td.actions {
-        white-space: nowrap;
-      }
-      td.actions button {
-        padding: 0.15rem 0.5rem;
-        min-height: 1.8rem;
-        font-size: 0.85rem;
-      }
-      .status {
-        font-size: 0.85rem;
-        padding: 0.05rem 0.45rem;
-        border-radius: 999px;
-        border: 1px solid var(--sbl-border);
-        white-space: nowrap;
-      }
-      .status.interrupted,
-      .status.failed {
-        border-color: var(--sbl-error);
-        color: var(--sbl-error);
-      }
-      .status.completed {
-        border-color: var(--sbl-ok);
-        color: var(--sbl-ok);
-      }
-      .import {
-        display: flex;
-        flex-direction: column;
-        gap: 0.2rem;
-      }
-      .rename {
-        display: flex;
-        gap: 0.3rem;
-        flex-wrap: wrap;
-      }
-      .rename input {
-        min-width: 12rem;
-      }
-    `,
-  ];
+  static override styles = runsLibraryStyles;
 
   @property({ attribute: false }) runs: readonly RunRecord[] = [];
   @property() state: LibraryState = 'opening';
