@@ -8,8 +8,9 @@ import {
   type StorageEstimate,
 } from '../../store/index.ts';
 import { selectRuns } from '../../store/runs.ts';
-import { formatBytes, formatPercent } from '../model/format.ts';
+import { formatPercent } from '../model/format.ts';
 import { runsLibraryStyles } from './sbl-runs-library.styles.ts';
+import { nextSort, storageText } from './library-text.ts';
 import type { LibraryNote, LibraryState } from './store-controller.ts';
 import './sbl-confirm-dialog.ts';
 
@@ -65,11 +66,9 @@ export class RunsLibrary extends LitElement {
   }
 
   private sortOn(key: RunSortKey): void {
-    if (this.sortBy === key) this.order = this.order === 'asc' ? 'desc' : 'asc';
-    else {
-      this.sortBy = key;
-      this.order = key === 'name' ? 'asc' : 'desc';
-    }
+    const next = nextSort({ sortBy: this.sortBy, order: this.order }, key);
+    this.sortBy = next.sortBy;
+    this.order = next.order;
   }
 
   private toggle(id: string, on: boolean): void {
@@ -109,7 +108,7 @@ export class RunsLibrary extends LitElement {
     });
     return html`<section aria-labelledby="lib-title" data-testid="library" data-state=${this.state}>
       <h2 id="lib-title">Saved runs</h2>
-      <p class="small muted" data-testid="storage">${this.storageText()}</p>
+      <p class="small muted" data-testid="storage">${storageText(this.state, this.estimate, this.persisted)}</p>
       <div class="tools">
         <label
           >Filter by words
@@ -317,22 +316,6 @@ export class RunsLibrary extends LitElement {
         </button>
       </td>
     </tr>`;
-  }
-
-  private storageText(): string {
-    if (this.state === 'unavailable') return 'Runs cannot be saved in this browser.';
-    if (this.state === 'closed') return 'The library is closed in this tab.';
-    const e = this.estimate;
-    const used = e
-      ? `Storage used: ${formatBytes(e.usage)} of ${formatBytes(e.quota)} available to this site.`
-      : '';
-    const kept =
-      this.persisted === true
-        ? ' The browser keeps it even when space runs low.'
-        : this.persisted === false
-          ? ' The browser may clear it when space runs low: export runs you want to keep.'
-          : '';
-    return `${used}${kept}`.trim() || 'Runs are saved in this browser.';
   }
 }
 

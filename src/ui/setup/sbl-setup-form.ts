@@ -6,7 +6,7 @@ import {
   type FieldGroupId,
   type FormValues,
 } from '../model/config-fields.ts';
-import { formToInput, inputToForm } from '../model/config-form.ts';
+import { inputToForm } from '../model/config-form.ts';
 import {
   COMPARE_FIELD_LABELS,
   COMPARE_FIELDS,
@@ -15,6 +15,7 @@ import {
   isCompareField,
 } from '../model/study.ts';
 import { type FormState, formState, type RunRequest } from '../model/form-state.ts';
+import { presetShown } from '../model/preset-match.ts';
 import { PRESETS } from '../model/presets.ts';
 import { setupFormStyles } from './sbl-setup-form.styles.ts';
 import { fieldId, renderField } from './field-view.ts';
@@ -35,20 +36,6 @@ export interface StudyChangeDetail {
 
 /** Groups that start folded (they hold fine-tuning a first study does not need). */
 const FOLDED: readonly FieldGroupId[] = ['norm', 'eval', 'advanced'];
-
-/** A preset as the form would hold it, to tell which preset (if any) the form shows. */
-const presetKeys = new Map<Study, string>();
-function presetKey(study: Study): string {
-  let key = presetKeys.get(study);
-  if (key === undefined) {
-    key = JSON.stringify({
-      config: formToInput(inputToForm(study.config)).input,
-      compare: study.compare,
-    });
-    presetKeys.set(study, key);
-  }
-  return key;
-}
 
 const DEFAULTS: FormValues = inputToForm({ dataset: { name: 'mnist' }, model: { preset: 'mlp' } });
 
@@ -127,11 +114,6 @@ export class SetupForm extends LitElement {
     this.announce();
   }
 
-  private activePreset(): string | null {
-    const now = JSON.stringify(this.state?.study);
-    return PRESETS.find((p) => presetKey(p.study) === now)?.id ?? null;
-  }
-
   private submit(e: Event): void {
     e.preventDefault();
     const state = this.current();
@@ -154,7 +136,7 @@ export class SetupForm extends LitElement {
     const r = state.reading;
     const problems = state.shownProblems;
     const blocked = state.blockers.length > 0;
-    const active = this.activePreset();
+    const active = presetShown(this.state?.study);
     const activePreset = PRESETS.find((p) => p.id === active);
     const steps = state.runs.reduce((s, run) => s + run.config.steps, 0);
     const badVariants = state.study.compare ? state.variants.filter((v) => v.config === null) : [];
