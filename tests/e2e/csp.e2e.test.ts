@@ -176,8 +176,8 @@ describe('the Content-Security-Policy of the built app (vite preview)', () => {
     ).toEqual([]);
   });
 
-  it('runs an experiment on workers with shared memory and WebAssembly kernels; eval is blocked in the workers too', async () => {
-    // From another document, so the page loads afresh with the experiment in its hash.
+  it('runs a study on workers with shared memory and WebAssembly kernels; eval is blocked in the workers too', async () => {
+    // From another document, so the page loads afresh with the study in its hash.
     await page.goto('about:blank');
     await page.goto(`${app.url}#${shortRun}`);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -320,7 +320,7 @@ describe('the Content-Security-Policy under the dev server (npm start)', () => {
     expect(headers(loaded?.config.preview?.headers)['Content-Security-Policy']).toBe(header);
   });
 
-  it('runs an experiment and a named experiment with hot reload connected, and nothing is blocked', async () => {
+  it('runs a study and a named experiment with hot reload connected, and nothing is blocked', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const logged: string[] = [];
