@@ -142,7 +142,7 @@ export const sharedStyles = css`
   }
 `;
 
-/** The progress bar of a run and of an experiment (`.bar` > `.fill`, then `.progress-line`). */
+/** The progress bar of a study (its runs) and of a literature experiment (`.bar` > `.fill`, then `.progress-line`). */
 /**
  * The progress bar's fill for `percent` (bind it as `style=${fillStyle(percent)}`), set through
  * the CSSOM: a `style="…"` attribute would be an inline style, which the Content-Security-Policy

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeExperimentHash } from '../../src/ui/model/experiment-hash.ts';
+import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
 import { type App, ARTIFACTS, screenshot, startApp } from '../../tools/app-harness.ts';
 
 /*
@@ -13,7 +13,7 @@ import { type App, ARTIFACTS, screenshot, startApp } from '../../tools/app-harne
 let app: App;
 let page: Page;
 
-const shortRun = encodeExperimentHash({
+const shortRun = encodeStudyHash({
   config: {
     seed: 7,
     dataset: { name: 'mnist', train: 600, test: 200, downsample: true },
@@ -50,7 +50,7 @@ async function libraryReady(p: Page): Promise<void> {
     .toBe('ready');
 }
 
-const resumable = encodeExperimentHash({
+const resumable = encodeStudyHash({
   config: {
     seed: 11,
     dataset: { name: 'mnist', train: 600, test: 200, downsample: true },
@@ -82,7 +82,7 @@ async function exportedRows(p: Page, index: number, name: string): Promise<unkno
 }
 
 describe('the app in Chromium', () => {
-  it('runs a short experiment on 4 devices over shared memory, charts drawn, progress to 100%', async () => {
+  it('runs a short study on 4 devices over shared memory, charts drawn, progress to 100%', async () => {
     await page.goto(`${app.url}#${shortRun}`);
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     // Long tasks (> 50 ms on the page's thread) while training: the page must never block that long.
@@ -245,7 +245,7 @@ describe('the app in Chromium', () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect.poll(() => status(page).textContent(), { timeout: 120_000 }).toMatch(/done/);
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(already + 1);
-    // The same experiment again, interrupted by a reload once a checkpoint (every 25 steps) exists.
+    // The same study again, interrupted by a reload once a checkpoint (every 25 steps) exists.
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect
       .poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow')), {
@@ -285,7 +285,7 @@ describe('the app in Chromium', () => {
     await screenshot(page, 'resumed');
   }, 400_000);
 
-  it('opens on the default experiment (MNIST MLP, 8 devices × 4, local BN and SyncBN side by side), done in under a minute', async () => {
+  it('opens on the default study (MNIST MLP, 8 devices × 4, local BN and SyncBN side by side), done in under a minute', async () => {
     const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const fresh = await context.newPage();
     try {

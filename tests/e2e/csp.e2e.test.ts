@@ -4,7 +4,7 @@ import { type Browser, chromium, type Page, type Worker } from 'playwright-core'
 import { createServer, loadConfigFromFile, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../../src/csp.ts';
-import { encodeExperimentHash } from '../../src/ui/model/experiment-hash.ts';
+import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
 import {
   CSP_REPORT_PATH,
   type CspViolation,
@@ -24,7 +24,7 @@ import { type App, CHROMIUM, screenshot, startApp } from '../../tools/app-harnes
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 
-const shortRun = encodeExperimentHash({
+const shortRun = encodeStudyHash({
   config: {
     seed: 3,
     dataset: { name: 'mnist', train: 400, test: 200, downsample: true },
@@ -176,8 +176,8 @@ describe('the Content-Security-Policy of the built app (vite preview)', () => {
     ).toEqual([]);
   });
 
-  it('runs an experiment on workers with shared memory and WebAssembly kernels; eval is blocked in the workers too', async () => {
-    // From another document, so the page loads afresh with the experiment in its hash.
+  it('runs a study on workers with shared memory and WebAssembly kernels; eval is blocked in the workers too', async () => {
+    // From another document, so the page loads afresh with the study in its hash.
     await page.goto('about:blank');
     await page.goto(`${app.url}#${shortRun}`);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -320,7 +320,7 @@ describe('the Content-Security-Policy under the dev server (npm start)', () => {
     expect(headers(loaded?.config.preview?.headers)['Content-Security-Policy']).toBe(header);
   });
 
-  it('runs an experiment and a named experiment with hot reload connected, and nothing is blocked', async () => {
+  it('runs a study and a named experiment with hot reload connected, and nothing is blocked', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const logged: string[] = [];

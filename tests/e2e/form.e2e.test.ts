@@ -26,7 +26,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A fresh form on the default experiment, with no side-by-side comparison (one run). */
+/** A fresh form on the default study, with no side-by-side comparison (one run). */
 beforeEach(async () => {
   await page.goto(app.url);
   await page.evaluate(() => history.replaceState(null, '', location.pathname));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeExperimentHash } from '../../src/ui/model/experiment-hash.ts';
+import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
 import {
   type App,
   ARTIFACTS,
@@ -29,7 +29,7 @@ let origin: string;
 let profile: string;
 
 const hash = (steps: number, hidden: number[], seed: number) =>
-  encodeExperimentHash({
+  encodeStudyHash({
     config: {
       seed,
       dataset: { name: 'mnist', train: 600, test: 200, downsample: true },

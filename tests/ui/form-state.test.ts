@@ -10,10 +10,10 @@ import {
   validateInput,
 } from '../../src/ui/model/config-form.ts';
 import { setPath } from '../../src/ui/model/config-object.ts';
-import { compareValue, isCompareField } from '../../src/ui/model/experiment.ts';
-import { decodeExperimentHash, encodeExperimentHash } from '../../src/ui/model/experiment-hash.ts';
+import { compareValue, isCompareField } from '../../src/ui/model/study.ts';
+import { decodeStudyHash, encodeStudyHash } from '../../src/ui/model/study-hash.ts';
 import { type FormState, formState } from '../../src/ui/model/form-state.ts';
-import { DEFAULT_EXPERIMENT } from '../../src/ui/model/presets.ts';
+import { DEFAULT_STUDY } from '../../src/ui/model/presets.ts';
 
 /*
  * The form can never run a configuration other than the one it shows: over random sequences of
@@ -22,7 +22,7 @@ import { DEFAULT_EXPERIMENT } from '../../src/ui/model/presets.ts';
  * disabled; and no state throws.
  */
 
-const start = (): FormValues => inputToForm(DEFAULT_EXPERIMENT.config);
+const start = (): FormValues => inputToForm(DEFAULT_STUDY.config);
 
 /** Values a person might type or pick, for the fields the cross-field rules read (and a few more). */
 const CANDIDATES: Record<string, readonly (string | boolean)[]> = {
@@ -80,7 +80,7 @@ const NOT_FORM_WORDS =
 /** The configs the form shows: its boxes read back, with the side-by-side value set per variant. */
 function shownConfigs(values: FormValues, s: FormState): (RunConfig | null)[] {
   const { input, unreadable } = formToInput(values);
-  const compare = s.experiment.compare;
+  const compare = s.study.compare;
   const inputs = compare
     ? compare.values.map((v) => setPath(input, compare.field, compareValue(compare.field, v)))
     : [input];
@@ -132,13 +132,13 @@ function checkInvariants(values: FormValues, s: FormState, where: string): void 
     expect(reloaded, where).toEqual(run.config);
   }
   // …and what the URL hash encodes.
-  const decoded = decodeExperimentHash(`#${encodeExperimentHash(s.experiment)}`);
+  const decoded = decodeStudyHash(`#${encodeStudyHash(s.study)}`);
   expect(decoded.kind, where).toBe('ok');
   if (decoded.kind !== 'ok') return;
   const fromLink = formState(
-    inputToForm(decoded.experiment.config),
-    decoded.experiment.compare?.field ?? '',
-    decoded.experiment.compare?.values.join(', ') ?? '',
+    inputToForm(decoded.study.config),
+    decoded.study.compare?.field ?? '',
+    decoded.study.compare?.values.join(', ') ?? '',
   );
   expect(fromLink.blockers, where).toEqual([]);
   expect(

@@ -1,3 +1,4 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { BnLayerTelemetry, Telemetry } from '../../src/coordinator/telemetry.ts';
 
 /**
@@ -34,5 +35,33 @@ export function makeTelemetry(from: number, to: number, devices = 3, sparseBn2 =
     collectiveCalls: steps.map(() => 4),
     bytes: steps.map((s) => s * 100),
     bn: { bn1: layer(steps), bn2: layer(sparseBn2 ? steps.filter((s) => s % 2 === 0) : steps) },
+  };
+}
+
+/** A Lit host without a DOM: counts update requests and connects its controllers on demand. */
+export function fakeHost(): ReactiveControllerHost & {
+  updates: number;
+  connect(): void;
+  disconnect(): void;
+} {
+  const controllers: ReactiveController[] = [];
+  return {
+    updates: 0,
+    addController(c) {
+      controllers.push(c);
+    },
+    removeController(c) {
+      controllers.splice(controllers.indexOf(c), 1);
+    },
+    requestUpdate() {
+      this.updates++;
+    },
+    updateComplete: Promise.resolve(true),
+    connect() {
+      for (const c of controllers) c.hostConnected?.();
+    },
+    disconnect() {
+      for (const c of controllers) c.hostDisconnected?.();
+    },
   };
 }

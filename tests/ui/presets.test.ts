@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { expandExperiment, variantLabel } from '../../src/ui/model/experiment.ts';
-import { DEFAULT_EXPERIMENT, PRESETS } from '../../src/ui/model/presets.ts';
+import { expandStudy, variantLabel } from '../../src/ui/model/study.ts';
+import { DEFAULT_STUDY, PRESETS } from '../../src/ui/model/presets.ts';
 
 describe('presets', () => {
-  const all = [{ id: 'default', title: 'default', experiment: DEFAULT_EXPERIMENT }, ...PRESETS];
+  const all = [{ id: 'default', title: 'default', study: DEFAULT_STUDY }, ...PRESETS];
 
-  it('has the five named experiments', () => {
+  it('has the five named studies', () => {
     expect(PRESETS.map((p) => p.title)).toEqual([
       'SyncBN vs local BN at per-device batch 2',
       'Small-batch instability',
@@ -19,7 +19,7 @@ describe('presets', () => {
   it.each(all.map((p) => [p.title, p] as const))(
     '%s: every variant validates with the schema and builds',
     (_t, p) => {
-      const variants = expandExperiment(p.experiment);
+      const variants = expandStudy(p.study);
       expect(variants.length).toBeGreaterThanOrEqual(2);
       for (const v of variants) {
         expect(v.problems).toEqual([]);
@@ -33,8 +33,8 @@ describe('presets', () => {
     },
   );
 
-  it('the default experiment is MNIST MLP, 8 devices × 4, local BN and SyncBN side by side', () => {
-    const [local, sync] = expandExperiment(DEFAULT_EXPERIMENT).map((v) => v.config!);
+  it('the default study is MNIST MLP, 8 devices × 4, local BN and SyncBN side by side', () => {
+    const [local, sync] = expandStudy(DEFAULT_STUDY).map((v) => v.config!);
     expect(local!.dataset).toMatchObject({ name: 'mnist', train: 2000, test: 500 });
     expect(local!.model).toMatchObject({ preset: 'mlp', hidden: [64, 64], norm: 'batch' });
     expect([local!.devices, local!.perDeviceBatch]).toEqual([8, 4]);
@@ -43,18 +43,17 @@ describe('presets', () => {
 
   it('variant labels avoid the word "run" (buttons named after runs must not match "Run")', () => {
     for (const p of all) {
-      for (const v of expandExperiment(p.experiment))
-        expect(v.label.toLowerCase()).not.toContain('run');
+      for (const v of expandStudy(p.study)) expect(v.label.toLowerCase()).not.toContain('run');
     }
     expect(variantLabel('bnSync', 'group:4')).toBe('SyncBN in groups of 4');
     expect(variantLabel('sharding', 'dirichlet:0.3')).toBe('Dirichlet α=0.3 shards');
   });
 });
 
-describe('expandExperiment', () => {
+describe('expandStudy', () => {
   it('reports a bad compare value for that variant only', () => {
-    const variants = expandExperiment({
-      ...DEFAULT_EXPERIMENT,
+    const variants = expandStudy({
+      ...DEFAULT_STUDY,
       compare: { field: 'perDeviceBatch', values: ['2', 'zero'] },
     });
     expect(variants[0]!.config).not.toBeNull();
@@ -64,6 +63,6 @@ describe('expandExperiment', () => {
   });
 
   it('without a comparison it is one run', () => {
-    expect(expandExperiment({ config: DEFAULT_EXPERIMENT.config, compare: null })).toHaveLength(1);
+    expect(expandStudy({ config: DEFAULT_STUDY.config, compare: null })).toHaveLength(1);
   });
 });

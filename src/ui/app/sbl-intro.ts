@@ -38,7 +38,7 @@ export class Intro extends LitElement {
           Workers on your computer, exchanging statistics exactly as PyTorch's SyncBatchNorm does, so the numbers are
           reproducible from the seed. Watch the test accuracy, and below it how far each device's batch mean and
           variance stray from the whole batch's. Every run is saved in this browser: compare runs, export them, or
-          resume one a reload interrupted. The page address holds the experiment, so a link reproduces it.
+          resume one a reload interrupted. The page address holds the study (the settings and what they vary), so a link reproduces it.
         </p>
       </details>`;
   }

@@ -1,4 +1,4 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import {
   RUN_STATUSES,
@@ -8,8 +8,9 @@ import {
   type StorageEstimate,
 } from '../../store/index.ts';
 import { selectRuns } from '../../store/runs.ts';
-import { formatBytes, formatPercent } from '../model/format.ts';
-import { sharedStyles } from '../styles.ts';
+import { formatPercent } from '../model/format.ts';
+import { runsLibraryStyles } from './sbl-runs-library.styles.ts';
+import { nextSort, storageText } from './library-text.ts';
 import type { LibraryNote, LibraryState } from './store-controller.ts';
 import './sbl-confirm-dialog.ts';
 
@@ -34,74 +35,7 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
  */
 @customElement('sbl-runs-library')
 export class RunsLibrary extends LitElement {
-  static override styles = [
-    sharedStyles,
-    css`
-      :host {
-        display: block;
-      }
-      .tools {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.6rem 1rem;
-        align-items: end;
-        margin-bottom: 0.6rem;
-      }
-      .tools label {
-        display: flex;
-        flex-direction: column;
-        font-size: 0.9rem;
-        gap: 0.15rem;
-      }
-      .table-wrap {
-        overflow-x: auto;
-      }
-      th button.sort {
-        border: none;
-        background: none;
-        padding: 0;
-        font-weight: 600;
-        min-height: auto;
-      }
-      td.actions {
-        white-space: nowrap;
-      }
-      td.actions button {
-        padding: 0.15rem 0.5rem;
-        min-height: 1.8rem;
-        font-size: 0.85rem;
-      }
-      .status {
-        font-size: 0.85rem;
-        padding: 0.05rem 0.45rem;
-        border-radius: 999px;
-        border: 1px solid var(--sbl-border);
-        white-space: nowrap;
-      }
-      .status.interrupted,
-      .status.failed {
-        border-color: var(--sbl-error);
-        color: var(--sbl-error);
-      }
-      .status.completed {
-        border-color: var(--sbl-ok);
-        color: var(--sbl-ok);
-      }
-      .import {
-        display: flex;
-        flex-direction: column;
-        gap: 0.2rem;
-      }
-      .rename {
-        display: flex;
-        gap: 0.3rem;
-        flex-wrap: wrap;
-      }
-      .rename input {
-        min-width: 12rem;
-      }
-    `,
-  ];
+  static override styles = runsLibraryStyles;
 
   @property({ attribute: false }) runs: readonly RunRecord[] = [];
   @property() state: LibraryState = 'opening';
@@ -132,11 +66,9 @@ export class RunsLibrary extends LitElement {
   }
 
   private sortOn(key: RunSortKey): void {
-    if (this.sortBy === key) this.order = this.order === 'asc' ? 'desc' : 'asc';
-    else {
-      this.sortBy = key;
-      this.order = key === 'name' ? 'asc' : 'desc';
-    }
+    const next = nextSort({ sortBy: this.sortBy, order: this.order }, key);
+    this.sortBy = next.sortBy;
+    this.order = next.order;
   }
 
   private toggle(id: string, on: boolean): void {
@@ -176,7 +108,7 @@ export class RunsLibrary extends LitElement {
     });
     return html`<section aria-labelledby="lib-title" data-testid="library" data-state=${this.state}>
       <h2 id="lib-title">Saved runs</h2>
-      <p class="small muted" data-testid="storage">${this.storageText()}</p>
+      <p class="small muted" data-testid="storage">${storageText(this.state, this.estimate, this.persisted)}</p>
       <div class="tools">
         <label
           >Filter by words
@@ -384,22 +316,6 @@ export class RunsLibrary extends LitElement {
         </button>
       </td>
     </tr>`;
-  }
-
-  private storageText(): string {
-    if (this.state === 'unavailable') return 'Runs cannot be saved in this browser.';
-    if (this.state === 'closed') return 'The library is closed in this tab.';
-    const e = this.estimate;
-    const used = e
-      ? `Storage used: ${formatBytes(e.usage)} of ${formatBytes(e.quota)} available to this site.`
-      : '';
-    const kept =
-      this.persisted === true
-        ? ' The browser keeps it even when space runs low.'
-        : this.persisted === false
-          ? ' The browser may clear it when space runs low: export runs you want to keep.'
-          : '';
-    return `${used}${kept}`.trim() || 'Runs are saved in this browser.';
   }
 }
 

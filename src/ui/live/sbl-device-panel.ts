@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
 import { formatBytes } from '../model/format.ts';
 import type { LiveRun } from '../session/live-run.ts';
+import { pickDevicePanel } from './device-panel-pick.ts';
 import { sharedStyles } from '../styles.ts';
 
 /**
@@ -61,14 +62,15 @@ export class DevicePanel extends LitElement {
   private userPickedRun = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const withTelemetry = this.runs.filter((r) => r.telemetry);
-    const activeRun = this.runs[this.active];
-    if (!this.userPickedRun && changed.has('active') && activeRun?.telemetry)
-      this.runKey = activeRun.key;
-    if (!withTelemetry.some((r) => r.key === this.runKey))
-      this.runKey = withTelemetry[withTelemetry.length - 1]?.key ?? '';
-    const layers = Object.keys(this.selected()?.telemetry?.bn ?? {});
-    if (!layers.includes(this.layer)) this.layer = layers[0] ?? '';
+    const pick = pickDevicePanel(
+      this.runs,
+      this.active,
+      changed.has('active'),
+      this.userPickedRun,
+      { runKey: this.runKey, layer: this.layer },
+    );
+    if (pick.runKey !== this.runKey) this.runKey = pick.runKey;
+    if (pick.layer !== this.layer) this.layer = pick.layer;
   }
 
   private selected(): LiveRun | undefined {

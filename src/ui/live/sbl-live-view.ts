@@ -20,7 +20,7 @@ const STATUS_TEXT: Record<LiveStatus, string> = {
 };
 
 /**
- * What is training now: one progress bar for the whole experiment (its runs go one after
+ * What is training now: one progress bar for the whole study (its runs go one after
  * another), pause / resume / stop, the loss and accuracy curves of every run overlaid, a results
  * table, failures explained, and the per-device panel. Fires `session-pause`, `session-resume`
  * and `session-stop`.
@@ -77,7 +77,7 @@ export class LiveView extends LitElement {
       .map((r) => ({ id: r.key, label: r.label, train: r.train, eval: r.eval }));
     const headline = current
       ? `${runs.length > 1 ? `Run ${v!.active + 1} of ${runs.length}: ` : ''}${current.label} — ${STATUS_TEXT[current.status]}, step ${current.step} of ${current.steps}`
-      : 'Nothing has trained yet. Press Run to start the experiment.';
+      : 'Nothing has trained yet. Press Run to start the study.';
     return html`
       <section aria-labelledby="live-title">
         <h2 id="live-title">Training</h2>
@@ -85,7 +85,7 @@ export class LiveView extends LitElement {
         <div
           class="bar"
           role="progressbar"
-          aria-label="Experiment progress"
+          aria-label="Study progress"
           aria-valuemin="0"
           aria-valuemax="100"
           aria-valuenow=${percent}
@@ -146,7 +146,7 @@ export class LiveView extends LitElement {
 
   private renderResults(runs: readonly LiveRun[]) {
     return html`<div class="table-wrap"><table class="small" data-testid="live-results">
-      <caption class="visually-hidden">Runs of this experiment</caption>
+      <caption class="visually-hidden">Runs of this study</caption>
       <thead>
         <tr>
           <th scope="col">Run</th>

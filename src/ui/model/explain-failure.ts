@@ -103,7 +103,8 @@ export function explainFailure(message: string, config: RunConfig | null): Expla
     return {
       summary:
         'The devices’ copies of the model stopped being identical, which data-parallel training must never allow.',
-      advice: 'This is a bug in the simulator; please report it with the experiment link.',
+      advice:
+        'This is a bug in the simulator; please report it with the page link (it holds the study).',
       detail,
     };
   }

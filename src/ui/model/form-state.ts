@@ -4,16 +4,16 @@ import { type FormReading, readForm } from './config-form.ts';
 import {
   type CompareField,
   describeConfig,
-  type Experiment,
-  expandExperiment,
+  type Study,
+  expandStudy,
   isCompareField,
   splitCompareValues,
   type Variant,
-} from './experiment.ts';
+} from './study.ts';
 
 /**
  * Everything the setup form shows and does, from its raw values, in one pure function: the
- * experiment (what the URL holds), its problems, whether Run is allowed and why not, and the runs
+ * study (what the URL holds), its problems, whether Run is allowed and why not, and the runs
  * Run would start. The form renders this and nothing else, so what is shown, linked, run and
  * saved cannot drift apart (tests/ui/form-state.test.ts checks it over random edits).
  */
@@ -27,8 +27,8 @@ export interface RunRequest {
 
 export interface FormState {
   readonly reading: FormReading;
-  /** The experiment the form shows (the URL hash encodes exactly this). */
-  readonly experiment: Experiment;
+  /** The study the form shows (the URL hash encodes exactly this). */
+  readonly study: Study;
   readonly variants: readonly Variant[];
   /** Problems to show at each field (not at the varied field, whose own value is not used). */
   readonly shownProblems: Readonly<Record<string, readonly string[]>>;
@@ -46,17 +46,17 @@ export function formState(
   const reading = readForm(values);
   const field: CompareField | '' = isCompareField(compareField) ? compareField : '';
   const compareValues = splitCompareValues(compareText);
-  const experiment: Experiment = {
+  const study: Study = {
     config: reading.input,
     compare: field && compareValues.length > 0 ? { field, values: compareValues } : null,
   };
-  const variants = expandExperiment(experiment);
+  const variants = expandStudy(study);
   const shownProblems: Record<string, readonly string[]> = {};
   // One line per problem, naming every field it is shown at (a cross-field rule is at several).
   const fieldsOf = new Map<string, string[]>();
   for (const [path, list] of Object.entries(reading.problems.byField)) {
     // The varied field's own box is replaced by the side-by-side values (checked per variant).
-    if (experiment.compare && path === experiment.compare.field) continue;
+    if (study.compare && path === study.compare.field) continue;
     shownProblems[path] = list;
     for (const message of list) {
       const labels = fieldsOf.get(message) ?? [];
@@ -67,11 +67,11 @@ export function formState(
   const blockers = [...fieldsOf].map(([message, labels]) => `${labels.join(', ')}: ${message}`);
   blockers.push(...reading.problems.general);
   for (const v of variants) {
-    if (v.config === null && experiment.compare)
+    if (v.config === null && study.compare)
       blockers.push(`Side by side, ${v.label}: ${v.problems.join('; ')}`);
   }
   if (blockers.length === 0 && variants.some((v) => v.config === null))
-    blockers.push('the experiment does not validate');
+    blockers.push('the study does not validate');
   const many = variants.length > 1;
   const runs: RunRequest[] =
     blockers.length > 0
@@ -84,5 +84,5 @@ export function formState(
             config,
           };
         });
-  return { reading, experiment, variants, shownProblems, blockers, runs };
+  return { reading, study, variants, shownProblems, blockers, runs };
 }

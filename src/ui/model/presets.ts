@@ -1,8 +1,8 @@
 import type { ConfigObject } from './config-object.ts';
-import type { Experiment } from './experiment.ts';
+import type { Study } from './study.ts';
 
 /**
- * Named experiments. Each finishes in well under a minute on two cores (MNIST, 2,000 training
+ * Named studies. Each finishes in well under a minute on two cores (MNIST, 2,000 training
  * digits, a 64-64 MLP, 300 steps: about 2 s per variant headless, a few seconds in a browser).
  */
 export interface Preset {
@@ -10,7 +10,7 @@ export interface Preset {
   readonly title: string;
   /** What to look at, in a sentence or two. */
   readonly description: string;
-  readonly experiment: Experiment;
+  readonly study: Study;
 }
 
 const mnistMlp = (over: ConfigObject = {}): ConfigObject => ({
@@ -28,7 +28,7 @@ const mnistMlp = (over: ConfigObject = {}): ConfigObject => ({
 });
 
 /** What the app opens with: local BN and SyncBN side by side, 8 devices × 4. */
-export const DEFAULT_EXPERIMENT: Experiment = {
+export const DEFAULT_STUDY: Study = {
   config: mnistMlp(),
   compare: { field: 'bnSync', values: ['local', 'sync'] },
 };
@@ -40,7 +40,7 @@ export const PRESETS: readonly Preset[] = [
     description:
       'Eight devices with two digits each. Local BN normalizes every pair by itself; SyncBN uses all 16. ' +
       'Watch the test accuracy and the per-device noise.',
-    experiment: {
+    study: {
       config: mnistMlp({ perDeviceBatch: 2 }),
       compare: { field: 'bnSync', values: ['local', 'sync'] },
     },
@@ -51,7 +51,7 @@ export const PRESETS: readonly Preset[] = [
     description:
       'Local BN with 2, 4 and 16 examples per device. The smaller the slice, the noisier each device’s ' +
       'mean and variance, and the further training and test behaviour drift apart.',
-    experiment: {
+    study: {
       config: mnistMlp({ optimizer: { name: 'sgd', lr: 0.2, momentum: 0.9 } }),
       compare: { field: 'perDeviceBatch', values: ['2', '4', '16'] },
     },
@@ -62,7 +62,7 @@ export const PRESETS: readonly Preset[] = [
     description:
       'Each device gets examples of only one or two classes (label-sorted shards). Local BN statistics then ' +
       'describe one class, not the data; SyncBN sees the whole batch.',
-    experiment: {
+    study: {
       config: mnistMlp({ sharding: 'label-sorted' }),
       compare: { field: 'bnSync', values: ['local', 'sync'] },
     },
@@ -73,7 +73,7 @@ export const PRESETS: readonly Preset[] = [
     description:
       'GroupNorm normalizes each example over groups of channels, so it needs no batch statistics and no ' +
       'synchronization. Compared with local BN at two examples per device.',
-    experiment: {
+    study: {
       config: mnistMlp({
         perDeviceBatch: 2,
         model: { preset: 'mlp', hidden: [64, 64], norm: 'batch', normOptions: { groups: 8 } },
@@ -86,7 +86,7 @@ export const PRESETS: readonly Preset[] = [
     title: 'No normalization',
     description:
       'The same network without any normalization, next to local BN. Without BN the learning rate that BN tolerates may be too high.',
-    experiment: {
+    study: {
       config: mnistMlp(),
       compare: { field: 'model.norm', values: ['none', 'batch'] },
     },

@@ -1,4 +1,4 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import {
   FIELD_GROUPS,
@@ -6,180 +6,50 @@ import {
   type FieldGroupId,
   type FormValues,
 } from '../model/config-fields.ts';
-import { formToInput, inputToForm } from '../model/config-form.ts';
+import { inputToForm } from '../model/config-form.ts';
 import {
   COMPARE_FIELD_LABELS,
   COMPARE_FIELDS,
   type CompareField,
-  type Experiment,
+  type Study,
   isCompareField,
-} from '../model/experiment.ts';
+} from '../model/study.ts';
 import { type FormState, formState, type RunRequest } from '../model/form-state.ts';
+import { presetShown } from '../model/preset-match.ts';
 import { PRESETS } from '../model/presets.ts';
-import { sharedStyles } from '../styles.ts';
+import { setupFormStyles } from './sbl-setup-form.styles.ts';
 import { fieldId, renderField } from './field-view.ts';
 
 export type { RunRequest } from '../model/form-state.ts';
 
-export interface RunExperimentDetail {
+export interface RunStudyDetail {
   readonly runs: readonly RunRequest[];
   /** What the runs came from (the app puts it in the URL). */
-  readonly experiment: Experiment;
+  readonly study: Study;
 }
 
-export interface ExperimentChangeDetail {
-  readonly experiment: Experiment;
+export interface StudyChangeDetail {
+  readonly study: Study;
   /** Every variant passed validation. */
   readonly valid: boolean;
 }
 
-/** Groups that start folded (they hold fine-tuning a first experiment does not need). */
+/** Groups that start folded (they hold fine-tuning a first study does not need). */
 const FOLDED: readonly FieldGroupId[] = ['norm', 'eval', 'advanced'];
-
-/** A preset as the form would hold it, to tell which preset (if any) the form shows. */
-const presetKeys = new Map<Experiment, string>();
-function presetKey(exp: Experiment): string {
-  let key = presetKeys.get(exp);
-  if (key === undefined) {
-    key = JSON.stringify({
-      config: formToInput(inputToForm(exp.config)).input,
-      compare: exp.compare,
-    });
-    presetKeys.set(exp, key);
-  }
-  return key;
-}
 
 const DEFAULTS: FormValues = inputToForm({ dataset: { name: 'mnist' }, model: { preset: 'mlp' } });
 
 /**
- * The experiment setup: every config field, grouped, validated with the run schema as you type
+ * The study setup: every config field, grouped, validated with the run schema as you type
  * (problems next to their field), presets, and an optional side-by-side comparison along one
- * field. Fires `experiment-change` on every edit and `run-experiment` with the runs to start.
+ * field. Fires `study-change` on every edit and `run-study` with the runs to start.
  */
 @customElement('sbl-setup-form')
 export class SetupForm extends LitElement {
-  static override styles = [
-    sharedStyles,
-    css`
-      :host {
-        display: block;
-      }
-      .presets {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.4rem;
-        margin-bottom: 0.5rem;
-      }
-      .presets button[aria-pressed='true'] {
-        border-color: var(--sbl-accent);
-        box-shadow: inset 0 0 0 1px var(--sbl-accent);
-      }
-      details {
-        border: 1px solid var(--sbl-border);
-        border-radius: 8px;
-        margin: 0.5rem 0;
-        background: var(--sbl-bg);
-      }
-      summary {
-        cursor: pointer;
-        padding: 0.45rem 0.7rem;
-        font-weight: 600;
-      }
-      summary .count {
-        font-weight: normal;
-        margin-left: 0.4rem;
-      }
-      .grid {
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
-        gap: 0.6rem 1rem;
-        padding: 0.2rem 0.7rem 0.8rem;
-      }
-      .field {
-        display: flex;
-        flex-direction: column;
-        gap: 0.15rem;
-        min-width: 0;
-      }
-      .field > label {
-        font-size: 0.9rem;
-        font-weight: 500;
-      }
-      .field.inactive > label,
-      .field.inactive .check label {
-        color: var(--sbl-muted);
-      }
-      .check {
-        display: flex;
-        gap: 0.4rem;
-        align-items: center;
-        min-height: 2rem;
-      }
-      .pair {
-        display: flex;
-        gap: 0.4rem;
-        align-items: center;
-        flex-wrap: wrap;
-      }
-      .pair select {
-        flex: 1 1 auto;
-        min-width: 0;
-      }
-      .inline {
-        display: inline-flex;
-        gap: 0.25rem;
-        align-items: center;
-      }
-      /* A class, not a style attribute: the Content-Security-Policy blocks inline styles. */
-      .full-row {
-        grid-column: 1 / -1;
-      }
-      .help {
-        font-size: 0.8rem;
-        color: var(--sbl-muted);
-      }
-      .problem {
-        font-size: 0.85rem;
-        color: var(--sbl-error);
-      }
-      .compare {
-        display: grid;
-        grid-template-columns: minmax(12rem, 1fr) minmax(10rem, 1fr);
-        gap: 0.6rem 1rem;
-        padding: 0.2rem 0.7rem 0.8rem;
-      }
-      .run-bar {
-        position: sticky;
-        bottom: 0;
-        z-index: 1;
-        padding: 0.6rem 0;
-        background: var(--sbl-surface);
-        border-top: 1px solid var(--sbl-border);
-        display: flex;
-        gap: 0.8rem;
-        align-items: center;
-        flex-wrap: wrap;
-        margin-top: 0.8rem;
-      }
-      .run-bar .primary {
-        font-size: 1.05rem;
-        padding: 0.45rem 1.6rem;
-      }
-      ul.variants,
-      ul.blockers {
-        margin: 0.2rem 0 0;
-        padding-left: 1.2rem;
-      }
-      #run-why {
-        flex: 1 1 16rem;
-        min-width: 0;
-      }
-    `,
-  ];
+  static override styles = setupFormStyles;
 
-  /** The experiment to show (from the link, a preset or a library run); a new object reloads the form. */
-  @property({ attribute: false }) experiment: Experiment | null = null;
+  /** The study to show (from the link, a preset or a library run); a new object reloads the form. */
+  @property({ attribute: false }) study: Study | null = null;
   /** A run is in progress: Run is disabled. */
   @property({ type: Boolean }) busy = false;
 
@@ -190,10 +60,10 @@ export class SetupForm extends LitElement {
   private state: FormState | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('experiment') && this.experiment) {
-      this.values = inputToForm(this.experiment.config);
-      this.compareField = this.experiment.compare?.field ?? '';
-      this.compareText = this.experiment.compare?.values.join(', ') ?? '';
+    if (changed.has('study') && this.study) {
+      this.values = inputToForm(this.study.config);
+      this.compareField = this.study.compare?.field ?? '';
+      this.compareText = this.study.compare?.values.join(', ') ?? '';
     }
     this.state = formState(this.values, this.compareField, this.compareText);
   }
@@ -227,12 +97,12 @@ export class SetupForm extends LitElement {
   private announce(): void {
     this.updateComplete.then(() => {
       const state = this.current();
-      const detail: ExperimentChangeDetail = {
-        experiment: state.experiment,
+      const detail: StudyChangeDetail = {
+        study: state.study,
         valid: state.blockers.length === 0,
       };
       this.dispatchEvent(
-        new CustomEvent('experiment-change', { detail, bubbles: true, composed: true }),
+        new CustomEvent('study-change', { detail, bubbles: true, composed: true }),
       );
     });
   }
@@ -240,13 +110,8 @@ export class SetupForm extends LitElement {
   private choosePreset(id: string): void {
     const preset = PRESETS.find((p) => p.id === id);
     if (!preset) return;
-    this.experiment = preset.experiment;
+    this.study = preset.study;
     this.announce();
-  }
-
-  private activePreset(): string | null {
-    const now = JSON.stringify(this.state?.experiment);
-    return PRESETS.find((p) => presetKey(p.experiment) === now)?.id ?? null;
   }
 
   private submit(e: Event): void {
@@ -261,10 +126,8 @@ export class SetupForm extends LitElement {
       });
       return;
     }
-    const detail: RunExperimentDetail = { runs: state.runs, experiment: state.experiment };
-    this.dispatchEvent(
-      new CustomEvent('run-experiment', { detail, bubbles: true, composed: true }),
-    );
+    const detail: RunStudyDetail = { runs: state.runs, study: state.study };
+    this.dispatchEvent(new CustomEvent('run-study', { detail, bubbles: true, composed: true }));
   }
 
   override render() {
@@ -273,15 +136,13 @@ export class SetupForm extends LitElement {
     const r = state.reading;
     const problems = state.shownProblems;
     const blocked = state.blockers.length > 0;
-    const active = this.activePreset();
+    const active = presetShown(this.state?.study);
     const activePreset = PRESETS.find((p) => p.id === active);
     const steps = state.runs.reduce((s, run) => s + run.config.steps, 0);
-    const badVariants = state.experiment.compare
-      ? state.variants.filter((v) => v.config === null)
-      : [];
+    const badVariants = state.study.compare ? state.variants.filter((v) => v.config === null) : [];
     return html`
       <form @submit=${this.submit} novalidate aria-labelledby="setup-title">
-        <h2 id="setup-title">Experiment</h2>
+        <h2 id="setup-title">Study</h2>
         <div role="group" aria-labelledby="presets-label">
           <p id="presets-label" class="small muted">Start from a preset:</p>
           <div class="presets">
@@ -407,7 +268,7 @@ declare global {
     'sbl-setup-form': SetupForm;
   }
   interface HTMLElementEventMap {
-    'experiment-change': CustomEvent<ExperimentChangeDetail>;
-    'run-experiment': CustomEvent<RunExperimentDetail>;
+    'study-change': CustomEvent<StudyChangeDetail>;
+    'run-study': CustomEvent<RunStudyDetail>;
   }
 }

@@ -4,7 +4,7 @@ import { validateInput } from './config-form.ts';
 import { type ConfigObject, setPath } from './config-object.ts';
 
 /**
- * An experiment is one config, optionally run several times side by side with one field varied
+ * A study is one config, optionally run several times side by side with one field varied
  * (e.g. bnSync = local, then sync). Each variant becomes its own run in the library.
  */
 export const COMPARE_FIELDS = [
@@ -38,7 +38,7 @@ export interface CompareSpec {
   readonly values: readonly string[];
 }
 
-export interface Experiment {
+export interface Study {
   readonly config: ConfigObject;
   readonly compare: CompareSpec | null;
 }
@@ -127,23 +127,23 @@ export function describeConfig(c: RunConfig): string {
   return `${data} ${net}, ${norm}, ${batch}`;
 }
 
-/** The runs an experiment stands for, each validated with the schema (and the model builder). */
-export function expandExperiment(exp: Experiment): Variant[] {
-  const values = exp.compare?.values ?? [];
-  if (!exp.compare || values.length === 0) {
-    const r = validateInput(exp.config);
+/** The runs a study stands for, each validated with the schema (and the model builder). */
+export function expandStudy(study: Study): Variant[] {
+  const values = study.compare?.values ?? [];
+  if (!study.compare || values.length === 0) {
+    const r = validateInput(study.config);
     return [
       {
-        label: r.config ? describeConfig(r.config) : 'experiment',
-        input: exp.config,
+        label: r.config ? describeConfig(r.config) : 'run',
+        input: study.config,
         config: r.config,
         problems: allProblems(r.problems),
       },
     ];
   }
-  const field = exp.compare.field;
+  const field = study.compare.field;
   return values.map((text) => {
-    const input = setPath(exp.config, field, compareValue(field, text));
+    const input = setPath(study.config, field, compareValue(field, text));
     const r = validateInput(input);
     const label = variantLabel(field, text);
     return { label, input, config: r.config, problems: allProblems(r.problems) };

@@ -1,17 +1,12 @@
 import { configSchema } from '../../config/schema.ts';
 import { type ConfigObject, deepDiff, deepMerge, isPlainObject } from './config-object.ts';
-import {
-  type CompareSpec,
-  type Experiment,
-  expandExperiment,
-  isCompareField,
-} from './experiment.ts';
+import { type CompareSpec, type Study, expandStudy, isCompareField } from './study.ts';
 
 /**
- * The URL hash holds the experiment, so a link reproduces it: `#x=` + base64url(JSON) of
+ * The URL hash holds the study, so a link reproduces it: `#x=` + base64url(JSON) of
  * `{ config: <fields that differ from the schema's defaults>, compare?: {field, values} }`.
- * The defaults are the schema's (not the app's default experiment), so links stay valid when the
- * app's starting experiment changes.
+ * The defaults are the schema's (not the app's default study), so links stay valid when the
+ * app's starting study changes.
  */
 const PREFIX = 'x=';
 const BASELINE_INPUT = { dataset: { name: 'mnist' }, model: { preset: 'mlp' } };
@@ -19,7 +14,7 @@ const baseline = (): ConfigObject => configSchema.parse(BASELINE_INPUT) as Confi
 
 export type HashReading =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'ok'; readonly experiment: Experiment }
+  | { readonly kind: 'ok'; readonly study: Study }
   | { readonly kind: 'error'; readonly message: string };
 
 /** Only the fields that differ from the schema's defaults (the config must pass the schema). */
@@ -29,21 +24,21 @@ export function compactConfig(input: ConfigObject): ConfigObject {
   return deepDiff(parsed.data as ConfigObject, baseline());
 }
 
-export function encodeExperimentHash(exp: Experiment): string {
+export function encodeStudyHash(study: Study): string {
   const payload: { config: ConfigObject; compare?: CompareSpec } = {
-    config: compactConfig(exp.config),
+    config: compactConfig(study.config),
   };
-  if (exp.compare && exp.compare.values.length > 0) payload.compare = exp.compare;
+  if (study.compare && study.compare.values.length > 0) payload.compare = study.compare;
   return `${PREFIX}${toBase64Url(JSON.stringify(payload))}`;
 }
 
 /** Read a hash (with or without the leading "#"); problems come back as one readable sentence. */
-export function decodeExperimentHash(hash: string): HashReading {
+export function decodeStudyHash(hash: string): HashReading {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
   if (h.trim() === '') return { kind: 'empty' };
   const fail = (why: string): HashReading => ({
     kind: 'error',
-    message: `The experiment in this link could not be read (${why}), so the default experiment is shown instead.`,
+    message: `The study in this link could not be read (${why}), so the default study is shown instead.`,
   });
   if (!h.startsWith(PREFIX)) return fail('it does not start with "x="');
   let text: string;
@@ -74,14 +69,14 @@ export function decodeExperimentHash(hash: string): HashReading {
     compare = { field: c.field, values: c.values as string[] };
   }
   // Checked as the form checks it: each run it stands for (a varied field's own value is unused).
-  const bad = expandExperiment({ config, compare }).filter((v) => v.config === null);
+  const bad = expandStudy({ config, compare }).filter((v) => v.config === null);
   if (bad.length > 0) {
     const lines = bad.flatMap((v) =>
       compare ? v.problems.map((p) => `${v.label}: ${p}`) : v.problems,
     );
     return fail(lines.join('; '));
   }
-  return { kind: 'ok', experiment: { config, compare } };
+  return { kind: 'ok', study: { config, compare } };
 }
 
 function toBase64Url(text: string): string {

@@ -1,24 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
-import {
-  compactConfig,
-  decodeExperimentHash,
-  encodeExperimentHash,
-} from '../../src/ui/model/experiment-hash.ts';
-import { DEFAULT_EXPERIMENT, PRESETS } from '../../src/ui/model/presets.ts';
+import { compactConfig, decodeStudyHash, encodeStudyHash } from '../../src/ui/model/study-hash.ts';
+import { DEFAULT_STUDY, PRESETS } from '../../src/ui/model/presets.ts';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
-describe('experiment in the URL hash', () => {
-  it('round-trips the default experiment and every preset to the same resolved configs', () => {
-    for (const exp of [DEFAULT_EXPERIMENT, ...PRESETS.map((p) => p.experiment)]) {
-      const hash = encodeExperimentHash(exp);
+describe('study in the URL hash', () => {
+  it('round-trips the default study and every preset to the same resolved configs', () => {
+    for (const study of [DEFAULT_STUDY, ...PRESETS.map((p) => p.study)]) {
+      const hash = encodeStudyHash(study);
       expect(hash).toMatch(/^x=[A-Za-z0-9_-]+$/);
-      const back = decodeExperimentHash(`#${hash}`);
+      const back = decodeStudyHash(`#${hash}`);
       expect(back.kind).toBe('ok');
       if (back.kind !== 'ok') continue;
-      expect(parseConfig(back.experiment.config)).toEqual(parseConfig(exp.config));
-      expect(back.experiment.compare).toEqual(exp.compare);
+      expect(parseConfig(back.study.config)).toEqual(parseConfig(study.config));
+      expect(back.study.compare).toEqual(study.compare);
     }
   });
 
@@ -36,18 +32,18 @@ describe('experiment in the URL hash', () => {
       devices: 4,
       optimizer: { lr: 0.05 },
     });
-    expect(encodeExperimentHash(DEFAULT_EXPERIMENT).length).toBeLessThan(260);
+    expect(encodeStudyHash(DEFAULT_STUDY).length).toBeLessThan(260);
   });
 
   it('non-ASCII survives (UTF-8 inside base64url)', () => {
     const hash = `x=${b64(JSON.stringify({ config: { seed: 3 }, compare: { field: 'seed', values: ['1', '2'] } }))}`;
-    const r = decodeExperimentHash(hash);
+    const r = decodeStudyHash(hash);
     expect(r.kind).toBe('ok');
   });
 
-  it('an empty hash means "no experiment in the link"', () => {
-    expect(decodeExperimentHash('')).toEqual({ kind: 'empty' });
-    expect(decodeExperimentHash('#')).toEqual({ kind: 'empty' });
+  it('an empty hash means "no study in the link"', () => {
+    expect(decodeStudyHash('')).toEqual({ kind: 'empty' });
+    expect(decodeStudyHash('#')).toEqual({ kind: 'empty' });
   });
 
   it.each([
@@ -66,11 +62,11 @@ describe('experiment in the URL hash', () => {
       /comparison/,
     ],
   ])('a bad hash %s gives a readable message and falls back to the default', (hash, why) => {
-    const r = decodeExperimentHash(hash);
+    const r = decodeStudyHash(hash);
     expect(r.kind).toBe('error');
     if (r.kind === 'error') {
       expect(r.message).toMatch(why);
-      expect(r.message).toMatch(/default experiment is shown instead/);
+      expect(r.message).toMatch(/default study is shown instead/);
     }
   });
 });
