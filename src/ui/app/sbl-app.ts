@@ -303,7 +303,7 @@ export class App extends LitElement {
     const lib = this.library;
     const transport = this.transport();
     const liveIds = this.sameLiveIds(
-      view.runs.filter((r) => r.storeId && !isSettled(r.status)).map((r) => r.storeId!),
+      view.runs.flatMap((r) => (r.storeId && !isSettled(r.status) ? [r.storeId] : [])),
     );
     return html`
       <header>
