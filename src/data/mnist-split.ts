@@ -111,8 +111,7 @@ function apportion(sizes: number[], total: number): number[] {
 /** The indices of each class, each list shuffled with `rng` (class 0 first). */
 function groupByClass(indices: Int32Array, labels: Uint8Array, rng: Rng): number[][] {
   const byClass: number[][] = Array.from({ length: CLASSES }, () => []);
-  for (let i = 0; i < indices.length; i++) {
-    const index = indices[i]!;
+  for (const index of indices) {
     const label = labels[index];
     const members = label === undefined ? undefined : byClass[label];
     if (members === undefined) {

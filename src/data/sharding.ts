@@ -52,8 +52,7 @@ function checked(opts: SharderOptions, sharder: Sharder): Sharder {
     if (total !== indices.length) {
       throw new RangeError(`sharding: sizes add up to ${total}, the batch has ${indices.length}`);
     }
-    for (let i = 0; i < indices.length; i++) {
-      const sample = indices[i]!; // i < indices.length
+    for (const sample of indices) {
       const label = labels[sample];
       if (label === undefined) {
         throw new RangeError(
@@ -84,10 +83,10 @@ function slices(indices: Int32Array, sizes: readonly number[]): Int32Array[] {
 /** Stable counting sort of the batch by label (for 'label-sorted'). */
 function sortByLabel(indices: Int32Array, labels: Int32Array, classes: number): Int32Array {
   const start = new Int32Array(classes + 1);
-  for (let i = 0; i < indices.length; i++) start[labels[indices[i]!]! + 1]!++;
+  for (const sample of indices) start[labels[sample]! + 1]!++;
   for (let c = 0; c < classes; c++) start[c + 1]! += start[c]!;
   const out = new Int32Array(indices.length);
-  for (let i = 0; i < indices.length; i++) out[start[labels[indices[i]!]!]!++] = indices[i]!;
+  for (const sample of indices) out[start[labels[sample]!]!++] = sample;
   return out;
 }
 
@@ -119,7 +118,7 @@ function dirichletSharder(p: Float64Array[], devices: number, classes: number): 
   // every sample because the counts add up to each class's total.
   return (indices, labels, sizes) => {
     classTotal.fill(0);
-    for (let i = 0; i < indices.length; i++) classTotal[labels[indices[i]!]!]!++;
+    for (const sample of indices) classTotal[labels[sample]!]!++;
     fitTargets(target, p, sizes, classTotal);
 
     for (let k = 0; k < devices; k++) {
@@ -164,8 +163,7 @@ function dirichletSharder(p: Float64Array[], devices: number, classes: number): 
     const out = sizes.map((s) => new Int32Array(s));
     const filled = new Int32Array(devices);
     const nextDevice = new Int32Array(classes);
-    for (let i = 0; i < indices.length; i++) {
-      const sample = indices[i]!;
+    for (const sample of indices) {
       const c = labels[sample]!;
       let k = nextDevice[c]!;
       while (count[k * classes + c] === 0) k++;
