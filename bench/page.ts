@@ -101,8 +101,8 @@ interface CpuProfile {
 function selfTimes(profile: CpuProfile, top = 15): [string, number][] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const self = new Map<string, number>();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const f = byId.get(profile.samples[i]);
+  for (const [i, sample] of profile.samples.entries()) {
+    const f = byId.get(sample);
     if (!f) continue;
     const where = f.url ? `${f.url.split('/').pop()}:${f.lineNumber + 1}` : '';
     const key = `${f.functionName || '(anonymous)'} ${where}`.trim();

@@ -18,7 +18,8 @@ import { conv2dSame } from './tfjs-conv.ts';
 
 /** Largest relative difference accepted as "same gradient" for a case (see the note above). */
 export function convGradRelTol(x: readonly number[]): number {
-  return 4 * 2 ** -23 * Math.sqrt(x[0] * x[1] * x[2]);
+  const [n = Number.NaN, c = Number.NaN, h = Number.NaN] = x;
+  return 4 * 2 ** -23 * Math.sqrt(n * c * h);
 }
 
 export interface ConvGradCheckRow {
@@ -59,6 +60,7 @@ function gradsOf(conv: Conv, x: tf.Tensor4D, w: tf.Tensor4D, r: tf.Tensor4D): Gr
     const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
       tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), r)),
     )([x, w]);
+    if (!dx || !dw) throw new Error('tf.grads returned fewer than the 2 gradients asked for');
     return { dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
   });
 }
@@ -85,13 +87,13 @@ function seededNormal(shape: number[], seed: number): Float32Array {
 
 function maxAbs(a: Float32Array): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
   return m;
 }
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
 

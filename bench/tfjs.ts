@@ -78,6 +78,7 @@ function trainStep(model: TfjsModel, optimizer: tf.Optimizer, batch: Batch): num
   if (cost === null) throw new Error('minimize returned no cost');
   const value = cost.dataSync()[0];
   cost.dispose();
+  if (value === undefined) throw new Error('minimize returned an empty cost');
   return value;
 }
 
@@ -96,7 +97,7 @@ export async function benchTfjs(opts: TfjsBenchOptions): Promise<TfjsBenchResult
   const optimizer = tf.train.sgd(LR);
   try {
     const warmup = opts.warmupSteps ?? (opts.model === 'mlp' ? 5 : 2);
-    for (let i = 0; i < warmup; i++) trainStep(model, optimizer, batches[i % DATA_POOL]);
+    for (let i = 0; i < warmup; i++) trainStep(model, optimizer, batches[i % DATA_POOL]!);
     const tensorsBefore = tf.memory().numTensors;
     let steps = 0;
     let firstLoss = Number.NaN;
@@ -106,7 +107,7 @@ export async function benchTfjs(opts: TfjsBenchOptions): Promise<TfjsBenchResult
     const start = performance.now();
     let elapsed = 0;
     while (steps === 0 || elapsed < budgetMs) {
-      lastLoss = trainStep(model, optimizer, batches[steps % DATA_POOL]);
+      lastLoss = trainStep(model, optimizer, batches[steps % DATA_POOL]!);
       if (steps === 0) firstLoss = lastLoss;
       steps++;
       elapsed = performance.now() - start;

@@ -22,8 +22,11 @@ const args = process.argv.slice(2);
 const check = args.includes('--check');
 const outs: string[] = [];
 for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--out' && args[i + 1]) outs.push(args[++i]);
-  else if (args[i] !== '--check') {
+  const next = args[i + 1];
+  if (args[i] === '--out' && next) {
+    outs.push(next);
+    i++;
+  } else if (args[i] !== '--check') {
     console.error(`pack-mnist: unknown argument ${args[i]}`);
     process.exit(2);
   }

@@ -69,7 +69,7 @@ export async function runExperimentCli(
   const early = parseArgs(program, argv, io, 'experiment');
   if (early !== null) return early;
   const options = program.opts<Options>();
-  const name = program.args[0]!;
+  const name = program.args[0]!; // parseArgs stopped with usage if <name> was missing
   try {
     const experiment = experiments[name];
     if (!experiment) {

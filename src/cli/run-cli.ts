@@ -54,7 +54,7 @@ export async function runCli(
   const early = parseArgs(program, argv, io, 'sim');
   if (early !== null) return early;
   const options = program.opts<CliOptions>();
-  const configPath = program.args[0]!;
+  const configPath = program.args[0]!; // parseArgs stopped with usage if <config> was missing
 
   try {
     const config = configFromText(await readText(configPath), configPath);

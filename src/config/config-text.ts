@@ -63,6 +63,7 @@ export function explainProblem(line: string, input: unknown): string {
 
   const unknown = /^Unrecognized keys?: (.*)$/.exec(message);
   if (unknown) {
+    // Both groups are not optional: a match has them.
     const keys = [...unknown[1]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
     const allowed = OBJECT_KEYS[path];
     const where = path === '' ? 'the top level' : path;
@@ -81,7 +82,8 @@ export function explainProblem(line: string, input: unknown): string {
     const expected = /expected (\w+)/.exec(message)?.[1];
     return `${rawPath}: missing (required${expected ? `, expected ${article(expected)}` : ''})`;
   }
-  if (message === 'Invalid input' && UNION_HINTS[path]) message = UNION_HINTS[path]!;
+  const hint = UNION_HINTS[path];
+  if (message === 'Invalid input' && hint) message = hint;
   message = message.replace('expected int, received number', 'expected an integer');
   if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
     message += ` (got ${quoteValue(value)})`;

@@ -220,7 +220,7 @@ class JsonScanner {
   private number(): void {
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.s.slice(this.i, this.i + 400));
     if (!m || m[0] === '-') this.fail(`invalid number starting with ${this.describe()}`);
-    this.i += m![0].length;
+    this.i += m[0].length;
   }
 
   private space(): void {

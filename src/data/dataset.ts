@@ -56,17 +56,29 @@ export function gatherBatch(
   }
   const src = ds.x;
   const labels = ds.y;
+  checkStorage(ds, f);
   for (let i = 0; i < n; i++) {
-    const idx = indices[i];
+    const idx = indices[i]!; // i < indices.length
     if (!(idx >= 0 && idx < ds.count)) {
       throw new RangeError(`gatherBatch: index ${idx} outside ${ds.name}'s ${ds.count} samples`);
     }
+    // In range: 0 ≤ idx < count, and checkStorage saw count samples in x and y.
     const from = idx * f;
     const to = i * f;
-    for (let j = 0; j < f; j++) x[to + j] = src[from + j];
-    y[i] = labels[idx];
+    for (let j = 0; j < f; j++) x[to + j] = src[from + j]!;
+    y[i] = labels[idx]!;
   }
   return { x, y };
+}
+
+/** A dataset whose arrays hold fewer than `count` samples would read past their end. */
+function checkStorage(ds: Dataset, f: number): void {
+  if (ds.x.length < ds.count * f || ds.y.length < ds.count) {
+    throw new RangeError(
+      `${ds.name}: ${ds.count} samples of ${f} floats need ${ds.count * f} floats and ${ds.count} labels, ` +
+        `the dataset holds ${ds.x.length} and ${ds.y.length}`,
+    );
+  }
 }
 
 /**
@@ -79,24 +91,27 @@ export function standardize(train: Dataset, test: Dataset): Standardization {
   if (sampleSize(test) !== f) throw new Error('standardize: train and test samples differ in size');
   const sum = new Float64Array(f);
   const sumSq = new Float64Array(f);
+  checkStorage(train, f);
+  checkStorage(test, f);
+  // Every index below is < count·f (checked above) or < f (the arrays made here).
   const xs = train.x;
   for (let i = 0; i < train.count; i++) {
     const base = i * f;
-    for (let j = 0; j < f; j++) sum[j] += xs[base + j];
+    for (let j = 0; j < f; j++) sum[j]! += xs[base + j]!;
   }
   const mean = new Float32Array(f);
-  for (let j = 0; j < f; j++) mean[j] = sum[j] / Math.max(1, train.count);
+  for (let j = 0; j < f; j++) mean[j] = sum[j]! / Math.max(1, train.count);
   // Two-pass variance: features like featureScale 100 would lose digits in E[x²] − E[x]².
   for (let i = 0; i < train.count; i++) {
     const base = i * f;
     for (let j = 0; j < f; j++) {
-      const d = xs[base + j] - mean[j];
-      sumSq[j] += d * d;
+      const d = xs[base + j]! - mean[j]!;
+      sumSq[j]! += d * d;
     }
   }
   const std = new Float32Array(f);
   for (let j = 0; j < f; j++) {
-    const s = Math.sqrt(sumSq[j] / Math.max(1, train.count));
+    const s = Math.sqrt(sumSq[j]! / Math.max(1, train.count));
     std[j] = s > 0 ? s : 1;
   }
   applyStandardization(train, mean, std);
@@ -109,6 +124,6 @@ function applyStandardization(ds: Dataset, mean: Float32Array, std: Float32Array
   const xs = ds.x;
   for (let i = 0; i < ds.count; i++) {
     const base = i * f;
-    for (let j = 0; j < f; j++) xs[base + j] = (xs[base + j] - mean[j]) / std[j];
+    for (let j = 0; j < f; j++) xs[base + j] = (xs[base + j]! - mean[j]!) / std[j]!;
   }
 }

@@ -19,11 +19,12 @@ export function dirichletProportions(
     const p = new Float64Array(classes);
     let sum = 0;
     for (let c = 0; c < classes; c++) {
-      p[c] = rng.gamma(alpha);
-      sum += p[c];
+      const g = rng.gamma(alpha);
+      p[c] = g;
+      sum += g;
     }
     if (sum > 0) {
-      for (let c = 0; c < classes; c++) p[c] /= sum;
+      for (let c = 0; c < classes; c++) p[c]! /= sum;
     } else {
       p[rng.int(classes)] = 1;
     }

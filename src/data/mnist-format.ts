@@ -68,7 +68,8 @@ export function decodeMnist(bytes: Uint8Array): RawMnist {
   }
   const labels = bytes.subarray(HEADER_BYTES, HEADER_BYTES + count);
   for (let i = 0; i < count; i++) {
-    if (labels[i] > 9) throw new Error(`decodeMnist: label ${labels[i]} at ${i} is not a digit`);
+    // labels holds exactly count bytes (the length check above).
+    if (labels[i]! > 9) throw new Error(`decodeMnist: label ${labels[i]} at ${i} is not a digit`);
   }
   return { labels, images: bytes.subarray(HEADER_BYTES + count), count };
 }
@@ -83,6 +84,6 @@ function checkShape(raw: RawMnist): void {
 
 function fnv1a(bytes: Uint8Array, from: number): number {
   let h = 0x811c9dc5;
-  for (let i = from; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  for (let i = from; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return h >>> 0;
 }

@@ -103,7 +103,7 @@ function apportion(sizes: number[], total: number): number[] {
   let left = total - quota.reduce((a, b) => a + b, 0);
   for (const { c } of remainder) {
     if (left-- <= 0) break;
-    quota[c]++;
+    quota[c]!++; // c is one of sizes' indices
   }
   return quota;
 }
@@ -111,7 +111,16 @@ function apportion(sizes: number[], total: number): number[] {
 /** The indices of each class, each list shuffled with `rng` (class 0 first). */
 function groupByClass(indices: Int32Array, labels: Uint8Array, rng: Rng): number[][] {
   const byClass: number[][] = Array.from({ length: CLASSES }, () => []);
-  for (let i = 0; i < indices.length; i++) byClass[labels[indices[i]]].push(indices[i]);
+  for (const index of indices) {
+    const label = labels[index];
+    const members = label === undefined ? undefined : byClass[label];
+    if (members === undefined) {
+      throw new RangeError(
+        `mnist: image ${index} has label ${label}, not a digit 0–${CLASSES - 1}`,
+      );
+    }
+    members.push(index);
+  }
   for (const members of byClass) rng.shuffle(members);
   return byClass;
 }
@@ -122,21 +131,23 @@ function interleave(byClass: number[][]): Int32Array {
   for (const members of byClass) total += members.length;
   const next = new Int32Array(byClass.length);
   const out = new Int32Array(total);
+  // Every c below is < byClass.length = next.length; best ≥ 0 once p < total (a class has members
+  // left).
   for (let p = 0; p < total; p++) {
     // Smallest (2j + 1) / n over classes with members left; integer cross-multiplication keeps ties
     // exact, and they go to the lower class.
     let best = -1;
     for (let c = 0; c < byClass.length; c++) {
-      const n = byClass[c].length;
-      if (next[c] >= n) continue;
+      const n = byClass[c]!.length;
+      if (next[c]! >= n) continue;
       if (best < 0) {
         best = c;
         continue;
       }
-      const nb = byClass[best].length;
-      if ((2 * next[c] + 1) * nb < (2 * next[best] + 1) * n) best = c;
+      const nb = byClass[best]!.length;
+      if ((2 * next[c]! + 1) * nb < (2 * next[best]! + 1) * n) best = c;
     }
-    out[p] = byClass[best][next[best]++];
+    out[p] = byClass[best]![next[best]!++]!;
   }
   return out;
 }
@@ -155,18 +166,21 @@ function toDataset(raw: RawMnist, indices: Int32Array, downsample: boolean): Dat
   const x = new Float32Array(n * size);
   const y = new Int32Array(n);
   const img = raw.images;
+  // The indices come from splitPools over this raw set (each < raw.count, whose images and labels
+  // decodeMnist checked), and a byte indexes the 256-entry PIXEL_VALUE: every read below is in range.
   for (let i = 0; i < n; i++) {
-    const src = indices[i] * MNIST_PIXELS;
+    const index = indices[i]!;
+    const src = index * MNIST_PIXELS;
     const dst = i * size;
-    y[i] = raw.labels[indices[i]];
+    y[i] = raw.labels[index]!;
     if (!downsample) {
-      for (let j = 0; j < MNIST_PIXELS; j++) x[dst + j] = PIXEL_VALUE[img[src + j]];
+      for (let j = 0; j < MNIST_PIXELS; j++) x[dst + j] = PIXEL_VALUE[img[src + j]!]!;
       continue;
     }
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const a = src + 2 * r * MNIST_COLS + 2 * c;
-        const sum = img[a] + img[a + 1] + img[a + MNIST_COLS] + img[a + MNIST_COLS + 1];
+        const sum = img[a]! + img[a + 1]! + img[a + MNIST_COLS]! + img[a + MNIST_COLS + 1]!;
         x[dst + r * cols + c] = sum / (4 * 255);
       }
     }

@@ -52,12 +52,19 @@ function checked(opts: SharderOptions, sharder: Sharder): Sharder {
     if (total !== indices.length) {
       throw new RangeError(`sharding: sizes add up to ${total}, the batch has ${indices.length}`);
     }
-    for (let i = 0; i < indices.length; i++) {
-      const label = labels[indices[i]];
+    for (const sample of indices) {
+      const label = labels[sample];
+      if (label === undefined) {
+        throw new RangeError(
+          `sharding: sample ${sample} is outside the training set's ${labels.length} labels`,
+        );
+      }
       if (!(label >= 0 && label < opts.classes)) {
-        throw new RangeError(`sharding: label ${label} of sample ${indices[i]} is not a class`);
+        throw new RangeError(`sharding: label ${label} of sample ${sample} is not a class`);
       }
     }
+    // From here every labels[indices[i]] exists and is a class in [0, classes), and sizes has one
+    // entry per device: the sharders index with them without further checks.
     return sharder(indices, labels, sizes);
   };
 }
@@ -76,10 +83,10 @@ function slices(indices: Int32Array, sizes: readonly number[]): Int32Array[] {
 /** Stable counting sort of the batch by label (for 'label-sorted'). */
 function sortByLabel(indices: Int32Array, labels: Int32Array, classes: number): Int32Array {
   const start = new Int32Array(classes + 1);
-  for (let i = 0; i < indices.length; i++) start[labels[indices[i]] + 1]++;
-  for (let c = 0; c < classes; c++) start[c + 1] += start[c];
+  for (const sample of indices) start[labels[sample]! + 1]!++;
+  for (let c = 0; c < classes; c++) start[c + 1]! += start[c]!;
   const out = new Int32Array(indices.length);
-  for (let i = 0; i < indices.length; i++) out[start[labels[indices[i]]]++] = indices[i];
+  for (const sample of indices) out[start[labels[sample]!]!++] = sample;
   return out;
 }
 
@@ -106,32 +113,36 @@ function dirichletSharder(p: Float64Array[], devices: number, classes: number): 
   const classTotal = new Int32Array(classes);
   const classLeft = new Int32Array(classes);
   const room = new Int32Array(devices);
+  // Indices below: k < devices = sizes.length = p.length, c < classes, k·classes + c < target.length,
+  // labels already checked to be classes (see checked()); the fill at the end finds a device for
+  // every sample because the counts add up to each class's total.
   return (indices, labels, sizes) => {
     classTotal.fill(0);
-    for (let i = 0; i < indices.length; i++) classTotal[labels[indices[i]]]++;
+    for (const sample of indices) classTotal[labels[sample]!]!++;
     fitTargets(target, p, sizes, classTotal);
 
     for (let k = 0; k < devices; k++) {
       let assigned = 0;
       for (let c = 0; c < classes; c++) {
-        count[k * classes + c] = Math.floor(target[k * classes + c]);
-        assigned += count[k * classes + c];
+        const floor = Math.floor(target[k * classes + c]!);
+        count[k * classes + c] = floor;
+        assigned += floor;
       }
-      for (; assigned > sizes[k]; assigned--) {
+      for (; assigned > sizes[k]!; assigned--) {
         let worst = -1;
         for (let c = 0; c < classes; c++) {
           const at = k * classes + c;
           if (count[at] === 0) continue;
-          if (worst < 0 || count[at] - target[at] > count[worst] - target[worst]) worst = at;
+          if (worst < 0 || count[at]! - target[at]! > count[worst]! - target[worst]!) worst = at;
         }
-        count[worst]--;
+        count[worst]!--;
       }
-      room[k] = sizes[k] - assigned;
+      room[k] = sizes[k]! - assigned;
     }
     for (let c = 0; c < classes; c++) {
       let used = 0;
-      for (let k = 0; k < devices; k++) used += count[k * classes + c];
-      classLeft[c] = classTotal[c] - used;
+      for (let k = 0; k < devices; k++) used += count[k * classes + c]!;
+      classLeft[c] = classTotal[c]! - used;
     }
     for (;;) {
       let best = -1;
@@ -140,25 +151,25 @@ function dirichletSharder(p: Float64Array[], devices: number, classes: number): 
         for (let c = 0; c < classes; c++) {
           if (classLeft[c] === 0) continue;
           const at = k * classes + c;
-          if (best < 0 || target[at] - count[at] > target[best] - count[best]) best = at;
+          if (best < 0 || target[at]! - count[at]! > target[best]! - count[best]!) best = at;
         }
       }
       if (best < 0) break;
-      count[best]++;
-      room[Math.floor(best / classes)]--;
-      classLeft[best % classes]--;
+      count[best]!++;
+      room[Math.floor(best / classes)]!--;
+      classLeft[best % classes]!--;
     }
 
     const out = sizes.map((s) => new Int32Array(s));
     const filled = new Int32Array(devices);
     const nextDevice = new Int32Array(classes);
-    for (let i = 0; i < indices.length; i++) {
-      const c = labels[indices[i]];
-      let k = nextDevice[c];
+    for (const sample of indices) {
+      const c = labels[sample]!;
+      let k = nextDevice[c]!;
       while (count[k * classes + c] === 0) k++;
-      count[k * classes + c]--;
+      count[k * classes + c]!--;
       nextDevice[c] = k;
-      out[k][filled[k]++] = indices[i];
+      out[k]![filled[k]!++] = sample;
     }
     return out;
   };
@@ -170,31 +181,33 @@ function fitTargets(
   sizes: readonly number[],
   classTotal: Int32Array,
 ): void {
+  // k < devices = p.length = sizes.length, c < classes: every index below is in range.
   const devices = p.length;
   const classes = classTotal.length;
   for (let k = 0; k < devices; k++) {
-    for (let c = 0; c < classes; c++)
-      target[k * classes + c] = sizes[k] * Math.max(p[k][c], MIN_WEIGHT);
+    const pk = p[k]!;
+    const size = sizes[k]!;
+    for (let c = 0; c < classes; c++) target[k * classes + c] = size * Math.max(pk[c]!, MIN_WEIGHT);
   }
   let total = 0;
-  for (let c = 0; c < classes; c++) total += classTotal[c];
+  for (let c = 0; c < classes; c++) total += classTotal[c]!;
   for (let iter = 0; iter < FIT_ITERATIONS; iter++) {
     let worst = 0;
     for (let k = 0; k < devices; k++) {
       let row = 0;
-      for (let c = 0; c < classes; c++) row += target[k * classes + c];
-      worst = Math.max(worst, Math.abs(row - sizes[k]));
+      for (let c = 0; c < classes; c++) row += target[k * classes + c]!;
+      worst = Math.max(worst, Math.abs(row - sizes[k]!));
       if (row > 0) {
-        const scale = sizes[k] / row;
-        for (let c = 0; c < classes; c++) target[k * classes + c] *= scale;
+        const scale = sizes[k]! / row;
+        for (let c = 0; c < classes; c++) target[k * classes + c]! *= scale;
       }
     }
     for (let c = 0; c < classes; c++) {
       let col = 0;
-      for (let k = 0; k < devices; k++) col += target[k * classes + c];
+      for (let k = 0; k < devices; k++) col += target[k * classes + c]!;
       if (col > 0) {
-        const scale = classTotal[c] / col;
-        for (let k = 0; k < devices; k++) target[k * classes + c] *= scale;
+        const scale = classTotal[c]! / col;
+        for (let k = 0; k < devices; k++) target[k * classes + c]! *= scale;
       }
     }
     if (worst <= FIT_TOLERANCE * (1 + total)) break;

@@ -57,9 +57,10 @@ export function makeSynthetic(opts: SyntheticOptions): SplitDataset {
     const x = new Float32Array(count * 2);
     const y = new Int32Array(count);
     entry.generate(base.fork(split), count, opts.noise, classes, x, y);
+    const [sx, sy] = scale;
     for (let i = 0; i < count; i++) {
-      x[2 * i] *= scale[0];
-      x[2 * i + 1] *= scale[1];
+      x[2 * i]! *= sx; // x holds 2·count floats
+      x[2 * i + 1]! *= sy;
     }
     return { name: opts.name, x, y, count, sampleShape: [2], classes };
   };
@@ -70,10 +71,10 @@ export function makeSynthetic(opts: SyntheticOptions): SplitDataset {
 }
 
 function featureScales(featureScale: readonly number[] | undefined): [number, number] {
-  if (!featureScale || featureScale.length === 0) return [1, 1];
-  if (featureScale.length === 1) return [featureScale[0], featureScale[0]];
-  if (featureScale.length === 2) return [featureScale[0], featureScale[1]];
+  const [first, second, ...more] = featureScale ?? [];
+  if (first === undefined) return [1, 1];
+  if (more.length === 0) return [first, second ?? first];
   throw new RangeError(
-    `makeSynthetic: featureScale has ${featureScale.length} values; the 2-D sets take 1 or 2`,
+    `makeSynthetic: featureScale has ${2 + more.length} values; the 2-D sets take 1 or 2`,
   );
 }

@@ -106,8 +106,11 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
       const curves = rows.filter((r) => r.norm === norm).map((r) => r.curve);
       return round(
         mean(
+          // A row without probes (an edited results file) reads NaN, so the claim does not hold.
           curves.map(
-            (c) => c[Math.min(c.length - 1, Math.round(fraction * (c.length - 1)))]!.testAccuracy,
+            (c) =>
+              c[Math.min(c.length - 1, Math.round(fraction * (c.length - 1)))]?.testAccuracy ??
+              Number.NaN,
           ),
         ),
       );
@@ -271,7 +274,10 @@ async function trainAndProbe(
 ): Promise<CovariateShiftRow> {
   const layers = model.device.model.layers;
   const act = layers.findIndex((l) => l.name === ACTIVATION);
-  const input = layers[act - 1]!.name;
+  const input = act > 0 ? layers[act - 1]?.name : undefined;
+  if (input === undefined) {
+    throw new Error(`covariate-shift: the model has no layer before '${ACTIVATION}' to probe`);
+  }
   const test = model.data.test;
   const probeIndices = Int32Array.from({ length: test.count }, (_, i) => i);
   const curve: CovariateProbe[] = [];
@@ -287,7 +293,8 @@ async function trainAndProbe(
       return { p15: quantile(v, 0.15), p50: quantile(v, 0.5), p85: quantile(v, 0.85) };
     });
     perUnit.push(units);
-    const u = units[UNIT]!;
+    const u = units[UNIT];
+    if (!u) throw new Error(`covariate-shift: '${input}' has ${width} units, no unit #${UNIT}`);
     curve.push({
       step: model.step,
       testAccuracy: round(model.evaluate().acc),
@@ -307,6 +314,7 @@ async function trainAndProbe(
     await pause();
     if (ctx.shouldStop()) throw new StoppedError();
   }
+  // probe() ran before the loop: perUnit and curve hold at least one entry, each of `width` units.
   const width = perUnit[0]!.length;
   const bandOf = (u: number): number => mean(perUnit.map((p) => p[u]!.p85 - p[u]!.p15));
   const driftOf = (u: number): number =>

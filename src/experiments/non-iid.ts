@@ -99,7 +99,7 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
         configuration,
         SHARDINGS.findIndex((s) => s.name === sharding),
       );
-    const testError = meanTable(points, (x) => SHARDINGS[x]!.name);
+    const testError = meanTable(points, shardingName);
     const skewed = SHARDINGS.slice(1).map((s) => s.name);
     const excess = (sharding: string): number =>
       round(err('local-bn (rank0)', sharding) - err('sync-bn (sync)', sharding));
@@ -151,7 +151,7 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
       configurationOf,
       (r) => SHARDINGS.findIndex((s) => s.name === r.sharding),
       (r) => 100 * r.testError,
-    ).map((p) => ({ ...p, sharding: SHARDINGS[p.x]!.name }));
+    ).map((p) => ({ ...p, sharding: shardingName(p.x) }));
     const bars = (heading: string, configurations: readonly string[]): Panel => {
       const color = {
         field: 'series',
@@ -219,3 +219,10 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
     );
   },
 };
+
+/** The sharding at a summary point's x (its index in SHARDINGS; -1 for a row of another sharding). */
+function shardingName(x: number): string {
+  const sharding = SHARDINGS[x];
+  if (!sharding) throw new Error(`non-iid: a result row has a sharding not among the experiment's`);
+  return sharding.name;
+}

@@ -115,6 +115,7 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
     const deeperLocal = curves.filter((c) => c.startsWith('local ') && c !== 'local bn1');
     const small = batches[0] ?? Number.NaN;
     const large = batches[batches.length - 1] ?? Number.NaN;
+    // The records below come from perCurve, which has every curve: r[k] exists for each k in curves.
     const pick = (r: Record<string, number>, keys: readonly string[], suffix: string) =>
       Object.fromEntries(keys.map((k) => [`${k.replace(' ', '-')}${suffix}`, r[k]!]));
     const checks: Check[] = [

@@ -40,6 +40,7 @@ export function openLabDatabase(options: ConnectionOptions): Promise<LabDatabase
 
   request.addEventListener('upgradeneeded', (event) => {
     const db = wrap(request.result) as IDBPDatabase<unknown>;
+    // During upgradeneeded the open request always carries its versionchange transaction.
     const tx = wrap(request.transaction!) as unknown as IDBPTransaction<
       unknown,
       string[],

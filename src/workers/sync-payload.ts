@@ -15,8 +15,7 @@ export function packMoments(m: Moments): Float64Array {
 }
 
 export function unpackMoments(p: Float64Array): Moments {
-  const groups = p[0]!;
-  const channels = p[1]!;
+  const [groups, channels] = header(p, 'moments', (g, gc) => 2 + g + 2 * gc);
   const gc = groups * channels;
   return {
     groups,
@@ -38,8 +37,7 @@ export function packReductions(r: Reductions): Float64Array {
 }
 
 export function unpackReductions(p: Float64Array): Reductions {
-  const groups = p[0]!;
-  const channels = p[1]!;
+  const [groups, channels] = header(p, 'reductions', (_g, gc) => 2 + 2 * gc);
   const gc = groups * channels;
   return {
     groups,
@@ -52,4 +50,25 @@ export function unpackReductions(p: Float64Array): Reductions {
 /** The largest moments payload a layer of `channels` channels in `groups` groups produces. */
 export function momentsPayloadLength(groups: number, channels: number): number {
   return 2 + groups + 2 * groups * channels;
+}
+
+/**
+ * The [groups, channels] header of a payload that came from another device, checked against the
+ * payload's length (which may be longer: the shared-memory transport hands over whole slots). A
+ * short or torn payload would otherwise unpack as silently wrong statistics.
+ */
+function header(
+  p: Float64Array,
+  what: string,
+  lengthFor: (groups: number, groupsTimesChannels: number) => number,
+): [groups: number, channels: number] {
+  const [groups, channels] = p;
+  const needed =
+    groups === undefined || channels === undefined ? 2 : lengthFor(groups, groups * channels);
+  if (groups === undefined || channels === undefined || !(p.length >= needed)) {
+    throw new Error(
+      `sync payload (${what}): ${p.length} values, its header [${groups}, ${channels}] needs ${needed}`,
+    );
+  }
+  return [groups, channels];
 }

@@ -5,7 +5,7 @@ import { contentSecurityPolicy } from '../../src/csp.ts';
 function directives(policy: string): Map<string, string[]> {
   return new Map(
     policy.split(';').map((d) => {
-      const [name, ...sources] = d.trim().split(/\s+/);
+      const [name = '', ...sources] = d.trim().split(/\s+/);
       return [name, sources];
     }),
   );

@@ -79,7 +79,7 @@ describe('MNIST decode', () => {
   it('rejects corrupted or foreign files', () => {
     const packed = encodeMnist(raw);
     const flipped = packed.slice();
-    flipped[5000] ^= 1;
+    flipped[5000]! ^= 1;
     expect(() => decodeMnist(flipped)).toThrow(/checksum/);
     expect(() => decodeMnist(packed.subarray(0, packed.length - 1))).toThrow(/bytes/);
     expect(() => decodeMnist(new TextEncoder().encode('<!doctype html>'))).toThrow(/magic/);
@@ -114,17 +114,17 @@ describe('MNIST fixed split', () => {
     const all = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
     // Each class is split 80/20 to within one digit (largest-remainder apportionment).
     hist(test.y).forEach((n, c) => {
-      expect(Math.abs(n - all[c] / 5)).toBeLessThan(1);
+      expect(Math.abs(n - all[c]! / 5)).toBeLessThan(1);
     });
     // Disjoint and complete: every digit is in exactly one pool.
     const pools = mnistPools(raw);
     const seen = new Uint8Array(raw.count);
-    for (const i of pools.train) seen[i]++;
-    for (const i of pools.test) seen[i]++;
+    for (const i of pools.train) seen[i]!++;
+    for (const i of pools.test) seen[i]!++;
     expect(seen.every((n) => n === 1)).toBe(true);
     // The datasets are those digits, in pool order.
-    expectSameArray(train.x.subarray(0, 784), pixelsOf(pools.train[0]));
-    expectSameArray(test.x.subarray(784 * 1999), pixelsOf(pools.test[1999]));
+    expectSameArray(train.x.subarray(0, 784), pixelsOf(pools.train[0]!));
+    expectSameArray(test.x.subarray(784 * 1999), pixelsOf(pools.test[1999]!));
   });
 
   it('takes prefixes of the pools: sizes never move a test digit into train', () => {
@@ -179,9 +179,9 @@ describe('MNIST fixed split', () => {
         for (let c = 0; c < 14; c++) {
           const at = i * 784 + 2 * r * 28 + 2 * c;
           const f = full.train.x;
-          const mean = (f[at] + f[at + 1] + f[at + 28] + f[at + 29]) / 4;
+          const mean = (f[at]! + f[at + 1]! + f[at + 28]! + f[at + 29]!) / 4;
           // Both sides are float32 roundings of the same quotient: within 1e-7 of each other.
-          expect(Math.abs(half.train.x[i * 196 + r * 14 + c] - mean)).toBeLessThan(1e-7);
+          expect(Math.abs(half.train.x[i * 196 + r * 14 + c]! - mean)).toBeLessThan(1e-7);
         }
       }
     }

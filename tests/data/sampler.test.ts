@@ -24,7 +24,7 @@ describe('EpochSampler', () => {
   it('covers every sample each epoch when the batch divides n', () => {
     const s = new EpochSampler(64, 16, 1);
     const counts = new Int32Array(64);
-    for (let b = 0; b < 4 * 5; b++) for (const i of s.next()) counts[i]++;
+    for (let b = 0; b < 4 * 5; b++) for (const i of s.next()) counts[i]!++;
     expect(counts.every((c) => c === 5)).toBe(true);
   });
 

@@ -37,12 +37,12 @@ function meanSkew(policy: ShardingPolicy, devices: number, batch: number, steps 
   for (let s = 0; s < steps; s++) {
     const indices = sampler.next();
     const all = new Float64Array(CLASSES);
-    for (const i of indices) all[LABELS[i]] += 1 / indices.length;
+    for (const i of indices) all[LABELS[i]!]! += 1 / indices.length;
     for (const part of shard(indices, LABELS, sizes)) {
       const h = new Float64Array(CLASSES);
-      for (const i of part) h[LABELS[i]] += 1 / part.length;
+      for (const i of part) h[LABELS[i]!]! += 1 / part.length;
       let tv = 0;
-      for (let c = 0; c < CLASSES; c++) tv += Math.abs(h[c] - all[c]) / 2;
+      for (let c = 0; c < CLASSES; c++) tv += Math.abs(h[c]! - all[c]!) / 2;
       total += tv;
     }
   }
@@ -106,7 +106,7 @@ describe('label skew', () => {
     const shard = makeSharder('label-sorted', { devices: 3, classes: CLASSES, seed: 1 });
     const indices = new EpochSampler(LABELS.length, 30, 1).next();
     const labels = shard(indices, LABELS, [10, 10, 10]).flatMap((p) =>
-      Array.from(p, (i) => LABELS[i]),
+      Array.from(p, (i) => LABELS[i]!),
     );
     expect(labels).toEqual([...labels].sort((a, b) => a - b));
   });
@@ -136,7 +136,7 @@ describe('label skew', () => {
     const steps = 5;
     for (let s = 0; s < steps; s++) {
       shard(sampler.next(), LABELS, [100, 100, 100, 100]).forEach((part, k) => {
-        for (const i of part) got[k][LABELS[i]] += 1 / (100 * steps);
+        for (const i of part) got[k]![LABELS[i]!]! += 1 / (100 * steps);
       });
     }
     // The batch's class counts bind (each class must go somewhere), so a device need not get most
@@ -146,15 +146,15 @@ describe('label skew', () => {
       let uu = 0;
       let vv = 0;
       for (let c = 0; c < CLASSES; c++) {
-        uv += u[c] * v[c];
-        uu += u[c] * u[c];
-        vv += v[c] * v[c];
+        uv += u[c]! * v[c]!;
+        uu += u[c]! * u[c]!;
+        vv += v[c]! * v[c]!;
       }
       return uv / Math.sqrt(uu * vv);
     };
     for (let k = 0; k < devices; k++) {
       for (let j = 0; j < devices; j++) {
-        if (j !== k) expect(cosine(got[k], p[k])).toBeGreaterThan(cosine(got[k], p[j]));
+        if (j !== k) expect(cosine(got[k]!, p[k]!)).toBeGreaterThan(cosine(got[k]!, p[j]!));
       }
     }
   });

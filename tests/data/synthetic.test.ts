@@ -13,10 +13,10 @@ const base: Omit<SyntheticOptions, 'name'> = {
 
 function featureMoments(ds: Dataset, j: number): { mean: number; std: number } {
   let s = 0;
-  for (let i = 0; i < ds.count; i++) s += ds.x[2 * i + j];
+  for (let i = 0; i < ds.count; i++) s += ds.x[2 * i + j]!;
   const mean = s / ds.count;
   let v = 0;
-  for (let i = 0; i < ds.count; i++) v += (ds.x[2 * i + j] - mean) ** 2;
+  for (let i = 0; i < ds.count; i++) v += (ds.x[2 * i + j]! - mean) ** 2;
   return { mean, std: Math.sqrt(v / ds.count) };
 }
 
@@ -68,7 +68,7 @@ describe.each(SYNTHETIC_NAMES)('%s', (name) => {
     for (let i = 0; i < 600; i++) {
       expect(scaled.train.x[2 * i]).toBe(plain.train.x[2 * i]);
       // One float32 rounding of the product.
-      expect(scaled.train.x[2 * i + 1]).toBeCloseTo(plain.train.x[2 * i + 1] * 100, 3);
+      expect(scaled.train.x[2 * i + 1]).toBeCloseTo(plain.train.x[2 * i + 1]! * 100, 3);
     }
   });
 
@@ -103,12 +103,12 @@ describe('makeSynthetic', () => {
   it('places noise-free points on the documented geometry', () => {
     const circles = makeSynthetic({ ...base, name: 'circles', noise: 0 }).train;
     for (let i = 0; i < circles.count; i++) {
-      const r = Math.hypot(circles.x[2 * i], circles.x[2 * i + 1]);
+      const r = Math.hypot(circles.x[2 * i]!, circles.x[2 * i + 1]!);
       expect(r).toBeCloseTo(circles.y[i] === 0 ? 1 : 0.5, 5);
     }
     const xor = makeSynthetic({ ...base, name: 'xor', noise: 0 }).train;
     for (let i = 0; i < xor.count; i++) {
-      expect(xor.x[2 * i] * xor.x[2 * i + 1] < 0 ? 1 : 0).toBe(xor.y[i]);
+      expect(xor.x[2 * i]! * xor.x[2 * i + 1]! < 0 ? 1 : 0).toBe(xor.y[i]);
     }
   });
 

@@ -107,7 +107,7 @@ describe('the setup form in Chromium', () => {
     for (const [devices, batch] of [
       ['64', '40'],
       ['64', '4096'],
-    ]) {
+    ] as const) {
       await field('Devices (K)').fill(devices);
       await field('Per-device batch').fill(batch);
       await expectProblemAt('Per-device batch', new RegExp(`${devices} × .* ${batch} = `));

@@ -53,6 +53,7 @@ export class Conv2d implements Layer {
   private readonly colViews = new SampleViews();
   /** One sample's column gradient (+1 zero slot for col2im). */
   private dcol = new Float32Array(0);
+  /** Set together with `geometry` (setGeometry), so non-null wherever a geometry exists. */
   private plan: Im2col | null = null;
   /** Whether colSlot holds the columns of the last forward's input (JS path only). */
   private colsFresh = false;
@@ -92,13 +93,13 @@ export class Conv2d implements Layer {
 
   outputShape(inputShape: readonly number[]): number[] {
     const [c, h, w] = inputShape;
-    if (inputShape.length !== 3 || c !== this.inChannels) {
+    if (inputShape.length !== 3 || c !== this.inChannels || h === undefined || w === undefined) {
       throw new Error(
         `${this.name}: expects per-sample shape [${this.inChannels}, H, W], got [${inputShape.join(', ')}]`,
       );
     }
-    const ho = convOutSize(h!, this.kernel, this.stride, this.padding);
-    const wo = convOutSize(w!, this.kernel, this.stride, this.padding);
+    const ho = convOutSize(h, this.kernel, this.stride, this.padding);
+    const wo = convOutSize(w, this.kernel, this.stride, this.padding);
     if (ho < 1 || wo < 1) {
       throw new Error(`${this.name}: input ${h}×${w} is smaller than the kernel`);
     }

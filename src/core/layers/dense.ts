@@ -100,7 +100,7 @@ export class Dense implements Layer {
     if (this.bias) {
       const sums = this.biasSums.fill(0);
       const d = dy.data;
-      for (let i = 0, o = 0; i < n; i++) for (let j = 0; j < out; j++, o++) sums[j] += d[o]!;
+      for (let i = 0, o = 0; i < n; i++) for (let j = 0; j < out; j++, o++) sums[j]! += d[o]!;
       this.bias.grad.set(sums);
     }
     const dx = this.dxSlot.get([n, inF]);

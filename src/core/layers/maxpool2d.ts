@@ -38,16 +38,16 @@ export class MaxPool2d implements Layer {
 
   outputShape(inputShape: readonly number[]): number[] {
     const [c, h, w] = inputShape;
-    if (inputShape.length !== 3) {
+    if (inputShape.length !== 3 || c === undefined || h === undefined || w === undefined) {
       throw new Error(
         `${this.name}: expects per-sample shape [C, H, W], got [${inputShape.join(', ')}]`,
       );
     }
-    const ho = Math.floor((h! - this.kernel) / this.stride) + 1;
-    const wo = Math.floor((w! - this.kernel) / this.stride) + 1;
+    const ho = Math.floor((h - this.kernel) / this.stride) + 1;
+    const wo = Math.floor((w - this.kernel) / this.stride) + 1;
     if (ho < 1 || wo < 1)
       throw new Error(`${this.name}: input ${h}×${w} is smaller than the window`);
-    return [c!, ho, wo];
+    return [c, ho, wo];
   }
 
   params(): Param[] {
@@ -82,7 +82,7 @@ export class MaxPool2d implements Layer {
     const dxd = dx.data.fill(0);
     const dyd = dy.data;
     const arg = this.argmax;
-    for (let o = 0; o < dyd.length; o++) dxd[arg[o]!] += dyd[o]!;
+    for (let o = 0; o < dyd.length; o++) dxd[arg[o]!]! += dyd[o]!;
     return dx;
   }
 }

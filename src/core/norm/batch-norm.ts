@@ -254,7 +254,9 @@ export class BatchNorm implements BatchStatLayer {
 
   /** Mean and 1/√(var + ε) for eval with running statistics (one group). */
   protected runningNormalizingStats(mean: Float64Array, invstd: Float64Array): void {
-    const running = this.running!;
+    const running = this.running;
+    // forward() comes here only when needsSync() is false, i.e. with running statistics tracked.
+    if (!running) throw new Error(`${this.name}: no running statistics to normalize with`);
     for (let c = 0; c < this.channels; c++) {
       mean[c] = running.mean.value[c]!;
       invstd[c] = 1 / Math.sqrt(running.variance.value[c]! + this.eps);

@@ -57,7 +57,7 @@ export class Sgd implements Optimizer {
       const grad = param.grad;
       const wd = param.decay ? this.weightDecay : 0;
       if (!bufs) {
-        for (let i = 0; i < w.length; i++) w[i] -= lr * (grad[i]! + wd * w[i]!);
+        for (let i = 0; i < w.length; i++) w[i]! -= lr * (grad[i]! + wd * w[i]!);
         continue;
       }
       const buf = bufs[p]!;

@@ -23,8 +23,10 @@ export function rms(values: readonly number[]): number {
 
 /** The q-quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics (numpy's default). */
 export function quantile(values: ArrayLike<number>, q: number): number {
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
   const sorted = Float64Array.from(values).sort();
   if (sorted.length === 0) return Number.NaN;
+  // 0 ≤ lo ≤ hi ≤ length − 1 for q in [0, 1].
   const at = q * (sorted.length - 1);
   const lo = Math.floor(at);
   const hi = Math.min(sorted.length - 1, lo + 1);

@@ -14,7 +14,13 @@ export const MIGRATIONS: readonly Migration[] = [
   v5GradientAveraging,
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
+
+function latestVersion(migrations: readonly Migration[]): number {
+  const last = migrations.at(-1);
+  if (!last) throw new Error('store: no migrations, so no schema version to open the database at');
+  return last.version;
+}
 
 /** The migrations that take a database at `from` to `to`, in order. */
 export function migrationsBetween(from: number, to: number): Migration[] {

@@ -139,7 +139,7 @@ export class App extends LitElement {
     const transport = this.transport.transport();
     const isolated = this.transport.isolated;
     const liveIds = this.sameLiveIds(
-      view.runs.filter((r) => r.storeId && !isSettled(r.status)).map((r) => r.storeId!),
+      view.runs.flatMap((r) => (r.storeId && !isSettled(r.status) ? [r.storeId] : [])),
     );
     return html`
       <header>

@@ -92,7 +92,9 @@ export abstract class UPlotChart extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.resizeObserver = new ResizeObserver((entries) => {
-      const width = Math.floor(entries[entries.length - 1].contentRect.width);
+      const entry = entries.at(-1);
+      if (!entry) return;
+      const width = Math.floor(entry.contentRect.width);
       if (width === this.observedWidth) return; // height changes come from our own table
       this.observedWidth = width;
       pageClock.request(this.drawJob);

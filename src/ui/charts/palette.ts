@@ -47,7 +47,9 @@ export function seriesLook(colors: readonly string[], i: number): SeriesLook {
   const list = colors.length > 0 ? colors : LIGHT_SERIES;
   const cycle = Math.floor(i / list.length) % CYCLE_DASHES.length;
   const dash = CYCLE_DASHES[cycle];
-  return { stroke: list[i % list.length], dash: dash ? [...dash] : undefined };
+  const stroke = list[i % list.length];
+  if (stroke === undefined) throw new RangeError(`seriesLook: no colour for series ${i}`);
+  return { stroke, dash: dash ? [...dash] : undefined };
 }
 
 /** Parses a `--sbl-chart-series` value: colours separated by commas or spaces (hex or names). */

@@ -29,5 +29,6 @@ export function pickLayer<L>(
 ): { readonly name: string; readonly data: L } | null {
   const name = layer || Object.keys(bn)[0];
   if (name === undefined || !Object.hasOwn(bn, name)) return null;
-  return { name, data: bn[name] };
+  const data = bn[name];
+  return data === undefined ? null : { name, data };
 }

@@ -42,13 +42,14 @@ export function shapeCurves(runs: readonly CurveRun[], metric: CurveMetric): Sha
   }
   const steps = [...stepSet].sort((a, b) => a - b);
   const at = new Map<number, number>();
-  for (let i = 0; i < steps.length; i++) at.set(steps[i], i);
+  for (const [i, step] of steps.entries()) at.set(step, i);
 
   const columns: (number | null)[][] = [];
   const latest: CurveLatest[] = [];
   for (const run of runs) {
     const train = nullColumn(steps.length);
     const evalCol = nullColumn(steps.length);
+    // Every row's step is in `at`: the steps were collected from these very rows above.
     for (const r of run.train) train[at.get(r.step)!] = finiteOrNull(r[metric]);
     for (const r of run.eval) evalCol[at.get(r.step)!] = finiteOrNull(r[metric]);
     columns.push(train, evalCol);
@@ -64,5 +65,6 @@ export function shapeCurves(runs: readonly CurveRun[], metric: CurveMetric): Sha
 
 function point(steps: readonly number[], column: readonly (number | null)[]): CurvePoint | null {
   const last = lastPresent(column);
-  return last ? { step: steps[last.index], value: last.value } : null;
+  const step = last ? steps[last.index] : undefined;
+  return last && step !== undefined ? { step, value: last.value } : null;
 }

@@ -33,40 +33,37 @@ export function shapeDeviceStats(
   trackedIndex: number,
   stat: BatchStat,
 ): ShapedDeviceStats | null {
-  if (
-    !Number.isInteger(trackedIndex) ||
-    trackedIndex < 0 ||
-    trackedIndex >= layer.channels.length
-  ) {
-    return null;
-  }
+  const channel = Number.isInteger(trackedIndex) ? layer.channels[trackedIndex] : undefined;
+  if (channel === undefined) return null;
   const perDevice = stat === 'mean' ? layer.deviceMean : layer.deviceVar;
   const global = stat === 'mean' ? layer.globalMean : layer.globalVar;
   const running = stat === 'mean' ? layer.runningMean : layer.runningVar;
   const n = layer.step.length;
   const deviceCols = Array.from({ length: devices }, () => nullColumn(n));
+  // Below, k < devices = deviceCols.length and s < n = every column's length.
   const globalCol = nullColumn(n);
   const runningCol = nullColumn(n);
   for (let s = 0; s < n; s++) {
     // Rows can be sparse (a device that reported nothing) or null after a JSON round trip.
     const row = perDevice[s];
-    for (let k = 0; k < devices; k++) deviceCols[k][s] = finiteOrNull(row?.[k]?.[trackedIndex]);
+    for (let k = 0; k < devices; k++) deviceCols[k]![s] = finiteOrNull(row?.[k]?.[trackedIndex]);
     globalCol[s] = finiteOrNull(global[s]?.[trackedIndex]);
     runningCol[s] = finiteOrNull(running[s]?.[trackedIndex]);
   }
   const last = n - 1;
+  const lastStep = layer.step[last];
   const latest =
-    n === 0
+    lastStep === undefined
       ? null
       : latestOf(
-          layer.step[last],
-          deviceCols.map((c) => c[last]),
-          globalCol[last],
-          runningCol[last],
+          lastStep,
+          deviceCols.map((c) => c[last] ?? null),
+          globalCol[last] ?? null,
+          runningCol[last] ?? null,
         );
   return {
     data: [layer.step.slice(), ...deviceCols, globalCol, runningCol],
-    channel: layer.channels[trackedIndex],
+    channel,
     latest,
   };
 }

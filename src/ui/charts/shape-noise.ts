@@ -25,14 +25,15 @@ export function shapeNoise(layer: BnLayerTelemetry, devices: number, kind: Noise
   const cols = Array.from({ length: devices }, () => nullColumn(n));
   for (let s = 0; s < n; s++) {
     const row = source[s];
-    for (let k = 0; k < devices; k++) cols[k][s] = finiteOrNull(row?.[k]);
+    for (let k = 0; k < devices; k++) cols[k]![s] = finiteOrNull(row?.[k]); // k < devices, s < n
   }
   let latest: NoiseLatest | null = null;
-  if (n > 0) {
-    const last = cols.map((c) => c[n - 1]);
+  const lastStep = layer.step[n - 1];
+  if (lastStep !== undefined) {
+    const last = cols.map((c) => c[n - 1] ?? null);
     const present = last.filter((v): v is number => v !== null);
     const average = present.length > 0 ? present.reduce((a, b) => a + b, 0) / present.length : null;
-    latest = { step: layer.step[n - 1], devices: last, average };
+    latest = { step: lastStep, devices: last, average };
   }
   return { data: [layer.step.slice(), ...cols], latest };
 }

@@ -54,7 +54,7 @@ export class TimelineChart extends UPlotChart {
         points: { show: false },
         // The series holds the bar's top (compute + wait); show the wait alone.
         value: (u, v, _s, i) =>
-          v === null || i === null ? MISSING : fmtMs(v - (u.data[1][i] ?? 0)),
+          v === null || i === null ? MISSING : fmtMs(v - (u.data[1]?.[i] ?? 0)),
       },
     ];
     const facts: Fact[] = [

@@ -16,15 +16,15 @@ export function getPath(obj: unknown, path: string): unknown {
 
 /** A copy of `obj` with `value` at `path` (undefined removes the key); parents are created. */
 export function setPath(obj: ConfigObject, path: string, value: unknown): ConfigObject {
-  const [head, ...rest] = path.split('.');
+  const [head = '', ...rest] = path.split('.'); // split always gives at least one part
   const out: ConfigObject = { ...obj };
   if (rest.length === 0) {
-    if (value === undefined) delete out[head!];
-    else out[head!] = value;
+    if (value === undefined) delete out[head];
+    else out[head] = value;
     return out;
   }
-  const child = isPlainObject(obj[head!]) ? (obj[head!] as ConfigObject) : {};
-  out[head!] = setPath(child, rest.join('.'), value);
+  const child = isPlainObject(obj[head]) ? (obj[head] as ConfigObject) : {};
+  out[head] = setPath(child, rest.join('.'), value);
   return out;
 }
 

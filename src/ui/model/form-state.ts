@@ -73,16 +73,20 @@ export function formState(
   if (blockers.length === 0 && variants.some((v) => v.config === null))
     blockers.push('the study does not validate');
   const many = variants.length > 1;
+  // Without blockers every variant validated (a null config adds one above).
   const runs: RunRequest[] =
     blockers.length > 0
       ? []
-      : variants.map((v) => {
-          const config = v.config!;
-          return {
-            label: many ? v.label : describeConfig(config),
-            name: many ? `${v.label} · ${describeConfig(config)}` : describeConfig(config),
-            config,
-          };
-        });
+      : variants.flatMap(({ label, config }) =>
+          config === null
+            ? []
+            : [
+                {
+                  label: many ? label : describeConfig(config),
+                  name: many ? `${label} · ${describeConfig(config)}` : describeConfig(config),
+                  config,
+                },
+              ],
+        );
   return { reading, study, variants, shownProblems, blockers, runs };
 }

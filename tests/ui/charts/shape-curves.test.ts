@@ -77,7 +77,7 @@ describe('shapeCurves', () => {
     );
     const { data, latest } = shapeCurves([a], 'loss');
     expect(data[1]).toEqual([1, null, null]);
-    expect(latest[0].train).toEqual({ step: 1, value: 1 });
+    expect(latest[0]?.train).toEqual({ step: 1, value: 1 });
   });
 
   it('accepts unsorted rows and lets a repeated step take the last row', () => {
