@@ -40,6 +40,20 @@ export class RunLocks {
     for (const runId of [...this.releases.keys()]) this.release(runId);
   }
 
+  /** This tab trains the run (it holds, or is about to hold, the run's lock). */
+  holds(runId: string): boolean {
+    return this.releases.has(runId);
+  }
+
+  /**
+   * Resolves once whoever holds the run's lock lets it go (a tab that finishes the run, closes or
+   * reloads): the lock is taken and given back at once. Null without Web Locks.
+   */
+  whenReleased(runId: string): Promise<void> | null {
+    if (!this.locks) return null;
+    return this.locks.request(this.prefix + runId, async () => {}).then(() => undefined);
+  }
+
   async active(): Promise<Set<string>> {
     const ids = new Set(this.releases.keys());
     if (!this.locks) return ids;

@@ -23,6 +23,11 @@ export interface RunStoreOptions {
   readonly flushRows?: number;
   /** Checkpoints kept per run (default 2). */
   readonly keepCheckpoints?: number;
+  /**
+   * Runs changed without a call from this page: a run another page held (a page that was
+   * reloaded or closed mid-run) was marked `interrupted` once that page let its lock go.
+   */
+  readonly onRunsChanged?: () => void;
   /** Mark runs left `running` as `interrupted` while opening (default true). */
   readonly markInterrupted?: boolean;
   /** Default: navigator.locks / navigator.storage when present; null: none. */

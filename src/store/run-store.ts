@@ -61,6 +61,8 @@ export class RunStore {
   private closedBecause: string | null = null;
   private readonly unsaved: UnsavedStatuses;
   private fullBecause: StoreQuotaError | null = null;
+  /** Runs another page holds the lock of, whose release this store waits for. */
+  private readonly watching = new Set<string>();
 
   /** Use openRunStore. */
   constructor(
@@ -305,6 +307,44 @@ export class RunStore {
     this.ensureOpen();
     const active = await this.locks.active();
     const running = IDBKeyRange.bound(['running', -Infinity], ['running', Infinity]);
+    const marked = await this.markRunsNotIn(active, running);
+    await this.watchOtherPagesRuns(active, running);
+    return marked;
+  }
+
+  /**
+   * A run another page holds the lock of is either trained there or was left by a page that is
+   * going away (a reload: the old page's locks can outlive the new page's first look). Wait for
+   * each such lock to be let go, then mark again, so a reloaded page does not show the run it left
+   * as `running` forever; `onRunsChanged` tells the page to reload its list.
+   */
+  private async watchOtherPagesRuns(active: ReadonlySet<string>, running: IDBKeyRange) {
+    const left = await readTransaction(this.db, ['runs'], async (tx) =>
+      tx.objectStore('runs').index('status-updatedAt').getAllKeys(running),
+    );
+    for (const id of left) {
+      if (!active.has(id) || this.locks.holds(id) || this.watching.has(id)) continue;
+      const released = this.locks.whenReleased(id);
+      if (!released) continue;
+      this.watching.add(id);
+      void released
+        .then(async () => {
+          this.watching.delete(id);
+          if (this.closed) return;
+          const changed = await this.markInterrupted();
+          if (changed.length > 0) this.options.onRunsChanged?.();
+        })
+        .catch(() => {
+          // The store closed meanwhile, or the lock manager went away with the page.
+          this.watching.delete(id);
+        });
+    }
+  }
+
+  private async markRunsNotIn(
+    active: ReadonlySet<string>,
+    running: IDBKeyRange,
+  ): Promise<RunRecord[]> {
     try {
       return await this.noting(
         writeTransaction(this.db, ['runs'], async (tx) => {

@@ -2,21 +2,35 @@ import { describe, expect, it } from 'vitest';
 import type { LockManagerLike } from '../../src/store/run-locks.ts';
 import { openTestStore, sampleConfig, trainRows } from './helpers.ts';
 
-/** Web Locks shared by the "tabs" of one test, like navigator.locks within one origin. */
+/**
+ * Web Locks shared by the "tabs" of one test, like navigator.locks within one origin: exclusive,
+ * a request waits until the lock's holder lets go.
+ */
 class FakeLocks implements LockManagerLike {
   readonly held = new Set<string>();
-  async request(name: string, callback: () => Promise<void>): Promise<void> {
-    this.held.add(name);
-    try {
-      await callback();
-    } finally {
-      this.held.delete(name);
-    }
+  private readonly queues = new Map<string, Promise<void>>();
+  request(name: string, callback: () => Promise<void>): Promise<void> {
+    const before = this.queues.get(name) ?? Promise.resolve();
+    const mine = before.then(async () => {
+      this.held.add(name);
+      try {
+        await callback();
+      } finally {
+        this.held.delete(name);
+      }
+    });
+    this.queues.set(
+      name,
+      mine.catch(() => {}),
+    );
+    return mine;
   }
   async query() {
     return { held: [...this.held].map((name) => ({ name })) };
   }
 }
+
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('runs a reload left running', () => {
   it('become interrupted when the library is opened again, keeping their progress', async () => {
@@ -71,17 +85,59 @@ describe('runs a reload left running', () => {
 
     // The training tab finishes: its lock goes with the status.
     await trainingTab.updateRun(run.id, { status: 'completed' });
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await tick();
     expect(locks.held.size).toBe(0);
 
     // A tab that closes mid-run releases its locks; the next one to open marks the run.
     const other = await trainingTab.createRun(sampleConfig());
     expect(locks.held.size).toBe(1);
     await trainingTab.close();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await tick();
     expect(await secondTab.markInterrupted()).toMatchObject([
       { id: other.id, status: 'interrupted' },
     ]);
+    await secondTab.close();
+  });
+
+  it('a run whose page was still letting go of it when this page opened becomes interrupted once it does', async () => {
+    const locks = new FakeLocks();
+    const { store: oldPage, indexedDB } = await openTestStore({ locks });
+    const run = await oldPage.createRun(sampleConfig());
+    // The reloaded page opens while the old one still holds the run's lock.
+    let changes = 0;
+    const { store: newPage } = await openTestStore({
+      indexedDB,
+      locks,
+      onRunsChanged: () => {
+        changes++;
+      },
+    });
+    expect((await newPage.getRun(run.id))?.status).toBe('running');
+    // The old page goes away (its locks are freed) without writing a status.
+    await oldPage.close();
+    await expect.poll(async () => (await newPage.getRun(run.id))?.status).toBe('interrupted');
+    expect(changes).toBe(1);
+    await newPage.close();
+  });
+
+  it('a run another page finishes is left as it ended, and nothing is reported', async () => {
+    const locks = new FakeLocks();
+    const { store: trainingTab, indexedDB } = await openTestStore({ locks });
+    const run = await trainingTab.createRun(sampleConfig());
+    let changes = 0;
+    const { store: secondTab } = await openTestStore({
+      indexedDB,
+      locks,
+      onRunsChanged: () => {
+        changes++;
+      },
+    });
+    await trainingTab.updateRun(run.id, { status: 'completed' });
+    await tick();
+    await tick();
+    expect((await secondTab.getRun(run.id))?.status).toBe('completed');
+    expect(changes).toBe(0);
+    await trainingTab.close();
     await secondTab.close();
   });
 });

@@ -97,6 +97,8 @@ export class StoreController implements ReactiveController {
         onWriteError: (error) => {
           for (const l of this.writeErrorListeners) l(error);
         },
+        // A run the page before a reload was still holding became interrupted after we opened.
+        onRunsChanged: () => void this.refresh(),
       });
       this.state = 'ready';
       if (this.banner === CLOSE_OTHER_TABS) this.banner = null;
