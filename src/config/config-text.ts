@@ -9,6 +9,7 @@ import {
   type RunConfig,
   scheduleSchema,
 } from './schema.ts';
+import { getPath } from './config-object.ts';
 import { parseJsonText } from './json-text.ts';
 import { closestName } from './problems.ts';
 
@@ -77,7 +78,7 @@ export function explainProblem(line: string, input: unknown): string {
     return `${rawPath}: ${message}`;
   }
 
-  const value = valueAt(input, path);
+  const value = getPath(input, path);
   if (value === undefined && /received undefined$/.test(message)) {
     const expected = /expected (\w+)/.exec(message)?.[1];
     return `${rawPath}: missing (required${expected ? `, expected ${article(expected)}` : ''})`;
@@ -109,14 +110,4 @@ export function quoteValue(value: unknown): string {
 
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
-}
-
-function valueAt(input: unknown, path: string): unknown {
-  if (path === '') return input;
-  let cur: unknown = input;
-  for (const key of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
 }

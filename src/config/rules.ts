@@ -1,5 +1,6 @@
 import { MNIST_TEST_POOL, MNIST_TRAIN_POOL } from '../data/mnist-split.ts';
 import { shardSizes } from '../data/sharding.ts';
+import { defaultEvalBatch, resolveBatch } from './derived-defaults.ts';
 
 /**
  * The fields the rules read, of a config whose single fields passed the schema (schema.ts's
@@ -68,8 +69,6 @@ export const configKeyNamer: FieldNamer = (path) => path;
 const BATCH_STAT_NORMS: readonly string[] = ['batch', 'ghost', 'renorm'];
 /** Features of the synthetic 2-D sets. */
 const FEATURES_2D = 2;
-/** parseConfig's per-device batch when neither batch key is given. */
-const DEFAULT_PER_DEVICE_BATCH = 32;
 
 /** What the rules read besides the config: the batches it resolves to, the kind of norm. */
 interface RuleContext {
@@ -193,7 +192,8 @@ const BATCH_RULES: readonly Rule[] = [
     const { c } = x;
     if (c.evalMode !== 'batch' || !x.batchStats) return null;
     const evalBatch =
-      c.evalBatch ?? x.perDevice ?? Math.max(1, Math.floor(x.globalBatch / c.devices));
+      c.evalBatch ??
+      defaultEvalBatch({ perDeviceBatch: x.perDevice, globalBatch: x.globalBatch }, c.devices);
     const rest = c.dataset.test % evalBatch;
     const chunks = [Math.min(evalBatch, c.dataset.test)];
     if (c.dataset.test > evalBatch && rest > 0) chunks.push(rest === 1 ? evalBatch + 1 : rest);
@@ -237,8 +237,7 @@ export function findRuleProblems(c: RuleInput): RuleProblem[] {
 
   // The batch as parseConfig resolves it.
   const byGlobal = c.globalBatch !== undefined;
-  const perDevice = byGlobal ? null : (c.perDeviceBatch ?? DEFAULT_PER_DEVICE_BATCH);
-  const globalBatch = c.globalBatch ?? (perDevice ?? 0) * c.devices;
+  const { perDeviceBatch: perDevice, globalBatch } = resolveBatch(c);
   if (globalBatch > c.dataset.train) {
     out.push(
       byGlobal

@@ -1,3 +1,10 @@
+import {
+  DEFAULT_PRECISE_SAMPLES,
+  defaultEvalBatch,
+  defaultPreciseSamples,
+  defaultRunningStats,
+  resolveBatch,
+} from './derived-defaults.ts';
 import { describeRule } from './rule-text.ts';
 import { findRuleProblems } from './rules.ts';
 import { ConfigError } from '../core/config-error.ts';
@@ -18,7 +25,7 @@ export { DATASETS, MNIST_TEST_POOL, MNIST_TRAIN_POOL, shardSizes };
 // types of its own; this schema validates exactly those shapes).
 export { NORMS, PRESETS };
 export const EVAL_MODES = ['running', 'batch', 'precise'] as const;
-export const DEFAULT_PRECISE_SAMPLES = 1024;
+export { DEFAULT_PRECISE_SAMPLES };
 export const RUNNING_STATS = ['rank0', 'mean', 'sync'] as const;
 export const GRADIENT_AVERAGING = ['ddp', 'global'] as const;
 
@@ -217,15 +224,14 @@ export function parseConfig(input: unknown): RunConfig {
     throw new ConfigError(lines.join('\n'));
   }
   const c = result.data;
-  const perDeviceBatch = c.globalBatch === undefined ? (c.perDeviceBatch ?? 32) : null;
-  const globalBatch = c.globalBatch ?? (perDeviceBatch ?? 32) * c.devices;
+  const batch = resolveBatch(c);
   return {
     ...c,
-    perDeviceBatch,
-    globalBatch,
-    evalBatch: c.evalBatch ?? perDeviceBatch ?? Math.max(1, Math.floor(globalBatch / c.devices)),
-    preciseSamples: c.preciseSamples ?? Math.min(DEFAULT_PRECISE_SAMPLES, c.dataset.train),
-    runningStats: c.runningStats ?? (c.bnSync === 'local' ? 'rank0' : 'sync'),
+    perDeviceBatch: batch.perDeviceBatch,
+    globalBatch: batch.globalBatch,
+    evalBatch: c.evalBatch ?? defaultEvalBatch(batch, c.devices),
+    preciseSamples: c.preciseSamples ?? defaultPreciseSamples(c.dataset.train),
+    runningStats: c.runningStats ?? defaultRunningStats(c.bnSync),
     workers: c.workers ?? null,
   };
 }

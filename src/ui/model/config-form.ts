@@ -1,11 +1,6 @@
 import { explainProblem } from '../../config/config-text.ts';
 import { checkModelBuilds, expectedInput } from '../../config/preflight.ts';
-import {
-  configSchema,
-  DEFAULT_PRECISE_SAMPLES,
-  parseConfig,
-  type RunConfig,
-} from '../../config/schema.ts';
+import { configSchema, parseConfig, type RunConfig } from '../../config/schema.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import {
   BN_SYNC_GROUP_KEY,
@@ -15,7 +10,7 @@ import {
   fieldForPath,
   SHARDING_ALPHA_KEY,
 } from './config-fields.ts';
-import { type ConfigObject, getPath, setPath } from './config-object.ts';
+import { type ConfigObject, getPath, setPath } from '../../config/config-object.ts';
 import { type FormProblems, formProblems } from './form-problems.ts';
 
 export type { FormProblems } from './form-problems.ts';
@@ -120,7 +115,7 @@ export function formToInput(values: FormValues): {
 
 /**
  * The form's values for a config object that passed the schema (defaults filled, optional fields
- * absent). A resolved RunConfig should go through resolvedToInput first.
+ * absent). A resolved RunConfig should go through toEditableInput (config/config-input.ts) first.
  */
 export function inputToForm(input: ConfigObject): FormValues {
   const parsed = configSchema.safeParse(input);
@@ -153,25 +148,6 @@ export function inputToForm(input: ConfigObject): FormValues {
     }
   }
   return values;
-}
-
-/**
- * A resolved config back to the input that produces it, leaving out what parseConfig derives
- * (so that changing, say, bnSync in the form still moves runningStats with it).
- */
-export function resolvedToInput(config: RunConfig): ConfigObject {
-  const out: ConfigObject = { ...config };
-  if (config.workers === null) delete out.workers;
-  if (config.perDeviceBatch !== null) delete out.globalBatch;
-  else delete out.perDeviceBatch;
-  const defaultEvalBatch =
-    config.perDeviceBatch ?? Math.max(1, Math.floor(config.globalBatch / config.devices));
-  if (config.evalBatch === defaultEvalBatch) delete out.evalBatch;
-  if (config.preciseSamples === Math.min(DEFAULT_PRECISE_SAMPLES, config.dataset.train))
-    delete out.preciseSamples;
-  if (config.runningStats === (config.bnSync === 'local' ? 'rank0' : 'sync'))
-    delete out.runningStats;
-  return out;
 }
 
 /** "path: message" lines (parseConfig's and the model builder's) grouped by form field. */

@@ -1,5 +1,10 @@
 import { configSchema } from '../../config/schema.ts';
-import { type ConfigObject, deepDiff, deepMerge, isPlainObject } from './config-object.ts';
+import {
+  type ConfigObject,
+  deepDiff,
+  deepMerge,
+  isPlainObject,
+} from '../../config/config-object.ts';
 import { type CompareSpec, type Study, expandStudy, isCompareField } from './study.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { RunConfig } from '../../config/schema.ts';
 import { fieldByPath } from './config-fields.ts';
 import { validateInput } from './config-form.ts';
-import { type ConfigObject, setPath } from './config-object.ts';
+import { type ConfigObject, setPath } from '../../config/config-object.ts';
 
 /**
  * A study is one config, optionally run several times side by side with one field varied
