@@ -9,6 +9,7 @@ import {
   type RunConfig,
   scheduleSchema,
 } from './schema.ts';
+import { BN_SYNC_EXPECTED } from './bn-sync.ts';
 import { getPath } from './config-object.ts';
 import { parseJsonText } from './json-text.ts';
 import { closestName } from './problems.ts';
@@ -47,7 +48,7 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
 /** Fields whose schema is a union, for which the schema's own message says only "Invalid input". */
 const UNION_HINTS: Record<string, string> = {
   sharding: 'expected "iid", "label-sorted" or {"dirichlet": <concentration > 0>}',
-  bnSync: 'expected "local", "sync" or "group:<g>" with g ≥ 1',
+  bnSync: BN_SYNC_EXPECTED,
 };
 
 /**

@@ -1,5 +1,6 @@
 import { MNIST_TEST_POOL, MNIST_TRAIN_POOL } from '../data/mnist-split.ts';
 import { shardSizes } from '../data/sharding.ts';
+import { bnSyncGroup } from './bn-sync.ts';
 import { defaultEvalBatch, resolveBatch } from './derived-defaults.ts';
 
 /**
@@ -120,7 +121,7 @@ const FIELD_RULES: readonly ((c: RuleInput) => RuleProblem | null)[] = [
         })
       : null,
   (c) => {
-    const g = groupOf(c.bnSync);
+    const g = bnSyncGroup(c.bnSync);
     return g !== null && g > c.devices
       ? problem('group-larger-than-devices', ['bnSync', 'devices'], {
           group: g,
@@ -265,7 +266,7 @@ export function findRuleProblems(c: RuleInput): RuleProblem[] {
     perDevice,
     globalBatch,
     sizes: shardSizes(globalBatch, c.devices),
-    span: c.bnSync === 'sync' ? c.devices : (groupOf(c.bnSync) ?? 1),
+    span: c.bnSync === 'sync' ? c.devices : (bnSyncGroup(c.bnSync) ?? 1),
     batchStats,
     ghostVirtualBatch: batchStats && model.norm === 'ghost' ? model.normOptions.virtualBatch : null,
   };
@@ -279,12 +280,6 @@ export function findRuleProblems(c: RuleInput): RuleProblem[] {
 /** An MLP without hidden layers has no norm layer; the other presets always have some. */
 function hasNormLayers(model: RuleInput['model']): boolean {
   return model.preset !== 'mlp' || model.hidden.length > 0;
-}
-
-/** g of "group:g", else null. */
-function groupOf(bnSync: string): number | null {
-  const m = /^group:(\d+)$/.exec(bnSync);
-  return m ? Number(m[1]) : null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { BN_SYNC_EXPECTED } from './bn-sync.ts';
 import {
   DEFAULT_PRECISE_SAMPLES,
   defaultEvalBatch,
@@ -118,7 +119,7 @@ export const scheduleSchema = z
 const bnSyncSchema = z.union([
   z.literal('local'),
   z.literal('sync'),
-  z.string().regex(/^group:[1-9]\d*$/, 'expected "local", "sync" or "group:<g>" with g ≥ 1'),
+  z.string().regex(/^group:[1-9]\d*$/, BN_SYNC_EXPECTED),
 ]);
 
 const shardingSchema = z.union([

@@ -1,3 +1,4 @@
+import { bnSyncGroupText } from '../../config/bn-sync.ts';
 import { explainProblem } from '../../config/config-text.ts';
 import { checkModelBuilds, expectedInput } from '../../config/preflight.ts';
 import { configSchema, parseConfig, type RunConfig } from '../../config/schema.ts';
@@ -132,9 +133,9 @@ export function inputToForm(input: ConfigObject): FormValues {
         values[f.path] = Array.isArray(v) ? v.join(', ') : '';
         break;
       case 'bn-sync': {
-        const group = typeof v === 'string' ? /^group:(\d+)$/.exec(v) : null;
-        values[f.path] = group ? 'group' : typeof v === 'string' ? v : 'local';
-        if (group) values[BN_SYNC_GROUP_KEY] = group[1]!;
+        const group = bnSyncGroupText(v);
+        values[f.path] = group !== null ? 'group' : typeof v === 'string' ? v : 'local';
+        if (group !== null) values[BN_SYNC_GROUP_KEY] = group;
         break;
       }
       case 'sharding':
