@@ -8,6 +8,7 @@ import {
   parseConfig,
   type RunConfig,
   scheduleSchema,
+  WHOLE_CONFIG,
 } from './schema.ts';
 import { BN_SYNC_EXPECTED } from './bn-sync.ts';
 import { getPath } from './config-object.ts';
@@ -60,7 +61,7 @@ export function explainProblem(line: string, input: unknown): string {
   const sep = line.indexOf(': ');
   if (sep < 0) return line;
   const rawPath = line.slice(0, sep);
-  const path = rawPath === '(config)' ? '' : rawPath;
+  const path = rawPath === WHOLE_CONFIG ? '' : rawPath;
   let message = line.slice(sep + 2);
 
   const unknown = /^Unrecognized keys?: (.*)$/.exec(message);

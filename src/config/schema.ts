@@ -214,15 +214,23 @@ export interface RunConfig
 
 export { ConfigError };
 
+/** How a problem line names the config as a whole (rather than one of its fields). */
+export const WHOLE_CONFIG = '(config)';
+
+/** One schema problem as a "path: message" line, the form parseConfig throws and explainProblem reads. */
+export function issueLine(issue: {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}): string {
+  const path = issue.path.length ? issue.path.join('.') : WHOLE_CONFIG;
+  return `${path}: ${issue.message}`;
+}
+
 /** Validate and resolve; throws ConfigError with one line per problem, naming the field. */
 export function parseConfig(input: unknown): RunConfig {
   const result = configSchema.safeParse(input);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const path = issue.path.length ? issue.path.join('.') : '(config)';
-      return `${path}: ${issue.message}`;
-    });
-    throw new ConfigError(lines.join('\n'));
+    throw new ConfigError(result.error.issues.map(issueLine).join('\n'));
   }
   const c = result.data;
   const batch = resolveBatch(c);

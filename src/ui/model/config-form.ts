@@ -1,7 +1,7 @@
 import { bnSyncGroupText } from '../../config/bn-sync.ts';
 import { explainProblem } from '../../config/config-text.ts';
 import { checkModelBuilds, expectedInput } from '../../config/preflight.ts';
-import { configSchema, parseConfig, type RunConfig } from '../../config/schema.ts';
+import { configSchema, parseConfig, type RunConfig, WHOLE_CONFIG } from '../../config/schema.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import {
   BN_SYNC_GROUP_KEY,
@@ -12,7 +12,7 @@ import {
   SHARDING_ALPHA_KEY,
 } from './config-fields.ts';
 import { type ConfigObject, getPath, setPath } from '../../config/config-object.ts';
-import { type FormProblems, formProblems } from './form-problems.ts';
+import { type FormProblems, formProblems, withoutRepeatedValue } from './form-problems.ts';
 
 export type { FormProblems } from './form-problems.ts';
 
@@ -164,15 +164,13 @@ export function problemsFromLines(lines: readonly string[], input: unknown): For
       const list = byField[field.path] ?? [];
       list.push(explained.slice(sep + 2));
       byField[field.path] = list;
-    } else general.push(explained.replace(/^\(config\): /, ''));
+    } else general.push(withoutPrefix(explained, `${WHOLE_CONFIG}: `));
   }
   return { byField, general };
 }
 
-/** Some schema messages already name the value; explainProblem then adds "(got …)" a second time. */
-function withoutRepeatedValue(message: string): string {
-  const m = / (\(got [^()]*\))$/.exec(message);
-  return m && message.slice(0, m.index).includes(m[1]!) ? message.slice(0, m.index) : message;
+function withoutPrefix(text: string, prefix: string): string {
+  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
 /** Building a huge model just to check it would stall typing; the run reports such problems itself. */
