@@ -1,6 +1,7 @@
 import { bnSyncGroupText } from '../../config/bn-sync.ts';
 import { explainProblem } from '../../config/config-text.ts';
-import { checkModelBuilds, expectedInput } from '../../config/preflight.ts';
+import { checkModelBuilds } from '../../config/preflight.ts';
+import { modelInputOf } from '../../data/model-input.ts';
 import { configSchema, parseConfig, type RunConfig, WHOLE_CONFIG } from '../../config/schema.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import {
@@ -196,7 +197,7 @@ const MODEL_CHECKS_KEPT = 32;
 /** Why the model (and its optimizer) cannot be built from `config`, or null if it can. */
 function modelProblem(config: RunConfig): string | null {
   // Only these decide whether the model builds; the seed only changes its weights.
-  const key = JSON.stringify([config.model, expectedInput(config.dataset), config.optimizer]);
+  const key = JSON.stringify([config.model, modelInputOf(config.dataset), config.optimizer]);
   const known = modelChecks.get(key);
   if (known !== undefined) return known;
   let problem: string | null = null;
