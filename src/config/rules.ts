@@ -97,6 +97,12 @@ const problem = (rule: RuleId, paths: readonly string[], params: RuleParams = {}
   params,
 });
 
+/** MNIST's examples for training and testing, each drawn from its own pool. */
+const MNIST_POOLS = [
+  ['train', MNIST_TRAIN_POOL],
+  ['test', MNIST_TEST_POOL],
+] as const;
+
 /** Rules that read single fields only (the batch need not be resolvable yet). */
 const FIELD_RULES: readonly ((c: RuleInput) => RuleProblem | null)[] = [
   (c) =>
@@ -104,22 +110,13 @@ const FIELD_RULES: readonly ((c: RuleInput) => RuleProblem | null)[] = [
       ? problem('batch-both', ['globalBatch', 'perDeviceBatch'])
       : null,
   // The fixed split of the package's 10,000 digits (src/data/mnist-split.ts).
-  (c) =>
-    c.dataset.name === 'mnist' && c.dataset.train > MNIST_TRAIN_POOL
-      ? problem('mnist-pool', ['dataset.train'], {
-          split: 'train',
-          max: MNIST_TRAIN_POOL,
-          got: c.dataset.train,
-        })
-      : null,
-  (c) =>
-    c.dataset.name === 'mnist' && c.dataset.test > MNIST_TEST_POOL
-      ? problem('mnist-pool', ['dataset.test'], {
-          split: 'test',
-          max: MNIST_TEST_POOL,
-          got: c.dataset.test,
-        })
-      : null,
+  ...MNIST_POOLS.map(
+    ([split, max]) =>
+      (c: RuleInput) =>
+        c.dataset.name === 'mnist' && c.dataset[split] > max
+          ? problem('mnist-pool', [`dataset.${split}`], { split, max, got: c.dataset[split] })
+          : null,
+  ),
   (c) => {
     const g = bnSyncGroup(c.bnSync);
     return g !== null && g > c.devices
