@@ -17,6 +17,7 @@ import { toReadableJson } from './json-out.ts';
 import { parseArgs } from './parse-args.ts';
 import { formatDuration } from './progress.ts';
 import { processIo } from './run-cli.ts';
+import { runMain } from './run-main.ts';
 
 /**
  * `npm run experiment -- <name> [--quick] --out <dir>`: run one named experiment headless and
@@ -253,21 +254,4 @@ export { EXPERIMENT_NAMES };
 
 const isMain =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (isMain) {
-  runExperimentCli(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-      setTimeout(() => {
-        process.stderr.write(
-          'experiment: the process was still busy 5 s after the run ended; exiting\n',
-        );
-        process.exit(code);
-      }, 5000).unref();
-    },
-    (err: unknown) => {
-      const { exitCode, lines } = describeError(err, { debug: process.argv.includes('--debug') });
-      for (const line of lines) process.stderr.write(`${line}\n`);
-      process.exitCode = exitCode;
-    },
-  );
-}
+if (isMain) runMain('experiment', runExperimentCli);

@@ -8,7 +8,10 @@ import {
   parseConfig,
   type RunConfig,
   scheduleSchema,
+  WHOLE_CONFIG,
 } from './schema.ts';
+import { BN_SYNC_EXPECTED } from './bn-sync.ts';
+import { getPath } from './config-object.ts';
 import { parseJsonText } from './json-text.ts';
 import { closestName } from './problems.ts';
 
@@ -46,7 +49,7 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
 /** Fields whose schema is a union, for which the schema's own message says only "Invalid input". */
 const UNION_HINTS: Record<string, string> = {
   sharding: 'expected "iid", "label-sorted" or {"dirichlet": <concentration > 0>}',
-  bnSync: 'expected "local", "sync" or "group:<g>" with g ≥ 1',
+  bnSync: BN_SYNC_EXPECTED,
 };
 
 /**
@@ -58,7 +61,7 @@ export function explainProblem(line: string, input: unknown): string {
   const sep = line.indexOf(': ');
   if (sep < 0) return line;
   const rawPath = line.slice(0, sep);
-  const path = rawPath === '(config)' ? '' : rawPath;
+  const path = rawPath === WHOLE_CONFIG ? '' : rawPath;
   let message = line.slice(sep + 2);
 
   const unknown = /^Unrecognized keys?: (.*)$/.exec(message);
@@ -77,7 +80,7 @@ export function explainProblem(line: string, input: unknown): string {
     return `${rawPath}: ${message}`;
   }
 
-  const value = valueAt(input, path);
+  const value = getPath(input, path);
   if (value === undefined && /received undefined$/.test(message)) {
     const expected = /expected (\w+)/.exec(message)?.[1];
     return `${rawPath}: missing (required${expected ? `, expected ${article(expected)}` : ''})`;
@@ -109,14 +112,4 @@ export function quoteValue(value: unknown): string {
 
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
-}
-
-function valueAt(input: unknown, path: string): unknown {
-  if (path === '') return input;
-  let cur: unknown = input;
-  for (const key of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
 }

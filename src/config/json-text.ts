@@ -128,12 +128,7 @@ class JsonScanner {
   }
 
   private object(): void {
-    this.i++;
-    this.space();
-    if (this.s[this.i] === '}') {
-      this.i++;
-      return;
-    }
+    if (this.opensEmpty('}')) return;
     for (;;) {
       this.space();
       if (this.s[this.i] !== '"') {
@@ -150,43 +145,38 @@ class JsonScanner {
         this.fail(`expected ':' after the property name, found ${this.describe()}`);
       this.i++;
       this.value();
-      this.space();
-      const c = this.s[this.i];
-      if (c === ',') {
-        this.i++;
-        continue;
-      }
-      if (c === '}') {
-        this.i++;
-        return;
-      }
-      this.fail(`expected ',' or '}' after the property value, found ${this.describe()}`);
+      if (this.closesAfter('}', 'property value')) return;
     }
   }
 
   private array(): void {
-    this.i++;
-    this.space();
-    if (this.s[this.i] === ']') {
-      this.i++;
-      return;
-    }
+    if (this.opensEmpty(']')) return;
     for (;;) {
       this.space();
       if (this.s[this.i] === ']') this.fail("trailing comma before ']'");
       this.value();
-      this.space();
-      const c = this.s[this.i];
-      if (c === ',') {
-        this.i++;
-        continue;
-      }
-      if (c === ']') {
-        this.i++;
-        return;
-      }
-      this.fail(`expected ',' or ']' after the array element, found ${this.describe()}`);
+      if (this.closesAfter(']', 'array element')) return;
     }
+  }
+
+  /** Past an object's or array's opening bracket: true if `close` follows at once (consumed). */
+  private opensEmpty(close: '}' | ']'): boolean {
+    this.i++;
+    this.space();
+    if (this.s[this.i] !== close) return false;
+    this.i++;
+    return true;
+  }
+
+  /** After an item: true at `close` (the object or array ends), false after a comma. */
+  private closesAfter(close: '}' | ']', item: string): boolean {
+    this.space();
+    const c = this.s[this.i];
+    if (c === ',' || c === close) {
+      this.i++;
+      return c === close;
+    }
+    this.fail(`expected ',' or '${close}' after the ${item}, found ${this.describe()}`);
   }
 
   private string(): void {

@@ -1,21 +1,9 @@
 import { errorMessage } from '../core/error-message.ts';
-import { buildModel, type ModelInput } from '../core/model/build.ts';
+import { buildModel } from '../core/model/build.ts';
 import { makeOptimizer } from '../core/optim/make-optimizer.ts';
 import { Rng } from '../core/rng.ts';
-import { syntheticClasses } from '../data/synthetic.ts';
+import { modelInputOf } from '../data/model-input.ts';
 import { ConfigError, type RunConfig } from './schema.ts';
-
-/**
- * The sample shape and class count a dataset config will produce, known without loading it
- * (MNIST: 1 × 28 × 28, or 14 × 14 downsampled, 10 classes; the synthetic sets: 2-D points).
- */
-export function expectedInput(dataset: RunConfig['dataset']): ModelInput {
-  if (dataset.name === 'mnist') {
-    const side = dataset.downsample ? 14 : 28;
-    return { sampleShape: [1, side, side], classes: 10 };
-  }
-  return { sampleShape: [2], classes: syntheticClasses(dataset.name, dataset.classes) };
-}
 
 /**
  * Build the model and its optimizer once, before any data is loaded or worker started, so that a model the config
@@ -26,7 +14,7 @@ export function checkModelBuilds(config: RunConfig): void {
   try {
     const model = buildModel(
       config.model,
-      expectedInput(config.dataset),
+      modelInputOf(config.dataset),
       Rng.stream(config.seed, 'preflight'),
     );
     makeOptimizer(config.optimizer, model.params());

@@ -1,5 +1,7 @@
 import { MNIST_TEST_POOL, MNIST_TRAIN_POOL } from '../data/mnist-split.ts';
 import { shardSizes } from '../data/sharding.ts';
+import { bnSyncGroup } from './bn-sync.ts';
+import { defaultEvalBatch, resolveBatch } from './derived-defaults.ts';
 
 /**
  * The fields the rules read, of a config whose single fields passed the schema (schema.ts's
@@ -68,8 +70,6 @@ export const configKeyNamer: FieldNamer = (path) => path;
 const BATCH_STAT_NORMS: readonly string[] = ['batch', 'ghost', 'renorm'];
 /** Features of the synthetic 2-D sets. */
 const FEATURES_2D = 2;
-/** parseConfig's per-device batch when neither batch key is given. */
-const DEFAULT_PER_DEVICE_BATCH = 32;
 
 /** What the rules read besides the config: the batches it resolves to, the kind of norm. */
 interface RuleContext {
@@ -97,6 +97,12 @@ const problem = (rule: RuleId, paths: readonly string[], params: RuleParams = {}
   params,
 });
 
+/** MNIST's examples for training and testing, each drawn from its own pool. */
+const MNIST_POOLS = [
+  ['train', MNIST_TRAIN_POOL],
+  ['test', MNIST_TEST_POOL],
+] as const;
+
 /** Rules that read single fields only (the batch need not be resolvable yet). */
 const FIELD_RULES: readonly ((c: RuleInput) => RuleProblem | null)[] = [
   (c) =>
@@ -104,24 +110,15 @@ const FIELD_RULES: readonly ((c: RuleInput) => RuleProblem | null)[] = [
       ? problem('batch-both', ['globalBatch', 'perDeviceBatch'])
       : null,
   // The fixed split of the package's 10,000 digits (src/data/mnist-split.ts).
-  (c) =>
-    c.dataset.name === 'mnist' && c.dataset.train > MNIST_TRAIN_POOL
-      ? problem('mnist-pool', ['dataset.train'], {
-          split: 'train',
-          max: MNIST_TRAIN_POOL,
-          got: c.dataset.train,
-        })
-      : null,
-  (c) =>
-    c.dataset.name === 'mnist' && c.dataset.test > MNIST_TEST_POOL
-      ? problem('mnist-pool', ['dataset.test'], {
-          split: 'test',
-          max: MNIST_TEST_POOL,
-          got: c.dataset.test,
-        })
-      : null,
+  ...MNIST_POOLS.map(
+    ([split, max]) =>
+      (c: RuleInput) =>
+        c.dataset.name === 'mnist' && c.dataset[split] > max
+          ? problem('mnist-pool', [`dataset.${split}`], { split, max, got: c.dataset[split] })
+          : null,
+  ),
   (c) => {
-    const g = groupOf(c.bnSync);
+    const g = bnSyncGroup(c.bnSync);
     return g !== null && g > c.devices
       ? problem('group-larger-than-devices', ['bnSync', 'devices'], {
           group: g,
@@ -193,7 +190,8 @@ const BATCH_RULES: readonly Rule[] = [
     const { c } = x;
     if (c.evalMode !== 'batch' || !x.batchStats) return null;
     const evalBatch =
-      c.evalBatch ?? x.perDevice ?? Math.max(1, Math.floor(x.globalBatch / c.devices));
+      c.evalBatch ??
+      defaultEvalBatch({ perDeviceBatch: x.perDevice, globalBatch: x.globalBatch }, c.devices);
     const rest = c.dataset.test % evalBatch;
     const chunks = [Math.min(evalBatch, c.dataset.test)];
     if (c.dataset.test > evalBatch && rest > 0) chunks.push(rest === 1 ? evalBatch + 1 : rest);
@@ -237,8 +235,7 @@ export function findRuleProblems(c: RuleInput): RuleProblem[] {
 
   // The batch as parseConfig resolves it.
   const byGlobal = c.globalBatch !== undefined;
-  const perDevice = byGlobal ? null : (c.perDeviceBatch ?? DEFAULT_PER_DEVICE_BATCH);
-  const globalBatch = c.globalBatch ?? (perDevice ?? 0) * c.devices;
+  const { perDeviceBatch: perDevice, globalBatch } = resolveBatch(c);
   if (globalBatch > c.dataset.train) {
     out.push(
       byGlobal
@@ -266,7 +263,7 @@ export function findRuleProblems(c: RuleInput): RuleProblem[] {
     perDevice,
     globalBatch,
     sizes: shardSizes(globalBatch, c.devices),
-    span: c.bnSync === 'sync' ? c.devices : (groupOf(c.bnSync) ?? 1),
+    span: c.bnSync === 'sync' ? c.devices : (bnSyncGroup(c.bnSync) ?? 1),
     batchStats,
     ghostVirtualBatch: batchStats && model.norm === 'ghost' ? model.normOptions.virtualBatch : null,
   };
@@ -280,12 +277,6 @@ export function findRuleProblems(c: RuleInput): RuleProblem[] {
 /** An MLP without hidden layers has no norm layer; the other presets always have some. */
 function hasNormLayers(model: RuleInput['model']): boolean {
   return model.preset !== 'mlp' || model.hidden.length > 0;
-}
-
-/** g of "group:g", else null. */
-function groupOf(bnSync: string): number | null {
-  const m = /^group:(\d+)$/.exec(bnSync);
-  return m ? Number(m[1]) : null;
 }
 
 /**

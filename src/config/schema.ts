@@ -1,3 +1,11 @@
+import { BN_SYNC_EXPECTED } from './bn-sync.ts';
+import {
+  DEFAULT_PRECISE_SAMPLES,
+  defaultEvalBatch,
+  defaultPreciseSamples,
+  defaultRunningStats,
+  resolveBatch,
+} from './derived-defaults.ts';
 import { describeRule } from './rule-text.ts';
 import { findRuleProblems } from './rules.ts';
 import { ConfigError } from '../core/config-error.ts';
@@ -18,7 +26,7 @@ export { DATASETS, MNIST_TEST_POOL, MNIST_TRAIN_POOL, shardSizes };
 // types of its own; this schema validates exactly those shapes).
 export { NORMS, PRESETS };
 export const EVAL_MODES = ['running', 'batch', 'precise'] as const;
-export const DEFAULT_PRECISE_SAMPLES = 1024;
+export { DEFAULT_PRECISE_SAMPLES };
 export const RUNNING_STATS = ['rank0', 'mean', 'sync'] as const;
 export const GRADIENT_AVERAGING = ['ddp', 'global'] as const;
 
@@ -111,7 +119,7 @@ export const scheduleSchema = z
 const bnSyncSchema = z.union([
   z.literal('local'),
   z.literal('sync'),
-  z.string().regex(/^group:[1-9]\d*$/, 'expected "local", "sync" or "group:<g>" with g ≥ 1'),
+  z.string().regex(/^group:[1-9]\d*$/, BN_SYNC_EXPECTED),
 ]);
 
 const shardingSchema = z.union([
@@ -206,26 +214,33 @@ export interface RunConfig
 
 export { ConfigError };
 
+/** How a problem line names the config as a whole (rather than one of its fields). */
+export const WHOLE_CONFIG = '(config)';
+
+/** One schema problem as a "path: message" line, the form parseConfig throws and explainProblem reads. */
+export function issueLine(issue: {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}): string {
+  const path = issue.path.length ? issue.path.join('.') : WHOLE_CONFIG;
+  return `${path}: ${issue.message}`;
+}
+
 /** Validate and resolve; throws ConfigError with one line per problem, naming the field. */
 export function parseConfig(input: unknown): RunConfig {
   const result = configSchema.safeParse(input);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const path = issue.path.length ? issue.path.join('.') : '(config)';
-      return `${path}: ${issue.message}`;
-    });
-    throw new ConfigError(lines.join('\n'));
+    throw new ConfigError(result.error.issues.map(issueLine).join('\n'));
   }
   const c = result.data;
-  const perDeviceBatch = c.globalBatch === undefined ? (c.perDeviceBatch ?? 32) : null;
-  const globalBatch = c.globalBatch ?? (perDeviceBatch ?? 32) * c.devices;
+  const batch = resolveBatch(c);
   return {
     ...c,
-    perDeviceBatch,
-    globalBatch,
-    evalBatch: c.evalBatch ?? perDeviceBatch ?? Math.max(1, Math.floor(globalBatch / c.devices)),
-    preciseSamples: c.preciseSamples ?? Math.min(DEFAULT_PRECISE_SAMPLES, c.dataset.train),
-    runningStats: c.runningStats ?? (c.bnSync === 'local' ? 'rank0' : 'sync'),
+    perDeviceBatch: batch.perDeviceBatch,
+    globalBatch: batch.globalBatch,
+    evalBatch: c.evalBatch ?? defaultEvalBatch(batch, c.devices),
+    preciseSamples: c.preciseSamples ?? defaultPreciseSamples(c.dataset.train),
+    runningStats: c.runningStats ?? defaultRunningStats(c.bnSync),
     workers: c.workers ?? null,
   };
 }

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
-import { toConfigInput } from './config-input.ts';
+import { toConfigInput } from '../config/config-input.ts';
 import { RUN_EXPORT_FORMAT, RUN_EXPORT_VERSION, type RunExport } from './export-format.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { encodeFloat32 } from './float32-base64.ts';

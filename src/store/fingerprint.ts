@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
-import { toConfigInput } from './config-input.ts';
+import { toConfigInput } from '../config/config-input.ts';
 import type { RunExport } from './export-format.ts';
 
 /**

@@ -1,3 +1,5 @@
+import { getPath, isPlainObject } from '../config/config-object.ts';
+
 /**
  * Every key an imported run's config must spell out. An import gets no silent defaults: a config
  * missing `devices` would resolve to 8 devices, and a 4-device run would resume as another run
@@ -74,29 +76,21 @@ export function withOlderExportKeys(
 ): Record<string, unknown> {
   const copy = structuredClone(input);
   for (const [path, value] of Object.entries(lacking)) {
-    const parts = path.split('.');
-    let object: unknown = copy;
-    for (const part of parts.slice(0, -1)) object = isObject(object) ? object[part] : undefined;
-    const key = parts.at(-1)!;
-    if (isObject(object) && !(key in object)) object[key] = value;
+    const dot = path.lastIndexOf('.');
+    const parent = getPath(copy, dot < 0 ? '' : path.slice(0, dot));
+    const key = path.slice(dot + 1);
+    if (isPlainObject(parent) && !(key in parent)) parent[key] = value;
   }
   return copy;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The required keys `input` lacks, as dotted paths ("devices", "model.normOptions.eps"). */
 export function missingConfigKeys(input: Record<string, unknown>): string[] {
   const missing: string[] = [];
   for (const [section, keys] of Object.entries(REQUIRED_CONFIG_KEYS)) {
-    let object: unknown = input;
-    for (const part of section ? section.split('.') : []) {
-      object = isObject(object) ? object[part] : undefined;
-    }
+    const object = getPath(input, section);
     // A missing or malformed section is reported once, as its own key (or by the schema).
-    if (!isObject(object)) continue;
+    if (!isPlainObject(object)) continue;
     for (const key of keys) {
       if (!(key in object)) missing.push(section ? `${section}.${key}` : key);
     }

@@ -3,7 +3,7 @@ import type { Checkpoint } from '../workers/checkpoint.ts';
 import { DEFAULT_KEEP_CHECKPOINTS, latestCheckpoint, putCheckpoint } from './checkpoints.ts';
 import type { VersionInfo } from './connection.ts';
 import { ALL_STORES, type LabDatabase, runKeyRange } from './db-schema.ts';
-import { toConfigInput } from './config-input.ts';
+import { toConfigInput } from '../config/config-input.ts';
 import {
   ImportError,
   RunNotFoundError,

@@ -1,3 +1,5 @@
+import { BN_SYNC_EXPECTED, bnSyncGroup } from '../config/bn-sync.ts';
+
 /**
  * What "local", "sync" and "group:g" mean: only which devices a BN merge spans.
  * - local: each device alone (DDP without SyncBN);
@@ -17,10 +19,9 @@ export interface BnSpans {
 export function groupSize(bnSync: string, devices: number): number {
   if (bnSync === 'local') return 1;
   if (bnSync === 'sync') return devices;
-  const match = /^group:(\d+)$/.exec(bnSync);
-  const g = match ? Number(match[1]) : Number.NaN;
+  const g = bnSyncGroup(bnSync) ?? Number.NaN;
   if (!Number.isInteger(g) || g < 1) {
-    throw new Error(`bnSync: expected "local", "sync" or "group:<g>" with g ≥ 1, got "${bnSync}"`);
+    throw new Error(`bnSync: ${BN_SYNC_EXPECTED}, got "${bnSync}"`);
   }
   return Math.min(g, devices);
 }

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromText } from '../../src/config/config-text.ts';
-import { checkModelBuilds, expectedInput } from '../../src/config/preflight.ts';
+import { checkModelBuilds } from '../../src/config/preflight.ts';
+import { modelInputOf } from '../../src/data/model-input.ts';
 
 const CONFIGS = join(import.meta.dirname, '..', '..', 'configs');
 const files = readdirSync(CONFIGS).filter((f) => f.endsWith('.json'));
@@ -28,7 +29,7 @@ describe('example configs', () => {
     expect(c.optimizer).toMatchObject({ name: 'sgd', lr: 0.1, momentum: 0.9 });
   });
 
-  it('expectedInput knows the shapes the data loaders produce', () => {
+  it('modelInputOf knows the shapes the data loaders produce', () => {
     const mnist = {
       name: 'mnist',
       train: 1,
@@ -38,10 +39,10 @@ describe('example configs', () => {
       standardize: false,
       classes: 3,
     } as const;
-    expect(expectedInput(mnist)).toEqual({ sampleShape: [1, 28, 28], classes: 10 });
-    expect(expectedInput({ ...mnist, downsample: true }).sampleShape).toEqual([1, 14, 14]);
-    expect(expectedInput({ ...mnist, name: 'moons' })).toEqual({ sampleShape: [2], classes: 2 });
-    expect(expectedInput({ ...mnist, name: 'blobs', classes: 5 })).toEqual({
+    expect(modelInputOf(mnist)).toEqual({ sampleShape: [1, 28, 28], classes: 10 });
+    expect(modelInputOf({ ...mnist, downsample: true }).sampleShape).toEqual([1, 14, 14]);
+    expect(modelInputOf({ ...mnist, name: 'moons' })).toEqual({ sampleShape: [2], classes: 2 });
+    expect(modelInputOf({ ...mnist, name: 'blobs', classes: 5 })).toEqual({
       sampleShape: [2],
       classes: 5,
     });

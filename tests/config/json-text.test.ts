@@ -26,6 +26,12 @@ describe('parseJsonText', () => {
     );
     expect(problem('{"a": 1,}')).toBe("cfg.json:1:9: invalid JSON: trailing comma before '}'");
     expect(problem('[1, 2,]')).toBe("cfg.json:1:7: invalid JSON: trailing comma before ']'");
+    expect(problem('[1 2]')).toBe(
+      `cfg.json:1:4: invalid JSON: expected ',' or ']' after the array element, found "2"`,
+    );
+    expect(problem('{"a": [1}')).toBe(
+      `cfg.json:1:9: invalid JSON: expected ',' or ']' after the array element, found "}"`,
+    );
     expect(problem('{a: 1}')).toMatch(
       /^cfg\.json:1:2: invalid JSON: expected a property name in double quotes/,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
-import { toConfigInput } from '../../src/store/config-input.ts';
+import { toConfigInput } from '../../src/config/config-input.ts';
 import { decodeFloat32, encodeFloat32 } from '../../src/store/float32-base64.ts';
 import { decodeNumber, encodeNumbers } from '../../src/store/json-numbers.ts';
 import { appendRows, appendTelemetry, cloneTelemetry } from '../../src/store/series.ts';

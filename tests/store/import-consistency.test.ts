@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type RunConfigInput } from '../../src/config/schema.ts';
-import { toConfigInput } from '../../src/store/config-input.ts';
+import { toConfigInput } from '../../src/config/config-input.ts';
 import { encodeFloat32 } from '../../src/store/float32-base64.ts';
 import { ImportError, type RunExport } from '../../src/store/index.ts';
 import {

@@ -2,12 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configSchema, parseConfig } from '../../src/config/schema.ts';
 import { BN_SYNC_GROUP_KEY, FIELDS, SHARDING_ALPHA_KEY } from '../../src/ui/model/config-fields.ts';
-import {
-  formToInput,
-  inputToForm,
-  readForm,
-  resolvedToInput,
-} from '../../src/ui/model/config-form.ts';
+import { toEditableInput } from '../../src/config/config-input.ts';
+import { formToInput, inputToForm, readForm } from '../../src/ui/model/config-form.ts';
 
 /** Every leaf key of the schema, as dotted paths (unions and arrays are leaves). */
 function schemaLeaves(schema: z.ZodType, prefix = ''): string[] {
@@ -100,14 +96,14 @@ describe('form ↔ config', () => {
     expect(c.model.normOptions.momentum).toBeNull();
   });
 
-  it('resolvedToInput gives back an input that resolves to the same config', () => {
+  it('toEditableInput gives back an input that resolves to the same config', () => {
     for (const input of [
       RICH,
       { dataset: { name: 'mnist' }, model: { preset: 'cnn' }, devices: 2, perDeviceBatch: 8 },
     ]) {
       const resolved = parseConfig(input);
-      expect(parseConfig(resolvedToInput(resolved))).toEqual(resolved);
-      expect(parseConfig(formToInput(inputToForm(resolvedToInput(resolved))).input)).toEqual(
+      expect(parseConfig(toEditableInput(resolved))).toEqual(resolved);
+      expect(parseConfig(formToInput(inputToForm(toEditableInput(resolved))).input)).toEqual(
         resolved,
       );
     }
@@ -120,7 +116,7 @@ describe('form ↔ config', () => {
       devices: 4,
       perDeviceBatch: 4,
     });
-    const values = inputToForm(resolvedToInput(resolved));
+    const values = inputToForm(toEditableInput(resolved));
     expect(values['runningStats']).toBe('');
     expect(values['evalBatch']).toBe('');
     expect(values['globalBatch']).toBe('');

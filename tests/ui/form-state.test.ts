@@ -3,13 +3,9 @@ import { configFromValue } from '../../src/config/config-text.ts';
 import { checkModelBuilds } from '../../src/config/preflight.ts';
 import { ConfigError, parseConfig, type RunConfig } from '../../src/config/schema.ts';
 import { BN_SYNC_GROUP_KEY, FIELDS, type FormValues } from '../../src/ui/model/config-fields.ts';
-import {
-  formToInput,
-  inputToForm,
-  resolvedToInput,
-  validateInput,
-} from '../../src/ui/model/config-form.ts';
-import { setPath } from '../../src/ui/model/config-object.ts';
+import { formToInput, inputToForm, validateInput } from '../../src/ui/model/config-form.ts';
+import { toEditableInput } from '../../src/config/config-input.ts';
+import { setPath } from '../../src/config/config-object.ts';
 import { compareValue, isCompareField } from '../../src/ui/model/study.ts';
 import { decodeStudyHash, encodeStudyHash } from '../../src/ui/model/study-hash.ts';
 import { type FormState, formState } from '../../src/ui/model/form-state.ts';
@@ -128,7 +124,7 @@ function checkInvariants(values: FormValues, s: FormState, where: string): void 
   ).toEqual(shown);
   // …what the form shows again when that config is loaded back (library "use settings")…
   for (const run of s.runs) {
-    const reloaded = parseConfig(formToInput(inputToForm(resolvedToInput(run.config))).input);
+    const reloaded = parseConfig(formToInput(inputToForm(toEditableInput(run.config))).input);
     expect(reloaded, where).toEqual(run.config);
   }
   // …and what the URL hash encodes.

@@ -4,7 +4,7 @@ import { configSchema } from '../../config/schema.ts';
 import { startCoordinatorWorker } from '../../platform/browser/coordinator-client.ts';
 import { warmUpCharts } from '../charts/warm-up.ts';
 import { StoreController } from '../library/store-controller.ts';
-import { resolvedToInput } from '../model/config-form.ts';
+import { toEditableInput } from '../../config/config-input.ts';
 import { isSettled } from '../session/live-run.ts';
 import { type PlannedRun, SessionController } from '../session/session-controller.ts';
 import type { RunStudyDetail, StudyChangeDetail } from '../setup/sbl-setup-form.ts';
@@ -114,7 +114,7 @@ export class App extends LitElement {
     } else if (action === 'use-settings') {
       const run = await this.library.getRun(id);
       if (!run) return;
-      this.route.show({ config: resolvedToInput(run.config), compare: null });
+      this.route.show({ config: toEditableInput(run.config), compare: null });
       await this.updateComplete;
       this.renderRoot
         .querySelector('sbl-setup-form')

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../../config/schema.ts';
-import { type ConfigObject, isPlainObject } from './config-object.ts';
+import { type ConfigObject, isPlainObject } from '../../config/config-object.ts';
 
 export interface ConfigDifference {
   /** Dotted path, e.g. "model.normOptions.momentum". */

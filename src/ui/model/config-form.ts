@@ -1,11 +1,8 @@
+import { bnSyncGroupText } from '../../config/bn-sync.ts';
 import { explainProblem } from '../../config/config-text.ts';
-import { checkModelBuilds, expectedInput } from '../../config/preflight.ts';
-import {
-  configSchema,
-  DEFAULT_PRECISE_SAMPLES,
-  parseConfig,
-  type RunConfig,
-} from '../../config/schema.ts';
+import { checkModelBuilds } from '../../config/preflight.ts';
+import { modelInputOf } from '../../data/model-input.ts';
+import { configSchema, parseConfig, type RunConfig, WHOLE_CONFIG } from '../../config/schema.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import {
   BN_SYNC_GROUP_KEY,
@@ -15,8 +12,8 @@ import {
   fieldForPath,
   SHARDING_ALPHA_KEY,
 } from './config-fields.ts';
-import { type ConfigObject, getPath, setPath } from './config-object.ts';
-import { type FormProblems, formProblems } from './form-problems.ts';
+import { type ConfigObject, getPath, setPath } from '../../config/config-object.ts';
+import { type FormProblems, formProblems, withoutRepeatedValue } from './form-problems.ts';
 
 export type { FormProblems } from './form-problems.ts';
 
@@ -120,7 +117,7 @@ export function formToInput(values: FormValues): {
 
 /**
  * The form's values for a config object that passed the schema (defaults filled, optional fields
- * absent). A resolved RunConfig should go through resolvedToInput first.
+ * absent). A resolved RunConfig should go through toEditableInput (config/config-input.ts) first.
  */
 export function inputToForm(input: ConfigObject): FormValues {
   const parsed = configSchema.safeParse(input);
@@ -137,9 +134,9 @@ export function inputToForm(input: ConfigObject): FormValues {
         values[f.path] = Array.isArray(v) ? v.join(', ') : '';
         break;
       case 'bn-sync': {
-        const group = typeof v === 'string' ? /^group:(\d+)$/.exec(v) : null;
-        values[f.path] = group ? 'group' : typeof v === 'string' ? v : 'local';
-        if (group) values[BN_SYNC_GROUP_KEY] = group[1]!;
+        const group = bnSyncGroupText(v);
+        values[f.path] = group !== null ? 'group' : typeof v === 'string' ? v : 'local';
+        if (group !== null) values[BN_SYNC_GROUP_KEY] = group;
         break;
       }
       case 'sharding':
@@ -155,25 +152,6 @@ export function inputToForm(input: ConfigObject): FormValues {
   return values;
 }
 
-/**
- * A resolved config back to the input that produces it, leaving out what parseConfig derives
- * (so that changing, say, bnSync in the form still moves runningStats with it).
- */
-export function resolvedToInput(config: RunConfig): ConfigObject {
-  const out: ConfigObject = { ...config };
-  if (config.workers === null) delete out.workers;
-  if (config.perDeviceBatch !== null) delete out.globalBatch;
-  else delete out.perDeviceBatch;
-  const defaultEvalBatch =
-    config.perDeviceBatch ?? Math.max(1, Math.floor(config.globalBatch / config.devices));
-  if (config.evalBatch === defaultEvalBatch) delete out.evalBatch;
-  if (config.preciseSamples === Math.min(DEFAULT_PRECISE_SAMPLES, config.dataset.train))
-    delete out.preciseSamples;
-  if (config.runningStats === (config.bnSync === 'local' ? 'rank0' : 'sync'))
-    delete out.runningStats;
-  return out;
-}
-
 /** "path: message" lines (parseConfig's and the model builder's) grouped by form field. */
 export function problemsFromLines(lines: readonly string[], input: unknown): FormProblems {
   const byField: Record<string, string[]> = {};
@@ -187,15 +165,13 @@ export function problemsFromLines(lines: readonly string[], input: unknown): For
       const list = byField[field.path] ?? [];
       list.push(explained.slice(sep + 2));
       byField[field.path] = list;
-    } else general.push(explained.replace(/^\(config\): /, ''));
+    } else general.push(withoutPrefix(explained, `${WHOLE_CONFIG}: `));
   }
   return { byField, general };
 }
 
-/** Some schema messages already name the value; explainProblem then adds "(got …)" a second time. */
-function withoutRepeatedValue(message: string): string {
-  const m = / (\(got [^()]*\))$/.exec(message);
-  return m && message.slice(0, m.index).includes(m[1]!) ? message.slice(0, m.index) : message;
+function withoutPrefix(text: string, prefix: string): string {
+  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
 /** Building a huge model just to check it would stall typing; the run reports such problems itself. */
@@ -221,7 +197,7 @@ const MODEL_CHECKS_KEPT = 32;
 /** Why the model (and its optimizer) cannot be built from `config`, or null if it can. */
 function modelProblem(config: RunConfig): string | null {
   // Only these decide whether the model builds; the seed only changes its weights.
-  const key = JSON.stringify([config.model, expectedInput(config.dataset), config.optimizer]);
+  const key = JSON.stringify([config.model, modelInputOf(config.dataset), config.optimizer]);
   const known = modelChecks.get(key);
   if (known !== undefined) return known;
   let problem: string | null = null;

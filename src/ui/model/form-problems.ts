@@ -1,5 +1,6 @@
 import { explainProblem } from '../../config/config-text.ts';
 import { describeRule } from '../../config/rule-text.ts';
+import { issueLine } from '../../config/schema.ts';
 import type { FieldNamer, RuleProblem } from '../../config/rules.ts';
 import type { z } from '../../config/zod.ts';
 import { fieldByPath, fieldForPath } from './config-fields.ts';
@@ -84,16 +85,14 @@ export function formProblems(issues: readonly Issue[], input: unknown): FormProb
     }
     const message =
       (path && singleFieldMessage(issue)) ??
-      withoutRepeatedValue(
-        explainProblem(`${path || '(config)'}: ${issue.message}`, input).replace(/^[^:]*: /, ''),
-      );
+      withoutRepeatedValue(explainProblem(issueLine(issue), input).replace(/^[^:]*: /, ''));
     if (!path || !at(path, message)) general.push(message);
   }
   return { byField, general };
 }
 
 /** Some schema messages already name the value; explainProblem then adds "(got …)" a second time. */
-function withoutRepeatedValue(message: string): string {
+export function withoutRepeatedValue(message: string): string {
   const m = / (\(got [^()]*\))$/.exec(message);
   return m && message.slice(0, m.index).includes(m[1]!) ? message.slice(0, m.index) : message;
 }

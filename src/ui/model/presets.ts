@@ -1,4 +1,4 @@
-import type { ConfigObject } from './config-object.ts';
+import type { ConfigObject } from '../../config/config-object.ts';
 import type { Study } from './study.ts';
 
 /**

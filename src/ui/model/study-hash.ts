@@ -1,5 +1,11 @@
 import { configSchema } from '../../config/schema.ts';
-import { type ConfigObject, deepDiff, deepMerge, isPlainObject } from './config-object.ts';
+import { schemaDefaults } from '../../config/schema-defaults.ts';
+import {
+  type ConfigObject,
+  deepDiff,
+  deepMerge,
+  isPlainObject,
+} from '../../config/config-object.ts';
 import { type CompareSpec, type Study, expandStudy, isCompareField } from './study.ts';
 
 /**
@@ -9,8 +15,6 @@ import { type CompareSpec, type Study, expandStudy, isCompareField } from './stu
  * app's starting study changes.
  */
 const PREFIX = 'x=';
-const BASELINE_INPUT = { dataset: { name: 'mnist' }, model: { preset: 'mlp' } };
-const baseline = (): ConfigObject => configSchema.parse(BASELINE_INPUT) as ConfigObject;
 
 export type HashReading =
   | { readonly kind: 'empty' }
@@ -21,7 +25,7 @@ export type HashReading =
 export function compactConfig(input: ConfigObject): ConfigObject {
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) return input;
-  return deepDiff(parsed.data as ConfigObject, baseline());
+  return deepDiff(parsed.data as ConfigObject, schemaDefaults());
 }
 
 export function encodeStudyHash(study: Study): string {
@@ -54,7 +58,7 @@ export function decodeStudyHash(hash: string): HashReading {
     return fail('the link looks cut off or changed');
   }
   if (!isPlainObject(payload) || !isPlainObject(payload.config)) return fail('it holds no config');
-  const config = deepMerge(baseline(), payload.config);
+  const config = deepMerge(schemaDefaults(), payload.config);
   let compare: CompareSpec | null = null;
   if (payload.compare !== undefined) {
     const c = payload.compare;

@@ -1,7 +1,8 @@
 import type { RunConfig } from '../../config/schema.ts';
+import { bnSyncGroupText } from '../../config/bn-sync.ts';
 import { fieldByPath } from './config-fields.ts';
 import { validateInput } from './config-form.ts';
-import { type ConfigObject, setPath } from './config-object.ts';
+import { type ConfigObject, setPath } from '../../config/config-object.ts';
 
 /**
  * A study is one config, optionally run several times side by side with one field varied
@@ -91,8 +92,8 @@ export function variantLabel(field: CompareField, text: string): string {
     case 'bnSync': {
       if (v === 'local') return 'local BN';
       if (v === 'sync') return 'SyncBN';
-      const g = /^group:(\d+)$/.exec(String(v));
-      return g ? `SyncBN in groups of ${g[1]}` : `bnSync ${text}`;
+      const g = bnSyncGroupText(String(v));
+      return g !== null ? `SyncBN in groups of ${g}` : `bnSync ${text}`;
     }
     case 'model.norm':
       return v === 'none' ? 'no norm' : `${text} norm`;

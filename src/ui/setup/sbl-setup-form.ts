@@ -6,6 +6,7 @@ import {
   type FieldGroupId,
   type FormValues,
 } from '../model/config-fields.ts';
+import { DEFAULT_CHOICES } from '../../config/schema-defaults.ts';
 import { inputToForm } from '../model/config-form.ts';
 import {
   COMPARE_FIELD_LABELS,
@@ -37,7 +38,8 @@ export interface StudyChangeDetail {
 /** Groups that start folded (they hold fine-tuning a first study does not need). */
 const FOLDED: readonly FieldGroupId[] = ['norm', 'eval', 'advanced'];
 
-const DEFAULTS: FormValues = inputToForm({ dataset: { name: 'mnist' }, model: { preset: 'mlp' } });
+/** The schema's defaults, shown as the placeholders of empty boxes. */
+const DEFAULTS: FormValues = inputToForm(DEFAULT_CHOICES);
 
 /**
  * The study setup: every config field, grouped, validated with the run schema as you type

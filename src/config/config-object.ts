@@ -1,15 +1,27 @@
+/**
+ * A config as plain data (before validation, or a resolved one seen as data): reading and setting
+ * a value at a dotted path, laying one config over another, and what one has that another lacks.
+ * The one copy the CLI's messages, the store's import checks and the app's form and link use.
+ */
+
 /** A run config as plain data (before validation): nested objects, arrays and scalars. */
 export type ConfigObject = Record<string, unknown>;
 
+/** An object with keys (not null, not an array): a section of a config. */
 export function isPlainObject(v: unknown): v is ConfigObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * The value at a dotted path ("model.normOptions.eps"; "" is `obj` itself; an array's items by
+ * index, as zod's paths name them: "model.hidden.0"), or undefined where the path leads nowhere.
+ */
 export function getPath(obj: unknown, path: string): unknown {
+  if (path === '') return obj;
   let cur: unknown = obj;
   for (const key of path.split('.')) {
-    if (!isPlainObject(cur)) return undefined;
-    cur = cur[key];
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
   }
   return cur;
 }
