@@ -10,7 +10,7 @@
  * - worker-src 'self': the coordinator, device and experiment workers are module scripts of this
  *   origin (no blob: workers).
  * - img-src blob:: experiment figures are PNG blobs drawn in a worker, shown through object URLs.
- * - connect-src 'self': the digits (mnist.bin) are fetched from this origin. It also covers the dev
+ * - connect-src 'self': the digits (mnist.bin.gz) are fetched from this origin. It also covers the dev
  *   server's hot-reload WebSocket (CSP Level 3 lets 'self' match ws: on the same host and port).
  * - style-src 'self' and no 'unsafe-inline': the page's stylesheet is a file, Lit's component
  *   styles are constructed stylesheets and styles set from script go through the CSSOM

@@ -5,7 +5,12 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { contentSecurityPolicy } from '../src/csp.ts';
 import { encodeMnist } from '../src/data/mnist-format.ts';
-import { loadMnistNode, writeFileAtomic } from '../src/platform/node/mnist.ts';
+import {
+  gzipMnist,
+  loadMnistNode,
+  MNIST_PUBLIC_GZ_PATH,
+  writeFileAtomic,
+} from '../src/platform/node/mnist.ts';
 import {
   CSP_REPORT_PATH,
   type CspViolation,
@@ -66,9 +71,10 @@ export async function startApp(): Promise<App> {
     );
   }
   mkdirSync(ARTIFACTS, { recursive: true });
-  // What `npm run build`'s prebuild step does: the digits the browser fetches lazily.
-  const mnistBin = join(ROOT, 'public', 'mnist.bin');
-  if (!existsSync(mnistBin)) await writeFileAtomic(mnistBin, encodeMnist(await loadMnistNode()));
+  // What `npm run build`'s prebuild step does: the digits the browser fetches lazily, gzipped.
+  if (!existsSync(MNIST_PUBLIC_GZ_PATH)) {
+    await writeFileAtomic(MNIST_PUBLIC_GZ_PATH, gzipMnist(encodeMnist(await loadMnistNode())));
+  }
   // A folder of its own: vitest runs E2E files in parallel, and a build empties its folder first,
   // which would pull the files from under another file's server.
   const distDir = join(ARTIFACTS, `dist-${process.pid}-${++builds}`);

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import type { RunConfig } from '../../config/schema.ts';
 import type { RunEvent } from '../../coordinator/events.ts';
+import { MNIST_FILE } from './mnist.ts';
 import { browserPlatform, prepareBrowserRuns } from './platform.ts';
 import { type SessionOptions, TrainingSession } from '../../coordinator/session.ts';
 
@@ -25,7 +26,7 @@ export interface CoordinatorApi {
 }
 
 let session: TrainingSession | null = null;
-const mnistUrl = new URL(`${import.meta.env.BASE_URL}mnist.bin`, self.location.origin).href;
+const mnistUrl = new URL(`${import.meta.env.BASE_URL}${MNIST_FILE}`, self.location.origin).href;
 
 const api: CoordinatorApi = {
   async run(config, options, onEvent) {

@@ -9,6 +9,7 @@ import { EXPERIMENTS } from '../../experiments/index.ts';
 import { ProgressPacer } from '../../experiments/kit/progress-pacer.ts';
 import { type PlanProgress, runPlan } from '../../experiments/kit/runner.ts';
 import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
+import { MNIST_FILE } from './mnist.ts';
 import { browserPlatform } from './platform.ts';
 import { type FigureImage, renderFigure } from './render-figure.ts';
 
@@ -36,7 +37,7 @@ export interface ExperimentWorkerApi {
   figure(result: ExperimentResult): Promise<FigureImage | null>;
 }
 
-const mnistUrl = new URL(`${import.meta.env.BASE_URL}mnist.bin`, self.location.origin).href;
+const mnistUrl = new URL(`${import.meta.env.BASE_URL}${MNIST_FILE}`, self.location.origin).href;
 let running = false;
 let stopRequested = false;
 

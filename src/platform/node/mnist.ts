@@ -1,9 +1,10 @@
 /**
  * Node-only MNIST loading (file system). Reads the packed cache if it is present and valid, else
  * decodes the `mnist` package's JSON digit files and writes the cache, so a fresh clone works
- * without running the pack script first.
+ * without running the pack script first. Also the gzip copy the browser fetches.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,35 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The gitignored cache the Node loader reads and writes. */
 export const MNIST_CACHE_PATH = join(PROJECT_ROOT, '.cache', 'mnist.bin');
+
+/**
+ * The browser's copy, gzipped (1.59 MB instead of 7.85 MB); its worker inflates it
+ * (src/platform/browser/mnist.ts). Vite serves public/ as-is. Gitignored.
+ */
+export const MNIST_PUBLIC_GZ_PATH = join(PROJECT_ROOT, 'public', 'mnist.bin.gz');
+
+/** The gzip header's OS byte (RFC 1952): 255 = unknown. */
+const GZIP_OS_UNKNOWN = 0xff;
+
+/**
+ * Gzip a packed file the same way on every machine: level 9, no file name, modification time 0
+ * (zlib's defaults), and the header's OS byte set to "unknown" (zlib writes the OS it was built
+ * for). The deflate stream itself can differ between zlib versions; what it inflates to never does.
+ */
+export function gzipMnist(packed: Uint8Array): Uint8Array {
+  const gz = new Uint8Array(gzipSync(packed, { level: constants.Z_BEST_COMPRESSION }));
+  gz[9] = GZIP_OS_UNKNOWN; // not covered by any checksum (zlib sets no header CRC)
+  return gz;
+}
+
+/** Inflate a gzip file; null if it is not valid gzip. */
+export function gunzipOrNull(gz: Uint8Array): Uint8Array | null {
+  try {
+    return new Uint8Array(gunzipSync(gz));
+  } catch {
+    return null;
+  }
+}
 
 export interface MnistNodeOptions {
   /** Default: MNIST_CACHE_PATH. */

@@ -41,7 +41,7 @@ export function explainFailure(message: string, config: RunConfig | null): Expla
     return {
       summary: 'The MNIST digits could not be loaded from the server.',
       advice:
-        'Start the app with `npm start` (it packs public/mnist.bin first), or pick a 2-D dataset.',
+        'Start the app with `npm start` (it packs public/mnist.bin.gz first), or pick a 2-D dataset.',
       detail,
     };
   }
