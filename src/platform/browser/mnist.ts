@@ -6,6 +6,8 @@ import { decodeMnist, type RawMnist } from '../../data/mnist-format.ts';
  * and decode it; works in a page or a Web Worker (the app calls it in its workers). The file
  * travels gzipped (1.6 MB instead of 7.85 MB) and is inflated here with the platform's
  * DecompressionStream: no inflater in the bundle, nothing the Content-Security-Policy forbids.
+ * (Vite's dev server and `vite preview` label *.gz files Content-Encoding: gzip, so there the
+ * browser inflates it on the way in; a plain static host sends the gzip bytes as they are.)
  * A failed load is forgotten so a later call can retry.
  */
 export interface MnistFetchOptions {
