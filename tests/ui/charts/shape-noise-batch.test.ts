@@ -70,7 +70,7 @@ describe('shapeNoiseVsBatch', () => {
     expect(xs[xs.length - 1]).toBe(32);
     // Each run's column holds exactly one value, at its own batch.
     for (const [r, p] of shaped.points.entries()) {
-      const col = cols[r]!;
+      const col = [...cols[r]!];
       const present = col.flatMap((v, i) => (v === null ? [] : [i]));
       expect(present.length).toBe(1);
       expect(xs[present[0]!]).toBe(p.batch);
