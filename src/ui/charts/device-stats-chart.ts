@@ -112,13 +112,7 @@ export class DeviceStatsChart extends UPlotChart {
     return {
       key: `stats|${picked.name}|${stat}|${K}|${bandKind}|${this.showDevices}`,
       options: {
-        ...stepLineOptions(
-          theme,
-          `batch ${name}, channel ${shaped.channel} (activation units)`,
-          series,
-          {},
-          false,
-        ),
+        ...stepLineOptions(theme, `batch ${name}, channel ${shaped.channel}`, series, {}, false),
         bands: [bandFill(2, 1, bandColor)],
       },
       data,

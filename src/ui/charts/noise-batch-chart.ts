@@ -8,9 +8,14 @@ import type { NoiseKind } from './shape-noise.ts';
 import { type NoiseBatchRun, shapeNoiseVsBatch } from './shape-noise-batch.ts';
 import type { ChartTheme } from './theme.ts';
 
+/** What the noise is, for the text; the axis title is short enough for a 240 px plot. */
+const WHAT: Record<NoiseKind, string> = {
+  mean: 'RMS (μₖ − μ)/σ',
+  var: 'RMS log(σ²ₖ/σ²)',
+};
 const AXIS: Record<NoiseKind, string> = {
-  mean: 'mean RMS (μₖ − μ)/σ (in σ)',
-  var: 'mean RMS log(σ²ₖ/σ²) (log ratio)',
+  mean: 'mean noise (in σ)',
+  var: 'mean noise (log ratio)',
 };
 
 /**
@@ -67,6 +72,9 @@ export class NoiseBatchChart extends UPlotChart {
       });
     }
     const layerName = this.layer || 'the first BN layer';
+    const batches = [...new Set(points.map((p) => p.batch))].sort((a, b) => a - b);
+    const lo = batches[0] ?? 1;
+    const hi = batches[batches.length - 1] ?? lo;
     const fit =
       shaped.c === null
         ? 'No reference: no run has noise above 0 (a single device is its own global batch).'
@@ -75,11 +83,16 @@ export class NoiseBatchChart extends UPlotChart {
       key: `noise-batch|${kind}|${points.map((p) => `${p.id}:${p.label}`).join('\u0000')}|${shaped.c !== null}`,
       options: {
         scales: {
-          x: { time: false, distr: 3 },
+          // Some room either side of the outer points on the log axis.
+          x: { time: false, distr: 3, range: [lo / 1.5, hi * 1.5] },
           y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
         },
         axes: [
           themedAxis(theme, 'per-device batch b (log scale)', {
+            // Ticks at the runs' batches: a log axis between 2 and 8 would label none of them.
+            splits: () => batches,
+            // uPlot's log-axis filter would blank every label that is not a power of ten.
+            filter: (_u: uPlot, splits: number[]) => splits,
             values: (_u: uPlot, splits: number[]) => splits.map((v) => fmtTick(v)),
           }),
           themedAxis(theme, AXIS[kind], readableY),
@@ -90,7 +103,7 @@ export class NoiseBatchChart extends UPlotChart {
       },
       data: shaped.data,
       legend,
-      label: `Scatter chart, one point per run (${points.length}), of each run's ${AXIS[kind]} over all channels of ${layerName}, averaged over its devices and recorded steps, against its per-device batch on a log axis. ${fit}`,
+      label: `Scatter chart, one point per run (${points.length}), of each run's per-device noise ${WHAT[kind]} over all channels of ${layerName}, averaged over its devices and recorded steps, against its per-device batch on a log axis. ${fit}`,
       table: {
         caption: 'Noise by run (mean over devices and recorded steps)',
         columns: ['Run', 'Per-device batch', 'Noise', 'c/√b', 'Steps'],
