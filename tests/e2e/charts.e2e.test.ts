@@ -150,4 +150,30 @@ describe('readable charts and noise against batch size', () => {
       .poll(() => legend.first().textContent(), { timeout: 10_000 })
       .toMatch(/mean ± 1 std over devices/);
   }, 60_000);
+
+  it('the compare view overlays the saved runs with the same smoothing, legend and tables whole', async () => {
+    await expect
+      .poll(() => page.getByTestId('run-row').count(), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < 3; i++) {
+      await page
+        .getByTestId('run-row')
+        .nth(i)
+        .getByRole('checkbox', { name: 'Select for comparison' })
+        .check();
+    }
+    await page.getByRole('button', { name: /^Compare selected/ }).click();
+    const view = page.getByTestId('compare-view');
+    const loss = view.locator('sbl-curves-chart[metric="loss"]');
+    await expect
+      .poll(() => loss.getByTestId('chart-legend').locator('li').count(), { timeout: 10_000 })
+      .toBe(3 * 2 + 1);
+    expect(await loss.locator('table.latest tbody tr').count()).toBe(3);
+    expect((await pixels(loss)).length).toBeGreaterThan(0);
+    await view.getByTestId('smoothing').fill('0');
+    await expect
+      .poll(() => loss.locator('.plot').getAttribute('aria-label'), { timeout: 10_000 })
+      .toMatch(/train unsmoothed/);
+    await view.screenshot({ path: join(ARTIFACTS, 'charts-compare.png') });
+  }, 60_000);
 });

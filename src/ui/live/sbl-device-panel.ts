@@ -92,7 +92,8 @@ export class DevicePanel extends LitElement {
     const channels = t && this.layer ? (t.bn[this.layer]?.channels ?? []) : [];
     const totalBytes = t ? t.bytes.reduce((s, b) => s + b, 0) : 0;
     const lastCalls = t?.collectiveCalls[t.collectiveCalls.length - 1];
-    // Every run of the study with statistics, for noise against per-device batch across runs.
+    // Every run of the study with statistics, for noise against per-device batch across runs
+    // (drawn when they differ in per-device batch: one batch makes no curve).
     const noiseRuns: NoiseBatchRun[] = this.runs
       .filter((r) => r.telemetry && Object.keys(r.telemetry.bn).length > 0)
       .map((r) => ({
@@ -209,7 +210,7 @@ export class DevicePanel extends LitElement {
                   ?show-devices=${this.showDevices}
                 ></sbl-noise-chart>
                 ${
-                  noiseRuns.length > 1
+                  new Set(noiseRuns.map((r) => r.perDeviceBatch)).size > 1
                     ? html`<sbl-noise-batch-chart
                         .runs=${noiseRuns}
                         layer=${this.layer}
