@@ -225,11 +225,10 @@ function legendKey(e: LegendEntry): TemplateResult {
 }
 
 function renderTable(t: ValueTable): TemplateResult {
-  // Only a long table (many devices) scrolls; then it is focusable so the keyboard can scroll it.
-  if (t.rows.length <= SCROLLING_TABLE_ROWS) {
-    return html`<div class="table-wrap">${tableOf(t)}</div>`;
-  }
-  return html`<div class="table-wrap scrolls" tabindex="0">${tableOf(t)}</div>`;
+  // Only a long table (many devices) scrolls down; any may scroll sideways in a narrow chart, so
+  // the wrapper is focusable for the keyboard to scroll it.
+  const scrolls = t.rows.length > SCROLLING_TABLE_ROWS;
+  return html`<div class=${scrolls ? 'table-wrap scrolls' : 'table-wrap'} tabindex="0">${tableOf(t)}</div>`;
 }
 
 function tableOf(t: ValueTable): TemplateResult {
