@@ -176,4 +176,16 @@ describe('readable charts and noise against batch size', () => {
       .toMatch(/train unsmoothed/);
     await view.screenshot({ path: join(ARTIFACTS, 'charts-compare.png') });
   }, 60_000);
+
+  it('redraws in dark mode (screenshot of the per-device panel)', async () => {
+    await page.getByRole('button', { name: 'Close' }).first().click();
+    const chart = page.locator('sbl-noise-batch-chart');
+    const light = await pixels(chart);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => pixels(chart), { timeout: 10_000 }).not.toBe(light);
+    await page
+      .locator('sbl-device-panel')
+      .screenshot({ path: join(ARTIFACTS, 'charts-devices-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+  }, 60_000);
 });

@@ -76,6 +76,8 @@ export function deviceSeries(theme: ChartTheme, devices: number, width: number):
       stroke: look.stroke,
       dash: look.dash,
       width,
+      // Faint, behind the band's mean line: the band is the summary, devices the detail.
+      alpha: 0.55,
       points: { show: false },
       value,
     };
@@ -103,7 +105,7 @@ export function bandSeries(theme: ChartTheme, kind: BandKind, color: string): uP
     {
       label: 'mean over devices',
       stroke: color,
-      width: 1.5,
+      width: 2,
       points: { show: false },
       value,
     },
