@@ -22,6 +22,16 @@ export interface ValueTable {
   readonly rows: readonly ValueRow[];
 }
 
+/** How a legend entry's key is drawn: the series' own line style. */
+export type LegendMark = 'solid' | 'dashed' | 'faint' | 'band' | 'point';
+
+/** One entry of the chart's own legend (an HTML list that wraps and is never cut off). */
+export interface LegendEntry {
+  readonly label: string;
+  readonly color: string;
+  readonly mark: LegendMark;
+}
+
 export interface Fact {
   readonly term: string;
   readonly value: string;
@@ -37,7 +47,12 @@ export interface ChartView {
   readonly label: string;
   readonly table: ValueTable | null;
   readonly facts?: readonly Fact[];
+  /** The chart's own legend, in place of uPlot's (set `legend: { show: false }` in the options). */
+  readonly legend?: readonly LegendEntry[];
 }
+
+/** Tables longer than this scroll in a box (64 devices); shorter ones, such as runs, show whole. */
+const SCROLLING_TABLE_ROWS = 16;
 
 /** Properties whose change only re-renders the text, never the plot. */
 const VIEW_STATE = new Set<PropertyKey>(['view', 'emptyText']);
@@ -138,6 +153,7 @@ export abstract class UPlotChart extends LitElement {
         role=${view ? 'img' : nothing}
         aria-label=${view ? view.label : nothing}
       ></div>
+      ${view?.legend?.length ? renderLegend(view.legend) : nothing}
       ${view ? nothing : html`<p class="empty" role="status">${this.emptyText}</p>`}
       ${view?.table ? renderTable(view.table) : nothing}
       ${view?.facts?.length ? renderFacts(view.facts) : nothing}
@@ -184,9 +200,39 @@ export abstract class UPlotChart extends LitElement {
   }
 }
 
+function renderLegend(entries: readonly LegendEntry[]): TemplateResult {
+  return html`<ul class="legend" data-testid="chart-legend">
+    ${entries.map((e) => html`<li>${legendKey(e)}<span>${e.label}</span></li>`)}
+  </ul>`;
+}
+
+/** A short sample of the series' line (SVG attributes: the CSP forbids inline styles). */
+function legendKey(e: LegendEntry): TemplateResult {
+  const { color, mark } = e;
+  if (mark === 'band') {
+    return html`<svg class="key" viewBox="0 0 24 12" aria-hidden="true"><rect x="0" y="2" width="24" height="8" fill=${color} fill-opacity="0.25"></rect><line x1="0" y1="6" x2="24" y2="6" stroke=${color} stroke-width="2"></line></svg>`;
+  }
+  if (mark === 'point') {
+    return html`<svg class="key" viewBox="0 0 24 12" aria-hidden="true"><circle cx="12" cy="6" r="4" fill=${color}></circle></svg>`;
+  }
+  return html`<svg class="key" viewBox="0 0 24 12" aria-hidden="true"><line
+    x1="0" y1="6" x2="24" y2="6"
+    stroke=${color}
+    stroke-width=${mark === 'faint' ? 1 : 2}
+    stroke-opacity=${mark === 'faint' ? 0.35 : 1}
+    stroke-dasharray=${mark === 'dashed' ? '5 3' : 'none'}
+  ></line></svg>`;
+}
+
 function renderTable(t: ValueTable): TemplateResult {
-  // The wrapper scrolls when there are many devices; focusable so the keyboard can scroll it too.
-  return html`<div class="table-wrap" tabindex="0"><table class="latest">
+  // Only a long table (many devices) scrolls down; any may scroll sideways in a narrow chart, so
+  // the wrapper is focusable for the keyboard to scroll it.
+  const scrolls = t.rows.length > SCROLLING_TABLE_ROWS;
+  return html`<div class=${scrolls ? 'table-wrap scrolls' : 'table-wrap'} tabindex="0">${tableOf(t)}</div>`;
+}
+
+function tableOf(t: ValueTable): TemplateResult {
+  return html`<table class="latest">
     <caption>${t.caption}</caption>
     <thead>
       <tr>${t.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr>
@@ -203,7 +249,7 @@ function renderTable(t: ValueTable): TemplateResult {
         </tr>`,
       )}
     </tbody>
-  </table></div>`;
+  </table>`;
 }
 
 function renderFacts(facts: readonly Fact[]): TemplateResult {

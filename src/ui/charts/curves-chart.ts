@@ -1,22 +1,33 @@
 import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
-import { type ChartView, UPlotChart } from './base-chart.ts';
+import { type ChartView, type LegendEntry, UPlotChart } from './base-chart.ts';
 import { fmtNumber, fmtPercent, MISSING, percentTicks } from './format.ts';
 import { seriesLook } from './palette.ts';
 import { stepLineOptions } from './plot-options.ts';
 import { type CurveMetric, type CurveRun, shapeCurves } from './shape-curves.ts';
+import { emaSmooth, MAX_SMOOTHING } from './shape-smooth.ts';
 import type { ChartTheme } from './theme.ts';
 
 const METRIC_NAME: Record<CurveMetric, string> = { loss: 'Loss', acc: 'Accuracy' };
+/** Axis titles with their units. */
+const METRIC_AXIS: Record<CurveMetric, string> = {
+  loss: 'loss (cross-entropy, nats)',
+  acc: 'accuracy (%)',
+};
+const EVAL_DASH = [6, 4];
 
 /**
- * Training (thin line) and evaluation (thick line with markers) curves of several runs overlaid,
- * one colour per run, against the optimizer step.
+ * Training curves (solid, smoothed with an EMA; the raw values faint behind) and evaluation curves
+ * (dashed with markers) of several runs overlaid, one colour per run, against the optimizer step.
+ * The legend is the chart's own list (every run, never cut off), with train and eval as separate
+ * entries.
  */
 @customElement('sbl-curves-chart')
 export class CurvesChart extends UPlotChart {
   @property({ attribute: false }) runs: readonly CurveRun[] = [];
   @property() metric: CurveMetric = 'loss';
+  /** EMA weight of the train curves, 0 (raw) to 0.99. */
+  @property({ type: Number }) smoothing = 0.6;
 
   protected override caption(): string {
     return `${METRIC_NAME[this.metric] ?? this.metric} by step: train and eval`;
@@ -28,19 +39,37 @@ export class CurvesChart extends UPlotChart {
     if (runs.length === 0) return 'No runs to show yet.';
     const shaped = shapeCurves(runs, metric);
     if (shaped.data[0].length === 0) return 'No steps recorded yet.';
+    const smoothing = Math.min(MAX_SMOOTHING, Math.max(0, Number(this.smoothing) || 0));
+    const smoothed = smoothing > 0;
     const fmt =
       metric === 'acc'
         ? (v: number | null) => fmtPercent(v, 2)
         : (v: number | null) => fmtNumber(v);
     const value = (_u: uPlot, v: number | null): string => fmt(v);
-    const series: uPlot.Series[] = runs.flatMap((run, i) => {
+    const series: uPlot.Series[] = [];
+    const data: (number | null)[][] = [];
+    const legend: LegendEntry[] = [];
+    for (const [i, run] of runs.entries()) {
       const look = seriesLook(theme.series, i);
-      return [
+      const train = (shaped.data[1 + 2 * i] ?? []) as (number | null)[];
+      const evalCol = (shaped.data[2 + 2 * i] ?? []) as (number | null)[];
+      if (smoothed) {
+        series.push({
+          label: `${run.label} train (raw)`,
+          stroke: look.stroke,
+          width: 1,
+          alpha: 0.25,
+          spanGaps: true,
+          points: { show: false },
+          value,
+        });
+        data.push(train);
+      }
+      series.push(
         {
           label: `${run.label} train`,
           stroke: look.stroke,
-          width: 1,
-          alpha: 0.75,
+          width: 1.5,
           dash: look.dash,
           spanGaps: true,
           points: { show: false },
@@ -49,14 +78,26 @@ export class CurvesChart extends UPlotChart {
         {
           label: `${run.label} eval`,
           stroke: look.stroke,
-          width: 2.5,
-          dash: look.dash,
+          width: 2,
+          dash: EVAL_DASH,
           spanGaps: true,
-          points: { show: true, size: 7, width: 1, stroke: look.stroke, fill: look.stroke },
+          points: { show: true, size: 6, width: 1, stroke: look.stroke, fill: look.stroke },
           value,
         },
-      ];
-    });
+      );
+      data.push(smoothed ? emaSmooth(train, smoothing) : train, evalCol);
+      legend.push(
+        { label: `${run.label} · train`, color: look.stroke, mark: 'solid' },
+        { label: `${run.label} · eval`, color: look.stroke, mark: 'dashed' },
+      );
+    }
+    if (smoothed) {
+      legend.push({
+        label: `faint: raw train values (solid: EMA ${smoothing.toFixed(2)})`,
+        color: theme.muted,
+        mark: 'faint',
+      });
+    }
     const yAxis: uPlot.Axis =
       metric === 'acc'
         ? {
@@ -67,10 +108,11 @@ export class CurvesChart extends UPlotChart {
     const name = METRIC_NAME[metric].toLowerCase();
     const steps = shaped.data[0];
     return {
-      key: `curves|${metric}|${runs.map((r) => `${r.id}:${r.label}`).join('\u0000')}`,
-      options: stepLineOptions(theme, name, series, yAxis),
-      data: shaped.data,
-      label: `Line chart of train and eval ${name} against step for ${runs.length} run${runs.length === 1 ? '' : 's'}, steps ${steps[0]} to ${steps[steps.length - 1]}.`,
+      key: `curves|${metric}|${smoothed}|${runs.map((r) => `${r.id}:${r.label}`).join('\u0000')}`,
+      options: stepLineOptions(theme, METRIC_AXIS[metric], series, yAxis, false),
+      data: [steps, ...data],
+      legend,
+      label: `Line chart of ${name} against optimizer step for ${runs.length} run${runs.length === 1 ? '' : 's'}, steps ${steps[0]} to ${steps[steps.length - 1]}: train ${smoothed ? `smoothed with an exponential moving average of weight ${smoothing.toFixed(2)} (raw values faint)` : 'unsmoothed'} as solid lines, eval as dashed lines with markers.`,
       table: {
         caption: `Latest ${name}`,
         columns: ['Run', 'Step', `Train ${name}`, `Eval ${name}`, 'Eval step'],

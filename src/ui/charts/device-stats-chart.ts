@@ -1,10 +1,11 @@
 import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
 import type { Telemetry } from '../../coordinator/telemetry.ts';
-import { type ChartView, UPlotChart, type ValueRow } from './base-chart.ts';
+import { type ChartView, type LegendEntry, UPlotChart, type ValueRow } from './base-chart.ts';
 import { fmtNumber } from './format.ts';
 import { seriesLook } from './palette.ts';
-import { deviceSeries, stepLineOptions } from './plot-options.ts';
+import { BAND_WORDS, bandFill, bandSeries, deviceSeries, stepLineOptions } from './plot-options.ts';
+import { type BandKind, deviceBand } from './shape-band.ts';
 import { pickLayer } from './shape-common.ts';
 import { type BatchStat, shapeDeviceStats } from './shape-device-stats.ts';
 import type { ChartTheme } from './theme.ts';
@@ -24,6 +25,10 @@ export class DeviceStatsChart extends UPlotChart {
   /** Index into the layer's tracked channels (telemetry.bn[layer].channels), not a channel id. */
   @property({ type: Number }) channel = 0;
   @property() stat: BatchStat = 'mean';
+  /** The spread across devices drawn as a band: min–max or mean ± 1 std. */
+  @property() band: BandKind = 'minmax';
+  /** Also draw each device's own line (1 px hairlines). */
+  @property({ type: Boolean, attribute: 'show-devices' }) showDevices = false;
 
   protected override caption(): string {
     const picked = this.telemetry ? pickLayer(this.telemetry.bn, this.layer) : null;
@@ -48,9 +53,14 @@ export class DeviceStatsChart extends UPlotChart {
     }
     if (!shaped.latest) return 'No steps recorded yet.';
     const value = (_u: uPlot, v: number | null): string => fmtNumber(v);
-    const devices = deviceSeries(theme, t.devices, 1);
+    const K = t.devices;
+    const deviceCols = shaped.data.slice(1, 1 + K) as (number | null)[][];
+    const bandKind: BandKind = this.band === 'std' ? 'std' : 'minmax';
+    const band = deviceBand(deviceCols, bandKind);
+    const bandColor = seriesLook(theme.series, 0).stroke;
     const series: uPlot.Series[] = [
-      ...devices,
+      ...bandSeries(theme, bandKind, bandColor),
+      ...(this.showDevices ? deviceSeries(theme, K, 1) : []),
       { label: 'global batch', stroke: theme.fg, width: 3, points: { show: false }, value },
       {
         label: 'running (device 0)',
@@ -60,6 +70,31 @@ export class DeviceStatsChart extends UPlotChart {
         points: { show: false },
         value,
       },
+    ];
+    const data: uPlot.AlignedData = [
+      shaped.data[0],
+      band.lo,
+      band.hi,
+      band.mid,
+      ...(this.showDevices ? deviceCols : []),
+      shaped.data[1 + K] ?? [],
+      shaped.data[2 + K] ?? [],
+    ];
+    const legend: LegendEntry[] = [
+      {
+        label: `devices: ${BAND_WORDS[bandKind]}, line at their mean`,
+        color: bandColor,
+        mark: 'band',
+      },
+      ...(this.showDevices
+        ? Array.from({ length: K }, (_, k) => ({
+            label: `device ${k}`,
+            color: seriesLook(theme.series, k).stroke,
+            mark: 'faint' as const,
+          }))
+        : []),
+      { label: 'global batch', color: theme.fg, mark: 'solid' },
+      { label: 'running (device 0)', color: theme.muted, mark: 'dashed' },
     ];
     const name = STAT_NAME[stat];
     const latest = shaped.latest;
@@ -75,10 +110,14 @@ export class DeviceStatsChart extends UPlotChart {
       })),
     ];
     return {
-      key: `stats|${picked.name}|${stat}|${t.devices}`,
-      options: stepLineOptions(theme, `batch ${name}, channel ${shaped.channel}`, series),
-      data: shaped.data,
-      label: `Line chart of the batch ${name} of channel ${shaped.channel} in ${picked.name} for ${t.devices} device${t.devices === 1 ? '' : 's'}, the global batch and the running ${name}, against step.`,
+      key: `stats|${picked.name}|${stat}|${K}|${bandKind}|${this.showDevices}`,
+      options: {
+        ...stepLineOptions(theme, `batch ${name}, channel ${shaped.channel}`, series, {}, false),
+        bands: [bandFill(2, 1, bandColor)],
+      },
+      data,
+      legend,
+      label: `Line chart of the batch ${name} of channel ${shaped.channel} in ${picked.name} against optimizer step: the ${K} device${K === 1 ? "'s" : "s'"} own batch ${name}s as a band (${BAND_WORDS[bandKind]})${this.showDevices ? ' with each device as a thin line' : ''}, the global batch's ${name} and device 0's running ${name}.`,
       table: { caption: `Batch ${name} at step ${latest.step}`, columns: ['Series', name], rows },
     };
   }

@@ -38,3 +38,24 @@ export function percentTicks(splits: readonly number[], increment: number): stri
   const decimals = Math.max(0, Math.min(4, Math.ceil(-Math.log10(increment * 100) - 1e-9)));
   return splits.map((v) => `${(v * 100).toFixed(decimals)}%`);
 }
+
+/**
+ * An axis tick: at most 3 significant digits, exponents for very large or small values
+ * ("1.5e9", not "1,500,000,000", which a 60 px axis cuts to "000,000,000").
+ */
+export function fmtTick(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '';
+  if (v === 0) return '0';
+  const abs = Math.abs(v);
+  if (abs >= 1e5 || abs < 1e-3) {
+    const [mantissa = '', exponent = ''] = v.toExponential(2).split('e');
+    return `${Number(mantissa)}e${Number(exponent)}`;
+  }
+  return String(Number(v.toPrecision(3)));
+}
+
+/** Pixels an axis needs for its widest tick label (12 px font) plus its ticks and title. */
+export function axisSizeFor(labels: readonly string[] | null | undefined): number {
+  const widest = (labels ?? []).reduce((m, l) => Math.max(m, l.length), 0);
+  return Math.max(48, Math.ceil(widest * 7.2) + 30);
+}

@@ -2,14 +2,37 @@
 export {
   type ChartView,
   type Fact,
+  type LegendEntry,
+  type LegendMark,
   UPlotChart,
   type ValueRow,
   type ValueTable,
 } from './base-chart.ts';
 export { CurvesChart } from './curves-chart.ts';
 export { DeviceStatsChart } from './device-stats-chart.ts';
-export { fmtBytes, fmtMs, fmtNumber, fmtPercent, MISSING, percentTicks } from './format.ts';
+export {
+  axisSizeFor,
+  fmtBytes,
+  fmtMs,
+  fmtNumber,
+  fmtPercent,
+  fmtTick,
+  MISSING,
+  percentTicks,
+} from './format.ts';
+export { NoiseBatchChart } from './noise-batch-chart.ts';
 export { NoiseChart } from './noise-chart.ts';
+export { type Band, type BandKind, deviceBand } from './shape-band.ts';
+export {
+  fitInverseSqrt,
+  type NoiseBatchPoint,
+  type NoiseBatchRun,
+  runMeanNoise,
+  type ShapedNoiseBatch,
+  shapeNoiseVsBatch,
+} from './shape-noise-batch.ts';
+export { emaSmooth, MAX_SMOOTHING } from './shape-smooth.ts';
+export { SmoothingControl } from './smoothing-control.ts';
 export {
   DARK_INK,
   DARK_SERIES,

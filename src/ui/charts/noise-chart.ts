@@ -1,17 +1,19 @@
 import { customElement, property } from 'lit/decorators.js';
 import type { Telemetry } from '../../coordinator/telemetry.ts';
-import { type ChartView, UPlotChart, type ValueRow } from './base-chart.ts';
+import type uPlot from 'uplot';
+import { type ChartView, type LegendEntry, UPlotChart, type ValueRow } from './base-chart.ts';
 import { fmtNumber } from './format.ts';
 import { seriesLook } from './palette.ts';
-import { deviceSeries, stepLineOptions } from './plot-options.ts';
+import { BAND_WORDS, bandFill, bandSeries, deviceSeries, stepLineOptions } from './plot-options.ts';
+import { type BandKind, deviceBand } from './shape-band.ts';
 import { pickLayer } from './shape-common.ts';
 import { type NoiseKind, shapeNoise } from './shape-noise.ts';
 import type { ChartTheme } from './theme.ts';
 
 /** Short enough for an axis title; the accessible name spells out "over channels". */
 const AXIS: Record<NoiseKind, string> = {
-  mean: 'RMS (μₖ − μ)/σ',
-  var: 'RMS log(σ²ₖ/σ²)',
+  mean: 'RMS (μₖ − μ)/σ (in σ)',
+  var: 'RMS log(σ²ₖ/σ²) (log ratio)',
 };
 
 /** How far each device's batch statistics sit from the global batch's, step by step. */
@@ -22,6 +24,10 @@ export class NoiseChart extends UPlotChart {
   @property() layer = '';
   /** 'mean' (default) plots meanNoise, 'var' plots varNoise. */
   @property() stat: NoiseKind = 'mean';
+  /** The spread across devices drawn as a band: min–max or mean ± 1 std. */
+  @property() band: BandKind = 'minmax';
+  /** Also draw each device's own line (1 px hairlines). */
+  @property({ type: Boolean, attribute: 'show-devices' }) showDevices = false;
 
   protected override caption(): string {
     const picked = this.telemetry ? pickLayer(this.telemetry.bn, this.layer) : null;
@@ -41,7 +47,36 @@ export class NoiseChart extends UPlotChart {
     const kind = this.kind();
     const shaped = shapeNoise(picked.data, t.devices, kind);
     if (!shaped.latest) return 'No steps recorded yet.';
-    const series = deviceSeries(theme, t.devices, 1);
+    const K = t.devices;
+    const deviceCols = shaped.data.slice(1, 1 + K) as (number | null)[][];
+    const bandKind: BandKind = this.band === 'std' ? 'std' : 'minmax';
+    const band = deviceBand(deviceCols, bandKind);
+    const bandColor = seriesLook(theme.series, 0).stroke;
+    const series = [
+      ...bandSeries(theme, bandKind, bandColor),
+      ...(this.showDevices ? deviceSeries(theme, K, 1) : []),
+    ];
+    const data: uPlot.AlignedData = [
+      shaped.data[0],
+      band.lo,
+      band.hi,
+      band.mid,
+      ...(this.showDevices ? deviceCols : []),
+    ];
+    const legend: LegendEntry[] = [
+      {
+        label: `devices: ${BAND_WORDS[bandKind]}, line at their mean`,
+        color: bandColor,
+        mark: 'band',
+      },
+      ...(this.showDevices
+        ? Array.from({ length: K }, (_, k) => ({
+            label: `device ${k}`,
+            color: seriesLook(theme.series, k).stroke,
+            mark: 'faint' as const,
+          }))
+        : []),
+    ];
     const latest = shaped.latest;
     const rows: ValueRow[] = [
       { label: 'average over devices', cells: [fmtNumber(latest.average)] },
@@ -52,10 +87,14 @@ export class NoiseChart extends UPlotChart {
       })),
     ];
     return {
-      key: `noise|${picked.name}|${kind}|${t.devices}`,
-      options: stepLineOptions(theme, AXIS[kind], series, { size: 64 }),
-      data: shaped.data,
-      label: `Line chart of each of ${t.devices} device${t.devices === 1 ? "'s" : "s'"} ${AXIS[kind]} over all channels of ${picked.name}, against step.`,
+      key: `noise|${picked.name}|${kind}|${K}|${bandKind}|${this.showDevices}`,
+      options: {
+        ...stepLineOptions(theme, AXIS[kind], series, {}, false),
+        bands: [bandFill(2, 1, bandColor)],
+      },
+      data,
+      legend,
+      label: `Line chart of the ${AXIS[kind]} over all channels of ${picked.name} against optimizer step: the ${K} device${K === 1 ? "'s" : "s'"} values as a band (${BAND_WORDS[bandKind]}) with a line at their mean${this.showDevices ? ', and each device as a thin line' : ''}.`,
       table: { caption: `Noise at step ${latest.step}`, columns: ['Device', AXIS[kind]], rows },
     };
   }

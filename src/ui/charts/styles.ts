@@ -62,11 +62,6 @@ export const chartStyles = css`
     font-size: 12px;
     color: var(--_fg);
   }
-  /* 64 devices make a legend taller than the plot: cap it and let it scroll. */
-  .plot .u-legend.u-inline {
-    max-height: 7.5em;
-    overflow-y: auto;
-  }
   .plot .u-select {
     background: var(--_grid);
   }
@@ -75,10 +70,33 @@ export const chartStyles = css`
     margin: 0.5rem 0;
   }
   .table-wrap {
-    max-height: 16em;
-    overflow-y: auto;
     width: max-content;
     max-width: 100%;
+    overflow-x: auto;
+  }
+  /* Only tables with many rows (64 devices) scroll; a run per row always shows whole. */
+  .table-wrap.scrolls {
+    max-height: 24em;
+    overflow-y: auto;
+  }
+  ul.legend {
+    list-style: none;
+    margin: 0.25rem 0 0;
+    padding: 0;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.15rem 0.9rem;
+    font-size: 12px;
+  }
+  ul.legend li {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.3rem;
+  }
+  svg.key {
+    width: 24px;
+    height: 12px;
+    flex: none;
   }
   .table-wrap:focus-visible {
     outline: 2px solid var(--_muted);

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
 import type { RunConfig } from '../../config/schema.ts';
 import type { EvalRow, TrainRow } from '../../coordinator/run-types.ts';
@@ -42,6 +42,8 @@ export class CompareView extends LitElement {
   ];
 
   @property({ attribute: false }) runs: readonly ComparedRun[] = [];
+  /** EMA weight of the train curves. */
+  @state() private smoothing = 0.6;
 
   override render() {
     if (this.runs.length === 0) return nothing;
@@ -59,9 +61,15 @@ export class CompareView extends LitElement {
           Close
         </button>
       </div>
+      <sbl-smoothing-control
+        .value=${this.smoothing}
+        @smoothing-change=${(e: CustomEvent<number>) => {
+          this.smoothing = e.detail;
+        }}
+      ></sbl-smoothing-control>
       <div class="charts">
-        <sbl-curves-chart .runs=${curves} metric="loss"></sbl-curves-chart>
-        <sbl-curves-chart .runs=${curves} metric="acc"></sbl-curves-chart>
+        <sbl-curves-chart .runs=${curves} metric="loss" smoothing=${this.smoothing}></sbl-curves-chart>
+        <sbl-curves-chart .runs=${curves} metric="acc" smoothing=${this.smoothing}></sbl-curves-chart>
       </div>
       ${
         this.runs.length > 1

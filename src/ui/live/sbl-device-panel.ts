@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
+import type { BandKind, NoiseBatchRun } from '../charts/index.ts';
 import { formatBytes } from '../model/format.ts';
 import type { LiveRun } from '../session/live-run.ts';
 import { pickDevicePanel } from './device-panel-pick.ts';
@@ -33,6 +34,11 @@ export class DevicePanel extends LitElement {
         font-size: 0.9rem;
         gap: 0.15rem;
       }
+      .pickers label.check {
+        flex-direction: row;
+        align-items: center;
+        gap: 0.35rem;
+      }
       .charts {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
@@ -59,6 +65,8 @@ export class DevicePanel extends LitElement {
   @state() private layer = '';
   @state() private channel = 0;
   @state() private stat: 'mean' | 'var' = 'mean';
+  @state() private band: BandKind = 'minmax';
+  @state() private showDevices = false;
   private userPickedRun = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -84,6 +92,17 @@ export class DevicePanel extends LitElement {
     const channels = t && this.layer ? (t.bn[this.layer]?.channels ?? []) : [];
     const totalBytes = t ? t.bytes.reduce((s, b) => s + b, 0) : 0;
     const lastCalls = t?.collectiveCalls[t.collectiveCalls.length - 1];
+    // Every run of the study with statistics, for noise against per-device batch across runs
+    // (drawn when they differ in per-device batch: one batch makes no curve).
+    const noiseRuns: NoiseBatchRun[] = this.runs
+      .filter((r) => r.telemetry && Object.keys(r.telemetry.bn).length > 0)
+      .map((r) => ({
+        id: r.key,
+        label: r.label,
+        // A global batch split over the devices: their mean share.
+        perDeviceBatch: r.config.perDeviceBatch ?? r.config.globalBatch / r.config.devices,
+        bn: r.telemetry?.bn ?? null,
+      }));
     return html`
       <section aria-labelledby="devices-title">
         <h3 id="devices-title">Inside the devices</h3>
@@ -142,6 +161,28 @@ export class DevicePanel extends LitElement {
               <option value="var" ?selected=${this.stat === 'var'}>variance</option>
             </select>
           </label>
+          <label
+            >Spread across devices
+            <select
+              data-testid="band-select"
+              @change=${(e: Event) => {
+                this.band = (e.target as HTMLSelectElement).value === 'std' ? 'std' : 'minmax';
+              }}
+            >
+              <option value="minmax" ?selected=${this.band === 'minmax'}>min–max band</option>
+              <option value="std" ?selected=${this.band === 'std'}>mean ± 1 std band</option>
+            </select>
+          </label>
+          <label class="check"
+            ><input
+              type="checkbox"
+              data-testid="show-devices"
+              .checked=${this.showDevices}
+              @change=${(e: Event) => {
+                this.showDevices = (e.target as HTMLInputElement).checked;
+              }}
+            />Show each device</label
+          >
         </div>
         ${
           layers.length === 0 && t
@@ -158,8 +199,25 @@ export class DevicePanel extends LitElement {
                   layer=${this.layer}
                   channel=${this.channel}
                   stat=${this.stat}
+                  band=${this.band}
+                  ?show-devices=${this.showDevices}
                 ></sbl-device-stats-chart>
-                <sbl-noise-chart .telemetry=${t} layer=${this.layer} stat=${this.stat}></sbl-noise-chart>`
+                <sbl-noise-chart
+                  .telemetry=${t}
+                  layer=${this.layer}
+                  stat=${this.stat}
+                  band=${this.band}
+                  ?show-devices=${this.showDevices}
+                ></sbl-noise-chart>
+                ${
+                  new Set(noiseRuns.map((r) => r.perDeviceBatch)).size > 1
+                    ? html`<sbl-noise-batch-chart
+                        .runs=${noiseRuns}
+                        layer=${this.layer}
+                        stat=${this.stat}
+                      ></sbl-noise-batch-chart>`
+                    : nothing
+                }`
               : nothing
           }
           <sbl-timeline-chart .telemetry=${t}></sbl-timeline-chart>

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
 import type { CurveRun } from '../charts/index.ts';
 import { formatDuration, formatNumber, formatPercent } from '../model/format.ts';
@@ -62,6 +62,8 @@ export class LiveView extends LitElement {
   ];
 
   @property({ attribute: false }) view: SessionView | null = null;
+  /** EMA weight of the train curves (the slider above the charts). */
+  @state() private smoothing = 0.6;
 
   private fire(name: 'session-pause' | 'session-resume' | 'session-stop'): void {
     this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
@@ -113,9 +115,15 @@ export class LiveView extends LitElement {
         ${v?.notice ? html`<div class="notice" role="alert" data-testid="save-notice">${v.notice}</div>` : nothing}
         ${runs.map((r) => this.renderProblems(r))}
         ${runs.length > 0 ? this.renderResults(runs) : nothing}
+        <sbl-smoothing-control
+          .value=${this.smoothing}
+          @smoothing-change=${(e: CustomEvent<number>) => {
+            this.smoothing = e.detail;
+          }}
+        ></sbl-smoothing-control>
         <div class="charts">
-          <sbl-curves-chart .runs=${curveRuns} metric="loss"></sbl-curves-chart>
-          <sbl-curves-chart .runs=${curveRuns} metric="acc"></sbl-curves-chart>
+          <sbl-curves-chart .runs=${curveRuns} metric="loss" smoothing=${this.smoothing}></sbl-curves-chart>
+          <sbl-curves-chart .runs=${curveRuns} metric="acc" smoothing=${this.smoothing}></sbl-curves-chart>
         </div>
         ${runs.some((r) => r.telemetry) ? html`<sbl-device-panel .runs=${runs} .active=${v?.active ?? 0}></sbl-device-panel>` : nothing}
       </section>
