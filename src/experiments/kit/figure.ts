@@ -52,7 +52,7 @@ const DASHES: readonly (readonly number[])[] = [
 const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'wedge'];
 const REFERENCE_DASH = [5, 4];
 /** How far apart (in octaves of a log₂ axis) dodged series sit around their true x. */
-const DODGE_OCTAVES = 0.07;
+const DODGE_OCTAVES = 0.08;
 
 /** A Vega-Lite view without the top-level keys ($schema, config), to place in a figure. */
 export type Panel = Record<string, unknown>;
