@@ -14,6 +14,7 @@ import {
   percent,
   signedPoints,
 } from '../../src/experiments/kit/words.ts';
+import { newExperimentRecord, shownChecks } from '../../src/ui/experiments/experiment-records.ts';
 import { fakeExperiment } from '../helpers/fake-experiment.ts';
 
 /** The committed full run (docs/experiments), its finding recomputed with today's code. */
@@ -136,5 +137,22 @@ describe('experiment CLI, in words', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('sessions saved before the checks had sentences', () => {
+  it('show checks recomputed from their rows, with the same verdicts', async () => {
+    const result = await committed('test-time');
+    // As saved before: the checks' claims and numbers only, no `measured` sentence.
+    const old = result.finding.checks.map(({ measured: _, ...rest }) => rest);
+    const record = {
+      ...newExperimentRecord('old', 'test-time', false, 0),
+      rows: result.rows,
+      finding: { checks: old },
+      complete: true,
+    };
+    const shown = shownChecks(record);
+    expect(shown.map((c) => c.holds)).toEqual(old.map((c) => c.holds));
+    expect(shown[0]!.measured).toContain('PreciseBN');
   });
 });
