@@ -101,6 +101,7 @@ async function run(
   const jsonPath = join(dir, `${experiment.name}.json`);
   const svgPath = join(dir, `${experiment.name}.svg`);
   const previous = options.fresh ? undefined : await readPrevious(jsonPath, experiment.name, quick);
+  for (const line of introLines(experiment)) io.stderr(`${line}\n`);
   if (previous)
     io.stderr(`resuming from ${jsonPath}: ${previous.rows.length} rows already there\n`);
 
@@ -190,13 +191,27 @@ async function writeAtomic(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
-/** Each check on one line: ✓ or ✗, the claim, the numbers. */
+/** What the experiment asks, its answer in one sentence, then where it comes from. */
+export function introLines(experiment: Experiment<object, Finding>): string[] {
+  return [
+    `Question: ${experiment.question}`,
+    `Answer: ${experiment.answer}`,
+    `(${experiment.title}. ${experiment.reference})`,
+  ];
+}
+
+/**
+ * Each check on one line: whether it holds, the claim, and what was measured in words and in
+ * the figure's units (the bare numbers only for a check that has no sentence).
+ */
 export function findingLines(result: ExperimentResult): string[] {
   return result.finding.checks.map((c) => {
-    const values = Object.entries(c.values)
-      .map(([k, v]) => `${k}=${Number.isFinite(v) ? Number(v.toPrecision(4)) : v}`)
-      .join(' ');
-    return `${c.holds ? 'holds  ' : 'FAILS  '} ${c.claim} (${values})`;
+    const measured =
+      c.measured ??
+      `(${Object.entries(c.values)
+        .map(([k, v]) => `${k}=${Number.isFinite(v) ? Number(v.toPrecision(4)) : v}`)
+        .join(' ')})`;
+    return `${c.holds ? 'holds  ' : 'FAILS  '} ${c.claim}. ${measured}`;
   });
 }
 

@@ -1,3 +1,4 @@
+import { comparePoints, num, percentValue } from './kit/words.ts';
 import type { RunConfig } from '../config/schema.ts';
 import { figure, type Panel, PALETTE } from './kit/figure.ts';
 import { SingleDevice } from './kit/single-device.ts';
@@ -5,12 +6,7 @@ import { mean, quantile, round, spread } from './kit/stats.ts';
 import { config } from './kit/training.ts';
 import { makeYielder } from './kit/yield.ts';
 import { grid } from './kit/grid.ts';
-import {
-  type Check,
-  type Experiment,
-  type Finding,
-  StoppedError,
-} from './kit/types.ts';
+import { type Check, type Experiment, type Finding, StoppedError } from './kit/types.ts';
 
 type Norm = 'batch' | 'none';
 
@@ -66,6 +62,10 @@ const UNIT = 0;
 export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding> = {
   name: 'covariate-shift',
   title: 'Internal covariate shift in the BN paper’s MNIST MLP (Ioffe & Szegedy 2015, Fig. 1)',
+  question:
+    'Does BatchNorm make a network learn faster and keep the inputs of its layers steadier during training?',
+  answer:
+    'In the BN paper’s MNIST network, the version with BN reaches a higher test accuracy sooner, and the distribution of a last-layer sigmoid input moves far less over training than without BN.',
   reference:
     'Ioffe & Szegedy 2015, Fig. 1: with BN the network trains faster and the distribution of a last-layer sigmoid input stays stable; without BN it drifts.',
   seeds: (quick) => plan(quick).seeds,
@@ -120,19 +120,29 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
         id: 'bn-trains-faster',
         claim: 'a fifth of the way through training, the BN network’s test accuracy is higher',
         holds: accAt('batch', 0.2) > accAt('none', 0.2),
-        values: { withBn: accAt('batch', 0.2), withoutBn: accAt('none', 0.2) },
+        // Accuracy differences, like error rates, in the figure's percent and percentage points.
+        measured: `A fifth of the way through training, ${comparePoints('the test accuracy with BN', accAt('batch', 0.2), 'without BN', accAt('none', 0.2))}.`,
+        values: {
+          withBnPercent: percentValue(accAt('batch', 0.2)),
+          withoutBnPercent: percentValue(accAt('none', 0.2)),
+        },
       },
       {
         id: 'bn-ends-higher',
         claim: 'at the end, the BN network’s test accuracy is higher',
         holds: finalTestAccuracy.batch > finalTestAccuracy.none,
-        values: { withBn: finalTestAccuracy.batch, withoutBn: finalTestAccuracy.none },
+        measured: `At the end, ${comparePoints('the test accuracy with BN', finalTestAccuracy.batch, 'without BN', finalTestAccuracy.none)}.`,
+        values: {
+          withBnPercent: percentValue(finalTestAccuracy.batch),
+          withoutBnPercent: percentValue(finalTestAccuracy.none),
+        },
       },
       {
         id: 'bn-inputs-drift-less',
         claim:
           'with BN the sigmoid inputs’ percentiles move less over training (tracked unit, and averaged over all 100 units)',
         holds: drift.batch < drift.none && driftAllUnits.batch < driftAllUnits.none,
+        measured: `The sigmoid input's percentiles move by ${num(drift.batch)} with BN and ${num(drift.none)} without over training (max − min, in the units of panels b and c, for the tracked unit); ${num(driftAllUnits.batch)} and ${num(driftAllUnits.none)} averaged over all 100 units.`,
         values: {
           withBn: drift.batch,
           withoutBn: drift.none,
@@ -145,6 +155,7 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
         claim:
           'with BN the 15th–85th percentile band of the sigmoid inputs is narrower (tracked unit, and averaged over all units)',
         holds: band.batch < band.none && bandAllUnits.batch < bandAllUnits.none,
+        measured: `The 15th–85th percentile band is ${num(band.batch)} wide with BN and ${num(band.none)} without (the tracked unit); ${num(bandAllUnits.batch)} and ${num(bandAllUnits.none)} averaged over all units.`,
         values: {
           withBn: band.batch,
           withoutBn: band.none,
@@ -168,7 +179,9 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
           .map((r) => r.curve.find((c) => c.step === step)?.testAccuracy)
           .filter((v): v is number => v !== undefined);
         const s = spread(values);
-        return { series: label(norm), step, mean: s.mean, min: s.min, max: s.max };
+        // In percent, as the checks give it.
+        const pct = (v: number): number => Math.round(1000 * v) / 10;
+        return { series: label(norm), step, mean: pct(s.mean), min: pct(s.min), max: pct(s.max) };
       }),
     );
     const first = result.seeds.find((s) => rows.some((r) => r.seed === s));
@@ -199,7 +212,7 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
             y: {
               field: 'min',
               type: 'quantitative',
-              title: 'test accuracy',
+              title: 'test accuracy (%)',
               scale: { zero: false },
             },
             y2: { field: 'max' },

@@ -1,3 +1,4 @@
+import { num } from './kit/words.ts';
 import type { RunConfig } from '../config/schema.ts';
 import { figure, type Panel, PALETTE } from './kit/figure.ts';
 import { SingleDevice } from './kit/single-device.ts';
@@ -65,6 +66,9 @@ const plan = (quick: boolean) => ({
 export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
   name: 'landscape',
   title: 'Loss landscape along the gradient, with and without BN (Santurkar et al. 2018)',
+  question: 'Does BatchNorm make the loss smoother along the direction gradient descent steps in?',
+  answer:
+    'Stepping along the gradient, the loss of the BN network varies far less and its gradient changes far less than without BN, the smoother landscape Santurkar et al. credit for BN’s speed-up.',
   reference:
     'Santurkar et al. 2018, Fig. 4: with BN the loss varies less along the gradient, the gradient changes less, and the effective β-smoothness is lower.',
   seeds: (quick) => plan(quick).seeds,
@@ -110,12 +114,14 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
         id: 'bn-loss-range-smaller',
         claim: 'with BN the loss varies less along the gradient (mean range over the probes)',
         holds: lossRange.batch < lossRange.none,
+        measured: `Along the gradient, the loss varies by ${num(lossRange.batch)} with BN and ${num(lossRange.none)} without (panel a, mean over the probes).`,
         values: { withBn: lossRange.batch, withoutBn: lossRange.none },
       },
       {
         id: 'bn-gradient-changes-less',
         claim: 'with BN the gradient changes less along the gradient direction (mean ℓ2 change)',
         holds: gradChange.batch < gradChange.none,
+        measured: `The gradient changes by ${num(gradChange.batch)} with BN and ${num(gradChange.none)} without (panel b, ℓ2 norm, mean over the probes).`,
         values: { withBn: gradChange.batch, withoutBn: gradChange.none },
       },
       {
@@ -123,6 +129,7 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
         claim:
           'with BN the effective β-smoothness is lower (mean over the probes, and its maximum)',
         holds: beta.batch < beta.none && maxBeta.batch < maxBeta.none,
+        measured: `The effective β-smoothness (panel c) is ${num(beta.batch)} with BN and ${num(beta.none)} without on average over the probes; at most ${num(maxBeta.batch)} and ${num(maxBeta.none)}; over the last third of training ${num(lateBeta.batch)} and ${num(lateBeta.none)}.`,
         values: {
           withBn: beta.batch,
           withoutBn: beta.none,

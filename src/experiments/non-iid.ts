@@ -1,3 +1,4 @@
+import { comparePoints, joined, percent, percentValue, signedPoints } from './kit/words.ts';
 import type { RunConfigInput } from '../config/schema.ts';
 import { figure, PALETTE, type Panel } from './kit/figure.ts';
 import { mnistMlp, type NormVariant, withNorm } from './kit/setups.ts';
@@ -61,6 +62,9 @@ export function configurationOf(r: Pick<NonIidRow, 'norm' | 'runningStats'>): st
 export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
   name: 'non-iid',
   title: 'Label-skewed shards: local BN vs SyncBN vs GroupNorm vs Batch Renorm',
+  question: 'What happens to BatchNorm when each device holds only a few of the classes?',
+  answer:
+    'Local BN then normalizes each device by statistics of its own few classes, which differ from the whole data’s, and its test error soars, while SyncBN, GroupNorm and Batch Renorm stay close to their i.i.d. error.',
   reference:
     'Ioffe 2017, §4.3 (non-i.i.d. minibatches: BN degrades, Batch Renorm recovers); Hsieh et al. 2020 (BN fails on skewed label partitions, GroupNorm does not).',
   seeds: (quick) => plan(quick).seeds,
@@ -109,24 +113,30 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
         claim:
           'under each label skew, local BN’s error exceeds SyncBN’s by more than under i.i.d. shards',
         holds: skewed.every((s) => excess(s) > excess('iid')),
+        measured: `Local BN's test error minus SyncBN's: ${joined(SHARDINGS.map((s) => `${signedPoints(excess(s.name))} with ${s.name} shards`))}.`,
         values: Object.fromEntries(
-          SHARDINGS.map((s) => [`${s.name}: local − sync`, excess(s.name)]),
+          SHARDINGS.map((s) => [`${s.name}: local − sync (pp)`, percentValue(excess(s.name))]),
         ),
       },
       {
         id: 'group-norm-unaffected-by-skew',
         claim: 'GroupNorm’s error under label-sorted shards is within 2 points of its i.i.d. error',
         holds: Math.abs(err('group', 'label-sorted') - err('group', 'iid')) < 0.02,
-        values: { iid: err('group', 'iid'), labelSorted: err('group', 'label-sorted') },
+        measured: `${comparePoints("GroupNorm's test error with label-sorted shards", err('group', 'label-sorted'), 'with i.i.d. shards', err('group', 'iid'))}.`,
+        values: {
+          iidPercent: percentValue(err('group', 'iid')),
+          labelSortedPercent: percentValue(err('group', 'label-sorted')),
+        },
       },
       {
         id: 'renorm-better-than-local-bn-under-skew',
         claim:
           'under label-sorted shards, Batch Renorm’s error is below local BN’s (Ioffe 2017, §4.3)',
         holds: err('renorm (rank0)', 'label-sorted') < err('local-bn (rank0)', 'label-sorted'),
+        measured: `With label-sorted shards, ${comparePoints("Batch Renorm's test error", err('renorm (rank0)', 'label-sorted'), "local BN's", err('local-bn (rank0)', 'label-sorted'))}.`,
         values: {
-          renorm: err('renorm (rank0)', 'label-sorted'),
-          localBn: err('local-bn (rank0)', 'label-sorted'),
+          renormPercent: percentValue(err('renorm (rank0)', 'label-sorted')),
+          localBnPercent: percentValue(err('local-bn (rank0)', 'label-sorted')),
         },
       },
       {
@@ -136,10 +146,11 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
         holds:
           Math.min(err('local-bn (mean)', 'label-sorted'), err('local-bn (sync)', 'label-sorted')) <
           err('local-bn (rank0)', 'label-sorted'),
+        measured: `With label-sorted shards, local BN's test error is ${percent(err('local-bn (rank0)', 'label-sorted'))} with rank 0's running statistics, ${percent(err('local-bn (mean)', 'label-sorted'))} with their mean over the devices and ${percent(err('local-bn (sync)', 'label-sorted'))} with synchronized ones.`,
         values: {
-          rank0: err('local-bn (rank0)', 'label-sorted'),
-          mean: err('local-bn (mean)', 'label-sorted'),
-          sync: err('local-bn (sync)', 'label-sorted'),
+          rank0Percent: percentValue(err('local-bn (rank0)', 'label-sorted')),
+          meanPercent: percentValue(err('local-bn (mean)', 'label-sorted')),
+          syncPercent: percentValue(err('local-bn (sync)', 'label-sorted')),
         },
       },
     ];

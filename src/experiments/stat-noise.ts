@@ -1,4 +1,4 @@
-import { errorBarPanel, figure, type ReferencePoint } from './kit/figure.ts';
+import { errorBarPanel, figure, PALETTE, type ReferencePoint } from './kit/figure.ts';
 import { logVarNoiseReference, meanNoiseReference } from './kit/gaussian-noise.ts';
 import { mnistMlp } from './kit/setups.ts';
 import { logLogSlope, mean, rms, round } from './kit/stats.ts';
@@ -6,6 +6,7 @@ import { summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
 import type { Check, Experiment, Finding } from './kit/types.ts';
 import { grid } from './kit/grid.ts';
+import { num } from './kit/words.ts';
 
 type BnSync = 'local' | 'sync';
 
@@ -51,6 +52,10 @@ const plan = (quick: boolean) => ({
 export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
   name: 'stat-noise',
   title: 'Noise of per-device BN statistics vs per-device batch',
+  question:
+    'How far do one device’s BatchNorm statistics stray from the whole batch’s when each device holds only a few samples?',
+  answer:
+    'The stray of a device’s batch mean shrinks like 1/√b, so small per-device batches give noisy statistics, except in layers after a local BN, where each device’s previous normalization has already pulled the devices together.',
   reference:
     'Wu & He 2018, §3: small per-GPU batches make BN’s statistics inaccurate; the mean of b samples has noise ∝ 1/√b.',
   seeds: (quick) => plan(quick).seeds,
@@ -124,12 +129,14 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
         claim:
           'where a layer sees i.i.d. inputs (every layer under SyncBN, the first under local BN), the per-device mean noise falls like 1/√b: fitted exponent within −0.5 ± 0.1',
         holds: iid.length > 0 && iid.every((c) => Math.abs(meanNoiseExponent[c]! + 0.5) <= 0.1),
+        measured: `Slope of the mean noise on the log–log plot (1/√b is −0.5): ${listed(iid, (c) => num(meanNoiseExponent[c]!))}.`,
         values: pick(meanNoiseExponent, iid, '-exponent'),
       },
       {
         id: 'mean-noise-matches-reference',
         claim: 'there, the mean noise is within 15% of √((K−1)/(K·b)) on average over the batches',
         holds: iid.length > 0 && iid.every((c) => Math.abs(meanNoiseRatio[c]! - 1) <= 0.15),
+        measured: `Measured mean noise over the dashed reference, averaged over the batches: ${listed(iid, (c) => `${num(meanNoiseRatio[c]!)}×`)}.`,
         values: pick(meanNoiseRatio, iid, '-ratio'),
       },
       {
@@ -138,6 +145,7 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
         holds:
           curves.length > 0 &&
           curves.every((c) => at(c, small, (r) => r.varNoise) > at(c, large, (r) => r.varNoise)),
+        measured: `RMS log-ratio of the variances from batch ${small} to ${large}: ${listed(curves, (c) => `${num(at(c, small, (r) => r.varNoise))} → ${num(at(c, large, (r) => r.varNoise))}`)}.`,
         values: Object.fromEntries(
           curves.flatMap((c) => [
             [`${c.replace(' ', '-')}-at-${small}`, round(at(c, small, (r) => r.varNoise))],
@@ -150,6 +158,7 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
         claim:
           'under local BN, layers after the first see per-device means far closer than i.i.d. samples would (mean noise below half the reference)',
         holds: deeperLocal.length > 0 && deeperLocal.every((c) => meanNoiseRatio[c]! < 0.5),
+        measured: `Under local BN, the mean noise after the first layer is ${listed(deeperLocal, (c) => `${num(meanNoiseRatio[c]!)}×`)} the i.i.d. reference, on average over the batches.`,
         values: pick(meanNoiseRatio, deeperLocal, '-ratio'),
       },
     ];
@@ -160,44 +169,75 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
     const curves = [...new Set(rows.map(curveOf))];
     const batches = [...new Set(rows.map((r) => r.perDeviceBatch))].sort((a, b) => a - b);
     const reference = 'i.i.d. reference';
-    const panel = (
-      heading: string,
+    // Under SyncBN both layers, and local BN's first, see i.i.d. inputs: their curves coincide
+    // within a few percent, so drawn in one panel three of the five series hid one another.
+    // One small panel per (BN mode, layer), a row per statistic, one y scale per row.
+    const row = (
+      statistic: string,
       y: (r: StatNoiseRow) => number,
       ref: (b: number) => number,
       yTitle: string,
-    ) =>
-      errorBarPanel({
-        heading,
-        points: summarize(rows, curveOf, (r) => r.perDeviceBatch, y),
-        references: batches.map((b): ReferencePoint => ({ series: reference, x: b, y: ref(b) })),
-        xTitle: 'per-device batch b',
-        yTitle,
-        seriesTitle: 'BN mode, layer',
-        xLog: true,
-        yLog: true,
-        seriesOrder: [...curves, reference],
-        width: 340,
-      });
+    ) => {
+      const points = summarize(rows, curveOf, (r) => r.perDeviceBatch, y);
+      const refs = batches.map((b): ReferencePoint => ({ series: reference, x: b, y: ref(b) }));
+      const ys = [...points.flatMap((p) => [p.lo, p.hi]), ...refs.map((r) => r.y)].filter(
+        (v) => v > 0,
+      );
+      const yDomain = [Math.min(...ys) / 1.1, Math.max(...ys) * 1.1] as const;
+      return {
+        resolve: {
+          scale: { color: 'independent', strokeDash: 'independent', shape: 'independent' },
+        },
+        hconcat: curves.map((curve, i) =>
+          errorBarPanel({
+            heading: `${statistic}, ${curve}`,
+            points: points.filter((p) => p.series === curve),
+            references: refs,
+            xTitle: 'per-device batch b',
+            yTitle: i === 0 ? yTitle : '',
+            seriesTitle: 'BN mode, layer',
+            xLog: true,
+            yLog: true,
+            yDomain,
+            seriesOrder: [curve, reference],
+            colors: [PALETTE[i % PALETTE.length]!],
+            noLegend: true,
+            width: 170,
+            height: 150,
+          }),
+        ),
+      };
+    };
     return figure(
       {
         text: 'Noise of each device’s BN statistics vs per-device batch',
         subtitle: [
           `${DEVICES} devices, MNIST 14×14 MLP 64-64; RMS over steps, devices and channels; mean ± std over ${result.seeds.length} seeds${result.quick ? ' (quick)' : ''}.`,
-          'Dashed: i.i.d. references, √((K−1)/(K·b)) for the mean (∝ 1/√b), the Gaussian χ² law for the log-variance.',
+          'One panel per BN mode and layer (solid, with markers); dashed grey: the i.i.d. references, √((K−1)/(K·b)) for the mean',
+          '(∝ 1/√b), the Gaussian χ² law for the log-variance. Top row: mean (μ_k − μ)/σ; bottom row: variance log(σ²_k/σ²).',
         ],
       },
       [
-        panel(
-          'mean: (μ_k − μ)/σ',
+        row(
+          'mean',
           (r) => r.meanNoise,
           (b) => meanNoiseReference(b, DEVICES),
           'RMS deviation',
         ),
-        panel('variance: log(σ²_k/σ²)', (r) => r.varNoise, logVarNoiseReference, 'RMS log-ratio'),
+        row('variance', (r) => r.varNoise, logVarNoiseReference, 'RMS log-ratio'),
       ],
+      { vertical: true, independentColors: true },
     );
   },
 };
+
+function listed(curves: readonly string[], value: (curve: string) => string): string {
+  const items = curves.map((c) => `${c} ${value(c)}`);
+  if (items.length === 0) return 'none measured yet';
+  return items.length === 1
+    ? items[0]!
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
+}
 
 function curveOf(r: StatNoiseRow): string {
   return `${r.bnSync} ${r.layer}`;

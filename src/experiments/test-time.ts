@@ -6,6 +6,14 @@ import { meanTable, pointAt, summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
 import type { Check, Experiment, Finding, UnitContext } from './kit/types.ts';
 import { grid } from './kit/grid.ts';
+import {
+  comparePoints,
+  joined,
+  percent,
+  percentValue,
+  pointsApart,
+  signedPoints,
+} from './kit/words.ts';
 
 export interface TestTimeRow {
   readonly perDeviceBatch: number;
@@ -48,6 +56,10 @@ const plan = (quick: boolean) => ({
 export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
   name: 'test-time',
   title: 'Test-time BN statistics: EMA vs PreciseBN vs batch statistics (Wu & Johnson 2021)',
+  question:
+    'After training with small per-device batches, which statistics should BatchNorm use at test time?',
+  answer:
+    'At tiny batches the running averages (EMA) kept during training fit the final weights poorly, so statistics recomputed with the frozen weights (PreciseBN) give a lower test error; at large batches the two agree, and each test batch’s own statistics are no substitute.',
   reference:
     'Wu & Johnson 2021, Table 2: at normalization batch 2, EMA 35.5% vs PreciseBN 32.0% error (at 32: 23.7 vs 23.5); batch statistics at test time help only at tiny batches.',
   seeds: (quick) => plan(quick).seeds,
@@ -86,32 +98,42 @@ export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
         id: 'precise-gap-smaller-than-ema-at-smallest',
         claim: `at per-device batch ${small}, PreciseBN's test error, and so its gap to the shared training error, is below the EMA's (every momentum)`,
         holds: emas.length > 0 && emas.every((e) => gapAt(PRECISE, small) < gapAt(e, small)),
+        measured: `At per-device batch ${small}, PreciseBN's train/test gap is ${signedPoints(gapAt(PRECISE, small))}: ${joined(emas.map((e) => `${pointsApart(gapAt(PRECISE, small), gapAt(e, small))} ${gapAt(PRECISE, small) < gapAt(e, small) ? 'lower' : 'higher'} than ${e}'s (${signedPoints(gapAt(e, small))})`))}.`,
         values: {
-          precise: gapAt(PRECISE, small),
-          ...Object.fromEntries(emas.map((e) => [e, gapAt(e, small)])),
+          precisePp: percentValue(gapAt(PRECISE, small)),
+          ...Object.fromEntries(emas.map((e) => [`${e} pp`, percentValue(gapAt(e, small))])),
         },
       },
       {
         id: 'gap-grows-at-small-batch',
         claim: `the EMA's train/test gap is larger at per-device batch ${small} than at ${large}`,
         holds: emaGap(small) > emaGap(large),
-        values: { atSmallest: emaGap(small), atLargest: emaGap(large) },
+        measured: `The EMA's train/test gap (mean over the momenta) is ${signedPoints(emaGap(small))} at per-device batch ${small} and ${signedPoints(emaGap(large))} at ${large}.`,
+        values: {
+          atSmallestPp: percentValue(emaGap(small)),
+          atLargestPp: percentValue(emaGap(large)),
+        },
       },
       {
         id: 'precise-close-to-ema-at-largest',
         claim: `at per-device batch ${large}, PreciseBN and EMA differ by less than 1 point of test error`,
         holds: Math.abs(errAt(PRECISE, large) - emaErr(large)) < 0.01,
-        values: { precise: errAt(PRECISE, large), ema: emaErr(large) },
+        measured: `At per-device batch ${large}, ${comparePoints("PreciseBN's test error", errAt(PRECISE, large), "the EMA's", emaErr(large))}, the EMA's taken as the mean over the momenta.`,
+        values: {
+          precisePercent: percentValue(errAt(PRECISE, large)),
+          emaPercent: percentValue(emaErr(large)),
+        },
       },
       {
         id: 'batch-stats-help-only-at-tiny-batch',
         claim: `test-time batch statistics beat the EMA at per-device batch ${small} but not at ${large}`,
         holds: errAt(BATCH, small) < emaErr(small) && errAt(BATCH, large) >= emaErr(large),
+        measured: `With each test batch's own statistics the test error is ${percent(errAt(BATCH, small))} at per-device batch ${small} (EMA ${percent(emaErr(small))}) and ${percent(errAt(BATCH, large))} at ${large} (EMA ${percent(emaErr(large))}).`,
         values: {
-          batchAtSmallest: errAt(BATCH, small),
-          emaAtSmallest: emaErr(small),
-          batchAtLargest: errAt(BATCH, large),
-          emaAtLargest: emaErr(large),
+          batchAtSmallestPercent: percentValue(errAt(BATCH, small)),
+          emaAtSmallestPercent: percentValue(emaErr(small)),
+          batchAtLargestPercent: percentValue(errAt(BATCH, large)),
+          emaAtLargestPercent: percentValue(emaErr(large)),
         },
       },
     ];
@@ -134,8 +156,20 @@ export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
         xLog: true,
         xReverse: true,
         seriesOrder: order,
-        width: 340,
+        // The EMAs and PreciseBN lie within a point of one another: drawn apart along x, with
+        // their own dashes and markers, and compared directly in panel (c).
+        dodge: true,
+        width: 300,
       });
+    // Panel (c): each evaluation's test error minus the first EMA's, same seed and batch.
+    const baseline = order.find((e) => e.startsWith('EMA'));
+    const baselineError = new Map(
+      result.rows
+        .filter((r) => r.evaluation === baseline)
+        .map((r) => [`${r.perDeviceBatch}/${r.seed}`, r.testError]),
+    );
+    const versusBaseline = (r: TestTimeRow): number =>
+      100 * (r.testError - (baselineError.get(`${r.perDeviceBatch}/${r.seed}`) ?? Number.NaN));
     return figure(
       {
         text: 'Which statistics normalize at test time (Wu & Johnson 2021)',
@@ -146,8 +180,9 @@ export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
         ],
       },
       [
-        panel('train/test gap', (r) => 100 * r.gap, 'test − train error (points)'),
-        panel('test error', (r) => 100 * r.testError, 'test error (%)'),
+        panel('(a) train/test gap', (r) => 100 * r.gap, 'test − train error (pp)'),
+        panel('(b) test error', (r) => 100 * r.testError, 'test error (%)'),
+        panel(`(c) test error minus ${baseline ?? 'the EMA'}'s`, versusBaseline, 'difference (pp)'),
       ],
     );
   },

@@ -16,6 +16,8 @@ export function fakeExperiment(options: {
   return {
     name: 'batch-size',
     title: 'fake',
+    question: 'fake?',
+    answer: 'fake.',
     reference: 'none',
     seeds: () => [1],
     units: () =>

@@ -33,7 +33,26 @@ export const PALETTE = [
   '#9d755d',
   '#bab0ac',
 ];
-export const REFERENCE_COLOR = '#333333';
+/** Mid grey: reads on the light and on the dark figure background alike. */
+export const REFERENCE_COLOR = '#888888';
+
+/**
+ * One dash pattern and one marker per measured series (with its colour), so a series drawn on
+ * top of another never hides it completely; references are dashed [5, 4] without markers.
+ */
+const DASHES: readonly (readonly number[])[] = [
+  [1, 0],
+  [6, 3],
+  [2, 2],
+  [8, 3, 2, 3],
+  [4, 4],
+  [10, 2],
+  [1, 3],
+];
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'wedge'];
+const REFERENCE_DASH = [5, 4];
+/** How far apart (in octaves of a log₂ axis) dodged series sit around their true x. */
+const DODGE_OCTAVES = 0.08;
 
 /** A Vega-Lite view without the top-level keys ($schema, config), to place in a figure. */
 export type Panel = Record<string, unknown>;
@@ -42,7 +61,11 @@ export type Panel = Record<string, unknown>;
 export function figure(
   t: Title,
   panels: readonly Panel[],
-  options: { independentColors?: boolean } = {},
+  options: {
+    independentColors?: boolean;
+    /** Stack the panels top to bottom (a panel may itself be a row: `{ hconcat: [...] }`). */
+    vertical?: boolean;
+  } = {},
 ): TopLevelSpec {
   const top = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -56,8 +79,14 @@ export function figure(
       ? { ...top, ...panels[0] }
       : {
           ...top,
-          hconcat: [...panels],
-          ...(options.independentColors ? { resolve: { scale: { color: 'independent' } } } : {}),
+          [options.vertical ? 'vconcat' : 'hconcat']: [...panels],
+          ...(options.independentColors
+            ? {
+                resolve: {
+                  scale: { color: 'independent', strokeDash: 'independent', shape: 'independent' },
+                },
+              }
+            : {}),
         };
   return spec as unknown as TopLevelSpec;
 }
@@ -92,17 +121,29 @@ export interface ErrorBarPanelOptions {
   readonly yLog?: boolean;
   readonly xReverse?: boolean;
   readonly seriesOrder?: readonly string[];
-  /** Reference curves, drawn dashed under the measured lines. */
+  /** Reference curves, drawn dashed over the measured lines. */
   readonly references?: readonly ReferencePoint[];
   readonly width?: number;
   readonly height?: number;
+  /**
+   * Draw each measured series slightly apart along x (a few hundredths of an octave on a log
+   * axis, of the x range otherwise), for series whose points coincide. The axis ticks stay at
+   * the true x values.
+   */
+  readonly dodge?: boolean;
+  /** A fixed y domain, so panels side by side share one scale. */
+  readonly yDomain?: readonly [number, number];
+  /** Colours of the measured series, in order (default: the palette from its start). */
+  readonly colors?: readonly string[];
+  /** Leave the legend out (when the panel's heading names its one series). */
+  readonly noLegend?: boolean;
 }
 
 /** Lines of means with error bars (mean ± std over seeds), one per series. */
 export function errorBarPanel(o: ErrorBarPanelOptions): Panel {
   const xs = [...new Set(o.points.map((p) => p.x))];
   const x = {
-    field: 'x',
+    field: o.dodge ? 'xShown' : 'x',
     type: 'quantitative',
     title: o.xTitle,
     scale: o.xLog
@@ -110,27 +151,70 @@ export function errorBarPanel(o: ErrorBarPanelOptions): Panel {
       : { reverse: o.xReverse ?? false, nice: false, zero: false },
     axis: o.xLog ? { values: xs } : {},
   };
-  const yScale = o.yLog ? { type: 'log' } : { zero: false };
+  const yScale = {
+    ...(o.yLog ? { type: 'log' } : { zero: false }),
+    ...(o.yDomain ? { domain: [...o.yDomain] } : {}),
+  };
+  const palette = o.colors ?? PALETTE;
   const refSeries = [...new Set((o.references ?? []).map((r) => r.series))];
   const domain = o.seriesOrder
     ? [...o.seriesOrder]
     : [...new Set(o.points.map((p) => p.series)), ...refSeries];
   let next = 0;
   const range = domain.map((s) =>
-    refSeries.includes(s) ? REFERENCE_COLOR : PALETTE[next++ % PALETTE.length]!,
+    refSeries.includes(s) ? REFERENCE_COLOR : palette[next++ % palette.length]!,
   );
+  const legend = o.noLegend ? { legend: null } : {};
   const color = {
     field: 'series',
     type: 'nominal',
     title: o.seriesTitle,
     scale: { domain, range },
+    ...legend,
+  };
+  next = 0;
+  const dashRange = domain.map((s) =>
+    refSeries.includes(s) ? REFERENCE_DASH : [...DASHES[next++ % DASHES.length]!],
+  );
+  // Same field and title as the colour: Vega-Lite merges them into one legend.
+  const strokeDash = {
+    field: 'series',
+    type: 'nominal',
+    title: o.seriesTitle,
+    scale: { domain, range: dashRange },
+    ...legend,
+  };
+  next = 0;
+  const shapeRange = domain.map((s) =>
+    refSeries.includes(s) ? 'stroke' : SHAPES[next++ % SHAPES.length]!,
+  );
+  const shape = {
+    field: 'series',
+    type: 'nominal',
+    title: o.seriesTitle,
+    scale: { domain, range: shapeRange },
+    ...legend,
+  };
+  const measured = domain.filter((s) => !refSeries.includes(s));
+  const shift = (series: string, value: number): number => {
+    const i = measured.indexOf(series);
+    if (!o.dodge || i < 0) return value;
+    const k = i - (measured.length - 1) / 2;
+    if (o.xLog) return value * 2 ** (k * DODGE_OCTAVES);
+    const all = o.points.map((p) => p.x);
+    return value + k * 0.012 * (Math.max(...all) - Math.min(...all) || 1);
   };
   const references = o.references?.length
     ? [
         {
-          data: { values: o.references.map((r) => ({ ...r })) },
-          mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5 },
-          encoding: { x, y: { field: 'y', type: 'quantitative', scale: yScale }, color },
+          data: { values: o.references.map((r) => ({ ...r, xShown: r.x })) },
+          mark: { type: 'line', strokeWidth: 1.5 },
+          encoding: {
+            x,
+            y: { field: 'y', type: 'quantitative', scale: yScale },
+            color,
+            strokeDash,
+          },
         },
       ]
     : [];
@@ -138,9 +222,8 @@ export function errorBarPanel(o: ErrorBarPanelOptions): Panel {
     ...(o.heading ? { title: { text: o.heading, fontSize: 12 } } : {}),
     width: o.width ?? 440,
     height: o.height ?? 300,
-    data: { values: o.points.map((p) => ({ ...p })) },
+    data: { values: o.points.map((p) => ({ ...p, xShown: shift(p.series, p.x) })) },
     layer: [
-      ...references,
       {
         mark: { type: 'errorbar', ticks: true },
         encoding: {
@@ -151,13 +234,25 @@ export function errorBarPanel(o: ErrorBarPanelOptions): Panel {
         },
       },
       {
-        mark: { type: 'line', point: true },
+        mark: { type: 'line' },
         encoding: {
           x,
           y: { field: 'mean', type: 'quantitative', title: o.yTitle, scale: yScale },
           color,
+          strokeDash,
         },
       },
+      {
+        mark: { type: 'point', filled: true, size: 40, opacity: 0.9 },
+        encoding: {
+          x,
+          y: { field: 'mean', type: 'quantitative', title: o.yTitle, scale: yScale },
+          color,
+          shape,
+        },
+      },
+      // On top, dashed: where a measurement follows its reference, both stay visible.
+      ...references,
     ],
   };
 }

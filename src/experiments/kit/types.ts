@@ -18,6 +18,13 @@ export interface Check {
   readonly id: string;
   readonly claim: string;
   readonly holds: boolean;
+  /**
+   * What was measured, in words and in the units of the figure (percentage points for error
+   * rates, rounded as the figure's axis reads), e.g. "PreciseBN's test error is 0.7 pp lower than
+   * the EMA's at batch 2". Absent in results saved before it existed.
+   */
+  readonly measured?: string;
+  /** The same numbers, keyed for the JSON (in the figure's units too). */
   readonly values: Record<string, number>;
 }
 
@@ -61,6 +68,10 @@ export interface ExperimentUnit<Row> {
 export interface Experiment<Row extends object, F extends Finding = Finding> {
   readonly name: ExperimentName;
   readonly title: string;
+  /** The question the experiment asks, in plain words (shown first). */
+  readonly question: string;
+  /** The answer in one sentence: what the literature found and what the figure shows. */
+  readonly answer: string;
   /** The paper and figure reproduced, in a sentence. */
   readonly reference: string;
   seeds(quick: boolean): number[];

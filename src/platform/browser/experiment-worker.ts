@@ -8,6 +8,7 @@ import { platformEnv } from '../../experiments/kit/env.ts';
 import { EXPERIMENTS } from '../../experiments/index.ts';
 import { ProgressPacer } from '../../experiments/kit/progress-pacer.ts';
 import { type PlanProgress, runPlan } from '../../experiments/kit/runner.ts';
+import type { ColorScheme } from '../../experiments/kit/theme.ts';
 import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
 import { MNIST_FILE } from './mnist.ts';
 import { browserPlatform } from './platform.ts';
@@ -20,6 +21,8 @@ export interface ExperimentRunOptions {
   readonly quick: boolean;
   /** Rows of an earlier, stopped session of the same experiment and mode (resume). */
   readonly previous?: Pick<ExperimentResult, 'rows' | 'elapsedMs'>;
+  /** The page's colour scheme, which the figures are drawn for (a worker cannot query it). */
+  readonly colorScheme?: ColorScheme;
 }
 
 export interface ExperimentWorkerApi {
@@ -34,17 +37,20 @@ export interface ExperimentWorkerApi {
   ): Promise<{ result: ExperimentResult; figure: FigureImage | null }>;
   stop(): void;
   /** The figure of a stored result, as an image (null when it cannot be drawn). */
-  figure(result: ExperimentResult): Promise<FigureImage | null>;
+  figure(result: ExperimentResult, colorScheme?: ColorScheme): Promise<FigureImage | null>;
 }
 
 const mnistUrl = new URL(`${import.meta.env.BASE_URL}${MNIST_FILE}`, self.location.origin).href;
 let running = false;
 let stopRequested = false;
 
-async function figureOf(result: ExperimentResult): Promise<FigureImage | null> {
+async function figureOf(
+  result: ExperimentResult,
+  colorScheme: ColorScheme = 'light',
+): Promise<FigureImage | null> {
   if (result.rows.length === 0) return null;
   try {
-    return await renderFigure(EXPERIMENTS[result.name].figure(result));
+    return await renderFigure(EXPERIMENTS[result.name].figure(result), colorScheme);
   } catch {
     // A partial result may lack what a panel needs; the next unit's figure will have it.
     return null;
@@ -65,9 +71,10 @@ const api: ExperimentWorkerApi = {
         previous: options.previous,
         shouldStop: () => stopRequested,
         onProgress: progress.report,
-        onUnitDone: async (partial) => onUnitDone(partial, await figureOf(partial)),
+        onUnitDone: async (partial) =>
+          onUnitDone(partial, await figureOf(partial, options.colorScheme)),
       });
-      return { result, figure: await figureOf(result) };
+      return { result, figure: await figureOf(result, options.colorScheme) };
     } finally {
       progress.flush();
       running = false;

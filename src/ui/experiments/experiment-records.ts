@@ -1,4 +1,5 @@
-import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
+import { EXPERIMENTS } from '../../experiments/index.ts';
+import type { Check, ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
 import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStatus } from '../../store/records.ts';
 
@@ -59,4 +60,20 @@ export function resultOf(record: ExperimentRecord): ExperimentResult {
 /** A record still `running` that this page is not computing was left by a page that went away. */
 export function shownStatus(record: ExperimentRecord, activeId: string | null): RunStatus {
   return record.status === 'running' && record.id !== activeId ? 'interrupted' : record.status;
+}
+
+/**
+ * The checks to show for a record. Sessions saved before checks said what they measured in words
+ * (Check.measured) get their checks recomputed from their rows, with today's wording; the
+ * verdicts are the same computation.
+ */
+export function shownChecks(record: ExperimentRecord): readonly Check[] {
+  const stored = record.finding.checks;
+  if (stored.every((c) => typeof c.measured === 'string') || record.rows.length === 0)
+    return stored;
+  try {
+    return EXPERIMENTS[record.name].finding(record.rows).checks;
+  } catch {
+    return stored;
+  }
 }

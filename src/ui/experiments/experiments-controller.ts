@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { errorMessage } from '../../core/error-message.ts';
 import type { PlanProgress } from '../../experiments/kit/runner.ts';
+import type { ColorScheme } from '../../experiments/kit/theme.ts';
 import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
 import type {
   ExperimentWorkerFactory,
@@ -18,6 +19,15 @@ export interface ExperimentsControllerOptions {
   readonly now?: () => number;
   readonly newId?: () => string;
   readonly clock?: RenderClock;
+  /** The page's colour scheme now (default: prefers-color-scheme), which figures are drawn for. */
+  readonly colorScheme?: () => ColorScheme;
+}
+
+const DARK = '(prefers-color-scheme: dark)';
+
+/** The page's colour scheme, light where it cannot be asked (no matchMedia). */
+function pageColorScheme(): ColorScheme {
+  return typeof matchMedia === 'function' && matchMedia(DARK).matches ? 'dark' : 'light';
 }
 
 /** The record on show: the running session, or a saved one the user opened. */
@@ -45,6 +55,11 @@ export class ExperimentsController implements ReactiveController {
   private readonly clock: RenderClock;
   private readonly now: () => number;
   private readonly newId: () => string;
+  private readonly colorScheme: () => ColorScheme;
+  /** Redraws a saved session's figure when the page switches between light and dark. */
+  private readonly onSchemeChange = (): void => {
+    if (this.shown && !this.busy) void this.show(this.shown.record);
+  };
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -54,6 +69,12 @@ export class ExperimentsController implements ReactiveController {
     this.now = options.now ?? Date.now;
     this.clock = options.clock ?? pageClock;
     this.newId = options.newId ?? (() => crypto.randomUUID());
+    this.colorScheme = options.colorScheme ?? pageColorScheme;
+  }
+
+  hostConnected(): void {
+    if (typeof matchMedia === 'function')
+      matchMedia(DARK).addEventListener('change', this.onSchemeChange);
   }
 
   get busy(): boolean {
@@ -61,6 +82,8 @@ export class ExperimentsController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    if (typeof matchMedia === 'function')
+      matchMedia(DARK).removeEventListener('change', this.onSchemeChange);
     this.clock.cancel(this.render);
     this.worker?.terminate();
     this.worker = null;
@@ -124,6 +147,7 @@ export class ExperimentsController implements ReactiveController {
             name: record.name,
             quick: record.quick,
             previous: resume ? { rows: [...resume.rows], elapsedMs: resume.elapsedMs } : undefined,
+            colorScheme: this.colorScheme(),
           },
           Comlink.proxy(onProgress),
           Comlink.proxy(onUnitDone),
@@ -160,7 +184,10 @@ export class ExperimentsController implements ReactiveController {
     if (record.rows.length === 0) return;
     const worker = this.options.spawn();
     try {
-      const figure = await Promise.race([worker.api.figure(resultOf(record)), worker.died]);
+      const figure = await Promise.race([
+        worker.api.figure(resultOf(record), this.colorScheme()),
+        worker.died,
+      ]);
       if (this.shown?.record.id === record.id) this.shown = { record, figure };
     } catch (error) {
       this.error = `The figure could not be drawn: ${messageOf(error)}`;

@@ -8,7 +8,7 @@ import type { RunStore } from '../../store/run-store.ts';
 import { formatDuration } from '../model/format.ts';
 import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
 import { startExperimentWorker } from '../../platform/browser/experiment-client.ts';
-import { shownStatus } from './experiment-records.ts';
+import { shownChecks, shownStatus } from './experiment-records.ts';
 import { ExperimentsController, type ShownExperiment } from './experiments-controller.ts';
 
 /**
@@ -37,8 +37,16 @@ export class ExperimentsSection extends LitElement {
         gap: 0.1rem 0.5rem;
         cursor: pointer;
       }
+      ul.catalog .answer,
       ul.catalog .reference {
         grid-column: 2;
+      }
+      .question {
+        font-weight: 600;
+      }
+      p.answer,
+      p.reference {
+        margin: 0.2rem 0;
       }
       .bar {
         margin-top: 0.6rem;
@@ -49,7 +57,6 @@ export class ExperimentsSection extends LitElement {
       figure img {
         max-width: 100%;
         height: auto;
-        background: #fff;
         border-radius: 6px;
       }
       ul.checks {
@@ -118,8 +125,9 @@ export class ExperimentsSection extends LitElement {
                     this.selected = name;
                   }}
                 />
-                <strong>${e.title}</strong>
-                <span class="reference small muted">${e.reference}</span>
+                <span class="question" data-testid="experiment-question">${e.question}</span>
+                <span class="answer small" data-testid="experiment-answer">${e.answer}</span>
+                <span class="reference small muted">${e.title}. ${e.reference}</span>
               </label>
             </li>`;
           })}
@@ -190,7 +198,9 @@ export class ExperimentsSection extends LitElement {
     const status = shownStatus(record, this.experiments.activeId);
     return html`
       <article data-testid="experiment-result" data-name=${record.name} data-status=${status}>
-        <h3>${e.title} <span class="muted small">(${record.quick ? 'quick' : 'full'}, ${status})</span></h3>
+        <h3>${e.question} <span class="muted small">(${record.quick ? 'quick' : 'full'}, ${status})</span></h3>
+        <p class="answer" data-testid="experiment-result-answer">${e.answer}</p>
+        <p class="reference small muted">${e.title}. ${e.reference}</p>
         ${
           figureUrl && shown.figure
             ? html`<figure>
@@ -212,7 +222,7 @@ export class ExperimentsSection extends LitElement {
   }
 
   private renderChecks(record: ExperimentRecord) {
-    const checks = record.finding.checks;
+    const checks = shownChecks(record);
     if (checks.length === 0) return nothing;
     return html`
       <h4>What the literature predicts${record.complete ? '' : ' (so far, on the configurations done)'}</h4>
@@ -226,11 +236,9 @@ export class ExperimentsSection extends LitElement {
           return html`<li data-check=${check.id} data-holds=${verdict}>
               <strong class=${verdict === 'pending' ? 'muted' : check.holds ? 'holds' : 'fails'}
                 >${VERDICT_TEXT[verdict]}</strong
-              >: ${check.claim}
-              <span class="muted small"
-                >(${Object.entries(check.values)
-                  .map(([k, v]) => `${k} = ${formatValue(v)}`)
-                  .join(', ')})</span
+              >: ${check.claim}.
+              <span data-testid="experiment-check-measured"
+                >${check.measured ?? valuesText(check.values)}</span
               >
             </li>`;
         })}
@@ -299,6 +307,13 @@ const VERDICT_TEXT = {
   false: '✗ does not hold',
   pending: '… not measured yet',
 } as const;
+
+/** A check saved without its sentence (and not recomputable): its numbers, as they were. */
+function valuesText(values: Record<string, number>): string {
+  return `(${Object.entries(values)
+    .map(([k, v]) => `${k} = ${formatValue(v)}`)
+    .join(', ')})`;
+}
 
 function formatValue(v: number): string {
   if (!Number.isFinite(v)) return '–';
