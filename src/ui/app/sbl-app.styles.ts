@@ -11,6 +11,16 @@ export const appStyles = [
       margin: 0 auto;
       padding: 1rem 1.25rem 3rem;
     }
+    /* Out of sight until the keyboard reaches it: the first Tab of the page, a shortcut to Run. */
+    .skip-link {
+      position: absolute;
+      left: -10000px;
+      top: auto;
+    }
+    .skip-link:focus {
+      position: static;
+      margin-bottom: 0.4rem;
+    }
     header h1 {
       font-size: 1.6rem;
       margin: 0 0 0.3rem;

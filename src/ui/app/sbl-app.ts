@@ -85,7 +85,9 @@ export class App extends LitElement {
     void this.session.start(plans);
     void this.library.requestPersistenceOnce();
     this.resumer.clear();
-    void this.showLiveView();
+    void this.showLiveView().then(() =>
+      this.renderRoot.querySelector('sbl-live-view')?.focusHeading(),
+    );
   }
 
   /** Bring the training view into sight if it is not (one column, or scrolled away). */
@@ -143,6 +145,14 @@ export class App extends LitElement {
     );
     return html`
       <header>
+        <button
+          type="button"
+          class="skip-link"
+          data-testid="skip-to-run"
+          @click=${() => this.renderRoot.querySelector('sbl-setup-form')?.focusRun()}
+        >
+          Skip to Run
+        </button>
         <h1>syncbn-lab: Batch Normalization across devices</h1>
         <sbl-intro></sbl-intro>
         <div class="env small">
@@ -159,6 +169,7 @@ export class App extends LitElement {
           >
         </div>
       </header>
+      <main>
       ${lib.banner ? html`<div class="banner" role="alert" data-testid="library-banner">${lib.banner}</div>` : nothing}
       ${this.route.message ? html`<div class="banner" role="alert" data-testid="hash-error">${this.route.message}</div>` : nothing}
       <div class="layout">
@@ -211,6 +222,7 @@ export class App extends LitElement {
           @library-compare=${(e: CustomEvent<{ ids: string[] }>) => void this.showCompared(e.detail.ids)}
         ></sbl-runs-library>
       </section>
+      </main>
     `;
   }
 }

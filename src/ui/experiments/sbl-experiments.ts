@@ -110,7 +110,8 @@ export class ExperimentsSection extends LitElement {
           its own worker; its figure and the checks of the paper’s claims appear as results
           arrive, and every session is saved in the run library.
         </p>
-        <ul class="catalog" role="radiogroup" aria-label="Experiment">
+        <div role="radiogroup" aria-label="Experiment">
+        <ul class="catalog">
           ${EXPERIMENT_NAMES.map((name) => {
             const e = EXPERIMENTS[name];
             return html`<li>
@@ -132,6 +133,7 @@ export class ExperimentsSection extends LitElement {
             </li>`;
           })}
         </ul>
+        </div>
         <div class="row" role="group" aria-label="Experiment controls">
           <label
             >Mode

@@ -82,7 +82,7 @@ export class LiveView extends LitElement {
       : 'Nothing has trained yet. Press Run to start the study.';
     return html`
       <section aria-labelledby="live-title">
-        <h2 id="live-title">Training</h2>
+        <h2 id="live-title" tabindex="-1">Training</h2>
         <p aria-live="polite" data-testid="run-status">${headline}</p>
         <div
           class="bar"
@@ -181,6 +181,11 @@ export class LiveView extends LitElement {
         })}
       </tbody>
     </table></div>`;
+  }
+
+  /** Focus the view's heading: after Run, so keyboard and screen reader users land on the run. */
+  focusHeading(): void {
+    this.renderRoot.querySelector<HTMLElement>('#live-title')?.focus();
   }
 }
 

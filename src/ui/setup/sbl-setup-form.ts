@@ -132,6 +132,13 @@ export class SetupForm extends LitElement {
     this.dispatchEvent(new CustomEvent('run-study', { detail, bubbles: true, composed: true }));
   }
 
+  /** Ctrl+Enter (⌘+Enter on a Mac) anywhere in the form runs it, as Run would. */
+  private onKeydown(e: KeyboardEvent): void {
+    if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.isComposing) return;
+    e.preventDefault();
+    this.renderRoot.querySelector('form')?.requestSubmit();
+  }
+
   override render() {
     const state = this.state;
     if (!state) return nothing;
@@ -143,7 +150,7 @@ export class SetupForm extends LitElement {
     const steps = state.runs.reduce((s, run) => s + run.config.steps, 0);
     const badVariants = state.study.compare ? state.variants.filter((v) => v.config === null) : [];
     return html`
-      <form @submit=${this.submit} novalidate aria-labelledby="setup-title">
+      <form @submit=${this.submit} @keydown=${this.onKeydown} novalidate aria-labelledby="setup-title">
         <h2 id="setup-title">Study</h2>
         <div role="group" aria-labelledby="presets-label">
           <p id="presets-label" class="small muted">Start from a preset:</p>
@@ -241,6 +248,8 @@ export class SetupForm extends LitElement {
             data-testid="run-button"
             ?disabled=${this.busy || blocked}
             aria-describedby="run-why"
+            aria-keyshortcuts="Control+Enter Meta+Enter"
+            title="Run (Ctrl+Enter or ⌘+Enter anywhere in the form)"
           >
             Run
           </button>
@@ -257,6 +266,11 @@ export class SetupForm extends LitElement {
         </div>
       </form>
     `;
+  }
+
+  /** Focus the Run button (the page's "Skip to Run" control). */
+  focusRun(): void {
+    this.renderRoot.querySelector<HTMLElement>('[data-testid="run-button"]')?.focus();
   }
 
   /** Focus the first field of the form (used by the app after a preset is loaded from a link). */
