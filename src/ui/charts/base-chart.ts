@@ -228,7 +228,7 @@ function renderTable(t: ValueTable): TemplateResult {
   // Only a long table (many devices) scrolls down; any may scroll sideways in a narrow chart, so
   // the wrapper is focusable for the keyboard to scroll it.
   const scrolls = t.rows.length > SCROLLING_TABLE_ROWS;
-  return html`<div class=${scrolls ? 'table-wrap scrolls' : 'table-wrap'} tabindex="0">${tableOf(t)}</div>`;
+  return html`<div class=${scrolls ? 'table-wrap scrolls' : 'table-wrap'} tabindex="0" role="region" aria-label=${t.caption}>${tableOf(t)}</div>`;
 }
 
 function tableOf(t: ValueTable): TemplateResult {
