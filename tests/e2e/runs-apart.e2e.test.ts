@@ -93,7 +93,7 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
   }, 60_000);
 
   it('after a reload mid-run the interrupted run is offered at the top, and Resume there continues it', async () => {
-    await page.goto(`${app.url}#${encodeStudyHash({ config: config('iid', 300), compare: null })}`);
+    await page.goto(`${app.url}#${encodeStudyHash({ config: config('iid', 400), compare: null })}`);
     await page.reload();
     await libraryReady();
     const before = await rows().count();
@@ -103,14 +103,14 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
       .poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow')), {
         timeout: 60_000,
       })
-      .toBeGreaterThan(20);
+      .toBeGreaterThan(30);
     await page.reload();
     await libraryReady();
     await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(before + 1);
     const offer = page.getByTestId('interrupted-offer');
     await expect
       .poll(() => offer.textContent(), { timeout: 10_000 })
-      .toMatch(/‘.*lr 0\.1’ was interrupted at step \d+ of 300/);
+      .toMatch(/‘.*lr 0\.1’ was interrupted at step [1-9]\d* of 400/);
     // It sits above the training view, at the top of the page, not only in the library below.
     const offerTop = await offer.evaluate((e) => e.getBoundingClientRect().top);
     const libraryTop = await page
@@ -121,12 +121,14 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
     await offer.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => status().textContent(), { timeout: 150_000 }).toMatch(/done/);
     await expect.poll(() => offer.count(), { timeout: 10_000 }).toBe(0);
-    await expect.poll(() => rows().nth(0).textContent(), { timeout: 20_000 }).toMatch(/300 \/ 300/);
+    await expect.poll(() => rows().nth(0).textContent(), { timeout: 20_000 }).toMatch(/400 \/ 400/);
     expect(
       await rows()
         .filter({ hasText: /interrupted/i })
         .count(),
     ).toBe(0);
+    // The same run continued, not a new one.
+    expect(await rows().count()).toBe(before + 1);
   }, 400_000);
 
   it('Dismiss hides the offer', async () => {
