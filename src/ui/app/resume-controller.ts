@@ -82,3 +82,26 @@ export class ResumeController implements ReactiveController {
     return true;
   }
 }
+
+/**
+ * The interrupted run to offer at the top of the page after a reload: the one saved last, unless
+ * something is training or the user dismissed it. Null when there is none to offer.
+ */
+export function interruptedOffer(
+  runs: readonly RunRecord[],
+  dismissed: ReadonlySet<string>,
+  busy: boolean,
+): RunRecord | null {
+  if (busy) return null;
+  let offer: RunRecord | null = null;
+  for (const run of runs) {
+    if (run.status !== 'interrupted' || dismissed.has(run.id)) continue;
+    if (!offer || run.updatedAt > offer.updatedAt) offer = run;
+  }
+  return offer;
+}
+
+/** The offer's sentence: "‘name’ was interrupted at step N of M." */
+export function interruptedText(run: RunRecord): string {
+  return `‘${run.name}’ was interrupted at step ${run.summary.stepsDone} of ${run.summary.steps}.`;
+}

@@ -31,6 +31,19 @@ export const appStyles = [
       gap: 0.3rem 1.5rem;
       margin: 0.6rem 0 0.2rem;
     }
+    .env summary {
+      cursor: pointer;
+      flex-basis: 100%;
+    }
+    .offer {
+      border: 1px solid var(--sbl-border);
+      border-radius: 6px;
+      padding: 0.6rem 0.8rem;
+      margin-bottom: 1rem;
+    }
+    .offer p {
+      margin: 0 0 0.5rem;
+    }
     .banner {
       border: 1px solid var(--sbl-error);
       background: var(--sbl-warn-bg);

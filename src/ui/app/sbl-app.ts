@@ -9,7 +9,7 @@ import { isSettled } from '../session/live-run.ts';
 import { type PlannedRun, SessionController } from '../session/session-controller.ts';
 import type { RunStudyDetail, StudyChangeDetail } from '../setup/sbl-setup-form.ts';
 import { CompareController } from './compare-controller.ts';
-import { ResumeController } from './resume-controller.ts';
+import { interruptedOffer, interruptedText, ResumeController } from './resume-controller.ts';
 import { RouteController } from './route-controller.ts';
 import { appStyles } from './sbl-app.styles.ts';
 import { TRANSPORT_MEANING, TransportController } from './transport-controller.ts';
@@ -51,6 +51,8 @@ export class App extends LitElement {
     () => this.route.study,
   );
   private liveIds: ReadonlySet<string> = new Set();
+  /** Interrupted runs the user chose not to be offered again (this page view only). */
+  private dismissedOffers: ReadonlySet<string> = new Set();
 
   constructor() {
     super();
@@ -124,6 +126,30 @@ export class App extends LitElement {
     }
   }
 
+  private async resumeOffered(id: string): Promise<void> {
+    if (await this.resumer.resume(id)) await this.showLiveView();
+  }
+
+  private dismissOffer(id: string): void {
+    this.dismissedOffers = new Set([...this.dismissedOffers, id]);
+    this.resumer.clear();
+    this.requestUpdate();
+  }
+
+  /** After a reload: the run the page lost, offered above the training view to continue. */
+  private renderOffer(busy: boolean) {
+    const run = interruptedOffer(this.library.runs, this.dismissedOffers, busy);
+    if (!run) return nothing;
+    return html`<div class="offer" role="region" aria-label="Interrupted run" data-testid="interrupted-offer">
+      <p>${interruptedText(run)} It continues from its last checkpoint.</p>
+      ${this.resumer.problem ? html`<p class="notice" role="alert">${this.resumer.problem}</p>` : nothing}
+      <div class="row">
+        <button type="button" @click=${() => void this.resumeOffered(run.id)}>Resume</button>
+        <button type="button" @click=${() => this.dismissOffer(run.id)}>Dismiss</button>
+      </div>
+    </div>`;
+  }
+
   /**
    * The library's set of runs training now, a new object only when its members change: a new Set
    * at every render (5 a second while training) re-rendered the whole library table each time.
@@ -155,7 +181,8 @@ export class App extends LitElement {
         </button>
         <h1>syncbn-lab: Batch Normalization across devices</h1>
         <sbl-intro></sbl-intro>
-        <div class="env small">
+        <details class="env small" data-testid="about-run">
+          <summary>About this run</summary>
           <span
             >Transport: <strong data-testid="transport">${transport.name}</strong>
             <span class="muted"
@@ -167,7 +194,7 @@ export class App extends LitElement {
               >${isolated ? 'cross-origin isolated' : 'not isolated'}</strong
             ></span
           >
-        </div>
+        </details>
       </header>
       <main>
       ${lib.banner ? html`<div class="banner" role="alert" data-testid="library-banner">${lib.banner}</div>` : nothing}
@@ -182,6 +209,7 @@ export class App extends LitElement {
           ></sbl-setup-form>
         </div>
         <div class="card">
+          ${this.renderOffer(view.busy)}
           <sbl-live-view
             .view=${view}
             @session-pause=${() => this.session.pause()}

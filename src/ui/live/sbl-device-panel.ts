@@ -9,8 +9,9 @@ import { sharedStyles } from '../styles.ts';
 
 /**
  * Inside the devices of one run: each device's batch statistics for a chosen BN layer and channel
- * next to the global batch's, how far they scatter (noise), where the time goes (compute vs
- * waiting) and what was communicated.
+ * next to the global batch's and how far they scatter (noise). Where the time goes (compute vs
+ * waiting) and what was communicated sit in a closed "About this computer": they are this
+ * browser's workers, not what a cluster would see.
  */
 @customElement('sbl-device-panel')
 export class DevicePanel extends LitElement {
@@ -43,6 +44,12 @@ export class DevicePanel extends LitElement {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
         gap: 1rem;
+      }
+      details.about {
+        margin-top: 1rem;
+      }
+      details.about summary {
+        cursor: pointer;
       }
       dl {
         display: grid;
@@ -220,13 +227,18 @@ export class DevicePanel extends LitElement {
                 }`
               : nothing
           }
-          <sbl-timeline-chart .telemetry=${t}></sbl-timeline-chart>
         </div>
+        <details class="about" data-testid="about-computer">
+          <summary>About this computer</summary>
+          <p class="small muted">
+            These are this browser's workers on this computer, not a cluster's cost: how long they
+            computed and waited here says nothing about a real multi-GPU run (a cluster cost model
+            comes later).
+          </p>
+          <sbl-timeline-chart .telemetry=${t}></sbl-timeline-chart>
         ${
           t
             ? html`<dl class="small" data-testid="comm-counters">
-              <dt>Transport</dt>
-              <dd>${t.transport}</dd>
               <dt>Workers hosting ${t.devices} devices</dt>
               <dd>${t.workers}</dd>
               <dt>Collective calls in the last step</dt>
@@ -236,6 +248,7 @@ export class DevicePanel extends LitElement {
             </dl>`
             : nothing
         }
+        </details>
       </section>
     `;
   }

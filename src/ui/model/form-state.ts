@@ -1,4 +1,5 @@
 import type { RunConfig } from '../../config/schema.ts';
+import { runName, studyRunNames } from './run-name.ts';
 import { fieldByPath, type FormValues } from './config-fields.ts';
 import { type FormReading, readForm } from './config-form.ts';
 import {
@@ -74,19 +75,22 @@ export function formState(
     blockers.push('the study does not validate');
   const many = variants.length > 1;
   // Without blockers every variant validated (a null config adds one above).
-  const runs: RunRequest[] =
-    blockers.length > 0
-      ? []
-      : variants.flatMap(({ label, config }) =>
-          config === null
-            ? []
-            : [
-                {
-                  label: many ? label : describeConfig(config),
-                  name: many ? `${label} · ${describeConfig(config)}` : describeConfig(config),
-                  config,
-                },
-              ],
-        );
+  const runs: RunRequest[] = blockers.length > 0 ? [] : runRequests(variants, many);
   return { reading, study, variants, shownProblems, blockers, runs };
+}
+
+/** Every valid variant as a run, named by what differs between them (see run-name.ts). */
+function runRequests(
+  variants: readonly { label: string; config: RunConfig | null }[],
+  many: boolean,
+): RunRequest[] {
+  const valid = variants.flatMap((v) => (v.config === null ? [] : [{ ...v, config: v.config }]));
+  const names = many
+    ? studyRunNames(valid.map((v) => v.config))
+    : valid.map((v) => runName(v.config));
+  return valid.map(({ label, config }, i) => ({
+    label: many ? label : describeConfig(config),
+    name: names[i] ?? runName(config),
+    config,
+  }));
 }

@@ -1,0 +1,149 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
+import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
+
+/*
+ * Issue #11, points 7 and 8 in real Chromium: runs that differ only in sharding get different
+ * names; the per-device timing (this computer's workers, not a cluster) sits in a closed
+ * "About this computer"; after a reload mid-run the interrupted run is offered at the top of the
+ * page and Resume there continues it to the end.
+ */
+let app: App;
+let page: Page;
+
+const config = (sharding: string, steps: number) => ({
+  seed: 5,
+  dataset: { name: 'mnist', train: 600, test: 200, downsample: true },
+  model: { preset: 'mlp', hidden: [32, 32], norm: 'batch' },
+  devices: 4,
+  perDeviceBatch: 8,
+  bnSync: 'local',
+  sharding,
+  optimizer: { name: 'sgd', lr: 0.1 },
+  steps,
+  evalEvery: steps,
+});
+
+const status = () => page.getByTestId('run-status');
+const rows = () => page.getByTestId('run-row');
+
+async function libraryReady(): Promise<void> {
+  await expect
+    .poll(() => page.getByTestId('library').getAttribute('data-state'), { timeout: 20_000 })
+    .toBe('ready');
+}
+
+async function runAndWait(hash: string): Promise<void> {
+  await page.goto(`${app.url}#${hash}`);
+  await page.reload();
+  await libraryReady();
+  const before = await rows().count();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect.poll(() => status().textContent(), { timeout: 120_000 }).toMatch(/done/);
+  await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(before + 1);
+}
+
+beforeAll(async () => {
+  app = await startApp();
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+}, 180_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('runs you can tell apart, and no cluster cost read off this computer', () => {
+  it('two runs differing only in sharding get different names', async () => {
+    await runAndWait(encodeStudyHash({ config: config('iid', 30), compare: null }));
+    await runAndWait(encodeStudyHash({ config: config('label-sorted', 30), compare: null }));
+    const names = await rows().locator('td:nth-child(2) > span').allTextContents();
+    const trimmed = names.map((n) => n.trim());
+    expect(trimmed.some((n) => /label-sorted/.test(n))).toBe(true);
+    expect(trimmed.some((n) => /\biid\b/.test(n))).toBe(true);
+    expect(new Set(trimmed).size).toBe(trimmed.length);
+  }, 300_000);
+
+  it('"About this computer" is closed by default and holds the compute-vs-waiting timeline', async () => {
+    const about = page.getByTestId('about-computer');
+    expect(await about.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await about.locator('sbl-timeline-chart').count()).toBe(1);
+    expect(await about.getByTestId('comm-counters').count()).toBe(1);
+    expect(await about.textContent()).toMatch(/not a cluster/);
+    // Platform facts sit in "About this run", once.
+    const aboutRun = page.getByTestId('about-run');
+    expect(await aboutRun.evaluate((d) => d.tagName.toLowerCase())).toBe('details');
+    expect(await aboutRun.getByTestId('transport').count()).toBe(1);
+    expect(await about.textContent()).not.toMatch(/Transport/);
+    await about.locator('summary').click();
+    await expect
+      .poll(
+        () =>
+          about
+            .locator('sbl-timeline-chart')
+            .evaluate((c) => Boolean(c.shadowRoot?.querySelector('canvas'))),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(true);
+    await screenshot(page, 'about-this-computer');
+  }, 60_000);
+
+  it('after a reload mid-run the interrupted run is offered at the top, and Resume there continues it', async () => {
+    await page.goto(`${app.url}#${encodeStudyHash({ config: config('iid', 400), compare: null })}`);
+    await page.reload();
+    await libraryReady();
+    const before = await rows().count();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    // Past the first checkpoint (every 25 steps).
+    await expect
+      .poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow')), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(30);
+    await page.reload();
+    await libraryReady();
+    await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(before + 1);
+    const offer = page.getByTestId('interrupted-offer');
+    await expect
+      .poll(() => offer.textContent(), { timeout: 10_000 })
+      .toMatch(/‘.*lr 0\.1’ was interrupted at step [1-9]\d* of 400/);
+    // It sits above the training view, at the top of the page, not only in the library below.
+    const offerTop = await offer.evaluate((e) => e.getBoundingClientRect().top);
+    const libraryTop = await page
+      .getByTestId('library')
+      .evaluate((e) => e.getBoundingClientRect().top);
+    expect(offerTop).toBeLessThan(libraryTop);
+    await screenshot(page, 'interrupted-offer');
+    await offer.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => status().textContent(), { timeout: 150_000 }).toMatch(/done/);
+    await expect.poll(() => offer.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => rows().nth(0).textContent(), { timeout: 20_000 }).toMatch(/400 \/ 400/);
+    expect(
+      await rows()
+        .filter({ hasText: /interrupted/i })
+        .count(),
+    ).toBe(0);
+    // The same run continued, not a new one.
+    expect(await rows().count()).toBe(before + 1);
+  }, 400_000);
+
+  it('Dismiss hides the offer', async () => {
+    // Interrupt another run, then dismiss its offer.
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect
+      .poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow')), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(5);
+    await page.reload();
+    await libraryReady();
+    const offer = page.getByTestId('interrupted-offer');
+    await expect.poll(() => offer.count(), { timeout: 20_000 }).toBe(1);
+    await offer.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => offer.count(), { timeout: 5_000 }).toBe(0);
+  }, 120_000);
+});
