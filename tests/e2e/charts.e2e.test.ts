@@ -62,9 +62,13 @@ describe('readable charts and noise against batch size', () => {
     await expect
       .poll(() => pixels(chart).then((p) => p.length), { timeout: 10_000 })
       .toBeGreaterThan(0);
-    // The text equivalent says what the chart shows.
-    const label = await chart.locator('.plot').getAttribute('aria-label');
-    expect(label).toMatch(/one point per run \(3\)/);
+    // The text equivalent says what the chart shows (polled: the chart redraws on the page's
+    // render clock, so under load its first drawing may still hold fewer runs).
+    const plot = chart.locator('.plot');
+    await expect
+      .poll(() => plot.getAttribute('aria-label'), { timeout: 10_000 })
+      .toMatch(/one point per run \(3\)/);
+    const label = await plot.getAttribute('aria-label');
     expect(label).toMatch(/per-device batch on a log axis/);
     expect(label).toMatch(/c\/√b with c = [0-9.]+ is fitted/);
     // One table row per run, at its batch, with the reference's value beside it.
@@ -83,7 +87,7 @@ describe('readable charts and noise against batch size', () => {
     expect(noise.get(2)!).toBeGreaterThan(noise.get(8)!);
     // Legend: the three runs as points and the reference.
     const legend = chart.getByTestId('chart-legend').locator('li');
-    expect(await legend.count()).toBe(4);
+    await expect.poll(() => legend.count(), { timeout: 10_000 }).toBe(4);
     expect(await legend.last().textContent()).toMatch(/reference c\/√b, c = [0-9.]+ \(fitted\)/);
     await chart.screenshot({ path: join(ARTIFACTS, 'charts-noise-vs-batch.png') });
   }, 60_000);
