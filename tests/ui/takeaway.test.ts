@@ -50,6 +50,7 @@ function run(
     config: {
       bnSync: over.bnSync ?? 'local',
       perDeviceBatch: 4,
+      globalBatch: 32,
       devices: 8,
       steps: 300,
       model: { norm: over.norm ?? 'batch' },

@@ -11,7 +11,8 @@ export interface TakeawayRun {
   readonly label: string;
   readonly config: {
     readonly bnSync: string;
-    readonly perDeviceBatch: number;
+    readonly perDeviceBatch: number | null;
+    readonly globalBatch: number;
     readonly devices: number;
     readonly steps: number;
     readonly model: { readonly norm: string };
@@ -91,6 +92,9 @@ export function runningMeanGap(t: Telemetry | null): number | null {
 const sigma = (x: number): string => `${x.toFixed(2)} σ`;
 const points = (pp: number): string =>
   `${pp.toFixed(1)} percentage point${pp.toFixed(1) === '1.0' ? '' : 's'}`;
+/** Examples each device normalizes over (perDeviceBatch may be left to follow globalBatch). */
+const perDevice = (r: TakeawayRun): number =>
+  r.config.perDeviceBatch ?? Math.round(r.config.globalBatch / r.config.devices);
 const accOf = (r: TakeawayRun): number => r.final?.testAcc ?? Number.NaN;
 
 /** The takeaway of a study's finished runs; null when none has finished with a test result. */
@@ -130,7 +134,7 @@ function reasons(runs: readonly TakeawayRun[], winner: TakeawayRun | null): stri
   const localNoise = local ? deviceNoise(local.telemetry) : null;
   if (local && localNoise !== null) {
     out.push(
-      `Under local BN each device normalized with its own ${local.config.perDeviceBatch} examples: ` +
+      `Under local BN each device normalized with its own ${perDevice(local)} examples: ` +
         `their mean sat on average ${sigma(localNoise)} from the global batch’s (first BN layer, ` +
         'over devices and steps), so every step trained on noisy statistics.',
     );
@@ -138,7 +142,7 @@ function reasons(runs: readonly TakeawayRun[], winner: TakeawayRun | null): stri
   if (sync) {
     const own = deviceNoise(sync.telemetry);
     out.push(
-      `SyncBN normalized every device with the statistics of all ${sync.config.devices * sync.config.perDeviceBatch} ` +
+      `SyncBN normalized every device with the statistics of all ${sync.config.globalBatch} ` +
         `examples of the step, so that noise was 0${own !== null ? ` (its devices’ own slices were ${sigma(own)} off)` : ''}.`,
     );
   }
@@ -152,7 +156,7 @@ function reasons(runs: readonly TakeawayRun[], winner: TakeawayRun | null): stri
   }
   if (none && local && winner === none) {
     out.push(
-      `Without normalization there are no batch statistics to get wrong. At ${local.config.perDeviceBatch} ` +
+      `Without normalization there are no batch statistics to get wrong. At ${perDevice(local)} ` +
         `examples per device, local BN’s statistics were too noisy to help` +
         `${localNoise !== null ? ` (${sigma(localNoise)} off on average)` : ''}, so the plain network did better.`,
     );
