@@ -16,6 +16,14 @@ describe('presets', () => {
     expect(new Set(PRESETS.map((p) => p.id)).size).toBe(PRESETS.length);
   });
 
+  it('every preset says what to look at; the no-normalization one says why it can beat local BN', () => {
+    for (const p of PRESETS) expect(p.lookAt).toMatch(/^Look at .{40,}/);
+    const noNorm = PRESETS.find((p) => p.id === 'no-norm')!;
+    expect(noNorm.lookAt).toMatch(/beats? local BN/);
+    expect(noNorm.lookAt).toMatch(/four examples per device/);
+    expect(noNorm.lookAt).toMatch(/noisy/);
+  });
+
   it.each(all.map((p) => [p.title, p] as const))(
     '%s: every variant validates with the schema and builds',
     (_t, p) => {

@@ -7,6 +7,7 @@ import type { LiveRun, LiveStatus } from '../session/live-run.ts';
 import type { SessionView } from '../session/session-controller.ts';
 import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
 import './sbl-device-panel.ts';
+import './sbl-takeaway.ts';
 
 const STATUS_TEXT: Record<LiveStatus, string> = {
   queued: 'waiting',
@@ -115,6 +116,7 @@ export class LiveView extends LitElement {
         ${v?.notice ? html`<div class="notice" role="alert" data-testid="save-notice">${v.notice}</div>` : nothing}
         ${runs.map((r) => this.renderProblems(r))}
         ${runs.length > 0 ? this.renderResults(runs) : nothing}
+        ${v && !v.busy ? html`<sbl-takeaway .runs=${runs}></sbl-takeaway>` : nothing}
         <sbl-smoothing-control
           .value=${this.smoothing}
           @smoothing-change=${(e: CustomEvent<number>) => {

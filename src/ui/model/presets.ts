@@ -10,6 +10,8 @@ export interface Preset {
   readonly title: string;
   /** What to look at, in a sentence or two. */
   readonly description: string;
+  /** What to look at when it has run, and why: shown when the preset is picked. */
+  readonly lookAt: string;
   readonly study: Study;
 }
 
@@ -40,6 +42,8 @@ export const PRESETS: readonly Preset[] = [
     description:
       'Eight devices with two digits each. Local BN normalizes every pair by itself; SyncBN uses all 16. ' +
       'Watch the test accuracy and the per-device noise.',
+    lookAt:
+      'Look at the final test accuracy and the per-device noise chart: at two examples per device local BN’s batch means sit far from the global batch’s, and its running statistics end far from the population’s; SyncBN’s do not.',
     study: {
       config: mnistMlp({ perDeviceBatch: 2 }),
       compare: { field: 'bnSync', values: ['local', 'sync'] },
@@ -51,6 +55,8 @@ export const PRESETS: readonly Preset[] = [
     description:
       'Local BN with 2, 4 and 16 examples per device. The smaller the slice, the noisier each device’s ' +
       'mean and variance, and the further training and test behaviour drift apart.',
+    lookAt:
+      'Look at how the per-device noise grows as the slice shrinks (about 1/√batch) and how the test accuracy falls with it: the noise each step trains on is the cost of small per-device batches under local BN.',
     study: {
       config: mnistMlp({ optimizer: { name: 'sgd', lr: 0.2, momentum: 0.9 } }),
       compare: { field: 'perDeviceBatch', values: ['2', '4', '16'] },
@@ -62,6 +68,8 @@ export const PRESETS: readonly Preset[] = [
     description:
       'Each device gets examples of only one or two classes (label-sorted shards). Local BN statistics then ' +
       'describe one class, not the data; SyncBN sees the whole batch.',
+    lookAt:
+      'Look at the per-device statistics chart: with one class per device the device means split apart, so local BN trains on statistics no test batch has; SyncBN normalizes with the mix of all classes.',
     study: {
       config: mnistMlp({ sharding: 'label-sorted' }),
       compare: { field: 'bnSync', values: ['local', 'sync'] },
@@ -73,6 +81,8 @@ export const PRESETS: readonly Preset[] = [
     description:
       'GroupNorm normalizes each example over groups of channels, so it needs no batch statistics and no ' +
       'synchronization. Compared with local BN at two examples per device.',
+    lookAt:
+      'Look at whether GroupNorm closes the gap: it has no batch statistics, so no per-device noise and no train/test mismatch, at the price of not normalizing across examples.',
     study: {
       config: mnistMlp({
         perDeviceBatch: 2,
@@ -86,6 +96,8 @@ export const PRESETS: readonly Preset[] = [
     title: 'No normalization',
     description:
       'The same network without any normalization, next to local BN. Without BN the learning rate that BN tolerates may be too high.',
+    lookAt:
+      'Look at whether the plain network beats local BN: at four examples per device local BN’s statistics can be so noisy that they hurt more than normalization helps, and the test then uses running statistics that never matched any training batch.',
     study: {
       config: mnistMlp(),
       compare: { field: 'model.norm', values: ['none', 'batch'] },

@@ -165,7 +165,12 @@ export class SetupForm extends LitElement {
               </button>`,
             )}
           </div>
-          ${activePreset ? html`<p class="small">${activePreset.description}</p>` : nothing}
+          ${
+            activePreset
+              ? html`<p class="small">${activePreset.description}</p>
+                  <p class="small" data-testid="preset-look-at"><strong>What to look at:</strong> ${activePreset.lookAt}</p>`
+              : nothing
+          }
         </div>
 
         ${FIELD_GROUPS.map((g) => {

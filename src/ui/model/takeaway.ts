@@ -1,0 +1,169 @@
+import type { BnLayerTelemetry, Telemetry } from '../../coordinator/telemetry-types.ts';
+import { formatPercent } from './format.ts';
+
+/**
+ * The takeaway after a study: which run did better, by how much, and the reason its own
+ * telemetry shows, in plain sentences. Pure: built from the finished runs' numbers only.
+ */
+
+/** What the takeaway needs of a finished run (a LiveRun fits). */
+export interface TakeawayRun {
+  readonly label: string;
+  readonly config: {
+    readonly bnSync: string;
+    readonly perDeviceBatch: number | null;
+    readonly globalBatch: number;
+    readonly devices: number;
+    readonly steps: number;
+    readonly model: { readonly norm: string };
+  };
+  readonly final: { readonly testAcc: number; readonly testLoss: number } | null;
+  readonly telemetry: Telemetry | null;
+}
+
+export interface Takeaway {
+  /** Who won and by how much (or that it is too close to call, or a single run's result). */
+  readonly headline: string;
+  /** Why, from the runs' telemetry; may be empty. */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * Runs that differ by less than this (percentage points of test accuracy) are within what changing
+ * only the seed moves a short run: too close to call.
+ */
+export const SEED_NOISE_PP = 1;
+
+type Kind = 'local' | 'sync' | 'none' | 'other';
+
+function kindOf(run: TakeawayRun): Kind {
+  if (run.config.model.norm === 'none') return 'none';
+  if (run.config.model.norm !== 'batch') return 'other';
+  if (run.config.bnSync === 'local') return 'local';
+  if (run.config.bnSync === 'sync') return 'sync';
+  return 'other';
+}
+
+/** The first BN layer the run recorded (the one closest to the input), or null. */
+function firstLayer(t: Telemetry | null): BnLayerTelemetry | null {
+  if (!t) return null;
+  const name = Object.keys(t.bn)[0];
+  return name === undefined ? null : (t.bn[name] ?? null);
+}
+
+const mean = (xs: readonly number[]): number | null => {
+  const ok = xs.filter((x) => Number.isFinite(x));
+  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null;
+};
+
+/**
+ * How far each device's batch mean sat from the global batch's, in σ of the global batch: the
+ * mean over steps and devices of `meanNoise` (first BN layer). Null without telemetry.
+ */
+export function deviceNoise(t: Telemetry | null): number | null {
+  const layer = firstLayer(t);
+  if (!layer) return null;
+  return mean(layer.meanNoise.map((perDevice) => mean(perDevice) ?? Number.NaN));
+}
+
+/**
+ * How far device 0's running mean (what test time uses) ended from the global batch mean, in σ:
+ * RMS over the tracked channels of (running − global) / √globalVar, the global statistics averaged
+ * over the last quarter of the recorded steps so that one batch's noise does not dominate.
+ */
+export function runningMeanGap(t: Telemetry | null): number | null {
+  const layer = firstLayer(t);
+  const n = layer?.step.length ?? 0;
+  if (!layer || n === 0) return null;
+  const running = layer.runningMean[n - 1];
+  if (!running) return null;
+  const from = Math.max(0, n - Math.max(1, Math.ceil(n / 4)));
+  const squares: number[] = [];
+  running.forEach((r, c) => {
+    const g = mean(layer.globalMean.slice(from).map((row) => row[c] ?? Number.NaN));
+    const v = mean(layer.globalVar.slice(from).map((row) => row[c] ?? Number.NaN));
+    if (g === null || v === null || !Number.isFinite(r)) return;
+    squares.push((r - g) ** 2 / (v + 1e-5));
+  });
+  const ms = mean(squares);
+  return ms === null ? null : Math.sqrt(ms);
+}
+
+const sigma = (x: number): string => `${x.toFixed(2)} σ`;
+const points = (pp: number): string =>
+  `${pp.toFixed(1)} percentage point${pp.toFixed(1) === '1.0' ? '' : 's'}`;
+/** Examples each device normalizes over (perDeviceBatch may be left to follow globalBatch). */
+const perDevice = (r: TakeawayRun): number =>
+  r.config.perDeviceBatch ?? Math.round(r.config.globalBatch / r.config.devices);
+const accOf = (r: TakeawayRun): number => r.final?.testAcc ?? Number.NaN;
+
+/** The takeaway of a study's finished runs; null when none has finished with a test result. */
+export function takeaway(runs: readonly TakeawayRun[]): Takeaway | null {
+  const done = runs.filter((r) => r.final && Number.isFinite(r.final.testAcc));
+  if (done.length === 0) return null;
+  if (done.length === 1) return single(done[0]!);
+  const ranked = [...done].sort((a, b) => accOf(b) - accOf(a));
+  const best = ranked[0]!;
+  const second = ranked[1]!;
+  const marginPp = (accOf(best) - accOf(second)) * 100;
+  const close = marginPp < SEED_NOISE_PP;
+  const headline = close
+    ? `Too close to call: “${best.label}” (${formatPercent(accOf(best))}) and “${second.label}” ` +
+      `(${formatPercent(accOf(second))}) ended ${points(marginPp)} apart, less than the ~${SEED_NOISE_PP} point ` +
+      'that changing only the seed moves a short run. Compare a few seeds to tell them apart.'
+    : `“${best.label}” did best: ${formatPercent(accOf(best))} test accuracy, ${points(marginPp)} ahead of ` +
+      `“${second.label}” (${formatPercent(accOf(second))})${ranked.length > 2 ? `; “${ranked[ranked.length - 1]!.label}” was last (${formatPercent(accOf(ranked[ranked.length - 1]!))})` : ''}.`;
+  return { headline, reasons: reasons(done, close ? null : best) };
+}
+
+function single(r: TakeawayRun): Takeaway {
+  return {
+    headline:
+      `“${r.label}” reached ${formatPercent(accOf(r))} test accuracy (test loss ${r.final!.testLoss.toFixed(3)}) ` +
+      `after ${r.config.steps} steps. Nothing to compare it with: add a compared setting to see what changes it.`,
+    reasons: [],
+  };
+}
+
+/** Why, from the telemetry of the local-BN, SyncBN and no-normalization runs among `runs`. */
+function reasons(runs: readonly TakeawayRun[], winner: TakeawayRun | null): string[] {
+  const out: string[] = [];
+  const local = runs.find((r) => kindOf(r) === 'local');
+  const sync = runs.find((r) => kindOf(r) === 'sync');
+  const none = runs.find((r) => kindOf(r) === 'none');
+  const localNoise = local ? deviceNoise(local.telemetry) : null;
+  if (local && localNoise !== null) {
+    out.push(
+      `Under local BN each device normalized with its own ${perDevice(local)} examples: ` +
+        `their mean sat on average ${sigma(localNoise)} from the global batch’s (first BN layer, ` +
+        'over devices and steps), so every step trained on noisy statistics.',
+    );
+  }
+  if (sync) {
+    const own = deviceNoise(sync.telemetry);
+    out.push(
+      `SyncBN normalized every device with the statistics of all ${sync.config.globalBatch} ` +
+        `examples of the step, so that noise was 0${own !== null ? ` (its devices’ own slices were ${sigma(own)} off)` : ''}.`,
+    );
+  }
+  const localGap = local ? runningMeanGap(local.telemetry) : null;
+  const syncGap = sync ? runningMeanGap(sync.telemetry) : null;
+  if (localGap !== null) {
+    out.push(
+      `Local BN’s running mean, which the test uses, ended ${sigma(localGap)} from the global batch mean` +
+        `${syncGap !== null ? ` (SyncBN’s: ${sigma(syncGap)})` : ''}: that is the train/test mismatch.`,
+    );
+  }
+  if (none && local && winner === none) {
+    out.push(
+      `Without normalization there are no batch statistics to get wrong. At ${perDevice(local)} ` +
+        `examples per device, local BN’s statistics were too noisy to help` +
+        `${localNoise !== null ? ` (${sigma(localNoise)} off on average)` : ''}, so the plain network did better.`,
+    );
+  } else if (none && local && winner === local) {
+    out.push(
+      'Local BN helped despite its noisy statistics: normalized layers let the same learning rate train faster.',
+    );
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { BnLayerTelemetry, Telemetry } from '../../src/coordinator/telemetry-types.ts';
+import {
+  deviceNoise,
+  runningMeanGap,
+  type TakeawayRun,
+  takeaway,
+} from '../../src/ui/model/takeaway.ts';
+
+/** One BN layer over 4 steps, 2 devices, 1 tracked channel: global mean 0, global var 1. */
+function layer(noise: number, runningMean: number): BnLayerTelemetry {
+  const steps = [1, 2, 3, 4];
+  return {
+    channels: [0],
+    step: steps,
+    deviceMean: steps.map(() => [[noise], [-noise]]),
+    deviceVar: steps.map(() => [[1], [1]]),
+    globalMean: steps.map(() => [0]),
+    globalVar: steps.map(() => [1]),
+    runningMean: steps.map(() => [runningMean]),
+    runningVar: steps.map(() => [1]),
+    meanNoise: steps.map(() => [noise, noise]),
+    varNoise: steps.map(() => [0.1, 0.1]),
+  };
+}
+
+function telemetry(noise: number, runningMean: number): Telemetry {
+  return {
+    transport: 'shared-memory',
+    devices: 2,
+    workers: 1,
+    step: [1, 2, 3, 4],
+    deviceLoss: [],
+    deviceAcc: [],
+    deviceCount: [],
+    computeMs: [],
+    waitMs: [],
+    collectiveCalls: [],
+    bytes: [],
+    bn: { bn1: layer(noise, runningMean), bn2: layer(9, 9) },
+  };
+}
+
+function run(
+  label: string,
+  over: { bnSync?: string; norm?: string; acc: number; t?: Telemetry | null },
+): TakeawayRun {
+  return {
+    label,
+    config: {
+      bnSync: over.bnSync ?? 'local',
+      perDeviceBatch: 4,
+      globalBatch: 32,
+      devices: 8,
+      steps: 300,
+      model: { norm: over.norm ?? 'batch' },
+    },
+    final: { testAcc: over.acc, testLoss: 0.4 },
+    telemetry: over.t === undefined ? telemetry(0.5, 0.3) : over.t,
+  };
+}
+
+describe('takeaway', () => {
+  it('reads the first BN layer: mean per-device noise and the running mean gap in σ', () => {
+    expect(deviceNoise(telemetry(0.5, 0.3))).toBeCloseTo(0.5);
+    expect(runningMeanGap(telemetry(0.5, 0.3))).toBeCloseTo(0.3, 4);
+    expect(deviceNoise(null)).toBeNull();
+  });
+
+  it('sync beats local: winner, margin in points, the noise and the running-mean reasons', () => {
+    const t = takeaway([
+      run('bnSync = local', { acc: 0.874, t: telemetry(0.52, 0.31) }),
+      run('bnSync = sync', { bnSync: 'sync', acc: 0.912, t: telemetry(0.51, 0.08) }),
+    ])!;
+    expect(t.headline).toBe(
+      '“bnSync = sync” did best: 91.2% test accuracy, 3.8 percentage points ahead of “bnSync = local” (87.4%).',
+    );
+    const why = t.reasons.join(' ');
+    expect(why).toContain('own 4 examples');
+    expect(why).toContain('0.52 σ from the global batch’s');
+    expect(why).toContain('all 32 examples of the step, so that noise was 0');
+    expect(why).toContain(
+      'running mean, which the test uses, ended 0.31 σ from the global batch mean',
+    );
+    expect(why).toContain('SyncBN’s: 0.08 σ');
+    expect(why).toContain('train/test mismatch');
+  });
+
+  it('no normalization beats local BN: says local BN’s statistics were too noisy, with the number', () => {
+    const t = takeaway([
+      run('model.norm = none', { norm: 'none', acc: 0.888, t: telemetry(0, 0) }),
+      run('model.norm = batch', { acc: 0.874, t: telemetry(0.52, 0.31) }),
+    ])!;
+    expect(t.headline).toMatch(
+      /^“model\.norm = none” did best: 88\.8% .* 1\.4 percentage points ahead/,
+    );
+    expect(t.reasons.join(' ')).toContain(
+      'At 4 examples per device, local BN’s statistics were too noisy to help (0.52 σ off on average)',
+    );
+  });
+
+  it('runs within the seed-to-seed noise are too close to call, and name no winner', () => {
+    const t = takeaway([
+      run('bnSync = local', { acc: 0.884 }),
+      run('bnSync = sync', { bnSync: 'sync', acc: 0.888 }),
+    ])!;
+    expect(t.headline).toMatch(/^Too close to call: .* 0\.4 percentage points apart/);
+    expect(t.headline).not.toContain('did best');
+    expect(t.reasons.join(' ')).not.toContain('too noisy to help');
+  });
+
+  it('a single run: a one-line summary, no comparison', () => {
+    const t = takeaway([run('local', { acc: 0.874 })])!;
+    expect(t.headline).toMatch(
+      /^“local” reached 87\.4% test accuracy \(test loss 0\.400\) after 300 steps\./,
+    );
+    expect(t.headline).not.toContain('\n');
+    expect(t.reasons).toEqual([]);
+  });
+
+  it('nothing finished: no takeaway; unfinished runs are left out', () => {
+    const unfinished = { ...run('x', { acc: 0.5 }), final: null };
+    expect(takeaway([unfinished])).toBeNull();
+    expect(takeaway([unfinished, run('y', { acc: 0.9 })])!.headline).toMatch(/^“y” reached/);
+  });
+});
