@@ -292,6 +292,24 @@ describe('the setup form in Chromium', () => {
     expect((await hashConfig()).devices).toBe('eight');
   });
 
+  it('a preset picked in the form stays picked when the page renders again', async () => {
+    await page.getByRole('button', { name: 'Non-IID shards' }).click();
+    const preset = page.getByRole('button', { name: 'Non-IID shards' });
+    await expect.poll(() => preset.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.getByTestId('preset-look-at').count()).toBe(1);
+    // Another edit makes the page render again; the preset's settings are still there.
+    await field('Training steps').fill('40');
+    await expect.poll(async () => (await hashConfig()).sharding).toBe('label-sorted');
+    expect(await field('How data is split over devices').inputValue()).toBe('label-sorted');
+    await page.getByRole('button', { name: 'No normalization' }).click();
+    await expect
+      .poll(() =>
+        page.getByRole('button', { name: 'No normalization' }).getAttribute('aria-pressed'),
+      )
+      .toBe('true');
+    expect(await field('How data is split over devices').inputValue()).toBe('iid');
+  });
+
   it('no form state threw', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -69,6 +69,9 @@ export class RouteController implements ReactiveController {
    * with a problem opens with the problem explained, never with another config in its place).
    */
   edited(study: Study): void {
+    // The page's study follows the form: a later render hands the form back what it announced
+    // (which it keeps as it is), never an older study in its place.
+    this.study = study;
     this.write(study);
     this.message = null;
     this.host.requestUpdate();

@@ -60,9 +60,13 @@ export class SetupForm extends LitElement {
   @state() private compareText = '';
   /** What the form shows, links, runs and saves, computed from the values alone (form-state.ts). */
   private state: FormState | null = null;
+  /** The study last announced to the page (study-change). */
+  private announced: Study | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('study') && this.study) {
+    // A study this form announced comes back from the page unchanged: reloading it would reset
+    // what is being typed (a box reading "0." would become "0").
+    if (changed.has('study') && this.study && this.study !== this.announced) {
       this.values = inputToForm(this.study.config);
       this.compareField = this.study.compare?.field ?? '';
       this.compareText = this.study.compare?.values.join(', ') ?? '';
@@ -99,6 +103,7 @@ export class SetupForm extends LitElement {
   private announce(): void {
     this.updateComplete.then(() => {
       const state = this.current();
+      this.announced = state.study;
       const detail: StudyChangeDetail = {
         study: state.study,
         valid: state.blockers.length === 0,
