@@ -136,3 +136,32 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   if (viewport) await page.setViewportSize(viewport);
 }
+
+/**
+ * A page of the app in a fresh browser context (one profile: the library persists across its
+ * reloads) at a desktop size. Page errors go to `onPageError` (default: the test's stderr).
+ */
+export async function openAppPage(
+  app: App,
+  options: {
+    readonly width?: number;
+    readonly height?: number;
+    readonly onPageError?: (message: string) => void;
+  } = {},
+): Promise<Page> {
+  const context = await app.browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+  });
+  const page = await context.newPage();
+  const report = options.onPageError ?? ((m: string) => console.error('page error:', m));
+  page.on('pageerror', (e) => report(e.message));
+  return page;
+}
+
+/**
+ * Wait until the run library has read IndexedDB (its element says data-state="ready"): rows
+ * counted before that would be none.
+ */
+export async function libraryReady(page: Page, timeout = 20_000): Promise<void> {
+  await page.locator('[data-testid="library"][data-state="ready"]').waitFor({ timeout });
+}

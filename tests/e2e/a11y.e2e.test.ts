@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
-import { type App, startApp } from '../../tools/app-harness.ts';
+import { type App, libraryReady, openAppPage, startApp } from '../../tools/app-harness.ts';
 
 /*
  * Accessibility in real Chromium under the app's CSP: axe-core finds no violation on the first
@@ -40,9 +40,7 @@ const smallRun = encodeStudyHash({
 
 beforeAll(async () => {
   app = await startApp();
-  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page = await openAppPage(app, { onPageError: (m) => pageErrors.push(m) });
 }, 180_000);
 
 afterAll(async () => {
@@ -105,12 +103,6 @@ function focused(p: Page): Promise<{ tag: string; testid: string | null; text: s
       text: (el?.textContent ?? '').trim().slice(0, 60),
     };
   });
-}
-
-async function libraryReady(p: Page): Promise<void> {
-  await expect
-    .poll(() => p.getByTestId('library').getAttribute('data-state'), { timeout: 20_000 })
-    .toBe('ready');
 }
 
 async function runToDone(p: Page): Promise<void> {

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
-import { type App, ARTIFACTS, screenshot, startApp } from '../../tools/app-harness.ts';
+import {
+  type App,
+  ARTIFACTS,
+  libraryReady,
+  openAppPage,
+  screenshot,
+  startApp,
+} from '../../tools/app-harness.ts';
 
 /*
  * The built app in real Chromium with real Web Workers and real IndexedDB, served with COOP/COEP
@@ -32,9 +39,7 @@ const shortRun = encodeStudyHash({
 
 beforeAll(async () => {
   app = await startApp();
-  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openAppPage(app);
 }, 180_000);
 
 afterAll(async () => {
@@ -42,13 +47,6 @@ afterAll(async () => {
 });
 
 const status = (p: Page) => p.getByTestId('run-status');
-
-/** The library has read IndexedDB (rows counted before that would be none). */
-async function libraryReady(p: Page): Promise<void> {
-  await expect
-    .poll(() => p.getByTestId('library').getAttribute('data-state'), { timeout: 20_000 })
-    .toBe('ready');
-}
 
 const resumable = encodeStudyHash({
   config: {

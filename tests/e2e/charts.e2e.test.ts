@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
-import { type App, ARTIFACTS, screenshot, startApp } from '../../tools/app-harness.ts';
+import { type App, ARTIFACTS, openAppPage, screenshot, startApp } from '../../tools/app-harness.ts';
 
 /*
  * Issue #11, points 5 and 6, in real Chromium: a study that varies the per-device batch (2, 4, 8)
@@ -29,9 +29,7 @@ const batchStudy = encodeStudyHash({
 
 beforeAll(async () => {
   app = await startApp();
-  const context = await app.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openAppPage(app, { width: 1400 });
 }, 180_000);
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { createServer, loadConfigFromFile, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../../src/csp.ts';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
+import { type App, CHROMIUM, openAppPage, screenshot, startApp } from '../../tools/app-harness.ts';
 import {
   CSP_REPORT_PATH,
   type CspViolation,
@@ -12,7 +13,6 @@ import {
   describeViolations,
   watchCspConsole,
 } from '../../tools/csp-reports.ts';
-import { type App, CHROMIUM, screenshot, startApp } from '../../tools/app-harness.ts';
 
 /*
  * The Content-Security-Policy (src/csp.ts) in real Chromium: served by `vite preview` (header on
@@ -99,9 +99,7 @@ describe('the Content-Security-Policy of the built app (vite preview)', () => {
 
   beforeAll(async () => {
     app = await startApp();
-    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    page = await openAppPage(app);
   }, 180_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MNIST_PUBLIC_GZ_PATH } from '../../src/platform/node/mnist.ts';

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
+import { type App, openAppPage, screenshot, startApp } from '../../tools/app-harness.ts';
 
 /*
  * The setup form in real Chromium: every cross-field rule is shown at the fields it concerns, in
@@ -14,9 +14,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   app = await startApp();
-  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page = await openAppPage(app, { onPageError: (m) => pageErrors.push(m) });
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(m.text());
   });

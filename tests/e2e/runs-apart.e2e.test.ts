@@ -1,7 +1,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
-import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
+import {
+  type App,
+  libraryReady,
+  openAppPage,
+  screenshot,
+  startApp,
+} from '../../tools/app-harness.ts';
 
 /*
  * Issue #11, points 7 and 8 in real Chromium: runs that differ only in sharding get different
@@ -28,16 +34,10 @@ const config = (sharding: string, steps: number) => ({
 const status = () => page.getByTestId('run-status');
 const rows = () => page.getByTestId('run-row');
 
-async function libraryReady(): Promise<void> {
-  await expect
-    .poll(() => page.getByTestId('library').getAttribute('data-state'), { timeout: 20_000 })
-    .toBe('ready');
-}
-
 async function runAndWait(hash: string): Promise<void> {
   await page.goto(`${app.url}#${hash}`);
   await page.reload();
-  await libraryReady();
+  await libraryReady(page);
   const before = await rows().count();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect.poll(() => status().textContent(), { timeout: 120_000 }).toMatch(/done/);
@@ -46,9 +46,7 @@ async function runAndWait(hash: string): Promise<void> {
 
 beforeAll(async () => {
   app = await startApp();
-  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openAppPage(app);
 }, 180_000);
 
 afterAll(async () => {
@@ -95,7 +93,7 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
   it('after a reload mid-run the interrupted run is offered at the top, and Resume there continues it', async () => {
     await page.goto(`${app.url}#${encodeStudyHash({ config: config('iid', 400), compare: null })}`);
     await page.reload();
-    await libraryReady();
+    await libraryReady(page);
     const before = await rows().count();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     // Past the first checkpoint (every 25 steps).
@@ -105,7 +103,7 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
       })
       .toBeGreaterThan(30);
     await page.reload();
-    await libraryReady();
+    await libraryReady(page);
     await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(before + 1);
     const offer = page.getByTestId('interrupted-offer');
     await expect
@@ -142,7 +140,7 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
       // run's first saves can leave nothing to offer).
       .toBeGreaterThan(30);
     await page.reload();
-    await libraryReady();
+    await libraryReady(page);
     const offer = page.getByTestId('interrupted-offer');
     await expect.poll(() => offer.count(), { timeout: 30_000 }).toBe(1);
     await offer.getByRole('button', { name: 'Dismiss' }).click();

@@ -9,6 +9,7 @@ import {
   ARTIFACTS,
   CHROMIUM,
   CHROMIUM_ARGS,
+  libraryReady,
   screenshot,
   startApp,
 } from '../../tools/app-harness.ts';
@@ -90,12 +91,6 @@ const statusCells = () => page.getByTestId('run-status-cell').allTextContents();
 const progress = async () =>
   Number(await page.getByRole('progressbar').getAttribute('aria-valuenow'));
 
-async function libraryReady(): Promise<void> {
-  await expect
-    .poll(() => page.getByTestId('library').getAttribute('data-state'), { timeout: 20_000 })
-    .toBe('ready');
-}
-
 async function run(): Promise<void> {
   await page.getByRole('button', { name: 'Run', exact: true }).click();
 }
@@ -103,7 +98,7 @@ async function run(): Promise<void> {
 describe('a full disk in Chromium', () => {
   it('stops a run cleanly and shows it stopped, not running', async () => {
     await page.goto(`${app.url}#${tiny}`);
-    await libraryReady();
+    await libraryReady(page);
     await run();
     await expect
       .poll(() => page.getByTestId('run-status').textContent(), { timeout: 60_000 })
@@ -115,7 +110,7 @@ describe('a full disk in Chromium', () => {
     await page.goto('about:blank');
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await reopenWithQuota((await usage()) + 200_000, long);
-    await libraryReady();
+    await libraryReady(page);
     await run();
     await expect
       .poll(() => page.getByTestId('save-notice').textContent(), { timeout: 120_000 })
@@ -132,7 +127,7 @@ describe('a full disk in Chromium', () => {
   it('opens with the disk full: lists, exports and deletes runs; deleting makes room for a new run', async () => {
     // A run the page leaves while it trains: its record says `running` until the library opens.
     await reopenWithQuota(undefined, long);
-    await libraryReady();
+    await libraryReady(page);
     await run();
     await expect.poll(progress, { timeout: 120_000 }).toBeGreaterThan(2);
     await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(3);
@@ -140,7 +135,7 @@ describe('a full disk in Chromium', () => {
     // Full: less room than is used, so every write is refused (marking that run interrupted too).
     const full = Math.floor((await usage()) * 0.8);
     await reopenWithQuota(full, tiny);
-    await libraryReady();
+    await libraryReady(page);
     await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(3);
     expect(await statusCells()).toEqual(['interrupted', 'stopped', 'completed']);
     expect(await page.getByTestId('library-banner').textContent()).toMatch(/storage.*full/);
@@ -189,7 +184,7 @@ describe('a full disk in Chromium', () => {
     await expect.poll(statusCells, { timeout: 20_000 }).toEqual(['completed', 'completed']);
     // Saved for real: it is still there after the page is opened again under the same quota.
     await reopenWithQuota(full, tiny);
-    await libraryReady();
+    await libraryReady(page);
     await expect.poll(statusCells, { timeout: 20_000 }).toEqual(['completed', 'completed']);
     await screenshot(page, 'storage-full-room-made');
   }, 300_000);

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/ui/model/presets.ts';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
-import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
+import { type App, openAppPage, screenshot, startApp } from '../../tools/app-harness.ts';
 
 /*
  * The takeaway in the built app, in real Chromium with real Web Workers: a short local-vs-sync
@@ -27,9 +27,7 @@ const localVsSync = encodeStudyHash({
 
 beforeAll(async () => {
   app = await startApp();
-  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openAppPage(app);
 }, 180_000);
 
 afterAll(async () => {
