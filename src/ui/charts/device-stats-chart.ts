@@ -2,6 +2,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
 import type { Telemetry } from '../../coordinator/telemetry.ts';
 import { type ChartView, type LegendEntry, UPlotChart, type ValueRow } from './base-chart.ts';
+import { deviceBandLegend } from './device-band-legend.ts';
 import { fmtNumber } from './format.ts';
 import { seriesLook } from './palette.ts';
 import { BAND_WORDS, bandFill, bandSeries, deviceSeries, stepLineOptions } from './plot-options.ts';
@@ -81,18 +82,7 @@ export class DeviceStatsChart extends UPlotChart {
       shaped.data[2 + K] ?? [],
     ];
     const legend: LegendEntry[] = [
-      {
-        label: `devices: ${BAND_WORDS[bandKind]}, line at their mean`,
-        color: bandColor,
-        mark: 'band',
-      },
-      ...(this.showDevices
-        ? Array.from({ length: K }, (_, k) => ({
-            label: `device ${k}`,
-            color: seriesLook(theme.series, k).stroke,
-            mark: 'faint' as const,
-          }))
-        : []),
+      ...deviceBandLegend(theme, bandKind, bandColor, K, this.showDevices),
       { label: 'global batch', color: theme.fg, mark: 'solid' },
       { label: 'running (device 0)', color: theme.muted, mark: 'dashed' },
     ];

@@ -1,7 +1,8 @@
 import { customElement, property } from 'lit/decorators.js';
-import type { Telemetry } from '../../coordinator/telemetry.ts';
 import type uPlot from 'uplot';
+import type { Telemetry } from '../../coordinator/telemetry.ts';
 import { type ChartView, type LegendEntry, UPlotChart, type ValueRow } from './base-chart.ts';
+import { deviceBandLegend } from './device-band-legend.ts';
 import { fmtNumber } from './format.ts';
 import { seriesLook } from './palette.ts';
 import { BAND_WORDS, bandFill, bandSeries, deviceSeries, stepLineOptions } from './plot-options.ts';
@@ -64,18 +65,7 @@ export class NoiseChart extends UPlotChart {
       ...(this.showDevices ? deviceCols : []),
     ];
     const legend: LegendEntry[] = [
-      {
-        label: `devices: ${BAND_WORDS[bandKind]}, line at their mean`,
-        color: bandColor,
-        mark: 'band',
-      },
-      ...(this.showDevices
-        ? Array.from({ length: K }, (_, k) => ({
-            label: `device ${k}`,
-            color: seriesLook(theme.series, k).stroke,
-            mark: 'faint' as const,
-          }))
-        : []),
+      ...deviceBandLegend(theme, bandKind, bandColor, K, this.showDevices),
     ];
     const latest = shaped.latest;
     const rows: ValueRow[] = [
