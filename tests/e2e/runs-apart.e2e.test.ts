@@ -31,8 +31,30 @@ const config = (sharding: string, steps: number) => ({
   evalEvery: steps,
 });
 
+/*
+ * The run a reload interrupts. Long enough that it is still training when the reload lands: a
+ * 400-step run (about 0.4 s of training here) finished in the moment between the progress poll
+ * and the reload when CI starved the test process, leaving nothing to offer. 10,000 steps leave
+ * about ten seconds of training after the poll; resuming it to the end takes as long.
+ */
+const INTERRUPTED_STEPS = 10_000;
+
 const status = () => page.getByTestId('run-status');
 const rows = () => page.getByTestId('run-row');
+
+/**
+ * Wait until the run has trained 120 steps (checkpoints every 25, so a few are saved even when the
+ * recorder lags under load; a reload before the first save leaves nothing to offer), far from
+ * its end.
+ */
+async function pastCheckpoints(): Promise<void> {
+  const percent = (120 / INTERRUPTED_STEPS) * 100;
+  await expect
+    .poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow')), {
+      timeout: 60_000,
+    })
+    .toBeGreaterThan(percent);
+}
 
 async function runAndWait(hash: string): Promise<void> {
   await page.goto(`${app.url}#${hash}`);
@@ -91,24 +113,23 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
   }, 60_000);
 
   it('after a reload mid-run the interrupted run is offered at the top, and Resume there continues it', async () => {
-    await page.goto(`${app.url}#${encodeStudyHash({ config: config('iid', 400), compare: null })}`);
+    await page.goto(
+      `${app.url}#${encodeStudyHash({ config: config('iid', INTERRUPTED_STEPS), compare: null })}`,
+    );
     await page.reload();
     await libraryReady(page);
     const before = await rows().count();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    // Past the first checkpoint (every 25 steps).
-    await expect
-      .poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow')), {
-        timeout: 60_000,
-      })
-      .toBeGreaterThan(30);
+    await pastCheckpoints();
     await page.reload();
     await libraryReady(page);
     await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(before + 1);
     const offer = page.getByTestId('interrupted-offer');
     await expect
       .poll(() => offer.textContent(), { timeout: 10_000 })
-      .toMatch(/‘.*lr 0\.1’ was interrupted at step [1-9]\d* of 400/);
+      .toMatch(
+        new RegExp(`‘.*lr 0\\.1’ was interrupted at step [1-9]\\d* of ${INTERRUPTED_STEPS}\\.`),
+      );
     // It sits above the training view, at the top of the page, not only in the library below.
     const offerTop = await offer.evaluate((e) => e.getBoundingClientRect().top);
     const libraryTop = await page
@@ -119,7 +140,9 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
     await offer.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => status().textContent(), { timeout: 150_000 }).toMatch(/done/);
     await expect.poll(() => offer.count(), { timeout: 10_000 }).toBe(0);
-    await expect.poll(() => rows().nth(0).textContent(), { timeout: 20_000 }).toMatch(/400 \/ 400/);
+    await expect
+      .poll(() => rows().nth(0).textContent(), { timeout: 20_000 })
+      .toMatch(`${INTERRUPTED_STEPS} / ${INTERRUPTED_STEPS}`);
     expect(
       await rows()
         .filter({ hasText: /interrupted/i })
@@ -132,13 +155,7 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
   it('Dismiss hides the offer', async () => {
     // Interrupt another run, then dismiss its offer.
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await expect
-      .poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow')), {
-        timeout: 60_000,
-      })
-      // Past a checkpoint, as the resume test above (a reload on a loaded machine before the
-      // run's first saves can leave nothing to offer).
-      .toBeGreaterThan(30);
+    await pastCheckpoints();
     await page.reload();
     await libraryReady(page);
     const offer = page.getByTestId('interrupted-offer');
