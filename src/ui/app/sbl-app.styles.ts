@@ -21,6 +21,14 @@ export const appStyles = [
       position: static;
       margin-bottom: 0.4rem;
     }
+    header {
+      position: relative;
+    }
+    /* Top right, out of the title's way, at every width. */
+    sbl-locale-switch {
+      float: right;
+      margin: 0 0 0.3rem 0.8rem;
+    }
     header h1 {
       font-size: 1.6rem;
       margin: 0 0 0.3rem;

@@ -1,10 +1,11 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, LitElement, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
+import { toEditableInput } from '../../config/config-input.ts';
 import { configSchema } from '../../config/schema.ts';
 import { startCoordinatorWorker } from '../../platform/browser/coordinator-client.ts';
 import { warmUpCharts } from '../charts/warm-up.ts';
 import { StoreController } from '../library/store-controller.ts';
-import { toEditableInput } from '../../config/config-input.ts';
 import { isSettled } from '../session/live-run.ts';
 import { type PlannedRun, SessionController } from '../session/session-controller.ts';
 import type { RunStudyDetail, StudyChangeDetail } from '../setup/sbl-setup-form.ts';
@@ -19,12 +20,15 @@ import '../library/sbl-runs-library.ts';
 import '../live/sbl-live-view.ts';
 import '../setup/sbl-setup-form.ts';
 import './sbl-intro.ts';
+import '../i18n/sbl-locale-switch.ts';
+import { openingChoice } from '../i18n/localization.ts';
 
 /**
  * The page: intro, study setup, live training view, comparison and the run library. It renders
  * and connects the views' events to its controllers: the training session, the run library, the
  * page address (route), resuming a saved run, the compared runs and the transport it names.
  */
+@localized()
 @customElement('sbl-app')
 export class App extends LitElement {
   static override styles = appStyles;
@@ -136,6 +140,15 @@ export class App extends LitElement {
     this.requestUpdate();
   }
 
+  /** `?lang=` named a language the app does not have: say so once, in the language shown. */
+  private renderLanguageNote() {
+    const unknown = openingChoice()?.unknownQuery;
+    if (!unknown) return nothing;
+    return html`<div class="banner" role="status" data-testid="language-note">
+      ${msg(str`The address asks for the language “${unknown}”, which syncbn-lab does not have: it offers English (?lang=en) and Chinese (?lang=zh-CN).`)}
+    </div>`;
+  }
+
   /** After a reload: the run the page lost, offered above the training view to continue. */
   private renderOffer(busy: boolean) {
     const run = interruptedOffer(this.library.runs, this.dismissedOffers, busy);
@@ -179,6 +192,7 @@ export class App extends LitElement {
         >
           Skip to Run
         </button>
+        <sbl-locale-switch></sbl-locale-switch>
         <h1>syncbn-lab: Batch Normalization across devices</h1>
         <sbl-intro></sbl-intro>
         <details class="env small" data-testid="about-run">
@@ -197,6 +211,7 @@ export class App extends LitElement {
         </details>
       </header>
       <main>
+      ${this.renderLanguageNote()}
       ${lib.banner ? html`<div class="banner" role="alert" data-testid="library-banner">${lib.banner}</div>` : nothing}
       ${this.route.message ? html`<div class="banner" role="alert" data-testid="hash-error">${this.route.message}</div>` : nothing}
       <div class="layout">
