@@ -37,9 +37,9 @@ const field = (label: string): Locator => page.getByLabel(label, { exact: true }
 const runButton = (): Locator => page.getByTestId('run-button');
 const runWhy = (): Locator => page.getByTestId('run-why');
 
-/** Open the folded group that holds a field. */
-async function openGroup(title: string): Promise<void> {
-  const details = page.locator('details', { has: page.locator('summary', { hasText: title }) });
+/** Open "All settings", where every field but the few on the first screen sits. */
+async function openAllSettings(): Promise<void> {
+  const details = page.getByTestId('all-settings');
   if ((await details.getAttribute('open')) === null)
     await details.locator('summary').first().click();
 }
@@ -167,6 +167,7 @@ describe('the setup form in Chromium', () => {
   });
 
   it('gradient averaging "ddp" with a device left without samples', async () => {
+    await openAllSettings();
     await field('BN statistics').selectOption('sync');
     await field('Per-device batch').fill('');
     await field('Global batch (instead of per-device)').fill('6');
@@ -200,8 +201,8 @@ describe('the setup form in Chromium', () => {
   });
 
   it('ghost BN: a virtual batch larger than the batch, and a leftover virtual batch of one', async () => {
+    await openAllSettings();
     await field('Normalization').selectOption('ghost');
-    await openGroup('Normalization options');
     await field('Ghost BN virtual batch').fill('8');
     await expectProblemAt(
       'Ghost BN virtual batch',
@@ -222,7 +223,7 @@ describe('the setup form in Chromium', () => {
   });
 
   it('PreciseBN: no more samples than the training set, and running statistics on', async () => {
-    await openGroup('Evaluation');
+    await openAllSettings();
     await field('BN statistics at test time').selectOption('precise');
     await field('PreciseBN samples').fill('5000');
     await expectProblemAt(
@@ -236,7 +237,6 @@ describe('the setup form in Chromium', () => {
     await field('PreciseBN samples').fill('');
     await expectNoProblemAt('PreciseBN samples');
 
-    await openGroup('Normalization options');
     await field('Track running statistics').uncheck();
     await expectProblemAt(
       'BN statistics at test time',
@@ -250,7 +250,7 @@ describe('the setup form in Chromium', () => {
   });
 
   it('batch evaluation: no test batch of a single sample', async () => {
-    await openGroup('Evaluation');
+    await openAllSettings();
     await field('BN statistics at test time').selectOption('batch');
     await field('Test batch size').fill('1');
     await expectProblemAt(
@@ -265,6 +265,7 @@ describe('the setup form in Chromium', () => {
   });
 
   it('feature scale: one value per feature of a 2-D set', async () => {
+    await openAllSettings();
     await field('Dataset').selectOption('spiral');
     await field('Feature scale (per feature, comma-separated)').fill('1, 2, 3');
     await expectProblemAt(
@@ -277,6 +278,7 @@ describe('the setup form in Chromium', () => {
   });
 
   it('both a per-device and a global batch; single-field problems in words', async () => {
+    await openAllSettings();
     await field('Global batch (instead of per-device)').fill('32');
     await expectProblemAt('Per-device batch', /either “Per-device batch” or “Global batch/);
     await expectProblemAt('Global batch (instead of per-device)', /not both/);
@@ -291,6 +293,7 @@ describe('the setup form in Chromium', () => {
   });
 
   it('a preset picked in the form stays picked when the page renders again', async () => {
+    await openAllSettings();
     await page.getByRole('button', { name: 'Non-IID shards' }).click();
     const preset = page.getByRole('button', { name: 'Non-IID shards' });
     await expect.poll(() => preset.getAttribute('aria-pressed')).toBe('true');

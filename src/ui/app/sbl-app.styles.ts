@@ -33,11 +33,23 @@ export const appStyles = [
       font-size: 1.6rem;
       margin: 0 0 0.3rem;
     }
+    /* A phone: the first screen must hold the sentence, the deciding controls and Run. */
+    @media (max-width: 40rem) {
+      :host {
+        padding: 0.75rem 0.75rem 2rem;
+      }
+      header h1 {
+        font-size: 1.3rem;
+      }
+      .layout > .card {
+        padding: 0.75rem;
+      }
+    }
     .env {
       display: flex;
       flex-wrap: wrap;
       gap: 0.3rem 1.5rem;
-      margin: 0.6rem 0 0.2rem;
+      margin: 0.2rem 0;
     }
     .env summary {
       cursor: pointer;

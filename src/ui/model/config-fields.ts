@@ -14,11 +14,16 @@ import {
  */
 
 export const FIELD_GROUPS = [
+  // On the first screen: the settings that decide the lesson (with what to compare and Run).
+  { id: 'lesson', title: 'Devices, batch and BN statistics' },
+  // The rest, under "All settings", in this order.
   { id: 'data', title: 'Data' },
   { id: 'model', title: 'Model' },
   { id: 'norm', title: 'Normalization options' },
-  { id: 'devices', title: 'Devices & BN sync' },
-  { id: 'optim', title: 'Optimizer & schedule' },
+  { id: 'running', title: 'Running statistics' },
+  { id: 'devices', title: 'Batches, sharding and workers' },
+  { id: 'optim', title: 'Optimizer' },
+  { id: 'schedule', title: 'Training length and schedule' },
   { id: 'eval', title: 'Evaluation' },
   { id: 'advanced', title: 'Advanced' },
 ] as const;
@@ -57,10 +62,18 @@ export interface FieldSpec {
   readonly kind: FieldKind;
   /** One short sentence a student understands. */
   readonly help?: string;
-  /** When the field has an effect; otherwise the form dims it and says when it applies. */
+  /**
+   * When the field has an effect. Under "All settings" the form hides it otherwise (unless it has
+   * a problem, which is never hidden); see field-layout.ts.
+   */
   readonly appliesWhen?: { readonly test: (v: FormValues) => boolean; readonly note: string };
   /** Text shown for an empty box. */
   readonly emptyText?: string;
+  /**
+   * Stops of a slider beside the box (a pointer shortcut; the box stays the labelled control
+   * for the keyboard and screen readers, and takes any value).
+   */
+  readonly sliderStops?: readonly number[];
 }
 
 const is =
@@ -69,6 +82,12 @@ const is =
     values.includes(String(v[path]));
 
 const BATCH_STAT_NORMS = ['batch', 'ghost', 'renorm'];
+/** Norms with a normalization layer of their own (eps, γ and β); weight and spectral norm reparametrize the weights instead. */
+const LAYER_NORMS = [...BATCH_STAT_NORMS, 'group', 'layer', 'instance'];
+const hasNormLayer = is('model.norm', ...LAYER_NORMS);
+const usesBatchStats = is('model.norm', ...BATCH_STAT_NORMS);
+const keepsRunningStats = (v: FormValues): boolean =>
+  usesBatchStats(v) && v['model.normOptions.trackRunningStats'] !== false;
 const isMnist = is('dataset.name', 'mnist');
 const isSynthetic = (v: FormValues): boolean => !isMnist(v);
 
@@ -162,27 +181,34 @@ export const FIELDS: readonly FieldSpec[] = [
     group: 'norm',
     label: 'ε (added to the variance)',
     kind: { type: 'number' },
+    appliesWhen: { test: hasNormLayer, note: 'norms with a layer of their own only' },
   },
   {
     path: 'model.normOptions.momentum',
-    group: 'norm',
+    group: 'running',
     label: 'Running-statistics momentum',
     kind: { type: 'nullable-number' },
     help: 'running = (1 − m)·running + m·batch. Empty: cumulative average.',
     emptyText: 'cumulative average',
+    appliesWhen: {
+      test: keepsRunningStats,
+      note: 'batch, ghost and renorm with running statistics tracked only',
+    },
   },
   {
     path: 'model.normOptions.affine',
     group: 'norm',
     label: 'Learnable scale and shift (γ, β)',
     kind: { type: 'bool' },
+    appliesWhen: { test: hasNormLayer, note: 'norms with a layer of their own only' },
   },
   {
     path: 'model.normOptions.trackRunningStats',
-    group: 'norm',
+    group: 'running',
     label: 'Track running statistics',
     kind: { type: 'bool' },
     help: 'Off: evaluation normalizes each test batch by itself.',
+    appliesWhen: { test: usesBatchStats, note: 'batch, ghost and renorm only' },
   },
   {
     path: 'model.normOptions.virtualBatch',
@@ -215,17 +241,19 @@ export const FIELDS: readonly FieldSpec[] = [
   // Devices & BN sync
   {
     path: 'devices',
-    group: 'devices',
+    group: 'lesson',
     label: 'Devices (K)',
     kind: { type: 'int' },
-    help: 'Simulated GPUs; each gets a slice of every batch.',
+    help: 'Simulated GPUs, each with a slice of every batch.',
   },
   {
     path: 'perDeviceBatch',
-    group: 'devices',
+    group: 'lesson',
     label: 'Per-device batch',
     kind: { type: 'optional-int' },
+    help: 'The smaller, the noisier each device’s statistics.',
     emptyText: 'use the global batch',
+    sliderStops: [1, 2, 4, 8, 16, 32, 64],
   },
   {
     path: 'globalBatch',
@@ -243,22 +271,23 @@ export const FIELDS: readonly FieldSpec[] = [
   },
   {
     path: 'bnSync',
-    group: 'devices',
+    group: 'lesson',
     label: 'BN statistics',
     kind: { type: 'bn-sync' },
-    help: 'local: each device its own slice (plain DDP); sync: all devices (SyncBN); group: g devices at a time.',
-    appliesWhen: {
-      test: (v) => BATCH_STAT_NORMS.includes(String(v['model.norm'])),
-      note: 'batch, ghost and renorm only',
-    },
+    help: 'What each device normalizes with: its own slice (plain DDP), all devices’ (SyncBN) or its group’s.',
+    appliesWhen: { test: usesBatchStats, note: 'batch, ghost and renorm only' },
   },
   {
     path: 'runningStats',
-    group: 'devices',
+    group: 'running',
     label: 'Running statistics from',
     kind: { type: 'optional-enum', options: RUNNING_STATS },
     help: 'rank0: device 0’s (DDP’s broadcast_buffers); mean: averaged; sync: the global batch.',
     emptyText: 'automatic (sync when synchronized, else rank0)',
+    appliesWhen: {
+      test: keepsRunningStats,
+      note: 'batch, ghost and renorm with running statistics tracked only',
+    },
   },
   {
     path: 'sharding',
@@ -312,37 +341,37 @@ export const FIELDS: readonly FieldSpec[] = [
       appliesWhen: { test: is('optimizer.name', 'adam', 'adamw'), note: 'Adam and AdamW only' },
     }),
   ),
-  { path: 'steps', group: 'optim', label: 'Training steps', kind: { type: 'int' } },
+  { path: 'steps', group: 'schedule', label: 'Training steps', kind: { type: 'int' } },
   {
     path: 'schedule.name',
-    group: 'optim',
+    group: 'schedule',
     label: 'Learning-rate schedule',
     kind: { type: 'enum', options: ['constant', 'step', 'cosine'] },
   },
   {
     path: 'schedule.warmupSteps',
-    group: 'optim',
+    group: 'schedule',
     label: 'Warm-up steps',
     kind: { type: 'int' },
     help: 'Linear warm-up from 0 to the learning rate.',
   },
   {
     path: 'schedule.stepSize',
-    group: 'optim',
+    group: 'schedule',
     label: 'Step schedule: every … steps',
     kind: { type: 'int' },
     appliesWhen: { test: is('schedule.name', 'step'), note: 'step schedule only' },
   },
   {
     path: 'schedule.gamma',
-    group: 'optim',
+    group: 'schedule',
     label: 'Step schedule: multiply by',
     kind: { type: 'number' },
     appliesWhen: { test: is('schedule.name', 'step'), note: 'step schedule only' },
   },
   {
     path: 'schedule.minLr',
-    group: 'optim',
+    group: 'schedule',
     label: 'Cosine: final learning rate',
     kind: { type: 'number' },
     appliesWhen: { test: is('schedule.name', 'cosine'), note: 'cosine schedule only' },

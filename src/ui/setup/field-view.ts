@@ -6,6 +6,7 @@ import {
   type FormValues,
   SHARDING_ALPHA_KEY,
 } from '../model/config-fields.ts';
+import { sliderIndex } from '../model/field-layout.ts';
 
 export type FieldChange = (key: string, value: string | boolean) => void;
 
@@ -19,6 +20,42 @@ function placeholder(f: FieldSpec, defaults: FormValues): string | undefined {
   return typeof d === 'string' && d !== '' ? `default ${d}` : undefined;
 }
 
+/** How a field stands in the study the form shows. */
+export interface FieldStanding {
+  /** It is the setting varied side by side (its box is not used). */
+  readonly varied: boolean;
+  /** It has an effect in the study (see field-layout.ts); shown dimmed with a note if not. */
+  readonly applies: boolean;
+}
+
+/**
+ * A slider beside a number box, for the pointer: it moves over the stops and writes the box. It
+ * is hidden from the keyboard and screen readers, for which the labelled box is the control
+ * (it takes any value, the slider only the stops).
+ */
+function renderSlider(
+  f: FieldSpec,
+  stops: readonly number[],
+  text: string,
+  onChange: FieldChange,
+): TemplateResult {
+  return html`<input
+    type="range"
+    class="slider"
+    data-testid=${`${fieldId(f.path)}-slider`}
+    min="0"
+    max=${stops.length - 1}
+    step="1"
+    tabindex="-1"
+    aria-hidden="true"
+    .value=${String(sliderIndex(stops, text))}
+    @input=${(e: Event) => {
+      const stop = stops[Number((e.target as HTMLInputElement).value)];
+      if (stop !== undefined) onChange(f.path, String(stop));
+    }}
+  />`;
+}
+
 /**
  * One labelled control with its help text and its problems (role=alert only when they change,
  * through aria-describedby the screen reader reads them with the field).
@@ -29,12 +66,11 @@ export function renderField(
   defaults: FormValues,
   problems: readonly string[] | undefined,
   onChange: FieldChange,
-  varied: boolean,
+  { varied, applies }: FieldStanding,
 ): TemplateResult {
   const id = fieldId(f.path);
   const helpId = `${id}-help`;
   const errId = `${id}-err`;
-  const applies = f.appliesWhen ? f.appliesWhen.test(values) : true;
   const invalid = (problems?.length ?? 0) > 0;
   const describedBy = [
     (f.help && applies) || !applies || varied ? helpId : '',
@@ -143,7 +179,7 @@ export function renderField(
       break;
     default: {
       const numeric = f.kind.type === 'int' || f.kind.type === 'optional-int';
-      control = html`<input
+      const box = html`<input
         type="text"
         id=${id}
         inputmode=${numeric ? 'numeric' : f.kind.type.endsWith('list') ? 'text' : 'decimal'}
@@ -155,14 +191,17 @@ export function renderField(
         aria-invalid=${ifDefined(common.invalid)}
         @input=${onText}
       />`;
+      control = f.sliderStops
+        ? html`<span class="with-slider">${box}${renderSlider(f, f.sliderStops, text, onChange)}</span>`
+        : box;
     }
   }
   const notes = [
-    varied ? 'varied side by side (see below)' : '',
+    varied ? 'varied: see “Compare”' : '',
     applies ? '' : `has no effect here: ${f.appliesWhen?.note}`,
     applies ? (f.help ?? '') : '',
   ].filter(Boolean);
-  return html`<div class="field ${f.kind.type === 'bool' ? 'bool' : ''} ${applies ? '' : 'inactive'}">
+  return html`<div class="field ${f.kind.type === 'bool' ? 'bool' : ''} ${applies ? '' : 'inactive'}" data-field=${f.path}>
     ${
       f.kind.type === 'bool'
         ? html`<span class="check">${control}<label for=${id}>${f.label}</label></span>`

@@ -88,9 +88,49 @@ export const setupFormStyles = [
     }
     .compare {
       display: grid;
-      grid-template-columns: minmax(12rem, 1fr) minmax(10rem, 1fr);
-      gap: 0.6rem 1rem;
-      padding: 0.2rem 0.7rem 0.8rem;
+      grid-template-columns: repeat(2, minmax(0, 1fr));
+      gap: 0.4rem 1rem;
+      padding: 0.2rem 0 0.4rem;
+    }
+    /* The settings that decide the lesson: two columns even on a phone, BN statistics on a row of its own. */
+    .grid.lesson {
+      grid-template-columns: repeat(2, minmax(0, 1fr));
+      padding: 0.2rem 0 0.6rem;
+    }
+    .field[data-field='bnSync'] {
+      grid-column: 1 / -1;
+    }
+    .with-slider {
+      display: flex;
+      flex-direction: column;
+      gap: 0.2rem;
+    }
+    .slider {
+      width: 100%;
+      min-height: auto;
+      padding: 0;
+      border: none;
+      background: none;
+      accent-color: var(--sbl-accent);
+    }
+    .section-title {
+      grid-column: 1 / -1;
+      font-weight: 600;
+      margin: 0;
+    }
+    .all-settings > .settings-note {
+      margin: 0 0.7rem 0.3rem;
+    }
+    fieldset {
+      border: none;
+      border-top: 1px solid var(--sbl-border);
+      margin: 0;
+      padding: 0.3rem 0 0;
+      min-width: 0;
+    }
+    legend {
+      font-weight: 600;
+      padding: 0 0.7rem;
     }
     .run-bar {
       position: sticky;

@@ -1,11 +1,13 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { FieldSpec, FormValues } from '../model/config-fields.ts';
 import {
-  FIELD_GROUPS,
-  FIELDS,
-  type FieldGroupId,
-  type FormValues,
-} from '../model/config-fields.ts';
+  fieldApplies,
+  LESSON_FIELDS,
+  newSettingsProblem,
+  settingsProblemPaths,
+  settingsSections,
+} from '../model/field-layout.ts';
 import { DEFAULT_CHOICES } from '../../config/schema-defaults.ts';
 import { inputToForm } from '../model/config-form.ts';
 import {
@@ -35,16 +37,15 @@ export interface StudyChangeDetail {
   readonly valid: boolean;
 }
 
-/** Groups that start folded (they hold fine-tuning a first study does not need). */
-const FOLDED: readonly FieldGroupId[] = ['norm', 'eval', 'advanced'];
-
 /** The schema's defaults, shown as the placeholders of empty boxes. */
 const DEFAULTS: FormValues = inputToForm(DEFAULT_CHOICES);
 
 /**
- * The study setup: every config field, grouped, validated with the run schema as you type
- * (problems next to their field), presets, and an optional side-by-side comparison along one
- * field. Fires `study-change` on every edit and `run-study` with the runs to start.
+ * The study setup. First, what decides the lesson: devices, per-device batch, BN statistics, what
+ * to compare, and Run (on the first screen of a phone too); then the presets, and every other
+ * config field under a closed "All settings", grouped, showing only what applies (field-layout.ts). Validated with the run schema
+ * as you type (problems next to their field; a new problem under "All settings" opens it). Fires
+ * `study-change` on every edit and `run-study` with the runs to start.
  */
 @customElement('sbl-setup-form')
 export class SetupForm extends LitElement {
@@ -62,6 +63,10 @@ export class SetupForm extends LitElement {
   private state: FormState | null = null;
   /** The study last announced to the page (study-change). */
   private announced: Study | null = null;
+  /** "All settings" is open (the user opened it, or a problem appeared in it). */
+  @state() private allOpen = false;
+  /** The fields under "All settings" with a problem at the last render. */
+  private settingsProblems: ReadonlySet<string> = new Set();
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A study this form announced comes back from the page unchanged: reloading it would reset
@@ -72,6 +77,10 @@ export class SetupForm extends LitElement {
       this.compareText = this.study.compare?.values.join(', ') ?? '';
     }
     this.state = formState(this.values, this.compareField, this.compareText);
+    // A problem must never sit unseen in a closed section: a new one opens it.
+    const problems = settingsProblemPaths(this.state.shownProblems);
+    if (newSettingsProblem(this.settingsProblems, problems)) this.allOpen = true;
+    this.settingsProblems = problems;
   }
 
   protected override updated(): void {
@@ -128,8 +137,8 @@ export class SetupForm extends LitElement {
       // Run is disabled then; Enter in a text box still submits, so show where to look.
       this.updateComplete.then(() => {
         const first = this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]');
-        first?.closest('details')?.setAttribute('open', '');
-        first?.focus();
+        if (first?.closest('details')?.open === false) this.allOpen = true;
+        this.updateComplete.then(() => first?.focus());
       });
       return;
     }
@@ -144,136 +153,168 @@ export class SetupForm extends LitElement {
     this.renderRoot.querySelector('form')?.requestSubmit();
   }
 
+  /** One field, as it stands in the study (varied side by side, or without effect here). */
+  private field(f: FieldSpec, state: FormState) {
+    return renderField(
+      f,
+      this.values,
+      DEFAULTS,
+      state.shownProblems[f.path],
+      (k, v) => this.change(k, v),
+      {
+        varied: this.compareField === f.path,
+        applies: fieldApplies(f, this.values, state.study.compare),
+      },
+    );
+  }
+
+  private renderPresets() {
+    const active = presetShown(this.state?.study);
+    const activePreset = PRESETS.find((p) => p.id === active);
+    return html`<div role="group" aria-labelledby="presets-label" class="preset-group">
+      <p id="presets-label" class="small muted">Or start from a preset:</p>
+      <div class="presets">
+        ${PRESETS.map(
+          (p) => html`<button
+            type="button"
+            aria-pressed=${p.id === active ? 'true' : 'false'}
+            @click=${() => this.choosePreset(p.id)}
+          >
+            ${p.title}
+          </button>`,
+        )}
+      </div>
+      ${
+        activePreset
+          ? html`<p class="small">${activePreset.description}</p>
+              <p class="small" data-testid="preset-look-at"><strong>What to look at:</strong> ${activePreset.lookAt}</p>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  /** What to compare: one setting varied side by side (one run per value). */
+  private renderCompare(state: FormState) {
+    const badVariants = state.study.compare ? state.variants.filter((v) => v.config === null) : [];
+    return html`<div class="compare" role="group" aria-labelledby="compare-title">
+      <p id="compare-title" class="section-title">Compare</p>
+      <div class="field">
+        <label for="compare-field">Vary one setting</label>
+        <select
+          id="compare-field"
+          data-key="compare"
+          @change=${(e: Event) => this.setCompare((e.target as HTMLSelectElement).value, this.compareText)}
+        >
+          <option value="" ?selected=${this.compareField === ''}>nothing (one run)</option>
+          ${COMPARE_FIELDS.map(
+            (f) =>
+              html`<option value=${f} ?selected=${f === this.compareField}>${COMPARE_FIELD_LABELS[f]}</option>`,
+          )}
+        </select>
+      </div>
+      <div class="field">
+        <label for="compare-values">Values (comma-separated)</label>
+        <input
+          id="compare-values"
+          type="text"
+          autocomplete="off"
+          spellcheck="false"
+          .value=${this.compareText}
+          ?disabled=${this.compareField === ''}
+          aria-describedby="compare-help"
+          aria-invalid=${badVariants.length > 0 ? 'true' : 'false'}
+          @input=${(e: Event) => this.setCompare(this.compareField, (e.target as HTMLInputElement).value)}
+        />
+      </div>
+      <div id="compare-help" class="full-row">
+        <span class="help">One run per value, drawn on the same charts.</span>
+        ${
+          badVariants.length > 0
+            ? html`<ul class="variants problem">
+              ${badVariants.map((v) => html`<li>${v.label}: ${v.problems.join('; ')}</li>`)}
+            </ul>`
+            : nothing
+        }
+      </div>
+    </div>`;
+  }
+
+  private renderRunBar(state: FormState) {
+    const blocked = state.blockers.length > 0;
+    const steps = state.runs.reduce((s, run) => s + run.config.steps, 0);
+    return html`<div class="run-bar">
+      <button
+        type="submit"
+        class="primary"
+        data-testid="run-button"
+        ?disabled=${this.busy || blocked}
+        aria-describedby="run-why"
+        aria-keyshortcuts="Control+Enter Meta+Enter"
+        title="Run (Ctrl+Enter or ⌘+Enter anywhere in the form)"
+      >
+        Run
+      </button>
+      <div id="run-why" class="small ${blocked ? 'problem' : 'muted'}" aria-live="polite" data-testid="run-why">
+        ${
+          blocked
+            ? html`<span>Run is off until ${state.blockers.length === 1 ? 'this is' : `these ${state.blockers.length} are`} fixed:</span>
+                <ul class="blockers">
+                  ${state.blockers.map((b) => html`<li>${b}</li>`)}
+                </ul>`
+            : `${state.runs.length} ${state.runs.length === 1 ? 'run' : 'runs'} · ${steps} steps in all`
+        }
+      </div>
+    </div>`;
+  }
+
+  /** Every other setting, grouped, only those that apply (or have a problem), closed at first. */
+  private renderAllSettings(state: FormState) {
+    const sections = settingsSections(this.values, state.study.compare, state.shownProblems);
+    const errors = sections.reduce((n, s) => n + s.problems, 0);
+    return html`<details
+      class="all-settings"
+      data-testid="all-settings"
+      ?open=${this.allOpen}
+      @toggle=${(e: Event) => {
+        this.allOpen = (e.target as HTMLDetailsElement).open;
+      }}
+    >
+      <summary>
+        All settings
+        ${errors > 0 ? html`<span class="count error">(${errors} to fix)</span>` : nothing}
+      </summary>
+      <p class="help settings-note">Only the settings that matter for this study are listed.</p>
+      ${sections.map(
+        (s) => html`<fieldset data-group=${s.id}>
+          <legend>
+            ${s.title}
+            ${s.problems > 0 ? html`<span class="count error">(${s.problems} to fix)</span>` : nothing}
+          </legend>
+          <div class="grid">${s.fields.map((f) => this.field(f, state))}</div>
+        </fieldset>`,
+      )}
+    </details>`;
+  }
+
   override render() {
     const state = this.state;
     if (!state) return nothing;
-    const r = state.reading;
-    const problems = state.shownProblems;
-    const blocked = state.blockers.length > 0;
-    const active = presetShown(this.state?.study);
-    const activePreset = PRESETS.find((p) => p.id === active);
-    const steps = state.runs.reduce((s, run) => s + run.config.steps, 0);
-    const badVariants = state.study.compare ? state.variants.filter((v) => v.config === null) : [];
+    const general = state.reading.problems.general;
     return html`
       <form @submit=${this.submit} @keydown=${this.onKeydown} novalidate aria-labelledby="setup-title">
         <h2 id="setup-title">Study</h2>
-        <div role="group" aria-labelledby="presets-label">
-          <p id="presets-label" class="small muted">Start from a preset:</p>
-          <div class="presets">
-            ${PRESETS.map(
-              (p) => html`<button
-                type="button"
-                aria-pressed=${p.id === active ? 'true' : 'false'}
-                @click=${() => this.choosePreset(p.id)}
-              >
-                ${p.title}
-              </button>`,
-            )}
-          </div>
-          ${
-            activePreset
-              ? html`<p class="small">${activePreset.description}</p>
-                  <p class="small" data-testid="preset-look-at"><strong>What to look at:</strong> ${activePreset.lookAt}</p>`
-              : nothing
-          }
+        <div class="grid lesson" data-testid="lesson-fields">
+          ${LESSON_FIELDS.map((f) => this.field(f, state))}
         </div>
-
-        ${FIELD_GROUPS.map((g) => {
-          const fields = FIELDS.filter((f) => f.group === g.id);
-          const errors = fields.filter((f) => problems[f.path]?.length).length;
-          return html`<details ?open=${!FOLDED.includes(g.id) || errors > 0}>
-            <summary>
-              ${g.title}
-              ${errors > 0 ? html`<span class="count error">(${errors} to fix)</span>` : nothing}
-            </summary>
-            <div class="grid">
-              ${fields.map((f) =>
-                renderField(
-                  f,
-                  this.values,
-                  DEFAULTS,
-                  problems[f.path],
-                  (k, v) => this.change(k, v),
-                  this.compareField === f.path,
-                ),
-              )}
-            </div>
-          </details>`;
-        })}
-
-        <details open>
-          <summary>Side by side</summary>
-          <div class="compare">
-            <div class="field">
-              <label for="compare-field">Vary one setting</label>
-              <select
-                id="compare-field"
-                data-key="compare"
-                @change=${(e: Event) => this.setCompare((e.target as HTMLSelectElement).value, this.compareText)}
-              >
-                <option value="" ?selected=${this.compareField === ''}>nothing (one run)</option>
-                ${COMPARE_FIELDS.map(
-                  (f) =>
-                    html`<option value=${f} ?selected=${f === this.compareField}>${COMPARE_FIELD_LABELS[f]}</option>`,
-                )}
-              </select>
-            </div>
-            <div class="field">
-              <label for="compare-values">Values (comma-separated)</label>
-              <input
-                id="compare-values"
-                type="text"
-                autocomplete="off"
-                spellcheck="false"
-                .value=${this.compareText}
-                ?disabled=${this.compareField === ''}
-                aria-describedby="compare-help"
-                aria-invalid=${badVariants.length > 0 ? 'true' : 'false'}
-                @input=${(e: Event) => this.setCompare(this.compareField, (e.target as HTMLInputElement).value)}
-              />
-            </div>
-            <div id="compare-help" class="full-row">
-              <span class="help">One run per value, one after another, drawn on the same charts.</span>
-              ${
-                badVariants.length > 0
-                  ? html`<ul class="variants problem">
-                    ${badVariants.map((v) => html`<li>${v.label}: ${v.problems.join('; ')}</li>`)}
-                  </ul>`
-                  : nothing
-              }
-            </div>
-          </div>
-        </details>
-
+        ${this.renderCompare(state)}
         ${
-          r.problems.general.length > 0
-            ? html`<div class="notice" role="alert">${r.problems.general.map((m) => html`<p>${m}</p>`)}</div>`
+          general.length > 0
+            ? html`<div class="notice" role="alert">${general.map((m) => html`<p>${m}</p>`)}</div>`
             : nothing
         }
-
-        <div class="run-bar">
-          <button
-            type="submit"
-            class="primary"
-            data-testid="run-button"
-            ?disabled=${this.busy || blocked}
-            aria-describedby="run-why"
-            aria-keyshortcuts="Control+Enter Meta+Enter"
-            title="Run (Ctrl+Enter or ⌘+Enter anywhere in the form)"
-          >
-            Run
-          </button>
-          <div id="run-why" class="small ${blocked ? 'problem' : 'muted'}" aria-live="polite" data-testid="run-why">
-            ${
-              blocked
-                ? html`<span>Run is off until ${state.blockers.length === 1 ? 'this is' : `these ${state.blockers.length} are`} fixed:</span>
-                    <ul class="blockers">
-                      ${state.blockers.map((b) => html`<li>${b}</li>`)}
-                    </ul>`
-                : `${state.runs.length} ${state.runs.length === 1 ? 'run' : 'runs'} · ${steps} steps in all`
-            }
-          </div>
-        </div>
+        ${this.renderRunBar(state)}
+        ${this.renderPresets()}
+        ${this.renderAllSettings(state)}
       </form>
     `;
   }
@@ -283,9 +324,10 @@ export class SetupForm extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('[data-testid="run-button"]')?.focus();
   }
 
-  /** Focus the first field of the form (used by the app after a preset is loaded from a link). */
+  /** Focus the first field of the form (the first of those that decide the lesson). */
   focusFirst(): void {
-    this.renderRoot.querySelector<HTMLElement>(`#${fieldId('dataset.name')}`)?.focus();
+    const first = LESSON_FIELDS[0];
+    if (first) this.renderRoot.querySelector<HTMLElement>(`#${fieldId(first.path)}`)?.focus();
   }
 }
 
