@@ -24,6 +24,18 @@ import { type RecorderStore, RunRecorder, type SaveProblem } from './run-recorde
 export const CHECKPOINT_EVERY = 25;
 /** After `run` resolves, events still in flight on the callback's port get this long to land. */
 const LAST_EVENT_GRACE_MS = 3000;
+/**
+ * At most this many runs of a study train at once; the others wait for a free slot. Every run has
+ * its own coordinator worker with its own copy of the data and its own device workers, so memory
+ * and threads grow with each run while two cores go no faster: four covers every preset (at most
+ * three runs) and a compare of four values side by side, and a longer compare still finishes.
+ */
+export const MAX_CONCURRENT_RUNS = 4;
+/**
+ * Coordinator workers kept warm after a study for the next one (their code compiled, their device
+ * workers idle): enough for the default study's two runs; the rest are ended to free memory.
+ */
+const IDLE_KEPT = 2;
 
 export interface PlannedRun {
   /** Legend label ("local BN"). */
@@ -41,17 +53,22 @@ export interface PlannedRun {
 
 export interface SessionView {
   readonly runs: readonly LiveRun[];
-  /** A run is starting, training or paused (and more may be queued). */
+  /** A run is starting, training or paused (and more may be waiting for a slot). */
   readonly busy: boolean;
   /** Paused, or asked to pause (the run stops before its next step). */
   readonly paused: boolean;
   /** Of all planned runs together, 0–100. */
   readonly percent: number;
+  /** Of the runs training now together. */
   readonly stepsPerSec: number;
   /** Until every planned run is done, at the current speed. */
   readonly etaMs: number;
-  /** Index of the run training now (or the last one that did), -1 before any. */
-  readonly active: number;
+  /**
+   * Index of the run the device panel shows first (the runs train together, so none is "the one
+   * training now"): the study's first run that normalizes with batch statistics, whose devices
+   * have statistics of their own to show; else its first run. -1 before any.
+   */
+  readonly featured: number;
   /** Something about saving the user must know (storage full, library closed). */
   readonly notice: string | null;
 }
@@ -66,6 +83,8 @@ export interface SessionDeps {
   readonly onLibraryProgress?: () => void;
   /** Paces host updates (default: the page's render clock, shared with the charts). */
   readonly clock?: RenderClock;
+  /** Runs training at once (default MAX_CONCURRENT_RUNS; 1 trains them one after another). */
+  readonly maxConcurrent?: number;
 }
 
 const EMPTY_VIEW: SessionView = {
@@ -75,32 +94,36 @@ const EMPTY_VIEW: SessionView = {
   percent: 0,
   stepsPerSec: 0,
   etaMs: 0,
-  active: -1,
+  featured: -1,
   notice: null,
 };
 
 let nextKey = 1;
 
 /**
- * Trains the planned runs one after another, each in its own coordinator worker, keeps what their
- * events say (rows, one growing telemetry, progress), saves them through a RunRecorder and asks
- * its host to render on the page's render clock (at most 5 times a second, in the same bursts as
- * the charts; at once after a user's action).
+ * Trains the planned runs at the same time (up to MAX_CONCURRENT_RUNS), so their curves grow
+ * together, each in its own coordinator worker with its own RunRecorder; keeps what their events
+ * say (rows, one growing telemetry, progress) and asks its host to render on the page's render
+ * clock (at most 5 times a second, in the same bursts as the charts; at once after a user's
+ * action). Pause, resume and stop apply to every run; a run that fails does not stop the others.
+ * The engine is deterministic per config, so a run's numbers do not depend on its neighbours.
  */
 export class SessionController implements ReactiveController {
   private shown: SessionView = EMPTY_VIEW;
   private stale = false;
   private runs: LiveRun[] = [];
-  private active = -1;
   private busy = false;
   private stopRequested = false;
-  /** Pause asked for: applied as soon as a worker is up, and kept for the next run in the queue. */
+  /** Pause asked for: applied as soon as a worker is up, and kept for runs still waiting. */
   private pauseRequested = false;
-  private notice: string | null = null;
-  private current: CoordinatorHandle | null = null;
-  /** The coordinator worker kept from the last clean run, for the next one. */
-  private idle: CoordinatorHandle | null = null;
-  private recorder: RunRecorder | null = null;
+  /** What the user must know about saving, per run (index), in the order it happened. */
+  private notices = new Map<number, string>();
+  /** The coordinator of every run training now, by run index. */
+  private readonly current = new Map<number, CoordinatorHandle>();
+  /** Coordinator workers kept from clean runs, for the next ones (at most IDLE_KEPT). */
+  private idle: CoordinatorHandle[] = [];
+  /** The recorders of the runs training now. */
+  private readonly recorders = new Set<RunRecorder>();
   private readonly clock: RenderClock;
   private readonly render = new RenderJob(() => this.host.requestUpdate());
 
@@ -116,7 +139,8 @@ export class SessionController implements ReactiveController {
   get view(): SessionView {
     if (this.stale) {
       this.stale = false;
-      this.shown = buildView(this.runs, this.active, this.busy, this.notice, this.pauseRequested);
+      const notice = this.notices.size > 0 ? [...this.notices.values()].join(' ') : null;
+      this.shown = buildView(this.runs, this.busy, notice, this.pauseRequested);
     }
     return this.shown;
   }
@@ -126,8 +150,8 @@ export class SessionController implements ReactiveController {
   hostDisconnected(): void {
     this.stop();
     this.clock.cancel(this.render);
-    this.idle?.terminate();
-    this.idle = null;
+    for (const handle of this.idle) handle.terminate();
+    this.idle = [];
   }
 
   /**
@@ -136,37 +160,45 @@ export class SessionController implements ReactiveController {
    * that follows starts a fresh worker and says what went wrong.
    */
   prewarm(devices: number): void {
-    if (this.idle || this.busy) return;
+    if (this.idle.length > 0 || this.busy) return;
     const handle = this.deps.spawn();
-    this.idle = handle;
+    this.idle.push(handle);
     Promise.race([handle.api.prepare(devices), handle.died]).catch(() => {
-      if (this.idle !== handle) return; // a run took it: the run reports its failure
-      this.idle = null;
+      if (!this.idle.includes(handle)) return; // a run took it: the run reports its failure
+      this.idle = this.idle.filter((h) => h !== handle);
       handle.terminate();
     });
   }
 
-  /** Train `plans` in order; resolves when the last one settles. Ignored while busy. */
+  /**
+   * Train `plans` together (at most `maxConcurrent` at once, the rest as slots free up, in
+   * order); resolves when the last one settles. Ignored while busy.
+   */
   async start(plans: readonly PlannedRun[]): Promise<void> {
     if (this.busy || plans.length === 0) return;
     this.busy = true;
     this.stopRequested = false;
     this.pauseRequested = false;
-    this.notice = null;
+    this.notices = new Map();
     this.runs = plans.map((p) =>
       newLiveRun(`live-${nextKey++}`, p.label, p.config, p.resume?.history),
     );
-    this.active = -1;
     this.publish(true);
-    try {
-      for (let i = 0; i < plans.length; i++) {
-        if (this.stopRequested) {
-          this.runs = this.runs.map((r, j) => (j >= i ? { ...r, status: 'cancelled' } : r));
-          break;
-        }
-        this.active = i;
-        await this.runOne(i, plans[i]!);
+    let next = 0;
+    // One lane per slot: each takes the next planned run when its last one settles.
+    const lane = async (): Promise<void> => {
+      while (next < plans.length) {
+        const index = next++;
+        if (this.stopRequested) this.update(index, (r) => ({ ...r, status: 'cancelled' }));
+        else await this.runOne(index, plans[index]!);
       }
+    };
+    const slots = Math.max(
+      1,
+      Math.min(this.deps.maxConcurrent ?? MAX_CONCURRENT_RUNS, plans.length),
+    );
+    try {
+      await Promise.all(Array.from({ length: slots }, lane));
     } finally {
       this.busy = false;
       this.publish(true);
@@ -176,25 +208,28 @@ export class SessionController implements ReactiveController {
   pause(): void {
     if (!this.busy) return;
     this.pauseRequested = true;
-    this.current?.api.pause();
+    for (const handle of this.current.values()) handle.api.pause();
     this.publish(true);
   }
 
   resume(): void {
     this.pauseRequested = false;
-    this.current?.api.resume();
+    for (const handle of this.current.values()) handle.api.resume();
     this.publish(true);
   }
 
-  /** Stop the run in progress (cleanly, after its current step) and cancel the queued ones. */
+  /** Stop every run in progress (cleanly, after its current step) and cancel those waiting. */
   stop(): void {
     this.stopRequested = true;
-    this.current?.api.stop();
+    for (const handle of this.current.values()) handle.api.stop();
   }
 
-  /** The store's background writes failed (it reports them globally): stop saving, say so. */
+  /**
+   * The store's background writes failed (it reports them globally, and its write buffer holds
+   * every run's rows): stop saving each run training now, say so.
+   */
   storeWriteFailed(error: unknown): void {
-    this.recorder?.fail(error);
+    for (const recorder of this.recorders) recorder.fail(error);
   }
 
   private async runOne(index: number, plan: PlannedRun): Promise<void> {
@@ -202,7 +237,7 @@ export class SessionController implements ReactiveController {
     const recorder = new RunRecorder(this.deps.store(), (p) =>
       this.saveProblem(index, recorder, p),
     );
-    this.recorder = recorder;
+    this.recorders.add(recorder);
     recorder.begin(plan.config, plan.name, plan.resume?.storeId ?? null).then((id) => {
       if (id) {
         this.update(index, (r) => ({ ...r, storeId: id }));
@@ -229,9 +264,8 @@ export class SessionController implements ReactiveController {
     let clean = false;
     try {
       // The coordinator of the last clean run, warm (its code compiled, its device workers idle).
-      handle = this.idle ?? this.deps.spawn();
-      this.idle = null;
-      this.current = handle;
+      handle = this.idle.shift() ?? this.deps.spawn();
+      this.current.set(index, handle);
       const options = {
         checkpointEvery: CHECKPOINT_EVERY,
         ...(plan.resume ? { resumeFrom: plan.resume.checkpoint } : {}),
@@ -251,13 +285,13 @@ export class SessionController implements ReactiveController {
           message: errorMessage(error),
         });
     } finally {
-      this.current = null;
+      this.current.delete(index);
       // A failed or crashed run's worker is never reused: it may be stuck or hold bad state.
-      if (clean && handle) this.idle = handle;
+      if (clean && handle && this.idle.length < IDLE_KEPT) this.idle.push(handle);
       else handle?.terminate();
     }
     await recorder.settled();
-    if (this.recorder === recorder) this.recorder = null;
+    this.recorders.delete(recorder);
     this.deps.onLibraryChanged?.();
   }
 
@@ -310,10 +344,20 @@ export class SessionController implements ReactiveController {
         run && isSettled(run.status)
           ? `the end of ${name} could not be saved`
           : `${name} was stopped at step ${run?.step ?? 0}`;
-      this.notice = `The browser’s storage for this site is full, so ${what}. ${kept} Free space by exporting and deleting old runs in the library below.`;
+      // Full storage fails every run's writes: the first to hit it says how to make room.
+      const first = ![...this.notices.values()].some((n) => n.includes('storage for this site'));
+      this.notices.set(
+        index,
+        first
+          ? `The browser’s storage for this site is full, so ${what}. ${kept} Free space by exporting and deleting old runs in the library below.`
+          : `Then ${what} too. ${kept}`,
+      );
       this.stop();
     } else {
-      this.notice = `Saving ${name} to the library failed, so the rest of it is not saved (${problem.message}). ${kept}`;
+      this.notices.set(
+        index,
+        `Saving ${name} to the library failed, so the rest of it is not saved (${problem.message}). ${kept}`,
+      );
     }
     this.publish(true);
   }
@@ -341,25 +385,44 @@ export class SessionController implements ReactiveController {
   }
 }
 
+/** Norms whose devices normalize with batch statistics (their own or the merged ones). */
+const BATCH_STAT_NORMS: readonly string[] = ['batch', 'ghost', 'renorm'];
+
+/** See SessionView.featured. */
+export function featuredRun(runs: readonly LiveRun[]): number {
+  if (runs.length === 0) return -1;
+  return Math.max(
+    0,
+    runs.findIndex((r) => BATCH_STAT_NORMS.includes(r.config.model.norm)),
+  );
+}
+
+/**
+ * The session as the page shows it. The runs train together, so the speed is the sum of the
+ * speeds of those training now, and the ETA is every unfinished step at that speed (runs still
+ * waiting for a slot included).
+ */
 export function buildView(
   runs: readonly LiveRun[],
-  active: number,
   busy: boolean,
   notice: string | null,
   pauseRequested = false,
 ): SessionView {
-  const current = runs[active];
-  const rate = current?.stepsPerSec ?? 0;
+  let rate = 0;
   let remaining = 0;
-  for (const r of runs) if (!isSettled(r.status)) remaining += Math.max(0, r.steps - r.step);
+  for (const r of runs) {
+    if (isSettled(r.status)) continue;
+    remaining += Math.max(0, r.steps - r.step);
+    if (r.status === 'running') rate += r.stepsPerSec;
+  }
   return {
     runs,
     busy,
-    paused: busy && (pauseRequested || current?.status === 'paused'),
+    paused: busy && (pauseRequested || runs.some((r) => r.status === 'paused')),
     percent: overallPercent(runs.map((r) => ({ done: r.step, total: r.steps }))),
     stepsPerSec: busy ? rate : 0,
     etaMs: busy && rate > 0 ? (remaining / rate) * 1000 : 0,
-    active,
+    featured: featuredRun(runs),
     notice,
   };
 }
