@@ -103,4 +103,62 @@ describe('the default comparison, trained side by side', () => {
     expect(why).toMatch(/Local BN hardly learned: on its own training batches it reached \d+\.\d%/);
     await screenshot(page, 'concurrent-runs-done');
   }, 240_000);
+
+  it('a reload mid-comparison interrupts both runs; the offer resumes each to the numbers of the unbroken study', async () => {
+    const rows = page.getByTestId('run-row');
+    /** The library's rows: name, status, steps and test accuracy as shown. */
+    const library = () =>
+      rows.evaluateAll((trs) =>
+        trs.map((tr) => {
+          const nums = tr.querySelectorAll('td.num');
+          return {
+            name: tr.querySelector('td:nth-child(2) span')?.textContent?.trim() ?? '',
+            status: tr.querySelector('[data-testid="run-status-cell"]')?.textContent?.trim() ?? '',
+            steps: nums[0]?.textContent?.trim() ?? '',
+            acc: nums[1]?.textContent?.trim() ?? '',
+          };
+        }),
+      );
+    await expect.poll(async () => (await library()).length, { timeout: 20_000 }).toBe(2);
+    const unbroken = await library();
+    expect(unbroken.map((r) => r.status)).toEqual(['completed', 'completed']);
+
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    // Both past their second checkpoint (every 25 steps), so both have one saved.
+    await expect
+      .poll(async () => (await liveRows(page)).filter((r) => r.step > 60).length, {
+        timeout: 120_000,
+        interval: 50,
+      })
+      .toBe(2);
+    await page.reload();
+    await libraryReady(page);
+    await expect.poll(async () => (await library()).length, { timeout: 20_000 }).toBe(4);
+    expect((await library()).filter((r) => r.status === 'interrupted')).toHaveLength(2);
+
+    const offer = page.getByTestId('interrupted-offer');
+    for (let i = 0; i < 2; i++) {
+      await expect
+        .poll(() => offer.textContent(), { timeout: 20_000 })
+        .toMatch(/was interrupted at step [1-9]\d* of 300/);
+      await offer.getByRole('button', { name: 'Resume' }).click();
+      await expect
+        .poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 })
+        .toMatch(/done, step 300 of 300/);
+    }
+    await expect.poll(() => offer.count(), { timeout: 20_000 }).toBe(0);
+    await expect
+      .poll(async () => (await library()).filter((r) => r.status === 'completed').length, {
+        timeout: 20_000,
+      })
+      .toBe(4);
+    const after = await library();
+    console.log(`library after both resumed: ${JSON.stringify(after)}`);
+    for (const run of unbroken) {
+      const same = after.filter((r) => r.name === run.name);
+      expect(same).toHaveLength(2);
+      for (const r of same) expect([r.steps, r.acc]).toEqual(['300 / 300', run.acc]);
+    }
+    await screenshot(page, 'concurrent-runs-resumed');
+  }, 400_000);
 });

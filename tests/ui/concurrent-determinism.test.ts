@@ -33,22 +33,36 @@ const plans = [
   { label: 'SyncBN', name: 'sync', config: config('sync') },
 ];
 
-/** A coordinator "worker" in this process: the real TrainingSession, every event timestamped. */
+/**
+ * A coordinator "worker" in this process, as the browser's coordinator worker does it: one real
+ * TrainingSession per run, several at once; every event noted in order.
+ */
 function realSpawn(timeline: string[]) {
   return (): CoordinatorHandle => {
-    let session: TrainingSession | null = null;
+    const sessions = new Set<TrainingSession>();
     const api = {
       async run(c: RunConfig, options: SessionOptions, onEvent: (e: RunEvent) => void) {
-        session = new TrainingSession(nodePlatform({ host: 'workers' }), (e) => {
+        const session = new TrainingSession(nodePlatform({ host: 'workers' }), (e) => {
           timeline.push(`${e.type} ${c.bnSync}`);
           onEvent(e);
         });
-        await session.run(c, { ...options, emitEveryMs: 0 });
+        sessions.add(session);
+        try {
+          await session.run(c, { ...options, emitEveryMs: 0 });
+        } finally {
+          sessions.delete(session);
+        }
       },
       prepare: async () => {},
-      pause: () => session?.pause(),
-      resume: () => session?.resume(),
-      stop: () => session?.stop(),
+      pause: () => {
+        for (const session of sessions) session.pause();
+      },
+      resume: () => {
+        for (const session of sessions) session.resume();
+      },
+      stop: () => {
+        for (const session of sessions) session.stop();
+      },
     };
     return {
       api: api as unknown as CoordinatorHandle['api'],

@@ -13,89 +13,103 @@ const config = (bnSync: string, steps = 4): RunConfig =>
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
 /**
- * A coordinator that plays a scripted run: one `steps` event per step, a checkpoint every 2. A run
- * of 13 steps fails. Like the real one, each run starts with no stop or pause pending.
+ * A coordinator that plays scripted runs, several at once like the real one: one `steps` event per
+ * step, a checkpoint every 2. A run of 13 steps fails. Pause, resume and stop apply to every run
+ * in progress on it; each run starts with no stop or pause pending.
  */
 function fakeSpawn(log: string[]) {
   let spawned = 0;
   return (): CoordinatorHandle => {
     const id = ++spawned;
     log.push(`spawn ${id}`);
-    let stop = false;
-    let paused: (() => void) | null = null;
-    let pauseWanted = false;
+    interface Control {
+      stop: boolean;
+      pauseWanted: boolean;
+      paused: (() => void) | null;
+    }
+    const inProgress = new Set<Control>();
     const api = {
       async run(
         c: RunConfig,
         options: { checkpointEvery?: number },
         onEvent: (e: RunEvent) => void,
       ) {
-        stop = false;
-        pauseWanted = false;
+        const me: Control = { stop: false, pauseWanted: false, paused: null };
+        inProgress.add(me);
         log.push(`run ${c.bnSync} every ${options.checkpointEvery} on ${id}`);
-        await tick(); // the worker loads its data and starts the devices
-        if (c.steps === 13) {
-          onEvent({ type: 'failed', message: 'replica drift at step 1' });
-          return;
-        }
-        onEvent({
-          type: 'started',
-          config: c,
-          transport: 'shared-memory',
-          workers: 2,
-          devices: 3,
-          fromStep: 0,
-        });
-        let s = 0;
-        for (; s < c.steps && !stop; s++) {
-          if (pauseWanted) {
-            onEvent({ type: 'paused', step: s });
-            await new Promise<void>((r) => (paused = r));
-            onEvent({ type: 'resumed', step: s });
+        try {
+          await tick(); // the worker loads its data and starts the devices
+          if (c.steps === 13) {
+            onEvent({ type: 'failed', message: 'replica drift at step 1' });
+            return;
           }
-          await tick();
-          log.push(`step ${c.bnSync} ${s + 1}`);
           onEvent({
-            type: 'steps',
-            rows: [{ step: s + 1, loss: 1, acc: 0.5 }],
-            telemetry: makeTelemetry(s, s + 1),
-            step: s + 1,
-            steps: c.steps,
-            stepsPerSec: 50,
-            etaMs: 10,
+            type: 'started',
+            config: c,
+            transport: 'shared-memory',
+            workers: 2,
+            devices: 3,
+            fromStep: 0,
           });
-          if ((s + 1) % 2 === 0) {
+          let s = 0;
+          for (; s < c.steps && !me.stop; s++) {
+            if (me.pauseWanted) {
+              onEvent({ type: 'paused', step: s });
+              await new Promise<void>((r) => (me.paused = r));
+              onEvent({ type: 'resumed', step: s });
+            }
+            await tick();
+            log.push(`step ${c.bnSync} ${s + 1}`);
             onEvent({
-              type: 'checkpoint',
-              checkpoint: {
-                step: s + 1,
-                params: new Float32Array(1),
-                buffers: new Float32Array(0),
-                optimizer: { kind: 'sgd', step: s + 1, buffers: {} },
-              },
+              type: 'steps',
+              rows: [{ step: s + 1, loss: 1, acc: 0.5 }],
+              telemetry: makeTelemetry(s, s + 1),
+              step: s + 1,
+              steps: c.steps,
+              stepsPerSec: 50,
+              etaMs: 10,
             });
+            if ((s + 1) % 2 === 0) {
+              onEvent({
+                type: 'checkpoint',
+                checkpoint: {
+                  step: s + 1,
+                  params: new Float32Array(1),
+                  buffers: new Float32Array(0),
+                  optimizer: { kind: 'sgd', step: s + 1, buffers: {} },
+                },
+              });
+            }
           }
+          onEvent({
+            type: 'finished',
+            status: me.stop ? 'stopped' : 'completed',
+            final: { testAcc: 0.8, testLoss: 0.5 },
+          });
+        } finally {
+          inProgress.delete(me);
         }
-        onEvent({
-          type: 'finished',
-          status: stop ? 'stopped' : 'completed',
-          final: { testAcc: 0.8, testLoss: 0.5 },
-        });
       },
-      prepare: async (devices: number) => {
-        log.push(`prepare ${id} for ${devices}`);
+      prepare: async (devices: number, runs = 1) => {
+        log.push(`prepare ${id} for ${runs}×${devices}`);
       },
       pause: () => {
-        pauseWanted = true;
+        for (const me of inProgress) me.pauseWanted = true;
       },
       resume: () => {
-        pauseWanted = false;
-        paused?.();
+        for (const me of inProgress) {
+          me.pauseWanted = false;
+          me.paused?.();
+          me.paused = null;
+        }
       },
       stop: () => {
-        stop = true;
-        pauseWanted = false;
-        paused?.();
+        for (const me of inProgress) {
+          me.stop = true;
+          me.pauseWanted = false;
+          me.paused?.();
+          me.paused = null;
+        }
       },
     };
     return {
@@ -147,7 +161,7 @@ const plans = [
 ];
 
 describe('SessionController', () => {
-  it('trains the planned runs at the same time, each in its own coordinator, saving each, to 100%', async () => {
+  it('trains the planned runs at the same time in one coordinator, saving each, to 100%', async () => {
     const log: string[] = [];
     const store = fakeStore(log);
     const s = new SessionController(host(), { spawn: fakeSpawn(log), store: () => store });
@@ -176,10 +190,15 @@ describe('SessionController', () => {
         `update ${id} completed`,
       ]);
     }
-    // One coordinator each; both clean, so both stay idle and the next study starts warm.
-    expect(log.filter((l) => /^(spawn|dispose)/.test(l))).toEqual(['spawn 1', 'spawn 2']);
+    // One coordinator worker for both (it loads the digits once); both ended cleanly, so it
+    // stays idle and the next study starts warm on it.
+    expect(log.filter((l) => /^(spawn|dispose|run)/.test(l))).toEqual([
+      'spawn 1',
+      'run local every 25 on 1',
+      'run sync every 25 on 1',
+    ]);
     await s.start(plans);
-    expect(log.filter((l) => /^(spawn|dispose)/.test(l))).toEqual(['spawn 1', 'spawn 2']);
+    expect(log.filter((l) => /^(spawn|dispose)/.test(l))).toEqual(['spawn 1']);
     expect(s.view.runs.map((r) => r.status)).toEqual(['completed', 'completed']);
   });
 
@@ -196,11 +215,11 @@ describe('SessionController', () => {
     expect(s.view.runs.map((r) => r.status === 'queued')).toEqual([false, false, true]);
     await done;
     expect(s.view.runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
-    // The third starts once one of the first two has finished, on its warm coordinator.
+    // The third starts once one of the first two has finished.
     expect(log.indexOf('step group:3 1')).toBeGreaterThan(
       Math.min(log.indexOf('step local 4'), log.indexOf('step sync 4')),
     );
-    expect(log.filter((l) => l.startsWith('spawn'))).toEqual(['spawn 1', 'spawn 2']);
+    expect(log.filter((l) => l.startsWith('spawn'))).toEqual(['spawn 1']);
   });
 
   it('prewarm starts the coordinator ahead of the first run, which then uses it', async () => {
@@ -211,12 +230,25 @@ describe('SessionController', () => {
     await s.start([plans[0]!]);
     expect(log.filter((l) => /^(spawn|prepare|run|dispose)/.test(l))).toEqual([
       'spawn 1',
-      'prepare 1 for 8',
+      'prepare 1 for 1×8',
       'run local every 25 on 1',
     ]);
   });
 
-  it('a failed run ends its own coordinator only; the others train on to the end', async () => {
+  it('prewarm for a study of two prepares one coordinator for both runs; both start on it', async () => {
+    const log: string[] = [];
+    const s = new SessionController(host(), { spawn: fakeSpawn(log), store: () => null });
+    s.prewarm(8, 2);
+    await s.start(plans);
+    expect(log.filter((l) => /^(spawn|prepare|run|dispose)/.test(l))).toEqual([
+      'spawn 1',
+      'prepare 1 for 2×8',
+      'run local every 25 on 1',
+      'run sync every 25 on 1',
+    ]);
+  });
+
+  it('a failed run does not stop the others; the coordinator is not kept after such a study', async () => {
     const log: string[] = [];
     const store = fakeStore(log);
     const s = new SessionController(host(), { spawn: fakeSpawn(log), store: () => store });
@@ -226,9 +258,15 @@ describe('SessionController', () => {
     expect(log.filter((l) => /^(spawn|dispose|run)/.test(l))).toEqual([
       'spawn 1',
       'run local every 25 on 1',
-      'spawn 2',
-      'run sync every 25 on 2',
+      'run sync every 25 on 1',
       'dispose 1',
+    ]);
+    // The next study gets a fresh one.
+    await s.start([plans[1]!]);
+    expect(log.filter((l) => /^(spawn|dispose)/.test(l))).toEqual([
+      'spawn 1',
+      'dispose 1',
+      'spawn 2',
     ]);
     expect(log).toContain('update id1 failed');
     expect(log).toContain('update id2 completed');

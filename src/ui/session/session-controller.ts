@@ -26,16 +26,11 @@ export const CHECKPOINT_EVERY = 25;
 const LAST_EVENT_GRACE_MS = 3000;
 /**
  * At most this many runs of a study train at once; the others wait for a free slot. Every run has
- * its own coordinator worker with its own copy of the data and its own device workers, so memory
- * and threads grow with each run while two cores go no faster: four covers every preset (at most
- * three runs) and a compare of four values side by side, and a longer compare still finishes.
+ * its own device workers (and its own dataset and model replicas), so memory and threads grow
+ * with each run while two cores go no faster: four covers every preset (at most three runs) and a
+ * compare of four values side by side, and a longer compare still finishes.
  */
 export const MAX_CONCURRENT_RUNS = 4;
-/**
- * Coordinator workers kept warm after a study for the next one (their code compiled, their device
- * workers idle): enough for the default study's two runs; the rest are ended to free memory.
- */
-const IDLE_KEPT = 2;
 
 export interface PlannedRun {
   /** Legend label ("local BN"). */
@@ -102,7 +97,7 @@ let nextKey = 1;
 
 /**
  * Trains the planned runs at the same time (up to MAX_CONCURRENT_RUNS), so their curves grow
- * together, each in its own coordinator worker with its own RunRecorder; keeps what their events
+ * together, in one coordinator worker, each with its own device workers and RunRecorder; keeps what their events
  * say (rows, one growing telemetry, progress) and asks its host to render on the page's render
  * clock (at most 5 times a second, in the same bursts as the charts; at once after a user's
  * action). Pause, resume and stop apply to every run; a run that fails does not stop the others.
@@ -118,10 +113,10 @@ export class SessionController implements ReactiveController {
   private pauseRequested = false;
   /** What the user must know about saving, per run (index), in the order it happened. */
   private notices = new Map<number, string>();
-  /** The coordinator of every run training now, by run index. */
-  private readonly current = new Map<number, CoordinatorHandle>();
-  /** Coordinator workers kept from clean runs, for the next ones (at most IDLE_KEPT). */
-  private idle: CoordinatorHandle[] = [];
+  /** The coordinator worker of the study in progress: every run of it trains there. */
+  private current: CoordinatorHandle | null = null;
+  /** The coordinator worker kept from the last clean study, for the next one. */
+  private idle: CoordinatorHandle | null = null;
   /** The recorders of the runs training now. */
   private readonly recorders = new Set<RunRecorder>();
   private readonly clock: RenderClock;
@@ -150,29 +145,32 @@ export class SessionController implements ReactiveController {
   hostDisconnected(): void {
     this.stop();
     this.clock.cancel(this.render);
-    for (const handle of this.idle) handle.terminate();
-    this.idle = [];
+    this.idle?.terminate();
+    this.idle = null;
   }
 
   /**
-   * Start a coordinator worker ahead of the first run and let it load the data and the device
-   * workers for `devices` devices, so a click on Run starts training at once. A failure here is not reported: the run
-   * that follows starts a fresh worker and says what went wrong.
+   * Start a coordinator worker ahead of the first study and let it load the data and the device
+   * workers of `runs` runs of `devices` devices side by side, so a click on Run starts every run at
+   * once. A failure here is not reported: the study that follows starts a fresh worker and says
+   * what went wrong.
    */
-  prewarm(devices: number): void {
-    if (this.idle.length > 0 || this.busy) return;
+  prewarm(devices: number, runs = 1): void {
+    if (this.idle || this.busy) return;
     const handle = this.deps.spawn();
-    this.idle.push(handle);
-    Promise.race([handle.api.prepare(devices), handle.died]).catch(() => {
-      if (!this.idle.includes(handle)) return; // a run took it: the run reports its failure
-      this.idle = this.idle.filter((h) => h !== handle);
+    this.idle = handle;
+    Promise.race([handle.api.prepare(devices, Math.min(runs, MAX_CONCURRENT_RUNS)), handle.died]).catch(() => {
+      if (this.idle !== handle) return; // a study took it: its runs report the failure
+      this.idle = null;
       handle.terminate();
     });
   }
 
   /**
-   * Train `plans` together (at most `maxConcurrent` at once, the rest as slots free up, in
-   * order); resolves when the last one settles. Ignored while busy.
+   * Train `plans` together in one coordinator worker (at most `maxConcurrent` at once, the rest as
+   * slots free up, in order); resolves when the last one settles. Ignored while busy. The worker
+   * loads the digits once for all of them; it is kept for the next study only if every run ended
+   * cleanly (a failed run's worker may be stuck or hold bad state).
    */
   async start(plans: readonly PlannedRun[]): Promise<void> {
     if (this.busy || plans.length === 0) return;
@@ -184,13 +182,21 @@ export class SessionController implements ReactiveController {
       newLiveRun(`live-${nextKey++}`, p.label, p.config, p.resume?.history),
     );
     this.publish(true);
+    // The coordinator of the last clean study, warm (its code compiled, its device workers idle).
+    const handle = this.idle ?? this.deps.spawn();
+    this.idle = null;
+    this.current = handle;
+    let clean = true;
+    handle.died.catch(() => {
+      clean = false;
+    });
     let next = 0;
     // One lane per slot: each takes the next planned run when its last one settles.
     const lane = async (): Promise<void> => {
       while (next < plans.length) {
         const index = next++;
         if (this.stopRequested) this.update(index, (r) => ({ ...r, status: 'cancelled' }));
-        else await this.runOne(index, plans[index]!);
+        else if (!(await this.runOne(index, plans[index]!, handle))) clean = false;
       }
     };
     const slots = Math.max(
@@ -200,6 +206,9 @@ export class SessionController implements ReactiveController {
     try {
       await Promise.all(Array.from({ length: slots }, lane));
     } finally {
+      this.current = null;
+      if (clean) this.idle = handle;
+      else handle.terminate();
       this.busy = false;
       this.publish(true);
     }
@@ -208,20 +217,20 @@ export class SessionController implements ReactiveController {
   pause(): void {
     if (!this.busy) return;
     this.pauseRequested = true;
-    for (const handle of this.current.values()) handle.api.pause();
+    this.current?.api.pause();
     this.publish(true);
   }
 
   resume(): void {
     this.pauseRequested = false;
-    for (const handle of this.current.values()) handle.api.resume();
+    this.current?.api.resume();
     this.publish(true);
   }
 
   /** Stop every run in progress (cleanly, after its current step) and cancel those waiting. */
   stop(): void {
     this.stopRequested = true;
-    for (const handle of this.current.values()) handle.api.stop();
+    this.current?.api.stop();
   }
 
   /**
@@ -232,7 +241,12 @@ export class SessionController implements ReactiveController {
     for (const recorder of this.recorders) recorder.fail(error);
   }
 
-  private async runOne(index: number, plan: PlannedRun): Promise<void> {
+  /** Train one planned run on the study's coordinator; true when it ended cleanly. */
+  private async runOne(
+    index: number,
+    plan: PlannedRun,
+    handle: CoordinatorHandle,
+  ): Promise<boolean> {
     this.update(index, (r) => ({ ...r, status: 'starting' }));
     const recorder = new RunRecorder(this.deps.store(), (p) =>
       this.saveProblem(index, recorder, p),
@@ -260,18 +274,15 @@ export class SessionController implements ReactiveController {
       }
     };
 
-    let handle: CoordinatorHandle | null = null;
     let clean = false;
     try {
-      // The coordinator of the last clean run, warm (its code compiled, its device workers idle).
-      handle = this.idle.shift() ?? this.deps.spawn();
-      this.current.set(index, handle);
       const options = {
         checkpointEvery: CHECKPOINT_EVERY,
         ...(plan.resume ? { resumeFrom: plan.resume.checkpoint } : {}),
       };
       const done = handle.api.run(plan.config, options, Comlink.proxy(onEvent));
-      // Asked for while the worker was starting: sent after `run`, which the worker handles first.
+      // Asked for while the run was starting: sent after `run`, which the worker handles first
+      // (it applies to every run there, all of which were asked the same).
       if (this.stopRequested) handle.api.stop();
       else if (this.pauseRequested) handle.api.pause();
       await Promise.race([done, handle.died]);
@@ -284,15 +295,11 @@ export class SessionController implements ReactiveController {
           type: 'failed',
           message: errorMessage(error),
         });
-    } finally {
-      this.current.delete(index);
-      // A failed or crashed run's worker is never reused: it may be stuck or hold bad state.
-      if (clean && handle && this.idle.length < IDLE_KEPT) this.idle.push(handle);
-      else handle?.terminate();
     }
     await recorder.settled();
     this.recorders.delete(recorder);
     this.deps.onLibraryChanged?.();
+    return clean;
   }
 
   /** Persist what one event says; the recorder orders the writes after the run's record. */
