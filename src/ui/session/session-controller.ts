@@ -159,7 +159,10 @@ export class SessionController implements ReactiveController {
     if (this.idle || this.busy) return;
     const handle = this.deps.spawn();
     this.idle = handle;
-    Promise.race([handle.api.prepare(devices, Math.min(runs, MAX_CONCURRENT_RUNS)), handle.died]).catch(() => {
+    Promise.race([
+      handle.api.prepare(devices, Math.min(runs, MAX_CONCURRENT_RUNS)),
+      handle.died,
+    ]).catch(() => {
       if (this.idle !== handle) return; // a study took it: its runs report the failure
       this.idle = null;
       handle.terminate();
