@@ -206,7 +206,7 @@ describe('the setup form in Chromium', () => {
     await field('Ghost BN virtual batch').fill('8');
     await expectProblemAt(
       'Ghost BN virtual batch',
-      /“Ghost BN virtual batch” 8 is larger than any device's batch \(4\).*plain BN/,
+      /“Ghost BN virtual batch” 8 is larger than any device's batch \(2\).*plain BN/,
     );
     await expectProblemAt('Per-device batch', /virtual batch/);
     await expectRunBlocked(/Ghost BN virtual batch, Per-device batch: /);

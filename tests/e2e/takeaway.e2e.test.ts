@@ -52,7 +52,7 @@ describe('the takeaway', () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect
       .poll(() => page.getByTestId('run-status').textContent(), { timeout: 150_000 })
-      .toMatch(/Run 2 of 2: .* done/);
+      .toMatch(/All 2 runs done/);
     const headline = page.getByTestId('takeaway-headline');
     await expect.poll(() => headline.count(), { timeout: 20_000 }).toBe(1);
     const text = (await headline.textContent()) ?? '';

@@ -29,6 +29,10 @@ describe('presetShown', () => {
     expect(presetShown(undefined)).toBeNull();
     expect(presetShown(asTheFormHoldsIt({ ...DEFAULT_STUDY, compare: null }))).toBeNull();
   });
+
+  it('the page opens with the default study, which shows as its preset (with what to look at)', () => {
+    expect(presetShown(asTheFormHoldsIt(DEFAULT_STUDY))).toBe('syncbn-vs-local-2');
+  });
 });
 
 describe('pickDevicePanel', () => {
@@ -39,21 +43,28 @@ describe('pickDevicePanel', () => {
   };
   const none = { runKey: '', layer: '' };
 
-  it('follows the run training now, on its first layer', () => {
+  it('shows the featured run, on its first layer', () => {
     const runs = [run('a', true), run('b', true)];
-    expect(pickDevicePanel(runs, 1, true, false, none)).toEqual({ runKey: 'b', layer: 'bn1' });
+    expect(pickDevicePanel(runs, 1, false, none)).toEqual({ runKey: 'b', layer: 'bn1' });
   });
 
-  it("keeps the user's pick when the training run moves on", () => {
+  it("keeps the user's pick over the featured run", () => {
     const runs = [run('a', true), run('b', true)];
     const shown = { runKey: 'a', layer: 'bn2' };
-    expect(pickDevicePanel(runs, 1, true, true, shown)).toEqual(shown);
+    expect(pickDevicePanel(runs, 1, true, shown)).toEqual(shown);
   });
 
   it('a run without telemetry falls back to the last run that has some', () => {
     const runs = [run('a', true), run('b', false)];
-    expect(pickDevicePanel(runs, 1, true, false, none)).toEqual({ runKey: 'a', layer: 'bn1' });
-    expect(pickDevicePanel([run('b', false)], 0, true, false, none)).toEqual(none);
+    expect(pickDevicePanel(runs, 1, false, none)).toEqual({ runKey: 'a', layer: 'bn1' });
+    expect(pickDevicePanel([run('b', false)], 0, false, none)).toEqual(none);
+  });
+
+  it('moves to the featured run once it has telemetry, though another run had some first', () => {
+    // Runs train together: the second may send its first statistics before the first.
+    const first = pickDevicePanel([run('a', false), run('b', true)], 0, false, none);
+    expect(first.runKey).toBe('b');
+    expect(pickDevicePanel([run('a', true), run('b', true)], 0, false, first).runKey).toBe('a');
   });
 });
 

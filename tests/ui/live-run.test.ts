@@ -122,11 +122,25 @@ describe('buildView', () => {
       stepsPerSec: 2,
     };
     const c = newLiveRun('c', 'c', config);
-    const view = buildView([a, b, c], 1, true, null);
+    const view = buildView([a, b, c], true, null);
     expect(view.percent).toBe(41); // 10 of 24 steps
     expect(view.etaMs).toBe(((6 + 8) / 2) * 1000);
-    expect(
-      buildView([{ ...a }, { ...b, status: 'completed', step: 8 }], 1, false, null).percent,
-    ).toBe(100);
+    expect(buildView([{ ...a }, { ...b, status: 'completed', step: 8 }], false, null).percent).toBe(
+      100,
+    );
+  });
+
+  it('runs training together: their speeds add up, and the ETA covers every unfinished step', () => {
+    const running = (key: string, step: number, stepsPerSec: number) => ({
+      ...newLiveRun(key, key, config),
+      status: 'running' as const,
+      step,
+      stepsPerSec,
+    });
+    const view = buildView([running('a', 2, 3), running('b', 4, 1)], true, null);
+    expect(view.stepsPerSec).toBe(4);
+    expect(view.etaMs).toBe(((6 + 4) / 4) * 1000);
+    expect(view.paused).toBe(false);
+    expect(buildView([running('a', 2, 3), running('b', 4, 1)], true, null, true).paused).toBe(true);
   });
 });

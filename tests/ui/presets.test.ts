@@ -7,7 +7,7 @@ describe('presets', () => {
 
   it('has the five named studies', () => {
     expect(PRESETS.map((p) => p.title)).toEqual([
-      'SyncBN vs local BN at per-device batch 2',
+      'Local BN vs SyncBN, 2 per device (default)',
       'Small-batch instability',
       'Non-IID shards',
       'GroupNorm',
@@ -41,12 +41,22 @@ describe('presets', () => {
     },
   );
 
-  it('the default study is MNIST MLP, 8 devices × 4, local BN and SyncBN side by side', () => {
+  it('the default study is MNIST MLP, 8 devices × 2, local BN and SyncBN side by side', () => {
     const [local, sync] = expandStudy(DEFAULT_STUDY).map((v) => v.config!);
     expect(local!.dataset).toMatchObject({ name: 'mnist', train: 2000, test: 500 });
     expect(local!.model).toMatchObject({ preset: 'mlp', hidden: [64, 64], norm: 'batch' });
-    expect([local!.devices, local!.perDeviceBatch]).toEqual([8, 4]);
+    expect([local!.devices, local!.perDeviceBatch]).toEqual([8, 2]);
     expect([local!.bnSync, sync!.bnSync]).toEqual(['local', 'sync']);
+  });
+
+  it('the default is the first preset (one study, not two that drift apart), named as the default', () => {
+    expect(PRESETS[0]!.study).toBe(DEFAULT_STUDY);
+    expect(PRESETS[0]!.title).toMatch(/default/);
+    expect(PRESETS.filter((p) => /default/.test(p.title))).toHaveLength(1);
+    // No other preset runs the same study.
+    const key = (p: (typeof PRESETS)[number]) =>
+      JSON.stringify(expandStudy(p.study).map((v) => v.config));
+    expect(new Set(PRESETS.map(key)).size).toBe(PRESETS.length);
   });
 
   it('variant labels avoid the word "run" (buttons named after runs must not match "Run")', () => {

@@ -1,6 +1,8 @@
 /**
  * The coordinator's own Web Worker: the page talks to it through Comlink and receives typed run
  * events; it starts the device workers itself, so the page's thread is never on a step's path.
+ * It trains the runs of a study side by side (one `run` call each, every run with its own device
+ * workers), so the digits are fetched and decoded once for all of them.
  */
 import * as Comlink from 'comlink';
 import type { RunConfig } from '../../config/schema.ts';
@@ -10,14 +12,15 @@ import { browserPlatform, prepareBrowserRuns } from './platform.ts';
 import { type SessionOptions, TrainingSession } from '../../coordinator/session.ts';
 
 export interface CoordinatorApi {
-  /** Runs to the end (resolves after the 'finished' or 'failed' event). */
+  /** Runs to the end (resolves after the 'finished' or 'failed' event); several may run at once. */
   run(
     config: RunConfig,
     options: SessionOptions,
     onEvent: (event: RunEvent) => void,
   ): Promise<void>;
-  /** Load the data and start the device workers of a run of `devices` ahead of it. */
-  prepare(devices: number): Promise<void>;
+  /** Load the data and start the device workers of `runs` runs of `devices` ahead of them. */
+  prepare(devices: number, runs?: number): Promise<void>;
+  /** Pause, resume or stop every run in progress here. */
   pause(): void;
   resume(): void;
   stop(): void;
@@ -25,23 +28,29 @@ export interface CoordinatorApi {
   isolation(): { crossOriginIsolated: boolean; sharedArrayBuffer: boolean };
 }
 
-let session: TrainingSession | null = null;
+const sessions = new Set<TrainingSession>();
 const mnistUrl = new URL(`${import.meta.env.BASE_URL}${MNIST_FILE}`, self.location.origin).href;
 
 const api: CoordinatorApi = {
   async run(config, options, onEvent) {
-    if (session) throw new Error('a run is already in progress in this coordinator');
-    session = new TrainingSession(browserPlatform(mnistUrl), onEvent);
+    const session = new TrainingSession(browserPlatform(mnistUrl), onEvent);
+    sessions.add(session);
     try {
       await session.run(config, options);
     } finally {
-      session = null;
+      sessions.delete(session);
     }
   },
-  prepare: (devices) => prepareBrowserRuns(mnistUrl, devices),
-  pause: () => session?.pause(),
-  resume: () => session?.resume(),
-  stop: () => session?.stop(),
+  prepare: (devices, runs = 1) => prepareBrowserRuns(mnistUrl, devices, runs),
+  pause: () => {
+    for (const s of sessions) s.pause();
+  },
+  resume: () => {
+    for (const s of sessions) s.resume();
+  },
+  stop: () => {
+    for (const s of sessions) s.stop();
+  },
   isolation: () => ({
     crossOriginIsolated: self.crossOriginIsolated,
     sharedArrayBuffer: typeof SharedArrayBuffer !== 'undefined',

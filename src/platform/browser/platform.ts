@@ -29,11 +29,16 @@ const warmWorkers = new WarmWorkerPool(
 );
 
 /**
- * Before any run: fetch and decode MNIST and start the device workers a run of `devices` devices
- * would use, so that pressing Run starts training at once instead of loading while the page draws.
+ * Before any run: fetch and decode MNIST and start the device workers `runs` runs of `devices`
+ * devices side by side would use, so that pressing Run starts training at once instead of loading
+ * while the page draws.
  */
-export async function prepareBrowserRuns(mnistUrl: string, devices: number): Promise<void> {
-  warmWorkers.prewarm(browserWorkerCount(navigator.hardwareConcurrency, devices));
+export async function prepareBrowserRuns(
+  mnistUrl: string,
+  devices: number,
+  runs = 1,
+): Promise<void> {
+  warmWorkers.prewarm(runs * browserWorkerCount(navigator.hardwareConcurrency, devices));
   await loadMnistBrowser(mnistUrl);
 }
 

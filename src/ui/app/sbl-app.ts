@@ -6,6 +6,7 @@ import { configSchema } from '../../config/schema.ts';
 import { startCoordinatorWorker } from '../../platform/browser/coordinator-client.ts';
 import { warmUpCharts } from '../charts/warm-up.ts';
 import { StoreController } from '../library/store-controller.ts';
+import { expandStudy } from '../model/study.ts';
 import { isSettled } from '../session/live-run.ts';
 import { type PlannedRun, SessionController } from '../session/session-controller.ts';
 import type { RunStudyDetail, StudyChangeDetail } from '../setup/sbl-setup-form.ts';
@@ -72,7 +73,9 @@ export class App extends LitElement {
         : setTimeout(fn, 500);
     idle(() => {
       const planned = configSchema.safeParse(this.route.study.config);
-      this.session.prewarm(planned.success ? planned.data.devices : 1);
+      // One coordinator per run of the study: its runs train side by side.
+      const runs = expandStudy(this.route.study).length;
+      this.session.prewarm(planned.success ? planned.data.devices : 1, runs);
       warmUpCharts();
     });
   }

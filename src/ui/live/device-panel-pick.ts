@@ -7,21 +7,21 @@ export interface DevicePanelPick {
 }
 
 /**
- * The run and layer the device panel shows after an update. It follows the run training now (when
- * `activeChanged`) unless the user picked one; a pick that has no telemetry (yet, or any more)
- * falls back to the last run that has some, and a layer that run lacks to its first layer.
+ * The run and layer the device panel shows after an update. It shows the featured run (the
+ * session's pick among runs that train together) as soon as that has telemetry, unless the user
+ * picked one; a pick that has no telemetry (yet, or any more) falls back to the last run that has
+ * some, and a layer that run lacks to its first layer.
  */
 export function pickDevicePanel(
   runs: readonly LiveRun[],
-  active: number,
-  activeChanged: boolean,
+  featured: number,
   userPickedRun: boolean,
   shown: DevicePanelPick,
 ): DevicePanelPick {
   let { runKey, layer } = shown;
   const withTelemetry = runs.filter((r) => r.telemetry);
-  const activeRun = runs[active];
-  if (!userPickedRun && activeChanged && activeRun?.telemetry) runKey = activeRun.key;
+  const featuredRun = runs[featured];
+  if (!userPickedRun && featuredRun?.telemetry) runKey = featuredRun.key;
   if (!withTelemetry.some((r) => r.key === runKey))
     runKey = withTelemetry[withTelemetry.length - 1]?.key ?? '';
   const layers = Object.keys(runs.find((r) => r.key === runKey)?.telemetry?.bn ?? {});

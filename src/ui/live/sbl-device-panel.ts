@@ -1,4 +1,4 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
 import type { BandKind, NoiseBatchRun } from '../charts/index.ts';
@@ -65,8 +65,8 @@ export class DevicePanel extends LitElement {
   ];
 
   @property({ attribute: false }) runs: readonly LiveRun[] = [];
-  /** The run training now: picked until the user chooses another. */
-  @property({ type: Number }) active = 0;
+  /** The run to show (the session's featured one) until the user chooses another. */
+  @property({ type: Number }) featured = 0;
 
   @state() private runKey = '';
   @state() private layer = '';
@@ -76,14 +76,11 @@ export class DevicePanel extends LitElement {
   @state() private showDevices = false;
   private userPickedRun = false;
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    const pick = pickDevicePanel(
-      this.runs,
-      this.active,
-      changed.has('active'),
-      this.userPickedRun,
-      { runKey: this.runKey, layer: this.layer },
-    );
+  protected override willUpdate(): void {
+    const pick = pickDevicePanel(this.runs, this.featured, this.userPickedRun, {
+      runKey: this.runKey,
+      layer: this.layer,
+    });
     if (pick.runKey !== this.runKey) this.runKey = pick.runKey;
     if (pick.layer !== this.layer) this.layer = pick.layer;
   }

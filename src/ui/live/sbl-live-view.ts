@@ -3,26 +3,16 @@ import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
 import type { CurveRun } from '../charts/index.ts';
 import { formatDuration, formatNumber, formatPercent } from '../model/format.ts';
-import type { LiveRun, LiveStatus } from '../session/live-run.ts';
+import type { LiveRun } from '../session/live-run.ts';
 import type { SessionView } from '../session/session-controller.ts';
 import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
+import { STATUS_TEXT, sessionHeadline } from './session-headline.ts';
 import './sbl-device-panel.ts';
 import './sbl-takeaway.ts';
 
-const STATUS_TEXT: Record<LiveStatus, string> = {
-  queued: 'waiting',
-  starting: 'starting workers…',
-  running: 'training',
-  paused: 'paused',
-  completed: 'done',
-  stopped: 'stopped',
-  failed: 'failed',
-  cancelled: 'not started',
-};
-
 /**
- * What is training now: one progress bar for the whole study (its runs go one after
- * another), pause / resume / stop, the loss and accuracy curves of every run overlaid, a results
+ * What is training now: one progress bar for the whole study (its runs train together),
+ * pause / resume / stop for all of them, the loss and accuracy curves of every run overlaid, a results
  * table, failures explained, and the per-device panel. Fires `session-pause`, `session-resume`
  * and `session-stop`.
  */
@@ -73,14 +63,13 @@ export class LiveView extends LitElement {
   override render() {
     const v = this.view;
     const runs = v?.runs ?? [];
-    const current = v && v.active >= 0 ? runs[v.active] : undefined;
     const percent = v?.percent ?? 0;
     const curveRuns: CurveRun[] = runs
       .filter((r) => r.train.length > 0 || r.eval.length > 0)
       .map((r) => ({ id: r.key, label: r.label, train: r.train, eval: r.eval }));
-    const headline = current
-      ? `${runs.length > 1 ? `Run ${v!.active + 1} of ${runs.length}: ` : ''}${current.label} — ${STATUS_TEXT[current.status]}, step ${current.step} of ${current.steps}`
-      : 'Nothing has trained yet. Press Run to start the study.';
+    const headline = v
+      ? sessionHeadline(runs, v.busy, v.paused)
+      : sessionHeadline([], false, false);
     return html`
       <section aria-labelledby="live-title">
         <h2 id="live-title" tabindex="-1">Training</h2>
@@ -127,7 +116,7 @@ export class LiveView extends LitElement {
           <sbl-curves-chart .runs=${curveRuns} metric="loss" smoothing=${this.smoothing}></sbl-curves-chart>
           <sbl-curves-chart .runs=${curveRuns} metric="acc" smoothing=${this.smoothing}></sbl-curves-chart>
         </div>
-        ${runs.some((r) => r.telemetry) ? html`<sbl-device-panel .runs=${runs} .active=${v?.active ?? 0}></sbl-device-panel>` : nothing}
+        ${runs.some((r) => r.telemetry) ? html`<sbl-device-panel .runs=${runs} .featured=${v?.featured ?? 0}></sbl-device-panel>` : nothing}
       </section>
     `;
   }

@@ -19,6 +19,8 @@ export interface TakeawayRun {
   };
   readonly final: { readonly testAcc: number; readonly testLoss: number } | null;
   readonly telemetry: Telemetry | null;
+  /** Its training rows (accuracy on its own batches, as it trained), when known. */
+  readonly train?: readonly { readonly acc: number }[];
 }
 
 export interface Takeaway {
@@ -89,6 +91,27 @@ export function runningMeanGap(t: Telemetry | null): number | null {
   return ms === null ? null : Math.sqrt(ms);
 }
 
+/** Training rows the end-of-training accuracy averages over: the last tenth, at least 10. */
+const LAST_ROWS_SHARE = 0.1;
+
+/**
+ * Accuracy on its own training batches at the end of training: the mean over the last tenth of
+ * its rows (at least 10), as the batches' normalization had it. Null without rows.
+ */
+export function lastTrainAcc(run: TakeawayRun): { acc: number; steps: number } | null {
+  const rows = run.train ?? [];
+  const n = Math.min(rows.length, Math.max(10, Math.round(rows.length * LAST_ROWS_SHARE)));
+  const acc = mean(rows.slice(rows.length - n).map((r) => r.acc));
+  return acc === null ? null : { acc, steps: n };
+}
+
+/** Local BN's running mean is this many times further off than SyncBN's: a mismatch to name. */
+const MISMATCH_RATIO = 1.5;
+/** ...and at least this far (σ) off: below it neither running mean is meaningfully wrong. */
+const MISMATCH_MIN_SIGMA = 0.1;
+/** Training accuracy this far below SyncBN's (fraction) means local BN trained worse itself. */
+const TRAINED_WORSE = 0.1;
+
 const sigma = (x: number): string => `${x.toFixed(2)} σ`;
 const points = (pp: number): string =>
   `${pp.toFixed(1)} percentage point${pp.toFixed(1) === '1.0' ? '' : 's'}`;
@@ -125,6 +148,30 @@ function single(r: TakeawayRun): Takeaway {
   };
 }
 
+/**
+ * How local BN trained against SyncBN, from their own training accuracy: at 2 examples per device
+ * the reason is arithmetic (two values normalized by their own mean and variance are −1 and +1,
+ * whatever they were, so BN passes almost no gradient back); otherwise named only when local BN
+ * trained clearly worse. Null when there is nothing to say.
+ */
+function trainedReason(local: TakeawayRun, sync: TakeawayRun): string | null {
+  const l = lastTrainAcc(local);
+  const s = lastTrainAcc(sync);
+  if (!l || !s) return null;
+  const numbers =
+    `on its own training batches it reached ${formatPercent(l.acc)} accuracy over the last ` +
+    `${l.steps} steps, against SyncBN’s ${formatPercent(s.acc)}`;
+  if (perDevice(local) === 2) {
+    return (
+      'With 2 examples per device, normalizing them by their own mean and variance turns every ' +
+      'value into (almost exactly) −1 or +1, whatever its size, so almost no gradient gets back through local BN ' +
+      `to the layers before it. Local BN hardly learned: ${numbers}.`
+    );
+  }
+  if (s.acc - l.acc < TRAINED_WORSE) return null;
+  return `Local BN also trained worse, not only tested worse: ${numbers}.`;
+}
+
 /** Why, from the telemetry of the local-BN, SyncBN and no-normalization runs among `runs`. */
 function reasons(runs: readonly TakeawayRun[], winner: TakeawayRun | null): string[] {
   const out: string[] = [];
@@ -146,12 +193,19 @@ function reasons(runs: readonly TakeawayRun[], winner: TakeawayRun | null): stri
         `examples of the step, so that noise was 0${own !== null ? ` (its devices’ own slices were ${sigma(own)} off)` : ''}.`,
     );
   }
+  const trained = local && sync ? trainedReason(local, sync) : null;
+  if (trained) out.push(trained);
   const localGap = local ? runningMeanGap(local.telemetry) : null;
   const syncGap = sync ? runningMeanGap(sync.telemetry) : null;
   if (localGap !== null) {
+    const mismatch =
+      syncGap === null || (localGap >= MISMATCH_MIN_SIGMA && localGap > MISMATCH_RATIO * syncGap);
     out.push(
       `Local BN’s running mean, which the test uses, ended ${sigma(localGap)} from the global batch mean` +
-        `${syncGap !== null ? ` (SyncBN’s: ${sigma(syncGap)})` : ''}: that is the train/test mismatch.`,
+        `${syncGap !== null ? ` (SyncBN’s: ${sigma(syncGap)})` : ''}` +
+        (mismatch
+          ? ': that is the train/test mismatch.'
+          : ', about the same: the gap is not a train/test mismatch of the mean.'),
     );
   }
   if (none && local && winner === none) {

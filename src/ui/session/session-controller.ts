@@ -24,6 +24,13 @@ import { type RecorderStore, RunRecorder, type SaveProblem } from './run-recorde
 export const CHECKPOINT_EVERY = 25;
 /** After `run` resolves, events still in flight on the callback's port get this long to land. */
 const LAST_EVENT_GRACE_MS = 3000;
+/**
+ * At most this many runs of a study train at once; the others wait for a free slot. Every run has
+ * its own device workers (and its own dataset and model replicas), so memory and threads grow
+ * with each run while two cores go no faster: four covers every preset (at most three runs) and a
+ * compare of four values side by side, and a longer compare still finishes.
+ */
+export const MAX_CONCURRENT_RUNS = 4;
 
 export interface PlannedRun {
   /** Legend label ("local BN"). */
@@ -41,17 +48,22 @@ export interface PlannedRun {
 
 export interface SessionView {
   readonly runs: readonly LiveRun[];
-  /** A run is starting, training or paused (and more may be queued). */
+  /** A run is starting, training or paused (and more may be waiting for a slot). */
   readonly busy: boolean;
   /** Paused, or asked to pause (the run stops before its next step). */
   readonly paused: boolean;
   /** Of all planned runs together, 0–100. */
   readonly percent: number;
+  /** Of the runs training now together. */
   readonly stepsPerSec: number;
   /** Until every planned run is done, at the current speed. */
   readonly etaMs: number;
-  /** Index of the run training now (or the last one that did), -1 before any. */
-  readonly active: number;
+  /**
+   * Index of the run the device panel shows first (the runs train together, so none is "the one
+   * training now"): the study's first run that normalizes with batch statistics, whose devices
+   * have statistics of their own to show; else its first run. -1 before any.
+   */
+  readonly featured: number;
   /** Something about saving the user must know (storage full, library closed). */
   readonly notice: string | null;
 }
@@ -66,6 +78,8 @@ export interface SessionDeps {
   readonly onLibraryProgress?: () => void;
   /** Paces host updates (default: the page's render clock, shared with the charts). */
   readonly clock?: RenderClock;
+  /** Runs training at once (default MAX_CONCURRENT_RUNS; 1 trains them one after another). */
+  readonly maxConcurrent?: number;
 }
 
 const EMPTY_VIEW: SessionView = {
@@ -75,32 +89,36 @@ const EMPTY_VIEW: SessionView = {
   percent: 0,
   stepsPerSec: 0,
   etaMs: 0,
-  active: -1,
+  featured: -1,
   notice: null,
 };
 
 let nextKey = 1;
 
 /**
- * Trains the planned runs one after another, each in its own coordinator worker, keeps what their
- * events say (rows, one growing telemetry, progress), saves them through a RunRecorder and asks
- * its host to render on the page's render clock (at most 5 times a second, in the same bursts as
- * the charts; at once after a user's action).
+ * Trains the planned runs at the same time (up to MAX_CONCURRENT_RUNS), so their curves grow
+ * together, in one coordinator worker, each with its own device workers and RunRecorder; keeps what their events
+ * say (rows, one growing telemetry, progress) and asks its host to render on the page's render
+ * clock (at most 5 times a second, in the same bursts as the charts; at once after a user's
+ * action). Pause, resume and stop apply to every run; a run that fails does not stop the others.
+ * The engine is deterministic per config, so a run's numbers do not depend on its neighbours.
  */
 export class SessionController implements ReactiveController {
   private shown: SessionView = EMPTY_VIEW;
   private stale = false;
   private runs: LiveRun[] = [];
-  private active = -1;
   private busy = false;
   private stopRequested = false;
-  /** Pause asked for: applied as soon as a worker is up, and kept for the next run in the queue. */
+  /** Pause asked for: applied as soon as a worker is up, and kept for runs still waiting. */
   private pauseRequested = false;
-  private notice: string | null = null;
+  /** What the user must know about saving, per run (index), in the order it happened. */
+  private notices = new Map<number, string>();
+  /** The coordinator worker of the study in progress: every run of it trains there. */
   private current: CoordinatorHandle | null = null;
-  /** The coordinator worker kept from the last clean run, for the next one. */
+  /** The coordinator worker kept from the last clean study, for the next one. */
   private idle: CoordinatorHandle | null = null;
-  private recorder: RunRecorder | null = null;
+  /** The recorders of the runs training now. */
+  private readonly recorders = new Set<RunRecorder>();
   private readonly clock: RenderClock;
   private readonly render = new RenderJob(() => this.host.requestUpdate());
 
@@ -116,7 +134,8 @@ export class SessionController implements ReactiveController {
   get view(): SessionView {
     if (this.stale) {
       this.stale = false;
-      this.shown = buildView(this.runs, this.active, this.busy, this.notice, this.pauseRequested);
+      const notice = this.notices.size > 0 ? [...this.notices.values()].join(' ') : null;
+      this.shown = buildView(this.runs, this.busy, notice, this.pauseRequested);
     }
     return this.shown;
   }
@@ -131,43 +150,68 @@ export class SessionController implements ReactiveController {
   }
 
   /**
-   * Start a coordinator worker ahead of the first run and let it load the data and the device
-   * workers for `devices` devices, so a click on Run starts training at once. A failure here is not reported: the run
-   * that follows starts a fresh worker and says what went wrong.
+   * Start a coordinator worker ahead of the first study and let it load the data and the device
+   * workers of `runs` runs of `devices` devices side by side, so a click on Run starts every run at
+   * once. A failure here is not reported: the study that follows starts a fresh worker and says
+   * what went wrong.
    */
-  prewarm(devices: number): void {
+  prewarm(devices: number, runs = 1): void {
     if (this.idle || this.busy) return;
     const handle = this.deps.spawn();
     this.idle = handle;
-    Promise.race([handle.api.prepare(devices), handle.died]).catch(() => {
-      if (this.idle !== handle) return; // a run took it: the run reports its failure
+    Promise.race([
+      handle.api.prepare(devices, Math.min(runs, MAX_CONCURRENT_RUNS)),
+      handle.died,
+    ]).catch(() => {
+      if (this.idle !== handle) return; // a study took it: its runs report the failure
       this.idle = null;
       handle.terminate();
     });
   }
 
-  /** Train `plans` in order; resolves when the last one settles. Ignored while busy. */
+  /**
+   * Train `plans` together in one coordinator worker (at most `maxConcurrent` at once, the rest as
+   * slots free up, in order); resolves when the last one settles. Ignored while busy. The worker
+   * loads the digits once for all of them; it is kept for the next study only if every run ended
+   * cleanly (a failed run's worker may be stuck or hold bad state).
+   */
   async start(plans: readonly PlannedRun[]): Promise<void> {
     if (this.busy || plans.length === 0) return;
     this.busy = true;
     this.stopRequested = false;
     this.pauseRequested = false;
-    this.notice = null;
+    this.notices = new Map();
     this.runs = plans.map((p) =>
       newLiveRun(`live-${nextKey++}`, p.label, p.config, p.resume?.history),
     );
-    this.active = -1;
     this.publish(true);
-    try {
-      for (let i = 0; i < plans.length; i++) {
-        if (this.stopRequested) {
-          this.runs = this.runs.map((r, j) => (j >= i ? { ...r, status: 'cancelled' } : r));
-          break;
-        }
-        this.active = i;
-        await this.runOne(i, plans[i]!);
+    // The coordinator of the last clean study, warm (its code compiled, its device workers idle).
+    const handle = this.idle ?? this.deps.spawn();
+    this.idle = null;
+    this.current = handle;
+    let clean = true;
+    handle.died.catch(() => {
+      clean = false;
+    });
+    let next = 0;
+    // One lane per slot: each takes the next planned run when its last one settles.
+    const lane = async (): Promise<void> => {
+      while (next < plans.length) {
+        const index = next++;
+        if (this.stopRequested) this.update(index, (r) => ({ ...r, status: 'cancelled' }));
+        else if (!(await this.runOne(index, plans[index]!, handle))) clean = false;
       }
+    };
+    const slots = Math.max(
+      1,
+      Math.min(this.deps.maxConcurrent ?? MAX_CONCURRENT_RUNS, plans.length),
+    );
+    try {
+      await Promise.all(Array.from({ length: slots }, lane));
     } finally {
+      this.current = null;
+      if (clean) this.idle = handle;
+      else handle.terminate();
       this.busy = false;
       this.publish(true);
     }
@@ -186,23 +230,31 @@ export class SessionController implements ReactiveController {
     this.publish(true);
   }
 
-  /** Stop the run in progress (cleanly, after its current step) and cancel the queued ones. */
+  /** Stop every run in progress (cleanly, after its current step) and cancel those waiting. */
   stop(): void {
     this.stopRequested = true;
     this.current?.api.stop();
   }
 
-  /** The store's background writes failed (it reports them globally): stop saving, say so. */
+  /**
+   * The store's background writes failed (it reports them globally, and its write buffer holds
+   * every run's rows): stop saving each run training now, say so.
+   */
   storeWriteFailed(error: unknown): void {
-    this.recorder?.fail(error);
+    for (const recorder of this.recorders) recorder.fail(error);
   }
 
-  private async runOne(index: number, plan: PlannedRun): Promise<void> {
+  /** Train one planned run on the study's coordinator; true when it ended cleanly. */
+  private async runOne(
+    index: number,
+    plan: PlannedRun,
+    handle: CoordinatorHandle,
+  ): Promise<boolean> {
     this.update(index, (r) => ({ ...r, status: 'starting' }));
     const recorder = new RunRecorder(this.deps.store(), (p) =>
       this.saveProblem(index, recorder, p),
     );
-    this.recorder = recorder;
+    this.recorders.add(recorder);
     recorder.begin(plan.config, plan.name, plan.resume?.storeId ?? null).then((id) => {
       if (id) {
         this.update(index, (r) => ({ ...r, storeId: id }));
@@ -225,19 +277,15 @@ export class SessionController implements ReactiveController {
       }
     };
 
-    let handle: CoordinatorHandle | null = null;
     let clean = false;
     try {
-      // The coordinator of the last clean run, warm (its code compiled, its device workers idle).
-      handle = this.idle ?? this.deps.spawn();
-      this.idle = null;
-      this.current = handle;
       const options = {
         checkpointEvery: CHECKPOINT_EVERY,
         ...(plan.resume ? { resumeFrom: plan.resume.checkpoint } : {}),
       };
       const done = handle.api.run(plan.config, options, Comlink.proxy(onEvent));
-      // Asked for while the worker was starting: sent after `run`, which the worker handles first.
+      // Asked for while the run was starting: sent after `run`, which the worker handles first
+      // (it applies to every run there, all of which were asked the same).
       if (this.stopRequested) handle.api.stop();
       else if (this.pauseRequested) handle.api.pause();
       await Promise.race([done, handle.died]);
@@ -250,15 +298,11 @@ export class SessionController implements ReactiveController {
           type: 'failed',
           message: errorMessage(error),
         });
-    } finally {
-      this.current = null;
-      // A failed or crashed run's worker is never reused: it may be stuck or hold bad state.
-      if (clean && handle) this.idle = handle;
-      else handle?.terminate();
     }
     await recorder.settled();
-    if (this.recorder === recorder) this.recorder = null;
+    this.recorders.delete(recorder);
     this.deps.onLibraryChanged?.();
+    return clean;
   }
 
   /** Persist what one event says; the recorder orders the writes after the run's record. */
@@ -310,10 +354,20 @@ export class SessionController implements ReactiveController {
         run && isSettled(run.status)
           ? `the end of ${name} could not be saved`
           : `${name} was stopped at step ${run?.step ?? 0}`;
-      this.notice = `The browser’s storage for this site is full, so ${what}. ${kept} Free space by exporting and deleting old runs in the library below.`;
+      // Full storage fails every run's writes: the first to hit it says how to make room.
+      const first = ![...this.notices.values()].some((n) => n.includes('storage for this site'));
+      this.notices.set(
+        index,
+        first
+          ? `The browser’s storage for this site is full, so ${what}. ${kept} Free space by exporting and deleting old runs in the library below.`
+          : `Then ${what} too. ${kept}`,
+      );
       this.stop();
     } else {
-      this.notice = `Saving ${name} to the library failed, so the rest of it is not saved (${problem.message}). ${kept}`;
+      this.notices.set(
+        index,
+        `Saving ${name} to the library failed, so the rest of it is not saved (${problem.message}). ${kept}`,
+      );
     }
     this.publish(true);
   }
@@ -341,25 +395,44 @@ export class SessionController implements ReactiveController {
   }
 }
 
+/** Norms whose devices normalize with batch statistics (their own or the merged ones). */
+const BATCH_STAT_NORMS: readonly string[] = ['batch', 'ghost', 'renorm'];
+
+/** See SessionView.featured. */
+export function featuredRun(runs: readonly LiveRun[]): number {
+  if (runs.length === 0) return -1;
+  return Math.max(
+    0,
+    runs.findIndex((r) => BATCH_STAT_NORMS.includes(r.config.model.norm)),
+  );
+}
+
+/**
+ * The session as the page shows it. The runs train together, so the speed is the sum of the
+ * speeds of those training now, and the ETA is every unfinished step at that speed (runs still
+ * waiting for a slot included).
+ */
 export function buildView(
   runs: readonly LiveRun[],
-  active: number,
   busy: boolean,
   notice: string | null,
   pauseRequested = false,
 ): SessionView {
-  const current = runs[active];
-  const rate = current?.stepsPerSec ?? 0;
+  let rate = 0;
   let remaining = 0;
-  for (const r of runs) if (!isSettled(r.status)) remaining += Math.max(0, r.steps - r.step);
+  for (const r of runs) {
+    if (isSettled(r.status)) continue;
+    remaining += Math.max(0, r.steps - r.step);
+    if (r.status === 'running') rate += r.stepsPerSec;
+  }
   return {
     runs,
     busy,
-    paused: busy && (pauseRequested || current?.status === 'paused'),
+    paused: busy && (pauseRequested || runs.some((r) => r.status === 'paused')),
     percent: overallPercent(runs.map((r) => ({ done: r.step, total: r.steps }))),
     stepsPerSec: busy ? rate : 0,
     etaMs: busy && rate > 0 ? (remaining / rate) * 1000 : 0,
-    active,
+    featured: featuredRun(runs),
     notice,
   };
 }
