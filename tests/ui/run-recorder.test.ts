@@ -63,6 +63,41 @@ describe('RunRecorder', () => {
     expect(rec.runId).toBe('r1');
   });
 
+  it('a run started while the library is still opening is saved from its first step', async () => {
+    // Run pressed in the page's first moments: the store arrives after events did.
+    const { store, calls } = fakeStore();
+    let open: (s: RecorderStore) => void = () => {};
+    const opening = new Promise<RecorderStore>((resolve) => {
+      open = resolve;
+    });
+    const rec = new RunRecorder(opening, () => {});
+    const id = rec.begin(config, 'early');
+    rec.steps([{ step: 1, loss: 1, acc: 0 }], undefined);
+    rec.checkpoint(ck(1));
+    const finished = rec.finish('completed', { testAcc: 0.5 });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toEqual([]);
+    open(store);
+    await finished;
+    expect(await id).toBe('r1');
+    expect(calls).toEqual([
+      'create early',
+      'append r1 1/0',
+      'checkpoint r1 1',
+      'flush',
+      'update r1 completed',
+    ]);
+  });
+
+  it('a library that could not open leaves the run unsaved, without an error', async () => {
+    const problems: SaveProblem[] = [];
+    const rec = new RunRecorder(Promise.reject(new Error('blocked')), (p) => problems.push(p));
+    expect(await rec.begin(config, 'x')).toBe(null);
+    rec.steps([{ step: 1, loss: 1, acc: 0 }], undefined);
+    await rec.finish('completed', {});
+    expect(problems).toEqual([]);
+  });
+
   it('resuming marks the existing record running instead of creating one', async () => {
     const { store, calls } = fakeStore();
     const rec = new RunRecorder(store, () => {});

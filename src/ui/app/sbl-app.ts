@@ -37,7 +37,7 @@ export class App extends LitElement {
   private readonly library = new StoreController(this);
   private readonly session = new SessionController(this, {
     spawn: startCoordinatorWorker,
-    store: () => this.library.writable,
+    store: () => this.library.whenWritable(),
     onLibraryChanged: () => void this.library.refresh(),
     onLibraryProgress: () => this.library.refreshSoon(),
   });

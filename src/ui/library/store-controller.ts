@@ -44,6 +44,8 @@ export class StoreController implements ReactiveController {
   /** The last action's failure (rename, delete, export), shown above the table. */
   actionError: string | null = null;
   private store: RunStore | null = null;
+  /** Settles when opening ended, either way (open() reports its own failures). */
+  private opening: Promise<void> = Promise.resolve();
   private persistenceAsked = false;
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
@@ -55,7 +57,7 @@ export class StoreController implements ReactiveController {
   }
 
   hostConnected(): void {
-    if (this.state === 'opening' && !this.store) void this.open();
+    if (this.state === 'opening' && !this.store) this.opening = this.open();
     window.addEventListener('pagehide', this.onPageHide);
   }
 
@@ -71,6 +73,15 @@ export class StoreController implements ReactiveController {
   private readonly onPageHide = (): void => {
     void this.writable?.flush().catch(() => {});
   };
+
+  /**
+   * The store to save a new run into: at once when open, after opening while it opens (a Run
+   * pressed in the page's first moments), null when it cannot be used.
+   */
+  async whenWritable(): Promise<RunStore | null> {
+    await this.opening;
+    return this.writable;
+  }
 
   /** The store to save runs into, while it is open. */
   get writable(): RunStore | null {

@@ -25,16 +25,30 @@ export type FinalStatus = 'completed' | 'stopped' | 'failed';
  * of this run are skipped, so the library keeps a consistent prefix of the run.
  */
 export class RunRecorder {
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<void>;
+  private store: RecorderStore | null = null;
   private id: string | null = null;
   private broken = false;
   /** Step of the last checkpoint written (everything up to it is saved with it). */
   savedCheckpointStep: number | null = null;
 
+  /**
+   * `store` may still be opening (a Run pressed before the library finished opening): every
+   * write waits for it, so such a run is saved from its first step, not lost. Null: not saved.
+   */
   constructor(
-    private readonly store: RecorderStore | null,
+    store: RecorderStore | null | PromiseLike<RecorderStore | null>,
     private readonly onProblem: (problem: SaveProblem) => void,
-  ) {}
+  ) {
+    this.chain = Promise.resolve(store).then(
+      (opened) => {
+        this.store = opened;
+      },
+      () => {
+        this.store = null; // the library could not open: the page says so; the run trains unsaved
+      },
+    );
+  }
 
   get runId(): string | null {
     return this.id;

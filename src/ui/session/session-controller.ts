@@ -71,7 +71,8 @@ export interface SessionView {
 export interface SessionDeps {
   readonly spawn: CoordinatorFactory;
   /** The library to save into, or null (runs still train, unsaved). */
-  readonly store: () => RecorderStore | null;
+  /** The library to save into (or the promise of it while it opens), or null: not saved. */
+  readonly store: () => RecorderStore | null | Promise<RecorderStore | null>;
   /** Runs were created or changed in the library. */
   readonly onLibraryChanged?: () => void;
   /** A run saved more steps (a checkpoint): the library may show it when convenient. */
