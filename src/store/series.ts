@@ -59,7 +59,8 @@ export function concatTelemetry(pieces: readonly Telemetry[]): Telemetry | null 
     }
     pushColumns(out, piece, telemetryColumnNames);
     for (const [name, layer] of Object.entries(piece.bn)) {
-      const into = (out.bn[name] ??= emptyLayer(layer));
+      const into = out.bn[name] ?? emptyLayer(layer);
+      out.bn[name] = into;
       // The later piece's channels win, as in joinTelemetry.
       into.channels.splice(0, into.channels.length, ...layer.channels);
       pushColumns(into, layer, layerColumnNames);
