@@ -1,23 +1,35 @@
 /**
- * `npm run bench:page`: how long the page's main thread is blocked while the app trains.
+ * `npm run bench:page`: how long the page's main thread is blocked while the app trains, and
+ * while it shows a long finished run.
  *
  * Builds the app, serves it with COOP/COEP (`vite preview`), opens it in Debian's Chromium and
- * runs the default experiment (8 devices × 4, local BN then SyncBN) `--trials` times, each in a
- * fresh profile: it waits 2 s after the page loads (as a reader would), presses Run and counts the
- * page's long tasks (PerformanceObserver 'longtask': tasks over 50 ms) from then to the end, and
- * explains each long animation frame (Chromium's LoAF: scripts, rendering). With --trace it also
- * breaks each task over `--threshold` ms down from a Chromium trace: wall vs thread (CPU) time
- * tells our code apart from a thread waiting for a core.
- * Target (issue 4): no task over 50 ms.
- *   --trials <n>      runs of the default experiment (default 3)
- *   --trace           break long tasks down from a Chromium trace (tracing adds overhead)
+ * counts the page's long tasks (PerformanceObserver 'longtask': tasks over 50 ms) phase by phase,
+ * explaining each long animation frame (Chromium's LoAF: scripts, rendering):
+ * 1. `--trials` times, each in a fresh profile, the default study (the app's own, e.g. 8 devices ×
+ *    4, local BN then SyncBN): 2 s after the page loads (as a reader would) it presses Run;
+ *    phases "during the run" (to the end) and "after the run" (1.5 s more).
+ * 2. Then, in one fresh profile, the same study trained for `--long-steps` steps (default 5,000)
+ *    and its finished runs shown every way the page shows them: the live view as it ends, its
+ *    device panel with each device shown and variance picked, its smoothing changed, the page
+ *    reloaded with the runs in the library, one run shown and two compared from the library,
+ *    and the compare view's smoothing changed; each a phase of its own (the action, then 2.5 s).
+ * With --trace it also gives each phase's longest task from a Chromium trace, wall time and the
+ * most CPU one task took (wall vs thread time tells our code apart from a thread waiting for a
+ * core: the machine may be shared), and breaks each task over `--threshold` ms down.
+ * Target (issues 4 and 11): no task over 50 ms.
+ *   --trials <n>      runs of the default study (default 3; 0: none)
+ *   --long-steps <n>  steps of the long study whose finished runs are shown (default 5000; 0: skip)
+ *   --trace           per-phase longest tasks (wall, CPU) and a breakdown from a Chromium trace
+ *                     (tracing adds overhead)
  *   --threshold <ms>  trace tasks to break down (default 40)
  *   --categories <l>  with --trace: the trace categories (blink,cc,skia show canvas rasterization)
- *   --trace-dir <d>   keep each trial's trace as <d>/trial-N.json (DevTools → Performance opens it)
- *   --hash <x>        another experiment (the part after `#` in the app's URL)
+ *   --trace-dir <d>   keep each trial's trace as <d>/trial-N.json and <d>/long-run.json
+ *                     (DevTools → Performance opens it)
+ *   --hash <x>        another study (the part after `#` in the app's URL; the long run trains it
+ *                     as it is, without --long-steps)
  *   --experiment <n>  run the named experiment <n> (quick) from the Experiments section instead
  *   --profile         print where the page's main thread spent its CPU (top functions; adds
- *                     overhead)
+ *                     overhead, and restarting the profiler on the reload is itself a long task)
  *   --json <file>     also write the figures
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -306,9 +318,10 @@ async function phase(
       return performance.now();
     }, name);
   const started = Date.now();
-  const from = fromLoad ? 0 : await mark(`bench:${label}:start`);
+  // Marked on the page before a reload too: the trace keeps it, the new page's clock starts at 0.
+  const marked = await mark(`bench:${label}:start`);
+  const from = fromLoad ? 0 : marked;
   await action();
-  if (fromLoad) await mark(`bench:${label}:start`);
   await page.waitForTimeout(settleMs);
   const to = await mark(`bench:${label}:end`);
   const seen = await page.evaluate(
