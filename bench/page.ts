@@ -1,30 +1,44 @@
 /**
- * `npm run bench:page`: how long the page's main thread is blocked while the app trains.
+ * `npm run bench:page`: how long the page's main thread is blocked while the app trains, and
+ * while it shows a long finished run.
  *
  * Builds the app, serves it with COOP/COEP (`vite preview`), opens it in Debian's Chromium and
- * runs the default experiment (8 devices × 4, local BN then SyncBN) `--trials` times, each in a
- * fresh profile: it waits 2 s after the page loads (as a reader would), presses Run and counts the
- * page's long tasks (PerformanceObserver 'longtask': tasks over 50 ms) from then to the end, and
- * explains each long animation frame (Chromium's LoAF: scripts, rendering). With --trace it also
- * breaks each task over `--threshold` ms down from a Chromium trace: wall vs thread (CPU) time
- * tells our code apart from a thread waiting for a core.
- * Target (issue 4): no task over 50 ms.
- *   --trials <n>      runs of the default experiment (default 3)
- *   --trace           break long tasks down from a Chromium trace (tracing adds overhead)
+ * counts the page's long tasks (PerformanceObserver 'longtask': tasks over 50 ms) phase by phase,
+ * explaining each long animation frame (Chromium's LoAF: scripts, rendering):
+ * 1. `--trials` times, each in a fresh profile, the default study (the app's own, e.g. 8 devices ×
+ *    4, local BN then SyncBN): 2 s after the page loads (as a reader would) it presses Run;
+ *    phases "during the run" (to the end) and "after the run" (1.5 s more).
+ * 2. Then, in one fresh profile, the same study trained for `--long-steps` steps (default 5,000)
+ *    and its finished runs shown every way the page shows them: the live view as it ends, its
+ *    device panel with each device shown and variance picked, its smoothing changed, the page
+ *    reloaded with the runs in the library, one run shown and two compared from the library,
+ *    and the compare view's smoothing changed; each a phase of its own (the action, then 2.5 s).
+ * With --trace it also gives each phase's longest task from a Chromium trace, wall time and the
+ * most CPU one task took (wall vs thread time tells our code apart from a thread waiting for a
+ * core: the machine may be shared), and breaks each task over `--threshold` ms down.
+ * Target (issues 4 and 11): no task over 50 ms.
+ *   --trials <n>      runs of the default study (default 3; 0: none)
+ *   --long-steps <n>  steps of the long study whose finished runs are shown (default 5000; 0: skip)
+ *   --trace           per-phase longest tasks (wall, CPU) and a breakdown from a Chromium trace
+ *                     (tracing adds overhead)
  *   --threshold <ms>  trace tasks to break down (default 40)
  *   --categories <l>  with --trace: the trace categories (blink,cc,skia show canvas rasterization)
- *   --trace-dir <d>   keep each trial's trace as <d>/trial-N.json (DevTools → Performance opens it)
- *   --hash <x>        another experiment (the part after `#` in the app's URL)
+ *   --trace-dir <d>   keep each trial's trace as <d>/trial-N.json and <d>/long-run.json
+ *                     (DevTools → Performance opens it)
+ *   --hash <x>        another study (the part after `#` in the app's URL; the long run trains it
+ *                     as it is, without --long-steps)
  *   --experiment <n>  run the named experiment <n> (quick) from the Experiments section instead
  *   --profile         print where the page's main thread spent its CPU (top functions; adds
- *                     overhead)
+ *                     overhead, and restarting the profiler on the reload is itself a long task)
  *   --json <file>     also write the figures
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { Browser, Page } from 'playwright-core';
-import { startApp } from '../tools/app-harness.ts';
+import { libraryReady, startApp } from '../tools/app-harness.ts';
+import { DEFAULT_STUDY } from '../src/ui/model/presets.ts';
+import { encodeStudyHash } from '../src/ui/model/study-hash.ts';
 
 interface TraceEvent {
   name: string;
@@ -77,15 +91,27 @@ function phaseTotals(events: TraceEvent[]): string {
 }
 
 interface Trial {
-  longTasks: number[];
-  /** Long animation frames that blocked, with where their time went (Chromium's LoAF). */
-  longFrames: string[];
+  /** Each phase of the trial with the page's long tasks and long frames in it. */
+  phases: PhaseFigures[];
   traced: TaskBreakdown[];
   /** CPU time per rendering/script phase over the run (with --trace). */
-  phases: string;
-  seconds: number;
+  cpuByPhase: string;
   /** Self time by function on the page's main thread, when profiled. */
   profile: [string, number][];
+}
+
+/** What the page did in one phase of a trial (a run, the time after it, opening a saved run…). */
+interface PhaseFigures {
+  readonly label: string;
+  readonly seconds: number;
+  /** Durations (ms) of the page's tasks over 50 ms (Long Tasks API), in order. */
+  readonly longTasks: number[];
+  /** Long animation frames that blocked, with where their time went (Chromium's LoAF). */
+  readonly longFrames: string[];
+  /** With --trace: the longest task on the page's main thread in this phase (ms, wall). */
+  longestTraced: number | null;
+  /** With --trace: the most CPU time one task of the phase took (ms): our code, not waiting. */
+  longestTracedCpu: number | null;
 }
 
 interface CpuProfile {
@@ -161,17 +187,39 @@ function breakdown(events: TraceEvent[], thresholdMs: number): TaskBreakdown[] {
   });
 }
 
-/** Every run of the experiment has ended: "done" (or failed/stopped) and, when several, the last. */
-async function runsFinished(page: Page): Promise<void> {
+/** The longest task on the main thread between each phase's marks (performance.mark in the trace). */
+function longestPerPhase(events: TraceEvent[], phases: PhaseFigures[]): void {
+  for (const phase of phases) {
+    const start = events.find((e) => e.name === `bench:${phase.label}:start`);
+    const end = events.find((e) => e.name === `bench:${phase.label}:end`);
+    if (!start || !end) continue;
+    let longest = 0;
+    let longestCpu = 0;
+    for (const e of events) {
+      if (e.pid !== start.pid || e.tid !== start.tid || e.ph !== 'X' || e.dur === undefined) {
+        continue;
+      }
+      if (e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask') continue;
+      if (e.ts + e.dur < start.ts || e.ts > end.ts) continue;
+      longest = Math.max(longest, e.dur / 1000);
+      longestCpu = Math.max(longestCpu, (e.tdur ?? e.dur) / 1000);
+    }
+    phase.longestTraced = longest;
+    phase.longestTracedCpu = longestCpu;
+  }
+}
+
+/** Every run of the study has ended: "done" (or failed/stopped) and, when several, the last. */
+async function runsFinished(page: Page, timeoutMs: number): Promise<void> {
   const status = page.getByTestId('run-status');
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const text = (await status.textContent()) ?? '';
     const of = /Run (\d+) of (\d+)/.exec(text);
     if (/done|failed|stopped/.test(text) && (!of || of[1] === of[2])) return;
     await page.waitForTimeout(200);
   }
-  throw new Error('bench:page: the experiment did not finish within 3 minutes');
+  throw new Error(`bench:page: the study did not finish within ${timeoutMs / 60_000} minutes`);
 }
 
 /** What a trial does on the page: start it, then wait until it has finished. */
@@ -184,7 +232,7 @@ interface Workload {
 const trainingRun: Workload = {
   label: 'training run',
   start: (page) => page.getByRole('button', { name: 'Run', exact: true }).click(),
-  finished: runsFinished,
+  finished: (page) => runsFinished(page, 180_000),
 };
 
 /** A named experiment (quick) from the app's Experiments section, in its own worker. */
@@ -206,8 +254,101 @@ function namedExperiment(name: string): Workload {
   };
 }
 
+/**
+ * Installed before any of the page's scripts, on every load: the page's long tasks (over 50 ms)
+ * and long animation frames, each with its start on the page's clock, so each phase picks its own.
+ */
+function observeLongWork(): void {
+  interface LoafScript {
+    invoker: string;
+    sourceFunctionName: string;
+    duration: number;
+  }
+  interface Loaf extends PerformanceEntry {
+    blockingDuration: number;
+    renderStart: number;
+    styleAndLayoutStart: number;
+    scripts: LoafScript[];
+  }
+  const w = window as unknown as {
+    benchTasks: { start: number; ms: number }[];
+    benchFrames: { start: number; text: string }[];
+  };
+  w.benchTasks = [];
+  w.benchFrames = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.benchTasks.push({ start: e.startTime, ms: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const f = entry as Loaf;
+      if (f.blockingDuration <= 0) continue;
+      const end = f.startTime + f.duration;
+      const render = f.renderStart > 0 ? end - f.renderStart : 0;
+      const layout = f.styleAndLayoutStart > 0 ? end - f.styleAndLayoutStart : 0;
+      const scripts = f.scripts
+        .filter((s) => s.duration >= 3)
+        .map(
+          (s) =>
+            `${s.invoker}${s.sourceFunctionName ? ` (${s.sourceFunctionName})` : ''} ${s.duration.toFixed(0)}`,
+        )
+        .join(', ');
+      w.benchFrames.push({
+        start: f.startTime,
+        text: `frame ${f.duration.toFixed(0)} ms (blocking ${f.blockingDuration.toFixed(0)}): rendering ${render.toFixed(0)} (style+layout+paint ${layout.toFixed(0)})${scripts ? `; scripts: ${scripts}` : ''}`,
+      });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+}
+
+/**
+ * Runs `action` as a phase: the page's long tasks and frames that start between its beginning and
+ * `settleMs` after it returns. `fromLoad` counts from the page's time origin (a reload's phase).
+ */
+async function phase(
+  page: Page,
+  label: string,
+  action: () => Promise<void>,
+  settleMs: number,
+  fromLoad = false,
+): Promise<PhaseFigures> {
+  const mark = (name: string): Promise<number> =>
+    page.evaluate((n) => {
+      performance.mark(n);
+      return performance.now();
+    }, name);
+  const started = Date.now();
+  // Marked on the page before a reload too: the trace keeps it, the new page's clock starts at 0.
+  const marked = await mark(`bench:${label}:start`);
+  const from = fromLoad ? 0 : marked;
+  await action();
+  await page.waitForTimeout(settleMs);
+  const to = await mark(`bench:${label}:end`);
+  const seen = await page.evaluate(
+    ([f, t]) => {
+      const w = window as unknown as {
+        benchTasks: { start: number; ms: number }[];
+        benchFrames: { start: number; text: string }[];
+      };
+      // No named function here: tsx would wrap it in a helper the page does not have.
+      return {
+        tasks: w.benchTasks.filter((x) => x.start >= f && x.start < t).map((x) => x.ms),
+        frames: w.benchFrames.filter((x) => x.start >= f && x.start < t).map((x) => x.text),
+      };
+    },
+    [from, to] as const,
+  );
+  return {
+    label,
+    seconds: (Date.now() - started) / 1000,
+    longTasks: seen.tasks,
+    longFrames: seen.frames,
+    longestTraced: null,
+    longestTracedCpu: null,
+  };
+}
+
 interface TrialOptions {
-  readonly workload: Workload;
   /** Break down trace tasks longer than this. */
   readonly thresholdMs: number;
   /** Trace categories, or null for no trace. */
@@ -217,9 +358,14 @@ interface TrialOptions {
   readonly profile: boolean;
 }
 
-async function trial(browser: Browser, url: string, o: TrialOptions): Promise<Trial> {
+/** The phases a trial goes through on one page (in a fresh browser profile). */
+type Script = (page: Page) => Promise<PhaseFigures[]>;
+
+async function trial(browser: Browser, url: string, script: Script, o: TrialOptions) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(observeLongWork);
   const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
   try {
     await page.goto(url);
     await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
@@ -232,94 +378,182 @@ async function trial(browser: Browser, url: string, o: TrialOptions): Promise<Tr
       await cdp.send('Profiler.start');
       await page.waitForTimeout(500); // starting the profiler is itself a long task
     }
-    await page.evaluate(() => {
-      const w = window as unknown as {
-        longTasks: number[];
-        longFrames: string[];
-        workloadStart: number;
-      };
-      w.longTasks = [];
-      w.longFrames = [];
-      // Counted from the moment the workload starts (set just before it does): not the page load.
-      w.workloadStart = Number.POSITIVE_INFINITY;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) {
-          if (e.startTime >= w.workloadStart) w.longTasks.push(e.duration);
-        }
-      }).observe({ type: 'longtask' });
-      // Long animation frames (Chromium): where a long frame's time went, without a trace.
-      interface LoafScript {
-        invoker: string;
-        sourceFunctionName: string;
-        duration: number;
-        forcedStyleAndLayoutDuration: number;
-      }
-      interface Loaf extends PerformanceEntry {
-        blockingDuration: number;
-        renderStart: number;
-        styleAndLayoutStart: number;
-        scripts: LoafScript[];
-      }
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) {
-          const f = entry as Loaf;
-          if (f.blockingDuration <= 0 || f.startTime < w.workloadStart) continue;
-          const end = f.startTime + f.duration;
-          const render = f.renderStart > 0 ? end - f.renderStart : 0;
-          const layout = f.styleAndLayoutStart > 0 ? end - f.styleAndLayoutStart : 0;
-          const scripts = f.scripts
-            .filter((s) => s.duration >= 3)
-            .map(
-              (s) =>
-                `${s.invoker}${s.sourceFunctionName ? ` (${s.sourceFunctionName})` : ''} ${s.duration.toFixed(0)}`,
-            )
-            .join(', ');
-          w.longFrames.push(
-            `frame ${f.duration.toFixed(0)} ms (blocking ${f.blockingDuration.toFixed(0)}): rendering ${render.toFixed(0)} (style+layout+paint ${layout.toFixed(0)})${scripts ? `; scripts: ${scripts}` : ''}`,
-          );
-        }
-      }).observe({ type: 'long-animation-frame' });
-    });
     if (o.traceCategories) {
-      await browser.startTracing(page, { categories: o.traceCategories.split(',') });
+      await browser.startTracing(page, {
+        categories: [...o.traceCategories.split(','), 'blink.user_timing'],
+      });
     }
-    const started = Date.now();
-    await page.evaluate(() => {
-      (window as unknown as { workloadStart: number }).workloadStart = performance.now();
-    });
-    await o.workload.start(page);
-    await o.workload.finished(page);
-    const seconds = (Date.now() - started) / 1000;
-    // Let the last redraws and the library's refresh land inside the window.
-    await page.waitForTimeout(1500);
+    const phases = await script(page);
     const traced = o.traceCategories ? await browser.stopTracing() : null;
     if (traced && o.traceFile) writeFileSync(o.traceFile, traced);
     const cpu = cdp ? ((await cdp.send('Profiler.stop')).profile as CpuProfile) : null;
-    const { longTasks, longFrames } = await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[]; longFrames: string[] };
-      return { longTasks: w.longTasks, longFrames: w.longFrames };
-    });
     const events = traced
       ? (JSON.parse(traced.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents
       : [];
+    if (traced) longestPerPhase(events, phases);
     return {
-      longTasks,
-      longFrames,
+      phases,
       traced: breakdown(events, o.thresholdMs),
-      phases: phaseTotals(events),
-      seconds,
+      cpuByPhase: phaseTotals(events),
       profile: cpu ? selfTimes(cpu) : [],
-    };
+    } satisfies Trial;
   } finally {
     await context.close();
   }
 }
 
+/** One workload (a short training run, or an experiment), then the page settling after it. */
+function workloadScript(workload: Workload): Script {
+  return async (page) => [
+    await phase(
+      page,
+      'during the run',
+      async () => {
+        await workload.start(page);
+        await workload.finished(page);
+      },
+      0,
+    ),
+    // The last redraws, the takeaway and the library's refresh.
+    await phase(page, 'after the run', async () => {}, 1500),
+  ];
+}
+
+/**
+ * A long study trained through the page, then shown every way the page shows a finished run:
+ * the live view as it ends, its device panel and smoothing changed, the page reloaded with the
+ * saved runs in the library, one run shown and both compared from the library.
+ */
+function longRunScript(steps: number): Script {
+  const settle = 2500;
+  return async (page) => {
+    const phases: PhaseFigures[] = [];
+    phases.push(
+      await phase(
+        page,
+        `during the ${steps}-step runs`,
+        async () => {
+          await page.getByRole('button', { name: 'Run', exact: true }).click();
+          await runsFinished(page, 20 * 60_000);
+        },
+        0,
+      ),
+    );
+    phases.push(await phase(page, 'finished: live view', async () => {}, settle));
+    phases.push(
+      await phase(
+        page,
+        'live view: each device shown, variance',
+        async () => {
+          await page.getByTestId('show-devices').check();
+          await page
+            .locator('sbl-device-panel')
+            .getByRole('combobox', { name: /^Statistic/ })
+            .selectOption('var');
+        },
+        settle,
+      ),
+    );
+    phases.push(
+      await phase(
+        page,
+        'live view: smoothing changed',
+        async () => page.getByTestId('smoothing').first().fill('0.3'),
+        settle,
+      ),
+    );
+    phases.push(
+      await phase(
+        page,
+        'reload with the saved runs',
+        async () => {
+          await page.reload();
+          await libraryReady(page, 60_000);
+          await page.getByTestId('run-row').first().waitFor();
+        },
+        settle,
+        true,
+      ),
+    );
+    const rows = page.getByTestId('run-row');
+    phases.push(
+      await phase(
+        page,
+        'library: show one run',
+        async () => {
+          await rows.first().getByRole('button', { name: 'Show' }).click();
+          await page.getByTestId('compare-view').waitFor();
+        },
+        settle,
+      ),
+    );
+    phases.push(
+      await phase(
+        page,
+        'library: compare two runs',
+        async () => {
+          const count = await rows.count();
+          for (let i = 0; i < Math.min(2, count); i++) {
+            await rows.nth(i).getByRole('checkbox').check();
+          }
+          await page.getByRole('button', { name: /Compare selected/ }).click();
+          await page.getByText(/Comparing \d+ saved runs/).waitFor();
+        },
+        settle,
+      ),
+    );
+    phases.push(
+      await phase(
+        page,
+        'library compare: smoothing changed',
+        async () => page.locator('sbl-compare-view').getByTestId('smoothing').fill('0'),
+        settle,
+      ),
+    );
+    return phases;
+  };
+}
+
+/** The default study (whatever the app opens with), trained for `steps` steps, as a URL hash. */
+function longStudyHash(steps: number): string {
+  return encodeStudyHash({
+    config: { ...DEFAULT_STUDY.config, steps },
+    compare: DEFAULT_STUDY.compare,
+  });
+}
+
+function report(t: Trial): void {
+  for (const p of t.phases) {
+    const worst = p.longTasks.length ? Math.max(...p.longTasks) : 0;
+    const traced =
+      p.longestTraced !== null
+        ? `; longest task (trace) ${p.longestTraced.toFixed(0)} ms wall, most cpu in one task ${(p.longestTracedCpu ?? 0).toFixed(0)} ms`
+        : '';
+    console.log(
+      `  ${p.label} (${p.seconds.toFixed(1)} s): tasks over 50 ms: ${p.longTasks.length ? `${p.longTasks.map((d) => d.toFixed(0)).join(', ')} (longest ${worst.toFixed(0)} ms)` : 'none'}${traced}`,
+    );
+    for (const f of p.longFrames) console.log(`    ${f}`);
+  }
+  for (const b of t.traced) {
+    console.log(
+      `  trace task ${b.wallMs.toFixed(0)} ms wall, ${b.cpuMs.toFixed(0)} ms cpu: ${b.parts || '(no inner events)'}`,
+    );
+  }
+  if (t.cpuByPhase) console.log(`  main-thread cpu by phase: ${t.cpuByPhase}`);
+  if (t.profile.length) console.log('  main-thread self time (ms):');
+  for (const [fn, ms] of t.profile) console.log(`    ${ms.toFixed(1).padStart(7)}  ${fn}`);
+}
+
 const program = new Command()
   .name('bench:page')
-  .option('--trials <n>', 'runs of the experiment', '3')
+  .option('--trials <n>', 'runs of the short study (0: none)', '3')
+  .option(
+    '--long-steps <n>',
+    'then train the study for this many steps and show the finished runs (0: skip)',
+    '5000',
+  )
   .option('--threshold <ms>', 'break down trace tasks longer than this', '40')
-  .option('--hash <x>', "another experiment: the part after '#' in the app's URL")
+  .option('--hash <x>', "another study: the part after '#' in the app's URL")
   .option('--experiment <name>', 'run a named experiment (quick) instead of a training run')
   .option('--trace', 'break long tasks down from a Chromium trace (adds overhead)')
   .option(
@@ -336,6 +570,7 @@ const program = new Command()
   .parse();
 const opts = program.opts<{
   trials: string;
+  longSteps: string;
   threshold: string;
   hash?: string;
   experiment?: string;
@@ -346,49 +581,67 @@ const opts = program.opts<{
   json?: string;
 }>();
 const trials = Number(opts.trials);
+const longSteps = Number(opts.longSteps);
 const threshold = Number(opts.threshold);
-if (!Number.isInteger(trials) || trials < 1 || !(threshold > 0)) {
+if (
+  !Number.isInteger(trials) ||
+  trials < 0 ||
+  !Number.isInteger(longSteps) ||
+  longSteps < 0 ||
+  !(threshold > 0)
+) {
   console.error(
-    'bench:page: --trials must be a whole number ≥ 1 and --threshold a positive number of ms',
+    'bench:page: --trials and --long-steps must be whole numbers ≥ 0 and --threshold a positive number of ms',
   );
   process.exit(2);
 }
 
 const workload = opts.experiment ? namedExperiment(opts.experiment) : trainingRun;
 if (opts.traceDir) mkdirSync(opts.traceDir, { recursive: true });
+const options = (name: string): TrialOptions => ({
+  thresholdMs: threshold,
+  traceCategories: opts.trace ? opts.categories : null,
+  traceFile: opts.traceDir ? join(opts.traceDir, `${name}.json`) : null,
+  profile: opts.profile === true,
+});
 const app = await startApp();
-console.log(`${workload.label}, ${trials} trial(s), each in a fresh browser profile`);
-const results: Trial[] = [];
+const results: { name: string; trial: Trial }[] = [];
 try {
   const url = opts.hash ? `${app.url}#${opts.hash}` : app.url;
+  if (trials > 0)
+    console.log(`${workload.label}, ${trials} trial(s), each in a fresh browser profile`);
   for (let i = 0; i < trials; i++) {
-    const t = await trial(app.browser, url, {
-      workload,
-      thresholdMs: threshold,
-      traceCategories: opts.trace ? opts.categories : null,
-      traceFile: opts.traceDir ? join(opts.traceDir, `trial-${i + 1}.json`) : null,
-      profile: opts.profile === true,
-    });
-    results.push(t);
-    const worst = t.longTasks.length ? Math.max(...t.longTasks) : 0;
+    const t = await trial(app.browser, url, workloadScript(workload), options(`trial-${i + 1}`));
+    results.push({ name: `trial ${i + 1}`, trial: t });
+    console.log(`trial ${i + 1}:`);
+    report(t);
+  }
+  if (longSteps > 0 && !opts.experiment) {
     console.log(
-      `trial ${i + 1}: ${t.seconds.toFixed(1)} s, page tasks over 50 ms: ${t.longTasks.length ? t.longTasks.map((d) => d.toFixed(0)).join(', ') : 'none'}${worst ? ` (worst ${worst.toFixed(0)} ms)` : ''}`,
+      `the study trained for ${longSteps} steps, then its finished runs shown (live view, reload, library), in a fresh browser profile`,
     );
-    for (const b of t.traced) {
-      console.log(
-        `  trace task ${b.wallMs.toFixed(0)} ms wall, ${b.cpuMs.toFixed(0)} ms cpu: ${b.parts || '(no inner events)'}`,
-      );
-    }
-    for (const f of t.longFrames) console.log(`  ${f}`);
-    if (t.phases) console.log(`  main-thread cpu by phase: ${t.phases}`);
-    if (t.profile.length) console.log('  main-thread self time (ms):');
-    for (const [fn, ms] of t.profile) console.log(`    ${ms.toFixed(1).padStart(7)}  ${fn}`);
+    const longUrl = `${app.url}#${opts.hash ?? longStudyHash(longSteps)}`;
+    const t = await trial(app.browser, longUrl, longRunScript(longSteps), options('long-run'));
+    results.push({ name: `${longSteps}-step study`, trial: t });
+    console.log(`${longSteps}-step study:`);
+    report(t);
   }
 } finally {
   await app.close();
 }
-const all = results.flatMap((r) => r.longTasks);
 console.log(
-  `page tasks over 50 ms: ${all.length} in ${trials} trial(s), worst ${all.length ? Math.max(...all).toFixed(0) : 0} ms (target: none)`,
+  'longest page task per phase (ms; tasks over 50 ms by the Long Tasks API, target: none):',
+);
+for (const { name, trial: t } of results) {
+  for (const p of t.phases) {
+    const worst = p.longTasks.length ? Math.max(...p.longTasks).toFixed(0) : 'none over 50';
+    console.log(
+      `  ${name} · ${p.label}: ${worst}${p.longTasks.length > 1 ? ` (${p.longTasks.length} tasks)` : ''}`,
+    );
+  }
+}
+const all = results.flatMap((r) => r.trial.phases.flatMap((p) => p.longTasks));
+console.log(
+  `page tasks over 50 ms: ${all.length}, worst ${all.length ? Math.max(...all).toFixed(0) : 0} ms (target: none)`,
 );
 if (opts.json) writeFileSync(opts.json, JSON.stringify(results, null, 2));

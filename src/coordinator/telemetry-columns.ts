@@ -90,10 +90,17 @@ export function telemetryAfterStep(t: Telemetry, step: number): Telemetry {
 export function joinTelemetry(earlier: Telemetry | null, later: Telemetry): Telemetry {
   if (!earlier) return selectSteps(later, () => true);
   const from = later.step[0];
-  const head =
-    from === undefined ? selectSteps(earlier, () => true) : selectSteps(earlier, (s) => s < from);
+  const lastEarlier = earlier.step[earlier.step.length - 1];
+  // The usual case (a run's next steps) keeps every earlier step: the columns are concatenated
+  // below (new arrays) without going step by step, which for a long run's live view cost a copy
+  // of thousands of steps in script for every event.
+  const keepsAll = from === undefined || lastEarlier === undefined || from > lastEarlier;
+  const head = keepsAll ? earlier : selectSteps(earlier, (s) => s < from);
   const tail = selectSteps(later, () => true);
-  const bn: Record<string, BnLayerTelemetry> = { ...head.bn };
+  const bn: Record<string, BnLayerTelemetry> = {};
+  for (const [layer, l] of Object.entries(head.bn)) {
+    bn[layer] = keepsAll ? copyLayer(l) : l;
+  }
   for (const [layer, l] of Object.entries(tail.bn)) {
     const h = bn[layer];
     bn[layer] = h ? joinColumns(h, l, layerColumnNames) : l;
@@ -105,6 +112,13 @@ export function joinTelemetry(earlier: Telemetry | null, later: Telemetry): Tele
     workers: later.workers,
     bn,
   };
+}
+
+/** A layer in new arrays (its rows, never changed in place, are shared). */
+function copyLayer(l: BnLayerTelemetry): BnLayerTelemetry {
+  const out: Record<string, unknown> = { ...l, channels: l.channels.slice() };
+  for (const name of layerColumnNames) out[name] = l[name].slice();
+  return out as unknown as BnLayerTelemetry;
 }
 
 function joinColumns<T>(a: T, b: T, names: readonly (keyof T)[]): T {

@@ -13,6 +13,7 @@ export { SCHEMA_VERSION } from './migrations/index.ts';
 export { openRunStore, type RunStoreOptions } from './open-run-store.ts';
 export {
   type CheckpointRecord,
+  type LoadedCurves,
   type LoadedMetrics,
   type MetricsBatch,
   RUN_STATUSES,

@@ -1,7 +1,7 @@
 import { type LabDatabase, runKeyRange } from './db-schema.ts';
 import type { PendingMetrics } from './metrics-buffer.ts';
-import type { LoadedMetrics, RunSummary } from './records.ts';
-import { appendRows, appendTelemetry, cloneTelemetry } from './series.ts';
+import type { LoadedCurves, LoadedMetrics, RunSummary } from './records.ts';
+import { appendRows, concatTelemetry } from './series.ts';
 import { type AllStoresTx, readTransaction } from './transaction.ts';
 
 async function nextSeq(
@@ -64,6 +64,35 @@ export async function loadMetrics(
         tx.objectStore('telemetry').getAll(runKeyRange(runId)),
       ]),
   );
+  const pieces = telemetryChunks.map((c) => c.telemetry);
+  if (pending?.telemetry) pieces.push(pending.telemetry);
+  // New arrays throughout: a pending piece belongs to the buffer and must not change.
+  return { ...joinRows(chunks, pending), telemetry: concatTelemetry(pieces) };
+}
+
+/**
+ * Only the train and eval rows (saved, then waiting in memory): what curves need. Reading the
+ * telemetry too (thousands of steps of nested per-device arrays) cost a long run's comparison
+ * half a second of the page's time.
+ */
+export async function loadCurves(
+  db: LabDatabase,
+  runId: string,
+  pending: PendingMetrics | undefined,
+): Promise<LoadedCurves> {
+  const chunks = await readTransaction(db, ['metrics'], async (tx) =>
+    tx.objectStore('metrics').getAll(runKeyRange(runId)),
+  );
+  return joinRows(chunks, pending);
+}
+
+function joinRows(
+  chunks: readonly {
+    readonly train: LoadedMetrics['train'];
+    readonly eval: LoadedMetrics['eval'];
+  }[],
+  pending: PendingMetrics | undefined,
+): LoadedCurves {
   const train: LoadedMetrics['train'] = [];
   const evaluation: LoadedMetrics['eval'] = [];
   for (const chunk of chunks) {
@@ -74,12 +103,5 @@ export async function loadMetrics(
     appendRows(train, pending.train);
     appendRows(evaluation, pending.eval);
   }
-  const pieces = telemetryChunks.map((c) => c.telemetry);
-  if (pending?.telemetry) pieces.push(pending.telemetry);
-  let telemetry: LoadedMetrics['telemetry'] = null;
-  for (const piece of pieces) {
-    // Copied first: appending extends it in place, and a pending piece belongs to the buffer.
-    telemetry = telemetry ? appendTelemetry(telemetry, piece) : cloneTelemetry(piece);
-  }
-  return { train, eval: evaluation, telemetry };
+  return { train, eval: evaluation };
 }

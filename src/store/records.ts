@@ -37,6 +37,9 @@ export interface MetricsBatch {
   readonly telemetry?: Telemetry;
 }
 
+/** A run's train and eval rows: what its curves need (no telemetry). */
+export type LoadedCurves = Pick<LoadedMetrics, 'train' | 'eval'>;
+
 export interface LoadedMetrics {
   readonly train: TrainRow[];
   readonly eval: EvalRow[];

@@ -22,10 +22,16 @@ import { buildRunExport } from './export.ts';
 import type { RunExport } from './export-format.ts';
 import { canonicalJson } from './fingerprint.ts';
 import { validateRunExport } from './import.ts';
-import { loadMetrics, writeChunks } from './metrics.ts';
+import { loadCurves, loadMetrics, writeChunks } from './metrics.ts';
 import { DEFAULT_FLUSH_POLICY, MetricsFlusher } from './metrics-flusher.ts';
 import type { RunStoreOptions } from './run-store-options.ts';
-import type { CheckpointRecord, LoadedMetrics, MetricsBatch, RunRecord } from './records.ts';
+import type {
+  CheckpointRecord,
+  LoadedCurves,
+  LoadedMetrics,
+  MetricsBatch,
+  RunRecord,
+} from './records.ts';
 import { RunLocks } from './run-locks.ts';
 import {
   newRunId,
@@ -231,6 +237,12 @@ export class RunStore {
   async loadMetrics(id: string): Promise<LoadedMetrics> {
     this.ensureOpen();
     return loadMetrics(this.db, id, this.flusher.buffer.peek(id));
+  }
+
+  /** Saved and buffered train and eval rows only, without the telemetry (for curves). */
+  async loadCurves(id: string): Promise<LoadedCurves> {
+    this.ensureOpen();
+    return loadCurves(this.db, id, this.flusher.buffer.peek(id));
   }
 
   /**

@@ -52,6 +52,18 @@ describe('appendTelemetry', () => {
     expect(appendTelemetry(out, noLayers).bn.bn1!.step).toEqual([1, 2, 3, 4]);
   });
 
+  it('gives new arrays for every column, layers a slice lacks included (nothing shared to change)', () => {
+    const a = makeTelemetry(0, 3);
+    const noLayers = { ...makeTelemetry(3, 5), bn: {} };
+    const out = appendTelemetry(a, noLayers);
+    expect(out.bn.bn1).toEqual(a.bn.bn1);
+    expect(out.bn.bn1).not.toBe(a.bn.bn1);
+    expect(out.bn.bn1!.step).not.toBe(a.bn.bn1!.step);
+    expect(out.bn.bn1!.deviceMean).not.toBe(a.bn.bn1!.deviceMean);
+    expect(out.bn.bn1!.channels).not.toBe(a.bn.bn1!.channels);
+    expect(out.deviceLoss).not.toBe(a.deviceLoss);
+  });
+
   it('takes transport and sizes from the latest slice', () => {
     const out = appendTelemetry(makeTelemetry(0, 2), {
       ...makeTelemetry(2, 3),

@@ -24,7 +24,7 @@ const metricsOf = (step: number): LoadedMetrics => ({
 const source = {
   getRun: async (id: string) =>
     ({ a: record('a', 'local BN'), b: record('b', 'SyncBN'), c: record('c', 'lost') })[id],
-  loadMetrics: async (id: string) => (id === 'a' ? metricsOf(1) : id === 'b' ? metricsOf(2) : null),
+  loadCurves: async (id: string) => (id === 'a' ? metricsOf(1) : id === 'b' ? metricsOf(2) : null),
 };
 
 describe('loadComparedRuns', () => {

@@ -1,11 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { LoadedMetrics, RunRecord } from '../../store/index.ts';
+import type { LoadedCurves, RunRecord } from '../../store/index.ts';
 import type { ComparedRun } from '../library/sbl-compare-view.ts';
 
 /** Where saved runs come from (the library's store controller). */
 export interface CompareSource {
   getRun(id: string): Promise<RunRecord | undefined>;
-  loadMetrics(id: string): Promise<LoadedMetrics | null>;
+  /** Train and eval rows only: the telemetry of a long run is large and the curves do not use it. */
+  loadCurves(id: string): Promise<LoadedCurves | null>;
 }
 
 /** The saved runs with their curves, in the order asked; a run gone from the store is left out. */
@@ -16,7 +17,7 @@ export async function loadComparedRuns(
   const loaded: ComparedRun[] = [];
   for (const id of ids) {
     const run = await source.getRun(id);
-    const metrics = await source.loadMetrics(id);
+    const metrics = await source.loadCurves(id);
     if (run && metrics)
       loaded.push({
         id,

@@ -2,6 +2,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import { cssProps } from '../css-props.ts';
+import { downsampleAligned } from './downsample.ts';
 import type { PlotOptions } from './plot-options.ts';
 import { chartStyles, uplotStyles } from './styles.ts';
 import { type ChartTheme, readTheme, themeKey, watchColorScheme } from './theme.ts';
@@ -180,15 +181,17 @@ export abstract class UPlotChart extends LitElement {
     if (width <= 0) return undefined; // not laid out (hidden); the ResizeObserver asks again
     const height = Math.max(80, this.height);
     const key = `${made.key}|${themeKey(theme)}`;
+    // At most what the plot's pixel columns can show (a long run has thousands of steps per series).
+    const data = downsampleAligned(made.data, width * (globalThis.devicePixelRatio || 1));
     if (this.plot && key === this.plotKey) {
-      this.plot.setData(made.data);
+      this.plot.setData(data);
       if (this.plot.width !== width || this.plot.height !== height) {
         this.plot.setSize({ width, height });
       }
       return undefined;
     }
     this.destroyPlot();
-    this.plot = new uPlot({ ...made.options, width, height }, made.data, container);
+    this.plot = new uPlot({ ...made.options, width, height }, data, container);
     this.plotKey = key;
     return 'paint';
   }

@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { errorMessage } from '../../core/error-message.ts';
 import {
   type CheckpointRecord,
+  type LoadedCurves,
   type LoadedMetrics,
   openRunStore,
   type RunRecord,
@@ -197,6 +198,12 @@ export class StoreController implements ReactiveController {
 
   async getRun(id: string): Promise<RunRecord | undefined> {
     return this.writable?.getRun(id);
+  }
+
+  /** A saved run's train and eval rows, without its telemetry (for the compare view's curves). */
+  async loadCurves(id: string): Promise<LoadedCurves | null> {
+    const store = this.writable;
+    return store ? store.loadCurves(id) : null;
   }
 
   async loadMetrics(id: string): Promise<LoadedMetrics | null> {
