@@ -47,6 +47,10 @@ export const stepStyles = [
       margin: 0;
       min-width: 0;
     }
+    .widget > .readout {
+      flex: 1 1 16rem;
+      min-width: 0;
+    }
     .widget > figure {
       flex: 1 1 15rem;
       max-width: 22rem;

@@ -121,7 +121,7 @@ export class LearnFeatureScaling extends LitElement {
             }
           </figcaption>
         </figure>
-        <div>
+        <div class="readout">
           <p data-testid="steps-shown" aria-live="polite">
             <strong>${msg(str`This surface: ${formatCount(shown.steps)} steps to the target loss.`)}</strong>
           </p>

@@ -77,7 +77,7 @@ export class LearnZScore extends LitElement {
       <td class="num" data-testid=${`mean-after-${j}`}>${formatFixed(this.zColumn.stats.mean[j]!, 6)}</td>
       <td class="num" data-testid=${`var-after-${j}`}>${formatFixed(this.zColumn.stats.variance[j]!, 6)}</td>
     </tr>`;
-    return html`<div class="table-wrap">
+    return html`<div class="table-wrap" role="region" tabindex="0" aria-label=${msg('Statistics per feature')}>
       <table>
         <thead>
           <tr>

@@ -77,7 +77,7 @@ export class LearnBatchNorm extends LitElement {
   }
 
   private renderTable(b: NormalizedBatch) {
-    return html`<div class="table-wrap">
+    return html`<div class="table-wrap" role="region" tabindex="0" aria-label=${msg('Statistics per feature')}>
       <table>
         <thead>
           <tr>
