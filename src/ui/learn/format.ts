@@ -2,11 +2,15 @@ import { currentLocale } from '../i18n/localization.ts';
 
 /** Numbers in the page's language (grouping, decimal sign), as every step shows them. */
 
-/** `digits` significant digits: 0.000193, 1.25, 21,834. */
-export function formatSignificant(value: number, digits = 3): string {
+/**
+ * At most `digits` significant digits (0.000193, 1.25, 21,834), or exactly that many when `exact`
+ * (a table column of statistics: −1.00 beside 0.869, not −1).
+ */
+export function formatSignificant(value: number, digits = 3, exact = false): string {
   if (!Number.isFinite(value)) return '–';
   return new Intl.NumberFormat(currentLocale(), {
     maximumSignificantDigits: digits,
+    minimumSignificantDigits: exact ? digits : 1,
     signDisplay: 'negative',
   }).format(value);
 }

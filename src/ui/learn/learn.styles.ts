@@ -47,6 +47,13 @@ export const stepStyles = [
       margin: 0;
       min-width: 0;
     }
+    /* Small multiples: two a row on a phone, four on a desktop. */
+    .hists {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
+      gap: 0.75rem;
+      margin: 0.5rem 0;
+    }
     .widget > .readout {
       flex: 1 1 16rem;
       min-width: 0;

@@ -9,7 +9,12 @@ import {
 import { contour, featureScaling } from '../../../src/ui/learn/model/feature-scaling.ts';
 import { lossAt } from '../../../src/experiments/kit/quadratic.ts';
 import { makeTwoFeatures, scaledFeatures } from '../../../src/ui/learn/model/two-features.ts';
-import { featureStats, histogram, zScore } from '../../../src/ui/learn/model/z-score.ts';
+import {
+  featureStats,
+  histogram,
+  valueRange,
+  zScore,
+} from '../../../src/ui/learn/model/z-score.ts';
 
 describe('step 1: feature normalization', () => {
   const data = makeTwoFeatures(1);
@@ -62,6 +67,12 @@ describe('step 2: z-score', () => {
     const h = histogram(scaledFeatures(data, 100), data.count, 2, 1, 12);
     expect(h.counts.reduce((a, b) => a + b, 0)).toBe(data.count);
     expect(h.max).toBeGreaterThan(h.min);
+    // On a shared axis the scale-1 feature fills only the middle bins.
+    const x = scaledFeatures(data, 100);
+    const shared = valueRange(x, data.count, 2, [0, 1]);
+    const narrow = histogram(x, data.count, 2, 0, 12, shared);
+    expect(narrow.counts.reduce((a, b) => a + b, 0)).toBe(data.count);
+    expect([...narrow.counts].filter((c) => c > 0).length).toBeLessThanOrEqual(2);
   });
 });
 

@@ -37,7 +37,10 @@ export function zScore(x: ArrayLike<number>, count: number, features: number): F
   return z;
 }
 
-/** A histogram of one feature (column `feature` of n × f values): `bins` equal bins over its range. */
+/**
+ * A histogram of one feature (column `feature` of n × f values): `bins` equal bins over `range`
+ * (default: the feature's own range; a shared range puts several features on one axis).
+ */
 export interface Histogram {
   readonly min: number;
   readonly max: number;
@@ -50,21 +53,34 @@ export function histogram(
   features: number,
   feature: number,
   bins: number,
+  range: { readonly min: number; readonly max: number } = valueRange(x, count, features, [feature]),
 ): Histogram {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < count; i++) {
-    const v = x[i * features + feature]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const { min, max } = range;
   const counts = new Int32Array(bins);
   if (count === 0) return { min: 0, max: 0, counts };
   const width = max > min ? (max - min) / bins : 1;
   for (let i = 0; i < count; i++) {
     const v = x[i * features + feature]!;
-    const b = Math.min(bins - 1, Math.floor((v - min) / width));
+    const b = Math.min(bins - 1, Math.max(0, Math.floor((v - min) / width)));
     counts[b]! += 1;
   }
   return { min, max, counts };
+}
+
+/** The smallest and largest value of the given features (columns of n × f values). */
+export function valueRange(
+  x: ArrayLike<number>,
+  count: number,
+  features: number,
+  which: readonly number[],
+): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < count; i++)
+    for (const j of which) {
+      const v = x[i * features + j]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  return count > 0 ? { min, max } : { min: 0, max: 0 };
 }

@@ -9,6 +9,7 @@ import {
   featureStats,
   type Histogram,
   histogram,
+  valueRange,
   zScore,
 } from '../model/z-score.ts';
 import { linear } from '../plot.ts';
@@ -24,10 +25,12 @@ interface Column {
   readonly histograms: readonly Histogram[];
 }
 
+/** Both features' statistics, and their histograms on one shared axis (so scales compare). */
 function column(x: Float64Array): Column {
+  const range = valueRange(x, DATA.count, 2, [0, 1]);
   return {
     stats: featureStats(x, DATA.count, 2),
-    histograms: [0, 1].map((j) => histogram(x, DATA.count, 2, j, BINS)),
+    histograms: [0, 1].map((j) => histogram(x, DATA.count, 2, j, BINS, range)),
   };
 }
 
@@ -72,8 +75,8 @@ export class LearnZScore extends LitElement {
   private renderStats() {
     const row = (name: string, j: number) => html`<tr>
       <th scope="row">${name}</th>
-      <td class="num" data-testid=${`mean-before-${j}`}>${formatSignificant(this.rawColumn.stats.mean[j]!, 3)}</td>
-      <td class="num" data-testid=${`var-before-${j}`}>${formatSignificant(this.rawColumn.stats.variance[j]!, 4)}</td>
+      <td class="num" data-testid=${`mean-before-${j}`}>${formatSignificant(this.rawColumn.stats.mean[j]!, 3, true)}</td>
+      <td class="num" data-testid=${`var-before-${j}`}>${formatSignificant(this.rawColumn.stats.variance[j]!, 4, true)}</td>
       <td class="num" data-testid=${`mean-after-${j}`}>${formatFixed(this.zColumn.stats.mean[j]!, 6)}</td>
       <td class="num" data-testid=${`var-after-${j}`}>${formatFixed(this.zColumn.stats.variance[j]!, 6)}</td>
     </tr>`;
@@ -121,7 +124,7 @@ export class LearnZScore extends LitElement {
         </label>
       </div>
       ${this.renderStats()}
-      <div class="widget">
+      <div class="hists">
         ${names.map((name, j) =>
           this.renderHistogram(
             this.rawColumn.histograms[j]!,
@@ -141,7 +144,7 @@ export class LearnZScore extends LitElement {
       </div>
       <p class="try">
         ${msg(
-          'Try this: drag the scale of x₂ from 1 to 100. Its variance before grows about 10,000-fold and its histogram’s axis stretches; after z-scoring, the numbers and the shape stay put.',
+          'Try this: drag the scale of x₂ from 1 to 100. Before, on one shared axis, x₁ shrinks to a spike beside x₂, whose variance grows about 10,000-fold; after z-scoring, the two look alike, with mean 0 and variance 1.',
         )}
       </p>
     `;

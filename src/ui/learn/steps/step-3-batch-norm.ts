@@ -92,10 +92,10 @@ export class LearnBatchNorm extends LitElement {
           ${[...b.mean].map(
             (m, c) => html`<tr>
               <th scope="row">${c + 1}</th>
-              <td class="num" data-testid=${`mu-b-${c}`}>${formatSignificant(m, 3)}</td>
-              <td class="num" data-testid=${`sigma-b-${c}`}>${formatSignificant(b.std[c]!, 3)}</td>
-              <td class="num">${formatSignificant(POP.mean[c]!, 3)}</td>
-              <td class="num">${formatSignificant(POP.std[c]!, 3)}</td>
+              <td class="num" data-testid=${`mu-b-${c}`}>${formatSignificant(m, 3, true)}</td>
+              <td class="num" data-testid=${`sigma-b-${c}`}>${formatSignificant(b.std[c]!, 3, true)}</td>
+              <td class="num">${formatSignificant(POP.mean[c]!, 3, true)}</td>
+              <td class="num">${formatSignificant(POP.std[c]!, 3, true)}</td>
             </tr>`,
           )}
         </tbody>
@@ -106,8 +106,8 @@ export class LearnBatchNorm extends LitElement {
   /** The batch's values of FEATURE as dots: the layer's output, x̂, and y = γx̂ + β on one axis. */
   private renderDots(b: NormalizedBatch) {
     const f = POP.features;
-    const lo = Math.min(-4, POP.mean[FEATURE]! - 3 * POP.std[FEATURE]!);
-    const hi = Math.max(4, POP.mean[FEATURE]! + 3 * POP.std[FEATURE]!);
+    const lo = Math.min(-6, POP.mean[FEATURE]! - 3 * POP.std[FEATURE]!);
+    const hi = Math.max(6, POP.mean[FEATURE]! + 3 * POP.std[FEATURE]!);
     const x = linear(lo, hi, PAD, W - PAD);
     const rows: [string, Float32Array, string][] = [
       [msg('layer output x'), b.x, 'dot'],
