@@ -289,6 +289,20 @@ describe('the Learn view', () => {
     expect(reached, 'Tab never reached Next').toBe(true);
     await page.keyboard.press('Enter');
     await atStep(page, 2);
+    // Focus stays on Next, so Enter again goes on; on the last step (no Next) it lands on the
+    // step's heading, never back at the top of the page.
+    expect(await focusedTestId()).toBe('learn-next');
+    await page.keyboard.press('Enter');
+    await atStep(page, 3);
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          let el: Element | null = document.activeElement;
+          while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+          return el?.id ?? null;
+        }),
+      )
+      .toBe('step-title');
   }, 90_000);
 
   it('fits 390 px in English too, on every step', async () => {

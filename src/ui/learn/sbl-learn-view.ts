@@ -96,6 +96,19 @@ export class LearnView extends LitElement {
     if (changed.has('step')) void LEARN_STEPS[this.step - 1]?.load();
   }
 
+  protected override updated(changed: PropertyValues<this>): void {
+    // A new step whose link took the focus with it (Next on the step before the last, whose Next
+    // is gone): the keyboard continues from the new step's heading, not from the page's top.
+    if (changed.has('step') && changed.get('step') !== undefined && !this.holdsFocus()) {
+      this.renderRoot.querySelector<HTMLElement>('#step-title')?.focus();
+    }
+  }
+
+  private holdsFocus(): boolean {
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    return active !== null && active !== undefined && active.isConnected;
+  }
+
   private renderStep() {
     const entry = LEARN_STEPS[this.step - 1];
     if (!entry) return nothing;
