@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { DEFAULT_STUDY } from '../model/presets.ts';
 import type { Study } from '../model/study.ts';
 import { decodeStudyHash, encodeStudyHash } from '../model/study-hash.ts';
+import { parseLearnHash } from '../learn/learn-route.ts';
 
 /** What the page shows for its address: the study, and why the link's own study is not it. */
 export interface Route {
@@ -10,8 +11,12 @@ export interface Route {
   readonly message: string | null;
 }
 
-/** The route a hash stands for; null when the hash holds nothing (the page keeps what it shows). */
+/**
+ * The route a hash stands for; null when the hash holds no study (empty, or the Learn view's
+ * `#learn/N`: the page keeps the study it shows).
+ */
 export function routeFromHash(hash: string): Route | null {
+  if (parseLearnHash(hash)) return null;
   const reading = decodeStudyHash(hash);
   if (reading.kind === 'ok') return { study: reading.study, message: null };
   if (reading.kind === 'error') return { study: DEFAULT_STUDY, message: reading.message };

@@ -23,6 +23,8 @@ import '../setup/sbl-setup-form.ts';
 import './sbl-intro.ts';
 import '../i18n/sbl-locale-switch.ts';
 import { openingChoice } from '../i18n/localization.ts';
+import { LearnRouteController } from '../learn/learn-route-controller.ts';
+import '../learn/sbl-learn-link.ts';
 
 /**
  * The page: intro, study setup, live training view, comparison and the run library. It renders
@@ -42,6 +44,8 @@ export class App extends LitElement {
     onLibraryProgress: () => this.library.refreshSoon(),
   });
   private readonly route = new RouteController(this);
+  /** `#learn/N` shows the Learn view instead of the lab (its code loads when first opened). */
+  private readonly learn = new LearnRouteController(this);
   private readonly compare = new CompareController(this, this.library);
   private readonly resumer = new ResumeController(this, {
     getRun: (id) => this.library.getRun(id),
@@ -178,6 +182,10 @@ export class App extends LitElement {
   }
 
   override render() {
+    if (this.learn.active) {
+      void import('../learn/sbl-learn-view.ts');
+      return html`<sbl-learn-view .step=${this.learn.step}></sbl-learn-view>`;
+    }
     const view = this.session.view;
     const lib = this.library;
     const transport = this.transport.transport();
@@ -197,6 +205,7 @@ export class App extends LitElement {
         </button>
         <sbl-locale-switch></sbl-locale-switch>
         <h1>syncbn-lab: Batch Normalization across devices</h1>
+        <sbl-learn-link></sbl-learn-link>
         <sbl-intro></sbl-intro>
         <details class="env small" data-testid="about-run">
           <summary>About this run</summary>
