@@ -1,6 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { errorBarPanel, figure } from './kit/figure.ts';
-import { mnistMlp, type NormVariant, withNorm } from './kit/setups.ts';
+import { mnistMlp, type NormVariant, normVariantLabel, withNorm } from './kit/setups.ts';
 import { round } from './kit/stats.ts';
 import { meanTable, pointAt, summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
@@ -201,7 +201,7 @@ export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
         errorBarPanel({
           points: summarize(
             result.rows,
-            (r) => r.norm,
+            (r) => normVariantLabel(r.norm),
             (r) => r.perDeviceBatch,
             (r) => 100 * r.testError,
           ),
@@ -210,7 +210,7 @@ export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
           seriesTitle: msg('norm'),
           xLog: true,
           xReverse: true,
-          seriesOrder: NORMS,
+          seriesOrder: NORMS.map(normVariantLabel),
           // SyncBN, GroupNorm and BN at batch 32 lie within a point: drawn slightly apart.
           dodge: true,
         }),

@@ -9,7 +9,7 @@ import {
 } from './kit/words.ts';
 import type { RunConfigInput } from '../config/schema.ts';
 import { figure, PALETTE, type Panel } from './kit/figure.ts';
-import { mnistMlp, type NormVariant, withNorm } from './kit/setups.ts';
+import { mnistMlp, type NormVariant, normVariantLabel, withNorm } from './kit/setups.ts';
 import { round } from './kit/stats.ts';
 import { meanTable, pointAt, summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
@@ -133,7 +133,7 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
         ),
         holds: skewed.every((s) => excess(s) > excess('iid')),
         measured: msg(
-          str`Local BN's test error minus SyncBN's: ${joined(SHARDINGS.map((s) => withShards(signedPoints(excess(s.name)), s.name)))}.`,
+          str`Local BN's test error minus SyncBN's: ${joined(SHARDINGS.map((s) => withShards(signedPoints(excess(s.name)), shownSharding(s.name))))}.`,
         ),
         values: Object.fromEntries(
           SHARDINGS.map((s) => [`${s.name}: local − sync (pp)`, percentValue(excess(s.name))]),
@@ -190,11 +190,12 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
   figure(result) {
     const points = summarize(
       result.rows,
-      configurationOf,
+      (r) => shownConfiguration(configurationOf(r)),
       (r) => SHARDINGS.findIndex((s) => s.name === r.sharding),
       (r) => 100 * r.testError,
-    ).map((p) => ({ ...p, sharding: shardingName(p.x) }));
-    const bars = (heading: string, configurations: readonly string[]): Panel => {
+    ).map((p) => ({ ...p, sharding: shownSharding(shardingName(p.x)) }));
+    const bars = (heading: string, named: readonly string[]): Panel => {
+      const configurations = named.map(shownConfiguration);
       const color = {
         field: 'series',
         type: 'nominal',
@@ -205,7 +206,7 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
         field: 'sharding',
         type: 'nominal',
         title: msg('sharding'),
-        sort: SHARDINGS.map((s) => s.name),
+        sort: SHARDINGS.map((s) => shownSharding(s.name)),
         axis: { labelAngle: 0 },
       };
       const xOffset = { field: 'series', type: 'nominal', sort: [...configurations] };
@@ -263,6 +264,22 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
     );
   },
 };
+
+/** A sharding's name as the figure and the sentences show it (the rows keep the English). */
+function shownSharding(name: string): string {
+  if (name === 'iid') return msg('iid');
+  if (name === 'label-sorted') return msg('label-sorted');
+  if (name.startsWith('dirichlet')) return msg(str`dirichlet α=${DIRICHLET_ALPHA}`);
+  return name;
+}
+
+/** "local-bn (rank0)" as the legend shows it: the norm's name in the reader's language. */
+function shownConfiguration(configuration: string): string {
+  const [norm, stats] = configuration.split(' (');
+  const variant = norm as NormVariant;
+  const label = normVariantLabel(variant);
+  return stats ? msg(str`${label} (${stats.replace(')', '')})`) : label;
+}
 
 /** The sharding at a summary point's x (its index in SHARDINGS; -1 for a row of another sharding). */
 function shardingName(x: number): string {

@@ -3,6 +3,7 @@ import { configureLocalization } from '@lit/localize';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPERIMENT_NAMES, EXPERIMENTS } from '../../src/experiments/index.ts';
 import type { Check, ExperimentName, ExperimentResult } from '../../src/experiments/kit/types.ts';
+import { renderSvg } from '../../src/experiments/kit/render-svg.ts';
 import { comparePoints, count, joined } from '../../src/experiments/kit/words.ts';
 import { sourceLocale, targetLocales } from '../../src/ui/i18n/generated/locale-codes.ts';
 import { newExperimentRecord, shownChecks } from '../../src/ui/experiments/experiment-records.ts';
@@ -47,6 +48,8 @@ const CJK = /[\u4e00-\u9fff]/;
 const english = new Map<ExperimentName, readonly Check[]>();
 const chinese = new Map<ExperimentName, readonly Check[]>();
 const texts = new Map<ExperimentName, { en: string[]; zh: string[] }>();
+/** The text marks of each figure drawn in zh-CN (title, subtitles, headings, axes, legends). */
+const figureTexts = new Map<ExperimentName, string[]>();
 
 beforeAll(async () => {
   const shown = (name: ExperimentName) => {
@@ -62,8 +65,17 @@ beforeAll(async () => {
   for (const name of EXPERIMENT_NAMES) {
     chinese.set(name, EXPERIMENTS[name].finding((await committed(name)).rows).checks);
     texts.get(name)!.zh = shown(name);
+    const result = await committed(name);
+    const svg = await renderSvg(
+      EXPERIMENTS[name].figure({ ...result, finding: EXPERIMENTS[name].finding(result.rows) }),
+      'light',
+    );
+    figureTexts.set(
+      name,
+      [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1] ?? ''),
+    );
   }
-});
+}, 120_000);
 
 describe('the experiments in Chinese', () => {
   for (const name of EXPERIMENT_NAMES) {
@@ -83,6 +95,15 @@ describe('the experiments in Chinese', () => {
         expect(without(numbers(e.measured!), numbers(c.measured!)), c.id).toEqual([]);
         expect(without(numbers(e.claim), numbers(c.claim)), c.id).toEqual([]);
       }
+    });
+
+    it(`${name}: the figure's title and subtitles are drawn in Chinese`, () => {
+      const drawn = figureTexts.get(name)!;
+      // The title, subtitles, headings and axis titles: several texts, all the wordy ones Chinese.
+      expect(drawn.filter((t) => CJK.test(t)).length).toBeGreaterThanOrEqual(3);
+      // Every line of two or more English words is translated (names, units and symbols aside).
+      const english = drawn.filter((t) => /[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}/.test(t));
+      expect(english).toEqual([]);
     });
 
     it(`${name}: title, question, answer and reference are evaluated in the locale shown`, () => {
