@@ -244,8 +244,7 @@ export class ExperimentsSection extends LitElement {
           return html`<li data-check=${check.id} data-holds=${verdict}>
               <strong class=${verdict === 'pending' ? 'muted' : check.holds ? 'holds' : 'fails'}
                 >${verdictText(verdict)}</strong
-              >${claimText(check.claim)}
-              <span data-testid="experiment-check-measured"
+              >${claimText(check.claim)}<span data-testid="experiment-check-measured"
                 >${check.measured ?? valuesText(check.values)}</span
               >
             </li>`;
@@ -316,9 +315,12 @@ function verdictText(verdict: 'true' | 'false' | 'pending'): string {
   return msg('… not measured yet');
 }
 
-/** ": <claim>. " after the verdict (one message: Chinese ends it with "。"). */
+/**
+ * ": <claim>. " after the verdict, up to the measured sentence (one message: Chinese ends it with
+ * "。" and no space).
+ */
 function claimText(claim: string): string {
-  return msg(str`: ${claim}.`);
+  return msg(str`: ${claim}. `);
 }
 
 /** "<title>. <reference>" under an experiment's question. */
