@@ -128,9 +128,13 @@ export function englishRuns(text: string, kept: ReadonlySet<string> = KEPT_IN_CH
   return runs;
 }
 
-/** Every piece of text the reader can see or hear on the page, through shadow roots. */
-export async function pageTexts(page: Page): Promise<PageText[]> {
-  return page.evaluate(() => {
+/**
+ * Every piece of text the reader can see or hear on the page, through shadow roots; with
+ * `within` (a tag name, e.g. "sbl-experiments"), only inside the first such element, wherever it
+ * sits among the shadow roots.
+ */
+export async function pageTexts(page: Page, within?: string): Promise<PageText[]> {
+  return page.evaluate((within) => {
     const found: { text: string; where: string }[] = [];
     const label = (el: Element) =>
       `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}`;
@@ -161,15 +165,29 @@ export async function pageTexts(page: Page): Promise<PageText[]> {
         }
       }
     };
-    visit(document);
+    const find = (root: Document | ShadowRoot | Element, tag: string): Element | null => {
+      for (const el of Array.from(root.querySelectorAll('*'))) {
+        if (el.tagName.toLowerCase() === tag) return el;
+        const inner = el.shadowRoot ? find(el.shadowRoot, tag) : null;
+        if (inner) return inner;
+      }
+      return null;
+    };
+    if (!within) visit(document);
+    else {
+      const host = find(document, within.toLowerCase());
+      if (!host) throw new Error(`no <${within}> on the page`);
+      visit(host.shadowRoot ?? host);
+    }
     return found;
-  });
+  }, within);
 }
 
 /** The English left on the page: each piece of text with a run of untranslated words in it. */
 export async function untranslatedTexts(
   page: Page,
   kept: ReadonlySet<string> = KEPT_IN_CHINESE,
+  within?: string,
 ): Promise<PageText[]> {
-  return (await pageTexts(page)).filter((t) => englishRuns(t.text, kept).length > 0);
+  return (await pageTexts(page, within)).filter((t) => englishRuns(t.text, kept).length > 0);
 }

@@ -1,11 +1,12 @@
+import { msg, str } from '@lit/localize';
 import { errorBarPanel, figure } from './kit/figure.ts';
-import { mnistMlp, type NormVariant, withNorm } from './kit/setups.ts';
+import { mnistMlp, type NormVariant, normVariantLabel, withNorm } from './kit/setups.ts';
 import { round } from './kit/stats.ts';
 import { meanTable, pointAt, summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
 import type { Check, Experiment, Finding } from './kit/types.ts';
 import { grid } from './kit/grid.ts';
-import { changeOf, comparePoints, percentValue } from './kit/words.ts';
+import { changeOf, comparePoints, percentValue, quickMark } from './kit/words.ts';
 
 export interface BatchSizeRow {
   readonly norm: NormVariant;
@@ -38,13 +39,24 @@ const plan = (quick: boolean) => ({
  */
 export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
   name: 'batch-size',
-  title: 'Test error vs per-device batch (Wu & He 2018, Fig. 1)',
-  question:
-    'What happens to the test error when each device normalizes over fewer and fewer samples?',
-  answer:
-    'With BatchNorm computed on each device alone the error climbs steeply as the per-device batch shrinks to 2, while SyncBN (statistics over all devices) and GroupNorm (no batch statistics) stay nearly flat.',
-  reference:
-    'Wu & He 2018 (Group Normalization), Fig. 1: BN error rises at small per-GPU batch, GN stays flat.',
+  get title() {
+    return msg('Test error vs per-device batch (Wu & He 2018, Fig. 1)');
+  },
+  get question() {
+    return msg(
+      'What happens to the test error when each device normalizes over fewer and fewer samples?',
+    );
+  },
+  get answer() {
+    return msg(
+      'With BatchNorm computed on each device alone the error climbs steeply as the per-device batch shrinks to 2, while SyncBN (statistics over all devices) and GroupNorm (no batch statistics) stay nearly flat.',
+    );
+  },
+  get reference() {
+    return msg(
+      'Wu & He 2018 (Group Normalization), Fig. 1: BN error rises at small per-GPU batch, GN stays flat.',
+    );
+  },
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
@@ -88,42 +100,85 @@ export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
     const pct = (norm: NormVariant, b: number): number => percentValue(err(norm, b));
     const rise = (norm: NormVariant): number =>
       round(percentValue(err(norm, small)) - percentValue(err(norm, large)));
-    const at = (b: number) => `At per-device batch ${b}, `;
     const testError = meanTable(points);
     const checks: Check[] = [
       {
         id: 'local-bn-worse-than-sync-at-smallest',
-        claim: `at per-device batch ${small}, local BN's test error exceeds SyncBN's`,
+        claim: msg(str`at per-device batch ${small}, local BN's test error exceeds SyncBN's`),
         holds: err('local-bn', small) > err('sync-bn', small),
-        measured: `${at(small)}${comparePoints("local BN's test error", err('local-bn', small), "SyncBN's", err('sync-bn', small))}.`,
+        measured: atBatch(
+          small,
+          comparePoints(
+            msg("local BN's test error"),
+            err('local-bn', small),
+            msg("SyncBN's"),
+            err('sync-bn', small),
+          ),
+        ),
         values: { localBnPercent: pct('local-bn', small), syncBnPercent: pct('sync-bn', small) },
       },
       {
         id: 'local-bn-rises-more-than-group',
-        claim: `from batch ${large} to ${small}, local BN's error rises more than GroupNorm's`,
+        claim: msg(
+          str`from batch ${large} to ${small}, local BN's error rises more than GroupNorm's`,
+        ),
         holds: rise('local-bn') > rise('group'),
-        measured: `From batch ${large} to ${small}, local BN's test error ${changeOf(err('local-bn', large), err('local-bn', small))}; GroupNorm's ${changeOf(err('group', large), err('group', small))}.`,
+        measured: fromTo(
+          large,
+          small,
+          msg("local BN's test error"),
+          changeOf(err('local-bn', large), err('local-bn', small)),
+          msg("GroupNorm's"),
+          changeOf(err('group', large), err('group', small)),
+        ),
         values: { localBnRisePp: rise('local-bn'), groupRisePp: rise('group') },
       },
       {
         id: 'renorm-better-than-local-bn-at-smallest',
-        claim: `at per-device batch ${small}, Batch Renorm's error is below local BN's (Ioffe 2017)`,
+        claim: msg(
+          str`at per-device batch ${small}, Batch Renorm's error is below local BN's (Ioffe 2017)`,
+        ),
         holds: err('renorm', small) < err('local-bn', small),
-        measured: `${at(small)}${comparePoints("Batch Renorm's test error", err('renorm', small), "local BN's", err('local-bn', small))}.`,
+        measured: atBatch(
+          small,
+          comparePoints(
+            msg("Batch Renorm's test error"),
+            err('renorm', small),
+            msg("local BN's"),
+            err('local-bn', small),
+          ),
+        ),
         values: { renormPercent: pct('renorm', small), localBnPercent: pct('local-bn', small) },
       },
       {
         id: 'sync-bn-flatter-than-local-bn',
-        claim: `SyncBN's error rises less than local BN's from batch ${large} to ${small}`,
+        claim: msg(str`SyncBN's error rises less than local BN's from batch ${large} to ${small}`),
         holds: rise('sync-bn') < rise('local-bn'),
-        measured: `From batch ${large} to ${small}, SyncBN's test error ${changeOf(err('sync-bn', large), err('sync-bn', small))}; local BN's ${changeOf(err('local-bn', large), err('local-bn', small))}.`,
+        measured: fromTo(
+          large,
+          small,
+          msg("SyncBN's test error"),
+          changeOf(err('sync-bn', large), err('sync-bn', small)),
+          msg("local BN's"),
+          changeOf(err('local-bn', large), err('local-bn', small)),
+        ),
         values: { syncBnRisePp: rise('sync-bn'), localBnRisePp: rise('local-bn') },
       },
       {
         id: 'layer-worse-than-bn-at-largest',
-        claim: `at per-device batch ${large}, LayerNorm's error is above BN's (Wu & He: LN 25.3 vs BN 23.6)`,
+        claim: msg(
+          str`at per-device batch ${large}, LayerNorm's error is above BN's (Wu & He: LN 25.3 vs BN 23.6)`,
+        ),
         holds: err('layer', large) > err('local-bn', large),
-        measured: `${at(large)}${comparePoints("LayerNorm's test error", err('layer', large), "BN's", err('local-bn', large))}.`,
+        measured: atBatch(
+          large,
+          comparePoints(
+            msg("LayerNorm's test error"),
+            err('layer', large),
+            msg("BN's"),
+            err('local-bn', large),
+          ),
+        ),
         values: { layerPercent: pct('layer', large), localBnPercent: pct('local-bn', large) },
       },
     ];
@@ -132,26 +187,30 @@ export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
   figure(result) {
     return figure(
       {
-        text: 'Test error vs per-device batch (8 devices)',
+        text: msg('Test error vs per-device batch (8 devices)'),
         subtitle: [
-          `MNIST 14×14, MLP 64-64, same steps and learning rate for every batch; mean ± std over ${result.seeds.length} seeds${result.quick ? ' (quick)' : ''}.`,
-          'Wu & He 2018 (ResNet-50, ImageNet): BN 23.6 → 34.7% from batch 32 to 2, GN flat near 24%.',
+          msg(
+            str`MNIST 14×14, MLP 64-64, same steps and learning rate for every batch; mean ± std over ${result.seeds.length} seeds${quickMark(result.quick)}.`,
+          ),
+          msg(
+            'Wu & He 2018 (ResNet-50, ImageNet): BN 23.6 → 34.7% from batch 32 to 2, GN flat near 24%.',
+          ),
         ],
       },
       [
         errorBarPanel({
           points: summarize(
             result.rows,
-            (r) => r.norm,
+            (r) => normVariantLabel(r.norm),
             (r) => r.perDeviceBatch,
             (r) => 100 * r.testError,
           ),
-          xTitle: 'per-device batch',
-          yTitle: 'test error (%)',
-          seriesTitle: 'norm',
+          xTitle: msg('per-device batch'),
+          yTitle: msg('test error (%)'),
+          seriesTitle: msg('norm'),
           xLog: true,
           xReverse: true,
-          seriesOrder: NORMS,
+          seriesOrder: NORMS.map(normVariantLabel),
           // SyncBN, GroupNorm and BN at batch 32 lie within a point: drawn slightly apart.
           dodge: true,
         }),
@@ -159,3 +218,22 @@ export const batchSize: Experiment<BatchSizeRow, BatchSizeFinding> = {
     );
   },
 };
+
+/** "At per-device batch 2, <comparison>." */
+function atBatch(b: number, comparison: string): string {
+  return msg(str`At per-device batch ${b}, ${comparison}.`);
+}
+
+/** "From batch 32 to 2, A's test error rises by …; B's rises by …." */
+function fromTo(
+  large: number,
+  small: number,
+  first: string,
+  firstChange: string,
+  second: string,
+  secondChange: string,
+): string {
+  return msg(
+    str`From batch ${large} to ${small}, ${first} ${firstChange}; ${second} ${secondChange}.`,
+  );
+}

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { comparePoints, num, percentValue } from './kit/words.ts';
 import type { RunConfig } from '../config/schema.ts';
 import { figure, type Panel, PALETTE } from './kit/figure.ts';
@@ -61,13 +62,26 @@ const UNIT = 0;
  */
 export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding> = {
   name: 'covariate-shift',
-  title: 'Internal covariate shift in the BN paper’s MNIST MLP (Ioffe & Szegedy 2015, Fig. 1)',
-  question:
-    'Does BatchNorm make a network learn faster and keep the inputs of its layers steadier during training?',
-  answer:
-    'In the BN paper’s MNIST network, the version with BN reaches a higher test accuracy sooner, and the distribution of a last-layer sigmoid input moves far less over training than without BN.',
-  reference:
-    'Ioffe & Szegedy 2015, Fig. 1: with BN the network trains faster and the distribution of a last-layer sigmoid input stays stable; without BN it drifts.',
+  get title() {
+    return msg(
+      'Internal covariate shift in the BN paper’s MNIST MLP (Ioffe & Szegedy 2015, Fig. 1)',
+    );
+  },
+  get question() {
+    return msg(
+      'Does BatchNorm make a network learn faster and keep the inputs of its layers steadier during training?',
+    );
+  },
+  get answer() {
+    return msg(
+      'In the BN paper’s MNIST network, the version with BN reaches a higher test accuracy sooner, and the distribution of a last-layer sigmoid input moves far less over training than without BN.',
+    );
+  },
+  get reference() {
+    return msg(
+      'Ioffe & Szegedy 2015, Fig. 1: with BN the network trains faster and the distribution of a last-layer sigmoid input stays stable; without BN it drifts.',
+    );
+  },
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
@@ -118,10 +132,12 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
     const checks: Check[] = [
       {
         id: 'bn-trains-faster',
-        claim: 'a fifth of the way through training, the BN network’s test accuracy is higher',
+        claim: msg('a fifth of the way through training, the BN network’s test accuracy is higher'),
         holds: accAt('batch', 0.2) > accAt('none', 0.2),
         // Accuracy differences, like error rates, in the figure's percent and percentage points.
-        measured: `A fifth of the way through training, ${comparePoints('the test accuracy with BN', accAt('batch', 0.2), 'without BN', accAt('none', 0.2))}.`,
+        measured: msg(
+          str`A fifth of the way through training, ${comparePoints(msg('the test accuracy with BN'), accAt('batch', 0.2), msg('without BN'), accAt('none', 0.2))}.`,
+        ),
         values: {
           withBnPercent: percentValue(accAt('batch', 0.2)),
           withoutBnPercent: percentValue(accAt('none', 0.2)),
@@ -129,9 +145,11 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
       },
       {
         id: 'bn-ends-higher',
-        claim: 'at the end, the BN network’s test accuracy is higher',
+        claim: msg('at the end, the BN network’s test accuracy is higher'),
         holds: finalTestAccuracy.batch > finalTestAccuracy.none,
-        measured: `At the end, ${comparePoints('the test accuracy with BN', finalTestAccuracy.batch, 'without BN', finalTestAccuracy.none)}.`,
+        measured: msg(
+          str`At the end, ${comparePoints(msg('the test accuracy with BN'), finalTestAccuracy.batch, msg('without BN'), finalTestAccuracy.none)}.`,
+        ),
         values: {
           withBnPercent: percentValue(finalTestAccuracy.batch),
           withoutBnPercent: percentValue(finalTestAccuracy.none),
@@ -139,10 +157,13 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
       },
       {
         id: 'bn-inputs-drift-less',
-        claim:
+        claim: msg(
           'with BN the sigmoid inputs’ percentiles move less over training (tracked unit, and averaged over all 100 units)',
+        ),
         holds: drift.batch < drift.none && driftAllUnits.batch < driftAllUnits.none,
-        measured: `The sigmoid input's percentiles move by ${num(drift.batch)} with BN and ${num(drift.none)} without over training (max − min, in the units of panels b and c, for the tracked unit); ${num(driftAllUnits.batch)} and ${num(driftAllUnits.none)} averaged over all 100 units.`,
+        measured: msg(
+          str`The sigmoid input's percentiles move by ${num(drift.batch)} with BN and ${num(drift.none)} without over training (max − min, in the units of panels b and c, for the tracked unit); ${num(driftAllUnits.batch)} and ${num(driftAllUnits.none)} averaged over all 100 units.`,
+        ),
         values: {
           withBn: drift.batch,
           withoutBn: drift.none,
@@ -152,10 +173,13 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
       },
       {
         id: 'bn-band-narrower',
-        claim:
+        claim: msg(
           'with BN the 15th–85th percentile band of the sigmoid inputs is narrower (tracked unit, and averaged over all units)',
+        ),
         holds: band.batch < band.none && bandAllUnits.batch < bandAllUnits.none,
-        measured: `The 15th–85th percentile band is ${num(band.batch)} wide with BN and ${num(band.none)} without (the tracked unit); ${num(bandAllUnits.batch)} and ${num(bandAllUnits.none)} averaged over all units.`,
+        measured: msg(
+          str`The 15th–85th percentile band is ${num(band.batch)} wide with BN and ${num(band.none)} without (the tracked unit); ${num(bandAllUnits.batch)} and ${num(bandAllUnits.none)} averaged over all units.`,
+        ),
         values: {
           withBn: band.batch,
           withoutBn: band.none,
@@ -168,7 +192,8 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
   },
   figure(result) {
     const rows = result.rows;
-    const label = (n: Norm): string => (n === 'batch' ? 'with BN' : 'without BN');
+    const label = (n: Norm): string => (n === 'batch' ? msg('with BN') : msg('without BN'));
+    const percentileName = (k: number): string => msg(str`${k}th`);
     const steps = [...new Set(rows.flatMap((r) => r.curve.map((c) => c.step)))].sort(
       (a, b) => a - b,
     );
@@ -192,7 +217,7 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
           (['p15', 'p50', 'p85'] as const).map((k) => ({
             norm: r.norm,
             step: c.step,
-            percentile: `${k.replace('p', '')}th`,
+            percentile: percentileName(Number(k.slice(1))),
             value: c[k],
           })),
         ),
@@ -200,7 +225,7 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
     const values = percentiles.map((p) => p.value);
     const yDomain = [Math.min(...values, -1), Math.max(...values, 1)];
     const accPanel: Panel = {
-      title: { text: '(a) test accuracy', fontSize: 12 },
+      title: { text: msg('(a) test accuracy'), fontSize: 12 },
       width: 300,
       height: 240,
       data: { values: accuracy },
@@ -208,11 +233,11 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
         {
           mark: { type: 'errorband', opacity: 0.25 },
           encoding: {
-            x: { field: 'step', type: 'quantitative', title: 'training step' },
+            x: { field: 'step', type: 'quantitative', title: msg('training step') },
             y: {
               field: 'min',
               type: 'quantitative',
-              title: 'test accuracy (%)',
+              title: msg('test accuracy (%)'),
               scale: { zero: false },
             },
             y2: { field: 'max' },
@@ -244,18 +269,18 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
         {
           mark: { type: 'line' },
           encoding: {
-            x: { field: 'step', type: 'quantitative', title: 'training step' },
+            x: { field: 'step', type: 'quantitative', title: msg('training step') },
             y: {
               field: 'value',
               type: 'quantitative',
-              title: `input to sigmoid ${UNIT} of layer 3`,
+              title: msg(str`input to sigmoid ${UNIT} of layer 3`),
               scale: { domain: yDomain },
             },
             strokeDash: {
               field: 'percentile',
               type: 'nominal',
-              title: 'percentile',
-              sort: ['85th', '50th', '15th'],
+              title: msg('percentile'),
+              sort: [85, 50, 15].map(percentileName),
             },
             color: { value: norm === 'batch' ? PALETTE[0] : PALETTE[2] },
           },
@@ -264,15 +289,17 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
     });
     return figure(
       {
-        text: 'BN paper’s MNIST MLP with and without BN (Ioffe & Szegedy 2015, Fig. 1)',
+        text: msg('BN paper’s MNIST MLP with and without BN (Ioffe & Szegedy 2015, Fig. 1)'),
         subtitle: [
-          `3 × 100 sigmoid units, batch 60, SGD lr 0.5, MNIST ${result.quick ? '14×14 (quick)' : '28×28'}; accuracy: mean and range over ${result.seeds.length} seeds; percentiles over test digits, seed ${first}.`,
+          msg(
+            str`3 × 100 sigmoid units, batch 60, SGD lr 0.5, MNIST ${result.quick ? msg('14×14 (quick)') : '28×28'}; accuracy: mean and range over ${result.seeds.length} seeds; percentiles over test digits, seed ${first}.`,
+          ),
         ],
       },
       [
         accPanel,
-        percentilePanel('none', '(b) without BN'),
-        percentilePanel('batch', '(c) with BN'),
+        percentilePanel('none', msg('(b) without BN')),
+        percentilePanel('batch', msg('(c) with BN')),
       ],
       { independentColors: true },
     );

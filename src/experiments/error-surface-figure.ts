@@ -1,7 +1,9 @@
+import { msg, str } from '@lit/localize';
 import type { Spec as VegaSpec } from 'vega';
 import { type DescentPoint, lossAt, minimizer, type Quadratic } from './kit/quadratic.ts';
 import type { ExperimentResult, Finding } from './kit/types.ts';
 import { FIGURE_CONFIG } from './kit/figure.ts';
+import { count } from './kit/words.ts';
 
 /** What the error-surface experiment (./error-surface.ts) measures, as this figure draws it. */
 export type Scaling = 'raw' | 'standardized';
@@ -83,13 +85,19 @@ export function errorSurfaceFigure(
       title: { ...FIGURE_CONFIG.title },
     },
     title: {
-      text: 'Gradient descent on raw vs standardized features',
+      text: msg('Gradient descent on raw vs standardized features'),
       subtitle: [
-        `Least squares, y ≈ w₁x₁ + w₂x₂ with x₂ about 100× larger than x₁ (correlation 0.5); data seed ${seed}.`,
-        'Each with its best constant step 2/(λmax + λmin), from w = 0 to the same loss (1/1000 of the starting excess).',
+        msg(
+          str`Least squares, y ≈ w₁x₁ + w₂x₂ with x₂ about 100× larger than x₁ (correlation 0.5); data seed ${seed}.`,
+        ),
+        msg(
+          'Each with its best constant step 2/(λmax + λmin), from w = 0 to the same loss (1/1000 of the starting excess).',
+        ),
         ...(counts.seeds > 1
           ? [
-              `Steps shown for seed ${seed}; on average over ${counts.seeds} seeds: ${counts.mean.raw.toLocaleString('en-US')} raw, ${counts.mean.standardized.toLocaleString('en-US')} standardized.`,
+              msg(
+                str`Steps shown for seed ${seed}; on average over ${counts.seeds} seeds: ${count(counts.mean.raw)} raw, ${count(counts.mean.standardized)} standardized.`,
+              ),
             ]
           : []),
       ],
@@ -140,7 +148,16 @@ function panel(row: ErrorSurfaceRow, index: number, steps: number): Record<strin
   }
   const grid = `grid${index}`;
   const path = `path${index}`;
-  const heading = `${label(row.scaling)}: ${row.reached ? '' : 'not reached in '}${steps.toLocaleString('en-US')} steps (condition ${formatCondition(row.condition)})`;
+  const shownSteps = count(steps);
+  const condition = formatCondition(row.condition);
+  const heading =
+    row.scaling === 'raw'
+      ? row.reached
+        ? msg(str`raw features: ${shownSteps} steps (condition ${condition})`)
+        : msg(str`raw features: not reached in ${shownSteps} steps (condition ${condition})`)
+      : row.reached
+        ? msg(str`standardized: ${shownSteps} steps (condition ${condition})`)
+        : msg(str`standardized: not reached in ${shownSteps} steps (condition ${condition})`);
   return {
     type: 'group',
     title: { text: heading, fontSize: 12, anchor: 'start' },
@@ -239,10 +256,6 @@ function panel(row: ErrorSurfaceRow, index: number, steps: number): Record<strin
       },
     ],
   };
-}
-
-function label(s: Scaling): string {
-  return s === 'raw' ? 'raw features' : 'standardized';
 }
 
 function formatCondition(c: number): string {

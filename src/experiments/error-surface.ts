@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { Rng } from '../core/rng.ts';
 import { type Dataset, standardize } from '../data/dataset.ts';
 import {
@@ -40,13 +41,24 @@ const MAX_STEPS = 1_000_000;
  */
 export const errorSurface: Experiment<ErrorSurfaceRow, ErrorSurfaceFinding> = {
   name: 'error-surface',
-  title: 'Error surface of a two-weight linear model, raw vs standardized features',
-  question:
-    'Why does gradient descent reach a good fit so much faster when the input features are standardized?',
-  answer:
-    'Features on scales 100× apart turn the loss into a long narrow valley that even the best constant step crawls along, while standardized features make it nearly round, so the same loss takes a handful of steps instead of tens of thousands.',
-  reference:
-    'LeCun et al. 1998 (Efficient BackProp) and Ioffe & Szegedy 2015, §2: normalized inputs make the loss better conditioned, so gradient descent converges faster.',
+  get title() {
+    return msg('Error surface of a two-weight linear model, raw vs standardized features');
+  },
+  get question() {
+    return msg(
+      'Why does gradient descent reach a good fit so much faster when the input features are standardized?',
+    );
+  },
+  get answer() {
+    return msg(
+      'Features on scales 100× apart turn the loss into a long narrow valley that even the best constant step crawls along, while standardized features make it nearly round, so the same loss takes a handful of steps instead of tens of thousands.',
+    );
+  },
+  get reference() {
+    return msg(
+      'LeCun et al. 1998 (Efficient BackProp) and Ioffe & Szegedy 2015, §2: normalized inputs make the loss better conditioned, so gradient descent converges faster.',
+    );
+  },
   seeds: () => [1, 2, 3],
   units() {
     const units: ExperimentUnit<ErrorSurfaceRow>[] = [];
@@ -73,12 +85,15 @@ export const errorSurface: Experiment<ErrorSurfaceRow, ErrorSurfaceFinding> = {
     const checks: Check[] = [
       {
         id: 'standardized-needs-fewer-steps',
-        claim:
+        claim: msg(
           'for every data seed, standardized features reach the common loss in fewer gradient steps',
+        ),
         holds:
           pairs.length > 0 &&
           pairs.every((p) => p.raw && p.std?.reached && p.std.steps < p.raw.steps),
-        measured: `On data seed ${counts.seed} (the figure), gradient descent needs ${count(counts.shown.raw)} steps on raw features and ${count(counts.shown.standardized)} on standardized ones; averaged over ${counts.seeds} seeds, ${count(counts.mean.raw)} and ${count(counts.mean.standardized)}.`,
+        measured: msg(
+          str`On data seed ${counts.seed} (the figure), gradient descent needs ${count(counts.shown.raw)} steps on raw features and ${count(counts.shown.standardized)} on standardized ones; averaged over ${counts.seeds} seeds, ${count(counts.mean.raw)} and ${count(counts.mean.standardized)}.`,
+        ),
         values: {
           rawStepsShownSeed: counts.shown.raw,
           standardizedStepsShownSeed: counts.shown.standardized,
@@ -88,10 +103,13 @@ export const errorSurface: Experiment<ErrorSurfaceRow, ErrorSurfaceFinding> = {
       },
       {
         id: 'standardized-is-better-conditioned',
-        claim:
+        claim: msg(
           'standardizing shrinks the condition number of the loss by orders of magnitude (≥ 100×)',
+        ),
         holds: meanCondition.raw >= 100 * meanCondition.standardized,
-        measured: `The loss's condition number (largest over smallest curvature) is ${num(meanCondition.raw)} on raw features and ${num(meanCondition.standardized)} on standardized ones, ${num(meanCondition.raw / meanCondition.standardized)}× smaller (mean over ${counts.seeds} seeds).`,
+        measured: msg(
+          str`The loss's condition number (largest over smallest curvature) is ${num(meanCondition.raw)} on raw features and ${num(meanCondition.standardized)} on standardized ones, ${num(meanCondition.raw / meanCondition.standardized)}× smaller (mean over ${counts.seeds} seeds).`,
+        ),
         values: {
           rawCondition: meanCondition.raw,
           standardizedCondition: meanCondition.standardized,

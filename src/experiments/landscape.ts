@@ -1,4 +1,5 @@
-import { num } from './kit/words.ts';
+import { msg, str } from '@lit/localize';
+import { num, quickMark } from './kit/words.ts';
 import type { RunConfig } from '../config/schema.ts';
 import { figure, type Panel, PALETTE } from './kit/figure.ts';
 import { SingleDevice } from './kit/single-device.ts';
@@ -65,12 +66,24 @@ const plan = (quick: boolean) => ({
  */
 export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
   name: 'landscape',
-  title: 'Loss landscape along the gradient, with and without BN (Santurkar et al. 2018)',
-  question: 'Does BatchNorm make the loss smoother along the direction gradient descent steps in?',
-  answer:
-    'Stepping along the gradient, the loss of the BN network varies far less and its gradient changes far less than without BN, the smoother landscape Santurkar et al. credit for BN’s speed-up.',
-  reference:
-    'Santurkar et al. 2018, Fig. 4: with BN the loss varies less along the gradient, the gradient changes less, and the effective β-smoothness is lower.',
+  get title() {
+    return msg('Loss landscape along the gradient, with and without BN (Santurkar et al. 2018)');
+  },
+  get question() {
+    return msg(
+      'Does BatchNorm make the loss smoother along the direction gradient descent steps in?',
+    );
+  },
+  get answer() {
+    return msg(
+      'Stepping along the gradient, the loss of the BN network varies far less and its gradient changes far less than without BN, the smoother landscape Santurkar et al. credit for BN’s speed-up.',
+    );
+  },
+  get reference() {
+    return msg(
+      'Santurkar et al. 2018, Fig. 4: with BN the loss varies less along the gradient, the gradient changes less, and the effective β-smoothness is lower.',
+    );
+  },
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
@@ -112,24 +125,33 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
     const checks: Check[] = [
       {
         id: 'bn-loss-range-smaller',
-        claim: 'with BN the loss varies less along the gradient (mean range over the probes)',
+        claim: msg('with BN the loss varies less along the gradient (mean range over the probes)'),
         holds: lossRange.batch < lossRange.none,
-        measured: `Along the gradient, the loss varies by ${num(lossRange.batch)} with BN and ${num(lossRange.none)} without (panel a, mean over the probes).`,
+        measured: msg(
+          str`Along the gradient, the loss varies by ${num(lossRange.batch)} with BN and ${num(lossRange.none)} without (panel a, mean over the probes).`,
+        ),
         values: { withBn: lossRange.batch, withoutBn: lossRange.none },
       },
       {
         id: 'bn-gradient-changes-less',
-        claim: 'with BN the gradient changes less along the gradient direction (mean ℓ2 change)',
+        claim: msg(
+          'with BN the gradient changes less along the gradient direction (mean ℓ2 change)',
+        ),
         holds: gradChange.batch < gradChange.none,
-        measured: `The gradient changes by ${num(gradChange.batch)} with BN and ${num(gradChange.none)} without (panel b, ℓ2 norm, mean over the probes).`,
+        measured: msg(
+          str`The gradient changes by ${num(gradChange.batch)} with BN and ${num(gradChange.none)} without (panel b, ℓ2 norm, mean over the probes).`,
+        ),
         values: { withBn: gradChange.batch, withoutBn: gradChange.none },
       },
       {
         id: 'bn-beta-smaller',
-        claim:
+        claim: msg(
           'with BN the effective β-smoothness is lower (mean over the probes, and its maximum)',
+        ),
         holds: beta.batch < beta.none && maxBeta.batch < maxBeta.none,
-        measured: `The effective β-smoothness (panel c) is ${num(beta.batch)} with BN and ${num(beta.none)} without on average over the probes; at most ${num(maxBeta.batch)} and ${num(maxBeta.none)}; over the last third of training ${num(lateBeta.batch)} and ${num(lateBeta.none)}.`,
+        measured: msg(
+          str`The effective β-smoothness (panel c) is ${num(beta.batch)} with BN and ${num(beta.none)} without on average over the probes; at most ${num(maxBeta.batch)} and ${num(maxBeta.none)}; over the last third of training ${num(lateBeta.batch)} and ${num(lateBeta.none)}.`,
+        ),
         values: {
           withBn: beta.batch,
           withoutBn: beta.none,
@@ -143,7 +165,7 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
     return { lossRange, gradChange, beta, checks };
   },
   figure(result) {
-    const label = (n: Norm): string => (n === 'batch' ? 'with BN' : 'without BN');
+    const label = (n: Norm): string => (n === 'batch' ? msg('with BN') : msg('without BN'));
     const steps = [...new Set(result.rows.flatMap((r) => r.curve.map((c) => c.step)))].sort(
       (a, b) => a - b,
     );
@@ -174,7 +196,7 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
         {
           mark: { type: 'errorband', opacity: 0.25 },
           encoding: {
-            x: { field: 'step', type: 'quantitative', title: 'training step' },
+            x: { field: 'step', type: 'quantitative', title: msg('training step') },
             y: { field: 'min', type: 'quantitative', title: yTitle },
             y2: { field: 'max' },
             color,
@@ -192,15 +214,19 @@ export const landscape: Experiment<LandscapeRow, LandscapeFinding> = {
     });
     return figure(
       {
-        text: 'Along the gradient: loss variation, gradient change, β-smoothness (Santurkar et al. 2018, Fig. 4)',
+        text: msg(
+          'Along the gradient: loss variation, gradient change, β-smoothness (Santurkar et al. 2018, Fig. 4)',
+        ),
         subtitle: [
-          `ReLU MLP 100-100-100, MNIST 14×14, batch 64, SGD lr 0.1; steps η·g with η ∈ {${STEP_SIZES.join(', ')}} on the current batch; mean and range over ${result.seeds.length} seeds${result.quick ? ' (quick)' : ''}.`,
+          msg(
+            str`ReLU MLP 100-100-100, MNIST 14×14, batch 64, SGD lr 0.1; steps η·g with η ∈ {${STEP_SIZES.join(', ')}} on the current batch; mean and range over ${result.seeds.length} seeds${quickMark(result.quick)}.`,
+          ),
         ],
       },
       [
-        panel('lossRange', '(a) loss landscape', 'loss range (max − min)'),
-        panel('gradChange', '(b) gradient predictiveness', 'max ‖∇L(w − ηg) − ∇L(w)‖'),
-        panel('beta', '(c) effective β-smoothness', 'max ‖Δ∇L‖ / ‖ηg‖'),
+        panel('lossRange', msg('(a) loss landscape'), msg('loss range (max − min)')),
+        panel('gradChange', msg('(b) gradient predictiveness'), 'max ‖∇L(w − ηg) − ∇L(w)‖'),
+        panel('beta', msg('(c) effective β-smoothness'), 'max ‖Δ∇L‖ / ‖ηg‖'),
       ],
     );
   },

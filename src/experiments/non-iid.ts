@@ -1,7 +1,15 @@
-import { comparePoints, joined, percent, percentValue, signedPoints } from './kit/words.ts';
+import { msg, str } from '@lit/localize';
+import {
+  comparePoints,
+  joined,
+  percent,
+  percentValue,
+  quickMark,
+  signedPoints,
+} from './kit/words.ts';
 import type { RunConfigInput } from '../config/schema.ts';
 import { figure, PALETTE, type Panel } from './kit/figure.ts';
-import { mnistMlp, type NormVariant, withNorm } from './kit/setups.ts';
+import { mnistMlp, type NormVariant, normVariantLabel, withNorm } from './kit/setups.ts';
 import { round } from './kit/stats.ts';
 import { meanTable, pointAt, summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
@@ -61,12 +69,22 @@ export function configurationOf(r: Pick<NonIidRow, 'norm' | 'runningStats'>): st
  */
 export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
   name: 'non-iid',
-  title: 'Label-skewed shards: local BN vs SyncBN vs GroupNorm vs Batch Renorm',
-  question: 'What happens to BatchNorm when each device holds only a few of the classes?',
-  answer:
-    'Local BN then normalizes each device by statistics of its own few classes, which differ from the whole data’s, and its test error soars, while SyncBN, GroupNorm and Batch Renorm stay close to their i.i.d. error.',
-  reference:
-    'Ioffe 2017, §4.3 (non-i.i.d. minibatches: BN degrades, Batch Renorm recovers); Hsieh et al. 2020 (BN fails on skewed label partitions, GroupNorm does not).',
+  get title() {
+    return msg('Label-skewed shards: local BN vs SyncBN vs GroupNorm vs Batch Renorm');
+  },
+  get question() {
+    return msg('What happens to BatchNorm when each device holds only a few of the classes?');
+  },
+  get answer() {
+    return msg(
+      'Local BN then normalizes each device by statistics of its own few classes, which differ from the whole data’s, and its test error soars, while SyncBN, GroupNorm and Batch Renorm stay close to their i.i.d. error.',
+    );
+  },
+  get reference() {
+    return msg(
+      'Ioffe 2017, §4.3 (non-i.i.d. minibatches: BN degrades, Batch Renorm recovers); Hsieh et al. 2020 (BN fails on skewed label partitions, GroupNorm does not).',
+    );
+  },
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
@@ -110,19 +128,26 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
     const checks: Check[] = [
       {
         id: 'local-bn-degrades-under-label-skew',
-        claim:
+        claim: msg(
           'under each label skew, local BN’s error exceeds SyncBN’s by more than under i.i.d. shards',
+        ),
         holds: skewed.every((s) => excess(s) > excess('iid')),
-        measured: `Local BN's test error minus SyncBN's: ${joined(SHARDINGS.map((s) => `${signedPoints(excess(s.name))} with ${s.name} shards`))}.`,
+        measured: msg(
+          str`Local BN's test error minus SyncBN's: ${joined(SHARDINGS.map((s) => withShards(signedPoints(excess(s.name)), shownSharding(s.name))))}.`,
+        ),
         values: Object.fromEntries(
           SHARDINGS.map((s) => [`${s.name}: local − sync (pp)`, percentValue(excess(s.name))]),
         ),
       },
       {
         id: 'group-norm-unaffected-by-skew',
-        claim: 'GroupNorm’s error under label-sorted shards is within 2 points of its i.i.d. error',
+        claim: msg(
+          'GroupNorm’s error under label-sorted shards is within 2 points of its i.i.d. error',
+        ),
         holds: Math.abs(err('group', 'label-sorted') - err('group', 'iid')) < 0.02,
-        measured: `${comparePoints("GroupNorm's test error with label-sorted shards", err('group', 'label-sorted'), 'with i.i.d. shards', err('group', 'iid'))}.`,
+        measured: msg(
+          str`${comparePoints(msg("GroupNorm's test error with label-sorted shards"), err('group', 'label-sorted'), msg('with i.i.d. shards'), err('group', 'iid'))}.`,
+        ),
         values: {
           iidPercent: percentValue(err('group', 'iid')),
           labelSortedPercent: percentValue(err('group', 'label-sorted')),
@@ -130,10 +155,13 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
       },
       {
         id: 'renorm-better-than-local-bn-under-skew',
-        claim:
+        claim: msg(
           'under label-sorted shards, Batch Renorm’s error is below local BN’s (Ioffe 2017, §4.3)',
+        ),
         holds: err('renorm (rank0)', 'label-sorted') < err('local-bn (rank0)', 'label-sorted'),
-        measured: `With label-sorted shards, ${comparePoints("Batch Renorm's test error", err('renorm (rank0)', 'label-sorted'), "local BN's", err('local-bn (rank0)', 'label-sorted'))}.`,
+        measured: msg(
+          str`With label-sorted shards, ${comparePoints(msg("Batch Renorm's test error"), err('renorm (rank0)', 'label-sorted'), msg("local BN's"), err('local-bn (rank0)', 'label-sorted'))}.`,
+        ),
         values: {
           renormPercent: percentValue(err('renorm (rank0)', 'label-sorted')),
           localBnPercent: percentValue(err('local-bn (rank0)', 'label-sorted')),
@@ -141,12 +169,15 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
       },
       {
         id: 'running-stats-policy-matters-under-skew',
-        claim:
+        claim: msg(
           'under label-sorted shards, local BN evaluated with running statistics from all devices (mean or sync) beats rank 0’s',
+        ),
         holds:
           Math.min(err('local-bn (mean)', 'label-sorted'), err('local-bn (sync)', 'label-sorted')) <
           err('local-bn (rank0)', 'label-sorted'),
-        measured: `With label-sorted shards, local BN's test error is ${percent(err('local-bn (rank0)', 'label-sorted'))} with rank 0's running statistics, ${percent(err('local-bn (mean)', 'label-sorted'))} with their mean over the devices and ${percent(err('local-bn (sync)', 'label-sorted'))} with synchronized ones.`,
+        measured: msg(
+          str`With label-sorted shards, local BN's test error is ${percent(err('local-bn (rank0)', 'label-sorted'))} with rank 0's running statistics, ${percent(err('local-bn (mean)', 'label-sorted'))} with their mean over the devices and ${percent(err('local-bn (sync)', 'label-sorted'))} with synchronized ones.`,
+        ),
         values: {
           rank0Percent: percentValue(err('local-bn (rank0)', 'label-sorted')),
           meanPercent: percentValue(err('local-bn (mean)', 'label-sorted')),
@@ -159,22 +190,23 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
   figure(result) {
     const points = summarize(
       result.rows,
-      configurationOf,
+      (r) => shownConfiguration(configurationOf(r)),
       (r) => SHARDINGS.findIndex((s) => s.name === r.sharding),
       (r) => 100 * r.testError,
-    ).map((p) => ({ ...p, sharding: shardingName(p.x) }));
-    const bars = (heading: string, configurations: readonly string[]): Panel => {
+    ).map((p) => ({ ...p, sharding: shownSharding(shardingName(p.x)) }));
+    const bars = (heading: string, named: readonly string[]): Panel => {
+      const configurations = named.map(shownConfiguration);
       const color = {
         field: 'series',
         type: 'nominal',
-        title: 'norm (running statistics)',
+        title: msg('norm (running statistics)'),
         scale: { domain: [...configurations], range: PALETTE.slice(0, configurations.length) },
       };
       const x = {
         field: 'sharding',
         type: 'nominal',
-        title: 'sharding',
-        sort: SHARDINGS.map((s) => s.name),
+        title: msg('sharding'),
+        sort: SHARDINGS.map((s) => shownSharding(s.name)),
         axis: { labelAngle: 0 },
       };
       const xOffset = { field: 'series', type: 'nominal', sort: [...configurations] };
@@ -189,7 +221,7 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
             encoding: {
               x,
               xOffset,
-              y: { field: 'mean', type: 'quantitative', title: 'test error (%)' },
+              y: { field: 'mean', type: 'quantitative', title: msg('test error (%)') },
               color,
             },
           },
@@ -198,7 +230,7 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
             encoding: {
               x,
               xOffset,
-              y: { field: 'lo', type: 'quantitative', title: 'test error (%)' },
+              y: { field: 'lo', type: 'quantitative', title: msg('test error (%)') },
               y2: { field: 'hi' },
               color: { value: '#333' },
             },
@@ -208,19 +240,21 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
     };
     return figure(
       {
-        text: 'Label-skewed shards over 8 devices',
+        text: msg('Label-skewed shards over 8 devices'),
         subtitle: [
-          `MNIST 14×14, MLP 64-64, ${plan(result.quick).perDeviceBatch} per device; mean ± std over ${result.seeds.length} seeds${result.quick ? ' (quick)' : ''}.`,
+          msg(
+            str`MNIST 14×14, MLP 64-64, ${plan(result.quick).perDeviceBatch} per device; mean ± std over ${result.seeds.length} seeds${quickMark(result.quick)}.`,
+          ),
         ],
       },
       [
-        bars('(a) normalizations', [
+        bars(msg('(a) normalizations'), [
           'local-bn (rank0)',
           'sync-bn (sync)',
           'group',
           'renorm (rank0)',
         ]),
-        bars('(b) local BN: running statistics', [
+        bars(msg('(b) local BN: running statistics'), [
           'local-bn (rank0)',
           'local-bn (mean)',
           'local-bn (sync)',
@@ -231,9 +265,30 @@ export const nonIid: Experiment<NonIidRow, NonIidFinding> = {
   },
 };
 
+/** A sharding's name as the figure and the sentences show it (the rows keep the English). */
+function shownSharding(name: string): string {
+  if (name === 'iid') return msg('iid');
+  if (name === 'label-sorted') return msg('label-sorted');
+  if (name.startsWith('dirichlet')) return msg(str`dirichlet α=${DIRICHLET_ALPHA}`);
+  return name;
+}
+
+/** "local-bn (rank0)" as the legend shows it: the norm's name in the reader's language. */
+function shownConfiguration(configuration: string): string {
+  const [norm, stats] = configuration.split(' (');
+  const variant = norm as NormVariant;
+  const label = normVariantLabel(variant);
+  return stats ? msg(str`${label} (${stats.replace(')', '')})`) : label;
+}
+
 /** The sharding at a summary point's x (its index in SHARDINGS; -1 for a row of another sharding). */
 function shardingName(x: number): string {
   const sharding = SHARDINGS[x];
   if (!sharding) throw new Error(`non-iid: a result row has a sharding not among the experiment's`);
   return sharding.name;
+}
+
+/** "+2.7 pp with label-sorted shards": one sharding's difference (its name as the figure's axis has it). */
+function withShards(points: string, sharding: string): string {
+  return msg(str`${points} with ${sharding} shards`);
 }

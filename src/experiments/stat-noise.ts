@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { errorBarPanel, figure, PALETTE, type ReferencePoint } from './kit/figure.ts';
 import { logVarNoiseReference, meanNoiseReference } from './kit/gaussian-noise.ts';
 import { mnistMlp } from './kit/setups.ts';
@@ -6,7 +7,7 @@ import { summarize } from './kit/summary.ts';
 import { config, trainRun } from './kit/training.ts';
 import type { Check, Experiment, Finding } from './kit/types.ts';
 import { grid } from './kit/grid.ts';
-import { num } from './kit/words.ts';
+import { joined, noneMeasured, num, quickMark } from './kit/words.ts';
 
 type BnSync = 'local' | 'sync';
 
@@ -51,13 +52,24 @@ const plan = (quick: boolean) => ({
  */
 export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
   name: 'stat-noise',
-  title: 'Noise of per-device BN statistics vs per-device batch',
-  question:
-    'How far do one device’s BatchNorm statistics stray from the whole batch’s when each device holds only a few samples?',
-  answer:
-    'The stray of a device’s batch mean shrinks like 1/√b, so small per-device batches give noisy statistics, except in layers after a local BN, where each device’s previous normalization has already pulled the devices together.',
-  reference:
-    'Wu & He 2018, §3: small per-GPU batches make BN’s statistics inaccurate; the mean of b samples has noise ∝ 1/√b.',
+  get title() {
+    return msg('Noise of per-device BN statistics vs per-device batch');
+  },
+  get question() {
+    return msg(
+      'How far do one device’s BatchNorm statistics stray from the whole batch’s when each device holds only a few samples?',
+    );
+  },
+  get answer() {
+    return msg(
+      'The stray of a device’s batch mean shrinks like 1/√b, so small per-device batches give noisy statistics, except in layers after a local BN, where each device’s previous normalization has already pulled the devices together.',
+    );
+  },
+  get reference() {
+    return msg(
+      'Wu & He 2018, §3: small per-GPU batches make BN’s statistics inaccurate; the mean of b samples has noise ∝ 1/√b.',
+    );
+  },
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
@@ -126,26 +138,37 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
     const checks: Check[] = [
       {
         id: 'mean-noise-falls-like-inverse-sqrt-b',
-        claim:
+        claim: msg(
           'where a layer sees i.i.d. inputs (every layer under SyncBN, the first under local BN), the per-device mean noise falls like 1/√b: fitted exponent within −0.5 ± 0.1',
+        ),
         holds: iid.length > 0 && iid.every((c) => Math.abs(meanNoiseExponent[c]! + 0.5) <= 0.1),
-        measured: `Slope of the mean noise on the log–log plot (1/√b is −0.5): ${listed(iid, (c) => num(meanNoiseExponent[c]!))}.`,
+        measured: msg(
+          str`Slope of the mean noise on the log–log plot (1/√b is −0.5): ${listed(iid, (c) => num(meanNoiseExponent[c]!))}.`,
+        ),
         values: pick(meanNoiseExponent, iid, '-exponent'),
       },
       {
         id: 'mean-noise-matches-reference',
-        claim: 'there, the mean noise is within 15% of √((K−1)/(K·b)) on average over the batches',
+        claim: msg(
+          'there, the mean noise is within 15% of √((K−1)/(K·b)) on average over the batches',
+        ),
         holds: iid.length > 0 && iid.every((c) => Math.abs(meanNoiseRatio[c]! - 1) <= 0.15),
-        measured: `Measured mean noise over the dashed reference, averaged over the batches: ${listed(iid, (c) => `${num(meanNoiseRatio[c]!)}×`)}.`,
+        measured: msg(
+          str`Measured mean noise over the dashed reference, averaged over the batches: ${listed(iid, (c) => `${num(meanNoiseRatio[c]!)}×`)}.`,
+        ),
         values: pick(meanNoiseRatio, iid, '-ratio'),
       },
       {
         id: 'var-noise-shrinks-with-batch',
-        claim: `the log-variance noise at batch ${small} exceeds that at batch ${large} in every layer`,
+        claim: msg(
+          str`the log-variance noise at batch ${small} exceeds that at batch ${large} in every layer`,
+        ),
         holds:
           curves.length > 0 &&
           curves.every((c) => at(c, small, (r) => r.varNoise) > at(c, large, (r) => r.varNoise)),
-        measured: `RMS log-ratio of the variances from batch ${small} to ${large}: ${listed(curves, (c) => `${num(at(c, small, (r) => r.varNoise))} → ${num(at(c, large, (r) => r.varNoise))}`)}.`,
+        measured: msg(
+          str`RMS log-ratio of the variances from batch ${small} to ${large}: ${listed(curves, (c) => `${num(at(c, small, (r) => r.varNoise))} → ${num(at(c, large, (r) => r.varNoise))}`)}.`,
+        ),
         values: Object.fromEntries(
           curves.flatMap((c) => [
             [`${c.replace(' ', '-')}-at-${small}`, round(at(c, small, (r) => r.varNoise))],
@@ -155,10 +178,13 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
       },
       {
         id: 'local-bn-aligns-deeper-layers',
-        claim:
+        claim: msg(
           'under local BN, layers after the first see per-device means far closer than i.i.d. samples would (mean noise below half the reference)',
+        ),
         holds: deeperLocal.length > 0 && deeperLocal.every((c) => meanNoiseRatio[c]! < 0.5),
-        measured: `Under local BN, the mean noise after the first layer is ${listed(deeperLocal, (c) => `${num(meanNoiseRatio[c]!)}×`)} the i.i.d. reference, on average over the batches.`,
+        measured: msg(
+          str`Under local BN, the mean noise after the first layer is ${listed(deeperLocal, (c) => `${num(meanNoiseRatio[c]!)}×`)} the i.i.d. reference, on average over the batches.`,
+        ),
         values: pick(meanNoiseRatio, deeperLocal, '-ratio'),
       },
     ];
@@ -168,7 +194,7 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
     const rows = result.rows;
     const curves = [...new Set(rows.map(curveOf))];
     const batches = [...new Set(rows.map((r) => r.perDeviceBatch))].sort((a, b) => a - b);
-    const reference = 'i.i.d. reference';
+    const reference = msg('i.i.d. reference');
     // Under SyncBN both layers, and local BN's first, see i.i.d. inputs: their curves coincide
     // within a few percent, so drawn in one panel three of the five series hid one another.
     // One small panel per (BN mode, layer), a row per statistic, one y scale per row.
@@ -190,12 +216,12 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
         },
         hconcat: curves.map((curve, i) =>
           errorBarPanel({
-            heading: `${statistic}, ${curve}`,
+            heading: msg(str`${statistic}, ${curve}`),
             points: points.filter((p) => p.series === curve),
             references: refs,
-            xTitle: 'per-device batch b',
+            xTitle: msg('per-device batch b'),
             yTitle: i === 0 ? yTitle : '',
-            seriesTitle: 'BN mode, layer',
+            seriesTitle: msg('BN mode, layer'),
             xLog: true,
             yLog: true,
             yDomain,
@@ -210,21 +236,27 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
     };
     return figure(
       {
-        text: 'Noise of each device’s BN statistics vs per-device batch',
+        text: msg('Noise of each device’s BN statistics vs per-device batch'),
         subtitle: [
-          `${DEVICES} devices, MNIST 14×14 MLP 64-64; RMS over steps, devices and channels; mean ± std over ${result.seeds.length} seeds${result.quick ? ' (quick)' : ''}.`,
-          'One panel per BN mode and layer (solid, with markers); dashed grey: the i.i.d. references, √((K−1)/(K·b)) for the mean',
-          '(∝ 1/√b), the Gaussian χ² law for the log-variance. Top row: mean (μ_k − μ)/σ; bottom row: variance log(σ²_k/σ²).',
+          msg(
+            str`${DEVICES} devices, MNIST 14×14 MLP 64-64; RMS over steps, devices and channels; mean ± std over ${result.seeds.length} seeds${quickMark(result.quick)}.`,
+          ),
+          msg(
+            'One panel per BN mode and layer (solid, with markers); dashed grey: the i.i.d. references, √((K−1)/(K·b)) for the mean',
+          ),
+          msg(
+            '(∝ 1/√b), the Gaussian χ² law for the log-variance. Top row: mean (μ_k − μ)/σ; bottom row: variance log(σ²_k/σ²).',
+          ),
         ],
       },
       [
         row(
-          'mean',
+          msg('mean'),
           (r) => r.meanNoise,
           (b) => meanNoiseReference(b, DEVICES),
-          'RMS deviation',
+          msg('RMS deviation'),
         ),
-        row('variance', (r) => r.varNoise, logVarNoiseReference, 'RMS log-ratio'),
+        row(msg('variance'), (r) => r.varNoise, logVarNoiseReference, msg('RMS log-ratio')),
       ],
       { vertical: true, independentColors: true },
     );
@@ -232,11 +264,10 @@ export const statNoise: Experiment<StatNoiseRow, StatNoiseFinding> = {
 };
 
 function listed(curves: readonly string[], value: (curve: string) => string): string {
+  // "sync bn1 −0.49": the curve's name (BN mode and layer, as the figure's panels are headed) and its value.
   const items = curves.map((c) => `${c} ${value(c)}`);
-  if (items.length === 0) return 'none measured yet';
-  return items.length === 1
-    ? items[0]!
-    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
+  if (items.length === 0) return noneMeasured();
+  return joined(items);
 }
 
 function curveOf(r: StatNoiseRow): string {

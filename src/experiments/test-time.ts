@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { Checkpoint } from '../workers/checkpoint.ts';
 import { errorBarPanel, figure } from './kit/figure.ts';
 import { mnistMlp } from './kit/setups.ts';
@@ -12,6 +13,7 @@ import {
   percent,
   percentValue,
   pointsApart,
+  quickMark,
   signedPoints,
 } from './kit/words.ts';
 
@@ -38,6 +40,20 @@ const PRECISE = 'PreciseBN';
 const BATCH = 'batch stats';
 const ema = (m: number): string => `EMA m=${m}`;
 
+/** An evaluation's name as the figure's legend shows it (the rows keep the English). */
+function shownEvaluation(evaluation: string): string {
+  return evaluation === BATCH ? msg('batch stats') : evaluation;
+}
+
+/** "1.4 pp lower than EMA m=0.1's (−17.4 pp)": PreciseBN's gap against one EMA's. */
+function gapVersus(precise: number, other: number, name: string): string {
+  const apart = pointsApart(precise, other);
+  const shown = signedPoints(other);
+  return precise < other
+    ? msg(str`${apart} lower than ${name}'s (${shown})`)
+    : msg(str`${apart} higher than ${name}'s (${shown})`);
+}
+
 const plan = (quick: boolean) => ({
   batches: quick ? [32, 8, 4, 2] : [32, 16, 8, 4, 2],
   momenta: quick ? [0.1, 0.01] : [0.1, 0.03, 0.01],
@@ -55,13 +71,24 @@ const plan = (quick: boolean) => ({
  */
 export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
   name: 'test-time',
-  title: 'Test-time BN statistics: EMA vs PreciseBN vs batch statistics (Wu & Johnson 2021)',
-  question:
-    'After training with small per-device batches, which statistics should BatchNorm use at test time?',
-  answer:
-    'At tiny batches the running averages (EMA) kept during training fit the final weights poorly, so statistics recomputed with the frozen weights (PreciseBN) give a lower test error; at large batches the two agree, and each test batch’s own statistics are no substitute.',
-  reference:
-    'Wu & Johnson 2021, Table 2: at normalization batch 2, EMA 35.5% vs PreciseBN 32.0% error (at 32: 23.7 vs 23.5); batch statistics at test time help only at tiny batches.',
+  get title() {
+    return msg('Test-time BN statistics: EMA vs PreciseBN vs batch statistics (Wu & Johnson 2021)');
+  },
+  get question() {
+    return msg(
+      'After training with small per-device batches, which statistics should BatchNorm use at test time?',
+    );
+  },
+  get answer() {
+    return msg(
+      'At tiny batches the running averages (EMA) kept during training fit the final weights poorly, so statistics recomputed with the frozen weights (PreciseBN) give a lower test error; at large batches the two agree, and each test batch’s own statistics are no substitute.',
+    );
+  },
+  get reference() {
+    return msg(
+      'Wu & Johnson 2021, Table 2: at normalization batch 2, EMA 35.5% vs PreciseBN 32.0% error (at 32: 23.7 vs 23.5); batch statistics at test time help only at tiny batches.',
+    );
+  },
   seeds: (quick) => plan(quick).seeds,
   units(quick) {
     const p = plan(quick);
@@ -96,9 +123,13 @@ export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
     const checks: Check[] = [
       {
         id: 'precise-gap-smaller-than-ema-at-smallest',
-        claim: `at per-device batch ${small}, PreciseBN's test error, and so its gap to the shared training error, is below the EMA's (every momentum)`,
+        claim: msg(
+          str`at per-device batch ${small}, PreciseBN's test error, and so its gap to the shared training error, is below the EMA's (every momentum)`,
+        ),
         holds: emas.length > 0 && emas.every((e) => gapAt(PRECISE, small) < gapAt(e, small)),
-        measured: `At per-device batch ${small}, PreciseBN's train/test gap is ${signedPoints(gapAt(PRECISE, small))}: ${joined(emas.map((e) => `${pointsApart(gapAt(PRECISE, small), gapAt(e, small))} ${gapAt(PRECISE, small) < gapAt(e, small) ? 'lower' : 'higher'} than ${e}'s (${signedPoints(gapAt(e, small))})`))}.`,
+        measured: msg(
+          str`At per-device batch ${small}, PreciseBN's train/test gap is ${signedPoints(gapAt(PRECISE, small))}: ${joined(emas.map((e) => gapVersus(gapAt(PRECISE, small), gapAt(e, small), e)))}.`,
+        ),
         values: {
           precisePp: percentValue(gapAt(PRECISE, small)),
           ...Object.fromEntries(emas.map((e) => [`${e} pp`, percentValue(gapAt(e, small))])),
@@ -106,9 +137,13 @@ export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
       },
       {
         id: 'gap-grows-at-small-batch',
-        claim: `the EMA's train/test gap is larger at per-device batch ${small} than at ${large}`,
+        claim: msg(
+          str`the EMA's train/test gap is larger at per-device batch ${small} than at ${large}`,
+        ),
         holds: emaGap(small) > emaGap(large),
-        measured: `The EMA's train/test gap (mean over the momenta) is ${signedPoints(emaGap(small))} at per-device batch ${small} and ${signedPoints(emaGap(large))} at ${large}.`,
+        measured: msg(
+          str`The EMA's train/test gap (mean over the momenta) is ${signedPoints(emaGap(small))} at per-device batch ${small} and ${signedPoints(emaGap(large))} at ${large}.`,
+        ),
         values: {
           atSmallestPp: percentValue(emaGap(small)),
           atLargestPp: percentValue(emaGap(large)),
@@ -116,9 +151,13 @@ export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
       },
       {
         id: 'precise-close-to-ema-at-largest',
-        claim: `at per-device batch ${large}, PreciseBN and EMA differ by less than 1 point of test error`,
+        claim: msg(
+          str`at per-device batch ${large}, PreciseBN and EMA differ by less than 1 point of test error`,
+        ),
         holds: Math.abs(errAt(PRECISE, large) - emaErr(large)) < 0.01,
-        measured: `At per-device batch ${large}, ${comparePoints("PreciseBN's test error", errAt(PRECISE, large), "the EMA's", emaErr(large))}, the EMA's taken as the mean over the momenta.`,
+        measured: msg(
+          str`At per-device batch ${large}, ${comparePoints(msg("PreciseBN's test error"), errAt(PRECISE, large), msg("the EMA's"), emaErr(large))}, the EMA's taken as the mean over the momenta.`,
+        ),
         values: {
           precisePercent: percentValue(errAt(PRECISE, large)),
           emaPercent: percentValue(emaErr(large)),
@@ -126,9 +165,13 @@ export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
       },
       {
         id: 'batch-stats-help-only-at-tiny-batch',
-        claim: `test-time batch statistics beat the EMA at per-device batch ${small} but not at ${large}`,
+        claim: msg(
+          str`test-time batch statistics beat the EMA at per-device batch ${small} but not at ${large}`,
+        ),
         holds: errAt(BATCH, small) < emaErr(small) && errAt(BATCH, large) >= emaErr(large),
-        measured: `With each test batch's own statistics the test error is ${percent(errAt(BATCH, small))} at per-device batch ${small} (EMA ${percent(emaErr(small))}) and ${percent(errAt(BATCH, large))} at ${large} (EMA ${percent(emaErr(large))}).`,
+        measured: msg(
+          str`With each test batch's own statistics the test error is ${percent(errAt(BATCH, small))} at per-device batch ${small} (EMA ${percent(emaErr(small))}) and ${percent(errAt(BATCH, large))} at ${large} (EMA ${percent(emaErr(large))}).`,
+        ),
         values: {
           batchAtSmallestPercent: percentValue(errAt(BATCH, small)),
           emaAtSmallestPercent: percentValue(emaErr(small)),
@@ -140,19 +183,20 @@ export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
     return { gap: meanTable(gapPoints), testError: meanTable(errPoints), checks };
   },
   figure(result) {
-    const order = [...new Set(result.rows.map((r) => r.evaluation))];
+    // The rows name the evaluations in English (they are saved so); the figure shows them in the reader's.
+    const order = [...new Set(result.rows.map((r) => r.evaluation))].map(shownEvaluation);
     const panel = (heading: string, y: (r: TestTimeRow) => number, yTitle: string) =>
       errorBarPanel({
         heading,
         points: summarize(
           result.rows,
-          (r) => r.evaluation,
+          (r) => shownEvaluation(r.evaluation),
           (r) => r.perDeviceBatch,
           y,
         ),
-        xTitle: 'per-device batch (normalization batch)',
+        xTitle: msg('per-device batch (normalization batch)'),
         yTitle,
-        seriesTitle: 'test-time statistics',
+        seriesTitle: msg('test-time statistics'),
         xLog: true,
         xReverse: true,
         seriesOrder: order,
@@ -163,26 +207,39 @@ export const testTime: Experiment<TestTimeRow, TestTimeFinding> = {
       });
     // Panel (c): each evaluation's test error minus the first EMA's, same seed and batch.
     const baseline = order.find((e) => e.startsWith('EMA'));
+    const baselineRows = result.rows.find((r) => r.evaluation.startsWith('EMA'))?.evaluation;
     const baselineError = new Map(
       result.rows
-        .filter((r) => r.evaluation === baseline)
+        .filter((r) => r.evaluation === baselineRows)
         .map((r) => [`${r.perDeviceBatch}/${r.seed}`, r.testError]),
     );
     const versusBaseline = (r: TestTimeRow): number =>
       100 * (r.testError - (baselineError.get(`${r.perDeviceBatch}/${r.seed}`) ?? Number.NaN));
     return figure(
       {
-        text: 'Which statistics normalize at test time (Wu & Johnson 2021)',
+        text: msg('Which statistics normalize at test time (Wu & Johnson 2021)'),
         subtitle: [
-          `Local BN on ${DEVICES} devices, MNIST 14×14 MLP 64-64; mean ± std over ${result.seeds.length} seeds${result.quick ? ' (quick)' : ''}.`,
-          'Gap: test error minus the training error with batch statistics over the last tenth of training; negative at',
-          'batch 2–4, where normalizing each feature over so few values misclassifies even the training batches.',
+          msg(
+            str`Local BN on ${DEVICES} devices, MNIST 14×14 MLP 64-64; mean ± std over ${result.seeds.length} seeds${quickMark(result.quick)}.`,
+          ),
+          msg(
+            'Gap: test error minus the training error with batch statistics over the last tenth of training; negative at',
+          ),
+          msg(
+            'batch 2–4, where normalizing each feature over so few values misclassifies even the training batches.',
+          ),
         ],
       },
       [
-        panel('(a) train/test gap', (r) => 100 * r.gap, 'test − train error (pp)'),
-        panel('(b) test error', (r) => 100 * r.testError, 'test error (%)'),
-        panel(`(c) test error minus ${baseline ?? 'the EMA'}'s`, versusBaseline, 'difference (pp)'),
+        panel(msg('(a) train/test gap'), (r) => 100 * r.gap, msg('test − train error (pp)')),
+        panel(msg('(b) test error'), (r) => 100 * r.testError, msg('test error (%)')),
+        panel(
+          baseline
+            ? msg(str`(c) test error minus ${baseline}'s`)
+            : msg("(c) test error minus the EMA's"),
+          versusBaseline,
+          msg('difference (pp)'),
+        ),
       ],
     );
   },

@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import type { RunConfigInput } from '../../config/schema.ts';
 
 /**
@@ -63,4 +64,25 @@ export function withNorm(base: RunConfigInput, variant: NormVariant): RunConfigI
       },
     },
   };
+}
+
+/**
+ * A norm variant's name as figures and sentences show it: in English the variant's own name (as
+ * the results files key it), in another language its translation.
+ */
+export function normVariantLabel(variant: NormVariant): string {
+  switch (variant) {
+    case 'local-bn':
+      return msg('local-bn');
+    case 'sync-bn':
+      return msg('sync-bn');
+    case 'group':
+      return msg('group');
+    case 'renorm':
+      return msg('renorm');
+    case 'layer':
+      return msg('layer');
+    case 'none':
+      return msg('none');
+  }
 }

@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import { platformEnv } from '../../experiments/kit/env.ts';
 import { EXPERIMENTS } from '../../experiments/index.ts';
+import type { FigureLocale } from '../../experiments/kit/figure-locale.ts';
 import { ProgressPacer } from '../../experiments/kit/progress-pacer.ts';
 import { type PlanProgress, runPlan } from '../../experiments/kit/runner.ts';
 import type { ColorScheme } from '../../experiments/kit/theme.ts';
@@ -13,6 +14,7 @@ import type { ExperimentName, ExperimentResult } from '../../experiments/kit/typ
 import { MNIST_FILE } from './mnist.ts';
 import { browserPlatform } from './platform.ts';
 import { type FigureImage, renderFigure } from './render-figure.ts';
+import { inLocale } from './worker-locale.ts';
 
 export type { PlanProgress };
 
@@ -23,6 +25,8 @@ export interface ExperimentRunOptions {
   readonly previous?: Pick<ExperimentResult, 'rows' | 'elapsedMs'>;
   /** The page's colour scheme, which the figures are drawn for (a worker cannot query it). */
   readonly colorScheme?: ColorScheme;
+  /** The page's language, which the figures and checks are written in (default: English). */
+  readonly locale?: FigureLocale;
 }
 
 export interface ExperimentWorkerApi {
@@ -36,12 +40,20 @@ export interface ExperimentWorkerApi {
     onUnitDone: (partial: ExperimentResult, figure: FigureImage | null) => Promise<void>,
   ): Promise<{ result: ExperimentResult; figure: FigureImage | null }>;
   stop(): void;
+  /** The page switched language: the figures drawn from now on (a running session's too) use it. */
+  showLocale(locale: FigureLocale): Promise<void>;
   /** The figure of a stored result, as an image (null when it cannot be drawn). */
-  figure(result: ExperimentResult, colorScheme?: ColorScheme): Promise<FigureImage | null>;
+  figure(
+    result: ExperimentResult,
+    colorScheme?: ColorScheme,
+    locale?: FigureLocale,
+  ): Promise<FigureImage | null>;
 }
 
 const mnistUrl = new URL(`${import.meta.env.BASE_URL}${MNIST_FILE}`, self.location.origin).href;
 let running = false;
+/** The page's language now: the figures are written in it (sent with run, updated by showLocale). */
+let pageLocale: FigureLocale | undefined;
 let stopRequested = false;
 
 async function figureOf(
@@ -50,7 +62,8 @@ async function figureOf(
 ): Promise<FigureImage | null> {
   if (result.rows.length === 0) return null;
   try {
-    return await renderFigure(EXPERIMENTS[result.name].figure(result), colorScheme);
+    const spec = await inLocale(pageLocale, () => EXPERIMENTS[result.name].figure(result));
+    return await renderFigure(spec, colorScheme);
   } catch {
     // A partial result may lack what a panel needs; the next unit's figure will have it.
     return null;
@@ -65,6 +78,7 @@ const api: ExperimentWorkerApi = {
     // Every training step reports; the page needs a few reports a second.
     const progress = new ProgressPacer(onProgress);
     try {
+      pageLocale = options.locale;
       const result = await runPlan(EXPERIMENTS[options.name], {
         quick: options.quick,
         env: platformEnv(browserPlatform(mnistUrl)),
@@ -83,7 +97,13 @@ const api: ExperimentWorkerApi = {
   stop() {
     stopRequested = true;
   },
-  figure: figureOf,
+  async showLocale(locale) {
+    pageLocale = locale;
+  },
+  async figure(result, colorScheme, locale) {
+    pageLocale = locale;
+    return figureOf(result, colorScheme);
+  },
 };
 
 Comlink.expose(api);

@@ -63,14 +63,14 @@ export function shownStatus(record: ExperimentRecord, activeId: string | null): 
 }
 
 /**
- * The checks to show for a record. Sessions saved before checks said what they measured in words
- * (Check.measured) get their checks recomputed from their rows, with today's wording; the
- * verdicts are the same computation.
+ * The checks to show for a record, in the page's language: recomputed from its rows at render
+ * time (the verdicts are the same computation; the sentences are today's wording, in the locale
+ * shown, so switching language rewrites them). The stored checks (in English, as saved) are the
+ * fallback for a record without rows or whose rows no longer compute.
  */
 export function shownChecks(record: ExperimentRecord): readonly Check[] {
   const stored = record.finding.checks;
-  if (stored.every((c) => typeof c.measured === 'string') || record.rows.length === 0)
-    return stored;
+  if (record.rows.length === 0) return stored;
   try {
     return EXPERIMENTS[record.name].finding(record.rows).checks;
   } catch {

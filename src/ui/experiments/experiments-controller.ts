@@ -1,7 +1,9 @@
+import { LOCALE_STATUS_EVENT, type LocaleStatusEventDetail, msg, str } from '@lit/localize';
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { errorMessage } from '../../core/error-message.ts';
 import type { PlanProgress } from '../../experiments/kit/runner.ts';
+import type { FigureLocale } from '../../experiments/kit/figure-locale.ts';
 import type { ColorScheme } from '../../experiments/kit/theme.ts';
 import type { ExperimentName, ExperimentResult } from '../../experiments/kit/types.ts';
 import type {
@@ -13,6 +15,7 @@ import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
 import { newExperimentRecord, resultOf, withResult } from './experiment-records.ts';
+import { pageFigureLocale } from './page-figure-locale.ts';
 
 export interface ExperimentsControllerOptions {
   readonly spawn: ExperimentWorkerFactory;
@@ -21,6 +24,8 @@ export interface ExperimentsControllerOptions {
   readonly clock?: RenderClock;
   /** The page's colour scheme now (default: prefers-color-scheme), which figures are drawn for. */
   readonly colorScheme?: () => ColorScheme;
+  /** The page's language now, which figures are written in (default: the page's locale). */
+  readonly locale?: () => Promise<FigureLocale>;
 }
 
 const DARK = '(prefers-color-scheme: dark)';
@@ -50,15 +55,30 @@ export class ExperimentsController implements ReactiveController {
   stopping = false;
   error: string | null = null;
   private worker: ExperimentWorkerHandle | null = null;
+  /** The latest show() call: an earlier one's figure (drawn for an earlier language) is dropped. */
+  private showing = 0;
   /** Progress renders ride the page's render clock, with the live view's and the charts'. */
   private readonly render = new RenderJob(() => this.host.requestUpdate());
   private readonly clock: RenderClock;
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly colorScheme: () => ColorScheme;
+  private readonly locale: () => Promise<FigureLocale>;
   /** Redraws a saved session's figure when the page switches between light and dark. */
   private readonly onSchemeChange = (): void => {
     if (this.shown && !this.busy) void this.show(this.shown.record);
+  };
+  /**
+   * The page switched language: a saved session's figure is drawn again in it; a running
+   * session's worker writes its next figures in it (the checks re-render with the page).
+   */
+  private readonly onLocaleChange = (event: Event): void => {
+    const detail = (event as CustomEvent<LocaleStatusEventDetail>).detail;
+    if (detail.status !== 'ready') return;
+    if (this.busy) {
+      const worker = this.worker;
+      if (worker) void this.locale().then((locale) => worker.api.showLocale(locale));
+    } else if (this.shown) void this.show(this.shown.record);
   };
 
   constructor(
@@ -70,11 +90,13 @@ export class ExperimentsController implements ReactiveController {
     this.clock = options.clock ?? pageClock;
     this.newId = options.newId ?? (() => crypto.randomUUID());
     this.colorScheme = options.colorScheme ?? pageColorScheme;
+    this.locale = options.locale ?? pageFigureLocale;
   }
 
   hostConnected(): void {
     if (typeof matchMedia === 'function')
       matchMedia(DARK).addEventListener('change', this.onSchemeChange);
+    globalThis.addEventListener?.(LOCALE_STATUS_EVENT, this.onLocaleChange);
   }
 
   get busy(): boolean {
@@ -84,6 +106,7 @@ export class ExperimentsController implements ReactiveController {
   hostDisconnected(): void {
     if (typeof matchMedia === 'function')
       matchMedia(DARK).removeEventListener('change', this.onSchemeChange);
+    globalThis.removeEventListener?.(LOCALE_STATUS_EVENT, this.onLocaleChange);
     this.clock.cancel(this.render);
     this.worker?.terminate();
     this.worker = null;
@@ -102,7 +125,8 @@ export class ExperimentsController implements ReactiveController {
     try {
       this.records = await store.listExperiments();
     } catch (error) {
-      this.error = `The saved experiments could not be read: ${messageOf(error)}`;
+      const reason = messageOf(error);
+      this.error = msg(str`The saved experiments could not be read: ${reason}`);
     }
     this.host.requestUpdate();
   }
@@ -141,6 +165,7 @@ export class ExperimentsController implements ReactiveController {
       await this.save(record);
     };
     try {
+      const locale = await this.locale();
       const { result, figure } = await Promise.race([
         worker.api.run(
           {
@@ -148,6 +173,7 @@ export class ExperimentsController implements ReactiveController {
             quick: record.quick,
             previous: resume ? { rows: [...resume.rows], elapsedMs: resume.elapsedMs } : undefined,
             colorScheme: this.colorScheme(),
+            locale,
           },
           Comlink.proxy(onProgress),
           Comlink.proxy(onUnitDone),
@@ -159,7 +185,8 @@ export class ExperimentsController implements ReactiveController {
     } catch (error) {
       record = { ...record, status: 'failed', updatedAt: this.now(), error: messageOf(error) };
       this.shown = { record, figure: this.shown?.figure ?? null };
-      this.error = `${record.name} failed: ${messageOf(error)}`;
+      const reason = messageOf(error);
+      this.error = msg(str`${record.name} failed: ${reason}`);
     } finally {
       worker.terminate();
       if (this.worker === worker) this.worker = null;
@@ -179,18 +206,22 @@ export class ExperimentsController implements ReactiveController {
 
   /** Show a saved session: its figure is drawn in a short-lived worker (Vega stays off this thread). */
   async show(record: ExperimentRecord): Promise<void> {
+    const ticket = ++this.showing;
     this.shown = { record, figure: null };
     this.host.requestUpdate();
     if (record.rows.length === 0) return;
     const worker = this.options.spawn();
     try {
+      const locale = await this.locale();
       const figure = await Promise.race([
-        worker.api.figure(resultOf(record), this.colorScheme()),
+        worker.api.figure(resultOf(record), this.colorScheme(), locale),
         worker.died,
       ]);
-      if (this.shown?.record.id === record.id) this.shown = { record, figure };
+      if (ticket === this.showing && this.shown?.record.id === record.id)
+        this.shown = { record, figure };
     } catch (error) {
-      this.error = `The figure could not be drawn: ${messageOf(error)}`;
+      const reason = messageOf(error);
+      this.error = msg(str`The figure could not be drawn: ${reason}`);
     } finally {
       worker.terminate();
     }
@@ -202,7 +233,8 @@ export class ExperimentsController implements ReactiveController {
     try {
       await this.store.deleteExperiment(id);
     } catch (error) {
-      this.error = `The experiment could not be deleted: ${messageOf(error)}`;
+      const reason = messageOf(error);
+      this.error = msg(str`The experiment could not be deleted: ${reason}`);
     }
     if (this.shown?.record.id === id) this.shown = null;
     await this.refresh();
@@ -214,7 +246,8 @@ export class ExperimentsController implements ReactiveController {
     try {
       await store.saveExperiment(record);
     } catch (error) {
-      this.error = `The experiment's results could not be saved: ${messageOf(error)}`;
+      const reason = messageOf(error);
+      this.error = msg(str`The experiment's results could not be saved: ${reason}`);
       this.host.requestUpdate();
     }
   }

@@ -1,13 +1,16 @@
 import type { FigureImage } from '../../platform/browser/render-figure.ts';
+import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { EXPERIMENTS } from '../../experiments/index.ts';
 import { EXPERIMENT_NAMES, type ExperimentName } from '../../experiments/kit/types.ts';
 import type { ExperimentRecord } from '../../store/experiments.ts';
+import type { RunStatus } from '../../store/records.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { formatDuration } from '../model/format.ts';
 import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
 import { startExperimentWorker } from '../../platform/browser/experiment-client.ts';
+import { currentLocale } from '../i18n/localization.ts';
 import { shownChecks, shownStatus } from './experiment-records.ts';
 import { ExperimentsController, type ShownExperiment } from './experiments-controller.ts';
 
@@ -15,6 +18,7 @@ import { ExperimentsController, type ShownExperiment } from './experiments-contr
  * The named experiments of issue 5: pick one, run it (quick or full) in its own worker, watch its
  * progress, and read its figure and the literature's checks; sessions are saved like runs.
  */
+@localized()
 @customElement('sbl-experiments')
 export class ExperimentsSection extends LitElement {
   static override styles = [
@@ -104,13 +108,13 @@ export class ExperimentsSection extends LitElement {
     const c = this.experiments;
     return html`
       <section aria-labelledby="experiments-title" data-testid="experiments">
-        <h2 id="experiments-title">Experiments</h2>
+        <h2 id="experiments-title">${msg('Experiments')}</h2>
         <p class="muted small">
-          Presets that reproduce figures from the literature. Each runs a set of configurations in
-          its own worker; its figure and the checks of the paper’s claims appear as results
-          arrive, and every session is saved in the run library.
+          ${msg(
+            'Presets that reproduce figures from the literature. Each runs a set of configurations in its own worker; its figure and the checks of the paper’s claims appear as results arrive, and every session is saved in the run library.',
+          )}
         </p>
-        <div role="radiogroup" aria-label="Experiment">
+        <div role="radiogroup" aria-label=${msg('Experiment')}>
         <ul class="catalog">
           ${EXPERIMENT_NAMES.map((name) => {
             const e = EXPERIMENTS[name];
@@ -128,15 +132,15 @@ export class ExperimentsSection extends LitElement {
                 />
                 <span class="question" data-testid="experiment-question">${e.question}</span>
                 <span class="answer small" data-testid="experiment-answer">${e.answer}</span>
-                <span class="reference small muted">${e.title}. ${e.reference}</span>
+                <span class="reference small muted">${titleAndReference(e.title, e.reference)}</span>
               </label>
             </li>`;
           })}
         </ul>
         </div>
-        <div class="row" role="group" aria-label="Experiment controls">
+        <div class="row" role="group" aria-label=${msg('Experiment controls')}>
           <label
-            >Mode
+            >${msg('Mode')}
             <select
               data-testid="experiment-mode"
               ?disabled=${c.busy}
@@ -144,12 +148,12 @@ export class ExperimentsSection extends LitElement {
                 this.quick = (e.target as HTMLSelectElement).value === 'quick';
               }}
             >
-              <option value="quick" ?selected=${this.quick}>Quick (fewer configurations, minutes)</option>
-              <option value="full" ?selected=${!this.quick}>Full (the paper’s sweep, can take long)</option>
+              <option value="quick" ?selected=${this.quick}>${msg('Quick (fewer configurations, minutes)')}</option>
+              <option value="full" ?selected=${!this.quick}>${msg('Full (the paper’s sweep, can take long)')}</option>
             </select></label
           >
           <button class="primary" data-testid="experiment-run" ?disabled=${c.busy} @click=${this.onRun}>
-            Run experiment
+            ${msg('Run experiment')}
           </button>
           <button
             class="danger"
@@ -157,7 +161,7 @@ export class ExperimentsSection extends LitElement {
             ?disabled=${!c.busy || c.stopping}
             @click=${() => c.stop()}
           >
-            ${c.stopping ? 'Stopping…' : 'Stop experiment'}
+            ${c.stopping ? msg('Stopping…') : msg('Stop experiment')}
           </button>
         </div>
         ${c.busy ? this.renderProgress() : nothing}
@@ -175,7 +179,7 @@ export class ExperimentsSection extends LitElement {
       <div
         class="bar"
         role="progressbar"
-        aria-label="Named experiment progress"
+        aria-label=${msg('Named experiment progress')}
         aria-valuemin="0"
         aria-valuemax="100"
         aria-valuenow=${percent}
@@ -186,9 +190,9 @@ export class ExperimentsSection extends LitElement {
       </div>
       <div class="progress-line small" aria-live="polite">
         <span data-testid="experiment-progress-text"
-          >${percent}% — ${p?.done ?? 0} of ${p?.total ?? '…'} configurations${p?.current ? ` (now ${p.current})` : ''}</span
+          >${progressText(percent, p?.done ?? 0, p?.total ?? '…', p?.current ?? undefined)}</span
         >
-        <span data-testid="experiment-eta">ETA ${eta}</span>
+        <span data-testid="experiment-eta">${msg(str`ETA ${eta}`)}</span>
       </div>
     `;
   }
@@ -200,9 +204,9 @@ export class ExperimentsSection extends LitElement {
     const status = shownStatus(record, this.experiments.activeId);
     return html`
       <article data-testid="experiment-result" data-name=${record.name} data-status=${status}>
-        <h3>${e.question} <span class="muted small">(${record.quick ? 'quick' : 'full'}, ${status})</span></h3>
+        <h3>${e.question} <span class="muted small">${modeAndStatus(record.quick, status)}</span></h3>
         <p class="answer" data-testid="experiment-result-answer">${e.answer}</p>
-        <p class="reference small muted">${e.title}. ${e.reference}</p>
+        <p class="reference small muted">${titleAndReference(e.title, e.reference)}</p>
         ${
           figureUrl && shown.figure
             ? html`<figure>
@@ -211,11 +215,11 @@ export class ExperimentsSection extends LitElement {
                 src=${figureUrl}
                 width=${shown.figure.width}
                 height=${shown.figure.height}
-                alt=${`Figure: ${e.title}`}
+                alt=${msg(str`Figure: ${e.title}`)}
               />
             </figure>`
             : html`<p class="muted small" data-testid="experiment-figure-pending">
-              ${record.rows.length === 0 ? 'The figure appears once the first configuration is done.' : 'Drawing the figure…'}
+              ${record.rows.length === 0 ? msg('The figure appears once the first configuration is done.') : msg('Drawing the figure…')}
             </p>`
         }
         ${this.renderChecks(record)}
@@ -227,7 +231,9 @@ export class ExperimentsSection extends LitElement {
     const checks = shownChecks(record);
     if (checks.length === 0) return nothing;
     return html`
-      <h4>What the literature predicts${record.complete ? '' : ' (so far, on the configurations done)'}</h4>
+      <h4>
+        ${record.complete ? msg('What the literature predicts') : msg('What the literature predicts (so far, on the configurations done)')}
+      </h4>
       <ul class="checks" data-testid="experiment-checks">
         ${checks.map((check) => {
           // Before the end, a claim about configurations not run yet has NaN among its numbers:
@@ -237,9 +243,8 @@ export class ExperimentsSection extends LitElement {
           const verdict = !measured ? 'pending' : check.holds ? 'true' : 'false';
           return html`<li data-check=${check.id} data-holds=${verdict}>
               <strong class=${verdict === 'pending' ? 'muted' : check.holds ? 'holds' : 'fails'}
-                >${VERDICT_TEXT[verdict]}</strong
-              >: ${check.claim}.
-              <span data-testid="experiment-check-measured"
+                >${verdictText(verdict)}</strong
+              >${claimText(check.claim)}<span data-testid="experiment-check-measured"
                 >${check.measured ?? valuesText(check.values)}</span
               >
             </li>`;
@@ -252,16 +257,16 @@ export class ExperimentsSection extends LitElement {
     const c = this.experiments;
     if (c.records.length === 0) return nothing;
     return html`
-      <h3>Saved experiment sessions</h3>
+      <h3>${msg('Saved experiment sessions')}</h3>
       <table data-testid="experiment-sessions">
         <thead>
           <tr>
-            <th>Experiment</th>
-            <th>Mode</th>
-            <th>Status</th>
-            <th>Checks holding</th>
-            <th>Updated</th>
-            <th><span class="visually-hidden">Actions</span></th>
+            <th>${msg('Experiment')}</th>
+            <th>${msg('Mode')}</th>
+            <th>${msg('Status')}</th>
+            <th>${msg('Checks holding')}</th>
+            <th>${msg('Updated')}</th>
+            <th><span class="visually-hidden">${msg('Actions')}</span></th>
           </tr>
         </thead>
         <tbody>
@@ -270,12 +275,12 @@ export class ExperimentsSection extends LitElement {
             const holding = r.finding.checks.filter((k) => k.holds).length;
             return html`<tr data-testid="experiment-session" data-id=${r.id} data-name=${r.name} data-status=${status}>
               <td>${r.name}</td>
-              <td>${r.quick ? 'quick' : 'full'}</td>
-              <td>${status}${r.error ? html` <span class="error small">${r.error}</span>` : nothing}</td>
-              <td>${holding} of ${r.finding.checks.length}</td>
-              <td>${new Date(r.updatedAt).toLocaleString()}</td>
+              <td>${modeText(r.quick)}</td>
+              <td>${statusText(status)}${r.error ? html` <span class="error small">${r.error}</span>` : nothing}</td>
+              <td>${holdingText(holding, r.finding.checks.length)}</td>
+              <td>${new Date(r.updatedAt).toLocaleString(currentLocale())}</td>
               <td class="row">
-                <button data-testid="experiment-show" @click=${() => void c.show(r)}>Show</button>
+                <button data-testid="experiment-show" @click=${() => void c.show(r)}>${msg('Show')}</button>
                 ${
                   !r.complete && status !== 'running'
                     ? html`<button
@@ -283,7 +288,7 @@ export class ExperimentsSection extends LitElement {
                       ?disabled=${c.busy}
                       @click=${() => void c.run(r.name, r.quick, r)}
                     >
-                      Resume
+                      ${msg('Resume')}
                     </button>`
                     : nothing
                 }
@@ -293,7 +298,7 @@ export class ExperimentsSection extends LitElement {
                   ?disabled=${r.id === c.activeId}
                   @click=${() => void c.remove(r.id)}
                 >
-                  Delete
+                  ${msg('Delete')}
                 </button>
               </td>
             </tr>`;
@@ -304,11 +309,66 @@ export class ExperimentsSection extends LitElement {
   }
 }
 
-const VERDICT_TEXT = {
-  true: '✓ holds',
-  false: '✗ does not hold',
-  pending: '… not measured yet',
-} as const;
+function verdictText(verdict: 'true' | 'false' | 'pending'): string {
+  if (verdict === 'true') return msg('✓ holds');
+  if (verdict === 'false') return msg('✗ does not hold');
+  return msg('… not measured yet');
+}
+
+/**
+ * ": <claim>. " after the verdict, up to the measured sentence (one message: Chinese ends it with
+ * "。" and no space).
+ */
+function claimText(claim: string): string {
+  return msg(str`: ${claim}. `);
+}
+
+/** "<title>. <reference>" under an experiment's question. */
+function titleAndReference(title: string, reference: string): string {
+  return msg(str`${title}. ${reference}`);
+}
+
+function modeText(quick: boolean): string {
+  return quick ? msg('quick') : msg('full');
+}
+
+function statusText(status: RunStatus): string {
+  switch (status) {
+    case 'running':
+      return msg('running');
+    case 'completed':
+      return msg('completed');
+    case 'stopped':
+      return msg('stopped');
+    case 'interrupted':
+      return msg('interrupted');
+    case 'failed':
+      return msg('failed');
+  }
+}
+
+/** "(quick, completed)" beside a shown session's question. */
+function modeAndStatus(quick: boolean, status: RunStatus): string {
+  const mode = modeText(quick);
+  const state = statusText(status);
+  return msg(str`(${mode}, ${state})`);
+}
+
+function holdingText(holding: number, total: number): string {
+  return msg(str`${holding} of ${total}`);
+}
+
+/** "40% — 3 of 8 configurations (now local-bn/b2/s1)". */
+function progressText(
+  percent: number,
+  done: number,
+  total: number | string,
+  current: string | undefined,
+): string {
+  return current
+    ? msg(str`${percent}% — ${done} of ${total} configurations (now ${current})`)
+    : msg(str`${percent}% — ${done} of ${total} configurations`);
+}
 
 /** A check saved without its sentence (and not recomputable): its numbers, as they were. */
 function valuesText(values: Record<string, number>): string {
