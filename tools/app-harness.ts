@@ -165,3 +165,32 @@ export async function openAppPage(
 export async function libraryReady(page: Page, timeout = 20_000): Promise<void> {
   await page.locator('[data-testid="library"][data-state="ready"]').waitFor({ timeout });
 }
+
+/**
+ * Wait until `count` runs in training show a checkpoint saved in the library (their row's "steps
+ * done / steps" past 0). E2E tests that reload mid-run wait for this: a reload before a run's
+ * first save leaves it interrupted at step 0, and under load the saves lag the training (the
+ * progress bar) by more than a hundred steps.
+ */
+export async function checkpointsSaved(page: Page, count = 1, timeout = 60_000): Promise<void> {
+  const saved = () =>
+    page.getByTestId('run-row').evaluateAll(
+      (trs) =>
+        trs.filter((tr) => {
+          const status = tr.querySelector('[data-testid="run-status-cell"]')?.textContent ?? '';
+          const steps = tr.querySelector('td.num')?.textContent ?? '';
+          return /training/i.test(status) && Number(/^\s*(\d+)\s*\//.exec(steps)?.[1] ?? 0) > 0;
+        }).length,
+    );
+  // A loop of its own, not vitest's expect.poll: the benchmarks share this file.
+  const deadline = Date.now() + timeout;
+  let seen = 0;
+  while (Date.now() < deadline) {
+    seen = await saved();
+    if (seen >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(
+    `${count} run(s) in training with a checkpoint saved expected, ${seen} after ${timeout} ms`,
+  );
+}

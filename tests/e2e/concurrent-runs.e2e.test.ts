@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type App,
+  checkpointsSaved,
   libraryReady,
   openAppPage,
   screenshot,
@@ -124,13 +125,8 @@ describe('the default comparison, trained side by side', () => {
     expect(unbroken.map((r) => r.status)).toEqual(['completed', 'completed']);
 
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    // Both past their second checkpoint (every 25 steps), so both have one saved.
-    await expect
-      .poll(async () => (await liveRows(page)).filter((r) => r.step > 60).length, {
-        timeout: 120_000,
-        interval: 50,
-      })
-      .toBe(2);
+    // Both with a checkpoint saved (every 25 steps), so both can be resumed.
+    await checkpointsSaved(page, 2, 120_000);
     await page.reload();
     await libraryReady(page);
     await expect.poll(async () => (await library()).length, { timeout: 20_000 }).toBe(4);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
 import {
   type App,
+  checkpointsSaved,
   libraryReady,
   openAppPage,
   screenshot,
@@ -41,20 +42,6 @@ const INTERRUPTED_STEPS = 10_000;
 
 const status = () => page.getByTestId('run-status');
 const rows = () => page.getByTestId('run-row');
-
-/**
- * Wait until the run has trained 120 steps (checkpoints every 25, so a few are saved even when the
- * recorder lags under load; a reload before the first save leaves nothing to offer), far from
- * its end.
- */
-async function pastCheckpoints(): Promise<void> {
-  const percent = (120 / INTERRUPTED_STEPS) * 100;
-  await expect
-    .poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow')), {
-      timeout: 60_000,
-    })
-    .toBeGreaterThan(percent);
-}
 
 async function runAndWait(hash: string): Promise<void> {
   await page.goto(`${app.url}#${hash}`);
@@ -120,7 +107,7 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
     await libraryReady(page);
     const before = await rows().count();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await pastCheckpoints();
+    await checkpointsSaved(page);
     await page.reload();
     await libraryReady(page);
     await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(before + 1);
@@ -155,7 +142,7 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
   it('Dismiss hides the offer', async () => {
     // Interrupt another run, then dismiss its offer.
     await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await pastCheckpoints();
+    await checkpointsSaved(page);
     await page.reload();
     await libraryReady(page);
     const offer = page.getByTestId('interrupted-offer');

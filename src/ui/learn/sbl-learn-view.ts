@@ -106,7 +106,7 @@ export class LearnView extends LitElement {
 
   private holdsFocus(): boolean {
     const active = (this.renderRoot as ShadowRoot).activeElement;
-    return active !== null && active !== undefined && active.isConnected;
+    return active?.isConnected === true;
   }
 
   private renderStep() {
