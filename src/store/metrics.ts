@@ -1,7 +1,7 @@
 import { type LabDatabase, runKeyRange } from './db-schema.ts';
 import type { PendingMetrics } from './metrics-buffer.ts';
 import type { LoadedMetrics, RunSummary } from './records.ts';
-import { appendRows, appendTelemetry, cloneTelemetry } from './series.ts';
+import { appendRows, appendTelemetry, cloneTelemetry, completeTelemetry } from './series.ts';
 import { type AllStoresTx, readTransaction } from './transaction.ts';
 
 async function nextSeq(
@@ -74,7 +74,8 @@ export async function loadMetrics(
     appendRows(train, pending.train);
     appendRows(evaluation, pending.eval);
   }
-  const pieces = telemetryChunks.map((c) => c.telemetry);
+  // Chunks saved before a column existed are completed to today's shape first.
+  const pieces = telemetryChunks.map((c) => completeTelemetry(c.telemetry));
   if (pending?.telemetry) pieces.push(pending.telemetry);
   let telemetry: LoadedMetrics['telemetry'] = null;
   for (const piece of pieces) {
