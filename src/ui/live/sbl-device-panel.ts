@@ -131,6 +131,7 @@ export class DevicePanel extends LitElement {
           <label
             >Run
             <select
+              data-testid="device-run-select"
               .value=${this.runKey}
               @change=${(e: Event) => {
                 this.userPickedRun = true;
@@ -174,6 +175,7 @@ export class DevicePanel extends LitElement {
           <label
             >Statistic
             <select
+              data-testid="stat-select"
               @change=${(e: Event) => {
                 this.stat = (e.target as HTMLSelectElement).value === 'var' ? 'var' : 'mean';
               }}
