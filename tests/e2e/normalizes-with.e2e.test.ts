@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +51,32 @@ const tableOf = (chart: Locator) =>
     );
 
 const panel = () => page.locator('sbl-device-panel');
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/** axe-core's violations inside the device panel (the page's other parts have their own tests). */
+async function panelViolations(): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  const all = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (c: Document) => Promise<{
+            violations: { id: string; nodes: { target: unknown; html: string }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document);
+    return result.violations.flatMap((v) =>
+      v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)} ${n.html.slice(0, 160)}`),
+    );
+  });
+  return all.filter((v) => v.includes('sbl-device-panel'));
+}
 
 /** Picks the device panel's run whose label matches `pattern`; returns its label. */
 async function pickRun(pattern: RegExp): Promise<string> {
@@ -102,6 +130,7 @@ describe('what each device normalizes with', () => {
       expect(await chart.locator('.plot').getAttribute('aria-label')).toMatch(/Line chart/);
       expect(await chart.locator('table.latest caption').count()).toBe(1);
     }
+    expect(await panelViolations()).toEqual([]);
     const population = await tableOf(group.locator('sbl-population-chart'));
     expect(population.map((r) => r[0])).toEqual([
       'population',
@@ -115,9 +144,18 @@ describe('what each device normalizes with', () => {
     await expect
       .poll(() => panel().locator('sbl-used-stats-chart').locator('figcaption').textContent())
       .toMatch(/What each device normalizes with/);
-    const syncSpread = await usedSpread();
-    // Every device of the sync run used the same global statistic: the lines coincide.
-    expect(syncSpread).toBe(0);
+    // Every device of the sync run used the same global statistic: the lines coincide. (Polled:
+    // the table follows the picked run on the page's render clock.)
+    let syncSpread = Number.NaN;
+    await expect
+      .poll(
+        async () => {
+          syncSpread = await usedSpread();
+          return syncSpread;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(0);
     const syncRows = await tableOf(panel().locator('sbl-used-stats-chart'));
     const syncUsed = new Set(syncRows.slice(2).map((r) => r[2]));
     expect(syncUsed.size).toBe(1);
