@@ -53,12 +53,13 @@ export class UsedStatsChart extends UPlotChart {
     const usedCols = shaped.data.slice(1 + K, 1 + 2 * K) as (number | null)[][];
     const band = deviceBand(ownCols, 'minmax');
     const bandColor = theme.muted;
-    // Used lines: 1.5 px so that, drawn over each other under SyncBN, they read as one line.
+    // Used lines at 1 px: wider noisy lines rasterize ~20× slower without a GPU (plot-options.ts);
+    // drawn over each other under SyncBN they still read as one line.
     const series: uPlot.Series[] = [
       ...bandSeries(theme, 'minmax', bandColor).map((s, i) =>
         i === 2 ? { ...s, label: 'own batches: mean over devices', width: 1, dash: [2, 3] } : s,
       ),
-      ...deviceSeries(theme, K, 1.5).map((s, k) => ({
+      ...deviceSeries(theme, K, 1).map((s, k) => ({
         ...s,
         label: `device ${k} normalized with`,
         alpha: 1,
