@@ -1,5 +1,6 @@
 import type { RunConfig } from '../config/schema.ts';
 import type { Checkpoint } from '../workers/checkpoint.ts';
+import type { PopulationStats } from './population.ts';
 import type { Telemetry } from './telemetry.ts';
 
 /** One row per optimizer step: the global batch's mean loss and accuracy. */
@@ -14,6 +15,12 @@ export interface EvalRow {
   readonly step: number;
   readonly loss: number;
   readonly acc: number;
+  /**
+   * Per BN layer with running statistics: the population statistics of its input over the
+   * training set (a fixed subset, weights frozen) next to the running ones the model tests with.
+   * Absent in runs saved before it was recorded, and for models without such layers.
+   */
+  readonly population?: Readonly<Record<string, PopulationStats>>;
 }
 
 export interface RunResult {

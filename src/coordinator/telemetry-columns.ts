@@ -24,6 +24,8 @@ const LAYER_COLUMNS: { readonly [K in LayerColumn]: true } = {
   step: true,
   deviceMean: true,
   deviceVar: true,
+  usedMean: true,
+  usedVar: true,
   globalMean: true,
   globalVar: true,
   runningMean: true,
@@ -34,6 +36,30 @@ const LAYER_COLUMNS: { readonly [K in LayerColumn]: true } = {
 
 export const telemetryColumnNames = Object.keys(RUN_COLUMNS) as RunColumn[];
 export const layerColumnNames = Object.keys(LAYER_COLUMNS) as LayerColumn[];
+
+/** A layer's columns as saved before `usedMean`/`usedVar` existed (an empty row per step). */
+export type SavedLayerTelemetry = Omit<BnLayerTelemetry, 'usedMean' | 'usedVar'> &
+  Partial<Pick<BnLayerTelemetry, 'usedMean' | 'usedVar'>>;
+export type SavedTelemetry = Omit<Telemetry, 'bn'> & {
+  readonly bn: Readonly<Record<string, SavedLayerTelemetry>>;
+};
+
+/**
+ * Telemetry as saved by any version, in today's shape: a layer without the `usedMean`/`usedVar`
+ * columns (runs saved before they were recorded) gets an empty row per step, which the app shows
+ * as "not recorded". The input is not changed.
+ */
+export function completeTelemetry(t: SavedTelemetry): Telemetry {
+  const bn: Record<string, BnLayerTelemetry> = {};
+  for (const [layer, l] of Object.entries(t.bn)) {
+    bn[layer] = {
+      ...l,
+      usedMean: l.usedMean ?? l.step.map(() => []),
+      usedVar: l.usedVar ?? l.step.map(() => []),
+    };
+  }
+  return { ...t, bn };
+}
 
 function pickColumns<T extends { readonly step: readonly number[] }>(
   source: T,

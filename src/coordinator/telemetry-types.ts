@@ -13,6 +13,13 @@ export interface BnLayerTelemetry {
   /** [step][device][tracked channel] */
   readonly deviceMean: number[][][];
   readonly deviceVar: number[][][];
+  /**
+   * The statistics each device NORMALIZED with, [step][device][tracked channel]: its own batch's
+   * under local BN, its group's under group:g, the global batch's under sync (the merge's answer,
+   * as the device used it). Runs saved before this column have an empty row per step.
+   */
+  readonly usedMean: number[][][];
+  readonly usedVar: number[][][];
   /** Statistics of the global batch (all devices merged), [step][tracked channel]. */
   readonly globalMean: number[][];
   readonly globalVar: number[][];

@@ -99,27 +99,33 @@ export class TelemetryRecorder {
     this.t.collectiveCalls.push(calls);
     this.t.bytes.push(bytes);
 
-    const byLayer = new Map<string, Moments[]>();
+    const byLayer = new Map<string, { own: Moments[]; used: Moments[] }>();
     for (const r of reports) {
       for (const m of r.bnMoments) {
-        const list = byLayer.get(m.layer) ?? new Array<Moments>(K);
-        list[m.rank] = m.moments;
-        byLayer.set(m.layer, list);
+        const lists = byLayer.get(m.layer) ?? {
+          own: new Array<Moments>(K),
+          used: new Array<Moments>(K),
+        };
+        lists.own[m.rank] = m.moments;
+        lists.used[m.rank] = m.used;
+        byLayer.set(m.layer, lists);
       }
     }
     const running = new Map(reports.flatMap((r) => r.running).map((r) => [r.layer, r]));
-    for (const [layer, perDevice] of byLayer)
-      this.recordLayer(layer, step, perDevice, running.get(layer));
+    for (const [layer, { own, used }] of byLayer)
+      this.recordLayer(layer, step, own, used, running.get(layer));
   }
 
   private recordLayer(
     layer: string,
     step: number,
     perDevice: readonly Moments[],
+    usedPerDevice: readonly Moments[],
     running: RunningStatsReport | undefined,
   ): void {
     // Ghost BN reports one set of moments per virtual batch: telemetry shows each device's whole batch.
     perDevice = perDevice.map((m) => m && collapseGroups(m));
+    usedPerDevice = usedPerDevice.map((m) => m && collapseGroups(m));
     const first = perDevice.find(Boolean);
     if (!first) return;
     const C = first.channels;
@@ -131,6 +137,8 @@ export class TelemetryRecorder {
         step: [],
         deviceMean: [],
         deviceVar: [],
+        usedMean: [],
+        usedVar: [],
         globalMean: [],
         globalVar: [],
         runningMean: [],
@@ -153,6 +161,14 @@ export class TelemetryRecorder {
     );
     entry.deviceVar.push(
       perDevice.map((m) =>
+        tracked.map((c) => (m.count[0]! > 0 ? round(m.m2[c]! / m.count[0]!) : 0)),
+      ),
+    );
+    entry.usedMean.push(
+      usedPerDevice.map((m) => tracked.map((c) => (m.count[0]! > 0 ? round(m.mean[c]!) : 0))),
+    );
+    entry.usedVar.push(
+      usedPerDevice.map((m) =>
         tracked.map((c) => (m.count[0]! > 0 ? round(m.m2[c]! / m.count[0]!) : 0)),
       ),
     );

@@ -8,6 +8,7 @@ import { checkFinalParams, nonFiniteLossMessage } from './diagnose-non-finite.ts
 import { stepLoss } from '../workers/gradient-averaging.ts';
 import type { DeviceHost } from './hosts/host.ts';
 import type { EvalRow, RunHooks, RunResult, TrainRow } from './run-types.ts';
+import { populationChunks, populationStats } from './population.ts';
 import { TelemetryRecorder } from './telemetry.ts';
 
 /** Test-set chunk a device evaluates at once with running statistics (per-sample, so any size gives the same numbers). */
@@ -144,10 +145,11 @@ async function evaluate(
   host: DeviceHost,
   sizes: readonly number[],
   step: number,
-): Promise<{ loss: number; acc: number }> {
+): Promise<Omit<EvalRow, 'step'>> {
   const K = config.devices;
   const n = data.test.count;
   let results: PassStats[];
+  let population: EvalRow['population'];
   if (config.evalMode === 'batch') {
     // Each test batch is normalized with its own statistics, as a single device would at test time.
     results = await host.evaluate(spreadChunks(n, config.evalBatch, K), 'eval-batch');
@@ -165,10 +167,13 @@ async function evaluate(
     }
     await host.recomputePrecise(batches);
     results = await host.evaluate(spreadChunks(n, EVAL_CHUNK, K), 'eval-running');
+    // Against the statistics this evaluation tested with: PreciseBN's.
+    population = await populationAt(data, host, K);
     await host.loadBuffers(saved);
   } else {
     results = await host.evaluate(spreadChunks(n, EVAL_CHUNK, K), 'eval-running');
   }
+  population ??= await populationAt(data, host, K);
   let lossSum = 0;
   let correct = 0;
   let count = 0;
@@ -179,7 +184,23 @@ async function evaluate(
   }
   if (count !== n)
     throw new Error(`evaluation at step ${step} covered ${count} of ${n} test samples`);
-  return { loss: lossSum / n, acc: correct / n };
+  const row = { loss: lossSum / n, acc: correct / n };
+  return population ? { ...row, population } : row;
+}
+
+/**
+ * The population statistics of every BN layer's input over the fixed training subset, in eval
+ * mode with the weights frozen, next to the running statistics (undefined without such layers).
+ */
+async function populationAt(
+  data: SplitDataset,
+  host: DeviceHost,
+  devices: number,
+): Promise<EvalRow['population']> {
+  const chunks = populationChunks(data.train.count, devices);
+  const samples = chunks.flat().reduce((s, c) => s + c.length, 0);
+  const stats = populationStats(await host.populationStats(chunks), samples);
+  return Object.keys(stats).length > 0 ? stats : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RunConfigInput } from '../config/schema.ts';
 import { z } from '../config/zod.ts';
+import type { PopulationStats } from '../coordinator/population.ts';
 import type { EvalRow, TrainRow } from '../coordinator/run-types.ts';
 import type { BnLayerTelemetry, Telemetry } from '../coordinator/telemetry.ts';
 import type { EncodedFloat32 } from './float32-base64.ts';
@@ -58,6 +59,21 @@ const time = z.number().finite();
 
 const rowSchema = z.object({ step, loss: num, acc: num });
 
+const populationSchema = z.object({
+  channels: z.array(count),
+  samples: count,
+  mean: z.array(num),
+  variance: z.array(num),
+  runningMean: z.array(num),
+  runningVar: z.array(num),
+  meanGap: num,
+  varGap: num,
+});
+/** Eval rows of files exported before `population` existed lack it. */
+const evalRowSchema = rowSchema.extend({
+  population: z.record(z.string(), populationSchema).optional(),
+});
+
 const float32Schema = z.object({
   dtype: z.literal('float32'),
   length: count,
@@ -72,6 +88,9 @@ const bnLayerSchema = z.object({
   step: z.array(step),
   deviceMean: z.array(perChannel),
   deviceVar: z.array(perChannel),
+  // Files exported before these columns existed lack them (completeTelemetry fills them in).
+  usedMean: z.array(perChannel).optional(),
+  usedVar: z.array(perChannel).optional(),
   globalMean: perChannel,
   globalVar: perChannel,
   runningMean: perChannel,
@@ -89,7 +108,9 @@ function sameLength(
 ): void {
   const steps = (table['step'] as unknown[]).length;
   for (const name of names) {
-    const length = (table[name] as unknown[]).length;
+    const column = table[name] as unknown[] | undefined;
+    if (column === undefined) continue; // an optional column absent from an older file
+    const length = column.length;
     if (length !== steps) {
       ctx.addIssue({
         code: 'custom',
@@ -137,7 +158,8 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] ex
   ? true
   : false;
 const telemetryKeysMatch: SameKeys<z.output<typeof telemetrySchema>, Telemetry> &
-  SameKeys<z.output<typeof bnLayerSchema>, BnLayerTelemetry> = true;
+  SameKeys<z.output<typeof bnLayerSchema>, BnLayerTelemetry> &
+  SameKeys<z.output<typeof populationSchema>, PopulationStats> = true;
 void telemetryKeysMatch;
 
 export const runExportSchema = z.object({
@@ -162,7 +184,7 @@ export const runExportSchema = z.object({
   }),
   metrics: z.object({
     train: z.array(rowSchema),
-    eval: z.array(rowSchema),
+    eval: z.array(evalRowSchema),
     telemetry: telemetrySchema.nullable(),
   }),
   checkpoint: z

@@ -10,6 +10,7 @@ import {
   runExportSchema,
 } from './export-format.ts';
 import { fingerprintOf } from './fingerprint.ts';
+import { completeTelemetry } from './series.ts';
 import { decodeFloat32 } from './float32-base64.ts';
 import { metricsMismatches } from './import-consistency.ts';
 import type { LoadedMetrics, RunStatus, RunSummary } from './records.ts';
@@ -160,7 +161,10 @@ export function validateRunExport(data: unknown): ValidatedImport {
     createdAt: parsed.run.createdAt,
     config,
     summary: parsed.run.summary,
-    metrics: parsed.metrics,
+    metrics: {
+      ...parsed.metrics,
+      telemetry: parsed.metrics.telemetry && completeTelemetry(parsed.metrics.telemetry),
+    },
     checkpoint,
   };
 }

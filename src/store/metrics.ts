@@ -1,7 +1,7 @@
 import { type LabDatabase, runKeyRange } from './db-schema.ts';
 import type { PendingMetrics } from './metrics-buffer.ts';
 import type { LoadedCurves, LoadedMetrics, RunSummary } from './records.ts';
-import { appendRows, concatTelemetry } from './series.ts';
+import { appendRows, completeTelemetry, concatTelemetry } from './series.ts';
 import { type AllStoresTx, readTransaction } from './transaction.ts';
 
 async function nextSeq(
@@ -64,7 +64,8 @@ export async function loadMetrics(
         tx.objectStore('telemetry').getAll(runKeyRange(runId)),
       ]),
   );
-  const pieces = telemetryChunks.map((c) => c.telemetry);
+  // Chunks saved before a column existed are completed to today's shape first.
+  const pieces = telemetryChunks.map((c) => completeTelemetry(c.telemetry));
   if (pending?.telemetry) pieces.push(pending.telemetry);
   // New arrays throughout: a pending piece belongs to the buffer and must not change.
   return { ...joinRows(chunks, pending), telemetry: concatTelemetry(pieces) };

@@ -1,6 +1,7 @@
 import type { RunConfig } from '../config/schema.ts';
 import type { EvalRow, TrainRow } from '../coordinator/run-types.ts';
 import type { Telemetry } from '../coordinator/telemetry.ts';
+import type { SavedTelemetry } from '../coordinator/telemetry-columns.ts';
 import type { OptimizerState } from '../core/optim/optimizer.ts';
 import type { ExperimentName, Finding } from '../experiments/kit/types.ts';
 
@@ -59,7 +60,8 @@ export interface MetricsChunk {
 export interface TelemetryChunk {
   readonly runId: string;
   readonly seq: number;
-  readonly telemetry: Telemetry;
+  /** As saved: chunks from before a column existed lack it (loadMetrics completes them). */
+  readonly telemetry: SavedTelemetry;
 }
 
 /** `checkpoints` store, keyed [runId, step]. */

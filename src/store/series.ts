@@ -25,7 +25,12 @@ export function appendRows<Row extends { readonly step: number }>(
   for (const row of rows) into.push(row);
 }
 
-export { layerColumnNames, telemetryColumnNames } from '../coordinator/telemetry-columns.ts';
+export {
+  completeTelemetry,
+  layerColumnNames,
+  type SavedTelemetry,
+  telemetryColumnNames,
+} from '../coordinator/telemetry-columns.ts';
 
 /** `next` after `into` (resumed steps replace the saved ones from there on), in new arrays. */
 export function appendTelemetry(into: Telemetry, next: Telemetry): Telemetry {

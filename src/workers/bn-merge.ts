@@ -31,8 +31,17 @@ export class BnMerge implements MergePoint {
       const moments = requests.map(
         (r) => (r as Extract<SyncRequest, { phase: 'moments' }>).moments,
       );
-      if (kind === 'train') this.telemetry.record(first.layer, this.devices, moments);
-      return this.answerMoments(first.layer, moments);
+      const replies = await this.answerMoments(first.layer, moments);
+      if (kind === 'train' && this.telemetry.recording) {
+        const used = replies.map((r) => (r as Extract<SyncReply, { phase: 'moments' }>).merged);
+        this.telemetry.record(
+          first.layer,
+          this.devices,
+          moments,
+          used.map((m) => m.normalize),
+        );
+      }
+      return replies;
     }
     const reductions = requests.map(
       (r) => (r as Extract<SyncRequest, { phase: 'reductions' }>).reductions,

@@ -11,7 +11,7 @@ import type { DeviceProtocol } from './device-protocol.ts';
 import { lossNormalizer } from './gradient-averaging.ts';
 import { GradientStep } from './gradient-step.ts';
 import { driveLockstep } from './lockstep.ts';
-import type { GroupStepReport } from './reports.ts';
+import type { GroupStepReport, PopulationReport } from './reports.ts';
 import { RunningStatsPolicy } from './running-stats-policy.ts';
 import { StepCollective } from './step-collective.ts';
 import { MomentsTelemetry, runningStatsOf } from './step-telemetry.ts';
@@ -184,6 +184,26 @@ export class DeviceGroup implements DeviceProtocol {
     }
     endPrecise();
     await this.runningStats.apply();
+  }
+
+  /**
+   * The population statistics of each BN layer's input over this group's chunks of the training
+   * set, weights and running statistics frozen (eval mode); `batches[i]` are ranks[i]'s chunks.
+   * No messages: the coordinator merges the devices' moments in device order.
+   */
+  async populationStats(batches: readonly (readonly Int32Array[])[]): Promise<PopulationReport[]> {
+    const step = this.stepCollective.step;
+    if (this.devices[0]!.batchLayers.length === 0) {
+      return this.devices.map((d) => ({ rank: d.rank, layers: [], running: [] }));
+    }
+    return this.devices.map((d, i) => {
+      const moments = d.inputMoments(this.options.train, batches[i] ?? [], step);
+      return {
+        rank: d.rank,
+        layers: [...moments].map(([layer, m]) => ({ layer, moments: m })),
+        running: d.rank === 0 ? runningStatsOf(d) : [],
+      };
+    });
   }
 
   copyBuffers(): Float32Array {

@@ -1,6 +1,6 @@
 import type { Checkpoint } from './checkpoint.ts';
 import type { PassStats } from './device.ts';
-import type { GroupStepReport } from './reports.ts';
+import type { GroupStepReport, PopulationReport } from './reports.ts';
 
 /**
  * THE device protocol: every operation a host can ask of a device group, declared once. The
@@ -27,6 +27,11 @@ export interface DeviceProtocol {
   ): Promise<PassStats[]>;
   /** PreciseBN: `batches[b][i]` is batch b's shard for the group's i-th device, merged as in training. */
   recomputePrecise(batches: readonly (readonly Int32Array[])[]): Promise<void>;
+  /**
+   * `batches[i]` are the training-set chunks the group's i-th device runs in eval mode, weights
+   * frozen; one report per device: each BN layer's input moments (and device 0's running stats).
+   */
+  populationStats(batches: readonly (readonly Int32Array[])[]): Promise<PopulationReport[]>;
   checksums(): number[];
   /** Device 0's parameters, flattened in model order. */
   copyParams(): Float32Array;
@@ -82,6 +87,12 @@ export const deviceOperations = {
     split: { arg: 0, by: 'batch-device' },
     combine: 'void',
     label: 'PreciseBN statistics',
+  },
+  populationStats: {
+    workers: 'all',
+    split: { arg: 0, by: 'device' },
+    combine: 'concat',
+    label: 'population statistics',
   },
   checksums: { workers: 'all', split: null, combine: 'concat', label: 'checksums' },
   copyParams: { workers: 'first', split: null, combine: 'first', label: 'copyParams' },

@@ -3,8 +3,10 @@ import type { Buffer, NormMode, Param, RunContext } from '../core/layer.ts';
 import { softmaxCrossEntropy } from '../core/loss.ts';
 import { buildModel } from '../core/model/build.ts';
 import type { Sequential } from '../core/model/sequential.ts';
+import { accumulateInputMoments } from '../core/model/population-moments.ts';
 import { answerLocally, runPass, type SyncGen } from '../core/model/sync.ts';
 import { type BatchStatLayer, isBatchStatLayer } from '../core/norm/batch-stat-layer.ts';
+import type { Moments } from '../core/norm/moments.ts';
 import { makeOptimizer } from '../core/optim/make-optimizer.ts';
 import type { Optimizer } from '../core/optim/optimizer.ts';
 import { Rng } from '../core/rng.ts';
@@ -106,6 +108,20 @@ export class Device {
       total.count += r.count;
     }
     return total;
+  }
+
+  /**
+   * Each batch-statistic norm's input moments over `batches` of `ds` in 'eval-running' mode (the
+   * weights and running statistics frozen): the population statistics the running ones stand for.
+   */
+  inputMoments(ds: Dataset, batches: Iterable<Int32Array>, step: number): Map<string, Moments> {
+    const out = new Map<string, Moments>();
+    for (const indices of batches) {
+      if (indices.length === 0) continue;
+      const { x } = this.loadBatch(ds, indices);
+      accumulateInputMoments(this.model, x, step, out);
+    }
+    return out;
   }
 
   copyGradients(out: Float32Array): Float32Array {

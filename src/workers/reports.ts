@@ -14,7 +14,24 @@ export interface DevicePassReport extends PassStats {
 export interface BnMomentsReport {
   readonly layer: string;
   readonly rank: number;
+  /** The statistics of the device's own batch. */
   readonly moments: Moments;
+  /**
+   * The statistics the device normalized with: its own batch's (local BN), its group's
+   * (group:g) or the global batch's (sync), as the merge answered it.
+   */
+  readonly used: Moments;
+}
+
+/**
+ * One device's share of the population statistics at an evaluation: each BN layer's input moments
+ * over its chunks of the training subset, in 'eval-running' mode (weights frozen). Device 0 also
+ * reports the running statistics the model would test with.
+ */
+export interface PopulationReport {
+  readonly rank: number;
+  readonly layers: { readonly layer: string; readonly moments: Moments }[];
+  readonly running: RunningStatsReport[];
 }
 
 /** Device 0's running statistics of one BN layer after the step (telemetry; variance, not std). */

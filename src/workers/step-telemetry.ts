@@ -14,12 +14,25 @@ export class MomentsTelemetry {
     this.reports = record ? [] : null;
   }
 
-  /** Layer `layer`'s moments, `moments[i]` being `devices[i]`'s. */
-  record(layer: string, devices: readonly Device[], moments: readonly Moments[]): void {
+  /**
+   * Layer `layer`'s moments, `moments[i]` being `devices[i]`'s own batch's and `used[i]` those it
+   * normalized with (the merge's answer).
+   */
+  record(
+    layer: string,
+    devices: readonly Device[],
+    moments: readonly Moments[],
+    used: readonly Moments[],
+  ): void {
     if (!this.reports) return;
     for (let i = 0; i < moments.length; i++) {
-      this.reports.push({ layer, rank: devices[i]!.rank, moments: moments[i]! });
+      this.reports.push({ layer, rank: devices[i]!.rank, moments: moments[i]!, used: used[i]! });
     }
+  }
+
+  /** Whether this step records (so the merge need not collect what nobody reads). */
+  get recording(): boolean {
+    return this.reports !== null;
   }
 
   /** What this step captured (empty when it did not record). */

@@ -38,7 +38,12 @@ function report(step: number): GroupStepReport[] {
       waitMs: 0,
       collectiveCalls: 3,
       bytes: 100,
-      bnMoments: [0, 1].map((rank) => ({ layer: 'bn1', rank, moments: moments(rank) })),
+      bnMoments: [0, 1].map((rank) => ({
+        layer: 'bn1',
+        rank,
+        moments: moments(rank),
+        used: moments(rank),
+      })),
       running: [
         { layer: 'bn1', mean: Float32Array.of(0, 0, 0), variance: Float32Array.of(1, 1, 1) },
       ],

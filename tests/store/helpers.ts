@@ -86,6 +86,14 @@ export function telemetryFor(from: number, to: number): Telemetry {
           [1 / s, 2 / s],
           [3 / s, 4 / s],
         ]),
+        usedMean: step.map((s) => [
+          [s + 0.5, s + 1.5],
+          [s + 2.5, s + 3.5],
+        ]),
+        usedVar: step.map((s) => [
+          [1.5 / s, 2.5 / s],
+          [3.5 / s, 4.5 / s],
+        ]),
         globalMean: perChannel(2),
         globalVar: perChannel(3),
         runningMean: perChannel(4),

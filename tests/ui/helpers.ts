@@ -15,6 +15,8 @@ export function makeTelemetry(from: number, to: number, devices = 3, sparseBn2 =
     step: ss,
     deviceMean: ss.map((s) => perDevice(s, 0).map((v) => [v, -v])),
     deviceVar: ss.map((s) => perDevice(s, 1).map((v) => [v, v + 1])),
+    usedMean: ss.map((s) => perDevice(s, 0).map((v) => [v, -v])),
+    usedVar: ss.map((s) => perDevice(s, 1).map((v) => [v, v + 1])),
     globalMean: ss.map((s) => [s, -s]),
     globalVar: ss.map((s) => [s + 1, s + 2]),
     runningMean: ss.map((s) => [s / 2, -s / 2]),

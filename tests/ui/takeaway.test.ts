@@ -15,6 +15,8 @@ function layer(noise: number, runningMean: number): BnLayerTelemetry {
     step: steps,
     deviceMean: steps.map(() => [[noise], [-noise]]),
     deviceVar: steps.map(() => [[1], [1]]),
+    usedMean: steps.map(() => [[noise], [-noise]]),
+    usedVar: steps.map(() => [[1], [1]]),
     globalMean: steps.map(() => [0]),
     globalVar: steps.map(() => [1]),
     runningMean: steps.map(() => [runningMean]),

@@ -20,7 +20,9 @@ export {
   MISSING,
   percentTicks,
 } from './format.ts';
+export { MismatchChart } from './mismatch-chart.ts';
 export { NoiseBatchChart } from './noise-batch-chart.ts';
+export { PopulationChart } from './population-chart.ts';
 export { NoiseChart } from './noise-chart.ts';
 export { type Band, type BandKind, deviceBand } from './shape-band.ts';
 export {
@@ -63,3 +65,14 @@ export { type DeviceTiming, type ShapedTimeline, shapeTimeline } from './shape-t
 export { chartStyles, uplotStyles } from './styles.ts';
 export { type ChartTheme, readTheme, themeKey, watchColorScheme } from './theme.ts';
 export { TimelineChart } from './timeline-chart.ts';
+export { UsedStatsChart } from './used-stats-chart.ts';
+export {
+  firstPopulationLayer,
+  type MismatchRun,
+  type PopulationLatest,
+  type ShapedMismatch,
+  type ShapedPopulation,
+  shapeMismatch,
+  shapePopulation,
+} from './shape-population.ts';
+export { type ShapedUsedStats, shapeUsedStats, type UsedStatsLatest } from './shape-used-stats.ts';

@@ -1,7 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
-import type { BandKind, NoiseBatchRun } from '../charts/index.ts';
+import type { BandKind, MismatchRun, NoiseBatchRun } from '../charts/index.ts';
+import { POPULATION_SAMPLES } from '../../coordinator/population.ts';
 import { formatBytes } from '../model/format.ts';
 import type { LiveRun } from '../session/live-run.ts';
 import { pickDevicePanel } from './device-panel-pick.ts';
@@ -9,10 +10,16 @@ import { sharedStyles } from '../styles.ts';
 
 /**
  * Inside the devices of one run: each device's batch statistics for a chosen BN layer and channel
- * next to the global batch's and how far they scatter (noise). Where the time goes (compute vs
+ * next to the global batch's and how far they scatter (noise); what each device normalized with
+ * (its own batch's, its group's or the global one) and, at each evaluation, the running statistics
+ * the model tests with against the population statistics of the training set, per run and across
+ * the study's runs (the train/test mismatch). Where the time goes (compute vs
  * waiting) and what was communicated sit in a closed "About this computer": they are this
  * browser's workers, not what a cluster would see.
  */
+/** Where the population statistics come from (coordinator/population.ts), in words. */
+const POPULATION_WORDS = `a fixed subset of up to ${POPULATION_SAMPLES.toLocaleString('en')} training samples`;
+
 @customElement('sbl-device-panel')
 export class DevicePanel extends LitElement {
   static override styles = [
@@ -39,6 +46,10 @@ export class DevicePanel extends LitElement {
         flex-direction: row;
         align-items: center;
         gap: 0.35rem;
+      }
+      h4 {
+        margin: 1rem 0 0.3rem;
+        font-size: 1rem;
       }
       .charts {
         display: grid;
@@ -107,6 +118,9 @@ export class DevicePanel extends LitElement {
         perDeviceBatch: r.config.perDeviceBatch ?? r.config.globalBatch / r.config.devices,
         bn: r.telemetry?.bn ?? null,
       }));
+    const mismatchRuns: MismatchRun[] = this.runs
+      .filter((r) => r.eval.some((e) => e.population))
+      .map((r) => ({ id: r.key, label: r.label, eval: r.eval }));
     return html`
       <section aria-labelledby="devices-title">
         <h3 id="devices-title">Inside the devices</h3>
@@ -114,6 +128,7 @@ export class DevicePanel extends LitElement {
           <label
             >Run
             <select
+              data-testid="device-run-select"
               .value=${this.runKey}
               @change=${(e: Event) => {
                 this.userPickedRun = true;
@@ -157,6 +172,7 @@ export class DevicePanel extends LitElement {
           <label
             >Statistic
             <select
+              data-testid="stat-select"
               @change=${(e: Event) => {
                 this.stat = (e.target as HTMLSelectElement).value === 'var' ? 'var' : 'mean';
               }}
@@ -225,6 +241,42 @@ export class DevicePanel extends LitElement {
               : nothing
           }
         </div>
+        ${
+          layers.length > 0
+            ? html`<h4 id="normalizes-with-title">What each device normalizes with</h4>
+              <p class="small muted">
+                Under local BN each device normalizes with its own batch's statistics, under SyncBN
+                every device with the global batch's (the lines coincide), under group:g with its
+                group's. At test time the model normalizes with its running statistics; the
+                population statistics are those of the layer's input over ${POPULATION_WORDS},
+                weights frozen, at each evaluation: the gap between them is the train/test mismatch.
+              </p>
+              <div
+                class="charts"
+                role="group"
+                data-testid="normalizes-with"
+                aria-labelledby="normalizes-with-title"
+              >
+                <sbl-used-stats-chart
+                  .telemetry=${t}
+                  layer=${this.layer}
+                  channel=${this.channel}
+                  stat=${this.stat}
+                ></sbl-used-stats-chart>
+                <sbl-population-chart
+                  .evals=${run?.eval ?? []}
+                  layer=${this.layer}
+                  channel=${this.channel}
+                  stat=${this.stat}
+                ></sbl-population-chart>
+                <sbl-mismatch-chart
+                  .runs=${mismatchRuns}
+                  layer=${this.layer}
+                  stat=${this.stat}
+                ></sbl-mismatch-chart>
+              </div>`
+            : nothing
+        }
         <details class="about" data-testid="about-computer">
           <summary>About this computer</summary>
           <p class="small muted">

@@ -23,6 +23,8 @@ export function layerTelemetry(
     step: steps.slice(),
     deviceMean: dev(1),
     deviceVar: dev(2),
+    usedMean: dev(1),
+    usedVar: dev(2),
     globalMean: glob(1),
     globalVar: glob(2),
     runningMean: glob(-1),
