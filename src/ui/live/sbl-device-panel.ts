@@ -249,7 +249,8 @@ export class DevicePanel extends LitElement {
                 every device with the global batch's (the lines coincide), under group:g with its
                 group's. At test time the model normalizes with its running statistics; the
                 population statistics are those of the layer's input over ${POPULATION_WORDS},
-                weights frozen, at each evaluation: the gap between them is the train/test mismatch.
+                weights frozen, at each evaluation: the gap between them is the train/test mismatch,
+                shown for every run of the study for the variance and for the mean.
               </p>
               <div
                 class="charts"
@@ -269,10 +270,21 @@ export class DevicePanel extends LitElement {
                   channel=${this.channel}
                   stat=${this.stat}
                 ></sbl-population-chart>
+                <!-- Both statistics, whatever the picker says: at a per-device batch of 2 the
+                  running variance is what drifts from the population's, while the running mean of
+                  every run lags fast-moving weights alike; one chart alone could tell the
+                  opposite lesson. -->
                 <sbl-mismatch-chart
+                  data-testid="mismatch-var"
                   .runs=${mismatchRuns}
                   layer=${this.layer}
-                  stat=${this.stat}
+                  stat="var"
+                ></sbl-mismatch-chart>
+                <sbl-mismatch-chart
+                  data-testid="mismatch-mean"
+                  .runs=${mismatchRuns}
+                  layer=${this.layer}
+                  stat="mean"
                 ></sbl-mismatch-chart>
               </div>`
             : nothing
