@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
 import { type App, libraryReady, openAppPage, startApp } from '../../tools/app-harness.ts';
+import { axeViolations, describeAxeViolations } from '../../tools/axe.ts';
 
 /*
  * Accessibility in real Chromium under the app's CSP: axe-core finds no violation on the first
@@ -15,10 +14,6 @@ import { type App, libraryReady, openAppPage, startApp } from '../../tools/app-h
  * page's CSP does not govern: the CSP forbids the page's own inline and eval'd script only, and
  * the harness's close() still fails on any violation the page reports.
  */
-const axeSource = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
 
 let app: App;
 let page: Page;
@@ -47,46 +42,12 @@ afterAll(async () => {
   await app?.close();
 });
 
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: unknown; html: string }[];
-}
-
-/** axe-core's violations on the page as it is now (WCAG 2.x A/AA and best practice rules). */
-async function axeViolations(p: Page): Promise<AxeViolation[]> {
-  const loaded = await p.evaluate(() => 'axe' in window);
-  if (!loaded) await p.evaluate(axeSource);
-  return p.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (c: Document) => Promise<{ violations: AxeViolation[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document);
-    return result.violations.map((v) => ({
-      id: v.id,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 200) })),
-    }));
-  });
-}
-
-function describeViolations(vs: AxeViolation[]): string {
-  return vs
-    .map(
-      (v) =>
-        `${v.id} (${v.nodes.length}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.html}`).join('\n')}`,
-    )
-    .join('\n');
-}
-
 /** No violation on a desktop's width, nor on a phone's (where tables scroll sideways). */
 async function expectNoViolations(p: Page): Promise<void> {
-  expect(describeViolations(await axeViolations(p))).toBe('');
+  expect(describeAxeViolations(await axeViolations(p))).toBe('');
   await p.setViewportSize({ width: 360, height: 740 });
   try {
-    expect(describeViolations(await axeViolations(p)), 'at 360 px wide').toBe('');
+    expect(describeAxeViolations(await axeViolations(p)), 'at 360 px wide').toBe('');
   } finally {
     await p.setViewportSize({ width: 1280, height: 900 });
   }

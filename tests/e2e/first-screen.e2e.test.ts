@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import {
   openAppPage,
   startApp,
 } from '../../tools/app-harness.ts';
+import { axeViolations, describeAxeViolations } from '../../tools/axe.ts';
 
 /*
  * Issue #11, point 1, in real Chromium: at 1400×900 and at 390×844, in light and dark, the first
@@ -20,10 +19,6 @@ import {
  * when one of its fields has a problem. axe-core finds no violation on the first screen.
  * Screenshots of the first screen (the viewport, as a visitor sees it) go to test-artifacts/.
  */
-const axeSource = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
 
 const SIZES = [
   { width: 1400, height: 900 },
@@ -93,36 +88,6 @@ async function expectAllInView(width: number, height: number): Promise<void> {
   );
 }
 
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: unknown; html: string }[];
-}
-
-/** axe-core's violations on the page as it is now, one line per rule and node. */
-async function axeViolations(): Promise<string> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (c: Document) => Promise<{ violations: AxeViolation[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document);
-    return result.violations.map((v) => ({
-      id: v.id,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 200) })),
-    }));
-  });
-  return violations
-    .map(
-      (v) =>
-        `${v.id} (${v.nodes.length}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.html}`).join('\n')}`,
-    )
-    .join('\n');
-}
-
 describe('the first screen', () => {
   for (const { width, height } of SIZES) {
     for (const scheme of SCHEMES) {
@@ -153,7 +118,7 @@ describe('the first screen', () => {
           () => getComputedStyle(document.body).backgroundColor,
         );
         expect(background).toBe(scheme === 'dark' ? 'rgb(20, 23, 28)' : 'rgb(255, 255, 255)');
-        expect(await axeViolations()).toBe('');
+        expect(describeAxeViolations(await axeViolations(page))).toBe('');
 
         // A preset says what to look at; the deciding controls and Run stay in view.
         await page.getByRole('button', { name: PRESETS[0]!.title }).click();

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
+import { axeViolations, describeAxeViolations } from '../../tools/axe.ts';
 
 /*
  * Issue #12, point 2 (steps 1–3) in real Chromium under the app's CSP: the Learn view's route
@@ -11,10 +10,6 @@ import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
  * English and in Chinese (no English left in the Chinese steps), at 390 px without sideways
  * scrolling, axe-core with no violation on every step, and a screenshot per step and language.
  */
-const axeSource = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
 
 let app: App;
 const contexts: BrowserContext[] = [];
@@ -53,35 +48,6 @@ const text = async (page: Page, testId: string) =>
 /** The integers in a text, grouping separators removed (21,834 → 21834). */
 const integers = (s: string) =>
   (s.match(/\d[\d,]*/g) ?? []).map((d) => Number(d.replace(/,/g, '')));
-
-interface AxeViolation {
-  id: string;
-  help: string;
-  nodes: { target: unknown; html: string }[];
-}
-
-async function axeViolations(p: Page): Promise<string> {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.evaluate(axeSource);
-  const violations = await p.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (c: Document) => Promise<{ violations: AxeViolation[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document);
-    return result.violations.map((v) => ({
-      id: v.id,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 200) })),
-    }));
-  });
-  return violations
-    .map(
-      (v) =>
-        `${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${JSON.stringify(n.target)} ${n.html}`).join('\n')}`,
-    )
-    .join('\n');
-}
 
 /** Everything the Learn view shows as text or gives as an accessible name, through shadow roots. */
 function learnText(page: Page): Promise<string> {
@@ -214,7 +180,10 @@ async function walk(page: Page, locale: 'en' | 'zh-CN'): Promise<void> {
     await EXERCISE[step - 1]!(page);
     if (locale === 'zh-CN') await expectNoEnglish(page);
     await fitsWidth(page);
-    expect(await axeViolations(page), `axe on step ${step} (${locale})`).toBe('');
+    expect(
+      describeAxeViolations(await axeViolations(page)),
+      `axe on step ${step} (${locale})`,
+    ).toBe('');
     await screenshot(page, `learn-step-${step}-${locale}`);
     if (step < EXERCISE.length) await page.getByTestId('learn-next').click();
   }

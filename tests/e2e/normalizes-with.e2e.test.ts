@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
 import { type App, ARTIFACTS, openAppPage, screenshot, startApp } from '../../tools/app-harness.ts';
+import { axeViolations, violationLines } from '../../tools/axe.ts';
 
 /*
  * Issue #11, point 4, in real Chromium with real Web Workers: after a local-vs-sync study at a
@@ -52,30 +51,9 @@ const tableOf = (chart: Locator) =>
 
 const panel = () => page.locator('sbl-device-panel');
 
-const axeSource = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
-
 /** axe-core's violations inside the device panel (the page's other parts have their own tests). */
 async function panelViolations(): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const all = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (c: Document) => Promise<{
-            violations: { id: string; nodes: { target: unknown; html: string }[] }[];
-          }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document);
-    return result.violations.flatMap((v) =>
-      v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)} ${n.html.slice(0, 160)}`),
-    );
-  });
-  return all.filter((v) => v.includes('sbl-device-panel'));
+  return violationLines(await axeViolations(page)).filter((v) => v.includes('sbl-device-panel'));
 }
 
 /** Picks the device panel's run whose label matches `pattern`; returns its label. */

@@ -2,8 +2,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   formatLearnHash,
   parseLearnHash,
-  rememberStep,
   rememberedStep,
+  rememberStep,
   resolveStep,
   type StepStorage,
 } from './learn-route.ts';

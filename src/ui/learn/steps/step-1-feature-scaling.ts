@@ -14,6 +14,7 @@ import {
 } from '../model/feature-scaling.ts';
 import { makeTwoFeatures } from '../model/two-features.ts';
 import { pathData, squareFrame, toPixel } from '../plot.ts';
+import { scaleSlider } from '../scale-slider.ts';
 
 const DATA = makeTwoFeatures(1);
 const SIZE = 320;
@@ -84,20 +85,7 @@ export class LearnFeatureScaling extends LitElement {
         )}
       </p>
       <div class="controls">
-        <label class="control" for="scale">
-          <span>${msg(str`Scale of x₂: ${scale}`)}</span>
-          <input
-            id="scale"
-            type="range"
-            min="0"
-            max=${SCALE_POSITIONS}
-            step="1"
-            .value=${String(this.position)}
-            aria-valuetext=${scale}
-            data-testid="scale"
-            @input=${(e: Event) => this.setPosition(Number((e.target as HTMLInputElement).value))}
-          />
-        </label>
+        ${scaleSlider(this.position, (p) => this.setPosition(p))}
         <label class="check">
           <input
             type="checkbox"

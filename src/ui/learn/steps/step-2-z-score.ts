@@ -13,6 +13,7 @@ import {
   zScore,
 } from '../model/z-score.ts';
 import { linear } from '../plot.ts';
+import { scaleSlider } from '../scale-slider.ts';
 
 const DATA = makeTwoFeatures(1);
 const BINS = 16;
@@ -99,7 +100,6 @@ export class LearnZScore extends LitElement {
   }
 
   override render() {
-    const scale = formatSignificant(scaleAt(this.position));
     const names = ['x₁', 'x₂'];
     return html`
       <p>
@@ -108,20 +108,7 @@ export class LearnZScore extends LitElement {
         )}
       </p>
       <div class="controls">
-        <label class="control" for="scale">
-          <span>${msg(str`Scale of x₂: ${scale}`)}</span>
-          <input
-            id="scale"
-            type="range"
-            min="0"
-            max=${SCALE_POSITIONS}
-            step="1"
-            .value=${String(this.position)}
-            aria-valuetext=${scale}
-            data-testid="scale"
-            @input=${(e: Event) => this.setPosition(Number((e.target as HTMLInputElement).value))}
-          />
-        </label>
+        ${scaleSlider(this.position, (p) => this.setPosition(p))}
       </div>
       ${this.renderStats()}
       <div class="hists">
