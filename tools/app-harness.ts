@@ -78,7 +78,7 @@ export async function startApp(): Promise<App> {
   // A folder of its own: vitest runs E2E files in parallel, and a build empties its folder first,
   // which would pull the files from under another file's server.
   const distDir = join(ARTIFACTS, `dist-${process.pid}-${++builds}`);
-  await build({ root: ROOT, logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+  await buildForProduction(distDir);
   const violations: CspViolation[] = [];
   const server: PreviewServer = await preview({
     root: ROOT,
@@ -193,4 +193,20 @@ export async function checkpointsSaved(page: Page, count = 1, timeout = 60_000):
   throw new Error(
     `${count} run(s) in training with a checkpoint saved expected, ${seen} after ${timeout} ms`,
   );
+}
+
+/**
+ * The app built as `npm run build` builds it. Vitest sets NODE_ENV to "test", and Vite then
+ * resolves packages' "development" exports (Lit's dev mode: larger, slower, and warning in the
+ * console), so the E2E tests would measure and drive another bundle than users get.
+ */
+async function buildForProduction(outDir: string): Promise<void> {
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
 }
