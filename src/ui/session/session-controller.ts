@@ -1,3 +1,4 @@
+import { LOCALE_STATUS_EVENT, msg, str } from '@lit/localize';
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RunConfig } from '../../config/schema.ts';
@@ -112,8 +113,13 @@ export class SessionController implements ReactiveController {
   private stopRequested = false;
   /** Pause asked for: applied as soon as a worker is up, and kept for runs still waiting. */
   private pauseRequested = false;
-  /** What the user must know about saving, per run (index), in the order it happened. */
-  private notices = new Map<number, string>();
+  /**
+   * What the user must know about saving, per run (index), in the order it happened; written
+   * when read, so a language switch rewrites it.
+   */
+  private notices = new Map<number, () => string>();
+  /** A storage-full notice says how to make room once, in the first run that hit it. */
+  private quotaExplained = false;
   /** The coordinator worker of the study in progress: every run of it trains there. */
   private current: CoordinatorHandle | null = null;
   /** The coordinator worker kept from the last clean study, for the next one. */
@@ -135,15 +141,25 @@ export class SessionController implements ReactiveController {
   get view(): SessionView {
     if (this.stale) {
       this.stale = false;
-      const notice = this.notices.size > 0 ? [...this.notices.values()].join(' ') : null;
+      const notice =
+        this.notices.size > 0 ? [...this.notices.values()].map((n) => n()).join(' ') : null;
       this.shown = buildView(this.runs, this.busy, notice, this.pauseRequested);
     }
     return this.shown;
   }
 
-  hostConnected(): void {}
+  /** A language switch: the notices are rewritten in the new language. */
+  private readonly onLocaleStatus = (event: Event): void => {
+    if ((event as CustomEvent<{ status: string }>).detail?.status !== 'ready') return;
+    if (this.notices.size > 0) this.publish(false);
+  };
+
+  hostConnected(): void {
+    globalThis.addEventListener?.(LOCALE_STATUS_EVENT, this.onLocaleStatus);
+  }
 
   hostDisconnected(): void {
+    globalThis.removeEventListener?.(LOCALE_STATUS_EVENT, this.onLocaleStatus);
     this.stop();
     this.clock.cancel(this.render);
     this.idle?.terminate();
@@ -182,6 +198,7 @@ export class SessionController implements ReactiveController {
     this.stopRequested = false;
     this.pauseRequested = false;
     this.notices = new Map();
+    this.quotaExplained = false;
     this.runs = plans.map((p) =>
       newLiveRun(`live-${nextKey++}`, p.label, p.config, p.resume?.history),
     );
@@ -345,29 +362,38 @@ export class SessionController implements ReactiveController {
   private saveProblem(index: number, recorder: RunRecorder, problem: SaveProblem): void {
     const run = this.runs[index];
     const at = recorder.savedCheckpointStep;
-    const kept =
+    const kept = (): string =>
       at === null
-        ? 'The library keeps its settings, but no checkpoint, so it cannot be resumed.'
-        : `The library keeps everything up to step ${at} (its last checkpoint); once there is room it can be resumed from there.`;
-    const name = `“${run?.label ?? 'the run'}”`;
+        ? msg('The library keeps its settings, but no checkpoint, so it cannot be resumed.')
+        : msg(
+            str`The library keeps everything up to step ${at} (its last checkpoint); once there is room it can be resumed from there.`,
+          );
+    const label = run?.label;
+    const name = (): string => (label === undefined ? msg('the run') : label);
     if (problem.kind === 'quota') {
-      const what =
-        run && isSettled(run.status)
-          ? `the end of ${name} could not be saved`
-          : `${name} was stopped at step ${run?.step ?? 0}`;
+      const settled = run !== undefined && isSettled(run.status);
+      const step = run?.step ?? 0;
+      const what = (): string =>
+        settled
+          ? msg(str`the end of “${name()}” could not be saved`)
+          : msg(str`“${name()}” was stopped at step ${step}`);
       // Full storage fails every run's writes: the first to hit it says how to make room.
-      const first = ![...this.notices.values()].some((n) => n.includes('storage for this site'));
-      this.notices.set(
-        index,
+      const first = !this.quotaExplained;
+      this.quotaExplained = true;
+      this.notices.set(index, () =>
         first
-          ? `The browser’s storage for this site is full, so ${what}. ${kept} Free space by exporting and deleting old runs in the library below.`
-          : `Then ${what} too. ${kept}`,
+          ? msg(
+              str`The browser’s storage for this site is full, so ${what()}. ${kept()} Free space by exporting and deleting old runs in the library below.`,
+            )
+          : msg(str`Then ${what()} too. ${kept()}`),
       );
       this.stop();
     } else {
-      this.notices.set(
-        index,
-        `Saving ${name} to the library failed, so the rest of it is not saved (${problem.message}). ${kept}`,
+      const problemText = problem.message;
+      this.notices.set(index, () =>
+        msg(
+          str`Saving “${name()}” to the library failed, so the rest of it is not saved (${problemText}). ${kept()}`,
+        ),
       );
     }
     this.publish(true);
