@@ -123,6 +123,14 @@ export abstract class UPlotChart extends LitElement {
     pageClock.request(this.drawJob);
   }
 
+  /**
+   * The axis titles the plot draws now (on its canvas, where the page has no text to read): for
+   * tests and debugging, e.g. that a language switch redrew them.
+   */
+  axisTitles(): string[] {
+    return (this.plot?.axes ?? []).map((a) => String(a.label ?? ''));
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.resizeObserver = new ResizeObserver((entries) => {
