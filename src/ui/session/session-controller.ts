@@ -1,4 +1,4 @@
-import { LOCALE_STATUS_EVENT, msg, str } from '@lit/localize';
+import { LOCALE_STATUS_EVENT } from '@lit/localize';
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RunConfig } from '../../config/schema.ts';
@@ -12,6 +12,7 @@ import type { Checkpoint } from '../../workers/checkpoint.ts';
 import { explainFailure } from '../model/explain-failure.ts';
 import { overallPercent } from '../model/format.ts';
 import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
+import { saveNotice } from './save-notice.ts';
 import {
   applyEvent,
   isSettled,
@@ -361,41 +362,18 @@ export class SessionController implements ReactiveController {
 
   private saveProblem(index: number, recorder: RunRecorder, problem: SaveProblem): void {
     const run = this.runs[index];
-    const at = recorder.savedCheckpointStep;
-    const kept = (): string =>
-      at === null
-        ? msg('The library keeps its settings, but no checkpoint, so it cannot be resumed.')
-        : msg(
-            str`The library keeps everything up to step ${at} (its last checkpoint); once there is room it can be resumed from there.`,
-          );
-    const label = run?.label;
-    const name = (): string => (label === undefined ? msg('the run') : label);
-    if (problem.kind === 'quota') {
-      const settled = run !== undefined && isSettled(run.status);
-      const step = run?.step ?? 0;
-      const what = (): string =>
-        settled
-          ? msg(str`the end of “${name()}” could not be saved`)
-          : msg(str`“${name()}” was stopped at step ${step}`);
-      // Full storage fails every run's writes: the first to hit it says how to make room.
-      const first = !this.quotaExplained;
-      this.quotaExplained = true;
-      this.notices.set(index, () =>
-        first
-          ? msg(
-              str`The browser’s storage for this site is full, so ${what()}. ${kept()} Free space by exporting and deleting old runs in the library below.`,
-            )
-          : msg(str`Then ${what()} too. ${kept()}`),
-      );
-      this.stop();
-    } else {
-      const problemText = problem.message;
-      this.notices.set(index, () =>
-        msg(
-          str`Saving “${name()}” to the library failed, so the rest of it is not saved (${problemText}). ${kept()}`,
-        ),
-      );
-    }
+    // Full storage fails every run's writes: the first to hit it says how to make room.
+    const firstQuota = problem.kind === 'quota' && !this.quotaExplained;
+    if (problem.kind === 'quota') this.quotaExplained = true;
+    const facts = {
+      label: run?.label ?? null,
+      settled: run !== undefined && isSettled(run.status),
+      step: run?.step ?? 0,
+      checkpointStep: recorder.savedCheckpointStep,
+      firstQuota,
+    };
+    this.notices.set(index, () => saveNotice(problem, facts));
+    if (problem.kind === 'quota') this.stop();
     this.publish(true);
   }
 
