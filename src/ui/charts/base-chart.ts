@@ -1,7 +1,9 @@
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import { cssProps } from '../css-props.ts';
+import { currentLocale, LOCALE_STATUS_EVENT } from '../i18n/localization.ts';
 import { downsampleAligned } from './downsample.ts';
 import type { PlotOptions } from './plot-options.ts';
 import { chartStyles, uplotStyles } from './styles.ts';
@@ -71,7 +73,7 @@ export abstract class UPlotChart extends LitElement {
   @property({ type: Number }) height = 240;
 
   @state() protected view: ChartView | null = null;
-  @state() protected emptyText = 'No data yet.';
+  @state() protected emptyText = '';
 
   private plot: uPlot | null = null;
   private plotKey = '';
@@ -91,6 +93,22 @@ export abstract class UPlotChart extends LitElement {
   /** Read once, and again when the color scheme changes: getComputedStyle forces a style pass. */
   private theme: ChartTheme | null = null;
 
+  /**
+   * A language switch: the text around the plot re-renders (updateWhenLocaleChanges) and the plot
+   * is rebuilt, its axis titles and series names being drawn on its canvas (the plot's key holds
+   * the locale).
+   */
+  private readonly onLocaleStatus = (event: Event): void => {
+    if ((event as CustomEvent<{ status: string }>).detail?.status === 'ready') {
+      pageClock.request(this.drawJob);
+    }
+  };
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
   /** The figure caption (the chart's title). */
   protected abstract caption(): string;
 
@@ -105,6 +123,14 @@ export abstract class UPlotChart extends LitElement {
     pageClock.request(this.drawJob);
   }
 
+  /**
+   * The axis titles the plot draws now (on its canvas, where the page has no text to read): for
+   * tests and debugging, e.g. that a language switch redrew them.
+   */
+  axisTitles(): string[] {
+    return (this.plot?.axes ?? []).map((a) => String(a.label ?? ''));
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.resizeObserver = new ResizeObserver((entries) => {
@@ -116,6 +142,7 @@ export abstract class UPlotChart extends LitElement {
       pageClock.request(this.drawJob);
     });
     this.resizeObserver.observe(this);
+    globalThis.addEventListener(LOCALE_STATUS_EVENT, this.onLocaleStatus);
     this.unwatchScheme = watchColorScheme(() => {
       this.theme = null;
       pageClock.request(this.drawJob);
@@ -128,6 +155,7 @@ export abstract class UPlotChart extends LitElement {
     pageClock.cancel(this.drawJob);
     pageClock.cancel(this.tableJob);
     this.resizeObserver?.disconnect();
+    globalThis.removeEventListener(LOCALE_STATUS_EVENT, this.onLocaleStatus);
     this.resizeObserver = null;
     this.unwatchScheme?.();
     this.unwatchScheme = null;
@@ -155,7 +183,7 @@ export abstract class UPlotChart extends LitElement {
         aria-label=${view ? view.label : nothing}
       ></div>
       ${view?.legend?.length ? renderLegend(view.legend) : nothing}
-      ${view ? nothing : html`<p class="empty" role="status">${this.emptyText}</p>`}
+      ${view ? nothing : html`<p class="empty" role="status">${this.emptyText || msg('No data yet.')}</p>`}
       ${view?.table ? renderTable(view.table) : nothing}
       ${view?.facts?.length ? renderFacts(view.facts) : nothing}
     </figure>`;
@@ -180,7 +208,7 @@ export abstract class UPlotChart extends LitElement {
     const width = this.observedWidth > 0 ? this.observedWidth : Math.floor(container.clientWidth);
     if (width <= 0) return undefined; // not laid out (hidden); the ResizeObserver asks again
     const height = Math.max(80, this.height);
-    const key = `${made.key}|${themeKey(theme)}`;
+    const key = `${made.key}|${themeKey(theme)}|${currentLocale()}`;
     // At most what the plot's pixel columns can show (a long run has thousands of steps per series).
     const data = downsampleAligned(made.data, width * (globalThis.devicePixelRatio || 1));
     if (this.plot && key === this.plotKey) {

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
 import { type ChartView, type LegendEntry, UPlotChart } from './base-chart.ts';
@@ -8,12 +9,10 @@ import { type CurveMetric, type CurveRun, shapeCurves } from './shape-curves.ts'
 import { emaSmooth, MAX_SMOOTHING } from './shape-smooth.ts';
 import type { ChartTheme } from './theme.ts';
 
-const METRIC_NAME: Record<CurveMetric, string> = { loss: 'Loss', acc: 'Accuracy' };
-/** Axis titles with their units. */
-const METRIC_AXIS: Record<CurveMetric, string> = {
-  loss: 'loss (cross-entropy, nats)',
-  acc: 'accuracy (%)',
-};
+/** Axis titles with their units (in the language shown: read at draw time). */
+function metricAxis(metric: CurveMetric): string {
+  return metric === 'acc' ? msg('accuracy (%)') : msg('loss (cross-entropy, nats)');
+}
 const EVAL_DASH = [6, 4];
 
 /**
@@ -30,15 +29,17 @@ export class CurvesChart extends UPlotChart {
   @property({ type: Number }) smoothing = 0.6;
 
   protected override caption(): string {
-    return `${METRIC_NAME[this.metric] ?? this.metric} by step: train and eval`;
+    return this.metric === 'acc'
+      ? msg('Accuracy by step: train and eval')
+      : msg('Loss by step: train and eval');
   }
 
   protected override makeView(theme: ChartTheme): ChartView | string {
     const metric: CurveMetric = this.metric === 'acc' ? 'acc' : 'loss';
     const runs = this.runs ?? [];
-    if (runs.length === 0) return 'No runs to show yet.';
+    if (runs.length === 0) return msg('No runs to show yet.');
     const shaped = shapeCurves(runs, metric);
-    if (shaped.data[0].length === 0) return 'No steps recorded yet.';
+    if (shaped.data[0].length === 0) return msg('No steps recorded yet.');
     const smoothing = Math.min(MAX_SMOOTHING, Math.max(0, Number(this.smoothing) || 0));
     const smoothed = smoothing > 0;
     const fmt =
@@ -55,7 +56,7 @@ export class CurvesChart extends UPlotChart {
       const evalCol = (shaped.data[2 + 2 * i] ?? []) as (number | null)[];
       if (smoothed) {
         series.push({
-          label: `${run.label} train (raw)`,
+          label: msg(str`${run.label} train (raw)`),
           stroke: look.stroke,
           width: 1,
           alpha: 0.25,
@@ -67,7 +68,7 @@ export class CurvesChart extends UPlotChart {
       }
       series.push(
         {
-          label: `${run.label} train`,
+          label: msg(str`${run.label} train`),
           stroke: look.stroke,
           width: 1.5,
           dash: look.dash,
@@ -76,7 +77,7 @@ export class CurvesChart extends UPlotChart {
           value,
         },
         {
-          label: `${run.label} eval`,
+          label: msg(str`${run.label} eval`),
           stroke: look.stroke,
           width: 2,
           dash: EVAL_DASH,
@@ -87,13 +88,13 @@ export class CurvesChart extends UPlotChart {
       );
       data.push(smoothed ? emaSmooth(train, smoothing) : train, evalCol);
       legend.push(
-        { label: `${run.label} · train`, color: look.stroke, mark: 'solid' },
-        { label: `${run.label} · eval`, color: look.stroke, mark: 'dashed' },
+        { label: msg(str`${run.label} · train`), color: look.stroke, mark: 'solid' },
+        { label: msg(str`${run.label} · eval`), color: look.stroke, mark: 'dashed' },
       );
     }
     if (smoothed) {
       legend.push({
-        label: `faint: raw train values (solid: EMA ${smoothing.toFixed(2)})`,
+        label: msg(str`faint: raw train values (solid: EMA ${smoothing.toFixed(2)})`),
         color: theme.muted,
         mark: 'faint',
       });
@@ -105,17 +106,26 @@ export class CurvesChart extends UPlotChart {
               percentTicks(splits, incr),
           }
         : {};
-    const name = METRIC_NAME[metric].toLowerCase();
     const steps = shaped.data[0];
+    const first = steps[0];
+    const last = steps[steps.length - 1];
+    const count = runs.length;
+    const weight = smoothing.toFixed(2);
     return {
       key: `curves|${metric}|${smoothed}|${runs.map((r) => `${r.id}:${r.label}`).join('\u0000')}`,
-      options: stepLineOptions(theme, METRIC_AXIS[metric], series, yAxis, false),
+      options: stepLineOptions(theme, metricAxis(metric), series, yAxis, false),
       data: [steps, ...data],
       legend,
-      label: `Line chart of ${name} against optimizer step for ${runs.length} run${runs.length === 1 ? '' : 's'}, steps ${steps[0]} to ${steps[steps.length - 1]}: train ${smoothed ? `smoothed with an exponential moving average of weight ${smoothing.toFixed(2)} (raw values faint)` : 'unsmoothed'} as solid lines, eval as dashed lines with markers.`,
+      label: curvesLabel(metric, count, first, last, smoothed ? weight : null),
       table: {
-        caption: `Latest ${name}`,
-        columns: ['Run', 'Step', `Train ${name}`, `Eval ${name}`, 'Eval step'],
+        caption: metric === 'acc' ? msg('Latest accuracy') : msg('Latest loss'),
+        columns: [
+          msg('Run'),
+          msg('Step'),
+          metric === 'acc' ? msg('Train accuracy') : msg('Train loss'),
+          metric === 'acc' ? msg('Eval accuracy') : msg('Eval loss'),
+          msg('Eval step'),
+        ],
         rows: shaped.latest.map((l, i) => ({
           label: l.label,
           color: seriesLook(theme.series, i).stroke,
@@ -129,6 +139,33 @@ export class CurvesChart extends UPlotChart {
       },
     };
   }
+}
+
+/** The plot's text equivalent: one whole sentence per metric and smoothing. */
+function curvesLabel(
+  metric: CurveMetric,
+  count: number,
+  first: number | undefined,
+  last: number | undefined,
+  weight: string | null,
+): string {
+  const runs = count === 1 ? msg('1 run') : msg(str`${count} runs`);
+  if (metric === 'acc') {
+    return weight !== null
+      ? msg(
+          str`Line chart of accuracy against optimizer step for ${runs}, steps ${first} to ${last}: train smoothed with an exponential moving average of weight ${weight} (raw values faint) as solid lines, eval as dashed lines with markers.`,
+        )
+      : msg(
+          str`Line chart of accuracy against optimizer step for ${runs}, steps ${first} to ${last}: train unsmoothed as solid lines, eval as dashed lines with markers.`,
+        );
+  }
+  return weight !== null
+    ? msg(
+        str`Line chart of loss against optimizer step for ${runs}, steps ${first} to ${last}: train smoothed with an exponential moving average of weight ${weight} (raw values faint) as solid lines, eval as dashed lines with markers.`,
+      )
+    : msg(
+        str`Line chart of loss against optimizer step for ${runs}, steps ${first} to ${last}: train unsmoothed as solid lines, eval as dashed lines with markers.`,
+      );
 }
 
 declare global {

@@ -1,6 +1,7 @@
 import type { LegendEntry } from './base-chart.ts';
 import { seriesLook } from './palette.ts';
-import { BAND_WORDS } from './plot-options.ts';
+import { msg, str } from '@lit/localize';
+import { bandWords, deviceLabel } from './chart-words.ts';
 import type { BandKind } from './shape-band.ts';
 import type { ChartTheme } from './theme.ts';
 
@@ -12,15 +13,16 @@ export function deviceBandLegend(
   devices: number,
   showDevices: boolean,
 ): LegendEntry[] {
+  const band = bandWords(bandKind);
   return [
     {
-      label: `devices: ${BAND_WORDS[bandKind]}, line at their mean`,
+      label: msg(str`devices: ${band}, line at their mean`),
       color: bandColor,
       mark: 'band',
     },
     ...(showDevices
       ? Array.from({ length: devices }, (_, k) => ({
-          label: `device ${k}`,
+          label: deviceLabel(k),
           color: seriesLook(theme.series, k).stroke,
           mark: 'faint' as const,
         }))

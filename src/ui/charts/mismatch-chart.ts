@@ -1,6 +1,8 @@
+import { msg, str } from '@lit/localize';
 import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
 import { type ChartView, type LegendEntry, UPlotChart } from './base-chart.ts';
+import { anyBnLayer, evalStepAxis, stepSeries } from './chart-words.ts';
 import { fmtNumber } from './format.ts';
 import { seriesLook } from './palette.ts';
 import { readableY, themedAxis } from './plot-options.ts';
@@ -8,14 +10,16 @@ import type { BatchStat } from './shape-device-stats.ts';
 import { type MismatchRun, shapeMismatch } from './shape-population.ts';
 import type { ChartTheme } from './theme.ts';
 
-const WHAT: Record<BatchStat, string> = {
-  mean: 'RMS over channels of (running mean − population mean) / population σ',
-  var: 'RMS over channels of |ln(running variance / population variance)|',
-};
-const AXIS: Record<BatchStat, string> = {
-  mean: 'mean mismatch (in σ)',
-  var: 'variance mismatch (|log ratio|)',
-};
+/** What the mismatch measures, spelled out for the text equivalents. */
+function what(stat: BatchStat): string {
+  return stat === 'var'
+    ? msg('RMS over channels of |ln(running variance / population variance)|')
+    : msg('RMS over channels of (running mean − population mean) / population σ');
+}
+
+function axisTitle(stat: BatchStat): string {
+  return stat === 'var' ? msg('variance mismatch (|log ratio|)') : msg('mean mismatch (in σ)');
+}
 
 /**
  * The train/test mismatch of several runs, one line each: at every evaluation, how far a BN
@@ -29,13 +33,17 @@ export class MismatchChart extends UPlotChart {
   @property() stat: BatchStat = 'mean';
 
   protected override caption(): string {
-    return `Train/test mismatch by run: ${this.layer || 'BN layer'}`;
+    const layer = this.layer || anyBnLayer();
+    return msg(str`Train/test mismatch by run: ${layer}`);
   }
 
   protected override makeView(theme: ChartTheme): ChartView | string {
     const stat: BatchStat = this.stat === 'var' ? 'var' : 'mean';
     const shaped = shapeMismatch(this.runs ?? [], this.layer, stat);
-    if (shaped.runs.length === 0) return 'No evaluation with population statistics yet.';
+    if (shaped.runs.length === 0) return msg('No evaluation with population statistics yet.');
+    const measure = what(stat);
+    const count = shaped.runs.length;
+    const layer = this.layer;
     const value = (_u: uPlot, v: number | null): string => fmtNumber(v);
     const series: uPlot.Series[] = shaped.runs.map((r, i) => {
       const look = seriesLook(theme.series, i);
@@ -61,20 +69,19 @@ export class MismatchChart extends UPlotChart {
           x: { time: false },
           y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
         },
-        axes: [
-          themedAxis(theme, 'optimizer step (evaluations)'),
-          themedAxis(theme, AXIS[stat], readableY),
-        ],
-        series: [{ label: 'step' }, ...series],
+        axes: [themedAxis(theme, evalStepAxis()), themedAxis(theme, axisTitle(stat), readableY)],
+        series: [{ label: stepSeries() }, ...series],
         legend: { show: false },
         cursor: { points: { size: 6 } },
       },
       data: shaped.data,
       legend,
-      label: `Line chart, one line per run (${shaped.runs.length}), of the train/test mismatch of ${this.layer} at each evaluation: ${WHAT[stat]}. 0 means the running statistics the model tests with equal the population statistics of the layer's input.`,
+      label: msg(
+        str`Line chart, one line per run (${count}), of the train/test mismatch of ${layer} at each evaluation: ${measure}. 0 means the running statistics the model tests with equal the population statistics of the layer's input.`,
+      ),
       table: {
-        caption: `Mismatch at each run's last evaluation (${WHAT[stat]})`,
-        columns: ['Run', 'Step', 'Mismatch'],
+        caption: msg(str`Mismatch at each run's last evaluation (${measure})`),
+        columns: [msg('Run'), msg('Step'), msg('Mismatch')],
         rows: shaped.runs.map((r, i) => ({
           label: r.label,
           color: seriesLook(theme.series, i).stroke,

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
 import { type ChartView, type LegendEntry, UPlotChart } from './base-chart.ts';
@@ -13,10 +14,10 @@ const WHAT: Record<NoiseKind, string> = {
   mean: 'RMS (μₖ − μ)/σ',
   var: 'RMS log(σ²ₖ/σ²)',
 };
-const AXIS: Record<NoiseKind, string> = {
-  mean: 'mean noise (in σ)',
-  var: 'mean noise (log ratio)',
-};
+
+function axisTitle(kind: NoiseKind): string {
+  return kind === 'var' ? msg('mean noise (log ratio)') : msg('mean noise (in σ)');
+}
 
 /**
  * Several runs' per-device statistic noise against their per-device batch (log axis), one point
@@ -32,15 +33,22 @@ export class NoiseBatchChart extends UPlotChart {
   @property() stat: NoiseKind = 'mean';
 
   protected override caption(): string {
-    const what = this.kind() === 'mean' ? 'mean' : 'variance';
-    return `Per-device ${what} noise against per-device batch, across runs${this.layer ? `: ${this.layer}` : ''}`;
+    const layer = this.layer;
+    if (this.kind() === 'mean') {
+      return layer
+        ? msg(str`Per-device mean noise against per-device batch, across runs: ${layer}`)
+        : msg('Per-device mean noise against per-device batch, across runs');
+    }
+    return layer
+      ? msg(str`Per-device variance noise against per-device batch, across runs: ${layer}`)
+      : msg('Per-device variance noise against per-device batch, across runs');
   }
 
   protected override makeView(theme: ChartTheme): ChartView | string {
     const kind = this.kind();
     const shaped = shapeNoiseVsBatch(this.runs ?? [], this.layer, kind);
     const points = shaped.points;
-    if (points.length === 0) return 'No run with batch-norm statistics yet.';
+    if (points.length === 0) return msg('No run with batch-norm statistics yet.');
     const series: uPlot.Series[] = points.map((p, i) => {
       const look = seriesLook(theme.series, i);
       return {
@@ -60,25 +68,30 @@ export class NoiseBatchChart extends UPlotChart {
       points: { show: false },
     });
     const legend: LegendEntry[] = points.map((p, i) => ({
-      label: `${p.label} (b = ${p.batch})`,
+      label: msg(str`${p.label} (b = ${p.batch})`),
       color: seriesLook(theme.series, i).stroke,
       mark: 'point',
     }));
     if (shaped.c !== null) {
       legend.push({
-        label: `reference c/√b, c = ${fmtNumber(shaped.c, 3)} (fitted)`,
+        label: msg(str`reference c/√b, c = ${fmtNumber(shaped.c, 3)} (fitted)`),
         color: theme.muted,
         mark: 'dashed',
       });
     }
-    const layerName = this.layer || 'the first BN layer';
+    const layerName = this.layer || msg('the first BN layer');
     const batches = [...new Set(points.map((p) => p.batch))].sort((a, b) => a - b);
     const lo = batches[0] ?? 1;
     const hi = batches[batches.length - 1] ?? lo;
     const fit =
       shaped.c === null
-        ? 'No reference: no run has noise above 0 (a single device is its own global batch).'
-        : `The dashed reference c/√b with c = ${fmtNumber(shaped.c, 3)} is fitted to the points (least squares on a log scale); points that follow it show the noise growing as the batch shrinks.`;
+        ? msg('No reference: no run has noise above 0 (a single device is its own global batch).')
+        : msg(
+            str`The dashed reference c/√b with c = ${fmtNumber(shaped.c, 3)} is fitted to the points (least squares on a log scale); points that follow it show the noise growing as the batch shrinks.`,
+          );
+    const count = points.length;
+    const what = WHAT[kind];
+    const perDeviceBatch = msg('per-device batch');
     return {
       key: `noise-batch|${kind}|${points.map((p) => `${p.id}:${p.label}`).join('\u0000')}|${shaped.c !== null}`,
       options: {
@@ -88,25 +101,27 @@ export class NoiseBatchChart extends UPlotChart {
           y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
         },
         axes: [
-          themedAxis(theme, 'per-device batch b (log scale)', {
+          themedAxis(theme, msg('per-device batch b (log scale)'), {
             // Ticks at the runs' batches: a log axis between 2 and 8 would label none of them.
             splits: () => batches,
             // uPlot's log-axis filter would blank every label that is not a power of ten.
             filter: (_u: uPlot, splits: number[]) => splits,
             values: (_u: uPlot, splits: number[]) => splits.map((v) => fmtTick(v)),
           }),
-          themedAxis(theme, AXIS[kind], readableY),
+          themedAxis(theme, axisTitle(kind), readableY),
         ],
-        series: [{ label: 'per-device batch' }, ...series],
+        series: [{ label: perDeviceBatch }, ...series],
         legend: { show: false },
         cursor: { points: { size: 8 } },
       },
       data: shaped.data,
       legend,
-      label: `Scatter chart, one point per run (${points.length}), of each run's per-device noise ${WHAT[kind]} over all channels of ${layerName}, averaged over its devices and recorded steps, against its per-device batch on a log axis. ${fit}`,
+      label: msg(
+        str`Scatter chart, one point per run (${count}), of each run's per-device noise ${what} over all channels of ${layerName}, averaged over its devices and recorded steps, against its per-device batch on a log axis. ${fit}`,
+      ),
       table: {
-        caption: 'Noise by run (mean over devices and recorded steps)',
-        columns: ['Run', 'Per-device batch', 'Noise', 'c/√b', 'Steps'],
+        caption: msg('Noise by run (mean over devices and recorded steps)'),
+        columns: [msg('Run'), msg('Per-device batch'), msg('Noise'), 'c/√b', msg('Steps')],
         rows: points.map((p, i) => ({
           label: p.label,
           color: seriesLook(theme.series, i).stroke,

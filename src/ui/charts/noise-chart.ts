@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
 import type { Telemetry } from '../../coordinator/telemetry.ts';
@@ -5,17 +6,25 @@ import { type ChartView, type LegendEntry, UPlotChart, type ValueRow } from './b
 import { deviceBandLegend } from './device-band-legend.ts';
 import { fmtNumber } from './format.ts';
 import { seriesLook } from './palette.ts';
-import { BAND_WORDS, bandFill, bandSeries, deviceSeries, stepLineOptions } from './plot-options.ts';
+import {
+  anyBnLayer,
+  bandWords,
+  deviceLabel,
+  devicesOwners,
+  noLayerStats,
+  noStepsYet,
+  noTelemetryYet,
+} from './chart-words.ts';
+import { bandFill, bandSeries, deviceSeries, stepLineOptions } from './plot-options.ts';
 import { type BandKind, deviceBand } from './shape-band.ts';
 import { pickLayer } from './shape-common.ts';
 import { type NoiseKind, shapeNoise } from './shape-noise.ts';
 import type { ChartTheme } from './theme.ts';
 
 /** Short enough for an axis title; the accessible name spells out "over channels". */
-const AXIS: Record<NoiseKind, string> = {
-  mean: 'RMS (μₖ − μ)/σ (in σ)',
-  var: 'RMS log(σ²ₖ/σ²) (log ratio)',
-};
+function axisTitle(kind: NoiseKind): string {
+  return kind === 'var' ? msg('RMS log(σ²ₖ/σ²) (log ratio)') : msg('RMS (μₖ − μ)/σ (in σ)');
+}
 
 /** How far each device's batch statistics sit from the global batch's, step by step. */
 @customElement('sbl-noise-chart')
@@ -32,22 +41,20 @@ export class NoiseChart extends UPlotChart {
 
   protected override caption(): string {
     const picked = this.telemetry ? pickLayer(this.telemetry.bn, this.layer) : null;
-    const what = this.kind() === 'mean' ? 'mean' : 'variance';
-    return `Per-device ${what} noise: ${picked?.name ?? (this.layer || 'BN layer')}`;
+    const layer = picked?.name ?? (this.layer || anyBnLayer());
+    return this.kind() === 'mean'
+      ? msg(str`Per-device mean noise: ${layer}`)
+      : msg(str`Per-device variance noise: ${layer}`);
   }
 
   protected override makeView(theme: ChartTheme): ChartView | string {
     const t = this.telemetry;
-    if (!t) return 'No telemetry yet.';
+    if (!t) return noTelemetryYet();
     const picked = pickLayer(t.bn, this.layer);
-    if (!picked) {
-      return this.layer
-        ? `No statistics recorded for layer ${this.layer}.`
-        : 'No BN layer statistics yet.';
-    }
+    if (!picked) return noLayerStats(this.layer);
     const kind = this.kind();
     const shaped = shapeNoise(picked.data, t.devices, kind);
-    if (!shaped.latest) return 'No steps recorded yet.';
+    if (!shaped.latest) return noStepsYet();
     const K = t.devices;
     const deviceCols = shaped.data.slice(1, 1 + K) as (number | null)[][];
     const bandKind: BandKind = this.band === 'std' ? 'std' : 'minmax';
@@ -68,10 +75,14 @@ export class NoiseChart extends UPlotChart {
       ...deviceBandLegend(theme, bandKind, bandColor, K, this.showDevices),
     ];
     const latest = shaped.latest;
+    const axis = axisTitle(kind);
+    const layer = picked.name;
+    const owners = devicesOwners(K);
+    const bandText = bandWords(bandKind);
     const rows: ValueRow[] = [
-      { label: 'average over devices', cells: [fmtNumber(latest.average)] },
+      { label: msg('average over devices'), cells: [fmtNumber(latest.average)] },
       ...latest.devices.map((v, k) => ({
-        label: `device ${k}`,
+        label: deviceLabel(k),
         color: seriesLook(theme.series, k).stroke,
         cells: [fmtNumber(v)],
       })),
@@ -79,13 +90,23 @@ export class NoiseChart extends UPlotChart {
     return {
       key: `noise|${picked.name}|${kind}|${K}|${bandKind}|${this.showDevices}`,
       options: {
-        ...stepLineOptions(theme, AXIS[kind], series, {}, false),
+        ...stepLineOptions(theme, axis, series, {}, false),
         bands: [bandFill(2, 1, bandColor)],
       },
       data,
       legend,
-      label: `Line chart of the ${AXIS[kind]} over all channels of ${picked.name} against optimizer step: the ${K} device${K === 1 ? "'s" : "s'"} values as a band (${BAND_WORDS[bandKind]}) with a line at their mean${this.showDevices ? ', and each device as a thin line' : ''}.`,
-      table: { caption: `Noise at step ${latest.step}`, columns: ['Device', AXIS[kind]], rows },
+      label: this.showDevices
+        ? msg(
+            str`Line chart of the ${axis} over all channels of ${layer} against optimizer step: ${owners} values as a band (${bandText}) with a line at their mean, and each device as a thin line.`,
+          )
+        : msg(
+            str`Line chart of the ${axis} over all channels of ${layer} against optimizer step: ${owners} values as a band (${bandText}) with a line at their mean.`,
+          ),
+      table: {
+        caption: msg(str`Noise at step ${latest.step}`),
+        columns: [msg('Device'), axis],
+        rows,
+      },
     };
   }
 

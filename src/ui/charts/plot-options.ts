@@ -1,4 +1,6 @@
 import type uPlot from 'uplot';
+import { deviceLabel, stepAxis, stepSeries } from './chart-words.ts';
+import { msg } from '@lit/localize';
 import { axisSizeFor, fmtNumber, fmtTick } from './format.ts';
 import { seriesLook } from './palette.ts';
 import type { BandKind } from './shape-band.ts';
@@ -42,11 +44,8 @@ export function stepLineOptions(
 ): PlotOptions {
   return {
     scales: { x: { time: false } },
-    axes: [
-      themedAxis(theme, 'optimizer step'),
-      themedAxis(theme, yLabel, { ...readableY, ...yAxis }),
-    ],
-    series: [{ label: 'step' }, ...series],
+    axes: [themedAxis(theme, stepAxis()), themedAxis(theme, yLabel, { ...readableY, ...yAxis })],
+    series: [{ label: stepSeries() }, ...series],
     legend: legend ? { show: true, live: true } : { show: false },
     cursor: { points: { size: 6 } },
   };
@@ -72,7 +71,7 @@ export function deviceSeries(theme: ChartTheme, devices: number, width: number):
   return Array.from({ length: devices }, (_, k) => {
     const look = seriesLook(theme.series, k);
     return {
-      label: `device ${k}`,
+      label: deviceLabel(k),
       stroke: look.stroke,
       dash: look.dash,
       width,
@@ -84,12 +83,6 @@ export function deviceSeries(theme: ChartTheme, devices: number, width: number):
   });
 }
 
-/** Words for a band kind, for legends and text equivalents. */
-export const BAND_WORDS: Record<BandKind, string> = {
-  minmax: 'min–max over devices',
-  std: 'mean ± 1 std over devices',
-};
-
 /**
  * The two edges of a device band (1 px, faint) and the mean line; with the band drawn by
  * `bandFill` between them. Series come in the order lo, hi, mean.
@@ -98,12 +91,14 @@ export function bandSeries(theme: ChartTheme, kind: BandKind, color: string): uP
   const value = (_u: uPlot, v: number | null): string => fmtNumber(v);
   const edge = translucent(color, 0.45);
   const words =
-    kind === 'minmax' ? ['min over devices', 'max over devices'] : ['mean − 1 std', 'mean + 1 std'];
+    kind === 'minmax'
+      ? [msg('min over devices'), msg('max over devices')]
+      : [msg('mean − 1 std'), msg('mean + 1 std')];
   return [
     { label: words[0], stroke: edge, width: 1, points: { show: false }, value },
     { label: words[1], stroke: edge, width: 1, points: { show: false }, value },
     {
-      label: 'mean over devices',
+      label: msg('mean over devices'),
       stroke: color,
       width: 2,
       points: { show: false },

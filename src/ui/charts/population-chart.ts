@@ -1,15 +1,15 @@
+import { msg, str } from '@lit/localize';
 import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
 import type { EvalRow } from '../../coordinator/run-types.ts';
 import { type ChartView, type LegendEntry, UPlotChart } from './base-chart.ts';
+import { anyBnLayer, evalStepAxis, statName, stepSeries } from './chart-words.ts';
 import { fmtNumber } from './format.ts';
 import { seriesLook } from './palette.ts';
 import { readableY, themedAxis } from './plot-options.ts';
 import type { BatchStat } from './shape-device-stats.ts';
 import { firstPopulationLayer, shapePopulation } from './shape-population.ts';
 import type { ChartTheme } from './theme.ts';
-
-const STAT_NAME: Record<BatchStat, string> = { mean: 'mean', var: 'variance' };
 
 /**
  * One run's test-time statistic against the truth: at each evaluation, the running statistic the
@@ -30,7 +30,9 @@ export class PopulationChart extends UPlotChart {
   }
 
   protected override caption(): string {
-    return `Test-time (running) ${STAT_NAME[this.statKey()]} against the population's: ${this.layerName() || 'BN layer'}`;
+    const name = statName(this.statKey());
+    const layer = this.layerName() || anyBnLayer();
+    return msg(str`Test-time (running) ${name} against the population's: ${layer}`);
   }
 
   protected override makeView(theme: ChartTheme): ChartView | string {
@@ -39,18 +41,27 @@ export class PopulationChart extends UPlotChart {
     const shaped = layer ? shapePopulation(this.evals, layer, this.channel, stat) : null;
     if (!shaped?.latest) {
       return this.evals.length === 0
-        ? 'No evaluation yet.'
-        : 'No population statistics for this layer (a run saved before they were recorded, or a layer without running statistics).';
+        ? msg('No evaluation yet.')
+        : msg(
+            'No population statistics for this layer (a run saved before they were recorded, or a layer without running statistics).',
+          );
     }
-    const name = STAT_NAME[stat];
+    const name = statName(stat);
+    const mismatch = msg('mismatch |running − population|');
     const value = (_u: uPlot, v: number | null): string => fmtNumber(v);
     const popColor = seriesLook(theme.series, 0).stroke;
     const runColor = seriesLook(theme.series, 1).stroke;
     const gapColor = seriesLook(theme.series, 3).stroke;
     const series: uPlot.Series[] = [
-      { label: 'population (training set)', stroke: popColor, width: 2, value, spanGaps: true },
       {
-        label: 'running (used at test time)',
+        label: msg('population (training set)'),
+        stroke: popColor,
+        width: 2,
+        value,
+        spanGaps: true,
+      },
+      {
+        label: msg('running (used at test time)'),
         stroke: runColor,
         width: 2,
         dash: [8, 5],
@@ -58,7 +69,7 @@ export class PopulationChart extends UPlotChart {
         spanGaps: true,
       },
       {
-        label: '|running − population|',
+        label: msg('|running − population|'),
         stroke: gapColor,
         width: 2,
         dash: [2, 3],
@@ -68,37 +79,48 @@ export class PopulationChart extends UPlotChart {
     ];
     const legend: LegendEntry[] = [
       {
-        label: `population ${name} (training set, weights frozen)`,
+        label: msg(str`population ${name} (training set, weights frozen)`),
         color: popColor,
         mark: 'solid',
       },
-      { label: `running ${name} (what the model tests with)`, color: runColor, mark: 'dashed' },
-      { label: `mismatch |running − population|`, color: gapColor, mark: 'dashed' },
+      {
+        label: msg(str`running ${name} (what the model tests with)`),
+        color: runColor,
+        mark: 'dashed',
+      },
+      { label: mismatch, color: gapColor, mark: 'dashed' },
     ];
     const l = shaped.latest;
+    const channel = shaped.channel;
+    const samples = l.samples;
+    const step = l.step;
     return {
       key: `population|${layer}|${stat}`,
       options: {
         scales: { x: { time: false } },
         axes: [
-          themedAxis(theme, 'optimizer step (evaluations)'),
-          themedAxis(theme, `${name}, channel ${shaped.channel}`, readableY),
+          themedAxis(theme, evalStepAxis()),
+          themedAxis(theme, msg(str`${name}, channel ${channel}`), readableY),
         ],
-        series: [{ label: 'step' }, ...series],
+        series: [{ label: stepSeries() }, ...series],
         legend: { show: false },
         cursor: { points: { size: 6 } },
       },
       data: shaped.data,
       legend,
-      label: `Line chart over the evaluations of channel ${shaped.channel} of ${layer}: the ${name} of the layer's input over ${l.samples} training samples with the weights frozen (population), the running ${name} the model normalizes with at test time, and their absolute difference, the train/test mismatch.`,
+      label: msg(
+        str`Line chart over the evaluations of channel ${channel} of ${layer}: the ${name} of the layer's input over ${samples} training samples with the weights frozen (population), the running ${name} the model normalizes with at test time, and their absolute difference, the train/test mismatch.`,
+      ),
       table: {
-        caption: `At the evaluation of step ${l.step} (channel ${shaped.channel}; population over ${l.samples} training samples)`,
-        columns: ['Series', name],
+        caption: msg(
+          str`At the evaluation of step ${step} (channel ${channel}; population over ${samples} training samples)`,
+        ),
+        columns: [msg('Series', { desc: 'Column heading: a chart series' }), name],
         rows: [
-          { label: 'population', color: popColor, cells: [fmtNumber(l.population)] },
-          { label: 'running (test time)', color: runColor, cells: [fmtNumber(l.running)] },
+          { label: msg('population'), color: popColor, cells: [fmtNumber(l.population)] },
+          { label: msg('running (test time)'), color: runColor, cells: [fmtNumber(l.running)] },
           {
-            label: 'mismatch |running − population|',
+            label: mismatch,
             color: gapColor,
             cells: [fmtNumber(l.difference)],
           },

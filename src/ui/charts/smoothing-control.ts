@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { MAX_SMOOTHING } from './shape-smooth.ts';
@@ -7,6 +8,7 @@ import { MAX_SMOOTHING } from './shape-smooth.ts';
  * new weight as its detail; the charts redraw on the render clock.
  */
 @customElement('sbl-smoothing-control')
+@localized()
 export class SmoothingControl extends LitElement {
   static override styles = css`
     :host {
@@ -28,7 +30,7 @@ export class SmoothingControl extends LitElement {
 
   override render() {
     return html`<label
-      >Smoothing of train curves
+      >${msg('Smoothing of train curves')}
       <input
         type="range"
         min="0"
@@ -36,7 +38,7 @@ export class SmoothingControl extends LitElement {
         step="0.05"
         data-testid="smoothing"
         .value=${String(this.value)}
-        aria-valuetext=${this.value > 0 ? `EMA weight ${this.value.toFixed(2)}` : 'off (raw values)'}
+        aria-valuetext=${this.value > 0 ? msg(str`EMA weight ${this.value.toFixed(2)}`) : msg('off (raw values)')}
         @input=${(e: Event) => {
           const v = Number((e.target as HTMLInputElement).value);
           this.value = v;
@@ -48,7 +50,7 @@ export class SmoothingControl extends LitElement {
             }),
           );
         }}
-      /><output>${this.value > 0 ? this.value.toFixed(2) : 'off'}</output></label
+      /><output>${this.value > 0 ? this.value.toFixed(2) : msg('off', { desc: 'Smoothing turned off' })}</output></label
     >`;
   }
 }

@@ -1,8 +1,10 @@
+import { msg, str } from '@lit/localize';
 import { customElement, property } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import type { Telemetry } from '../../coordinator/telemetry.ts';
 import { type ChartView, type Fact, UPlotChart } from './base-chart.ts';
 import { fmtBytes, fmtMs, fmtNumber, fmtPercent, MISSING } from './format.ts';
+import { deviceLabel, noStepsYet, noTelemetryYet } from './chart-words.ts';
 import { seriesLook } from './palette.ts';
 import { themedAxis } from './plot-options.ts';
 import { shapeTimeline } from './shape-timeline.ts';
@@ -22,22 +24,24 @@ export class TimelineChart extends UPlotChart {
   @property({ type: Number, attribute: 'last-steps' }) lastSteps = 20;
 
   protected override caption(): string {
-    return 'Compute vs waiting in collectives, per device';
+    return msg('Compute vs waiting in collectives, per device');
   }
 
   protected override makeView(theme: ChartTheme): ChartView | string {
     const t = this.telemetry;
-    if (!t) return 'No telemetry yet.';
-    if (t.step.length === 0 || t.devices === 0) return 'No steps recorded yet.';
+    if (!t) return noTelemetryYet();
+    if (t.step.length === 0 || t.devices === 0) return noStepsYet();
     const shaped = shapeTimeline(t, this.lastSteps);
     const computeColor = seriesLook(theme.series, 0).stroke;
     const waitColor = seriesLook(theme.series, 1).stroke;
     const bars = uPlot.paths.bars!({ size: [0.6, 64], gap: 1 });
     const K = t.devices;
+    const deviceWord = msg('device', { desc: 'The x axis of a chart: device ranks' });
+    const averaged = shaped.stepsAveraged;
     const series: uPlot.Series[] = [
-      { label: 'device', value: (_u, v) => (v === null ? MISSING : `device ${v}`) },
+      { label: deviceWord, value: (_u, v) => (v === null ? MISSING : deviceLabel(v)) },
       {
-        label: 'compute',
+        label: msg('compute', { desc: 'Time a device spent computing (a chart series)' }),
         stroke: computeColor,
         fill: computeColor,
         width: 0,
@@ -46,7 +50,7 @@ export class TimelineChart extends UPlotChart {
         value: (_u, v) => fmtMs(v),
       },
       {
-        label: 'waiting in collectives',
+        label: msg('waiting in collectives'),
         stroke: waitColor,
         fill: waitColor,
         width: 0,
@@ -58,22 +62,26 @@ export class TimelineChart extends UPlotChart {
       },
     ];
     const facts: Fact[] = [
-      { term: 'Transport', value: t.transport },
-      { term: 'Workers / devices', value: `${t.workers} / ${t.devices}` },
+      { term: msg('Transport'), value: t.transport },
+      { term: msg('Workers / devices'), value: `${t.workers} / ${t.devices}` },
       {
-        term: 'Averaged over',
+        term: msg('Averaged over'),
         value:
-          shaped.stepsAveraged > 0
-            ? `${shaped.stepsAveraged} step${shaped.stepsAveraged === 1 ? '' : 's'} (${shaped.firstStep}–${shaped.lastStep})`
+          averaged > 0
+            ? averaged === 1
+              ? msg(str`1 step (${shaped.firstStep}–${shaped.lastStep})`)
+              : msg(str`${averaged} steps (${shaped.firstStep}–${shaped.lastStep})`)
             : MISSING,
       },
       {
-        term: 'Collective calls per step',
-        value: `${fmtNumber(shaped.collectiveCalls)} (mean ${fmtNumber(shaped.meanCollectiveCalls, 3)})`,
+        term: msg('Collective calls per step'),
+        value: msg(
+          str`${fmtNumber(shaped.collectiveCalls)} (mean ${fmtNumber(shaped.meanCollectiveCalls, 3)})`,
+        ),
       },
       {
-        term: 'Bytes per step',
-        value: `${fmtBytes(shaped.bytes)} (mean ${fmtBytes(shaped.meanBytes)})`,
+        term: msg('Bytes per step'),
+        value: msg(str`${fmtBytes(shaped.bytes)} (mean ${fmtBytes(shaped.meanBytes)})`),
       },
     ];
     return {
@@ -84,13 +92,13 @@ export class TimelineChart extends UPlotChart {
           y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] },
         },
         axes: [
-          themedAxis(theme, 'device', {
+          themedAxis(theme, deviceWord, {
             incrs: DEVICE_INCRS,
             space: 24,
             grid: { show: false },
             values: (_u, splits) => splits.map((s) => (Number.isInteger(s) ? String(s) : '')),
           }),
-          themedAxis(theme, 'ms per step', { size: 60 }),
+          themedAxis(theme, msg('ms per step'), { size: 60 }),
         ],
         series,
         bands: [{ series: [2, 1] }],
@@ -98,12 +106,24 @@ export class TimelineChart extends UPlotChart {
         cursor: { points: { show: false }, drag: { x: false, y: false } },
       },
       data: shaped.data,
-      label: `Stacked bar chart of compute and collective-wait milliseconds per step for ${K} device${K === 1 ? '' : 's'}, averaged over the last ${shaped.stepsAveraged} steps.`,
+      label:
+        K === 1
+          ? msg(
+              str`Stacked bar chart of compute and collective-wait milliseconds per step for 1 device, averaged over the last ${averaged} steps.`,
+            )
+          : msg(
+              str`Stacked bar chart of compute and collective-wait milliseconds per step for ${K} devices, averaged over the last ${averaged} steps.`,
+            ),
       table: {
-        caption: `Per device, mean over the last ${shaped.stepsAveraged} steps`,
-        columns: ['Device', 'Compute', 'Waiting', 'Waiting share'],
+        caption: msg(str`Per device, mean over the last ${averaged} steps`),
+        columns: [
+          msg('Device'),
+          msg('Compute', { desc: 'Column heading: time spent computing' }),
+          msg('Waiting'),
+          msg('Waiting share'),
+        ],
         rows: shaped.devices.map((d, k) => ({
-          label: `device ${k}`,
+          label: deviceLabel(k),
           cells: [fmtMs(d.compute), fmtMs(d.wait), fmtPercent(d.waitShare)],
         })),
       },

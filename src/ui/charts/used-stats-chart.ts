@@ -1,8 +1,18 @@
+import { msg, str } from '@lit/localize';
 import { customElement, property } from 'lit/decorators.js';
 import type uPlot from 'uplot';
 import type { Telemetry } from '../../coordinator/telemetry.ts';
 import { type ChartView, type LegendEntry, UPlotChart, type ValueRow } from './base-chart.ts';
 import { fmtNumber } from './format.ts';
+import {
+  anyBnLayer,
+  deviceLabel,
+  noLayerStats,
+  noStepsYet,
+  noTelemetryYet,
+  statName,
+  statNames,
+} from './chart-words.ts';
 import { seriesLook } from './palette.ts';
 import { bandFill, bandSeries, deviceSeries, stepLineOptions } from './plot-options.ts';
 import { deviceBand } from './shape-band.ts';
@@ -10,8 +20,6 @@ import { pickLayer } from './shape-common.ts';
 import type { BatchStat } from './shape-device-stats.ts';
 import { shapeUsedStats } from './shape-used-stats.ts';
 import type { ChartTheme } from './theme.ts';
-
-const STAT_NAME: Record<BatchStat, string> = { mean: 'mean', var: 'variance' };
 
 /**
  * What each device normalizes with: per device, the statistic its BN used (a line each) over the
@@ -31,24 +39,35 @@ export class UsedStatsChart extends UPlotChart {
   protected override caption(): string {
     const picked = this.telemetry ? pickLayer(this.telemetry.bn, this.layer) : null;
     const channel = picked?.data.channels[this.channel] ?? this.channel;
-    const where = picked ? `${picked.name}, channel ${channel}` : this.layer || 'BN layer';
-    return `What each device normalizes with (${STAT_NAME[this.statKey()]}): ${where}`;
+    const name = statName(this.statKey());
+    if (!picked) {
+      const where = this.layer || anyBnLayer();
+      return msg(str`What each device normalizes with (${name}): ${where}`);
+    }
+    const layer = picked.name;
+    return msg(str`What each device normalizes with (${name}): ${layer}, channel ${channel}`);
   }
 
   protected override makeView(theme: ChartTheme): ChartView | string {
     const t = this.telemetry;
-    if (!t) return 'No telemetry yet.';
+    if (!t) return noTelemetryYet();
     const picked = pickLayer(t.bn, this.layer);
-    if (!picked) return 'No BN layer statistics yet.';
+    if (!picked) return noLayerStats('');
     const stat = this.statKey();
     const shaped = shapeUsedStats(picked.data, t.devices, this.channel, stat);
-    if (!shaped) return `Channel index ${this.channel} is not tracked.`;
-    if (!shaped.latest) return 'No steps recorded yet.';
+    if (!shaped) return msg(str`Channel index ${this.channel} is not tracked.`);
+    if (!shaped.latest) return noStepsYet();
     if (!shaped.recorded) {
-      return 'This run was saved before the statistic each device normalized with was recorded.';
+      return msg(
+        'This run was saved before the statistic each device normalized with was recorded.',
+      );
     }
     const K = t.devices;
-    const name = STAT_NAME[stat];
+    const name = statName(stat);
+    const names = statNames(stat);
+    const layer = picked.name;
+    const channel = shaped.channel;
+    const normalizedWith = (k: number): string => msg(str`device ${k} normalized with`);
     const ownCols = shaped.data.slice(1, 1 + K) as (number | null)[][];
     const usedCols = shaped.data.slice(1 + K, 1 + 2 * K) as (number | null)[][];
     const band = deviceBand(ownCols, 'minmax');
@@ -57,19 +76,25 @@ export class UsedStatsChart extends UPlotChart {
     // drawn over each other under SyncBN they still read as one line.
     const series: uPlot.Series[] = [
       ...bandSeries(theme, 'minmax', bandColor).map((s, i) =>
-        i === 2 ? { ...s, label: 'own batches: mean over devices', width: 1, dash: [2, 3] } : s,
+        i === 2
+          ? { ...s, label: msg('own batches: mean over devices'), width: 1, dash: [2, 3] }
+          : s,
       ),
       ...deviceSeries(theme, K, 1).map((s, k) => ({
         ...s,
-        label: `device ${k} normalized with`,
+        label: normalizedWith(k),
         alpha: 1,
       })),
     ];
     const data: uPlot.AlignedData = [shaped.data[0], band.lo, band.hi, band.mid, ...usedCols];
     const legend: LegendEntry[] = [
-      { label: `each device's own batch ${name}: min–max band`, color: bandColor, mark: 'band' },
+      {
+        label: msg(str`each device's own batch ${name}: min–max band`),
+        color: bandColor,
+        mark: 'band',
+      },
       ...Array.from({ length: K }, (_, k) => ({
-        label: `device ${k} normalized with`,
+        label: normalizedWith(k),
         color: seriesLook(theme.series, k).stroke,
         mark: 'solid' as const,
       })),
@@ -77,15 +102,15 @@ export class UsedStatsChart extends UPlotChart {
     const latest = shaped.latest;
     const rows: ValueRow[] = [
       {
-        label: 'spread of what the devices normalized with (max − min)',
+        label: msg('spread of what the devices normalized with (max − min)'),
         cells: [MISSING_CELL, fmtNumber(latest.usedSpread)],
       },
       {
-        label: 'spread of their own batches (max − min)',
+        label: msg('spread of their own batches (max − min)'),
         cells: [fmtNumber(latest.ownSpread), MISSING_CELL],
       },
       ...latest.used.map((v, k) => ({
-        label: `device ${k}`,
+        label: deviceLabel(k),
         color: seriesLook(theme.series, k).stroke,
         cells: [fmtNumber(latest.own[k]), fmtNumber(v)],
       })),
@@ -93,15 +118,19 @@ export class UsedStatsChart extends UPlotChart {
     return {
       key: `used|${picked.name}|${stat}|${K}`,
       options: {
-        ...stepLineOptions(theme, `batch ${name}, channel ${shaped.channel}`, series, {}, false),
+        ...stepLineOptions(theme, msg(str`batch ${name}, channel ${channel}`), series, {}, false),
         bands: [bandFill(2, 1, bandColor)],
       },
       data,
       legend,
-      label: `Line chart of the ${name} each of the ${K} devices normalized with in ${picked.name}, channel ${shaped.channel}, against optimizer step (one line per device), over a band of the devices' own batch ${name}s (min to max). Lines that coincide mean the devices normalized with one shared statistic (SyncBN); lines that scatter with the band mean each used its own (local BN).`,
+      label: msg(
+        str`Line chart of the ${name} each of the ${K} devices normalized with in ${layer}, channel ${channel}, against optimizer step (one line per device), over a band of the devices' own batch ${names} (min to max). Lines that coincide mean the devices normalized with one shared statistic (SyncBN); lines that scatter with the band mean each used its own (local BN).`,
+      ),
       table: {
-        caption: `Batch ${name} at step ${latest.step}: own batch and what it normalized with`,
-        columns: ['Device', `own batch ${name}`, `normalized with`],
+        caption: msg(
+          str`Batch ${name} at step ${latest.step}: own batch and what it normalized with`,
+        ),
+        columns: [msg('Device'), msg(str`own batch ${name}`), msg('normalized with')],
         rows,
       },
     };

@@ -1,8 +1,10 @@
+import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
 import type { BandKind, MismatchRun, NoiseBatchRun } from '../charts/index.ts';
 import { POPULATION_SAMPLES } from '../../coordinator/population.ts';
+import { intlLocale } from '../../experiments/kit/words.ts';
 import { formatBytes } from '../model/format.ts';
 import type { LiveRun } from '../session/live-run.ts';
 import { pickDevicePanel } from './device-panel-pick.ts';
@@ -17,10 +19,8 @@ import { sharedStyles } from '../styles.ts';
  * waiting) and what was communicated sit in a closed "About this computer": they are this
  * browser's workers, not what a cluster would see.
  */
-/** Where the population statistics come from (coordinator/population.ts), in words. */
-const POPULATION_WORDS = `a fixed subset of up to ${POPULATION_SAMPLES.toLocaleString('en')} training samples`;
-
 @customElement('sbl-device-panel')
+@localized()
 export class DevicePanel extends LitElement {
   static override styles = [
     sharedStyles,
@@ -123,10 +123,10 @@ export class DevicePanel extends LitElement {
       .map((r) => ({ id: r.key, label: r.label, eval: r.eval }));
     return html`
       <section aria-labelledby="devices-title">
-        <h3 id="devices-title">Inside the devices</h3>
+        <h3 id="devices-title">${msg('Inside the devices')}</h3>
         <div class="pickers">
           <label
-            >Run
+            >${msg('Run')}
             <select
               data-testid="device-run-select"
               .value=${this.runKey}
@@ -144,7 +144,7 @@ export class DevicePanel extends LitElement {
             </select>
           </label>
           <label
-            >BN layer
+            >${msg('BN layer')}
             <select
               data-testid="layer-select"
               ?disabled=${layers.length === 0}
@@ -153,12 +153,12 @@ export class DevicePanel extends LitElement {
                 this.channel = 0;
               }}
             >
-              ${layers.length === 0 ? html`<option value="">none (no batch norm)</option>` : nothing}
+              ${layers.length === 0 ? html`<option value="">${msg('none (no batch norm)')}</option>` : nothing}
               ${layers.map((l) => html`<option value=${l} ?selected=${l === this.layer}>${l}</option>`)}
             </select>
           </label>
           <label
-            >Channel
+            >${msg('Channel')}
             <select
               data-testid="channel-select"
               ?disabled=${channels.length === 0}
@@ -170,27 +170,27 @@ export class DevicePanel extends LitElement {
             </select>
           </label>
           <label
-            >Statistic
+            >${msg('Statistic')}
             <select
               data-testid="stat-select"
               @change=${(e: Event) => {
                 this.stat = (e.target as HTMLSelectElement).value === 'var' ? 'var' : 'mean';
               }}
             >
-              <option value="mean" ?selected=${this.stat === 'mean'}>mean</option>
-              <option value="var" ?selected=${this.stat === 'var'}>variance</option>
+              <option value="mean" ?selected=${this.stat === 'mean'}>${msg('mean')}</option>
+              <option value="var" ?selected=${this.stat === 'var'}>${msg('variance')}</option>
             </select>
           </label>
           <label
-            >Spread across devices
+            >${msg('Spread across devices')}
             <select
               data-testid="band-select"
               @change=${(e: Event) => {
                 this.band = (e.target as HTMLSelectElement).value === 'std' ? 'std' : 'minmax';
               }}
             >
-              <option value="minmax" ?selected=${this.band === 'minmax'}>min–max band</option>
-              <option value="std" ?selected=${this.band === 'std'}>mean ± 1 std band</option>
+              <option value="minmax" ?selected=${this.band === 'minmax'}>${msg('min–max band')}</option>
+              <option value="std" ?selected=${this.band === 'std'}>${msg('mean ± 1 std band')}</option>
             </select>
           </label>
           <label class="check"
@@ -201,13 +201,13 @@ export class DevicePanel extends LitElement {
               @change=${(e: Event) => {
                 this.showDevices = (e.target as HTMLInputElement).checked;
               }}
-            />Show each device</label
+            />${msg('Show each device')}</label
           >
         </div>
         ${
           layers.length === 0 && t
             ? html`<p class="small muted">
-              This network has no batch-statistic layer, so there are no per-device statistics to show.
+              ${msg('This network has no batch-statistic layer, so there are no per-device statistics to show.')}
             </p>`
             : nothing
         }
@@ -243,15 +243,8 @@ export class DevicePanel extends LitElement {
         </div>
         ${
           layers.length > 0
-            ? html`<h4 id="normalizes-with-title">What each device normalizes with</h4>
-              <p class="small muted">
-                Under local BN each device normalizes with its own batch's statistics, under SyncBN
-                every device with the global batch's (the lines coincide), under group:g with its
-                group's. At test time the model normalizes with its running statistics; the
-                population statistics are those of the layer's input over ${POPULATION_WORDS},
-                weights frozen, at each evaluation: the gap between them is the train/test mismatch,
-                shown for every run of the study for the variance and for the mean.
-              </p>
+            ? html`<h4 id="normalizes-with-title">${msg('What each device normalizes with')}</h4>
+              <p class="small muted">${normalizesWithText()}</p>
               <div
                 class="charts"
                 role="group"
@@ -290,21 +283,21 @@ export class DevicePanel extends LitElement {
             : nothing
         }
         <details class="about" data-testid="about-computer">
-          <summary>About this computer</summary>
+          <summary>${msg('About this computer')}</summary>
           <p class="small muted">
-            These are this browser's workers on this computer, not a cluster's cost: how long they
-            computed and waited here says nothing about a real multi-GPU run (a cluster cost model
-            comes later).
+            ${msg(
+              "These are this browser's workers on this computer, not a cluster's cost: how long they computed and waited here says nothing about a real multi-GPU run (a cluster cost model comes later).",
+            )}
           </p>
           <sbl-timeline-chart .telemetry=${t}></sbl-timeline-chart>
         ${
           t
             ? html`<dl class="small" data-testid="comm-counters">
-              <dt>Workers hosting ${t.devices} devices</dt>
+              <dt>${msg(str`Workers hosting ${t.devices} devices`)}</dt>
               <dd>${t.workers}</dd>
-              <dt>Collective calls in the last step</dt>
+              <dt>${msg('Collective calls in the last step')}</dt>
               <dd>${lastCalls ?? '–'}</dd>
-              <dt>Bytes exchanged in the ${t.step.length} recorded steps</dt>
+              <dt>${msg(str`Bytes exchanged in the ${t.step.length} recorded steps`)}</dt>
               <dd>${formatBytes(totalBytes)}</dd>
             </dl>`
             : nothing
@@ -313,6 +306,17 @@ export class DevicePanel extends LitElement {
       </section>
     `;
   }
+}
+
+/**
+ * What the "normalizes with" charts show, with where the population statistics come from
+ * (coordinator/population.ts). Built at render time, in the language shown.
+ */
+function normalizesWithText(): string {
+  const samples = POPULATION_SAMPLES.toLocaleString(intlLocale());
+  return msg(
+    str`Under local BN each device normalizes with its own batch's statistics, under SyncBN every device with the global batch's (the lines coincide), under group:g with its group's. At test time the model normalizes with its running statistics; the population statistics are those of the layer's input over a fixed subset of up to ${samples} training samples, weights frozen, at each evaluation: the gap between them is the train/test mismatch, shown for every run of the study for the variance and for the mean.`,
+  );
 }
 
 declare global {

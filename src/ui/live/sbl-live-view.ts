@@ -1,12 +1,14 @@
+import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
 import type { CurveRun } from '../charts/index.ts';
+import { explainFailure } from '../model/explain-failure.ts';
 import { formatDuration, formatNumber, formatPercent } from '../model/format.ts';
 import type { LiveRun } from '../session/live-run.ts';
 import type { SessionView } from '../session/session-controller.ts';
 import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
-import { STATUS_TEXT, sessionHeadline } from './session-headline.ts';
+import { sessionHeadline, statusText } from './session-headline.ts';
 import './sbl-device-panel.ts';
 import './sbl-takeaway.ts';
 
@@ -17,6 +19,7 @@ import './sbl-takeaway.ts';
  * and `session-stop`.
  */
 @customElement('sbl-live-view')
+@localized()
 export class LiveView extends LitElement {
   static override styles = [
     sharedStyles,
@@ -72,12 +75,12 @@ export class LiveView extends LitElement {
       : sessionHeadline([], false, false);
     return html`
       <section aria-labelledby="live-title">
-        <h2 id="live-title" tabindex="-1">Training</h2>
+        <h2 id="live-title" tabindex="-1">${msg('Training', { desc: 'Heading of the live view' })}</h2>
         <p aria-live="polite" data-testid="run-status">${headline}</p>
         <div
           class="bar"
           role="progressbar"
-          aria-label="Study progress"
+          aria-label=${msg('Study progress')}
           aria-valuemin="0"
           aria-valuemax="100"
           aria-valuenow=${percent}
@@ -88,19 +91,19 @@ export class LiveView extends LitElement {
         </div>
         <div class="progress-line small">
           <span data-testid="progress-text">${percent}%</span>
-          <span data-testid="speed">${v?.busy && v.stepsPerSec > 0 ? `${formatNumber(v.stepsPerSec, 3)} steps/s` : '– steps/s'}</span>
-          <span data-testid="eta">ETA ${v?.busy && v.etaMs > 0 ? formatDuration(v.etaMs) : '–'}</span>
+          <span data-testid="speed">${v?.busy && v.stepsPerSec > 0 ? msg(str`${formatNumber(v.stepsPerSec, 3)} steps/s`) : msg('– steps/s')}</span>
+          <span data-testid="eta">${msg(str`ETA ${v?.busy && v.etaMs > 0 ? formatDuration(v.etaMs) : '–'}`)}</span>
         </div>
-        <div class="row" role="group" aria-label="Training controls">
+        <div class="row" role="group" aria-label=${msg('Training controls')}>
           <!-- One button that turns into Resume while paused: it keeps the focus. -->
           <button
             type="button"
             ?disabled=${!v?.busy}
             @click=${() => this.fire(v?.paused ? 'session-resume' : 'session-pause')}
           >
-            ${v?.paused ? 'Resume' : 'Pause'}
+            ${v?.paused ? msg('Resume') : msg('Pause')}
           </button>
-          <button type="button" class="danger" ?disabled=${!v?.busy} @click=${() => this.fire('session-stop')}>Stop</button>
+          <button type="button" class="danger" ?disabled=${!v?.busy} @click=${() => this.fire('session-stop')}>${msg('Stop')}</button>
         </div>
         ${v?.notice ? html`<div class="notice" role="alert" data-testid="save-notice">${v.notice}</div>` : nothing}
         ${runs.map((r) => this.renderProblems(r))}
@@ -128,15 +131,17 @@ export class LiveView extends LitElement {
         </div>`
       : nothing;
     if (!r.failure) return warnings;
+    // Explained again here, not when it failed: the explanation follows a language switch.
+    const failure = explainFailure(r.failure.detail, r.config);
     return html`${warnings}
       <div class="notice" role="alert" data-testid="run-error">
-        <p><strong>${r.label} failed.</strong> ${r.failure.summary}</p>
-        ${r.failure.advice ? html`<p>${r.failure.advice}</p>` : nothing}
+        <p><strong>${msg(str`${r.label} failed.`)}</strong> ${failure.summary}</p>
+        ${failure.advice ? html`<p>${failure.advice}</p>` : nothing}
         ${
-          r.failure.detail !== r.failure.summary
+          failure.detail !== failure.summary
             ? html`<details class="raw">
-              <summary>What the engine said</summary>
-              <code>${r.failure.detail}</code>
+              <summary>${msg('What the engine said')}</summary>
+              <code>${failure.detail}</code>
             </details>`
             : nothing
         }
@@ -146,16 +151,16 @@ export class LiveView extends LitElement {
   private renderResults(runs: readonly LiveRun[]) {
     // Scrolls sideways on a narrow screen and holds nothing focusable: focusable itself, and named,
     // so the keyboard can scroll it and a screen reader says what it is.
-    return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Runs of this study"><table class="small" data-testid="live-results">
-      <caption class="visually-hidden">Runs of this study</caption>
+    return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${msg('Runs of this study')}><table class="small" data-testid="live-results">
+      <caption class="visually-hidden">${msg('Runs of this study')}</caption>
       <thead>
         <tr>
-          <th scope="col">Run</th>
-          <th scope="col">Status</th>
-          <th scope="col" class="num">Step</th>
-          <th scope="col" class="num">Train loss</th>
-          <th scope="col" class="num">Test accuracy</th>
-          <th scope="col">Workers</th>
+          <th scope="col">${msg('Run')}</th>
+          <th scope="col">${msg('Status')}</th>
+          <th scope="col" class="num">${msg('Step')}</th>
+          <th scope="col" class="num">${msg('Train loss')}</th>
+          <th scope="col" class="num">${msg('Test accuracy')}</th>
+          <th scope="col">${msg('Workers')}</th>
         </tr>
       </thead>
       <tbody>
@@ -165,11 +170,11 @@ export class LiveView extends LitElement {
           const acc = r.final?.testAcc ?? lastEval?.acc ?? null;
           return html`<tr>
             <th scope="row">${r.label}</th>
-            <td class="status-${r.status}">${STATUS_TEXT[r.status]}</td>
+            <td class="status-${r.status}">${statusText(r.status)}</td>
             <td class="num">${r.step} / ${r.steps}</td>
             <td class="num">${formatNumber(lastTrain?.loss ?? null)}</td>
             <td class="num">${formatPercent(acc)}</td>
-            <td>${r.workers !== null ? `${r.workers} for ${r.config.devices} devices` : '–'}</td>
+            <td>${r.workers !== null ? msg(str`${r.workers} for ${r.config.devices} devices`) : '–'}</td>
           </tr>`;
         })}
       </tbody>

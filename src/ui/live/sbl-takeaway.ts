@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LiveRun } from '../session/live-run.ts';
@@ -10,6 +11,7 @@ import { sharedStyles } from '../styles.ts';
  * computes only once the study is over, so it costs nothing while training.
  */
 @customElement('sbl-takeaway')
+@localized()
 export class TakeawayView extends LitElement {
   static override styles = [
     sharedStyles,
@@ -35,7 +37,7 @@ export class TakeawayView extends LitElement {
     const t = finished ? takeaway(this.runs) : null;
     if (!t) return nothing;
     return html`<div class="takeaway" role="status" data-testid="takeaway">
-      <h3>Takeaway</h3>
+      <h3>${msg('Takeaway')}</h3>
       <p data-testid="takeaway-headline"><strong>${t.headline}</strong></p>
       ${t.reasons.map((r) => html`<p class="small">${r}</p>`)}
     </div>`;

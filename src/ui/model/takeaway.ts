@@ -1,5 +1,6 @@
+import { msg, str } from '@lit/localize';
 import type { BnLayerTelemetry, Telemetry } from '../../coordinator/telemetry-types.ts';
-import { formatPercent } from './format.ts';
+import { formatFixed, formatPercent } from './format.ts';
 
 /**
  * The takeaway after a study: which run did better, by how much, and the reason its own
@@ -112,9 +113,13 @@ const MISMATCH_MIN_SIGMA = 0.1;
 /** Training accuracy this far below SyncBN's (fraction) means local BN trained worse itself. */
 const TRAINED_WORSE = 0.1;
 
-const sigma = (x: number): string => `${x.toFixed(2)} σ`;
-const points = (pp: number): string =>
-  `${pp.toFixed(1)} percentage point${pp.toFixed(1) === '1.0' ? '' : 's'}`;
+const sigma = (x: number): string => `${formatFixed(x, 2)} σ`;
+const points = (pp: number): string => {
+  const shown = formatFixed(pp, 1);
+  return pp.toFixed(1) === '1.0'
+    ? msg(str`${shown} percentage point`)
+    : msg(str`${shown} percentage points`);
+};
 /** Examples each device normalizes over (perDeviceBatch may be left to follow globalBatch). */
 const perDevice = (r: TakeawayRun): number =>
   r.config.perDeviceBatch ?? Math.round(r.config.globalBatch / r.config.devices);
@@ -130,20 +135,33 @@ export function takeaway(runs: readonly TakeawayRun[]): Takeaway | null {
   const second = ranked[1]!;
   const marginPp = (accOf(best) - accOf(second)) * 100;
   const close = marginPp < SEED_NOISE_PP;
+  const bestLabel = best.label;
+  const bestAcc = formatPercent(accOf(best));
+  const secondLabel = second.label;
+  const secondAcc = formatPercent(accOf(second));
+  const margin = points(marginPp);
+  const last = ranked[ranked.length - 1]!;
+  const lastLabel = last.label;
+  const lastAcc = formatPercent(accOf(last));
   const headline = close
-    ? `Too close to call: “${best.label}” (${formatPercent(accOf(best))}) and “${second.label}” ` +
-      `(${formatPercent(accOf(second))}) ended ${points(marginPp)} apart, less than the ~${SEED_NOISE_PP} point ` +
-      'that changing only the seed moves a short run. Compare a few seeds to tell them apart.'
-    : `“${best.label}” did best: ${formatPercent(accOf(best))} test accuracy, ${points(marginPp)} ahead of ` +
-      `“${second.label}” (${formatPercent(accOf(second))})${ranked.length > 2 ? `; “${ranked[ranked.length - 1]!.label}” was last (${formatPercent(accOf(ranked[ranked.length - 1]!))})` : ''}.`;
+    ? msg(
+        str`Too close to call: “${bestLabel}” (${bestAcc}) and “${secondLabel}” (${secondAcc}) ended ${margin} apart, less than the ~${SEED_NOISE_PP} point that changing only the seed moves a short run. Compare a few seeds to tell them apart.`,
+      )
+    : ranked.length > 2
+      ? msg(
+          str`“${bestLabel}” did best: ${bestAcc} test accuracy, ${margin} ahead of “${secondLabel}” (${secondAcc}); “${lastLabel}” was last (${lastAcc}).`,
+        )
+      : msg(
+          str`“${bestLabel}” did best: ${bestAcc} test accuracy, ${margin} ahead of “${secondLabel}” (${secondAcc}).`,
+        );
   return { headline, reasons: reasons(done, close ? null : best) };
 }
 
 function single(r: TakeawayRun): Takeaway {
   return {
-    headline:
-      `“${r.label}” reached ${formatPercent(accOf(r))} test accuracy (test loss ${r.final!.testLoss.toFixed(3)}) ` +
-      `after ${r.config.steps} steps. Nothing to compare it with: add a compared setting to see what changes it.`,
+    headline: msg(
+      str`“${r.label}” reached ${formatPercent(accOf(r))} test accuracy (test loss ${formatFixed(r.final!.testLoss, 3)}) after ${r.config.steps} steps. Nothing to compare it with: add a compared setting to see what changes it.`,
+    ),
     reasons: [],
   };
 }
@@ -158,18 +176,18 @@ function trainedReason(local: TakeawayRun, sync: TakeawayRun): string | null {
   const l = lastTrainAcc(local);
   const s = lastTrainAcc(sync);
   if (!l || !s) return null;
-  const numbers =
-    `on its own training batches it reached ${formatPercent(l.acc)} accuracy over the last ` +
-    `${l.steps} steps, against SyncBN’s ${formatPercent(s.acc)}`;
+  const localAcc = formatPercent(l.acc);
+  const syncAcc = formatPercent(s.acc);
+  const steps = l.steps;
   if (perDevice(local) === 2) {
-    return (
-      'With 2 examples per device, normalizing them by their own mean and variance turns every ' +
-      'value into (almost exactly) −1 or +1, whatever its size, so almost no gradient gets back through local BN ' +
-      `to the layers before it. Local BN hardly learned: ${numbers}.`
+    return msg(
+      str`With 2 examples per device, normalizing them by their own mean and variance turns every value into (almost exactly) −1 or +1, whatever its size, so almost no gradient gets back through local BN to the layers before it. Local BN hardly learned: on its own training batches it reached ${localAcc} accuracy over the last ${steps} steps, against SyncBN’s ${syncAcc}.`,
     );
   }
   if (s.acc - l.acc < TRAINED_WORSE) return null;
-  return `Local BN also trained worse, not only tested worse: ${numbers}.`;
+  return msg(
+    str`Local BN also trained worse, not only tested worse: on its own training batches it reached ${localAcc} accuracy over the last ${steps} steps, against SyncBN’s ${syncAcc}.`,
+  );
 }
 
 /** Why, from the telemetry of the local-BN, SyncBN and no-normalization runs among `runs`. */
@@ -180,17 +198,25 @@ function reasons(runs: readonly TakeawayRun[], winner: TakeawayRun | null): stri
   const none = runs.find((r) => kindOf(r) === 'none');
   const localNoise = local ? deviceNoise(local.telemetry) : null;
   if (local && localNoise !== null) {
+    const examples = perDevice(local);
+    const off = sigma(localNoise);
     out.push(
-      `Under local BN each device normalized with its own ${perDevice(local)} examples: ` +
-        `their mean sat on average ${sigma(localNoise)} from the global batch’s (first BN layer, ` +
-        'over devices and steps), so every step trained on noisy statistics.',
+      msg(
+        str`Under local BN each device normalized with its own ${examples} examples: their mean sat on average ${off} from the global batch’s (first BN layer, over devices and steps), so every step trained on noisy statistics.`,
+      ),
     );
   }
   if (sync) {
     const own = deviceNoise(sync.telemetry);
+    const global = sync.config.globalBatch;
     out.push(
-      `SyncBN normalized every device with the statistics of all ${sync.config.globalBatch} ` +
-        `examples of the step, so that noise was 0${own !== null ? ` (its devices’ own slices were ${sigma(own)} off)` : ''}.`,
+      own !== null
+        ? msg(
+            str`SyncBN normalized every device with the statistics of all ${global} examples of the step, so that noise was 0 (its devices’ own slices were ${sigma(own)} off).`,
+          )
+        : msg(
+            str`SyncBN normalized every device with the statistics of all ${global} examples of the step, so that noise was 0.`,
+          ),
     );
   }
   const trained = local && sync ? trainedReason(local, sync) : null;
@@ -200,24 +226,45 @@ function reasons(runs: readonly TakeawayRun[], winner: TakeawayRun | null): stri
   if (localGap !== null) {
     const mismatch =
       syncGap === null || (localGap >= MISMATCH_MIN_SIGMA && localGap > MISMATCH_RATIO * syncGap);
-    out.push(
-      `Local BN’s running mean, which the test uses, ended ${sigma(localGap)} from the global batch mean` +
-        `${syncGap !== null ? ` (SyncBN’s: ${sigma(syncGap)})` : ''}` +
-        (mismatch
-          ? ': that is the train/test mismatch.'
-          : ', about the same: the gap is not a train/test mismatch of the mean.'),
-    );
+    out.push(gapSentence(sigma(localGap), syncGap === null ? null : sigma(syncGap), mismatch));
   }
   if (none && local && winner === none) {
+    const examples = perDevice(local);
     out.push(
-      `Without normalization there are no batch statistics to get wrong. At ${perDevice(local)} ` +
-        `examples per device, local BN’s statistics were too noisy to help` +
-        `${localNoise !== null ? ` (${sigma(localNoise)} off on average)` : ''}, so the plain network did better.`,
+      localNoise !== null
+        ? msg(
+            str`Without normalization there are no batch statistics to get wrong. At ${examples} examples per device, local BN’s statistics were too noisy to help (${sigma(localNoise)} off on average), so the plain network did better.`,
+          )
+        : msg(
+            str`Without normalization there are no batch statistics to get wrong. At ${examples} examples per device, local BN’s statistics were too noisy to help, so the plain network did better.`,
+          ),
     );
   } else if (none && local && winner === local) {
     out.push(
-      'Local BN helped despite its noisy statistics: normalized layers let the same learning rate train faster.',
+      msg(
+        'Local BN helped despite its noisy statistics: normalized layers let the same learning rate train faster.',
+      ),
     );
   }
   return out;
+}
+
+/** Local BN's running-mean gap, with SyncBN's when known: one whole sentence per case. */
+function gapSentence(local: string, sync: string | null, mismatch: boolean): string {
+  if (sync === null) {
+    return mismatch
+      ? msg(
+          str`Local BN’s running mean, which the test uses, ended ${local} from the global batch mean: that is the train/test mismatch.`,
+        )
+      : msg(
+          str`Local BN’s running mean, which the test uses, ended ${local} from the global batch mean, about the same: the gap is not a train/test mismatch of the mean.`,
+        );
+  }
+  return mismatch
+    ? msg(
+        str`Local BN’s running mean, which the test uses, ended ${local} from the global batch mean (SyncBN’s: ${sync}): that is the train/test mismatch.`,
+      )
+    : msg(
+        str`Local BN’s running mean, which the test uses, ended ${local} from the global batch mean (SyncBN’s: ${sync}), about the same: the gap is not a train/test mismatch of the mean.`,
+      );
 }

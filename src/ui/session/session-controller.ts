@@ -1,3 +1,4 @@
+import { LOCALE_STATUS_EVENT } from '@lit/localize';
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RunConfig } from '../../config/schema.ts';
@@ -11,6 +12,7 @@ import type { Checkpoint } from '../../workers/checkpoint.ts';
 import { explainFailure } from '../model/explain-failure.ts';
 import { overallPercent } from '../model/format.ts';
 import { pageClock, type RenderClock, RenderJob } from '../render-clock.ts';
+import { saveNotice } from './save-notice.ts';
 import {
   applyEvent,
   isSettled,
@@ -112,8 +114,13 @@ export class SessionController implements ReactiveController {
   private stopRequested = false;
   /** Pause asked for: applied as soon as a worker is up, and kept for runs still waiting. */
   private pauseRequested = false;
-  /** What the user must know about saving, per run (index), in the order it happened. */
-  private notices = new Map<number, string>();
+  /**
+   * What the user must know about saving, per run (index), in the order it happened; written
+   * when read, so a language switch rewrites it.
+   */
+  private notices = new Map<number, () => string>();
+  /** A storage-full notice says how to make room once, in the first run that hit it. */
+  private quotaExplained = false;
   /** The coordinator worker of the study in progress: every run of it trains there. */
   private current: CoordinatorHandle | null = null;
   /** The coordinator worker kept from the last clean study, for the next one. */
@@ -135,15 +142,25 @@ export class SessionController implements ReactiveController {
   get view(): SessionView {
     if (this.stale) {
       this.stale = false;
-      const notice = this.notices.size > 0 ? [...this.notices.values()].join(' ') : null;
+      const notice =
+        this.notices.size > 0 ? [...this.notices.values()].map((n) => n()).join(' ') : null;
       this.shown = buildView(this.runs, this.busy, notice, this.pauseRequested);
     }
     return this.shown;
   }
 
-  hostConnected(): void {}
+  /** A language switch: the notices are rewritten in the new language. */
+  private readonly onLocaleStatus = (event: Event): void => {
+    if ((event as CustomEvent<{ status: string }>).detail?.status !== 'ready') return;
+    if (this.notices.size > 0) this.publish(false);
+  };
+
+  hostConnected(): void {
+    globalThis.addEventListener?.(LOCALE_STATUS_EVENT, this.onLocaleStatus);
+  }
 
   hostDisconnected(): void {
+    globalThis.removeEventListener?.(LOCALE_STATUS_EVENT, this.onLocaleStatus);
     this.stop();
     this.clock.cancel(this.render);
     this.idle?.terminate();
@@ -182,6 +199,7 @@ export class SessionController implements ReactiveController {
     this.stopRequested = false;
     this.pauseRequested = false;
     this.notices = new Map();
+    this.quotaExplained = false;
     this.runs = plans.map((p) =>
       newLiveRun(`live-${nextKey++}`, p.label, p.config, p.resume?.history),
     );
@@ -344,32 +362,18 @@ export class SessionController implements ReactiveController {
 
   private saveProblem(index: number, recorder: RunRecorder, problem: SaveProblem): void {
     const run = this.runs[index];
-    const at = recorder.savedCheckpointStep;
-    const kept =
-      at === null
-        ? 'The library keeps its settings, but no checkpoint, so it cannot be resumed.'
-        : `The library keeps everything up to step ${at} (its last checkpoint); once there is room it can be resumed from there.`;
-    const name = `“${run?.label ?? 'the run'}”`;
-    if (problem.kind === 'quota') {
-      const what =
-        run && isSettled(run.status)
-          ? `the end of ${name} could not be saved`
-          : `${name} was stopped at step ${run?.step ?? 0}`;
-      // Full storage fails every run's writes: the first to hit it says how to make room.
-      const first = ![...this.notices.values()].some((n) => n.includes('storage for this site'));
-      this.notices.set(
-        index,
-        first
-          ? `The browser’s storage for this site is full, so ${what}. ${kept} Free space by exporting and deleting old runs in the library below.`
-          : `Then ${what} too. ${kept}`,
-      );
-      this.stop();
-    } else {
-      this.notices.set(
-        index,
-        `Saving ${name} to the library failed, so the rest of it is not saved (${problem.message}). ${kept}`,
-      );
-    }
+    // Full storage fails every run's writes: the first to hit it says how to make room.
+    const firstQuota = problem.kind === 'quota' && !this.quotaExplained;
+    if (problem.kind === 'quota') this.quotaExplained = true;
+    const facts = {
+      label: run?.label ?? null,
+      settled: run !== undefined && isSettled(run.status),
+      step: run?.step ?? 0,
+      checkpointStep: recorder.savedCheckpointStep,
+      firstQuota,
+    };
+    this.notices.set(index, () => saveNotice(problem, facts));
+    if (problem.kind === 'quota') this.stop();
     this.publish(true);
   }
 
