@@ -132,6 +132,8 @@ export class LearnBnTestTime extends LitElement {
   private renderOneExample() {
     const b = normalizeBatch(Float32Array.of(this.example), 1, 1, 0);
     const x = formatSignificant(this.example, 2);
+    // The batch's own variance (σ_B holds √(σ_B² + ε), which is never 0).
+    const variance = (b.x[0]! - b.mean[0]!) ** 2;
     return html`
       <div class="controls">
         <label class="control" for="example">
@@ -152,7 +154,7 @@ export class LearnBnTestTime extends LitElement {
       </div>
       <p class="readout" data-testid="one-example-result" aria-live="polite">
         ${msg(
-          str`Alone in its batch: μ_B = ${formatSignificant(b.mean[0]!, 2)}, σ_B = ${formatSignificant(b.std[0]!, 2)}, so x̂ = ${formatFixed(b.xhat[0]!, 0)} whatever x is.`,
+          str`Alone in its batch: μ_B = ${formatSignificant(b.mean[0]!, 2)}, σ_B² = ${formatSignificant(variance, 2)}, so x̂ = ${formatFixed(b.xhat[0]!, 0)} whatever x is.`,
         )}
       </p>
     `;
@@ -189,7 +191,8 @@ export class LearnBnTestTime extends LitElement {
       >
         <polyline class="reference" fill="none" points=${line((p) => p.population)}></polyline>
         <polyline class="line" points=${line((p) => p.running)}></polyline>
-        <text x=${PAD} y=${H - 2}>0</text>
+        <text x=${PAD} y=${PAD - 3}>${formatSignificant(hi, 2)}</text>
+        <text x=${PAD} y=${H - 2}>${formatSignificant(lo, 2)}</text>
         <text x=${W - PAD} y=${H - 2} text-anchor="end">
           ${msg(str`step ${formatCount(testTimeConfig(this.momentum, 'running').steps)}`)}
         </text>

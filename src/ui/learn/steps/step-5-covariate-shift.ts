@@ -204,7 +204,7 @@ export class LearnCovariateShift extends LitElement {
       </p>
       <p class="try">
         ${msg(
-          'Try this: set the learning rate to 2. Without BN the percentiles wander further; with BN they stay in a narrow band around 0.',
+          'Try this: set the learning rate to 2. Without BN the percentiles wander further; with BN they settle after the first steps and stay put.',
         )}
       </p>
     `;
