@@ -102,10 +102,18 @@ async function exerciseStep4(page: Page, locale: string): Promise<void> {
   console.log(
     `learn step 4 (${locale}): longest main-thread task ≥ 50 ms while training: ${await longest(page)} ms`,
   );
-  expect(await text(page, 'one-example-result')).toMatch(/x̂ = 0\b/);
+  // A lone example: μ_B is the example itself, σ_B² is 0 and x̂ is 0, wherever the slider is.
+  const lone = async () => ({
+    mean: Number(await attr(page, 'one-example-result', 'data-mean')),
+    variance: Number(await attr(page, 'one-example-result', 'data-variance')),
+    xhat: Number(await attr(page, 'one-example-result', 'data-xhat')),
+  });
+  expect(await lone()).toEqual({ mean: 1.5, variance: 0, xhat: 0 });
+  const shown = await text(page, 'one-example-result');
   await body(page).getByTestId('one-example').focus();
   await page.keyboard.press('End');
-  expect(await text(page, 'one-example-result')).toMatch(/x̂ = 0\b/);
+  await expect.poll(() => text(page, 'one-example-result')).not.toBe(shown);
+  expect(await lone()).toEqual({ mean: 3, variance: 0, xhat: 0 });
   expect(Number(await attr(page, 'running-mean', 'data-points'))).toBe(20);
   const gapDefault = Number(await attr(page, 'running-mean', 'data-gap'));
   const curveDefault = await body(page).getByTestId('running-mean').innerHTML();

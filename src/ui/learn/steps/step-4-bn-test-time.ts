@@ -152,7 +152,14 @@ export class LearnBnTestTime extends LitElement {
           />
         </label>
       </div>
-      <p class="readout" data-testid="one-example-result" aria-live="polite">
+      <p
+        class="readout"
+        data-testid="one-example-result"
+        data-mean=${b.mean[0]!}
+        data-variance=${variance}
+        data-xhat=${b.xhat[0]!}
+        aria-live="polite"
+      >
         ${msg(
           str`Alone in its batch: μ_B = ${formatSignificant(b.mean[0]!, 2)}, σ_B² = ${formatSignificant(variance, 2)}, so x̂ = ${formatFixed(b.xhat[0]!, 0)} whatever x is.`,
         )}
