@@ -53,16 +53,24 @@ async function openStep(page: Page, url: string, step: number): Promise<void> {
 /** Start watching for main-thread tasks of 50 ms or more (the Long Tasks API reports only those). */
 async function watchLongTasks(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { sblLongest: number };
+    const w = window as unknown as { sblLongest: number; sblTasks: string[] };
     w.sblLongest = 0;
+    w.sblTasks = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.sblLongest = Math.max(w.sblLongest, e.duration);
+      for (const e of list.getEntries()) {
+        w.sblLongest = Math.max(w.sblLongest, e.duration);
+        w.sblTasks.push(`${e.duration.toFixed(0)} ms at ${e.startTime.toFixed(0)} ms`);
+      }
     }).observe({ type: 'longtask' });
   });
 }
 
+/** The longest such task (0 when none), with every one's length and start for the log. */
 const longest = (page: Page) =>
-  page.evaluate(() => (window as unknown as { sblLongest: number }).sblLongest);
+  page.evaluate(() => {
+    const w = window as unknown as { sblLongest: number; sblTasks: string[] };
+    return `${w.sblLongest}${w.sblTasks.length > 0 ? ` (${w.sblTasks.join(', ')}; now ${performance.now().toFixed(0)} ms)` : ''}`;
+  });
 
 /** The widget's training has finished (it showed its progress while it ran). */
 async function trained(page: Page): Promise<void> {

@@ -23,6 +23,9 @@ export function testTimeConfig(momentum: number, evalMode: 'running' | 'batch'):
     steps: 200,
     evalEvery: 10,
     evalMode,
+    // The widget draws no per-step telemetry: record a little, so the events the page receives
+    // stay small.
+    telemetryEvery: 50,
     ...(evalMode === 'batch' ? { evalBatch: SMALL_TEST_BATCH } : {}),
   });
 }
