@@ -7,9 +7,16 @@ import { mean, quantile, round, spread } from './kit/stats.ts';
 import { config } from './kit/training.ts';
 import { makeYielder } from './kit/yield.ts';
 import { grid } from './kit/grid.ts';
-import { type Check, type Experiment, type Finding, StoppedError } from './kit/types.ts';
+import {
+  type Check,
+  type Experiment,
+  type Finding,
+  StoppedError,
+  type UnitContext,
+} from './kit/types.ts';
 
 type Norm = 'batch' | 'none';
+export type CovariateNorm = Norm;
 
 export interface CovariateProbe {
   readonly step: number;
@@ -305,6 +312,36 @@ export const covariateShift: Experiment<CovariateShiftRow, CovariateShiftFinding
     );
   },
 };
+
+/** A small version of one unit: the Learn view's live Fig. 1 (one norm, one seed, few steps). */
+export interface CovariateProbeOptions {
+  readonly norm: Norm;
+  readonly seed: number;
+  readonly steps: number;
+  readonly probeEvery: number;
+  readonly lr: number;
+  /** Training and probe digits (MNIST at 14×14). */
+  readonly train: number;
+  readonly test: number;
+}
+
+/** The experiment's network and probe at a size the page trains in seconds. */
+export async function probeCovariateShift(
+  options: CovariateProbeOptions,
+  ctx: UnitContext,
+): Promise<CovariateShiftRow> {
+  const cfg = config({
+    seed: options.seed,
+    dataset: { name: 'mnist', train: options.train, test: options.test, downsample: true },
+    model: { preset: 'bn-paper-mlp', norm: options.norm },
+    devices: 1,
+    perDeviceBatch: 60,
+    optimizer: { name: 'sgd', lr: options.lr },
+    steps: options.steps,
+  });
+  const data = await ctx.env.loadData(cfg);
+  return trainAndProbe(cfg, new SingleDevice(cfg, data), options.probeEvery, ctx);
+}
 
 async function trainAndProbe(
   cfg: RunConfig,

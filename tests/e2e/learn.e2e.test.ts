@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
 import { axeViolations, describeAxeViolations } from '../../tools/axe.ts';
+import { LEARN_STEPS } from '../../src/ui/learn/learn-steps.ts';
 
 /*
  * Issue #12, point 2 (steps 1–3) in real Chromium under the app's CSP: the Learn view's route
@@ -12,6 +13,8 @@ import { axeViolations, describeAxeViolations } from '../../tools/axe.ts';
  */
 
 let app: App;
+/** The path's length: steps are added after 3 (their own E2E files), so the last is looked up. */
+const LAST = LEARN_STEPS.length;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
@@ -196,7 +199,7 @@ describe('the Learn view', () => {
     await page.getByTestId('learn-link').click();
     await atStep(page, 1);
     expect(new URL(page.url()).hash).toBe('#learn/1');
-    expect(await text(page, 'learn-position')).toBe('Step 1 of 3');
+    expect(await text(page, 'learn-position')).toBe(`Step 1 of ${LAST}`);
     await walk(page, 'en');
     // Previous goes back; "Back to the lab" shows the first screen again.
     await page.getByTestId('learn-prev').click();
@@ -211,7 +214,7 @@ describe('the Learn view', () => {
     await page.goto(`${app.url}#learn/1`);
     await atStep(page, 1);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
-    expect(await text(page, 'learn-position')).toBe('第 1 步，共 3 步');
+    expect(await text(page, 'learn-position')).toBe(`第 1 步，共 ${LAST} 步`);
     await walk(page, 'zh-CN');
   }, 240_000);
 
@@ -219,7 +222,7 @@ describe('the Learn view', () => {
     const page = await reader('en-US');
     await page.goto(`${app.url}?lang=zh-CN#learn/2`);
     await atStep(page, 2);
-    expect(await text(page, 'learn-position')).toBe('第 2 步，共 3 步');
+    expect(await text(page, 'learn-position')).toBe(`第 2 步，共 ${LAST} 步`);
     await expectNoEnglish(page);
   }, 60_000);
 
@@ -227,7 +230,7 @@ describe('the Learn view', () => {
     const page = await reader('en-US');
     await page.goto(`${app.url}#learn/2`);
     await atStep(page, 2);
-    expect(await text(page, 'learn-position')).toBe('Step 2 of 3');
+    expect(await text(page, 'learn-position')).toBe(`Step 2 of ${LAST}`);
     await page.getByTestId('learn-next').click();
     await atStep(page, 3);
     // #learn alone opens where the reader stopped, after a reload too.
@@ -236,8 +239,8 @@ describe('the Learn view', () => {
     await atStep(page, 3);
     expect(new URL(page.url()).hash).toBe('#learn/3');
     await page.goto(`${app.url}#learn/99`);
-    await atStep(page, 3);
-    expect(new URL(page.url()).hash).toBe('#learn/3');
+    await atStep(page, LAST);
+    expect(new URL(page.url()).hash).toBe(`#learn/${LAST}`);
   }, 90_000);
 
   it('is operable by keyboard: Tab reaches Next, Enter opens the next step', async () => {
@@ -260,9 +263,11 @@ describe('the Learn view', () => {
     await atStep(page, 2);
     // Focus stays on Next, so Enter again goes on; on the last step (no Next) it lands on the
     // step's heading, never back at the top of the page.
-    expect(await focusedTestId()).toBe('learn-next');
-    await page.keyboard.press('Enter');
-    await atStep(page, 3);
+    for (let step = 3; step <= LAST; step++) {
+      expect(await focusedTestId()).toBe('learn-next');
+      await page.keyboard.press('Enter');
+      await atStep(page, step);
+    }
     await expect
       .poll(() =>
         page.evaluate(() => {

@@ -5,6 +5,11 @@
  */
 import * as Comlink from 'comlink';
 import { platformEnv } from '../../experiments/kit/env.ts';
+import {
+  type CovariateProbeOptions,
+  type CovariateShiftRow,
+  probeCovariateShift,
+} from '../../experiments/covariate-shift.ts';
 import { EXPERIMENTS } from '../../experiments/index.ts';
 import type { FigureLocale } from '../../experiments/kit/figure-locale.ts';
 import { ProgressPacer } from '../../experiments/kit/progress-pacer.ts';
@@ -16,7 +21,7 @@ import { browserPlatform } from './platform.ts';
 import { type FigureImage, renderFigure } from './render-figure.ts';
 import { inLocale } from './worker-locale.ts';
 
-export type { PlanProgress };
+export type { CovariateProbeOptions, CovariateShiftRow, PlanProgress };
 
 export interface ExperimentRunOptions {
   readonly name: ExperimentName;
@@ -39,6 +44,15 @@ export interface ExperimentWorkerApi {
     onProgress: (progress: PlanProgress) => void,
     onUnitDone: (partial: ExperimentResult, figure: FigureImage | null) => Promise<void>,
   ): Promise<{ result: ExperimentResult; figure: FigureImage | null }>;
+  /**
+   * The covariate-shift experiment's probe for one small configuration (the Learn view's live
+   * Fig. 1): the row, with `onProgress` (0 to 1) a few times a second. The page cancels it by
+   * terminating the worker.
+   */
+  probeCovariateShift(
+    options: CovariateProbeOptions,
+    onProgress: (fraction: number) => void,
+  ): Promise<CovariateShiftRow>;
   stop(): void;
   /** The page switched language: the figures drawn from now on (a running session's too) use it. */
   showLocale(locale: FigureLocale): Promise<void>;
@@ -52,6 +66,8 @@ export interface ExperimentWorkerApi {
 
 const mnistUrl = new URL(`${import.meta.env.BASE_URL}${MNIST_FILE}`, self.location.origin).href;
 let running = false;
+/** The probe's progress reaches the page at most this often. */
+const PROBE_PROGRESS_MS = 100;
 /** The page's language now: the figures are written in it (sent with run, updated by showLocale). */
 let pageLocale: FigureLocale | undefined;
 let stopRequested = false;
@@ -93,6 +109,19 @@ const api: ExperimentWorkerApi = {
       progress.flush();
       running = false;
     }
+  },
+  async probeCovariateShift(options, onProgress) {
+    let last = 0;
+    return probeCovariateShift(options, {
+      env: platformEnv(browserPlatform(mnistUrl)),
+      progress: (fraction) => {
+        const now = Date.now();
+        if (now - last < PROBE_PROGRESS_MS && fraction < 1) return;
+        last = now;
+        onProgress(fraction);
+      },
+      shouldStop: () => false,
+    });
   },
   stop() {
     stopRequested = true;

@@ -30,4 +30,14 @@ export const LEARN_STEPS: readonly LearnStep[] = [
     title: () => msg('Batch normalization over a batch'),
     load: () => import('./steps/step-3-batch-norm.ts'),
   },
+  {
+    tag: 'sbl-learn-bn-test-time',
+    title: () => msg('BN at test time'),
+    load: () => import('./steps/step-4-bn-test-time.ts'),
+  },
+  {
+    tag: 'sbl-learn-covariate-shift',
+    title: () => msg('Internal covariate shift'),
+    load: () => import('./steps/step-5-covariate-shift.ts'),
+  },
 ];

@@ -125,6 +125,15 @@ export const stepStyles = [
       stroke: var(--sbl-accent);
       stroke-width: 1.5;
     }
+    .line.faint {
+      stroke-dasharray: 3 3;
+      opacity: 0.8;
+    }
+    fieldset.controls {
+      border: 1px solid var(--sbl-border);
+      border-radius: 6px;
+      padding: 0.4rem 0.75rem;
+    }
     .reference {
       stroke: var(--sbl-ok);
       stroke-width: 1.5;
