@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CheckpointRecord, LoadedMetrics, RunRecord } from '../../store/index.ts';
 import { telemetryUpTo } from '../model/append-telemetry.ts';
@@ -5,7 +6,9 @@ import type { PlannedRun } from '../session/session-controller.ts';
 
 /** Why a saved run cannot continue: it has no checkpoint yet. */
 export function cannotResume(run: RunRecord): string {
-  return `“${run.name}” stopped before its first checkpoint (one is saved every 25 steps), so it cannot continue. Use “Edit settings” to start it again.`;
+  return msg(
+    str`“${run.name}” stopped before its first checkpoint (one is saved every 25 steps), so it cannot continue. Use “Edit settings” to start it again.`,
+  );
 }
 
 /** The run that continues a saved one from its checkpoint, with its saved curves up to that step. */
@@ -103,5 +106,7 @@ export function interruptedOffer(
 
 /** The offer's sentence: "‘name’ was interrupted at step N of M." */
 export function interruptedText(run: RunRecord): string {
-  return `‘${run.name}’ was interrupted at step ${run.summary.stepsDone} of ${run.summary.steps}.`;
+  return msg(
+    str`‘${run.name}’ was interrupted at step ${run.summary.stepsDone} of ${run.summary.steps}.`,
+  );
 }

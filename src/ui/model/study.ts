@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import type { RunConfig } from '../../config/schema.ts';
 import { bnSyncGroupText } from '../../config/bn-sync.ts';
 import { fieldByPath } from './config-fields.ts';
@@ -21,16 +22,35 @@ export const COMPARE_FIELDS = [
 ] as const;
 export type CompareField = (typeof COMPARE_FIELDS)[number];
 
-export const COMPARE_FIELD_LABELS: Record<CompareField, string> = {
-  bnSync: 'BN statistics (local, sync, group:g)',
-  'model.norm': 'Normalization',
-  perDeviceBatch: 'Per-device batch',
-  devices: 'Devices',
-  sharding: 'Sharding (iid, label-sorted, dirichlet:α)',
-  evalMode: 'Test-time BN statistics',
-  runningStats: 'Running statistics from',
-  'optimizer.lr': 'Learning rate',
-  seed: 'Seed',
+/** The settings that can be varied, as the form names them (read at render: the language can change). */
+export const COMPARE_FIELD_LABELS: Readonly<Record<CompareField, string>> = {
+  get bnSync() {
+    return msg('BN statistics (local, sync, group:g)');
+  },
+  get 'model.norm'() {
+    return msg('Normalization');
+  },
+  get perDeviceBatch() {
+    return msg('Per-device batch');
+  },
+  get devices() {
+    return msg('Devices');
+  },
+  get sharding() {
+    return msg('Sharding (iid, label-sorted, dirichlet:α)');
+  },
+  get evalMode() {
+    return msg('Test-time BN statistics');
+  },
+  get runningStats() {
+    return msg('Running statistics from');
+  },
+  get 'optimizer.lr'() {
+    return msg('Learning rate');
+  },
+  get seed() {
+    return msg('Seed');
+  },
 };
 
 export interface CompareSpec {
