@@ -31,8 +31,11 @@ import '../learn/sbl-learn-link.ts';
  * and connects the views' events to its controllers: the training session, the run library, the
  * page address (route), resuming a saved run, the compared runs and the transport it names.
  */
-@localized()
+// customElement last (decorators apply bottom-up): <sbl-app> is already in index.html, so define()
+// upgrades it at once; localized() must have added its initializer before, or the page would
+// never re-render its own text when the language changes.
 @customElement('sbl-app')
+@localized()
 export class App extends LitElement {
   static override styles = appStyles;
 

@@ -70,7 +70,7 @@ export function formState(
   blockers.push(...reading.problems.general);
   for (const v of variants) {
     if (v.config === null && study.compare)
-      blockers.push(msg(str`Side by side, ${v.label}: ${v.problems.join('; ')}`));
+      blockers.push(msg(str`Side by side, ${v.shown}: ${v.problems.join('; ')}`));
   }
   if (blockers.length === 0 && variants.some((v) => v.config === null))
     blockers.push(msg('the study does not validate'));

@@ -82,11 +82,14 @@ export function decodeStudyHash(hash: string): HashReading {
   // Checked as the form checks it: each run it stands for (a varied field's own value is unused).
   const bad = expandStudy({ config, compare }).filter((v) => v.config === null);
   if (bad.length > 0) {
-    // The problems are worded once, when the link is read (form-problems.ts).
-    const lines = bad.flatMap((v) =>
-      compare ? v.problems.map((p) => `${v.label}: ${p}`) : v.problems,
+    // Worded when shown (checked again then: the problems' words follow the page's language).
+    const study = { config, compare };
+    return fail(() =>
+      expandStudy(study)
+        .filter((v) => v.config === null)
+        .flatMap((v) => (compare ? v.problems.map((p) => `${v.shown}: ${p}`) : v.problems))
+        .join('; '),
     );
-    return fail(() => lines.join('; '));
   }
   return { kind: 'ok', study: { config, compare } };
 }

@@ -240,7 +240,7 @@ export class SetupForm extends LitElement {
         ${
           badVariants.length > 0
             ? html`<ul class="variants problem">
-              ${badVariants.map((v) => html`<li>${v.label}: ${v.problems.join('; ')}</li>`)}
+              ${badVariants.map((v) => html`<li>${v.shown}: ${v.problems.join('; ')}</li>`)}
             </ul>`
             : nothing
         }
