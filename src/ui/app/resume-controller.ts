@@ -51,7 +51,12 @@ export interface ResumeDeps {
 /** Continue an interrupted run from its latest checkpoint, or say why it cannot. */
 export class ResumeController implements ReactiveController {
   /** Why the last resume could not start, shown in the library; null when none. */
-  problem: string | null = null;
+  get problem(): string | null {
+    return this.cannot ? cannotResume(this.cannot) : null;
+  }
+
+  /** The run that could not continue (its sentence is worded when shown: the language can change). */
+  private cannot: RunRecord | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -63,8 +68,8 @@ export class ResumeController implements ReactiveController {
   hostConnected(): void {}
 
   clear(): void {
-    if (this.problem === null) return;
-    this.problem = null;
+    if (this.cannot === null) return;
+    this.cannot = null;
     this.host.requestUpdate();
   }
 
@@ -76,7 +81,7 @@ export class ResumeController implements ReactiveController {
     if (!run) return false;
     const ck = await this.deps.latestCheckpoint(id);
     if (!ck) {
-      this.problem = cannotResume(run);
+      this.cannot = run;
       this.host.requestUpdate();
       return false;
     }
