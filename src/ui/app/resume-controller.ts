@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CheckpointRecord, LoadedMetrics, RunRecord } from '../../store/index.ts';
 import { telemetryUpTo } from '../model/append-telemetry.ts';
@@ -5,7 +6,9 @@ import type { PlannedRun } from '../session/session-controller.ts';
 
 /** Why a saved run cannot continue: it has no checkpoint yet. */
 export function cannotResume(run: RunRecord): string {
-  return `“${run.name}” stopped before its first checkpoint (one is saved every 25 steps), so it cannot continue. Use “Edit settings” to start it again.`;
+  return msg(
+    str`“${run.name}” stopped before its first checkpoint (one is saved every 25 steps), so it cannot continue. Use “Edit settings” to start it again.`,
+  );
 }
 
 /** The run that continues a saved one from its checkpoint, with its saved curves up to that step. */
@@ -48,7 +51,12 @@ export interface ResumeDeps {
 /** Continue an interrupted run from its latest checkpoint, or say why it cannot. */
 export class ResumeController implements ReactiveController {
   /** Why the last resume could not start, shown in the library; null when none. */
-  problem: string | null = null;
+  get problem(): string | null {
+    return this.cannot ? cannotResume(this.cannot) : null;
+  }
+
+  /** The run that could not continue (its sentence is worded when shown: the language can change). */
+  private cannot: RunRecord | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -60,8 +68,8 @@ export class ResumeController implements ReactiveController {
   hostConnected(): void {}
 
   clear(): void {
-    if (this.problem === null) return;
-    this.problem = null;
+    if (this.cannot === null) return;
+    this.cannot = null;
     this.host.requestUpdate();
   }
 
@@ -73,7 +81,7 @@ export class ResumeController implements ReactiveController {
     if (!run) return false;
     const ck = await this.deps.latestCheckpoint(id);
     if (!ck) {
-      this.problem = cannotResume(run);
+      this.cannot = run;
       this.host.requestUpdate();
       return false;
     }
@@ -103,5 +111,7 @@ export function interruptedOffer(
 
 /** The offer's sentence: "‘name’ was interrupted at step N of M." */
 export function interruptedText(run: RunRecord): string {
-  return `‘${run.name}’ was interrupted at step ${run.summary.stepsDone} of ${run.summary.steps}.`;
+  return msg(
+    str`‘${run.name}’ was interrupted at step ${run.summary.stepsDone} of ${run.summary.steps}.`,
+  );
 }

@@ -19,7 +19,14 @@ export function routeFromHash(hash: string): Route | null {
   if (parseLearnHash(hash)) return null;
   const reading = decodeStudyHash(hash);
   if (reading.kind === 'ok') return { study: reading.study, message: null };
-  if (reading.kind === 'error') return { study: DEFAULT_STUDY, message: reading.message };
+  if (reading.kind === 'error')
+    return {
+      study: DEFAULT_STUDY,
+      // Worded when shown: the language can change while the page shows it.
+      get message() {
+        return reading.message;
+      },
+    };
   return null;
 }
 
@@ -44,8 +51,13 @@ export interface RouteWindow {
 export class RouteController implements ReactiveController {
   /** The study the form shows (from the link, a library run, or the default). */
   study: Study = DEFAULT_STUDY;
-  /** Why the link's study is not shown, or null. */
-  message: string | null = null;
+  /** The link's study that could not be read (why, in `message`), or null. */
+  private unread: Route | null = null;
+
+  /** Why the link's study is not shown, or null (worded in the language shown now). */
+  get message(): string | null {
+    return this.unread?.message ?? null;
+  }
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -78,7 +90,7 @@ export class RouteController implements ReactiveController {
     // (which it keeps as it is), never an older study in its place.
     this.study = study;
     this.write(study);
-    this.message = null;
+    this.unread = null;
     this.host.requestUpdate();
   }
 
@@ -92,7 +104,7 @@ export class RouteController implements ReactiveController {
     const route = routeFromHash(this.win.location.hash);
     if (!route) return;
     this.study = route.study;
-    this.message = route.message;
+    this.unread = route.message === null ? null : route;
     this.host.requestUpdate();
   };
 }

@@ -14,7 +14,7 @@ import { CompareController } from './compare-controller.ts';
 import { interruptedOffer, interruptedText, ResumeController } from './resume-controller.ts';
 import { RouteController } from './route-controller.ts';
 import { appStyles } from './sbl-app.styles.ts';
-import { TRANSPORT_MEANING, TransportController } from './transport-controller.ts';
+import { TransportController, transportMeaning } from './transport-controller.ts';
 import '../experiments/sbl-experiments.ts';
 import '../library/sbl-compare-view.ts';
 import '../library/sbl-runs-library.ts';
@@ -31,8 +31,11 @@ import '../learn/sbl-learn-link.ts';
  * and connects the views' events to its controllers: the training session, the run library, the
  * page address (route), resuming a saved run, the compared runs and the transport it names.
  */
-@localized()
+// customElement last (decorators apply bottom-up): <sbl-app> is already in index.html, so define()
+// upgrades it at once; localized() must have added its initializer before, or the page would
+// never re-render its own text when the language changes.
 @customElement('sbl-app')
+@localized()
 export class App extends LitElement {
   static override styles = appStyles;
 
@@ -160,12 +163,12 @@ export class App extends LitElement {
   private renderOffer(busy: boolean) {
     const run = interruptedOffer(this.library.runs, this.dismissedOffers, busy);
     if (!run) return nothing;
-    return html`<div class="offer" role="region" aria-label="Interrupted run" data-testid="interrupted-offer">
-      <p>${interruptedText(run)} It continues from its last checkpoint.</p>
+    return html`<div class="offer" role="region" aria-label=${msg('Interrupted run')} data-testid="interrupted-offer">
+      <p>${msg(str`${interruptedText(run)} It continues from its last checkpoint.`)}</p>
       ${this.resumer.problem ? html`<p class="notice" role="alert">${this.resumer.problem}</p>` : nothing}
       <div class="row">
-        <button type="button" @click=${() => void this.resumeOffered(run.id)}>Resume</button>
-        <button type="button" @click=${() => this.dismissOffer(run.id)}>Dismiss</button>
+        <button type="button" @click=${() => void this.resumeOffered(run.id)}>${msg('Resume')}</button>
+        <button type="button" @click=${() => this.dismissOffer(run.id)}>${msg('Dismiss')}</button>
       </div>
     </div>`;
   }
@@ -201,23 +204,30 @@ export class App extends LitElement {
           data-testid="skip-to-run"
           @click=${() => this.renderRoot.querySelector('sbl-setup-form')?.focusRun()}
         >
-          Skip to Run
+          ${msg('Skip to Run')}
         </button>
         <sbl-locale-switch></sbl-locale-switch>
-        <h1>syncbn-lab: Batch Normalization across devices</h1>
+        <h1>${msg('syncbn-lab: Batch Normalization across devices')}</h1>
         <sbl-learn-link></sbl-learn-link>
         <sbl-intro></sbl-intro>
         <details class="env small" data-testid="about-run">
-          <summary>About this run</summary>
+          <summary>${msg('About this run')}</summary>
           <span
-            >Transport: <strong data-testid="transport">${transport.name}</strong>
+            >${msg('Transport:')} <strong data-testid="transport">${transport.name}</strong>
             <span class="muted"
-              >— ${TRANSPORT_MEANING[transport.name] ?? ''}${transport.known ? '' : ' (expected; confirmed when a run starts)'}</span
+              >— ${
+                transport.known
+                  ? transportMeaning(transport.name)
+                  : msg(
+                      str`${transportMeaning(transport.name)} (expected; confirmed when a run starts)`,
+                    )
+              }</span
             ></span
           >
           <span
-            >Page: <strong data-testid="isolation" data-isolated=${isolated ? 'true' : 'false'}
-              >${isolated ? 'cross-origin isolated' : 'not isolated'}</strong
+            >${msg('Page:')}
+            <strong data-testid="isolation" data-isolated=${isolated ? 'true' : 'false'}
+              >${isolated ? msg('cross-origin isolated') : msg('not isolated')}</strong
             ></span
           >
         </details>

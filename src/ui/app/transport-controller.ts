@@ -1,15 +1,24 @@
+import { msg } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { resolveTransport } from '../../collectives/transport.ts';
 import type { Study } from '../model/study.ts';
 import type { SessionView } from '../session/session-controller.ts';
 
-export const TRANSPORT_MEANING: Record<string, string> = {
-  'shared-memory':
-    'workers exchange statistics through shared memory (SharedArrayBuffer + Atomics)',
-  'message-port':
-    'workers exchange statistics by posting messages (the fallback without cross-origin isolation)',
-  local: 'all devices in one thread',
-};
+/** What each transport means, in the language shown now (a function: the language can change). */
+export function transportMeaning(name: string): string {
+  switch (name) {
+    case 'shared-memory':
+      return msg('workers exchange statistics through shared memory (SharedArrayBuffer + Atomics)');
+    case 'message-port':
+      return msg(
+        'workers exchange statistics by posting messages (the fallback without cross-origin isolation)',
+      );
+    case 'local':
+      return msg('all devices in one thread');
+    default:
+      return '';
+  }
+}
 
 /**
  * The transport the header names: the one the most recent run reported, else the one the page

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { bnSyncGroupText } from '../../config/bn-sync.ts';
 import { explainProblem } from '../../config/config-text.ts';
 import { checkModelBuilds } from '../../config/preflight.ts';
@@ -31,7 +32,8 @@ type Parsed = { value: unknown } | { problem: string };
 function parseNumber(text: string, integer: boolean): Parsed {
   const s = text.trim();
   const n = s === '' ? Number.NaN : Number(s);
-  if (!Number.isFinite(n)) return { problem: integer ? 'enter a whole number' : 'enter a number' };
+  if (!Number.isFinite(n))
+    return { problem: integer ? msg('enter a whole number') : msg('enter a number') };
   return { value: n };
 }
 
@@ -42,7 +44,9 @@ function parseList(text: string, integer: boolean): Parsed {
     const n = Number(p);
     if (!Number.isFinite(n)) {
       return {
-        problem: `“${p}” is not a number; enter ${integer ? 'whole ' : ''}numbers separated by commas`,
+        problem: integer
+          ? msg(str`“${p}” is not a number; enter whole numbers separated by commas`)
+          : msg(str`“${p}” is not a number; enter numbers separated by commas`),
       };
     }
     values.push(n);
@@ -76,13 +80,14 @@ function readField(f: FieldSpec, v: FormValues): Parsed | { value: typeof OMIT }
     case 'bn-sync': {
       if (text !== 'group') return { value: empty ? OMIT : text };
       const size = parseNumber(String(v[BN_SYNC_GROUP_KEY] ?? ''), true);
-      if ('problem' in size) return { problem: 'enter the group size (devices per group)' };
+      if ('problem' in size) return { problem: msg('enter the group size (devices per group)') };
       return { value: `group:${size.value}` };
     }
     case 'sharding': {
       if (text !== 'dirichlet') return { value: empty ? OMIT : text };
       const alpha = parseNumber(String(v[SHARDING_ALPHA_KEY] ?? ''), false);
-      if ('problem' in alpha) return { problem: 'enter the Dirichlet concentration α (e.g. 0.3)' };
+      if ('problem' in alpha)
+        return { problem: msg('enter the Dirichlet concentration α (e.g. 0.3)') };
       return { value: { dirichlet: alpha.value } };
     }
   }

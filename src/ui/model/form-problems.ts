@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { explainProblem } from '../../config/config-text.ts';
 import { describeRule } from '../../config/rule-text.ts';
 import { issueLine } from '../../config/schema.ts';
@@ -30,21 +31,23 @@ export function singleFieldMessage(issue: Issue): string | null {
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'array')
-        return `enter at least ${fmt(issue.minimum)} ${issue.minimum === 1 ? 'value' : 'values'}`;
+        return issue.minimum === 1
+          ? msg('enter at least 1 value')
+          : msg(str`enter at least ${fmt(issue.minimum)} values`);
       return issue.inclusive
-        ? `must be at least ${fmt(issue.minimum)}`
-        : `must be more than ${fmt(issue.minimum)}`;
+        ? msg(str`must be at least ${fmt(issue.minimum)}`)
+        : msg(str`must be more than ${fmt(issue.minimum)}`);
     case 'too_big':
-      if (issue.origin === 'array') return `enter at most ${fmt(issue.maximum)} values`;
+      if (issue.origin === 'array') return msg(str`enter at most ${fmt(issue.maximum)} values`);
       return issue.inclusive
-        ? `must be at most ${fmt(issue.maximum)}`
-        : `must be less than ${fmt(issue.maximum)}`;
+        ? msg(str`must be at most ${fmt(issue.maximum)}`)
+        : msg(str`must be less than ${fmt(issue.maximum)}`);
     case 'invalid_type':
-      if (issue.expected === 'int') return 'must be a whole number';
-      if (issue.expected === 'number') return 'must be a number';
+      if (issue.expected === 'int') return msg('must be a whole number');
+      if (issue.expected === 'number') return msg('must be a number');
       return null;
     case 'invalid_value':
-      return `choose one of ${issue.values.map((v) => String(v)).join(', ')}`;
+      return msg(str`choose one of ${issue.values.map((v) => String(v)).join(', ')}`);
     default:
       return null;
   }

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { RunConfig } from '../../config/schema.ts';
 import { runName, studyRunNames } from './run-name.ts';
 import { fieldByPath, type FormValues } from './config-fields.ts';
@@ -69,10 +70,10 @@ export function formState(
   blockers.push(...reading.problems.general);
   for (const v of variants) {
     if (v.config === null && study.compare)
-      blockers.push(`Side by side, ${v.label}: ${v.problems.join('; ')}`);
+      blockers.push(msg(str`Side by side, ${v.shown}: ${v.problems.join('; ')}`));
   }
   if (blockers.length === 0 && variants.some((v) => v.config === null))
-    blockers.push('the study does not validate');
+    blockers.push(msg('the study does not validate'));
   const many = variants.length > 1;
   // Without blockers every variant validated (a null config adds one above).
   const runs: RunRequest[] = blockers.length > 0 ? [] : runRequests(variants, many);

@@ -1,3 +1,4 @@
+import { msg } from '@lit/localize';
 import type { ConfigObject } from '../../config/config-object.ts';
 import type { Study } from './study.ts';
 
@@ -48,22 +49,36 @@ export const DEFAULT_STUDY: Study = LOCAL_VS_SYNC_2;
 export const PRESETS: readonly Preset[] = [
   {
     id: 'syncbn-vs-local-2',
-    title: 'Local BN vs SyncBN, 2 per device (default)',
-    description:
-      'Eight devices with two digits each, trained side by side. Local BN normalizes every pair by itself; ' +
-      'SyncBN normalizes with all 16 digits of the step.',
-    lookAt:
-      'Look at the accuracy curves as they grow: SyncBN learns, local BN hardly does. With two examples a device’s normalized values are always −1 and +1 whatever the inputs, so almost no gradient gets back through local BN; the per-device noise chart shows how far each pair’s statistics sit from the global batch’s.',
+    get title() {
+      return msg('Local BN vs SyncBN, 2 per device (default)');
+    },
+    get description() {
+      return msg(
+        'Eight devices with two digits each, trained side by side. Local BN normalizes every pair by itself; SyncBN normalizes with all 16 digits of the step.',
+      );
+    },
+    get lookAt() {
+      return msg(
+        'Look at the accuracy curves as they grow: SyncBN learns, local BN hardly does. With two examples a device’s normalized values are always −1 and +1 whatever the inputs, so almost no gradient gets back through local BN; the per-device noise chart shows how far each pair’s statistics sit from the global batch’s.',
+      );
+    },
     study: LOCAL_VS_SYNC_2,
   },
   {
     id: 'small-batch-instability',
-    title: 'Small-batch instability',
-    description:
-      'Local BN with 2, 4 and 16 examples per device. The smaller the slice, the noisier each device’s ' +
-      'mean and variance, and the further training and test behaviour drift apart.',
-    lookAt:
-      'Look at how the per-device noise grows as the slice shrinks (about 1/√batch) and how the test accuracy falls with it: the noise each step trains on is the cost of small per-device batches under local BN.',
+    get title() {
+      return msg('Small-batch instability');
+    },
+    get description() {
+      return msg(
+        'Local BN with 2, 4 and 16 examples per device. The smaller the slice, the noisier each device’s mean and variance, and the further training and test behaviour drift apart.',
+      );
+    },
+    get lookAt() {
+      return msg(
+        'Look at how the per-device noise grows as the slice shrinks (about 1/√batch) and how the test accuracy falls with it: the noise each step trains on is the cost of small per-device batches under local BN.',
+      );
+    },
     study: {
       config: mnistMlp({ optimizer: { name: 'sgd', lr: 0.2, momentum: 0.9 } }),
       compare: { field: 'perDeviceBatch', values: ['2', '4', '16'] },
@@ -71,12 +86,19 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'non-iid',
-    title: 'Non-IID shards',
-    description:
-      'Each device gets examples of only one or two classes (label-sorted shards). Local BN statistics then ' +
-      'describe one class, not the data; SyncBN sees the whole batch.',
-    lookAt:
-      'Look at the per-device statistics chart: with one class per device the device means split apart, so local BN trains on statistics no test batch has; SyncBN normalizes with the mix of all classes.',
+    get title() {
+      return msg('Non-IID shards');
+    },
+    get description() {
+      return msg(
+        'Each device gets examples of only one or two classes (label-sorted shards). Local BN statistics then describe one class, not the data; SyncBN sees the whole batch.',
+      );
+    },
+    get lookAt() {
+      return msg(
+        'Look at the per-device statistics chart: with one class per device the device means split apart, so local BN trains on statistics no test batch has; SyncBN normalizes with the mix of all classes.',
+      );
+    },
     study: {
       config: mnistMlp({ sharding: 'label-sorted' }),
       compare: { field: 'bnSync', values: ['local', 'sync'] },
@@ -84,12 +106,19 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'groupnorm',
-    title: 'GroupNorm',
-    description:
-      'GroupNorm normalizes each example over groups of channels, so it needs no batch statistics and no ' +
-      'synchronization. Compared with local BN at two examples per device.',
-    lookAt:
-      'Look at whether GroupNorm closes the gap: it has no batch statistics, so no per-device noise and no train/test mismatch, at the price of not normalizing across examples.',
+    get title() {
+      return msg('GroupNorm');
+    },
+    get description() {
+      return msg(
+        'GroupNorm normalizes each example over groups of channels, so it needs no batch statistics and no synchronization. Compared with local BN at two examples per device.',
+      );
+    },
+    get lookAt() {
+      return msg(
+        'Look at whether GroupNorm closes the gap: it has no batch statistics, so no per-device noise and no train/test mismatch, at the price of not normalizing across examples.',
+      );
+    },
     study: {
       config: mnistMlp({
         perDeviceBatch: 2,
@@ -100,11 +129,19 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'no-norm',
-    title: 'No normalization',
-    description:
-      'The same network without any normalization, next to local BN. Without BN the learning rate that BN tolerates may be too high.',
-    lookAt:
-      'Look at whether the plain network beats local BN: at four examples per device local BN’s statistics can be so noisy that they hurt more than normalization helps, and the test then uses running statistics that never matched any training batch.',
+    get title() {
+      return msg('No normalization');
+    },
+    get description() {
+      return msg(
+        'The same network without any normalization, next to local BN. Without BN the learning rate that BN tolerates may be too high.',
+      );
+    },
+    get lookAt() {
+      return msg(
+        'Look at whether the plain network beats local BN: at four examples per device local BN’s statistics can be so noisy that they hurt more than normalization helps, and the test then uses running statistics that never matched any training batch.',
+      );
+    },
     study: {
       config: mnistMlp(),
       compare: { field: 'model.norm', values: ['none', 'batch'] },

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import { configSchema } from '../../config/schema.ts';
 import { schemaDefaults } from '../../config/schema-defaults.ts';
 import {
@@ -40,24 +41,30 @@ export function encodeStudyHash(study: Study): string {
 export function decodeStudyHash(hash: string): HashReading {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
   if (h.trim() === '') return { kind: 'empty' };
-  const fail = (why: string): HashReading => ({
+  // The sentence is worded when read, in the language the page shows then.
+  const fail = (why: () => string): HashReading => ({
     kind: 'error',
-    message: `The study in this link could not be read (${why}), so the default study is shown instead.`,
+    get message() {
+      return msg(
+        str`The study in this link could not be read (${why()}), so the default study is shown instead.`,
+      );
+    },
   });
-  if (!h.startsWith(PREFIX)) return fail('it does not start with "x="');
+  if (!h.startsWith(PREFIX)) return fail(() => msg('it does not start with "x="'));
   let text: string;
   try {
     text = fromBase64Url(h.slice(PREFIX.length));
   } catch {
-    return fail('the link looks cut off or changed');
+    return fail(() => msg('the link looks cut off or changed'));
   }
   let payload: unknown;
   try {
     payload = JSON.parse(text);
   } catch {
-    return fail('the link looks cut off or changed');
+    return fail(() => msg('the link looks cut off or changed'));
   }
-  if (!isPlainObject(payload) || !isPlainObject(payload.config)) return fail('it holds no config');
+  if (!isPlainObject(payload) || !isPlainObject(payload.config))
+    return fail(() => msg('it holds no config'));
   const config = deepMerge(schemaDefaults(), payload.config);
   let compare: CompareSpec | null = null;
   if (payload.compare !== undefined) {
@@ -68,17 +75,21 @@ export function decodeStudyHash(hash: string): HashReading {
       !Array.isArray(c.values) ||
       !c.values.every((v) => typeof v === 'string')
     ) {
-      return fail('its side-by-side comparison is not understood');
+      return fail(() => msg('its side-by-side comparison is not understood'));
     }
     compare = { field: c.field, values: c.values as string[] };
   }
   // Checked as the form checks it: each run it stands for (a varied field's own value is unused).
   const bad = expandStudy({ config, compare }).filter((v) => v.config === null);
   if (bad.length > 0) {
-    const lines = bad.flatMap((v) =>
-      compare ? v.problems.map((p) => `${v.label}: ${p}`) : v.problems,
+    // Worded when shown (checked again then: the problems' words follow the page's language).
+    const study = { config, compare };
+    return fail(() =>
+      expandStudy(study)
+        .filter((v) => v.config === null)
+        .flatMap((v) => (compare ? v.problems.map((p) => `${v.shown}: ${p}`) : v.problems))
+        .join('; '),
     );
-    return fail(lines.join('; '));
   }
   return { kind: 'ok', study: { config, compare } };
 }

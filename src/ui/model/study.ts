@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { RunConfig } from '../../config/schema.ts';
 import { bnSyncGroupText } from '../../config/bn-sync.ts';
 import { fieldByPath } from './config-fields.ts';
@@ -21,16 +22,35 @@ export const COMPARE_FIELDS = [
 ] as const;
 export type CompareField = (typeof COMPARE_FIELDS)[number];
 
-export const COMPARE_FIELD_LABELS: Record<CompareField, string> = {
-  bnSync: 'BN statistics (local, sync, group:g)',
-  'model.norm': 'Normalization',
-  perDeviceBatch: 'Per-device batch',
-  devices: 'Devices',
-  sharding: 'Sharding (iid, label-sorted, dirichlet:α)',
-  evalMode: 'Test-time BN statistics',
-  runningStats: 'Running statistics from',
-  'optimizer.lr': 'Learning rate',
-  seed: 'Seed',
+/** The settings that can be varied, as the form names them (read at render: the language can change). */
+export const COMPARE_FIELD_LABELS: Readonly<Record<CompareField, string>> = {
+  get bnSync() {
+    return msg('BN statistics (local, sync, group:g)');
+  },
+  get 'model.norm'() {
+    return msg('Normalization');
+  },
+  get perDeviceBatch() {
+    return msg('Per-device batch');
+  },
+  get devices() {
+    return msg('Devices');
+  },
+  get sharding() {
+    return msg('Sharding (iid, label-sorted, dirichlet:α)');
+  },
+  get evalMode() {
+    return msg('Test-time BN statistics');
+  },
+  get runningStats() {
+    return msg('Running statistics from');
+  },
+  get 'optimizer.lr'() {
+    return msg('Learning rate');
+  },
+  get seed() {
+    return msg('Seed');
+  },
 };
 
 export interface CompareSpec {
@@ -45,7 +65,10 @@ export interface Study {
 }
 
 export interface Variant {
+  /** The run's label (English: it names the run in the legend and the library, as data). */
   readonly label: string;
+  /** The label as the form shows it, in the page's language (read at render). */
+  readonly shown: string;
   readonly input: ConfigObject;
   /** Null when the variant does not validate; `problems` says why. */
   readonly config: RunConfig | null;
@@ -116,6 +139,40 @@ export function variantLabel(field: CompareField, text: string): string {
   }
 }
 
+/**
+ * A variant's label as the form shows it: the run label's words in the page's language (the value
+ * typed stays as it is). English is variantLabel's text.
+ */
+export function variantText(field: CompareField, text: string): string {
+  const v = compareValue(field, text);
+  switch (field) {
+    case 'bnSync': {
+      if (v === 'local') return msg('local BN');
+      if (v === 'sync') return 'SyncBN';
+      const g = bnSyncGroupText(String(v));
+      return g !== null ? msg(str`SyncBN in groups of ${g}`) : `bnSync ${text}`;
+    }
+    case 'model.norm':
+      return v === 'none' ? msg('no norm') : msg(str`${text} norm`);
+    case 'perDeviceBatch':
+      return msg(str`${text} per device`);
+    case 'devices':
+      return msg(str`${text} devices`);
+    case 'sharding':
+      return typeof v === 'object' && v !== null
+        ? msg(str`Dirichlet α=${(v as { dirichlet: unknown }).dirichlet} shards`)
+        : msg(str`${text} shards`);
+    case 'evalMode':
+      return msg(str`${text} stats at test`);
+    case 'runningStats':
+      return msg(str`stats from ${text}`);
+    case 'optimizer.lr':
+      return `lr ${text}`;
+    case 'seed':
+      return msg(str`seed ${text}`);
+  }
+}
+
 /** A one-line description of a config (names in the library avoid the word "run" on purpose). */
 export function describeConfig(c: RunConfig): string {
   const net = c.model.preset === 'cnn' ? 'CNN' : c.model.preset === 'mlp' ? 'MLP' : 'BN-paper MLP';
@@ -136,6 +193,9 @@ export function expandStudy(study: Study): Variant[] {
     return [
       {
         label: r.config ? describeConfig(r.config) : 'run',
+        get shown() {
+          return r.config ? describeConfig(r.config) : msg('run');
+        },
         input: study.config,
         config: r.config,
         problems: allProblems(r.problems),
@@ -147,7 +207,15 @@ export function expandStudy(study: Study): Variant[] {
     const input = setPath(study.config, field, compareValue(field, text));
     const r = validateInput(input);
     const label = variantLabel(field, text);
-    return { label, input, config: r.config, problems: allProblems(r.problems) };
+    return {
+      label,
+      get shown() {
+        return variantText(field, text);
+      },
+      input,
+      config: r.config,
+      problems: allProblems(r.problems),
+    };
   });
 }
 

@@ -1,9 +1,11 @@
+import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import {
   BN_SYNC_GROUP_KEY,
   type FieldSpec,
   type FormValues,
+  optionText,
   SHARDING_ALPHA_KEY,
 } from '../model/config-fields.ts';
 import { sliderIndex } from '../model/field-layout.ts';
@@ -17,7 +19,7 @@ export const fieldId = (path: string): string => `f-${path.replace(/\./g, '-')}`
 function placeholder(f: FieldSpec, defaults: FormValues): string | undefined {
   if (f.emptyText) return f.emptyText;
   const d = defaults[f.path];
-  return typeof d === 'string' && d !== '' ? `default ${d}` : undefined;
+  return typeof d === 'string' && d !== '' ? msg(str`default ${d}`) : undefined;
 }
 
 /** How a field stands in the study the form shows. */
@@ -110,7 +112,7 @@ export function renderField(
       >
         ${options.map(
           (o) =>
-            html`<option value=${o} ?selected=${o === text}>${o === '' ? (f.emptyText ?? 'automatic') : o}</option>`,
+            html`<option value=${o} ?selected=${o === text}>${o === '' ? (f.emptyText ?? msg('automatic')) : optionText(f.path, o)}</option>`,
         )}
       </select>`;
       break;
@@ -124,9 +126,9 @@ export function renderField(
           aria-invalid=${ifDefined(common.invalid)}
           @change=${onText}
         >
-          <option value="local" ?selected=${text === 'local'}>local (each device alone)</option>
-          <option value="sync" ?selected=${text === 'sync'}>sync (SyncBN, all devices)</option>
-          <option value="group" ?selected=${text === 'group'}>group (g devices at a time)</option>
+          <option value="local" ?selected=${text === 'local'}>${msg('local (each device alone)')}</option>
+          <option value="sync" ?selected=${text === 'sync'}>${msg('sync (SyncBN, all devices)')}</option>
+          <option value="group" ?selected=${text === 'group'}>${msg('group (g devices at a time)')}</option>
         </select>
         ${
           text === 'group'
@@ -136,7 +138,7 @@ export function renderField(
                 type="text"
                 inputmode="numeric"
                 size="3"
-                aria-label="Devices per BN group"
+                aria-label=${msg('Devices per BN group')}
                 aria-describedby=${ifDefined(invalid ? errId : undefined)}
                 aria-invalid=${ifDefined(common.invalid)}
                 .value=${String(values[BN_SYNC_GROUP_KEY] ?? '')}
@@ -155,9 +157,9 @@ export function renderField(
           aria-invalid=${ifDefined(common.invalid)}
           @change=${onText}
         >
-          <option value="iid" ?selected=${text === 'iid'}>iid (random mix)</option>
-          <option value="label-sorted" ?selected=${text === 'label-sorted'}>label-sorted (few classes each)</option>
-          <option value="dirichlet" ?selected=${text === 'dirichlet'}>Dirichlet (skewed mix)</option>
+          <option value="iid" ?selected=${text === 'iid'}>${msg('iid (random mix)')}</option>
+          <option value="label-sorted" ?selected=${text === 'label-sorted'}>${msg('label-sorted (few classes each)')}</option>
+          <option value="dirichlet" ?selected=${text === 'dirichlet'}>${msg('Dirichlet (skewed mix)')}</option>
         </select>
         ${
           text === 'dirichlet'
@@ -167,7 +169,7 @@ export function renderField(
                 type="text"
                 inputmode="decimal"
                 size="4"
-                aria-label="Dirichlet concentration α"
+                aria-label=${msg('Dirichlet concentration α')}
                 aria-describedby=${ifDefined(invalid ? errId : undefined)}
                 aria-invalid=${ifDefined(common.invalid)}
                 .value=${String(values[SHARDING_ALPHA_KEY] ?? '')}
@@ -197,8 +199,8 @@ export function renderField(
     }
   }
   const notes = [
-    varied ? 'varied: see “Compare”' : '',
-    applies ? '' : `has no effect here: ${f.appliesWhen?.note}`,
+    varied ? msg('varied: see “Compare”') : '',
+    applies ? '' : msg(str`has no effect here: ${f.appliesWhen?.note}`),
     applies ? (f.help ?? '') : '',
   ].filter(Boolean);
   return html`<div class="field ${f.kind.type === 'bool' ? 'bool' : ''} ${applies ? '' : 'inactive'}" data-field=${f.path}>

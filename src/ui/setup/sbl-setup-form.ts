@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { FieldSpec, FormValues } from '../model/config-fields.ts';
@@ -37,6 +38,13 @@ export interface StudyChangeDetail {
   readonly valid: boolean;
 }
 
+/** The run bar's summary: "2 runs · 600 steps in all" (English byte for byte as before). */
+function runSummary(runs: number, steps: number): string {
+  return runs === 1
+    ? msg(str`1 run · ${steps} steps in all`)
+    : msg(str`${runs} runs · ${steps} steps in all`);
+}
+
 /** The schema's defaults, shown as the placeholders of empty boxes. */
 const DEFAULTS: FormValues = inputToForm(DEFAULT_CHOICES);
 
@@ -47,6 +55,7 @@ const DEFAULTS: FormValues = inputToForm(DEFAULT_CHOICES);
  * as you type (problems next to their field; a new problem under "All settings" opens it). Fires
  * `study-change` on every edit and `run-study` with the runs to start.
  */
+@localized()
 @customElement('sbl-setup-form')
 export class SetupForm extends LitElement {
   static override styles = setupFormStyles;
@@ -172,7 +181,7 @@ export class SetupForm extends LitElement {
     const active = presetShown(this.state?.study);
     const activePreset = PRESETS.find((p) => p.id === active);
     return html`<div role="group" aria-labelledby="presets-label" class="preset-group">
-      <p id="presets-label" class="small muted">Or start from a preset:</p>
+      <p id="presets-label" class="small muted">${msg('Or start from a preset:')}</p>
       <div class="presets">
         ${PRESETS.map(
           (p) => html`<button
@@ -187,7 +196,7 @@ export class SetupForm extends LitElement {
       ${
         activePreset
           ? html`<p class="small">${activePreset.description}</p>
-              <p class="small" data-testid="preset-look-at"><strong>What to look at:</strong> ${activePreset.lookAt}</p>`
+              <p class="small" data-testid="preset-look-at">${msg(html`<strong>What to look at:</strong> ${activePreset.lookAt}`)}</p>`
           : nothing
       }
     </div>`;
@@ -197,15 +206,15 @@ export class SetupForm extends LitElement {
   private renderCompare(state: FormState) {
     const badVariants = state.study.compare ? state.variants.filter((v) => v.config === null) : [];
     return html`<div class="compare" role="group" aria-labelledby="compare-title">
-      <p id="compare-title" class="section-title">Compare</p>
+      <p id="compare-title" class="section-title">${msg('Compare')}</p>
       <div class="field">
-        <label for="compare-field">Vary one setting</label>
+        <label for="compare-field">${msg('Vary one setting')}</label>
         <select
           id="compare-field"
           data-key="compare"
           @change=${(e: Event) => this.setCompare((e.target as HTMLSelectElement).value, this.compareText)}
         >
-          <option value="" ?selected=${this.compareField === ''}>nothing (one run)</option>
+          <option value="" ?selected=${this.compareField === ''}>${msg('nothing (one run)')}</option>
           ${COMPARE_FIELDS.map(
             (f) =>
               html`<option value=${f} ?selected=${f === this.compareField}>${COMPARE_FIELD_LABELS[f]}</option>`,
@@ -213,7 +222,7 @@ export class SetupForm extends LitElement {
         </select>
       </div>
       <div class="field">
-        <label for="compare-values">Values (comma-separated)</label>
+        <label for="compare-values">${msg('Values (comma-separated)')}</label>
         <input
           id="compare-values"
           type="text"
@@ -227,11 +236,11 @@ export class SetupForm extends LitElement {
         />
       </div>
       <div id="compare-help" class="full-row">
-        <span class="help">One run per value, drawn on the same charts.</span>
+        <span class="help">${msg('One run per value, drawn on the same charts.')}</span>
         ${
           badVariants.length > 0
             ? html`<ul class="variants problem">
-              ${badVariants.map((v) => html`<li>${v.label}: ${v.problems.join('; ')}</li>`)}
+              ${badVariants.map((v) => html`<li>${v.shown}: ${v.problems.join('; ')}</li>`)}
             </ul>`
             : nothing
         }
@@ -250,18 +259,18 @@ export class SetupForm extends LitElement {
         ?disabled=${this.busy || blocked}
         aria-describedby="run-why"
         aria-keyshortcuts="Control+Enter Meta+Enter"
-        title="Run (Ctrl+Enter or ⌘+Enter anywhere in the form)"
+        title=${msg('Run (Ctrl+Enter or ⌘+Enter anywhere in the form)')}
       >
-        Run
+        ${msg('Run')}
       </button>
       <div id="run-why" class="small ${blocked ? 'problem' : 'muted'}" aria-live="polite" data-testid="run-why">
         ${
           blocked
-            ? html`<span>Run is off until ${state.blockers.length === 1 ? 'this is' : `these ${state.blockers.length} are`} fixed:</span>
+            ? html`<span>${state.blockers.length === 1 ? msg('Run is off until this is fixed:') : msg(str`Run is off until these ${state.blockers.length} are fixed:`)}</span>
                 <ul class="blockers">
                   ${state.blockers.map((b) => html`<li>${b}</li>`)}
                 </ul>`
-            : `${state.runs.length} ${state.runs.length === 1 ? 'run' : 'runs'} · ${steps} steps in all`
+            : runSummary(state.runs.length, steps)
         }
       </div>
     </div>`;
@@ -280,15 +289,15 @@ export class SetupForm extends LitElement {
       }}
     >
       <summary>
-        All settings
-        ${errors > 0 ? html`<span class="count error">(${errors} to fix)</span>` : nothing}
+        ${msg('All settings')}
+        ${errors > 0 ? html`<span class="count error">${msg(str`(${errors} to fix)`)}</span>` : nothing}
       </summary>
-      <p class="help settings-note">Only the settings that matter for this study are listed.</p>
+      <p class="help settings-note">${msg('Only the settings that matter for this study are listed.')}</p>
       ${sections.map(
         (s) => html`<fieldset data-group=${s.id}>
           <legend>
             ${s.title}
-            ${s.problems > 0 ? html`<span class="count error">(${s.problems} to fix)</span>` : nothing}
+            ${s.problems > 0 ? html`<span class="count error">${msg(str`(${s.problems} to fix)`)}</span>` : nothing}
           </legend>
           <div class="grid">${s.fields.map((f) => this.field(f, state))}</div>
         </fieldset>`,
@@ -302,7 +311,7 @@ export class SetupForm extends LitElement {
     const general = state.reading.problems.general;
     return html`
       <form @submit=${this.submit} @keydown=${this.onKeydown} novalidate aria-labelledby="setup-title">
-        <h2 id="setup-title">Study</h2>
+        <h2 id="setup-title">${msg('Study')}</h2>
         <div class="grid lesson" data-testid="lesson-fields">
           ${LESSON_FIELDS.map((f) => this.field(f, state))}
         </div>
