@@ -30,4 +30,14 @@ export const LEARN_STEPS: readonly LearnStep[] = [
     title: () => msg('Batch normalization over a batch'),
     load: () => import('./steps/step-3-batch-norm.ts'),
   },
+  {
+    tag: 'sbl-learn-other-norms',
+    title: () => msg('Other normalizations'),
+    load: () => import('./steps/step-6-other-norms.ts'),
+  },
+  {
+    tag: 'sbl-learn-sync-bn',
+    title: () => msg('Many devices → SyncBN'),
+    load: () => import('./steps/step-7-sync-bn.ts'),
+  },
 ];
