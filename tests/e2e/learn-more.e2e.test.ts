@@ -135,7 +135,8 @@ async function intoTheLab(page: Page): Promise<void> {
   expect(new URL(page.url()).hash).toMatch(/^#x=/);
   expect(await page.locator('#compare-field').inputValue()).toBe('bnSync');
   expect(await page.locator('#compare-values').inputValue()).toMatch(/^local,\s*sync$/);
-  expect(await page.getByTestId('f-perDeviceBatch-slider').inputValue()).toBe('2');
+  expect(await page.locator('#f-perDeviceBatch').inputValue()).toBe('2');
+  expect(await page.locator('#f-devices').inputValue()).toBe('8');
 }
 
 describe('the Learn view, other normalizations and SyncBN', () => {
@@ -172,8 +173,14 @@ describe('the Learn view, other normalizations and SyncBN', () => {
     // English again without a reload.
     await page.getByTestId('locale-switch').getByRole('button', { name: 'English' }).click();
     await expect
-      .poll(() => text(page, 'compare-in-lab'))
+      .poll(() => page.evaluate(() => document.documentElement.lang), { timeout: 15_000 })
+      .toBe('en');
+    await expect
+      .poll(() => text(page, 'compare-in-lab'), { timeout: 15_000 })
       .toBe('Compare in the lab: local BN vs SyncBN, 8 devices × 2 →');
+    // The view around the step too (its element was in the page before its code loaded).
+    expect(await text(page, 'learn-position')).toMatch(/^Step \d+ of \d+$/);
+    expect(await untranslatedTexts(page, KEPT_IN_CHINESE, 'sbl-learn-view')).not.toEqual([]);
     await intoTheLab(page);
   }, 360_000);
 

@@ -74,18 +74,29 @@ export class NormComparisonController implements ReactiveController {
         this.step = 0;
         this.host.requestUpdate();
         let failed: string | null = null;
+        // The events come over their own channel: the last one may arrive after run() returns.
+        let settle = () => {};
+        const settled = new Promise<void>((resolve) => {
+          settle = resolve;
+        });
         const onEvent = (event: RunEvent) => {
           if (this.handle !== handle) return;
           if (event.type === 'steps') this.step = event.step;
           else if (event.type === 'finished') {
             this.step = this.steps;
             this.results = [...this.results, { norm, testAcc: event.final.testAcc }];
-          } else if (event.type === 'failed') failed = event.message;
-          else return;
+            settle();
+          } else if (event.type === 'failed') {
+            failed = event.message;
+            settle();
+          } else return;
           this.host.requestUpdate();
         };
         await Promise.race([
-          handle.api.run(comparisonConfig(norm), { emitEveryMs: 200 }, Comlink.proxy(onEvent)),
+          Promise.all([
+            handle.api.run(comparisonConfig(norm), { emitEveryMs: 200 }, Comlink.proxy(onEvent)),
+            settled,
+          ]),
           handle.died,
         ]);
         if (this.handle !== handle) return;

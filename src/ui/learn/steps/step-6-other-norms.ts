@@ -83,8 +83,10 @@ function percent(value: number): string {
  * spectral normalization; and a live comparison of test accuracy at 2 digits per device, trained
  * in a coordinator worker.
  */
-@localized()
 @customElement('sbl-learn-other-norms')
+// define() runs after @localized() (decorators apply bottom-up): an element already in the page
+// (rendered before this file loaded) is upgraded by define() and must get its locale controller.
+@localized()
 export class LearnOtherNorms extends LitElement {
   static override styles = [
     stepStyles,

@@ -25,8 +25,10 @@ const LABEL = 34;
  * (what SyncBN gives every device), in numbers and on one axis; then a link into the lab's
  * default comparison (local BN vs SyncBN, 8 × 2).
  */
-@localized()
 @customElement('sbl-learn-sync-bn')
+// define() runs after @localized() (decorators apply bottom-up): an element already in the page
+// (rendered before this file loaded) is upgraded by define() and must get its locale controller.
+@localized()
 export class LearnSyncBn extends LitElement {
   static override styles = [
     stepStyles,
