@@ -2,14 +2,15 @@
     // Do not modify this file by hand!
     // Re-generate this file by running lit-localize
 
-    
+    import {html} from 'lit';
     import {str} from '@lit/localize';
 
     /* eslint-disable no-irregular-whitespace */
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'intl-locale': `zh-CN`,
+      'h6425abd216c02369': html`SyncBN 给每个设备的全局均值：<strong data-testid="global-mean">${0}</strong>`,
+'intl-locale': `zh-CN`,
 's0223e243b86ba9bd': str`标准化特征：${0} 步内未达到（条件数 ${1}）`,
 's02657cc5f10c0af5': str`组归一化：每个样本的每个组一个均值和方差，取自该组 ${0} 个通道的所有 H×W 位置。`,
 's027358ab297b1070': `标准化使损失的条件数缩小若干个数量级（≥ 100 倍）`,
@@ -31,7 +32,6 @@
 's0c6f4fcb0b24b66e': str`（${0}，${1}）`,
 's0cb1650a54fefc22': `尺度相差 100 倍的特征把损失变成一条狭长的山谷，即使用最佳恒定步长也只能沿谷缓慢爬行；标准化后的特征让它接近圆形，于是达到相同损失只需几步，而不是几万步。`,
 's10d2dbc4613397f0': `更新时间`,
-'s10e1c64eec7c94f3': `全局均值（SyncBN）`,
 's10f6d4f21226cf7c': str`← 上一步：${0}`,
 's11294b7c54349e4e': str`每设备批量为 ${0} 时，PreciseBN 与 EMA 的测试误差相差不到 1 个百分点`,
 's11a470578f1a60aa': `归一化方法`,
@@ -90,6 +90,7 @@
 's3e1596ab051ff453': str`损失的条件数（最大曲率与最小曲率之比）在原始特征上为 ${0}，在标准化特征上为 ${1}，缩小到 1/${2}（${3} 个种子的平均）。`,
 's3f8967eec3b319f1': `Wu 和 He 2018（组归一化），图 1：每个 GPU 的批量小时 BN 的误差上升，GN 保持平稳。`,
 's4078268c3a4b36b6': `BN 论文中 MNIST MLP 的内部协变量偏移（Ioffe 和 Szegedy 2015，图 1）`,
+'s40791ddb4d7b7d9e': `自己的均值减全局均值`,
 's4090304fd4c2d239': `权重归一化把每个权重向量写成 w = g·v/‖v‖；谱归一化把权重矩阵除以它的最大奇异值。两者作用于权重，而不是激活值。`,
 's410f5888118bcfd5': `这个批量的特征 1`,
 's418460c3b658037d': `当每个设备只持有少量样本时，单个设备的批量归一化统计量会偏离整个批量的统计量多远？`,

@@ -26,7 +26,7 @@ const OX = 44;
 const OY = 48;
 const DX = 40;
 const DY = -26;
-const FIG_W = OX + SHAPE.c * CELL + DX + 16;
+const FIG_W = OX + SHAPE.c * CELL + DX + 40;
 const FIG_H = OY + SHAPE.n * CELL + 28;
 
 function normName(norm: FigureNorm | ComparedNorm): string {
@@ -161,7 +161,7 @@ export class LearnOtherNorms extends LitElement {
         })}
         <text x=${OX + (SHAPE.c * CELL) / 2} y=${OY + SHAPE.n * CELL + 18} text-anchor="middle">C</text>
         <text x=${OX - 14} y=${OY + (SHAPE.n * CELL) / 2 + 4} text-anchor="middle">N</text>
-        <text x=${right + DX / 2 + 6} y=${OY + DY / 2 - 4}>H, W</text>
+        <text x=${right + DX + 4} y=${OY + DY + 12}>H, W</text>
       </svg>
       <figcaption>${msg('N samples × C channels, with the H×W positions as depth')}</figcaption>
     </figure>`;

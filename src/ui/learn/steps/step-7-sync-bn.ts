@@ -37,6 +37,9 @@ export class LearnSyncBn extends LitElement {
         stroke: var(--sbl-error);
         stroke-width: 2.5;
       }
+      th.right {
+        text-align: right;
+      }
       a.lab {
         display: inline-block;
         border: 1px solid var(--sbl-accent);
@@ -87,27 +90,29 @@ export class LearnSyncBn extends LitElement {
   }
 
   private renderTable(split: ReturnType<typeof splitOverDevices>) {
-    const global = formatFixed(split.globalMean, 3);
-    return html`<div class="table-wrap" role="region" tabindex="0" aria-label=${msg('Means per device')}>
-      <table data-testid="device-means">
-        <thead>
-          <tr>
-            <th scope="col">${msg('Device')}</th>
-            <th scope="col" class="num">${msg('Own mean (local BN)')}</th>
-            <th scope="col" class="num">${msg('Global mean (SyncBN)')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${split.devices.map(
-            (d, k) => html`<tr>
-              <th scope="row">${formatCount(k + 1)}</th>
-              <td class="num" data-testid="device-mean">${formatFixed(d.mean, 3)}</td>
-              <td class="num" data-testid="global-mean">${global}</td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+    return html`<p data-testid="global-line">
+        ${msg(html`Global mean, which SyncBN gives every device: <strong data-testid="global-mean">${formatFixed(split.globalMean, 3)}</strong>`)}
+      </p>
+      <div class="table-wrap" role="region" tabindex="0" aria-label=${msg('Means per device')}>
+        <table data-testid="device-means">
+          <thead>
+            <tr>
+              <th scope="col">${msg('Device')}</th>
+              <th scope="col" class="right">${msg('Own mean (local BN)')}</th>
+              <th scope="col" class="right">${msg('Own minus global')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${split.devices.map(
+              (d, k) => html`<tr>
+                <th scope="row">${formatCount(k + 1)}</th>
+                <td class="num" data-testid="device-mean">${formatFixed(d.mean, 3)}</td>
+                <td class="num" data-testid="device-gap">${formatFixed(d.mean - split.globalMean, 3)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>`;
   }
 
   override render() {
