@@ -40,4 +40,14 @@ export const LEARN_STEPS: readonly LearnStep[] = [
     title: () => msg('Internal covariate shift'),
     load: () => import('./steps/step-5-covariate-shift.ts'),
   },
+  {
+    tag: 'sbl-learn-other-norms',
+    title: () => msg('Other normalizations'),
+    load: () => import('./steps/step-6-other-norms.ts'),
+  },
+  {
+    tag: 'sbl-learn-sync-bn',
+    title: () => msg('Many devices → SyncBN'),
+    load: () => import('./steps/step-7-sync-bn.ts'),
+  },
 ];

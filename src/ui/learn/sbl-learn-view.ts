@@ -13,8 +13,10 @@ import { LEARN_STEPS } from './learn-steps.ts';
  * says which step (`#learn/N`, see learn-route.ts); the step list and previous/next are plain
  * links, so Tab and Enter, the browser's back button and a shared link all work.
  */
-@localized()
 @customElement('sbl-learn-view')
+// define() runs after @localized() (decorators apply bottom-up): an element already in the page
+// (rendered before this file loaded) is upgraded by define() and must get its locale controller.
+@localized()
 export class LearnView extends LitElement {
   static override styles = [
     sharedStyles,

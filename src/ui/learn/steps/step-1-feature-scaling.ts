@@ -25,8 +25,10 @@ const PAD = 24;
  * contours with gradient descent's path on it; the scale of x₂ stretches the valley, standardizing
  * rounds it, and the step counts to the same loss are shown for both.
  */
-@localized()
 @customElement('sbl-learn-feature-scaling')
+// define() runs after @localized() (decorators apply bottom-up): an element already in the page
+// (rendered before this file loaded) is upgraded by define() and must get its locale controller.
+@localized()
 export class LearnFeatureScaling extends LitElement {
   static override styles = stepStyles;
 

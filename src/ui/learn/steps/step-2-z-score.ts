@@ -39,8 +39,10 @@ function column(x: Float64Array): Column {
  * Step 2, Z-score normalization (Z 值归一化): step 1's data before and after z-scoring, each
  * feature's mean and variance as numbers and its histogram; the scale slider changes x₂'s units.
  */
-@localized()
 @customElement('sbl-learn-z-score')
+// define() runs after @localized() (decorators apply bottom-up): an element already in the page
+// (rendered before this file loaded) is upgraded by define() and must get its locale controller.
+@localized()
 export class LearnZScore extends LitElement {
   static override styles = stepStyles;
 

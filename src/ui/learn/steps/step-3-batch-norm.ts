@@ -36,8 +36,10 @@ function meanOf(x: Float32Array, features: number, feature: number): number {
  * per-feature μ_B and σ_B, the normalized values and γ, β; the batch size and "New batch" show
  * how μ_B wobbles around the population mean, more as the batch shrinks.
  */
-@localized()
 @customElement('sbl-learn-batch-norm')
+// define() runs after @localized() (decorators apply bottom-up): an element already in the page
+// (rendered before this file loaded) is upgraded by define() and must get its locale controller.
+@localized()
 export class LearnBatchNorm extends LitElement {
   static override styles = stepStyles;
 
