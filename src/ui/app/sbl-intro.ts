@@ -4,8 +4,8 @@ import { customElement } from 'lit/decorators.js';
 import { sharedStyles } from '../styles.ts';
 
 /** What the page shows, in one sentence; what BN and SyncBN are and how to use the lab, folded. */
-@localized()
 @customElement('sbl-intro')
+@localized()
 export class Intro extends LitElement {
   static override styles = [
     sharedStyles,

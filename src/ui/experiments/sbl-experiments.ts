@@ -18,8 +18,8 @@ import { ExperimentsController, type ShownExperiment } from './experiments-contr
  * The named experiments of issue 5: pick one, run it (quick or full) in its own worker, watch its
  * progress, and read its figure and the literature's checks; sessions are saved like runs.
  */
-@localized()
 @customElement('sbl-experiments')
+@localized()
 export class ExperimentsSection extends LitElement {
   static override styles = [
     sharedStyles,

@@ -9,8 +9,8 @@ import { currentLocale, switchLocale } from './localization.ts';
 const ENDONYM: Record<Locale, string> = { en: 'English', 'zh-CN': '中文' };
 
 /** The language switch: changes the page's language at once, no reload; remembered. */
-@localized()
 @customElement('sbl-locale-switch')
+@localized()
 export class LocaleSwitch extends LitElement {
   static override styles = [
     sharedStyles,

@@ -5,8 +5,8 @@ import { sharedStyles } from '../styles.ts';
 import { LEARN_HASH } from './learn-route.ts';
 
 /** The first screen's way into the Learn view (`#learn`: where the reader stopped, or step 1). */
-@localized()
 @customElement('sbl-learn-link')
+@localized()
 export class LearnLink extends LitElement {
   static override styles = [
     sharedStyles,

@@ -55,8 +55,8 @@ const DEFAULTS: FormValues = inputToForm(DEFAULT_CHOICES);
  * as you type (problems next to their field; a new problem under "All settings" opens it). Fires
  * `study-change` on every edit and `run-study` with the runs to start.
  */
-@localized()
 @customElement('sbl-setup-form')
+@localized()
 export class SetupForm extends LitElement {
   static override styles = setupFormStyles;
 

@@ -44,8 +44,8 @@ type Status = 'training' | 'done' | 'failed';
  * trains in the coordinator worker, for the momentum the reader picks; and its test accuracy
  * with running statistics against test batches of two normalized by themselves.
  */
-@localized()
 @customElement('sbl-learn-bn-test-time')
+@localized()
 export class LearnBnTestTime extends LitElement {
   static override styles = stepStyles;
 

@@ -44,8 +44,8 @@ type Status = 'training' | 'done' | 'failed';
  * each trained by the covariate-shift experiment's own probe in an experiment worker, and what
  * Santurkar et al. (2018) found instead.
  */
-@localized()
 @customElement('sbl-learn-covariate-shift')
+@localized()
 export class LearnCovariateShift extends LitElement {
   static override styles = stepStyles;
 
