@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CheckpointRecord, LoadedMetrics, RunRecord } from '../../store/index.ts';
 import { telemetryUpTo } from '../model/append-telemetry.ts';
@@ -5,7 +6,10 @@ import type { PlannedRun } from '../session/session-controller.ts';
 
 /** Why a saved run cannot continue: it has no checkpoint yet. */
 export function cannotResume(run: RunRecord): string {
-  return `“${run.name}” stopped before its first checkpoint (one is saved every 25 steps), so it cannot continue. Use “Edit settings” to start it again.`;
+  const name = run.name;
+  return msg(
+    str`“${name}” stopped before its first checkpoint (one is saved every 25 steps), so it cannot continue. Use “Edit settings” to start it again.`,
+  );
 }
 
 /** The run that continues a saved one from its checkpoint, with its saved curves up to that step. */
@@ -47,8 +51,13 @@ export interface ResumeDeps {
 
 /** Continue an interrupted run from its latest checkpoint, or say why it cannot. */
 export class ResumeController implements ReactiveController {
-  /** Why the last resume could not start, shown in the library; null when none. */
-  problem: string | null = null;
+  /** The run the last resume could not continue (no checkpoint yet); null when none. */
+  private stuck: RunRecord | null = null;
+
+  /** Why the last resume could not start, shown in the library (in the page's language); null when none. */
+  get problem(): string | null {
+    return this.stuck ? cannotResume(this.stuck) : null;
+  }
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -60,8 +69,8 @@ export class ResumeController implements ReactiveController {
   hostConnected(): void {}
 
   clear(): void {
-    if (this.problem === null) return;
-    this.problem = null;
+    if (this.stuck === null) return;
+    this.stuck = null;
     this.host.requestUpdate();
   }
 
@@ -73,7 +82,7 @@ export class ResumeController implements ReactiveController {
     if (!run) return false;
     const ck = await this.deps.latestCheckpoint(id);
     if (!ck) {
-      this.problem = cannotResume(run);
+      this.stuck = run;
       this.host.requestUpdate();
       return false;
     }
