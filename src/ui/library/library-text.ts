@@ -45,7 +45,9 @@ export function storageText(
       : persisted === false
         ? msg('The browser may clear it when space runs low: export runs you want to keep.')
         : '';
-  return [used, kept].filter(Boolean).join(' ') || msg('Runs are saved in this browser.');
+  // Chinese sentences follow one another without a space; English ones with one.
+  const between = currentLocale().startsWith('zh') ? '' : ' ';
+  return [used, kept].filter(Boolean).join(between) || msg('Runs are saved in this browser.');
 }
 
 /** A run's status as the table shows it (the stored value stays the English word). */

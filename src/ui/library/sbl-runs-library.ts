@@ -261,7 +261,11 @@ export class RunsLibrary extends LitElement {
         }
         ${s.error ? html`<div class="small error">${s.error}</div>` : nothing}
       </td>
-      <td><span class="status ${r.status}" data-testid="run-status-cell">${statusLabel(live ? 'training' : r.status)}</span></td>
+      <td><span
+        class="status ${r.status}"
+        data-testid="run-status-cell"
+        data-status=${live ? 'training' : r.status}
+      >${statusLabel(live ? 'training' : r.status)}</span></td>
       <td class="num">${s.stepsDone} / ${s.steps}</td>
       <td class="num">${formatPercent(s.testAcc)}</td>
       <td><time datetime=${new Date(r.updatedAt).toISOString()}>${formatSavedAt(r.updatedAt)}</time></td>
