@@ -1,4 +1,5 @@
 import { msg, str } from '@lit/localize';
+import zodZhCN from 'zod/v4/locales/zh-CN.js';
 import { ConfigError, parseConfig, type RunConfig } from '../config/schema.ts';
 import { errorMessage } from '../core/error-message.ts';
 import type { Checkpoint } from '../workers/checkpoint.ts';
@@ -114,15 +115,54 @@ function checkEnvelope(value: unknown): void {
   }
 }
 
-function checkShape(value: unknown): ParsedRunExport {
-  const result = runExportSchema.safeParse(value);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path.length ? issue.path.join('.') : msg('(file)');
+/**
+ * The language of Zod's own messages (wrong type, missing key) for the page's language: the
+ * translator's file names it ("zh-CN"); "en" where msg() answers in English (and in the CLI).
+ */
+function zodLanguage(): string {
+  return msg('en', {
+    id: 'store.zod-locale',
+    desc: "Not shown: the language of Zod's built-in validation messages for this locale (en or zh-CN).",
+  });
+}
+
+const zhCNZod = zodZhCN();
+
+function zodMessages(): { readonly error?: typeof zhCNZod.localeError } {
+  return zodLanguage() === 'zh-CN' ? { error: zhCNZod.localeError } : {};
+}
+
+/** The shape's problems, one per field, in the language the page shows when they are read. */
+function shapeProblems(value: unknown, first: readonly string[]): () => string[] {
+  // Checked once per language: checking a large export again at every render would be wasteful.
+  const byLanguage = new Map<string, string[]>([[zodLanguage(), [...first]]]);
+  return () => {
+    const language = zodLanguage();
+    let problems = byLanguage.get(language);
+    if (!problems) {
+      const again = runExportSchema.safeParse(value, zodMessages());
+      problems = again.success ? [...first] : problemsOf(again.error.issues);
+      byLanguage.set(language, problems);
+    }
+    return problems;
+  };
+}
+
+function problemsOf(
+  issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[],
+): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.length ? issue.path.map(String).join('.') : msg('(file)');
     return `${path}: ${issue.message}`;
   });
+}
+
+function checkShape(value: unknown): ParsedRunExport {
+  const result = runExportSchema.safeParse(value, zodMessages());
+  if (result.success) return result.data;
+  const problems = shapeProblems(value, problemsOf(result.error.issues));
   throw new ImportError(() =>
-    msg(str`This run export is damaged or incomplete: ${listed(problems)}.`),
+    msg(str`This run export is damaged or incomplete: ${listed(problems())}.`),
   );
 }
 

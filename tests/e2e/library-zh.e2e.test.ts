@@ -214,6 +214,25 @@ describe('the run library in Chinese', () => {
     expect(await rows().count()).toBe(2);
     expect(await englishIn('sbl-runs-library')).toEqual([]);
 
+    // A damaged export (valid JSON, wrong fields): Zod's own messages in Chinese too.
+    const damaged = join(ARTIFACTS, 'damaged-run-zh.json');
+    writeFileSync(damaged, '{"format": "syncbn-lab/run", "version": 1, "run": {"name": 5}}');
+    await lib.getByTestId('import-file').setInputFiles(damaged);
+    await expect
+      .poll(() => message.textContent(), { timeout: 10_000 })
+      .toMatch(/^damaged-run-zh\.json: 此运行导出文件已损坏或不完整：.*run\.name: 无效输入/);
+    expect(await englishIn('sbl-runs-library')).toEqual([]);
+    await switchTo('English');
+    await expect
+      .poll(() => message.textContent(), { timeout: 10_000 })
+      .toMatch(
+        /^damaged-run-zh\.json: This run export is damaged or incomplete: .*run\.name: Invalid input/,
+      );
+    await switchTo('中文');
+    await expect.poll(() => message.textContent()).toMatch(/此运行导出文件已损坏或不完整/);
+    await lib.getByTestId('import-file').setInputFiles(corrupt);
+    await expect.poll(() => message.textContent()).toMatch(/^corrupt-run-zh\.json: /);
+
     // English again, without a reload: a marker on this document survives the switch.
     await page.evaluate(() => {
       (globalThis as { sblMarker?: number }).sblMarker = 12;

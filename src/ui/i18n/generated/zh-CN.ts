@@ -374,5 +374,6 @@
 'sfcae1409458bfa4e': `编辑设置`,
 'sfdde30c24ce38292': `已完成`,
 'sff0ddb9e35ccab30': `文献实验进度`,
+'store.zod-locale': `zh-CN`,
     };
   
