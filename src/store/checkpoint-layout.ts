@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { RunConfig } from '../config/schema.ts';
 import type { Checkpoint } from '../workers/checkpoint.ts';
 import { buildModel } from '../core/model/build.ts';
@@ -39,41 +40,55 @@ export function checkpointLayout(config: RunConfig): CheckpointLayout {
 export function checkpointMismatches(checkpoint: Checkpoint, config: RunConfig): string[] {
   const layout = checkpointLayout(config);
   const problems: string[] = [];
-  const model = `the ${config.model.preset} model of run.config`;
+  const preset = config.model.preset;
   if (checkpoint.params.length !== layout.params) {
     problems.push(
-      `checkpoint.params holds ${checkpoint.params.length} numbers but ${model} has ${layout.params} parameters`,
+      msg(
+        str`checkpoint.params holds ${checkpoint.params.length} numbers but the ${preset} model of run.config has ${layout.params} parameters`,
+      ),
     );
   }
   if (checkpoint.buffers.length !== layout.buffers) {
     problems.push(
-      `checkpoint.buffers holds ${checkpoint.buffers.length} numbers but ${model} has ${layout.buffers} buffer values (running statistics)`,
+      msg(
+        str`checkpoint.buffers holds ${checkpoint.buffers.length} numbers but the ${preset} model of run.config has ${layout.buffers} buffer values (running statistics)`,
+      ),
     );
   }
   const { optimizer } = checkpoint;
   if (optimizer.kind !== layout.optimizerKind) {
     problems.push(
-      `checkpoint.optimizer.kind is ${JSON.stringify(optimizer.kind)} but run.config.optimizer.name is "${layout.optimizerKind}"`,
+      msg(
+        str`checkpoint.optimizer.kind is ${JSON.stringify(optimizer.kind)} but run.config.optimizer.name is "${layout.optimizerKind}"`,
+      ),
     );
     return problems;
   }
   if (optimizer.step !== checkpoint.step) {
     problems.push(
-      `checkpoint.optimizer.step is ${optimizer.step} but the checkpoint is at step ${checkpoint.step} (one optimizer step per training step)`,
+      msg(
+        str`checkpoint.optimizer.step is ${optimizer.step} but the checkpoint is at step ${checkpoint.step} (one optimizer step per training step)`,
+      ),
     );
   }
   for (const [name, length] of layout.optimizerBuffers) {
     const saved = optimizer.buffers[name];
-    if (!saved) problems.push(`checkpoint.optimizer.buffers has no "${name}"`);
+    if (!saved) problems.push(msg(str`checkpoint.optimizer.buffers has no "${name}"`));
     else if (saved.length !== length) {
       problems.push(
-        `checkpoint.optimizer.buffers["${name}"] holds ${saved.length} numbers but the parameter has ${length}`,
+        msg(
+          str`checkpoint.optimizer.buffers["${name}"] holds ${saved.length} numbers but the parameter has ${length}`,
+        ),
       );
     }
   }
   for (const name of Object.keys(optimizer.buffers)) {
     if (!layout.optimizerBuffers.has(name)) {
-      problems.push(`checkpoint.optimizer.buffers["${name}"] belongs to no parameter of ${model}`);
+      problems.push(
+        msg(
+          str`checkpoint.optimizer.buffers["${name}"] belongs to no parameter of the ${preset} model of run.config`,
+        ),
+      );
     }
   }
   return problems;

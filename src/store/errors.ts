@@ -1,8 +1,22 @@
+import { msg, str } from '@lit/localize';
 import { errorMessage } from '../core/error-message.ts';
+
+/**
+ * Words, or how to say them: a function is asked each time the message is read, so a message
+ * shown in the page follows a switch of its language (msg() answers in the language shown now).
+ */
+export type Wording = string | (() => string);
 
 /** Every error the run store throws on purpose is a StoreError. */
 export class StoreError extends Error {
   override name = 'StoreError';
+
+  constructor(wording: Wording, options?: ErrorOptions) {
+    super(typeof wording === 'string' ? wording : wording(), options);
+    if (typeof wording === 'function') {
+      Object.defineProperty(this, 'message', { get: wording, configurable: true });
+    }
+  }
 }
 
 /**
@@ -26,7 +40,7 @@ export class StoreBlockedError extends StoreError {
 export class RunNotFoundError extends StoreError {
   override name = 'RunNotFoundError';
   constructor(readonly runId: string) {
-    super(`There is no saved run with id ${runId} (it may have been deleted).`);
+    super(() => msg(str`There is no saved run with id ${runId} (it may have been deleted).`));
   }
 }
 
@@ -48,13 +62,19 @@ export function toStoreError(error: unknown): StoreError {
   const detail = errorMessage(error);
   if (isQuotaError(error)) {
     return new StoreQuotaError(
-      `The browser's storage for this site is full, so the run could not be saved (${detail}). ` +
-        'Export or delete old runs to make room; what was saved before is intact.',
+      () =>
+        msg(
+          str`The browser's storage for this site is full, so the run could not be saved (${detail}). Export or delete old runs to make room; what was saved before is intact.`,
+        ),
       { cause: error },
     );
   }
   if (error instanceof Error && error.name === 'InvalidStateError') {
-    return new StoreClosedError(`The run library is closed (${detail}).`, { cause: error });
+    return new StoreClosedError(() => msg(str`The run library is closed (${detail}).`), {
+      cause: error,
+    });
   }
-  return new StoreError(`Saving to the run library failed: ${detail}`, { cause: error });
+  return new StoreError(() => msg(str`Saving to the run library failed: ${detail}`), {
+    cause: error,
+  });
 }

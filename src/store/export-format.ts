@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { RunConfigInput } from '../config/schema.ts';
 import { z } from '../config/zod.ts';
 import type { PopulationStats } from '../coordinator/population.ts';
@@ -115,7 +116,9 @@ function sameLength(
       ctx.addIssue({
         code: 'custom',
         path: [...path, name],
-        message: `has ${length} rows but ${[...path, 'step'].join('.')} has ${steps} (the file may be cut short or edited)`,
+        message: msg(
+          str`has ${length} rows but ${[...path, 'step'].join('.')} has ${steps} (the file may be cut short or edited)`,
+        ),
       });
     }
   }
@@ -144,7 +147,9 @@ const telemetrySchema = z
         ctx.addIssue({
           code: 'custom',
           path: [name, row],
-          message: `has ${t[name][row]!.length} values but the run had ${t.devices} devices`,
+          message: msg(
+            str`has ${t[name][row]!.length} values but the run had ${t.devices} devices`,
+          ),
         });
       }
     }

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 /** A Float32Array in a JSON file: little-endian bytes in base64 (4 bytes per value). */
 export interface EncodedFloat32 {
   readonly dtype: 'float32';
@@ -24,11 +25,13 @@ export function decodeFloat32(encoded: EncodedFloat32, where: string): Float32Ar
   try {
     binary = atob(encoded.base64);
   } catch {
-    throw new Error(`${where} is not valid base64 data`);
+    throw new Error(msg(str`${where} is not valid base64 data`));
   }
   if (binary.length !== encoded.length * 4) {
     throw new Error(
-      `${where} should hold ${encoded.length} numbers but its data has room for ${Math.floor(binary.length / 4)} (the file may be cut short or edited)`,
+      msg(
+        str`${where} should hold ${encoded.length} numbers but its data has room for ${Math.floor(binary.length / 4)} (the file may be cut short or edited)`,
+      ),
     );
   }
   const view = new DataView(new ArrayBuffer(binary.length));

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { RunConfig } from '../config/schema.ts';
 import type { ParsedRunExport } from './export-format.ts';
 
@@ -7,13 +8,21 @@ function stepProblems(steps: readonly number[], where: string, min: number, max:
     const step = steps[i]!;
     if (step < min || step > max) {
       return [
-        `${where}.${i}.step is ${step}, outside the run's steps ${min}–${max} (run.config.steps)`,
+        msg(
+          str`${where}.${i}.step is ${step}, outside the run's steps ${min}–${max} (run.config.steps)`,
+        ),
       ];
     }
     if (i > 0 && step <= steps[i - 1]!) {
-      const what = step === steps[i - 1] ? 'repeats' : 'comes after';
+      const before = steps[i - 1];
       return [
-        `${where}.${i}.step is ${step}, which ${what} step ${steps[i - 1]} of the row before (steps must rise)`,
+        step === before
+          ? msg(
+              str`${where}.${i}.step is ${step}, which repeats step ${before} of the row before (steps must rise)`,
+            )
+          : msg(
+              str`${where}.${i}.step is ${step}, which comes after step ${before} of the row before (steps must rise)`,
+            ),
       ];
     }
   }
@@ -49,28 +58,34 @@ export function metricsMismatches(file: ParsedRunExport, config: RunConfig): str
     }
     if (telemetry.devices !== config.devices) {
       problems.push(
-        `metrics.telemetry.devices is ${telemetry.devices} but run.config.devices is ${config.devices}`,
+        msg(
+          str`metrics.telemetry.devices is ${telemetry.devices} but run.config.devices is ${config.devices}`,
+        ),
       );
     }
   }
   const { summary } = file.run;
   if (summary.steps !== steps) {
-    problems.push(`run.summary.steps is ${summary.steps} but run.config.steps is ${steps}`);
+    problems.push(msg(str`run.summary.steps is ${summary.steps} but run.config.steps is ${steps}`));
   }
   if (summary.stepsDone > steps) {
     problems.push(
-      `run.summary.stepsDone is ${summary.stepsDone}, past run.config.steps (${steps})`,
+      msg(str`run.summary.stepsDone is ${summary.stepsDone}, past run.config.steps (${steps})`),
     );
   }
   const checkpoint = file.checkpoint;
   const lastTrained = train[train.length - 1]?.step ?? 0;
   if (checkpoint && checkpoint.step > steps) {
     problems.push(
-      `checkpoint.step is ${checkpoint.step}, past the run's ${steps} steps (run.config.steps)`,
+      msg(
+        str`checkpoint.step is ${checkpoint.step}, past the run's ${steps} steps (run.config.steps)`,
+      ),
     );
   } else if (checkpoint && checkpoint.step > lastTrained) {
     problems.push(
-      `checkpoint.step is ${checkpoint.step} but metrics.train ends at step ${lastTrained} (a checkpoint is saved with the rows before it)`,
+      msg(
+        str`checkpoint.step is ${checkpoint.step} but metrics.train ends at step ${lastTrained} (a checkpoint is saved with the rows before it)`,
+      ),
     );
   }
   return problems;

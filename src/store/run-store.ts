@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { RunConfig } from '../config/schema.ts';
 import type { Checkpoint } from '../workers/checkpoint.ts';
 import { DEFAULT_KEEP_CHECKPOINTS, latestCheckpoint, putCheckpoint } from './checkpoints.ts';
@@ -294,8 +295,11 @@ export class RunStore {
       // of the same numbers that diverges from the first as soon as either is resumed.
       for (const existing of await tx.objectStore('runs').getAll()) {
         if (runIdentity(existing) === identity) {
-          throw new ImportError(
-            `This run is already in the library, as “${existing.name}” (same start time and config), so it was not imported again. Delete that one first to replace it with the file.`,
+          const name = existing.name;
+          throw new ImportError(() =>
+            msg(
+              str`This run is already in the library, as “${name}” (same start time and config), so it was not imported again. Delete that one first to replace it with the file.`,
+            ),
           );
         }
       }

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { RunConfig } from '../config/schema.ts';
 import { StoreError } from './errors.ts';
 import type { RunRecord, RunStatus, RunSummary } from './records.ts';
@@ -41,9 +42,11 @@ export function newRunId(): string {
 
 export function checkName(name: string): string {
   const trimmed = name.trim();
-  if (!trimmed) throw new StoreError('A run needs a name that is not empty.');
+  if (!trimmed) throw new StoreError(() => msg('A run needs a name that is not empty.'));
   if (trimmed.length > MAX_NAME_LENGTH) {
-    throw new StoreError(`A run's name can have at most ${MAX_NAME_LENGTH} characters.`);
+    throw new StoreError(() =>
+      msg(str`A run's name can have at most ${MAX_NAME_LENGTH} characters.`),
+    );
   }
   return trimmed;
 }

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
@@ -15,6 +16,7 @@ export interface ComparedRun {
 }
 
 /** Saved runs overlaid on the same curves, with only the settings that differ between them. */
+@localized()
 @customElement('sbl-compare-view')
 export class CompareView extends LitElement {
   static override styles = [
@@ -56,9 +58,9 @@ export class CompareView extends LitElement {
     }));
     return html`<section class="card" aria-labelledby="cmp-title" data-testid="compare-view">
       <div class="head">
-        <h2 id="cmp-title">${this.runs.length === 1 ? this.runs[0]!.label : `Comparing ${this.runs.length} saved runs`}</h2>
+        <h2 id="cmp-title">${this.runs.length === 1 ? this.runs[0]!.label : msg(str`Comparing ${this.runs.length} saved runs`)}</h2>
         <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('close-compare', { bubbles: true, composed: true }))}>
-          Close
+          ${msg('Close')}
         </button>
       </div>
       <sbl-smoothing-control
@@ -73,14 +75,14 @@ export class CompareView extends LitElement {
       </div>
       ${
         this.runs.length > 1
-          ? html`<h3>Settings that differ</h3>
+          ? html`<h3>${msg('Settings that differ')}</h3>
             ${
               diff.length === 0
-                ? html`<p data-testid="config-diff">The configs are identical (same settings, same seed).</p>`
+                ? html`<p data-testid="config-diff">${msg('The configs are identical (same settings, same seed).')}</p>`
                 : html`<table class="small" data-testid="config-diff">
                   <thead>
                     <tr>
-                      <th scope="col">Setting</th>
+                      <th scope="col">${msg('Setting')}</th>
                       ${this.runs.map((r) => html`<th scope="col">${r.label}</th>`)}
                     </tr>
                   </thead>

@@ -1,3 +1,4 @@
+import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { sharedStyles } from '../styles.ts';
@@ -6,6 +7,7 @@ import { sharedStyles } from '../styles.ts';
  * A modal question (native <dialog>: focus is trapped, Escape cancels, focus returns to the
  * button that opened it). Fires `confirm` or `cancel`; the owner closes it by clearing `open`.
  */
+@localized()
 @customElement('sbl-confirm-dialog')
 export class ConfirmDialog extends LitElement {
   static override styles = [
@@ -32,7 +34,8 @@ export class ConfirmDialog extends LitElement {
   @property({ type: Boolean }) open = false;
   @property() heading = '';
   @property() message = '';
-  @property({ attribute: 'confirm-label' }) confirmLabel = 'OK';
+  /** The confirm button's words; empty: "OK" in the page's language. */
+  @property({ attribute: 'confirm-label' }) confirmLabel = '';
 
   @query('dialog') private dialog!: HTMLDialogElement;
 
@@ -61,8 +64,8 @@ export class ConfirmDialog extends LitElement {
       <h2 id="dlg-title">${this.heading}</h2>
       <p id="dlg-msg">${this.message}</p>
       <div class="row">
-        <button type="button" class="cancel" @click=${() => this.answer('cancel')}>Cancel</button>
-        <button type="button" class="primary" @click=${() => this.answer('confirm')}>${this.confirmLabel}</button>
+        <button type="button" class="cancel" @click=${() => this.answer('cancel')}>${msg('Cancel')}</button>
+        <button type="button" class="primary" @click=${() => this.answer('confirm')}>${this.confirmLabel || msg('OK')}</button>
       </div>
     </dialog>`;
   }

@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import {
@@ -10,7 +11,7 @@ import {
 import { selectRuns } from '../../store/runs.ts';
 import { formatPercent } from '../model/format.ts';
 import { runsLibraryStyles } from './sbl-runs-library.styles.ts';
-import { nextSort, storageText } from './library-text.ts';
+import { formatSavedAt, nextSort, statusLabel, storageText } from './library-text.ts';
 import type { LibraryNote, LibraryState } from './store-controller.ts';
 import './sbl-confirm-dialog.ts';
 
@@ -26,13 +27,12 @@ export interface LibraryEventMap {
 
 const RESUMABLE: readonly RunStatus[] = ['interrupted', 'stopped'];
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
 /**
  * The saved runs: sortable, filterable table; rename in place; delete after a confirmation;
  * export and import files; pick two or more to compare; resume an interrupted run from its last
  * checkpoint. Every action is an event for the app (which owns the store controller).
  */
+@localized()
 @customElement('sbl-runs-library')
 export class RunsLibrary extends LitElement {
   static override styles = runsLibraryStyles;
@@ -107,28 +107,28 @@ export class RunsLibrary extends LitElement {
       filter: { text: this.text, ...(this.status ? { status: this.status } : {}) },
     });
     return html`<section aria-labelledby="lib-title" data-testid="library" data-state=${this.state}>
-      <h2 id="lib-title">Saved runs</h2>
+      <h2 id="lib-title">${msg('Saved runs')}</h2>
       <p class="small muted" data-testid="storage">${storageText(this.state, this.estimate, this.persisted)}</p>
       <div class="tools">
         <label
-          >Filter by words
+          >${msg('Filter by words')}
           <input
             type="search"
             .value=${this.text}
-            placeholder="e.g. sync mnist"
+            placeholder=${msg('e.g. sync mnist')}
             @input=${(e: Event) => {
               this.text = (e.target as HTMLInputElement).value;
             }}
         /></label>
         <label
-          >Status
+          >${msg('Status')}
           <select
             @change=${(e: Event) => {
               this.status = (e.target as HTMLSelectElement).value as RunStatus | '';
             }}
           >
-            <option value="" ?selected=${this.status === ''}>any</option>
-            ${RUN_STATUSES.map((s) => html`<option value=${s} ?selected=${s === this.status}>${s}</option>`)}
+            <option value="" ?selected=${this.status === ''}>${msg('any')}</option>
+            ${RUN_STATUSES.map((s) => html`<option value=${s} ?selected=${s === this.status}>${statusLabel(s)}</option>`)}
           </select>
         </label>
         <button
@@ -136,7 +136,7 @@ export class RunsLibrary extends LitElement {
           ?disabled=${selected.length < 2}
           @click=${() => this.emit('library-compare', { ids: selected })}
         >
-          Compare selected (${selected.length})
+          ${msg(str`Compare selected (${selected.length})`)}
         </button>
         <div class="import">
           <button
@@ -145,7 +145,7 @@ export class RunsLibrary extends LitElement {
             ?disabled=${this.state !== 'ready'}
             @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#import-file')?.click()}
           >
-            Import…
+            ${msg('Import…')}
           </button>
           <input
             id="import-file"
@@ -153,7 +153,7 @@ export class RunsLibrary extends LitElement {
             type="file"
             accept=".json,application/json"
             tabindex="-1"
-            aria-label="Import file"
+            aria-label=${msg('Import file')}
             data-testid="import-file"
             @change=${(e: Event) => {
               const input = e.target as HTMLInputElement;
@@ -173,25 +173,25 @@ export class RunsLibrary extends LitElement {
       </div>
       ${this.actionError ? html`<div class="notice" role="alert">${this.actionError}</div>` : nothing}
       ${this.resumeProblem ? html`<div class="notice" role="alert">${this.resumeProblem}</div>` : nothing}
-      ${this.state === 'opening' ? html`<p class="muted">Opening the library…</p>` : nothing}
+      ${this.state === 'opening' ? html`<p class="muted">${msg('Opening the library…')}</p>` : nothing}
       ${
         this.state === 'ready' && this.runs.length === 0
-          ? html`<p class="muted">No saved runs yet: every run you start is saved here.</p>`
+          ? html`<p class="muted">${msg('No saved runs yet: every run you start is saved here.')}</p>`
           : nothing
       }
       ${
         this.runs.length > 0
           ? html`<div class="table-wrap">
             <table data-testid="runs-table">
-              <caption class="visually-hidden">Saved runs, ${rows.length} shown</caption>
+              <caption class="visually-hidden">${msg(str`Saved runs, ${rows.length} shown`)}</caption>
               <thead>
                 <tr>
-                  <th scope="col"><span class="visually-hidden">Select</span></th>
-                  ${this.sortHeader('name', 'Name')}
-                  <th scope="col">Status</th>
-                  <th scope="col" class="num">Steps</th>
-                  ${this.sortHeader('testAcc', 'Test accuracy', true)} ${this.sortHeader('updatedAt', 'Updated')}
-                  <th scope="col">Actions</th>
+                  <th scope="col"><span class="visually-hidden">${msg('Select')}</span></th>
+                  ${this.sortHeader('name', msg('Name'))}
+                  <th scope="col">${msg('Status')}</th>
+                  <th scope="col" class="num">${msg('Steps')}</th>
+                  ${this.sortHeader('testAcc', msg('Test accuracy'), true)} ${this.sortHeader('updatedAt', msg('Updated'))}
+                  <th scope="col">${msg('Actions')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -203,13 +203,15 @@ export class RunsLibrary extends LitElement {
       }
       <sbl-confirm-dialog
         ?open=${this.deleting !== null}
-        heading="Delete this saved run?"
+        heading=${msg('Delete this saved run?')}
         message=${
           this.deleting
-            ? `“${this.deleting.name}” and its metrics and checkpoints will be removed from this browser. Export it first if you want to keep a copy.`
+            ? msg(
+                str`“${this.deleting.name}” and its metrics and checkpoints will be removed from this browser. Export it first if you want to keep a copy.`,
+              )
             : ''
         }
-        confirm-label="Delete"
+        confirm-label=${msg('Delete')}
         @confirm=${() => {
           if (this.deleting) this.emit('library-delete', { id: this.deleting.id });
           this.deleting = null;
@@ -230,7 +232,7 @@ export class RunsLibrary extends LitElement {
       <td>
         <input
           type="checkbox"
-          aria-label="Select for comparison"
+          aria-label=${msg('Select for comparison')}
           aria-describedby=${nameId}
           .checked=${this.selected.has(r.id)}
           @change=${(e: Event) => this.toggle(r.id, (e.target as HTMLInputElement).checked)}
@@ -242,7 +244,7 @@ export class RunsLibrary extends LitElement {
             ? html`<span class="rename">
               <input
                 type="text"
-                aria-label="New name"
+                aria-label=${msg('New name')}
                 .value=${this.renaming!.name}
                 @input=${(e: Event) => {
                   this.renaming = { id: r.id, name: (e.target as HTMLInputElement).value };
@@ -252,20 +254,24 @@ export class RunsLibrary extends LitElement {
                   if (e.key === 'Escape') this.renaming = null;
                 }}
               />
-              <button type="button" @click=${() => this.saveRename()}>Save</button>
-              <button type="button" @click=${() => (this.renaming = null)}>Cancel</button>
+              <button type="button" @click=${() => this.saveRename()}>${msg('Save')}</button>
+              <button type="button" @click=${() => (this.renaming = null)}>${msg('Cancel')}</button>
             </span>`
             : html`<span id=${nameId}>${r.name}</span>`
         }
         ${s.error ? html`<div class="small error">${s.error}</div>` : nothing}
       </td>
-      <td><span class="status ${r.status}" data-testid="run-status-cell">${live ? 'training' : r.status}</span></td>
+      <td><span
+        class="status ${r.status}"
+        data-testid="run-status-cell"
+        data-status=${live ? 'training' : r.status}
+      >${statusLabel(live ? 'training' : r.status)}</span></td>
       <td class="num">${s.stepsDone} / ${s.steps}</td>
       <td class="num">${formatPercent(s.testAcc)}</td>
-      <td><time datetime=${new Date(r.updatedAt).toISOString()}>${dateFormat.format(r.updatedAt)}</time></td>
+      <td><time datetime=${new Date(r.updatedAt).toISOString()}>${formatSavedAt(r.updatedAt)}</time></td>
       <td class="actions">
         <button type="button" aria-describedby=${nameId} @click=${() => this.emit('library-action', { action: 'show', id: r.id })}>
-          Show
+          ${msg('Show')}
         </button>
         ${
           RESUMABLE.includes(r.status) && !live
@@ -276,7 +282,7 @@ export class RunsLibrary extends LitElement {
               ?disabled=${this.busy}
               @click=${() => this.emit('library-action', { action: 'resume', id: r.id })}
             >
-              Resume
+              ${msg('Resume')}
             </button>`
             : nothing
         }
@@ -285,7 +291,7 @@ export class RunsLibrary extends LitElement {
           aria-describedby=${nameId}
           @click=${() => this.emit('library-action', { action: 'use-settings', id: r.id })}
         >
-          Edit settings
+          ${msg('Edit settings')}
         </button>
         <button
           type="button"
@@ -298,10 +304,10 @@ export class RunsLibrary extends LitElement {
             );
           }}
         >
-          Rename
+          ${msg('Rename')}
         </button>
         <button type="button" aria-describedby=${nameId} @click=${() => this.emit('library-action', { action: 'export', id: r.id })}>
-          Export
+          ${msg('Export')}
         </button>
         <button
           type="button"
@@ -312,7 +318,7 @@ export class RunsLibrary extends LitElement {
             this.deleting = r;
           }}
         >
-          Delete
+          ${msg('Delete')}
         </button>
       </td>
     </tr>`;

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { errorMessage } from '../../core/error-message.ts';
 import {
@@ -16,17 +17,51 @@ export type LibraryState = 'opening' | 'ready' | 'unavailable' | 'closed';
 
 export interface LibraryNote {
   readonly kind: 'ok' | 'error';
+  /** Read at render time: in the language the page shows then. */
   readonly text: string;
 }
 
+/** Which sentence the banner at the top of the page says (its words are made when shown). */
+type Banner =
+  | { readonly kind: 'other-tabs' | 'upgraded' | 'storage-full' }
+  | { readonly kind: 'unopened'; readonly error: unknown };
+
+function bannerText(banner: Banner): string {
+  switch (banner.kind) {
+    case 'other-tabs':
+      return msg(
+        'Close the other syncbn-lab tab (it has an older version of the run library open), then reload this page. Until then, runs are not saved.',
+      );
+    case 'upgraded':
+      return msg(
+        'Another syncbn-lab tab upgraded the run library, so this page stopped saving runs. Close the other syncbn-lab tab or reload this page.',
+      );
+    case 'storage-full':
+      return msg(
+        'The browser’s storage for this site is full, so new runs cannot be saved. Export runs you want to keep and delete some in the library below to make room.',
+      );
+    case 'unopened': {
+      const reason = messageOf(banner.error);
+      return msg(str`The run library could not be opened, so runs are not saved: ${reason}`);
+    }
+  }
+}
+
+/** A note whose words are made each time it is read (a language switch rewrites it). */
+function note(kind: LibraryNote['kind'], say: () => string): LibraryNote {
+  return {
+    kind,
+    get text() {
+      return say();
+    },
+  };
+}
+
+/** Why an action failed: the store's error (its message follows the language) or a closed library. */
+type ActionFailure = { readonly error: unknown } | 'closed';
+
 /** How stale the library's view of a training run may get (its steps, its last checkpoint). */
 const PROGRESS_REFRESH_MS = 2000;
-
-const CLOSE_OTHER_TABS =
-  'Close the other syncbn-lab tab (it has an older version of the run library open), then reload this page. Until then, runs are not saved.';
-
-const STORAGE_FULL =
-  'The browser’s storage for this site is full, so new runs cannot be saved. Export runs you want to keep and delete some in the library below to make room.';
 
 /**
  * The run library (IndexedDB): the list of runs and what the page does with it. Opening, the
@@ -34,16 +69,27 @@ const STORAGE_FULL =
  */
 export class StoreController implements ReactiveController {
   state: LibraryState = 'opening';
-  /** Sentence for the banner at the top of the page (another tab, storage gone), or null. */
-  banner: string | null = null;
+  private shownBanner: Banner | null = null;
+  private actionFailure: ActionFailure | null = null;
   runs: readonly RunRecord[] = [];
   estimate: StorageEstimate | null = null;
   /** True: the browser promised not to evict the library; false: it may; null: not asked / unknown. */
   persisted: boolean | null = null;
   /** The import result, shown next to the import button. */
   importNote: LibraryNote | null = null;
+
+  /** Sentence for the banner at the top of the page (another tab, storage gone), or null. */
+  get banner(): string | null {
+    return this.shownBanner ? bannerText(this.shownBanner) : null;
+  }
+
   /** The last action's failure (rename, delete, export), shown above the table. */
-  actionError: string | null = null;
+  get actionError(): string | null {
+    const failure = this.actionFailure;
+    if (failure === null) return null;
+    return failure === 'closed' ? msg('The run library is not open.') : messageOf(failure.error);
+  }
+
   private store: RunStore | null = null;
   /** Settles when opening ended, either way (open() reports its own failures). */
   private opening: Promise<void> = Promise.resolve();
@@ -97,13 +143,12 @@ export class StoreController implements ReactiveController {
     try {
       this.store = await openRunStore({
         onBlocked: () => {
-          this.banner = CLOSE_OTHER_TABS;
+          this.shownBanner = { kind: 'other-tabs' };
           this.host.requestUpdate();
         },
         onVersionChange: () => {
           this.state = 'closed';
-          this.banner =
-            'Another syncbn-lab tab upgraded the run library, so this page stopped saving runs. Close the other syncbn-lab tab or reload this page.';
+          this.shownBanner = { kind: 'upgraded' };
           this.host.requestUpdate();
         },
         onWriteError: (error) => {
@@ -113,11 +158,11 @@ export class StoreController implements ReactiveController {
         onRunsChanged: () => void this.refresh(),
       });
       this.state = 'ready';
-      if (this.banner === CLOSE_OTHER_TABS) this.banner = null;
+      if (this.shownBanner?.kind === 'other-tabs') this.shownBanner = null;
       await this.refresh();
     } catch (error) {
       this.state = 'unavailable';
-      this.banner = `The run library could not be opened, so runs are not saved: ${messageOf(error)}`;
+      this.shownBanner = { kind: 'unopened', error };
       this.host.requestUpdate();
     }
   }
@@ -159,7 +204,7 @@ export class StoreController implements ReactiveController {
       this.runs = await store.listRuns();
       this.estimate = await store.storageEstimate().catch(() => null);
     } catch (error) {
-      this.actionError = messageOf(error);
+      this.actionFailure = { error };
     }
     this.showStorageFull(store);
     this.host.requestUpdate();
@@ -169,9 +214,9 @@ export class StoreController implements ReactiveController {
   private showStorageFull(store: RunStore): void {
     const full = store.storageFull;
     if (full) {
-      this.banner = STORAGE_FULL;
-    } else if (this.banner === STORAGE_FULL) {
-      this.banner = null;
+      this.shownBanner = { kind: 'storage-full' };
+    } else if (this.shownBanner?.kind === 'storage-full') {
+      this.shownBanner = null;
     }
   }
 
@@ -236,20 +281,21 @@ export class StoreController implements ReactiveController {
   async importFile(file: File): Promise<void> {
     const store = this.writable;
     if (!store) {
-      this.importNote = {
-        kind: 'error',
-        text: 'The run library is not open, so nothing can be imported.',
-      };
+      this.importNote = note('error', () =>
+        msg('The run library is not open, so nothing can be imported.'),
+      );
       this.host.requestUpdate();
       return;
     }
     try {
       const text = await file.text();
       const run = await store.importRun(text);
-      this.importNote = { kind: 'ok', text: `Imported “${run.name}”.` };
+      const name = run.name;
+      this.importNote = note('ok', () => msg(str`Imported “${name}”.`));
       await this.refresh();
     } catch (error) {
-      this.importNote = { kind: 'error', text: `${file.name}: ${messageOf(error)}` };
+      const fileName = file.name;
+      this.importNote = note('error', () => `${fileName}: ${messageOf(error)}`);
     }
     this.host.requestUpdate();
   }
@@ -262,17 +308,17 @@ export class StoreController implements ReactiveController {
   private async act(body: (store: RunStore) => Promise<void>, refresh = true): Promise<boolean> {
     const store = this.writable;
     if (!store) {
-      this.actionError = 'The run library is not open.';
+      this.actionFailure = 'closed';
       this.host.requestUpdate();
       return false;
     }
     try {
       await body(store);
-      this.actionError = null;
+      this.actionFailure = null;
       if (refresh) await this.refresh();
       return true;
     } catch (error) {
-      this.actionError = messageOf(error);
+      this.actionFailure = { error };
       this.host.requestUpdate();
       return false;
     }
