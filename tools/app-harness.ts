@@ -177,9 +177,11 @@ export async function checkpointsSaved(page: Page, count = 1, timeout = 60_000):
     page.getByTestId('run-row').evaluateAll(
       (trs) =>
         trs.filter((tr) => {
-          const status = tr.querySelector('[data-testid="run-status-cell"]')?.textContent ?? '';
+          // data-status: the status's own word, whatever language the page shows.
+          const status =
+            tr.querySelector('[data-testid="run-status-cell"]')?.getAttribute('data-status') ?? '';
           const steps = tr.querySelector('td.num')?.textContent ?? '';
-          return /training/i.test(status) && Number(/^\s*(\d+)\s*\//.exec(steps)?.[1] ?? 0) > 0;
+          return status === 'training' && Number(/^\s*(\d+)\s*\//.exec(steps)?.[1] ?? 0) > 0;
         }).length,
     );
   // A loop of its own, not vitest's expect.poll: the benchmarks share this file.
