@@ -141,7 +141,8 @@ export function decodeNpy(bytes: Uint8Array, name = 'npy'): NpyArray {
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map(Number);
-  const body = bytes.slice(10 + headerLength);
+  // A copy in a buffer of its own (aligned; a Node Buffer's slice would share a pooled one).
+  const body = new Uint8Array(bytes.subarray(10 + headerLength));
   switch (descr[2]) {
     case 'f4':
       return { dtype: 'f4', shape, data: new Float32Array(body.buffer) };
