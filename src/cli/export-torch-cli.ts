@@ -1,4 +1,14 @@
-import { chmod, mkdtemp, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { Command } from 'commander';
@@ -36,12 +46,15 @@ export async function runExportTorch(
     .name('export:torch')
     .description('Export a run as a PyTorch DDP + SyncBatchNorm bundle (train.py for torchrun).')
     .argument('<run>', 'run config (JSON) or a run exported from the app (syncbn-lab/run)')
-    .requiredOption('--out <dir>', 'directory to create for the bundle (must not exist or be empty)')
+    .requiredOption(
+      '--out <dir>',
+      'directory to create for the bundle (must not exist or be empty)',
+    )
     .option(
       '--exact',
       `store every step's global batch indices (default for runs up to ${EXACT_DEFAULT_MAX_STEPS} steps)`,
     )
-    .option('--no-exact', "no per-step indices: train.py deals shards from its own seeded sampler")
+    .option('--no-exact', 'no per-step indices: train.py deals shards from its own seeded sampler')
     .option('--debug', 'show stack traces for failures');
   const early = parseArgs(program, argv, io, 'export:torch');
   if (early !== null) return early;
@@ -83,7 +96,9 @@ async function readRunConfig(path: string): Promise<RunConfig> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : String(err)}`);
+    throw new InputError(
+      `${path}: ${code === 'ENOENT' ? 'no such file or directory' : String(err)}`,
+    );
   }
   const value = parseJsonText(text, path);
   if (isRecord(value) && value.format === 'syncbn-lab/run') {
@@ -109,7 +124,8 @@ async function checkOutDir(out: string): Promise<void> {
     }
     return;
   }
-  if (!existing.isDirectory()) throw new InputError(`--out ${out}: is a file, expected a directory`);
+  if (!existing.isDirectory())
+    throw new InputError(`--out ${out}: is a file, expected a directory`);
   if ((await readdir(out)).length > 0) {
     throw new InputError(
       `--out ${out}: the directory is not empty; choose a new directory (nothing is overwritten)`,

@@ -1,4 +1,4 @@
-import type { TorchPlan } from './torch-bundle.ts';
+import type { TorchPlan } from './torch-plan.ts';
 
 /** The bundle's README.md: what the files are, how to launch them, what matches and why. */
 export function bundleReadme(plan: TorchPlan): string {

@@ -119,7 +119,8 @@ export function decodeNpz(bytes: Uint8Array, inflate?: RawInflate): Map<string, 
     let raw: Uint8Array;
     if (method === 0) raw = stored;
     else if (method === 8 && inflate) raw = inflate(stored);
-    else throw new Error(`npz: ${name} uses compression method ${method}; pass an inflate function`);
+    else
+      throw new Error(`npz: ${name} uses compression method ${method}; pass an inflate function`);
     out.set(name.replace(/\.npy$/, ''), decodeNpy(raw, name));
     at = start + storedSize;
   }

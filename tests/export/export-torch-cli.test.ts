@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -109,11 +117,22 @@ describe('npm run export:torch', () => {
     // train.py carries the resolved config, the layers and the shard sizes.
     const script = readFileSync(join(out, 'train.py'), 'utf8');
     const json = /PLAN = json\.loads\(r"""([\s\S]*?)"""\)/.exec(script)?.[1];
-    const embedded = JSON.parse(json!) as { config: unknown; shardSizes: number[]; layers: unknown[] };
+    const embedded = JSON.parse(json!) as {
+      config: unknown;
+      shardSizes: number[];
+      layers: unknown[];
+    };
     expect(embedded.config).toEqual(JSON.parse(JSON.stringify(config)));
     expect(embedded.shardSizes).toEqual([8, 8, 7, 7]);
     expect(embedded.layers.map((l) => (l as { name: string }).name)).toEqual([
-      'flatten', 'fc1', 'bn1', 'act1', 'fc2', 'bn2', 'act2', 'fc_out',
+      'flatten',
+      'fc1',
+      'bn1',
+      'act1',
+      'fc2',
+      'bn2',
+      'act2',
+      'fc_out',
     ]);
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('torchrun --nproc_per_node=4');
   });
@@ -130,18 +149,30 @@ describe('npm run export:torch', () => {
   });
 
   it.each([
-    [{ model: { preset: 'cnn', norm: 'batch' }, dataset: { name: 'mnist', train: 60, test: 20, downsample: true } }, /^.*model\.preset: "cnn" is not exported/m],
+    [
+      {
+        model: { preset: 'cnn', norm: 'batch' },
+        dataset: { name: 'mnist', train: 60, test: 20, downsample: true },
+      },
+      /^.*model\.preset: "cnn" is not exported/m,
+    ],
     [{ optimizer: { name: 'adam', lr: 0.01 } }, /optimizer\.name: "adam" is not exported/],
-    [{ model: { preset: 'mlp', hidden: [8], norm: 'layer' } }, /model\.norm: "layer" is not exported/],
+    [
+      { model: { preset: 'mlp', hidden: [8], norm: 'layer' } },
+      /model\.norm: "layer" is not exported/,
+    ],
     [{ evalMode: 'precise' }, /evalMode: "precise"/],
-  ])('a config it cannot express exits 2 naming the field, writing nothing (%#)', async (change, message) => {
-    const { code, err, out } = await exportConfig({ ...base, ...change });
-    expect(code).toBe(2);
-    expect(err).toMatch(message);
-    expect(err).not.toMatch(/\n\s+at /); // no stack trace
-    expect(existsSync(out)).toBe(false);
-    expect(readdirSync(dir)).toEqual(['run.json']); // no temporary directory left behind either
-  });
+  ])(
+    'a config it cannot express exits 2 naming the field, writing nothing (%#)',
+    async (change, message) => {
+      const { code, err, out } = await exportConfig({ ...base, ...change });
+      expect(code).toBe(2);
+      expect(err).toMatch(message);
+      expect(err).not.toMatch(/\n\s+at /); // no stack trace
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(dir)).toEqual(['run.json']); // no temporary directory left behind either
+    },
+  );
 
   it('needs --exact for a non-i.i.d. sharding, and never writes into a non-empty directory', async () => {
     const sorted = await exportConfig({ ...base, sharding: 'label-sorted' }, ['--no-exact']);

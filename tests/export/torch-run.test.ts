@@ -52,81 +52,105 @@ interface TorchMetrics {
   finalState: Record<string, number[]>;
 }
 
-describe.skipIf(torchMissing)('the exported train.py under torchrun (CPU, gloo, 4 processes)', () => {
-  it.each(cases)(
-    torchMissing ? 'skipped: python3 cannot import torch (pip install torch to run it)' : '%s matches npm run sim',
-    async (_name, change) => {
-      const dir = mkdtempSync(join(tmpdir(), 'torch-run-'));
-      try {
-        const input = { ...base, ...change };
-        const configPath = join(dir, 'run.json');
-        writeFileSync(configPath, JSON.stringify(input));
-        const bundle = join(dir, 'bundle');
-        let err = '';
-        const io = { stdout: async () => {}, stderr: (t: string) => void (err += t), stderrIsTTY: false };
-        expect(await runExportTorch([configPath, '--out', bundle], io), err).toBe(0);
+describe.skipIf(torchMissing)(
+  'the exported train.py under torchrun (CPU, gloo, 4 processes)',
+  () => {
+    it.each(cases)(
+      torchMissing
+        ? 'skipped: python3 cannot import torch (pip install torch to run it)'
+        : '%s matches npm run sim',
+      async (_name, change) => {
+        const dir = mkdtempSync(join(tmpdir(), 'torch-run-'));
+        try {
+          const input = { ...base, ...change };
+          const configPath = join(dir, 'run.json');
+          writeFileSync(configPath, JSON.stringify(input));
+          const bundle = join(dir, 'bundle');
+          let err = '';
+          const io = {
+            stdout: async () => {},
+            stderr: (t: string) => {
+              err += t;
+            },
+            stderrIsTTY: false,
+          };
+          expect(await runExportTorch([configPath, '--out', bundle], io), err).toBe(0);
 
-        const started = performance.now();
-        const out = join(dir, 'metrics.json');
-        await run(
-          'python3',
-          ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=4', join(bundle, 'train.py'), '--out', out],
-          { env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 600_000 },
-        );
-        const torchSeconds = (performance.now() - started) / 1000;
-        const torch = JSON.parse(readFileSync(out, 'utf8')) as TorchMetrics;
+          const started = performance.now();
+          const out = join(dir, 'metrics.json');
+          await run(
+            'python3',
+            [
+              '-m',
+              'torch.distributed.run',
+              '--standalone',
+              '--nproc_per_node=4',
+              join(bundle, 'train.py'),
+              '--out',
+              out,
+            ],
+            { env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 600_000 },
+          );
+          const torchSeconds = (performance.now() - started) / 1000;
+          const torch = JSON.parse(readFileSync(out, 'utf8')) as TorchMetrics;
 
-        const config = parseConfig(input);
-        let last: Checkpoint | undefined;
-        const sim = await runExperimentNode(config, {
-          onCheckpoint: (c) => {
-            last = c;
-          },
-        });
+          const config = parseConfig(input);
+          let last: Checkpoint | undefined;
+          const sim = await runExperimentNode(config, {
+            onCheckpoint: (c) => {
+              last = c;
+            },
+          });
 
-        expect(torch.source).toBe('pytorch');
-        expect(torch.train.map((r) => r.step)).toEqual(sim.train.map((r) => r.step));
-        let lossRel = 0;
-        for (const [i, row] of sim.train.entries()) {
-          lossRel = Math.max(lossRel, Math.abs(torch.train[i]!.loss - row.loss) / Math.abs(row.loss));
-        }
-        expect(lossRel).toBeLessThan(1e-4);
-        expect(torch.eval.map((r) => r.step)).toEqual(sim.eval.map((r) => r.step));
-        expect(Math.abs(torch.final.testLoss - sim.final.testLoss) / sim.final.testLoss).toBeLessThan(1e-4);
+          expect(torch.source).toBe('pytorch');
+          expect(torch.train.map((r) => r.step)).toEqual(sim.train.map((r) => r.step));
+          let lossRel = 0;
+          for (const [i, row] of sim.train.entries()) {
+            lossRel = Math.max(
+              lossRel,
+              Math.abs(torch.train[i]!.loss - row.loss) / Math.abs(row.loss),
+            );
+          }
+          expect(lossRel).toBeLessThan(1e-4);
+          expect(torch.eval.map((r) => r.step)).toEqual(sim.eval.map((r) => r.step));
+          expect(
+            Math.abs(torch.final.testLoss - sim.final.testLoss) / sim.final.testLoss,
+          ).toBeLessThan(1e-4);
 
-        // Final parameters and running statistics, by name (the simulator's flat copies in model order).
-        const model = buildModel(
-          config.model,
-          { sampleShape: [1, 14, 14], classes: 10 },
-          Rng.stream(config.seed, 'init'),
-        );
-        const state = { params: 0, stats: 0 };
-        for (const [kind, list, flat] of [
-          ['params', model.params(), last!.params],
-          ['stats', model.buffers(), last!.buffers],
-        ] as const) {
-          let at = 0;
-          for (const p of list) {
-            const ours = flat.subarray(at, at + p.value.length);
-            at += p.value.length;
-            const theirs = torch.finalState[p.name]!;
-            expect(theirs, p.name).toHaveLength(ours.length);
-            for (let i = 0; i < ours.length; i++) {
-              const d = Math.abs(theirs[i]! - ours[i]!) / Math.max(1, Math.abs(ours[i]!));
-              state[kind] = Math.max(state[kind], d);
+          // Final parameters and running statistics, by name (the simulator's flat copies in model order).
+          const model = buildModel(
+            config.model,
+            { sampleShape: [1, 14, 14], classes: 10 },
+            Rng.stream(config.seed, 'init'),
+          );
+          const state = { params: 0, stats: 0 };
+          for (const [kind, list, flat] of [
+            ['params', model.params(), last!.params],
+            ['stats', model.buffers(), last!.buffers],
+          ] as const) {
+            let at = 0;
+            for (const p of list) {
+              const ours = flat.subarray(at, at + p.value.length);
+              at += p.value.length;
+              const theirs = torch.finalState[p.name]!;
+              expect(theirs, p.name).toHaveLength(ours.length);
+              for (let i = 0; i < ours.length; i++) {
+                const d = Math.abs(theirs[i]! - ours[i]!) / Math.max(1, Math.abs(ours[i]!));
+                state[kind] = Math.max(state[kind], d);
+              }
             }
           }
+          expect(state.params).toBeLessThan(1e-4);
+          expect(state.stats).toBeLessThan(1e-4);
+          console.log(
+            `torch vs sim, ${_name}: loss max rel ${lossRel.toExponential(1)}, params ${state.params.toExponential(1)}, ` +
+              `running stats ${state.stats.toExponential(1)} (torchrun ${torchSeconds.toFixed(0)} s)`,
+          );
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
         }
-        expect(state.params).toBeLessThan(1e-4);
-        expect(state.stats).toBeLessThan(1e-4);
-        console.log(
-          `torch vs sim, ${_name}: loss max rel ${lossRel.toExponential(1)}, params ${state.params.toExponential(1)}, ` +
-            `running stats ${state.stats.toExponential(1)} (torchrun ${torchSeconds.toFixed(0)} s)`,
-        );
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    900_000,
-  );
-});
+      },
+      900_000,
+    );
+  },
+);
