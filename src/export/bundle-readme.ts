@@ -11,7 +11,7 @@ export function bundleReadme(plan: TorchPlan): string {
 
 A run of syncbn-lab exported by \`npm run export:torch\`: ${K} devices, \`bnSync: "${c.bnSync}"\`,
 \`runningStats: "${c.runningStats}"\`, \`gradientAveraging: "${c.gradientAveraging}"\`, a global batch of
-${c.globalBatch} (${plan.shardSizes.join(' + ')} per rank), ${c.steps} steps of SGD.
+${c.globalBatch} (${plan.shardSizes.join(' + ')} per rank), ${c.steps} steps of \`${c.optimizer.name}\`.
 
 | file | what it holds |
 | --- | --- |

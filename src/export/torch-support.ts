@@ -12,7 +12,7 @@ export const EXACT_DEFAULT_MAX_STEPS = 10_000;
  */
 export function torchExportProblems(config: RunConfig, exact: boolean): string[] {
   const problems: string[] = [];
-  const { model, optimizer } = config;
+  const { model } = config;
   if (model.preset === 'cnn') {
     problems.push(
       'model.preset: "cnn" is not exported to PyTorch yet (only "mlp" and "bn-paper-mlp"); the CNN export is still to do',
@@ -21,11 +21,6 @@ export function torchExportProblems(config: RunConfig, exact: boolean): string[]
   if (model.norm !== 'batch' && model.norm !== 'none') {
     problems.push(
       `model.norm: "${model.norm}" is not exported to PyTorch yet (only "batch" and "none")`,
-    );
-  }
-  if (optimizer.name !== 'sgd') {
-    problems.push(
-      `optimizer.name: "${optimizer.name}" is not exported to PyTorch yet (only "sgd", with momentum, Nesterov and weight decay)`,
     );
   }
   if (config.evalMode === 'precise') {

@@ -351,6 +351,20 @@ class Batches:
         return out
 
 
+def make_optimizer(model):
+    """The run's optimizer with PyTorch's own class. Weight decay applies to the Linear weights
+    only, as in the simulator (biases and BN's γ, β are not decayed): two parameter groups."""
+    o = CONFIG["optimizer"]
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    rest = [p for p in model.parameters() if p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": o["weightDecay"]}, {"params": rest, "weight_decay": 0.0}]
+    if o["name"] == "sgd":
+        return torch.optim.SGD(groups, lr=o["lr"], momentum=o["momentum"], nesterov=o["nesterov"])
+    # "adam": L2 decay folded into the gradient; "adamw": decoupled decay (Loshchilov & Hutter).
+    cls = torch.optim.Adam if o["name"] == "adam" else torch.optim.AdamW
+    return cls(groups, lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"])
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--out", help="write rank 0's metrics JSON (the format of npm run sim --out) here")
@@ -397,17 +411,7 @@ def main():
         # "rank0": DDP copies rank 0's buffers to every replica before each forward.
         broadcast_buffers=policy == "rank0",
     )
-    # Weight decay on Linear weights only, as the simulator's optimizer (biases and BN's γ, β
-    # are not decayed).
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    rest = [p for p in model.parameters() if p.dim() < 2]
-    o = CONFIG["optimizer"]
-    opt = torch.optim.SGD(
-        [{"params": decay, "weight_decay": o["weightDecay"]}, {"params": rest, "weight_decay": 0.0}],
-        lr=o["lr"],
-        momentum=o["momentum"],
-        nesterov=o["nesterov"],
-    )
+    opt = make_optimizer(model)
     norms = [m for m in model if is_norm(m)]
 
     with np.load(os.path.join(HERE, "data.npz")) as data:

@@ -156,7 +156,6 @@ describe('npm run export:torch', () => {
       },
       /^.*model\.preset: "cnn" is not exported/m,
     ],
-    [{ optimizer: { name: 'adam', lr: 0.01 } }, /optimizer\.name: "adam" is not exported/],
     [
       { model: { preset: 'mlp', hidden: [8], norm: 'layer' } },
       /model\.norm: "layer" is not exported/,

@@ -34,6 +34,16 @@ const base: RunConfigInput = {
   evalEvery: 20,
 };
 
+/**
+ * Under Adam the bias of a Linear layer followed by BN is driven by float noise: BN removes it, so
+ * its true gradient is 0 and each implementation's gradient is rounding noise of about 1e-9, which
+ * Adam's m/√v scales up to steps of about lr (we measured 1e-2 apart after 40 steps, in both
+ * directions, while every loss agreed to 3e-8). BN's running mean carries that bias. They change
+ * nothing the network computes in training (BN subtracts them) and the test loss with running
+ * statistics still agrees (checked below); for Adam they are left out of the 1e-4 comparison.
+ */
+const NOISE_DRIVEN_UNDER_ADAM = /^(fc\d+\.bias|bn\d+\.running_mean)$/;
+
 const cases: [string, Partial<RunConfigInput>][] = [
   ['local BN (runningStats rank0: DDP broadcast_buffers)', { bnSync: 'local' }],
   ['sync BN', { bnSync: 'sync' }],
@@ -41,6 +51,14 @@ const cases: [string, Partial<RunConfigInput>][] = [
   [
     'local BN, runningStats mean, gradientAveraging global',
     { bnSync: 'local', runningStats: 'mean', gradientAveraging: 'global' },
+  ],
+  [
+    'sync BN, AdamW with warm-up and a cosine schedule',
+    {
+      bnSync: 'sync',
+      optimizer: { name: 'adamw', lr: 0.003, weightDecay: 0.01 },
+      schedule: { name: 'cosine', warmupSteps: 5 },
+    },
   ],
 ];
 
@@ -113,9 +131,12 @@ describe.skipIf(torchMissing)(
           }
           expect(lossRel).toBeLessThan(1e-4);
           expect(torch.eval.map((r) => r.step)).toEqual(sim.eval.map((r) => r.step));
-          expect(
-            Math.abs(torch.final.testLoss - sim.final.testLoss) / sim.final.testLoss,
-          ).toBeLessThan(1e-4);
+          // Every evaluation (test loss with the running statistics), and the final accuracy.
+          for (const [i, row] of sim.eval.entries()) {
+            const rel = Math.abs(torch.eval[i]!.loss - row.loss) / row.loss;
+            expect(rel, `eval at step ${row.step}`).toBeLessThan(1e-4);
+          }
+          expect(torch.final.testAcc).toBe(sim.final.testAcc);
 
           // Final parameters and running statistics, by name (the simulator's flat copies in model order).
           const model = buildModel(
@@ -132,6 +153,7 @@ describe.skipIf(torchMissing)(
             for (const p of list) {
               const ours = flat.subarray(at, at + p.value.length);
               at += p.value.length;
+              if (config.optimizer.name !== 'sgd' && NOISE_DRIVEN_UNDER_ADAM.test(p.name)) continue;
               const theirs = torch.finalState[p.name]!;
               expect(theirs, p.name).toHaveLength(ours.length);
               for (let i = 0; i < ours.length; i++) {
