@@ -5,6 +5,8 @@ import { Dense } from '../core/layers/dense.ts';
 import { Flatten } from '../core/layers/flatten.ts';
 import { buildModel } from '../core/model/build.ts';
 import { BatchNorm } from '../core/norm/batch-norm.ts';
+import { GroupNorm } from '../core/norm/group-norm.ts';
+import { LayerNorm } from '../core/norm/layer-norm.ts';
 import { learningRate } from '../core/optim/schedule.ts';
 import { Rng } from '../core/rng.ts';
 import type { Dataset, SplitDataset } from '../data/dataset.ts';
@@ -150,6 +152,16 @@ function torchLayer(layer: unknown): TorchLayer {
       momentum: layer.momentum,
       affine: layer.affine,
       trackRunningStats: layer.trackRunningStats,
+    };
+  }
+  if (layer instanceof GroupNorm || layer instanceof LayerNorm) {
+    return {
+      kind: 'groupnorm',
+      name: layer.name,
+      features: layer.channels,
+      groups: layer.groups,
+      eps: layer.eps,
+      affine: layer.affine,
     };
   }
   if (layer instanceof Activation) return { kind: 'activation', name: layer.name, fn: layer.fn };

@@ -19,6 +19,15 @@ export type TorchLayer =
       readonly affine: boolean;
       readonly trackRunningStats: boolean;
     }
+  | {
+      /** Group and layer norm (LN = one group; on [N, F] it equals PyTorch's LayerNorm(F)). */
+      readonly kind: 'groupnorm';
+      readonly name: string;
+      readonly features: number;
+      readonly groups: number;
+      readonly eps: number;
+      readonly affine: boolean;
+    }
   | { readonly kind: 'activation'; readonly name: string; readonly fn: string };
 
 /** What train.py reads from its own header: the run, the network and how the data is dealt. */

@@ -264,6 +264,12 @@ def build_model(cuda, groups):
             modules[layer["name"]] = nn.Linear(layer["in"], layer["out"], bias=layer["bias"])
         elif kind == "batchnorm":
             modules[layer["name"]] = make_norm(layer, cuda, groups)
+        elif kind == "groupnorm":
+            # Per-sample statistics, nothing to synchronize. LayerNorm is one group: on [N, F] the
+            # same numbers as nn.LayerNorm(F) (γ, β per feature).
+            modules[layer["name"]] = nn.GroupNorm(
+                layer["groups"], layer["features"], eps=layer["eps"], affine=layer["affine"]
+            )
         elif kind == "activation":
             modules[layer["name"]] = ACTIVATIONS[layer["fn"]]()
         else:

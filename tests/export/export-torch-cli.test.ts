@@ -157,8 +157,8 @@ describe('npm run export:torch', () => {
       /^.*model\.preset: "cnn" is not exported/m,
     ],
     [
-      { model: { preset: 'mlp', hidden: [8], norm: 'layer' } },
-      /model\.norm: "layer" is not exported/,
+      { model: { preset: 'mlp', hidden: [8], norm: 'ghost' } },
+      /model\.norm: "ghost" is not exported/,
     ],
     [{ evalMode: 'precise' }, /evalMode: "precise"/],
   ])(

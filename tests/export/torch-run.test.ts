@@ -53,6 +53,10 @@ const cases: [string, Partial<RunConfigInput>][] = [
     { bnSync: 'local', runningStats: 'mean', gradientAveraging: 'global' },
   ],
   [
+    'layer norm (per sample, nothing synchronized)',
+    { model: { preset: 'mlp', hidden: [32, 16], norm: 'layer' } },
+  ],
+  [
     'sync BN, AdamW with warm-up and a cosine schedule',
     {
       bnSync: 'sync',
