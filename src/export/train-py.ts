@@ -244,9 +244,12 @@ def make_norm(layer, cuda, groups):
         track_running_stats=layer["trackRunningStats"],
     )
     rank = dist.get_rank()
-    if not cuda:
-        return GatherSyncBatchNorm(layer["features"], **kwargs)
     global_running = running_span(rank) != span_of(rank)
+    if not cuda:
+        if group_size() == 1 and not global_running:
+            # Nothing to synchronize: PyTorch's own BatchNorm, as on GPUs.
+            return nn.BatchNorm1d(layer["features"], **kwargs)
+        return GatherSyncBatchNorm(layer["features"], **kwargs)
     if group_size() == 1:
         cls = BatchNormGlobalRunning if global_running else nn.BatchNorm1d
         return cls(layer["features"], **kwargs)
