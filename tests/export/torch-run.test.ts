@@ -46,7 +46,7 @@ const NOISE_DRIVEN_UNDER_ADAM = /^(fc\d+\.bias|bn\d+\.running_mean)$/;
 
 const cases: [string, Partial<RunConfigInput>][] = [
   ['local BN (runningStats rank0: DDP broadcast_buffers)', { bnSync: 'local' }],
-  ['sync BN', { bnSync: 'sync' }],
+  ['sync BN, evalMode batch', { bnSync: 'sync', evalMode: 'batch' }],
   ['group:2 (runningStats sync: from the global moments)', { bnSync: 'group:2' }],
   [
     'local BN, runningStats mean, gradientAveraging global',
