@@ -9,6 +9,8 @@
  *   ui, cli        the two front ends: the Lit app, the Node commands
  *   platform       browser/ and node/: worker entries, spawning, worker handles, loading MNIST
  *   store          IndexedDB persistence (the app's)
+ *   export         a run as a PyTorch bundle (train.py, .npz files): pure, so the CLI writes it to
+ *                  disk and the app can zip it; it reads configs, data and the model, never runs
  *   experiments    the literature experiments and their kit
  *   coordinator    the engine: trainer, run, session, events, hosts, telemetry
  *   workers        device, device group, the device protocol, payloads, reports, checkpoints
@@ -29,6 +31,9 @@ const LAYERS = [
   ['ui', 'cli'],
   ['platform'],
   ['store'],
+  // export builds a bundle from a config, its data and the initial model (config, data, core):
+  // below the hosts that write or download it, above nothing it would need to run a step.
+  ['export'],
   ['experiments'],
   ['coordinator'],
   ['workers'],
