@@ -16,8 +16,8 @@ export interface ComparedRun {
 }
 
 /** Saved runs overlaid on the same curves, with only the settings that differ between them. */
-@localized()
 @customElement('sbl-compare-view')
+@localized()
 export class CompareView extends LitElement {
   static override styles = [
     sharedStyles,

@@ -7,8 +7,8 @@ import { sharedStyles } from '../styles.ts';
  * A modal question (native <dialog>: focus is trapped, Escape cancels, focus returns to the
  * button that opened it). Fires `confirm` or `cancel`; the owner closes it by clearing `open`.
  */
-@localized()
 @customElement('sbl-confirm-dialog')
+@localized()
 export class ConfirmDialog extends LitElement {
   static override styles = [
     sharedStyles,

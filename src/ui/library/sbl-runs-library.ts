@@ -32,8 +32,8 @@ const RESUMABLE: readonly RunStatus[] = ['interrupted', 'stopped'];
  * export and import files; pick two or more to compare; resume an interrupted run from its last
  * checkpoint. Every action is an event for the app (which owns the store controller).
  */
-@localized()
 @customElement('sbl-runs-library')
+@localized()
 export class RunsLibrary extends LitElement {
   static override styles = runsLibraryStyles;
 
