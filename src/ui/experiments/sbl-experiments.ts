@@ -1,16 +1,17 @@
-import type { FigureImage } from '../../platform/browser/render-figure.ts';
 import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { EXPERIMENTS } from '../../experiments/index.ts';
 import { EXPERIMENT_NAMES, type ExperimentName } from '../../experiments/kit/types.ts';
+import { startExperimentWorker } from '../../platform/browser/experiment-client.ts';
+import type { FigureImage } from '../../platform/browser/render-figure.ts';
 import type { ExperimentRecord } from '../../store/experiments.ts';
 import type { RunStatus } from '../../store/records.ts';
 import type { RunStore } from '../../store/run-store.ts';
-import { formatDuration } from '../model/format.ts';
-import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
-import { startExperimentWorker } from '../../platform/browser/experiment-client.ts';
 import { currentLocale } from '../i18n/localization.ts';
+import { formatDuration } from '../model/format.ts';
+import { runStatusText } from '../model/status-words.ts';
+import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
 import { shownChecks, shownStatus } from './experiment-records.ts';
 import { ExperimentsController, type ShownExperiment } from './experiments-controller.ts';
 
@@ -276,7 +277,7 @@ export class ExperimentsSection extends LitElement {
             return html`<tr data-testid="experiment-session" data-id=${r.id} data-name=${r.name} data-status=${status}>
               <td>${r.name}</td>
               <td>${modeText(r.quick)}</td>
-              <td>${statusText(status)}${r.error ? html` <span class="error small">${r.error}</span>` : nothing}</td>
+              <td>${runStatusText(status)}${r.error ? html` <span class="error small">${r.error}</span>` : nothing}</td>
               <td>${holdingText(holding, r.finding.checks.length)}</td>
               <td>${new Date(r.updatedAt).toLocaleString(currentLocale())}</td>
               <td class="row">
@@ -332,25 +333,10 @@ function modeText(quick: boolean): string {
   return quick ? msg('quick') : msg('full');
 }
 
-function statusText(status: RunStatus): string {
-  switch (status) {
-    case 'running':
-      return msg('running');
-    case 'completed':
-      return msg('completed');
-    case 'stopped':
-      return msg('stopped');
-    case 'interrupted':
-      return msg('interrupted');
-    case 'failed':
-      return msg('failed');
-  }
-}
-
 /** "(quick, completed)" beside a shown session's question. */
 function modeAndStatus(quick: boolean, status: RunStatus): string {
   const mode = modeText(quick);
-  const state = statusText(status);
+  const state = runStatusText(status);
   return msg(str`(${mode}, ${state})`);
 }
 

@@ -10,8 +10,9 @@ import {
 } from '../../store/index.ts';
 import { selectRuns } from '../../store/runs.ts';
 import { formatPercent } from '../model/format.ts';
+import { runStatusText } from '../model/status-words.ts';
+import { formatSavedAt, nextSort, storageText } from './library-text.ts';
 import { runsLibraryStyles } from './sbl-runs-library.styles.ts';
-import { formatSavedAt, nextSort, statusLabel, storageText } from './library-text.ts';
 import type { LibraryNote, LibraryState } from './store-controller.ts';
 import './sbl-confirm-dialog.ts';
 
@@ -128,7 +129,7 @@ export class RunsLibrary extends LitElement {
             }}
           >
             <option value="" ?selected=${this.status === ''}>${msg('any')}</option>
-            ${RUN_STATUSES.map((s) => html`<option value=${s} ?selected=${s === this.status}>${statusLabel(s)}</option>`)}
+            ${RUN_STATUSES.map((s) => html`<option value=${s} ?selected=${s === this.status}>${runStatusText(s)}</option>`)}
           </select>
         </label>
         <button
@@ -265,7 +266,7 @@ export class RunsLibrary extends LitElement {
         class="status ${r.status}"
         data-testid="run-status-cell"
         data-status=${live ? 'training' : r.status}
-      >${statusLabel(live ? 'training' : r.status)}</span></td>
+      >${runStatusText(live ? 'training' : r.status)}</span></td>
       <td class="num">${s.stepsDone} / ${s.steps}</td>
       <td class="num">${formatPercent(s.testAcc)}</td>
       <td><time datetime=${new Date(r.updatedAt).toISOString()}>${formatSavedAt(r.updatedAt)}</time></td>

@@ -54,7 +54,7 @@ export function formatBytes(bytes: number | null | undefined): string {
     v /= 1000;
     u++;
   }
-  return `${u === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+  return `${formatFixed(v, u === 0 ? 0 : v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
 /** Overall progress of several runs done one after another, 0–100. */
