@@ -12,6 +12,7 @@ import {
 import { formatCount, formatFixed, formatSignificant } from '../format.ts';
 import { LatestTraining } from '../latest-training.ts';
 import { stepStyles } from '../learn.styles.ts';
+import { numberChoices } from '../number-choices.ts';
 import { normalizeBatch } from '../model/batch-stats.ts';
 import {
   excessWobble,
@@ -255,22 +256,14 @@ export class LearnBnTestTime extends LitElement {
           'So during training BN keeps moving averages of μ_B and σ_B², updated with a momentum m: running ← (1 − m)·running + m·batch. At test time it normalizes with them, standing in for the population statistics of the whole training set. Below, a small BN network trains on the spiral.',
         )}
       </p>
-      <fieldset class="controls" data-testid="momentum">
-        <legend>${msg('Momentum m')}</legend>
-        ${MOMENTA.map(
-          (m) => html`<label class="check">
-            <input
-              type="radio"
-              name="momentum"
-              .value=${String(m)}
-              .checked=${m === this.momentum}
-              data-testid=${`momentum-${m}`}
-              @change=${() => this.setMomentum(m)}
-            />
-            ${formatSignificant(m, 2)}
-          </label>`,
-        )}
-      </fieldset>
+      ${numberChoices({
+        legend: msg('Momentum m'),
+        name: 'momentum',
+        testId: 'momentum',
+        values: MOMENTA,
+        chosen: this.momentum,
+        onChoose: (m) => this.setMomentum(m),
+      })}
       ${this.renderStatus()}
       <div class="widget">${this.renderChart(mean, 'mean')} ${this.renderChart(variance, 'variance')}</div>
       ${this.renderAccuracy()}

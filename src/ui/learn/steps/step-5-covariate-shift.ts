@@ -15,6 +15,7 @@ import {
 import { formatCount, formatSignificant } from '../format.ts';
 import { LatestTraining } from '../latest-training.ts';
 import { stepStyles } from '../learn.styles.ts';
+import { numberChoices } from '../number-choices.ts';
 import {
   lastStep,
   PERCENTILES,
@@ -177,22 +178,14 @@ export class LearnCovariateShift extends LitElement {
           'Ioffe and Szegedy argued that each layer’s inputs keep changing as the layers below it learn, an internal covariate shift, and that BN helps by fixing their distribution. Their Fig. 1 followed the 15th, 50th and 85th percentiles of one sigmoid’s input in an MNIST network. Here the same network trains for 300 steps on 14 × 14 digits, without and with BN.',
         )}
       </p>
-      <fieldset class="controls" data-testid="learning-rate">
-        <legend>${msg('Learning rate')}</legend>
-        ${RATES.map(
-          (r) => html`<label class="check">
-            <input
-              type="radio"
-              name="lr"
-              .value=${String(r)}
-              .checked=${r === this.lr}
-              data-testid=${`lr-${r}`}
-              @change=${() => this.setRate(r)}
-            />
-            ${formatSignificant(r, 2)}
-          </label>`,
-        )}
-      </fieldset>
+      ${numberChoices({
+        legend: msg('Learning rate'),
+        name: 'lr',
+        testId: 'learning-rate',
+        values: RATES,
+        chosen: this.lr,
+        onChoose: (r) => this.setRate(r),
+      })}
       ${this.renderStatus()}
       <div class="widget">
         ${NORMS.map((n) => this.renderPanel(n, range, steps))}
