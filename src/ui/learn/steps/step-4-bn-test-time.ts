@@ -12,6 +12,7 @@ import {
 import { formatCount, formatFixed, formatSignificant } from '../format.ts';
 import { LatestTraining } from '../latest-training.ts';
 import { stepStyles } from '../learn.styles.ts';
+import { type TrainingStatus, trainingStatus } from '../training-status.ts';
 import { numberChoices } from '../number-choices.ts';
 import { normalizeBatch } from '../model/batch-stats.ts';
 import {
@@ -37,8 +38,6 @@ const LAST_EVENT_GRACE_MS = 2000;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-type Status = 'training' | 'done' | 'failed';
-
 /**
  * Step 4, BN at test time (测试时的批量归一化): a batch of one normalizes to 0; the running
  * statistics (移动平均) against the population statistics (总体统计量) as a small BN network
@@ -52,7 +51,7 @@ export class LearnBnTestTime extends LitElement {
 
   @state() private example = 1.5;
   @state() private momentum: number = 0.1;
-  @state() private status: Status = 'training';
+  @state() private status: TrainingStatus = 'training';
   @state() private progress = 0;
   @state() private rows: readonly EvalRow[] = [];
   @state() private accuracy: { running?: number; batch?: number } = {};
@@ -210,21 +209,7 @@ export class LearnBnTestTime extends LitElement {
   }
 
   private renderStatus() {
-    if (this.status === 'failed') {
-      return html`<p role="alert" data-testid="train-status" data-state="failed">
-        ${msg(str`Training failed: ${this.error}`)}
-      </p>`;
-    }
-    return html`<p class="check" data-testid="train-status" data-state=${this.status}>
-      <progress
-        max="1"
-        .value=${this.progress}
-        aria-label=${msg('Training progress')}
-      ></progress>
-      <span aria-live="polite">
-        ${this.status === 'done' ? msg('Trained.') : msg('Training in a background worker…')}
-      </span>
-    </p>`;
+    return trainingStatus(this.status, this.progress, this.error);
   }
 
   private renderAccuracy() {

@@ -15,6 +15,7 @@ import {
 import { formatCount, formatSignificant } from '../format.ts';
 import { LatestTraining } from '../latest-training.ts';
 import { stepStyles } from '../learn.styles.ts';
+import { type TrainingStatus, trainingStatus } from '../training-status.ts';
 import { numberChoices } from '../number-choices.ts';
 import {
   lastStep,
@@ -37,8 +38,6 @@ function probeOptions(norm: CovariateNorm, lr: number): CovariateProbeOptions {
   return { norm, seed: 1, steps: 300, probeEvery: 10, lr, train: 2000, test: 300 };
 }
 
-type Status = 'training' | 'done' | 'failed';
-
 /**
  * Step 5, internal covariate shift (内部协变量偏移): a live, small Ioffe & Szegedy Fig. 1 (the
  * 15/50/85th percentiles of one last-layer sigmoid input over training, without and with BN),
@@ -51,7 +50,7 @@ export class LearnCovariateShift extends LitElement {
   static override styles = stepStyles;
 
   @state() private lr: number = 0.5;
-  @state() private status: Status = 'training';
+  @state() private status: TrainingStatus = 'training';
   @state() private progress: Record<CovariateNorm, number> = { none: 0, batch: 0 };
   @state() private curves: Partial<Record<CovariateNorm, CovariateProbe[]>> = {};
   @state() private error = '';
@@ -154,18 +153,7 @@ export class LearnCovariateShift extends LitElement {
   }
 
   private renderStatus() {
-    if (this.status === 'failed') {
-      return html`<p role="alert" data-testid="train-status" data-state="failed">
-        ${msg(str`Training failed: ${this.error}`)}
-      </p>`;
-    }
-    const fraction = (this.progress.none + this.progress.batch) / 2;
-    return html`<p class="check" data-testid="train-status" data-state=${this.status}>
-      <progress max="1" .value=${this.status === 'done' ? 1 : fraction} aria-label=${msg('Training progress')}></progress>
-      <span aria-live="polite">
-        ${this.status === 'done' ? msg('Trained.') : msg('Training in a background worker…')}
-      </span>
-    </p>`;
+    return trainingStatus(this.status, (this.progress.none + this.progress.batch) / 2, this.error);
   }
 
   override render() {
