@@ -1,12 +1,12 @@
 import { configureLocalization } from '@lit/localize';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BnLayerTelemetry, Telemetry } from '../../src/coordinator/telemetry-types.ts';
 import { sourceLocale, targetLocales } from '../../src/ui/i18n/generated/locale-codes.ts';
-import { statusText, sessionHeadline } from '../../src/ui/live/session-headline.ts';
+import { sessionHeadline, statusText } from '../../src/ui/live/session-headline.ts';
 import { explainFailure } from '../../src/ui/model/explain-failure.ts';
 import { formatDuration, formatPercent } from '../../src/ui/model/format.ts';
 import { type Takeaway, type TakeawayRun, takeaway } from '../../src/ui/model/takeaway.ts';
 import type { LiveRun } from '../../src/ui/session/live-run.ts';
+import { type RunNumbers, takeawayRun, takeawayTelemetry } from '../helpers/takeaway-runs.ts';
 
 /*
  * Issue #12: the takeaway after a study, in Chinese. Each case is built once in English and once
@@ -28,71 +28,22 @@ afterAll(async () => {
   await setLocale('en');
 });
 
-/** One BN layer over 4 steps, 2 devices, 1 tracked channel: global mean 0, global var 1. */
-function layer(noise: number, runningMean: number): BnLayerTelemetry {
-  const steps = [1, 2, 3, 4];
-  return {
-    channels: [0],
-    step: steps,
-    deviceMean: steps.map(() => [[noise], [-noise]]),
-    deviceVar: steps.map(() => [[1], [1]]),
-    usedMean: steps.map(() => [[noise], [-noise]]),
-    usedVar: steps.map(() => [[1], [1]]),
-    globalMean: steps.map(() => [0]),
-    globalVar: steps.map(() => [1]),
-    runningMean: steps.map(() => [runningMean]),
-    runningVar: steps.map(() => [1]),
-    meanNoise: steps.map(() => [noise, noise]),
-    varNoise: steps.map(() => [0.1, 0.1]),
-  };
-}
+const telemetry = takeawayTelemetry;
 
-function telemetry(noise: number, runningMean: number): Telemetry {
-  return {
-    transport: 'shared-memory',
-    devices: 2,
-    workers: 1,
-    step: [1, 2, 3, 4],
-    deviceLoss: [],
-    deviceAcc: [],
-    deviceCount: [],
-    computeMs: [],
-    waitMs: [],
-    collectiveCalls: [],
-    bytes: [],
-    bn: { bn1: layer(noise, runningMean) },
-  };
-}
-
-function run(
+/** `pdb`: per-device batch; `train`: the last tenth's training accuracy. */
+const run = (
   label: string,
-  o: {
-    bnSync?: string;
-    norm?: string;
-    acc: number;
-    t?: Telemetry | null;
-    pdb?: number;
-    train?: number;
-  },
-): TakeawayRun {
-  const pdb = o.pdb ?? 4;
-  return {
+  o: Omit<RunNumbers, 'perDeviceBatch' | 'trainAcc'> & { pdb?: number; train?: number },
+): TakeawayRun =>
+  takeawayRun(
     label,
-    ...(o.train !== undefined
-      ? { train: Array.from({ length: 300 }, (_, i) => ({ acc: i < 270 ? 0.1 : o.train! })) }
-      : {}),
-    config: {
-      bnSync: o.bnSync ?? 'local',
-      perDeviceBatch: pdb,
-      globalBatch: pdb * 8,
-      devices: 8,
-      steps: 300,
-      model: { norm: o.norm ?? 'batch' },
+    {
+      ...o,
+      ...(o.pdb !== undefined ? { perDeviceBatch: o.pdb } : {}),
+      ...(o.train !== undefined ? { trainAcc: o.train } : {}),
     },
-    final: { testAcc: o.acc, testLoss: 0.4123 },
-    telemetry: o.t === undefined ? telemetry(0.5, 0.3) : o.t,
-  };
-}
+    { telemetry: () => telemetry(0.5, 0.3), testLoss: 0.4123 },
+  );
 
 /** Run labels without digits or Latin letters, so the numbers and words checked are the sentences'. */
 const CASES: Record<string, () => TakeawayRun[]> = {

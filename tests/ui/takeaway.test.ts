@@ -1,80 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { BnLayerTelemetry, Telemetry } from '../../src/coordinator/telemetry-types.ts';
+import type { Telemetry } from '../../src/coordinator/telemetry-types.ts';
 import {
   deviceNoise,
   runningMeanGap,
   type TakeawayRun,
   takeaway,
 } from '../../src/ui/model/takeaway.ts';
+import {
+  type RunNumbers,
+  takeawayLayer,
+  takeawayRun,
+  takeawayTelemetry,
+} from '../helpers/takeaway-runs.ts';
 
-/** One BN layer over 4 steps, 2 devices, 1 tracked channel: global mean 0, global var 1. */
-function layer(noise: number, runningMean: number): BnLayerTelemetry {
-  const steps = [1, 2, 3, 4];
-  return {
-    channels: [0],
-    step: steps,
-    deviceMean: steps.map(() => [[noise], [-noise]]),
-    deviceVar: steps.map(() => [[1], [1]]),
-    usedMean: steps.map(() => [[noise], [-noise]]),
-    usedVar: steps.map(() => [[1], [1]]),
-    globalMean: steps.map(() => [0]),
-    globalVar: steps.map(() => [1]),
-    runningMean: steps.map(() => [runningMean]),
-    runningVar: steps.map(() => [1]),
-    meanNoise: steps.map(() => [noise, noise]),
-    varNoise: steps.map(() => [0.1, 0.1]),
-  };
-}
+/** The first layer's numbers as given; a second layer far off, which the takeaway must ignore. */
+const telemetry = (noise: number, runningMean: number): Telemetry =>
+  takeawayTelemetry(noise, runningMean, { bn2: takeawayLayer(9, 9) });
 
-function telemetry(noise: number, runningMean: number): Telemetry {
-  return {
-    transport: 'shared-memory',
-    devices: 2,
-    workers: 1,
-    step: [1, 2, 3, 4],
-    deviceLoss: [],
-    deviceAcc: [],
-    deviceCount: [],
-    computeMs: [],
-    waitMs: [],
-    collectiveCalls: [],
-    bytes: [],
-    bn: { bn1: layer(noise, runningMean), bn2: layer(9, 9) },
-  };
-}
-
-function run(
-  label: string,
-  over: {
-    bnSync?: string;
-    norm?: string;
-    acc: number;
-    t?: Telemetry | null;
-    perDeviceBatch?: number;
-    trainAcc?: number;
-  },
-): TakeawayRun {
-  const perDeviceBatch = over.perDeviceBatch ?? 4;
-  return {
-    label,
-    ...(over.trainAcc !== undefined
-      ? {
-          // 300 rows: early ones at chance, the last tenth at trainAcc.
-          train: Array.from({ length: 300 }, (_, i) => ({ acc: i < 270 ? 0.1 : over.trainAcc! })),
-        }
-      : {}),
-    config: {
-      bnSync: over.bnSync ?? 'local',
-      perDeviceBatch,
-      globalBatch: perDeviceBatch * 8,
-      devices: 8,
-      steps: 300,
-      model: { norm: over.norm ?? 'batch' },
-    },
-    final: { testAcc: over.acc, testLoss: 0.4 },
-    telemetry: over.t === undefined ? telemetry(0.5, 0.3) : over.t,
-  };
-}
+const run = (label: string, over: RunNumbers): TakeawayRun =>
+  takeawayRun(label, over, { telemetry: () => telemetry(0.5, 0.3), testLoss: 0.4 });
 
 describe('takeaway', () => {
   it('reads the first BN layer: mean per-device noise and the running mean gap in σ', () => {
