@@ -20,6 +20,16 @@ describe('sessionHeadline', () => {
     );
   });
 
+  it('one run says "done" only once its record is saved, not while its last writes land', () => {
+    const saving = sessionHeadline([run('local BN', 'completed', 300)], true, false);
+    expect(saving).toBe('local BN — saving to the run library, step 300 of 300');
+    expect(saving).not.toMatch(/done/);
+    expect(sessionHeadline([run('local BN', 'stopped', 40)], true, false)).not.toMatch(/stopped/);
+    expect(sessionHeadline([run('local BN', 'completed', 300)], false, false)).toBe(
+      'local BN — done, step 300 of 300',
+    );
+  });
+
   it('runs training together: each one’s step, and "done" only once all have settled', () => {
     const busy = sessionHeadline(
       [run('local BN', 'completed', 300), run('SyncBN', 'running', 280)],

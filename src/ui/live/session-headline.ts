@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import type { LiveRun, LiveStatus } from '../session/live-run.ts';
+import { isSettled, type LiveRun, type LiveStatus } from '../session/live-run.ts';
 
 /** A run's status in the live view's words (in the language shown: read at render time). */
 export function statusText(status: LiveStatus): string {
@@ -34,13 +34,19 @@ function runStatusStep(r: LiveRun): string {
 }
 
 /**
- * The line above the progress bar. One run: its status and step. Several: they train together, so
+ * The line above the progress bar. One run: its status and step ("done" once its record is saved,
+ * like several runs' "done"). Several: they train together, so
  * each one's step while any is busy ("done" only once all have settled, which tests and screen
  * readers wait for), then each one's outcome.
  */
 export function sessionHeadline(runs: readonly LiveRun[], busy: boolean, paused: boolean): string {
   const only = runs.length === 1 ? runs[0] : undefined;
   if (runs.length === 0) return msg('Nothing has trained yet. Press Run to start the study.');
+  // Trained but its last writes still landing: "done" would invite closing the tab, which
+  // leaves the saved run marked interrupted.
+  if (only && busy && isSettled(only.status)) {
+    return msg(str`${only.label} — saving to the run library, step ${only.step} of ${only.steps}`);
+  }
   if (only) return runStatusStep(only);
   if (busy) {
     const each = runs
