@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import {
   ConfigError,
   configSchema,
@@ -46,11 +47,26 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
   sharding: ['dirichlet'],
 };
 
-/** Fields whose schema is a union, for which the schema's own message says only "Invalid input". */
-const UNION_HINTS: Record<string, string> = {
-  sharding: 'expected "iid", "label-sorted" or {"dirichlet": <concentration > 0>}',
-  bnSync: BN_SYNC_EXPECTED,
+/**
+ * Fields whose schema is a union, for which the schema's own message says only "Invalid input".
+ * Functions, so the words are those of the language shown when a problem is explained.
+ */
+const UNION_HINTS: Record<string, () => string> = {
+  sharding: () => msg('expected "iid", "label-sorted" or {"dirichlet": <concentration > 0>}'),
+  bnSync: bnSyncExpected,
 };
+
+/** BN_SYNC_EXPECTED (the schema's words, English in the CLI) in the reader's language. */
+function bnSyncExpected(): string {
+  return msg('expected "local", "sync" or "group:<g>" with g ≥ 1');
+}
+
+/*
+ * Every sentence below goes through msg(): the app shows a problem in the page's language, the
+ * CLI (Node, no locale loaded) gets the English source, word for word what it always printed.
+ * The schema's own messages (Zod's, always English) are read by their pattern and said again in
+ * the reader's language; one message per sentence, with values (keys, numbers) put in.
+ */
 
 /**
  * Make one "path: message" line of parseConfig say what is allowed: list the allowed keys for an
@@ -62,38 +78,157 @@ export function explainProblem(line: string, input: unknown): string {
   if (sep < 0) return line;
   const rawPath = line.slice(0, sep);
   const path = rawPath === WHOLE_CONFIG ? '' : rawPath;
-  let message = line.slice(sep + 2);
+  const message = line.slice(sep + 2);
 
   const unknown = /^Unrecognized keys?: (.*)$/.exec(message);
   if (unknown) {
     // Both groups are not optional: a match has them.
     const keys = [...unknown[1]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
     const allowed = OBJECT_KEYS[path];
-    const where = path === '' ? 'the top level' : path;
     const parts = keys.map((k) => {
       const guess = allowed ? closestName(k, allowed) : null;
       const quoted = quoteValue(k);
-      return guess ? `${quoted} (did you mean "${guess}"?)` : quoted;
+      return guess ? msg(str`${quoted} (did you mean "${guess}"?)`) : quoted;
     });
-    message = `unknown ${keys.length === 1 ? 'key' : 'keys'} ${parts.join(', ')} in ${where}`;
-    if (allowed) message += `; allowed: ${allowed.join(', ')}`;
-    return `${rawPath}: ${message}`;
+    return `${rawPath}: ${unknownKeys(keys.length, parts.join(', '), path, allowed)}`;
   }
 
   const value = getPath(input, path);
   if (value === undefined && /received undefined$/.test(message)) {
-    const expected = /expected (\w+)/.exec(message)?.[1];
-    return `${rawPath}: missing (required${expected ? `, expected ${article(expected)}` : ''})`;
+    return `${rawPath}: ${missing(/expected (\w+)/.exec(message)?.[1])}`;
   }
   const hint = UNION_HINTS[path];
-  if (message === 'Invalid input' && hint) message = hint;
-  message = message.replace('expected int, received number', 'expected an integer');
+  const text = message === 'Invalid input' && hint ? hint() : schemaMessage(message);
   if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
-    message += ` (got ${quoteValue(value)})`;
-  } else if (Array.isArray(value) && /expected array/.test(message)) {
-    message += ` (got ${value.length} ${value.length === 1 ? 'item' : 'items'})`;
+    return `${rawPath}: ${withValue(text, quoteValue(value))}`;
   }
-  return `${rawPath}: ${message}`;
+  if (Array.isArray(value) && /expected array/.test(message)) {
+    const n = value.length;
+    return `${rawPath}: ${n === 1 ? msg(str`${text} (got 1 item)`) : msg(str`${text} (got ${n} items)`)}`;
+  }
+  return `${rawPath}: ${text}`;
+}
+
+/** A problem followed by the value that was given. */
+export function withValue(text: string, quoted: string): string {
+  return msg(str`${text} (got ${quoted})`);
+}
+
+function unknownKeys(
+  count: number,
+  parts: string,
+  path: string,
+  allowed: readonly string[] | undefined,
+): string {
+  const one = count === 1;
+  if (!allowed)
+    return one
+      ? msg(str`unknown key ${parts} in ${path}`)
+      : msg(str`unknown keys ${parts} in ${path}`);
+  const list = allowed.join(', ');
+  if (path === '')
+    return one
+      ? msg(str`unknown key ${parts} in the top level; allowed: ${list}`)
+      : msg(str`unknown keys ${parts} in the top level; allowed: ${list}`);
+  return one
+    ? msg(str`unknown key ${parts} in ${path}; allowed: ${list}`)
+    : msg(str`unknown keys ${parts} in ${path}; allowed: ${list}`);
+}
+
+/** An absent required field, with the type the schema expected (Zod's name for it). */
+function missing(expected: string | undefined): string {
+  switch (expected) {
+    case undefined:
+      return msg('missing (required)');
+    case 'object':
+      return msg('missing (required, expected an object)');
+    case 'array':
+      return msg('missing (required, expected an array)');
+    case 'string':
+      return msg('missing (required, expected a string)');
+    case 'number':
+      return msg('missing (required, expected a number)');
+    case 'int':
+      return msg('missing (required, expected an int)');
+    case 'boolean':
+      return msg('missing (required, expected a boolean)');
+    case 'tuple':
+      return msg('missing (required, expected a tuple)');
+    default:
+      return msg(str`missing (required, expected ${article(expected)})`);
+  }
+}
+
+/** A type as Zod names it in its messages ("boolean", "array"), in the reader's language. */
+function typeName(type: string): string {
+  switch (type) {
+    case 'object':
+      return msg('object', { id: 'zod-type-object' });
+    case 'array':
+      return msg('array', { id: 'zod-type-array' });
+    case 'string':
+      return msg('string', { id: 'zod-type-string' });
+    case 'number':
+      return msg('number', { id: 'zod-type-number' });
+    case 'int':
+      return msg('int', { id: 'zod-type-int' });
+    case 'boolean':
+      return msg('boolean', { id: 'zod-type-boolean' });
+    case 'tuple':
+      return msg('tuple', { id: 'zod-type-tuple' });
+    case 'null':
+      return msg('null', { id: 'zod-type-null' });
+    default:
+      return type;
+  }
+}
+
+/**
+ * One of the schema's messages in the reader's language: Zod's (matched by their pattern, for
+ * the codes this schema produces) and the bnSync pattern's; any other message (a rule's, already
+ * worded by describeRule) as it is.
+ */
+function schemaMessage(message: string): string {
+  if (message === BN_SYNC_EXPECTED) return bnSyncExpected();
+  if (message === 'Invalid input: expected int, received number')
+    return msg('Invalid input: expected an integer');
+  const type = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
+  if (type)
+    return msg(str`Invalid input: expected ${typeName(type[1]!)}, received ${typeName(type[2]!)}`);
+  const option = /^Invalid option: expected one of (.*)$/.exec(message);
+  if (option) return msg(str`Invalid option: expected one of ${option[1]!}`);
+  const single = /^Invalid input: expected (.*)$/.exec(message);
+  if (single) return msg(str`Invalid input: expected ${single[1]!}`);
+  const items = /^Too (small|big): expected array to have (>=|>|<=|<)(\S+) items$/.exec(message);
+  if (items) {
+    const n = items[3]!;
+    switch (items[2]) {
+      case '>=':
+        return msg(str`Too small: expected array to have >=${n} items`);
+      case '>':
+        return msg(str`Too small: expected array to have >${n} items`);
+      case '<=':
+        return msg(str`Too big: expected array to have <=${n} items`);
+      default:
+        return msg(str`Too big: expected array to have <${n} items`);
+    }
+  }
+  const bound = /^Too (small|big): expected (\w+) to be (>=|>|<=|<)(\S+)$/.exec(message);
+  if (bound) {
+    const what = typeName(bound[2]!);
+    const n = bound[4]!;
+    switch (bound[3]) {
+      case '>=':
+        return msg(str`Too small: expected ${what} to be >=${n}`);
+      case '>':
+        return msg(str`Too small: expected ${what} to be >${n}`);
+      case '<=':
+        return msg(str`Too big: expected ${what} to be <=${n}`);
+      default:
+        return msg(str`Too big: expected ${what} to be <${n}`);
+    }
+  }
+  return message;
 }
 
 /** Longest stretch of a value an error line quotes (a line is read, not a dump of the input). */
@@ -103,11 +238,10 @@ export const MAX_QUOTED = 100;
 export function quoteValue(value: unknown): string {
   const json = JSON.stringify(value) ?? String(value);
   if (json.length <= MAX_QUOTED) return json;
-  const size =
-    typeof value === 'string'
-      ? `${value.length.toLocaleString('en-US')} characters`
-      : `${json.length.toLocaleString('en-US')} characters as JSON`;
-  return `${json.slice(0, MAX_QUOTED)}… (${size})`;
+  const cut = json.slice(0, MAX_QUOTED);
+  return typeof value === 'string'
+    ? msg(str`${cut}… (${value.length.toLocaleString('en-US')} characters)`)
+    : msg(str`${cut}… (${json.length.toLocaleString('en-US')} characters as JSON)`);
 }
 
 function article(word: string): string {

@@ -1,6 +1,7 @@
 import type { RunConfig } from '../config/schema.ts';
 import type { Checkpoint } from '../workers/checkpoint.ts';
 import type { EvalRow, TrainRow } from './run-types.ts';
+import type { RunWarning } from './run-warning.ts';
 import type { Telemetry } from './telemetry.ts';
 
 /**
@@ -30,7 +31,12 @@ export type RunEvent =
     }
   | { readonly type: 'eval'; readonly row: EvalRow }
   | { readonly type: 'checkpoint'; readonly checkpoint: Checkpoint }
-  | { readonly type: 'warning'; readonly message: string }
+  | {
+      readonly type: 'warning';
+      /** In English (the CLI's words); the app shows `warning` in the page's language. */
+      readonly message: string;
+      readonly warning: RunWarning;
+    }
   | { readonly type: 'paused' | 'resumed'; readonly step: number }
   | {
       readonly type: 'finished';

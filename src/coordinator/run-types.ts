@@ -1,6 +1,7 @@
 import type { RunConfig } from '../config/schema.ts';
 import type { Checkpoint } from '../workers/checkpoint.ts';
 import type { PopulationStats } from './population.ts';
+import type { RunWarning } from './run-warning.ts';
 import type { Telemetry } from './telemetry.ts';
 
 /** One row per optimizer step: the global batch's mean loss and accuracy. */
@@ -57,7 +58,8 @@ export interface RunHooks {
   /** Once the devices are up, before the first step. */
   onStart?(info: RunStartInfo): void;
   onProgress?(progress: RunProgress): void;
-  onWarning?(message: string): void;
+  /** A warning: its English message (the CLI's) and the same as data (the app words it). */
+  onWarning?(message: string, warning: RunWarning): void;
   /** Checked between steps; when it returns true the run stops cleanly after the current step. */
   shouldStop?(): boolean;
   /** Awaited before each step (a session pauses here). */

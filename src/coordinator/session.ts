@@ -85,7 +85,7 @@ export class TrainingSession {
             flush(step);
             this.emit({ type: 'checkpoint', checkpoint });
           },
-          onWarning: (message) => this.emit({ type: 'warning', message }),
+          onWarning: (message, warning) => this.emit({ type: 'warning', message, warning }),
         },
         this.platform,
       );

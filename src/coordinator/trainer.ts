@@ -8,6 +8,7 @@ import { checkFinalParams, nonFiniteLossMessage } from './diagnose-non-finite.ts
 import { stepLoss } from '../workers/gradient-averaging.ts';
 import type { DeviceHost } from './hosts/host.ts';
 import type { EvalRow, RunHooks, RunResult, TrainRow } from './run-types.ts';
+import { type RunWarning, warningMessage } from './run-warning.ts';
 import { populationChunks, populationStats } from './population.ts';
 import { TelemetryRecorder } from './telemetry.ts';
 
@@ -37,9 +38,10 @@ export async function train(
   const trainRows: TrainRow[] = [];
   const evalRows: EvalRow[] = [];
   const warnings: string[] = [];
-  const warn = (message: string): void => {
+  const warn = (warning: RunWarning): void => {
+    const message = warningMessage(warning);
     warnings.push(message);
-    hooks.onWarning?.(message);
+    hooks.onWarning?.(message, warning);
   };
   const started = performance.now();
 
@@ -70,7 +72,7 @@ export async function train(
   for (let step = firstStep; step <= config.steps; step++) {
     await hooks.beforeStep?.(step);
     if (hooks.shouldStop?.()) {
-      warn(`stopped at step ${step - 1} of ${config.steps}`);
+      warn({ code: 'stopped', step: step - 1, steps: config.steps });
       status = 'stopped';
       break;
     }
@@ -78,7 +80,7 @@ export async function train(
     const shards = shard(indices, data.train.y, sizes);
     const globalCount = shards.reduce((n, s) => n + s.length, 0);
     if (globalCount === 0) {
-      warn(`step ${step}: every device got 0 samples; the step was skipped`);
+      warn({ code: 'empty-step', step });
       continue;
     }
     const lr = learningRate(config.schedule, config.optimizer.lr, step - 1, config.steps);

@@ -111,11 +111,13 @@ class Builder {
       throw new ConfigError(
         `model.preset: "cnn" needs image samples [channels, height, width], but the dataset gives [${this.shape.join(', ')}]; ` +
           'use "mlp" (or "bn-paper-mlp") for the 2-D sets, or dataset "mnist"',
+        { code: 'cnn-needs-images', path: 'model.preset', shape: [...this.shape] },
       );
     }
     if (h < 4 || w < 4) {
       throw new ConfigError(
         `model.preset: "cnn" pools twice by 2, so images must be at least 4 × 4, got ${h} × ${w}`,
+        { code: 'cnn-images-too-small', path: 'model.preset', height: h, width: w },
       );
     }
     channels.forEach((outChannels, i) => {

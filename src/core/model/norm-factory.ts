@@ -70,6 +70,15 @@ export function makeNormLayer(kind: NormKind, o: NormOptions, site: NormSite): L
         throw new ConfigError(
           `model.normOptions.groups: ${o.groups} groups do not divide the ${channels} ${unit(site)} of ${site.after}; ` +
             `use a divisor of ${channels} (e.g. ${divisors(channels).join(', ')})`,
+          {
+            code: 'groups-not-dividing',
+            path: 'model.normOptions.groups',
+            groups: o.groups,
+            channels,
+            spatial: site.spatial,
+            after: site.after,
+            divisors: divisors(channels),
+          },
         );
       }
       return new GroupNorm({
@@ -91,6 +100,7 @@ export function makeNormLayer(kind: NormKind, o: NormOptions, site: NormSite): L
         throw new ConfigError(
           `model.norm: "instance" needs spatial dimensions (it normalizes each channel of each sample over height × width), ` +
             `but ${site.after} outputs plain features; use the "cnn" preset, or "layer" or "group" norm`,
+          { code: 'instance-needs-spatial', path: 'model.norm', after: site.after },
         );
       }
       // Each sample by its own statistics in every mode (Ulyanov et al.; PyTorch's default), so

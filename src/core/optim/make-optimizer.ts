@@ -13,6 +13,7 @@ export function makeOptimizer(cfg: OptimizerOptions, params: readonly Param[]): 
       if (cfg.nesterov && cfg.momentum <= 0) {
         throw new ConfigError(
           'optimizer.nesterov: Nesterov momentum needs optimizer.momentum > 0 (got 0); set a momentum or nesterov: false',
+          { code: 'nesterov-needs-momentum', path: 'optimizer.nesterov' },
         );
       }
       return new Sgd(params, {

@@ -5,6 +5,7 @@ import '../charts/index.ts';
 import type { CurveRun } from '../charts/index.ts';
 import { explainFailure } from '../model/explain-failure.ts';
 import { formatDuration, formatNumber, formatPercent } from '../model/format.ts';
+import { warningText } from '../model/warning-text.ts';
 import type { LiveRun } from '../session/live-run.ts';
 import type { SessionView } from '../session/session-controller.ts';
 import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
@@ -127,7 +128,7 @@ export class LiveView extends LitElement {
   private renderProblems(r: LiveRun) {
     const warnings = r.warnings.length
       ? html`<div class="notice small" role="status">
-          <strong>${r.label}:</strong> ${r.warnings.map((w) => html`<p>${w}</p>`)}
+          <strong>${r.label}:</strong> ${r.warnings.map((w) => html`<p>${warningText(w)}</p>`)}
         </div>`
       : nothing;
     if (!r.failure) return warnings;

@@ -3,7 +3,14 @@ import { bnSyncGroupText } from '../../config/bn-sync.ts';
 import { explainProblem } from '../../config/config-text.ts';
 import { checkModelBuilds } from '../../config/preflight.ts';
 import { modelInputOf } from '../../data/model-input.ts';
-import { configSchema, parseConfig, type RunConfig, WHOLE_CONFIG } from '../../config/schema.ts';
+import {
+  ConfigError,
+  configSchema,
+  parseConfig,
+  type RunConfig,
+  WHOLE_CONFIG,
+} from '../../config/schema.ts';
+import type { ModelProblem } from '../../core/config-error.ts';
 import { errorMessage } from '../../core/error-message.ts';
 import {
   BN_SYNC_GROUP_KEY,
@@ -15,6 +22,7 @@ import {
 } from './config-fields.ts';
 import { type ConfigObject, getPath, setPath } from '../../config/config-object.ts';
 import { type FormProblems, formProblems, withoutRepeatedValue } from './form-problems.ts';
+import { modelProblemText } from './model-problem-text.ts';
 
 export type { FormProblems } from './form-problems.ts';
 
@@ -195,25 +203,41 @@ export function readForm(values: FormValues): FormReading {
   return validateInput(input, unreadable);
 }
 
+/** Why a model cannot be built: the builder's message, and its problem as data when it has one. */
+interface ModelCheck {
+  readonly message: string;
+  readonly problem: ModelProblem | undefined;
+}
+
 /** Model checks already made: building the model to check it costs ~8 ms, and forms re-validate. */
-const modelChecks = new Map<string, string | null>();
+const modelChecks = new Map<string, ModelCheck | null>();
 const MODEL_CHECKS_KEPT = 32;
 
 /** Why the model (and its optimizer) cannot be built from `config`, or null if it can. */
-function modelProblem(config: RunConfig): string | null {
+function modelProblem(config: RunConfig): ModelCheck | null {
   // Only these decide whether the model builds; the seed only changes its weights.
   const key = JSON.stringify([config.model, modelInputOf(config.dataset), config.optimizer]);
   const known = modelChecks.get(key);
   if (known !== undefined) return known;
-  let problem: string | null = null;
+  let problem: ModelCheck | null = null;
   try {
     checkModelBuilds(config);
   } catch (err) {
-    problem = errorMessage(err);
+    problem = {
+      message: errorMessage(err),
+      problem: err instanceof ConfigError ? err.problem : undefined,
+    };
   }
   if (modelChecks.size >= MODEL_CHECKS_KEPT) modelChecks.delete(modelChecks.keys().next().value!);
   modelChecks.set(key, problem);
   return problem;
+}
+
+/** A model check as problem lines, worded now (in the page's language) when it is known as data. */
+function modelProblemLines(check: ModelCheck): string[] {
+  return check.problem
+    ? [`${check.problem.path}: ${modelProblemText(check.problem)}`]
+    : check.message.split('\n');
 }
 
 export function validateInput(
@@ -239,7 +263,7 @@ export function validateInput(
     if (config && preflightWeights(config) <= PREFLIGHT_MAX_WEIGHTS) {
       const problem = modelProblem(config);
       if (problem !== null) {
-        const built = problemsFromLines(problem.split('\n'), input);
+        const built = problemsFromLines(modelProblemLines(problem), input);
         Object.assign(byField, built.byField);
         general.push(...built.general);
         config = null;

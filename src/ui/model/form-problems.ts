@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import { explainProblem } from '../../config/config-text.ts';
+import { explainProblem, withValue } from '../../config/config-text.ts';
 import { describeRule } from '../../config/rule-text.ts';
 import { issueLine } from '../../config/schema.ts';
 import type { FieldNamer, RuleProblem } from '../../config/rules.ts';
@@ -87,15 +87,24 @@ export function formProblems(issues: readonly Issue[], input: unknown): FormProb
       continue;
     }
     const message =
-      (path && singleFieldMessage(issue)) ??
+      (path ? singleFieldMessage(issue) : null) ??
       withoutRepeatedValue(explainProblem(issueLine(issue), input).replace(/^[^:]*: /, ''));
     if (!path || !at(path, message)) general.push(message);
   }
   return { byField, general };
 }
 
-/** Some schema messages already name the value; explainProblem then adds "(got …)" a second time. */
+/**
+ * Some schema messages already name the value; explainProblem then adds "(got …)" a second time.
+ * Read in the page's language: the words around the value are explainProblem's own (withValue).
+ */
 export function withoutRepeatedValue(message: string): string {
-  const m = / (\(got [^()]*\))$/.exec(message);
-  return m && message.slice(0, m.index).includes(m[1]!) ? message.slice(0, m.index) : message;
+  const [before = '', after = ''] = withValue('\u0000', '\u0001').slice(1).split('\u0001');
+  if (!message.endsWith(after)) return message;
+  const start = message.lastIndexOf(before, message.length - after.length);
+  if (start < 0) return message;
+  const value = message.slice(start + before.length, message.length - after.length);
+  if (/[()（）]/.test(value)) return message;
+  const said = `${before.trimStart()}${value}${after}`;
+  return message.slice(0, start).includes(said) ? message.slice(0, start) : message;
 }

@@ -1,6 +1,7 @@
 import type { RunConfig } from '../../config/schema.ts';
 import type { RunEvent } from '../../coordinator/events.ts';
 import type { EvalRow, TrainRow } from '../../coordinator/run-types.ts';
+import type { RunWarning } from '../../coordinator/run-warning.ts';
 import type { Telemetry } from '../../coordinator/telemetry.ts';
 import { appendTelemetry, telemetryUpTo } from '../model/append-telemetry.ts';
 import { type Explanation, explainFailure } from '../model/explain-failure.ts';
@@ -37,7 +38,8 @@ export interface LiveRun {
   readonly checkpointStep: number | null;
   readonly final: { readonly testAcc: number; readonly testLoss: number } | null;
   readonly failure: Explanation | null;
-  readonly warnings: readonly string[];
+  /** Worded when shown (warningText), in the page's language. */
+  readonly warnings: readonly RunWarning[];
 }
 
 export interface LiveRunHistory {
@@ -128,7 +130,7 @@ export function applyEvent(run: LiveRun, event: RunEvent): LiveRun {
     case 'checkpoint':
       return { ...run, checkpointStep: event.checkpoint.step };
     case 'warning':
-      return { ...run, warnings: [...run.warnings, event.message] };
+      return { ...run, warnings: [...run.warnings, event.warning] };
     case 'paused':
       return { ...run, status: 'paused' };
     case 'resumed':
