@@ -127,7 +127,7 @@ export class LiveView extends LitElement {
 
   private renderProblems(r: LiveRun) {
     const warnings = r.warnings.length
-      ? html`<div class="notice small" role="status">
+      ? html`<div class="notice small" role="status" data-testid="run-warnings">
           <strong>${r.label}:</strong> ${r.warnings.map((w) => html`<p>${warningText(w)}</p>`)}
         </div>`
       : nothing;
