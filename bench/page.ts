@@ -13,6 +13,10 @@
  *    device panel with each device shown and variance picked, its smoothing changed, the page
  *    reloaded with the runs in the library, one run shown and two compared from the library,
  *    and the compare view's smoothing changed; each a phase of its own (the action, then 2.5 s).
+ * 3. Then, in one fresh profile, the Learn path (`#learn/1` … `#learn/7`): each step opened and
+ *    its control operated (sliders, toggles, choices; steps 4 and 5 train in the coordinator
+ *    worker and retrain on a choice, step 6 trains four norms), each a phase of its own; the
+ *    issue's target for every widget is the same: no main-thread task over 50 ms.
  * With --trace it also gives each phase's longest task from a Chromium trace, wall time and the
  * most CPU one task took (wall vs thread time tells our code apart from a thread waiting for a
  * core: the machine may be shared), and breaks each task over `--threshold` ms down.
@@ -25,6 +29,7 @@
  *   --categories <l>  with --trace: the trace categories (blink,cc,skia show canvas rasterization)
  *   --trace-dir <d>   keep each trial's trace as <d>/trial-N.json and <d>/long-run.json
  *                     (DevTools → Performance opens it)
+ *   --no-learn        skip the Learn path (`--trials 0 --long-steps 0` runs only it)
  *   --hash <x>        another study (the part after `#` in the app's URL; the long run trains it
  *                     as it is, without --long-steps)
  *   --experiment <n>  run the named experiment <n> (quick) from the Experiments section instead
@@ -361,16 +366,27 @@ interface TrialOptions {
 /** The phases a trial goes through on one page (in a fresh browser profile). */
 type Script = (page: Page) => Promise<PhaseFigures[]>;
 
-async function trial(browser: Browser, url: string, script: Script, o: TrialOptions) {
+/** The lab is ready when Run is; a reader looks at it for 2 s (it loads the data and workers). */
+async function labReady(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
+  await page.waitForTimeout(2000);
+}
+
+async function trial(
+  browser: Browser,
+  url: string,
+  script: Script,
+  o: TrialOptions,
+  ready: (page: Page) => Promise<void> = labReady,
+) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript(observeLongWork);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   try {
     await page.goto(url);
-    await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
-    // A user reads the page before pressing Run; meanwhile it loads the data and the workers.
-    await page.waitForTimeout(2000);
+    // A user reads the page before acting; meanwhile it loads what it needs.
+    await ready(page);
     const cdp = o.profile ? await context.newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
@@ -514,6 +530,124 @@ function longRunScript(steps: number): Script {
   };
 }
 
+/** The Learn view shows step `n` with its own element loaded (its code arrives lazily). */
+async function learnStepShown(page: Page, n: number): Promise<void> {
+  await page.locator(`[data-testid="learn-view"][data-step="${n}"]`).waitFor({ timeout: 30_000 });
+  await page.getByTestId('learn-step-body').locator('.try').waitFor({ timeout: 30_000 });
+}
+
+/** The step's training (in a worker) has finished; it shows its progress while it runs. */
+async function learnTrained(page: Page): Promise<void> {
+  await page
+    .getByTestId('learn-step-body')
+    .locator('[data-testid="train-status"][data-state="done"]')
+    .waitFor({ timeout: 300_000 });
+}
+
+/** Pick a choice that retrains the step's widget, and wait until the new training has finished. */
+async function learnRetrain(page: Page, testId: string): Promise<void> {
+  await page.getByTestId(testId).check();
+  // The retraining has begun (so the "done" awaited next is its own), unless it is already over.
+  await page
+    .getByTestId('learn-step-body')
+    .locator('[data-testid="train-status"][data-state="training"]')
+    .waitFor({ timeout: 5_000 })
+    .catch(() => {});
+  await learnTrained(page);
+}
+
+/** Keys pressed on a focused control, a frame apart (a reader dragging or stepping a slider). */
+async function pressOn(page: Page, testId: string, keys: readonly string[]): Promise<void> {
+  await page.getByTestId(testId).focus();
+  for (const key of keys) {
+    await page.keyboard.press(key);
+    await page.waitForTimeout(30);
+  }
+}
+
+const repeat = (key: string, n: number): string[] => Array.from({ length: n }, () => key);
+
+/** Each Learn step: what a reader does with its widget (the step opened first, by its link). */
+const LEARN_STEPS: readonly { readonly title: string; operate(page: Page): Promise<void> }[] = [
+  {
+    title: 'feature normalization: standardize, scale slider',
+    operate: async (page) => {
+      await page.getByTestId('standardize').check();
+      await page.getByTestId('standardize').uncheck();
+      await pressOn(page, 'scale', [...repeat('ArrowLeft', 8), 'Home', 'End']);
+    },
+  },
+  {
+    title: 'z-score: scale slider',
+    operate: (page) => pressOn(page, 'scale', [...repeat('ArrowLeft', 8), 'Home', 'End']),
+  },
+  {
+    title: 'BN over a batch: new batches, gamma, batch size 2…128',
+    operate: async (page) => {
+      for (let i = 0; i < 5; i++) await page.getByTestId('new-batch').click();
+      await pressOn(page, 'gamma', repeat('ArrowRight', 5));
+      await pressOn(page, 'batch-size', ['End', 'Home', ...repeat('ArrowRight', 5)]);
+    },
+  },
+  {
+    title: 'BN at test time: trains, then momentum 0.5 retrains, lone example',
+    operate: async (page) => {
+      await learnTrained(page);
+      await learnRetrain(page, 'momentum-0.5');
+      await pressOn(page, 'one-example', repeat('ArrowRight', 5));
+    },
+  },
+  {
+    title: 'internal covariate shift: trains, then lr 2 retrains',
+    operate: async (page) => {
+      await learnTrained(page);
+      await learnRetrain(page, 'lr-2');
+    },
+  },
+  {
+    title: 'other normalizations: LN, GN, then train the four',
+    operate: async (page) => {
+      await page.getByTestId('norm-layer').check();
+      await page.getByTestId('norm-group').check();
+      await page.getByTestId('compare-norms').click();
+      await page
+        .locator('[data-testid="norm-results"][data-state="done"]')
+        .waitFor({ timeout: 300_000 });
+    },
+  },
+  {
+    title: 'many devices: K slider',
+    operate: (page) => pressOn(page, 'devices', ['End', 'Home', ...repeat('ArrowRight', 3)]),
+  },
+];
+
+/** The Learn path, step by step, each step's widget operated: one phase per step. */
+function learnScript(): Script {
+  const settle = 1500;
+  return async (page) => {
+    const phases: PhaseFigures[] = [];
+    for (const [i, step] of LEARN_STEPS.entries()) {
+      const n = i + 1;
+      phases.push(
+        await phase(
+          page,
+          `learn ${n}: ${step.title}`,
+          async () => {
+            // Opened by its link, as the step list and Next do (a hash change, no reload).
+            await page.evaluate((hash) => {
+              location.hash = hash;
+            }, `learn/${n}`);
+            await learnStepShown(page, n);
+            await step.operate(page);
+          },
+          settle,
+        ),
+      );
+    }
+    return phases;
+  };
+}
+
 /** The default study (whatever the app opens with), trained for `steps` steps, as a URL hash. */
 function longStudyHash(steps: number): string {
   return encodeStudyHash({
@@ -555,6 +689,7 @@ const program = new Command()
   .option('--threshold <ms>', 'break down trace tasks longer than this', '40')
   .option('--hash <x>', "another study: the part after '#' in the app's URL")
   .option('--experiment <name>', 'run a named experiment (quick) instead of a training run')
+  .option('--no-learn', 'skip the Learn path (each step opened and its control operated)')
   .option('--trace', 'break long tasks down from a Chromium trace (adds overhead)')
   .option(
     '--categories <list>',
@@ -574,6 +709,7 @@ const opts = program.opts<{
   threshold: string;
   hash?: string;
   experiment?: string;
+  learn: boolean;
   trace?: boolean;
   traceDir?: string;
   categories: string;
@@ -626,6 +762,21 @@ try {
     console.log(`${longSteps}-step study:`);
     report(t);
   }
+  if (opts.learn) {
+    console.log(
+      'the Learn path, #learn/1 to #learn/7, each step opened and its control operated, in a fresh browser profile',
+    );
+    const t = await trial(
+      app.browser,
+      `${app.url}#learn/1`,
+      learnScript(),
+      options('learn'),
+      (page) => learnStepShown(page, 1),
+    );
+    results.push({ name: 'learn', trial: t });
+    console.log('learn:');
+    report(t);
+  }
 } finally {
   await app.close();
 }
@@ -635,8 +786,13 @@ console.log(
 for (const { name, trial: t } of results) {
   for (const p of t.phases) {
     const worst = p.longTasks.length ? Math.max(...p.longTasks).toFixed(0) : 'none over 50';
+    // With --trace, the longest task whatever its length (wall / CPU), not only those over 50 ms.
+    const traced =
+      p.longestTraced !== null
+        ? `; longest (trace) ${p.longestTraced.toFixed(0)} ms wall / ${(p.longestTracedCpu ?? 0).toFixed(0)} ms CPU`
+        : '';
     console.log(
-      `  ${name} · ${p.label}: ${worst}${p.longTasks.length > 1 ? ` (${p.longTasks.length} tasks)` : ''}`,
+      `  ${name} · ${p.label}: ${worst}${p.longTasks.length > 1 ? ` (${p.longTasks.length} tasks)` : ''}${traced}`,
     );
   }
 }
