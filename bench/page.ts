@@ -30,6 +30,7 @@
  *   --trace-dir <d>   keep each trial's trace as <d>/trial-N.json and <d>/long-run.json
  *                     (DevTools → Performance opens it)
  *   --no-learn        skip the Learn path (`--trials 0 --long-steps 0` runs only it)
+ *   --learn-lang <c>  the Learn path in language <c> (`?lang=`, e.g. zh-CN)
  *   --hash <x>        another study (the part after `#` in the app's URL; the long run trains it
  *                     as it is, without --long-steps)
  *   --experiment <n>  run the named experiment <n> (quick) from the Experiments section instead
@@ -690,6 +691,7 @@ const program = new Command()
   .option('--hash <x>', "another study: the part after '#' in the app's URL")
   .option('--experiment <name>', 'run a named experiment (quick) instead of a training run')
   .option('--no-learn', 'skip the Learn path (each step opened and its control operated)')
+  .option('--learn-lang <code>', 'the Learn path in this language (?lang=, e.g. zh-CN)')
   .option('--trace', 'break long tasks down from a Chromium trace (adds overhead)')
   .option(
     '--categories <list>',
@@ -710,6 +712,7 @@ const opts = program.opts<{
   hash?: string;
   experiment?: string;
   learn: boolean;
+  learnLang?: string;
   trace?: boolean;
   traceDir?: string;
   categories: string;
@@ -768,7 +771,7 @@ try {
     );
     const t = await trial(
       app.browser,
-      `${app.url}#learn/1`,
+      `${app.url}${opts.learnLang ? `?lang=${encodeURIComponent(opts.learnLang)}` : ''}#learn/1`,
       learnScript(),
       options('learn'),
       (page) => learnStepShown(page, 1),
