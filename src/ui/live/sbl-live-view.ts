@@ -5,6 +5,7 @@ import '../charts/index.ts';
 import type { CurveRun } from '../charts/index.ts';
 import { explainFailure } from '../model/explain-failure.ts';
 import { formatDuration, formatNumber, formatPercent } from '../model/format.ts';
+import type { TorchDownloadNote } from '../model/torch-export.ts';
 import type { LiveRun } from '../session/live-run.ts';
 import type { SessionView } from '../session/session-controller.ts';
 import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
@@ -56,6 +57,8 @@ export class LiveView extends LitElement {
   ];
 
   @property({ attribute: false }) view: SessionView | null = null;
+  /** The last PyTorch download's state (shown under the results when it was asked here). */
+  @property({ attribute: false }) torchNote: TorchDownloadNote | null = null;
   /** EMA weight of the train curves (the slider above the charts). */
   @state() private smoothing = 0.6;
 
@@ -161,6 +164,7 @@ export class LiveView extends LitElement {
           <th scope="col" class="num">${msg('Train loss')}</th>
           <th scope="col" class="num">${msg('Test accuracy')}</th>
           <th scope="col">${msg('Workers')}</th>
+          <th scope="col">${msg('PyTorch')}</th>
         </tr>
       </thead>
       <tbody>
@@ -175,10 +179,45 @@ export class LiveView extends LitElement {
             <td class="num">${formatNumber(lastTrain?.loss ?? null)}</td>
             <td class="num">${formatPercent(acc)}</td>
             <td>${r.workers !== null ? msg(str`${r.workers} for ${r.config.devices} devices`) : '–'}</td>
+            <td>${r.status === 'completed' ? this.renderTorchButton(r) : '–'}</td>
           </tr>`;
         })}
       </tbody>
-    </table></div>`;
+    </table></div>
+    ${this.renderTorchNote()}`;
+  }
+
+  /** A finished run's "download it for torchrun" button (the app builds the .zip). */
+  private renderTorchButton(r: LiveRun) {
+    const busy = this.torchNote?.kind === 'busy';
+    return html`<button
+      type="button"
+      class="small"
+      data-testid="torch-download"
+      aria-label=${msg(str`Download ${r.label} for PyTorch (.zip)`)}
+      ?disabled=${busy}
+      @click=${() =>
+        this.dispatchEvent(
+          new CustomEvent('torch-download', {
+            detail: { key: r.key },
+            bubbles: true,
+            composed: true,
+          }),
+        )}
+    >
+      ${msg('Download .zip')}
+    </button>`;
+  }
+
+  private renderTorchNote() {
+    const note = this.torchNote;
+    if (!note || note.where !== 'live') return nothing;
+    return html`<p
+      class="small ${note.kind === 'error' ? 'notice' : ''}"
+      role=${note.kind === 'error' ? 'alert' : 'status'}
+      data-testid="torch-note"
+      data-kind=${note.kind}
+    >${note.text}</p>`;
   }
 
   /** Focus the view's heading: after Run, so keyboard and screen reader users land on the run. */
