@@ -211,7 +211,7 @@ export class LiveView extends LitElement {
 
   private renderTorchNote() {
     const note = this.torchNote;
-    if (!note || note.where !== 'live') return nothing;
+    if (note?.where !== 'live') return nothing;
     return html`<p
       class="small ${note.kind === 'error' ? 'notice' : ''}"
       role=${note.kind === 'error' ? 'alert' : 'status'}
