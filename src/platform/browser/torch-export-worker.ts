@@ -6,7 +6,8 @@
  */
 import * as Comlink from 'comlink';
 import { checkModelBuilds } from '../../config/preflight.ts';
-import type { RunConfig } from '../../config/schema.ts';
+import { toConfigInput } from '../../config/config-input.ts';
+import { parseConfig, type RunConfig } from '../../config/schema.ts';
 import { makeDataset } from '../../data/make-dataset.ts';
 import { buildTorchZip } from '../../export/torch-zip.ts';
 import { loadMnistBrowser, MNIST_FILE } from './mnist.ts';
@@ -19,7 +20,11 @@ export interface TorchExportWorkerApi {
 const mnistUrl = new URL(`${import.meta.env.BASE_URL}${MNIST_FILE}`, self.location.origin).href;
 
 const api: TorchExportWorkerApi = {
-  async zip(config, folder) {
+  async zip(saved, folder) {
+    // The config as the library exports it and the CLI reads it back: train.py embeds the config
+    // as JSON, whose key order follows how the config was parsed, so this makes the .zip's files
+    // equal `npm run export:torch -- <the run's export> --out …` byte for byte.
+    const config = parseConfig(toConfigInput(saved));
     checkModelBuilds(config);
     const mnist = config.dataset.name === 'mnist' ? await loadMnistBrowser(mnistUrl) : undefined;
     const data = makeDataset(config.dataset, config.seed, mnist);

@@ -173,7 +173,7 @@ export class LiveView extends LitElement {
           const lastEval = r.eval[r.eval.length - 1];
           const acc = r.final?.testAcc ?? lastEval?.acc ?? null;
           return html`<tr>
-            <th scope="row">${r.label}</th>
+            <th scope="row" id=${`live-run-${r.key}`}>${r.label}</th>
             <td class="status-${r.status}">${statusText(r.status)}</td>
             <td class="num">${r.step} / ${r.steps}</td>
             <td class="num">${formatNumber(lastTrain?.loss ?? null)}</td>
@@ -194,7 +194,7 @@ export class LiveView extends LitElement {
       type="button"
       class="small"
       data-testid="torch-download"
-      aria-label=${msg(str`Download ${r.label} for PyTorch (.zip)`)}
+      aria-describedby=${`live-run-${r.key}`}
       ?disabled=${busy}
       @click=${() =>
         this.dispatchEvent(

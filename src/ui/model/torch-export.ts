@@ -26,14 +26,11 @@ function blockerText(config: RunConfig, key: string): string {
   );
 }
 
-/** The words in a run's name that can stay in a file or folder name (no path or shell specials). */
+/** A run's name as a file or folder name: letters, digits, "." and "_" kept, the rest one "-". */
 function safeName(name: string): string {
   return (
     name
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must go
-      .replace(/[\u0000-\u001f<>:"/\\|?*'`$;&()[\]{}!#%~,]+/g, '-')
-      .replace(/\s+/g, '-')
-      .replace(/-{2,}/g, '-')
+      .replace(/[^\p{L}\p{N}._]+/gu, '-')
       .replace(/^[-.]+|[-.]+$/g, '')
       .slice(0, 80) || 'syncbn-run'
   );
