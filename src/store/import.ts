@@ -15,7 +15,7 @@ import { fingerprintOf } from './fingerprint.ts';
 import { completeTelemetry } from './series.ts';
 import { decodeFloat32 } from './float32-base64.ts';
 import { metricsMismatches } from './import-consistency.ts';
-import type { LoadedMetrics, RunStatus, RunSummary } from './records.ts';
+import type { LoadedMetrics, RunOrigin, RunStatus, RunSummary } from './records.ts';
 import { missingConfigKeys, withOlderExportKeys } from './required-config-keys.ts';
 import { checkName } from './runs.ts';
 
@@ -28,6 +28,8 @@ export interface ValidatedImport {
   readonly summary: RunSummary;
   readonly metrics: LoadedMetrics;
   readonly checkpoint: Checkpoint | null;
+  /** A run from PyTorch exported from the library keeps its origin. */
+  readonly origin?: RunOrigin;
 }
 
 const MAX_LISTED_PROBLEMS = 5;
@@ -260,5 +262,6 @@ export function validateRunExport(data: unknown): ValidatedImport {
       telemetry: parsed.metrics.telemetry && completeTelemetry(parsed.metrics.telemetry),
     },
     checkpoint,
+    ...(parsed.run.origin ? { origin: parsed.run.origin } : {}),
   };
 }

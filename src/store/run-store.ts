@@ -293,6 +293,7 @@ export class RunStore {
       createdAt: file.createdAt,
       updatedAt: this.now(),
       summary: file.summary,
+      ...(file.origin ? { origin: file.origin } : {}),
     };
     const identity = runIdentity(file);
     await writeTransaction(this.db, ALL_STORES, async (tx) => {

@@ -178,6 +178,19 @@ describe('matching a PyTorch run with the simulated run it came from', () => {
   });
 });
 
+describe('a PyTorch run exported from the library', () => {
+  it('stays a run from PyTorch when imported again', async () => {
+    const { store } = await openTestStore();
+    const config = sampleConfig({ steps: 20, evalEvery: 10 });
+    const run = await store.importTorchMetrics(torchFile(config));
+    const file = JSON.stringify(await store.exportRun(run.id));
+    const { store: other } = await openTestStore();
+    const again = await other.importRun(file);
+    expect(again.origin).toEqual(run.origin);
+    expect((await other.loadMetrics(again.id)).train).toHaveLength(20);
+  });
+});
+
 describe('the per-step difference', () => {
   it('gives |Δloss| and the relative difference per step, with the largest of each', () => {
     const sim = {
