@@ -121,7 +121,7 @@ function checkEnvelope(value: unknown): void {
  * The language of Zod's own messages (wrong type, missing key) for the page's language: the
  * translator's file names it ("zh-CN"); "en" where msg() answers in English (and in the CLI).
  */
-function zodLanguage(): string {
+export function zodLanguage(): string {
   return msg('en', {
     id: 'store.zod-locale',
     desc: "Not shown: the language of Zod's built-in validation messages for this locale (en or zh-CN).",
@@ -130,7 +130,7 @@ function zodLanguage(): string {
 
 const zhCNZod = zodZhCN();
 
-function zodMessages(): { readonly error?: typeof zhCNZod.localeError } {
+export function zodMessages(): { readonly error?: typeof zhCNZod.localeError } {
   return zodLanguage() === 'zh-CN' ? { error: zhCNZod.localeError } : {};
 }
 

@@ -5,7 +5,7 @@ import type { EvalRow, TrainRow } from '../coordinator/run-types.ts';
 import { errorMessage } from '../core/error-message.ts';
 import { ImportError } from './errors.ts';
 import { contentFingerprint } from './fingerprint.ts';
-import { jsonProblem } from './import.ts';
+import { jsonProblem, zodLanguage, zodMessages } from './import.ts';
 import type { RunOrigin, RunStatus, RunSummary } from './records.ts';
 
 /**
@@ -18,7 +18,7 @@ import type { RunOrigin, RunStatus, RunSummary } from './records.ts';
 export const TORCH_SOURCE = 'pytorch';
 
 const count = z.number().int().min(0);
-const value = z.number({ error: 'expected a number' });
+const value = z.number();
 const row = z.object({ step: count, loss: value, acc: value });
 
 export const torchMetricsSchema = z.object({
@@ -78,6 +78,15 @@ export function parseImportJson(data: unknown): unknown {
 
 const MAX_LISTED = 5;
 
+function shapeProblems(
+  issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[],
+): string[] {
+  return issues.map(
+    (issue) =>
+      `${issue.path.length ? issue.path.map(String).join('.') : msg('(file)')}: ${issue.message}`,
+  );
+}
+
 function listed(problems: readonly string[]): string {
   const left = problems.length - MAX_LISTED;
   const more = left > 0 ? msg(str` (and ${left} more)`) : '';
@@ -129,14 +138,23 @@ function inputFromResolved(config: Record<string, unknown>): Record<string, unkn
  */
 export function validateTorchMetrics(data: unknown): ValidatedTorchImport {
   const value = parseImportJson(data);
-  const parsed = torchMetricsSchema.safeParse(value);
+  const parsed = torchMetricsSchema.safeParse(value, zodMessages());
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) =>
-        `${issue.path.length ? issue.path.map(String).join('.') : msg('(file)')}: ${issue.message}`,
-    );
+    // Zod's own words (wrong type, missing key) in the page's language, checked again once per
+    // language when the message is read after a switch.
+    const byLanguage = new Map([[zodLanguage(), shapeProblems(parsed.error.issues)]]);
+    const problems = (): string[] => {
+      const language = zodLanguage();
+      let found = byLanguage.get(language);
+      if (!found) {
+        const again = torchMetricsSchema.safeParse(value, zodMessages());
+        found = again.success ? [] : shapeProblems(again.error.issues);
+        byLanguage.set(language, found);
+      }
+      return found;
+    };
     throw new ImportError(() =>
-      msg(str`This PyTorch metrics file is damaged or incomplete: ${listed(problems)}.`),
+      msg(str`This PyTorch metrics file is damaged or incomplete: ${listed(problems())}.`),
     );
   }
   const file = parsed.data;

@@ -234,6 +234,22 @@ describe('a PyTorch run imported back into the library', () => {
       .toMatch(
         /这个 PyTorch 指标文件与它自己的配置相矛盾：processes 为 3，但 config\.devices 为 2/,
       );
+    // A file of the wrong shape: Zod's own words in Chinese too.
+    const shapeless = join(dir, 'shapeless.json');
+    writeFileSync(
+      shapeless,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(join(dir, 'bad-metrics.json'), 'utf8')),
+        torch: 5,
+      }),
+    );
+    await page.getByTestId('import-file').setInputFiles(shapeless);
+    await expect
+      .poll(() => importMessage().textContent())
+      .toMatch(/^shapeless\.json: 这个 PyTorch 指标文件已损坏或不完整：torch: /);
+    const said = ((await importMessage().textContent()) ?? '').replace('shapeless.json', '');
+    expect(englishRuns(said), said).toEqual([]);
+    expect(await rows().count()).toBe(2);
     await difference().getByTestId('torch-steps').locator('summary').click();
     await screenshot(page, 'torch-import-zh-CN');
 
