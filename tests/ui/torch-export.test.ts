@@ -5,6 +5,7 @@ import {
   torchExportBlockers,
   torchZipFileName,
 } from '../../src/ui/model/torch-export.ts';
+import { torchPairOf } from '../../src/ui/library/torch-pair.ts';
 
 /*
  * Issue #13, the app's download: a run the PyTorch export cannot express is refused before
@@ -53,5 +54,39 @@ describe('the download’s names', () => {
     );
     expect(torchZipFileName('本地 BN / 8 devices')).toBe('本地-BN-8-devices-pytorch.zip');
     expect(torchZipFileName('../..')).toBe('syncbn-run-pytorch.zip');
+  });
+});
+
+describe('torchPairOf (the compare view’s PyTorch run and its simulation)', () => {
+  const origin = {
+    source: 'pytorch' as const,
+    torch: '2.13.0+cpu',
+    device: 'cpu',
+    backend: 'gloo',
+    processes: 2,
+    fingerprint: 'f',
+  };
+  const run = (id: string, input: object, withOrigin = false) => ({
+    id,
+    label: id,
+    config: parseConfig({ ...base, ...input }),
+    train: [],
+    eval: [],
+    ...(withOrigin ? { origin } : {}),
+  });
+
+  it('pairs the PyTorch run with the compared run of the same settings (fewer steps allowed)', () => {
+    const pair = torchPairOf([
+      run('other', { bnSync: 'sync' }),
+      run('sim', { steps: 30 }),
+      run('torch', {}, true),
+    ]);
+    expect(pair.pytorch?.id).toBe('torch');
+    expect(pair.simulated?.id).toBe('sim');
+  });
+
+  it('has no simulation when none matches, and no pair without a PyTorch run', () => {
+    expect(torchPairOf([run('a', { seed: 2 }), run('torch', {}, true)]).simulated).toBeNull();
+    expect(torchPairOf([run('a', {}), run('b', {})]).pytorch).toBeNull();
   });
 });
