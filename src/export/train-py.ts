@@ -503,6 +503,8 @@ def main():
             "device": torch.cuda.get_device_name(device) if cuda else "cpu",
             "backend": "nccl" if cuda else "gloo",
             "processes": world,
+            # torchrun starts LOCAL_WORLD_SIZE processes on each node: the cluster the app notes.
+            "nodes": world // int(os.environ.get("LOCAL_WORLD_SIZE", world)),
             "finalState": {name: t.detach().cpu().reshape(-1).tolist() for name, t in model.state_dict().items()},
         }
         tmp = args.out + ".tmp"

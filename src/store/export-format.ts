@@ -6,7 +6,7 @@ import type { EvalRow, TrainRow } from '../coordinator/run-types.ts';
 import type { BnLayerTelemetry, Telemetry } from '../coordinator/telemetry.ts';
 import type { EncodedFloat32 } from './float32-base64.ts';
 import { decodeNumber, type Encoded, NUMBER_TOKENS } from './json-numbers.ts';
-import { RUN_STATUSES, type RunStatus, type RunSummary } from './records.ts';
+import { RUN_STATUSES, type RunOrigin, type RunStatus, type RunSummary } from './records.ts';
 import { layerColumnNames, telemetryColumnNames } from './series.ts';
 
 export const RUN_EXPORT_FORMAT = 'syncbn-lab/run';
@@ -27,6 +27,8 @@ export interface RunExport {
     /** Input form: `npm run sim` accepts it as is. */
     readonly config: RunConfigInput;
     readonly summary: Encoded<RunSummary>;
+    /** Where the numbers come from when not from the simulator (a PyTorch run); absent otherwise. */
+    readonly origin?: RunOrigin;
   };
   readonly metrics: {
     readonly train: Encoded<TrainRow>[];
@@ -186,6 +188,17 @@ export const runExportSchema = z.object({
       testLoss: num.nullable(),
       error: z.string().optional(),
     }),
+    origin: z
+      .object({
+        source: z.literal('pytorch'),
+        torch: z.string(),
+        device: z.string(),
+        backend: z.string(),
+        processes: z.number().int().min(1),
+        nodes: z.number().int().min(1).optional(),
+        fingerprint: z.string(),
+      })
+      .optional(),
   }),
   metrics: z.object({
     train: z.array(rowSchema),

@@ -24,6 +24,8 @@ export function buildRunExport(
       updatedAt: run.updatedAt,
       config: toConfigInput(run.config),
       summary: encodeNumbers(run.summary),
+      // A run from PyTorch stays one through an export and an import.
+      ...(run.origin ? { origin: run.origin } : {}),
     },
     metrics: {
       train: encodeNumbers(metrics.train),

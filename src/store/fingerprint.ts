@@ -37,6 +37,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** What identifies a file's content (canonical JSON, hashed): the same numbers give the same text. */
+export function contentFingerprint(value: unknown): string {
+  return hash64(canonicalJson(value));
+}
+
 /** A 64-bit non-cryptographic hash (two multiplicative 32-bit lanes), 16 hex digits. */
 function hash64(text: string): string {
   let h1 = 0xdeadbeef;

@@ -15,7 +15,7 @@ import { fingerprintOf } from './fingerprint.ts';
 import { completeTelemetry } from './series.ts';
 import { decodeFloat32 } from './float32-base64.ts';
 import { metricsMismatches } from './import-consistency.ts';
-import type { LoadedMetrics, RunStatus, RunSummary } from './records.ts';
+import type { LoadedMetrics, RunOrigin, RunStatus, RunSummary } from './records.ts';
 import { missingConfigKeys, withOlderExportKeys } from './required-config-keys.ts';
 import { checkName } from './runs.ts';
 
@@ -28,6 +28,8 @@ export interface ValidatedImport {
   readonly summary: RunSummary;
   readonly metrics: LoadedMetrics;
   readonly checkpoint: Checkpoint | null;
+  /** A run from PyTorch exported from the library keeps its origin. */
+  readonly origin?: RunOrigin;
 }
 
 const MAX_LISTED_PROBLEMS = 5;
@@ -119,7 +121,7 @@ function checkEnvelope(value: unknown): void {
  * The language of Zod's own messages (wrong type, missing key) for the page's language: the
  * translator's file names it ("zh-CN"); "en" where msg() answers in English (and in the CLI).
  */
-function zodLanguage(): string {
+export function zodLanguage(): string {
   return msg('en', {
     id: 'store.zod-locale',
     desc: "Not shown: the language of Zod's built-in validation messages for this locale (en or zh-CN).",
@@ -128,7 +130,7 @@ function zodLanguage(): string {
 
 const zhCNZod = zodZhCN();
 
-function zodMessages(): { readonly error?: typeof zhCNZod.localeError } {
+export function zodMessages(): { readonly error?: typeof zhCNZod.localeError } {
   return zodLanguage() === 'zh-CN' ? { error: zhCNZod.localeError } : {};
 }
 
@@ -260,5 +262,6 @@ export function validateRunExport(data: unknown): ValidatedImport {
       telemetry: parsed.metrics.telemetry && completeTelemetry(parsed.metrics.telemetry),
     },
     checkpoint,
+    ...(parsed.run.origin ? { origin: parsed.run.origin } : {}),
   };
 }

@@ -17,6 +17,7 @@ export {
   type LoadedMetrics,
   type MetricsBatch,
   RUN_STATUSES,
+  type RunOrigin,
   type RunRecord,
   type RunStatus,
   type RunSummary,

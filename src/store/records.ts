@@ -19,6 +19,25 @@ export interface RunSummary {
   readonly error?: string;
 }
 
+/**
+ * Where a run's numbers come from when not from this simulator: a PyTorch run of an exported
+ * bundle (train.py's metrics.json, imported), with what it ran on.
+ */
+export interface RunOrigin {
+  readonly source: 'pytorch';
+  /** torch.__version__. */
+  readonly torch: string;
+  /** "cpu" or the CUDA device's name (rank 0's). */
+  readonly device: string;
+  /** gloo or nccl. */
+  readonly backend: string;
+  readonly processes: number;
+  /** Nodes of the cluster, when the file says (train.py since the app imports it). */
+  readonly nodes?: number;
+  /** The file's numbers hashed: the same file imported twice is refused. */
+  readonly fingerprint: string;
+}
+
 export interface RunRecord {
   readonly id: string;
   readonly name: string;
@@ -28,6 +47,8 @@ export interface RunRecord {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly summary: RunSummary;
+  /** Absent for the simulator's own runs (and every run saved before PyTorch imports existed). */
+  readonly origin?: RunOrigin;
 }
 
 /** What a training session hands over while it runs (any part may be missing). */

@@ -23,6 +23,8 @@ import { buildRunExport } from './export.ts';
 import type { RunExport } from './export-format.ts';
 import { canonicalJson } from './fingerprint.ts';
 import { validateRunExport } from './import.ts';
+import { validateTorchMetrics } from './torch-metrics.ts';
+import { simulatedSourceOf } from './torch-match.ts';
 import { loadCurves, loadMetrics, writeChunks } from './metrics.ts';
 import { DEFAULT_FLUSH_POLICY, MetricsFlusher } from './metrics-flusher.ts';
 import type { RunStoreOptions } from './run-store-options.ts';
@@ -35,6 +37,9 @@ import type {
 } from './records.ts';
 import { RunLocks } from './run-locks.ts';
 import {
+  checkName,
+  defaultRunName,
+  MAX_NAME_LENGTH,
   newRunId,
   newRunRecord,
   patchRun,
@@ -288,6 +293,7 @@ export class RunStore {
       createdAt: file.createdAt,
       updatedAt: this.now(),
       summary: file.summary,
+      ...(file.origin ? { origin: file.origin } : {}),
     };
     const identity = runIdentity(file);
     await writeTransaction(this.db, ALL_STORES, async (tx) => {
@@ -313,6 +319,50 @@ export class RunStore {
         await putCheckpoint(tx, run.id, file.checkpoint, this.keepCheckpoints, this.now());
     });
     return run;
+  }
+
+  /**
+   * Add a PyTorch run: the metrics.json an exported train.py wrote (its text or parsed JSON),
+   * checked completely first (a bad file throws ImportError and writes nothing). The run is marked
+   * with its origin (torch version, device, processes) and named after the simulated run it
+   * reproduces when the library holds it; the same file imported twice is refused.
+   */
+  async importTorchMetrics(data: unknown): Promise<RunRecord> {
+    this.ensureOpen();
+    const file = validateTorchMetrics(data);
+    const now = this.now();
+    let run: RunRecord | null = null;
+    await writeTransaction(this.db, ALL_STORES, async (tx) => {
+      const runs = await tx.objectStore('runs').getAll();
+      const same = runs.find((r) => r.origin?.fingerprint === file.origin.fingerprint);
+      if (same) {
+        const name = same.name;
+        throw new ImportError(() =>
+          msg(
+            str`This PyTorch run is already in the library, as “${name}”, so it was not imported again.`,
+          ),
+        );
+      }
+      const source = simulatedSourceOf(file, runs);
+      const base = source?.name ?? defaultRunName(file.config);
+      run = {
+        id: this.newId(),
+        name: checkName(`${base.slice(0, MAX_NAME_LENGTH - 10)} · PyTorch`),
+        config: file.config,
+        status: file.status,
+        createdAt: now,
+        updatedAt: now,
+        summary: file.summary,
+        origin: file.origin,
+      };
+      await tx.objectStore('runs').add(run);
+      if (file.train.length > 0 || file.eval.length > 0) {
+        await tx
+          .objectStore('metrics')
+          .add({ runId: run.id, seq: 0, train: file.train, eval: file.eval });
+      }
+    });
+    return run!;
   }
 
   /**

@@ -25,6 +25,7 @@ export async function loadComparedRuns(
         config: run.config,
         train: metrics.train,
         eval: metrics.eval,
+        ...(run.origin ? { origin: run.origin } : {}),
       });
   }
   return loaded;

@@ -4,6 +4,8 @@ import { customElement } from 'lit/decorators.js';
 import { toEditableInput } from '../../config/config-input.ts';
 import { configSchema } from '../../config/schema.ts';
 import { startCoordinatorWorker } from '../../platform/browser/coordinator-client.ts';
+import { buildTorchZipInWorker } from '../../platform/browser/torch-export-client.ts';
+import { simulatedSourceOf } from '../../store/torch-match.ts';
 import { warmUpCharts } from '../charts/warm-up.ts';
 import { StoreController } from '../library/store-controller.ts';
 import { expandStudy } from '../model/study.ts';
@@ -14,6 +16,7 @@ import { CompareController } from './compare-controller.ts';
 import { interruptedOffer, interruptedText, ResumeController } from './resume-controller.ts';
 import { RouteController } from './route-controller.ts';
 import { appStyles } from './sbl-app.styles.ts';
+import { TorchDownloadController } from './torch-download-controller.ts';
 import { TransportController, transportMeaning } from './transport-controller.ts';
 import '../experiments/sbl-experiments.ts';
 import '../library/sbl-compare-view.ts';
@@ -62,6 +65,8 @@ export class App extends LitElement {
     () => this.session,
     () => this.route.study,
   );
+  /** "Download for PyTorch (.zip)" of a finished run, in the live view or the library. */
+  private readonly torch = new TorchDownloadController(this, buildTorchZipInWorker);
   private liveIds: ReadonlySet<string> = new Set();
   /** Interrupted runs the user chose not to be offered again (this page view only). */
   private dismissedOffers: ReadonlySet<string> = new Set();
@@ -125,9 +130,18 @@ export class App extends LitElement {
 
   private async onLibraryAction(e: CustomEvent<{ action: string; id: string }>): Promise<void> {
     const { action, id } = e.detail;
-    if (action === 'show') await this.showCompared([id]);
+    if (action === 'show') await this.showRun(id);
     else if (action === 'export') await this.library.exportRun(id);
-    else if (action === 'resume') {
+    else if (action === 'torch-zip') {
+      const run = await this.library.getRun(id);
+      if (run)
+        await this.torch.download({
+          where: 'library',
+          key: id,
+          name: run.name,
+          config: run.config,
+        });
+    } else if (action === 'resume') {
       if (await this.resumer.resume(id)) await this.showLiveView();
     } else if (action === 'use-settings') {
       const run = await this.library.getRun(id);
@@ -138,6 +152,34 @@ export class App extends LitElement {
         .querySelector('sbl-setup-form')
         ?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     }
+  }
+
+  /**
+   * A saved run on its own; a run from PyTorch together with the simulated run it reproduces
+   * (when the library holds it), so the compare view shows both curves and their difference.
+   */
+  private async showRun(id: string): Promise<void> {
+    const run = this.library.runs.find((r) => r.id === id);
+    const source = run?.origin ? simulatedSourceOf(run, this.library.runs) : null;
+    await this.showCompared(source ? [source.id, id] : [id]);
+  }
+
+  private async importFile(file: File): Promise<void> {
+    const run = await this.library.importFile(file);
+    if (run?.origin) await this.showRun(run.id);
+  }
+
+  /** The live view's download button: the run's saved name when it has one, else its label. */
+  private async downloadLiveRun(key: string): Promise<void> {
+    const run = this.session.view.runs.find((r) => r.key === key);
+    if (!run) return;
+    const saved = run.storeId ? this.library.runs.find((r) => r.id === run.storeId) : undefined;
+    await this.torch.download({
+      where: 'live',
+      key,
+      name: saved?.name ?? run.label,
+      config: run.config,
+    });
   }
 
   private async resumeOffered(id: string): Promise<void> {
@@ -249,6 +291,8 @@ export class App extends LitElement {
           ${this.renderOffer(view.busy)}
           <sbl-live-view
             .view=${view}
+            .torchNote=${this.torch.note}
+            @torch-download=${(e: CustomEvent<{ key: string }>) => void this.downloadLiveRun(e.detail.key)}
             @session-pause=${() => this.session.pause()}
             @session-resume=${() => this.session.resume()}
             @session-stop=${() => this.session.stop()}
@@ -276,6 +320,7 @@ export class App extends LitElement {
           .actionError=${lib.actionError}
           .liveIds=${liveIds}
           .resumeProblem=${this.resumer.problem}
+          .torchNote=${this.torch.note}
           ?busy=${view.busy}
           @library-action=${this.onLibraryAction}
           @library-rename=${(e: CustomEvent<{ id: string; name: string }>) => void lib.rename(e.detail.id, e.detail.name)}
@@ -283,7 +328,7 @@ export class App extends LitElement {
             this.compare.forget(e.detail.id);
             void lib.remove(e.detail.id);
           }}
-          @library-import=${(e: CustomEvent<{ file: File }>) => void lib.importFile(e.detail.file)}
+          @library-import=${(e: CustomEvent<{ file: File }>) => void this.importFile(e.detail.file)}
           @library-compare=${(e: CustomEvent<{ ids: string[] }>) => void this.showCompared(e.detail.ids)}
         ></sbl-runs-library>
       </section>

@@ -21,6 +21,7 @@ export {
   percentTicks,
 } from './format.ts';
 export { MismatchChart } from './mismatch-chart.ts';
+export { StepDiffChart } from './step-diff-chart.ts';
 export { NoiseBatchChart } from './noise-batch-chart.ts';
 export { PopulationChart } from './population-chart.ts';
 export { NoiseChart } from './noise-chart.ts';

@@ -2,18 +2,13 @@ import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
-import type { RunConfig } from '../../config/schema.ts';
-import type { EvalRow, TrainRow } from '../../coordinator/run-types.ts';
 import { diffConfigs } from '../model/config-diff.ts';
+import './sbl-torch-difference.ts';
+import type { ComparedRun } from './compared-run.ts';
+import { torchPairOf } from './torch-pair.ts';
 import { sharedStyles } from '../styles.ts';
 
-export interface ComparedRun {
-  readonly id: string;
-  readonly label: string;
-  readonly config: RunConfig;
-  readonly train: readonly TrainRow[];
-  readonly eval: readonly EvalRow[];
-}
+export type { ComparedRun };
 
 /** Saved runs overlaid on the same curves, with only the settings that differ between them. */
 @customElement('sbl-compare-view')
@@ -73,6 +68,7 @@ export class CompareView extends LitElement {
         <sbl-curves-chart .runs=${curves} metric="loss" smoothing=${this.smoothing}></sbl-curves-chart>
         <sbl-curves-chart .runs=${curves} metric="acc" smoothing=${this.smoothing}></sbl-curves-chart>
       </div>
+      ${this.renderTorchPair()}
       ${
         this.runs.length > 1
           ? html`<h3>${msg('Settings that differ')}</h3>
@@ -99,6 +95,16 @@ export class CompareView extends LitElement {
           : nothing
       }
     </section>`;
+  }
+
+  /** A PyTorch run beside the simulated run it reproduces: where it ran and the per-step difference. */
+  private renderTorchPair() {
+    const pair = torchPairOf(this.runs);
+    if (pair.pytorch === null) return nothing;
+    return html`<sbl-torch-difference
+      .simulated=${pair.simulated}
+      .pytorch=${pair.pytorch}
+    ></sbl-torch-difference>`;
   }
 }
 

@@ -11,12 +11,14 @@ import {
 import { selectRuns } from '../../store/runs.ts';
 import { formatPercent } from '../model/format.ts';
 import { runStatusText } from '../model/status-words.ts';
+import type { TorchDownloadNote } from '../model/torch-export.ts';
+import { torchOriginBadge } from './torch-origin-text.ts';
 import { formatSavedAt, nextSort, storageText } from './library-text.ts';
 import { runsLibraryStyles } from './sbl-runs-library.styles.ts';
 import type { LibraryNote, LibraryState } from './store-controller.ts';
 import './sbl-confirm-dialog.ts';
 
-export type LibraryAction = 'show' | 'export' | 'resume' | 'use-settings';
+export type LibraryAction = 'show' | 'export' | 'resume' | 'use-settings' | 'torch-zip';
 
 export interface LibraryEventMap {
   'library-action': CustomEvent<{ action: LibraryAction; id: string }>;
@@ -48,6 +50,8 @@ export class RunsLibrary extends LitElement {
   @property({ attribute: false }) liveIds: ReadonlySet<string> = new Set();
   /** A session is busy: Resume waits. */
   @property({ type: Boolean }) busy = false;
+  /** The last PyTorch download's state (shown above the table when a row asked for it). */
+  @property({ attribute: false }) torchNote: TorchDownloadNote | null = null;
   /** Why a resume could not start, shown above the table. */
   @property({ attribute: false }) resumeProblem: string | null = null;
 
@@ -174,6 +178,7 @@ export class RunsLibrary extends LitElement {
       </div>
       ${this.actionError ? html`<div class="notice" role="alert">${this.actionError}</div>` : nothing}
       ${this.resumeProblem ? html`<div class="notice" role="alert">${this.resumeProblem}</div>` : nothing}
+      ${this.renderTorchNote()}
       ${this.state === 'opening' ? html`<p class="muted">${msg('Opening the library…')}</p>` : nothing}
       ${
         this.state === 'ready' && this.runs.length === 0
@@ -224,6 +229,17 @@ export class RunsLibrary extends LitElement {
     </section>`;
   }
 
+  private renderTorchNote() {
+    const note = this.torchNote;
+    if (note?.where !== 'library') return nothing;
+    return html`<div
+      class=${note.kind === 'error' ? 'notice' : 'small'}
+      role=${note.kind === 'error' ? 'alert' : 'status'}
+      data-testid="torch-note"
+      data-kind=${note.kind}
+    >${note.text}</div>`;
+  }
+
   private renderRow(r: RunRecord) {
     const nameId = `name-${r.id}`;
     const live = this.liveIds.has(r.id);
@@ -261,6 +277,7 @@ export class RunsLibrary extends LitElement {
             : html`<span id=${nameId}>${r.name}</span>`
         }
         ${s.error ? html`<div class="small error">${s.error}</div>` : nothing}
+        ${r.origin ? html`<div class="small muted" data-testid="torch-badge">${torchOriginBadge(r.origin)}</div>` : nothing}
       </td>
       <td><span
         class="status ${r.status}"
@@ -275,7 +292,7 @@ export class RunsLibrary extends LitElement {
           ${msg('Show')}
         </button>
         ${
-          RESUMABLE.includes(r.status) && !live
+          RESUMABLE.includes(r.status) && !live && !r.origin
             ? html`<button
               type="button"
               class="primary"
@@ -310,6 +327,19 @@ export class RunsLibrary extends LitElement {
         <button type="button" aria-describedby=${nameId} @click=${() => this.emit('library-action', { action: 'export', id: r.id })}>
           ${msg('Export')}
         </button>
+        ${
+          r.origin || live
+            ? nothing
+            : html`<button
+              type="button"
+              aria-describedby=${nameId}
+              data-testid="torch-download"
+              ?disabled=${this.torchNote?.kind === 'busy'}
+              @click=${() => this.emit('library-action', { action: 'torch-zip', id: r.id })}
+            >
+              ${msg('PyTorch .zip')}
+            </button>`
+        }
         <button
           type="button"
           class="danger"

@@ -11,6 +11,8 @@ import {
   type StorageEstimate,
   type StoreError,
 } from '../../store/index.ts';
+import { simulatedSourceOf } from '../../store/torch-match.ts';
+import { isTorchMetrics, parseImportJson } from '../../store/torch-metrics.ts';
 import { exportFileName } from '../model/format.ts';
 
 export type LibraryState = 'opening' | 'ready' | 'unavailable' | 'closed';
@@ -277,27 +279,47 @@ export class StoreController implements ReactiveController {
     }, false);
   }
 
-  /** Add a run from an export file; a bad file leaves the library as it was and says why. */
-  async importFile(file: File): Promise<void> {
+  /**
+   * Add a run from a file: a run export, or the metrics.json of an exported train.py (a run "from
+   * PyTorch"). A bad file leaves the library as it was and says why. Resolves to the run added.
+   */
+  async importFile(file: File): Promise<RunRecord | null> {
     const store = this.writable;
     if (!store) {
       this.importNote = note('error', () =>
         msg('The run library is not open, so nothing can be imported.'),
       );
       this.host.requestUpdate();
-      return;
+      return null;
     }
+    let run: RunRecord | null = null;
     try {
-      const text = await file.text();
-      const run = await store.importRun(text);
-      const name = run.name;
-      this.importNote = note('ok', () => msg(str`Imported “${name}”.`));
-      await this.refresh();
+      const value = parseImportJson(await file.text());
+      if (isTorchMetrics(value)) {
+        run = await store.importTorchMetrics(value);
+        await this.refresh();
+        const name = run.name;
+        const source = simulatedSourceOf(run, this.runs);
+        const sourceName = source?.name ?? '';
+        this.importNote = note('ok', () =>
+          source
+            ? msg(str`Imported “${name}” from PyTorch; it is compared with “${sourceName}” above.`)
+            : msg(
+                str`Imported “${name}” from PyTorch; no simulated run with its settings is in the library to compare it with.`,
+              ),
+        );
+      } else {
+        run = await store.importRun(value);
+        const name = run.name;
+        this.importNote = note('ok', () => msg(str`Imported “${name}”.`));
+        await this.refresh();
+      }
     } catch (error) {
       const fileName = file.name;
       this.importNote = note('error', () => `${fileName}: ${messageOf(error)}`);
     }
     this.host.requestUpdate();
+    return run;
   }
 
   clearImportNote(): void {

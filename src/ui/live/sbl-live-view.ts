@@ -5,6 +5,7 @@ import '../charts/index.ts';
 import type { CurveRun } from '../charts/index.ts';
 import { explainFailure } from '../model/explain-failure.ts';
 import { formatDuration, formatNumber, formatPercent } from '../model/format.ts';
+import type { TorchDownloadNote } from '../model/torch-export.ts';
 import { warningText } from '../model/warning-text.ts';
 import type { LiveRun } from '../session/live-run.ts';
 import type { SessionView } from '../session/session-controller.ts';
@@ -57,6 +58,8 @@ export class LiveView extends LitElement {
   ];
 
   @property({ attribute: false }) view: SessionView | null = null;
+  /** The last PyTorch download's state (shown under the results when it was asked here). */
+  @property({ attribute: false }) torchNote: TorchDownloadNote | null = null;
   /** EMA weight of the train curves (the slider above the charts). */
   @state() private smoothing = 0.6;
 
@@ -162,6 +165,7 @@ export class LiveView extends LitElement {
           <th scope="col" class="num">${msg('Train loss')}</th>
           <th scope="col" class="num">${msg('Test accuracy')}</th>
           <th scope="col">${msg('Workers')}</th>
+          <th scope="col">${msg('PyTorch')}</th>
         </tr>
       </thead>
       <tbody>
@@ -170,16 +174,51 @@ export class LiveView extends LitElement {
           const lastEval = r.eval[r.eval.length - 1];
           const acc = r.final?.testAcc ?? lastEval?.acc ?? null;
           return html`<tr>
-            <th scope="row">${r.label}</th>
+            <th scope="row" id=${`live-run-${r.key}`}>${r.label}</th>
             <td class="status-${r.status}">${statusText(r.status)}</td>
             <td class="num">${r.step} / ${r.steps}</td>
             <td class="num">${formatNumber(lastTrain?.loss ?? null)}</td>
             <td class="num">${formatPercent(acc)}</td>
             <td>${r.workers !== null ? msg(str`${r.workers} for ${r.config.devices} devices`) : '–'}</td>
+            <td>${r.status === 'completed' ? this.renderTorchButton(r) : '–'}</td>
           </tr>`;
         })}
       </tbody>
-    </table></div>`;
+    </table></div>
+    ${this.renderTorchNote()}`;
+  }
+
+  /** A finished run's "download it for torchrun" button (the app builds the .zip). */
+  private renderTorchButton(r: LiveRun) {
+    const busy = this.torchNote?.kind === 'busy';
+    return html`<button
+      type="button"
+      class="small"
+      data-testid="torch-download"
+      aria-describedby=${`live-run-${r.key}`}
+      ?disabled=${busy}
+      @click=${() =>
+        this.dispatchEvent(
+          new CustomEvent('torch-download', {
+            detail: { key: r.key },
+            bubbles: true,
+            composed: true,
+          }),
+        )}
+    >
+      ${msg('Download .zip')}
+    </button>`;
+  }
+
+  private renderTorchNote() {
+    const note = this.torchNote;
+    if (note?.where !== 'live') return nothing;
+    return html`<p
+      class="small ${note.kind === 'error' ? 'notice' : ''}"
+      role=${note.kind === 'error' ? 'alert' : 'status'}
+      data-testid="torch-note"
+      data-kind=${note.kind}
+    >${note.text}</p>`;
   }
 
   /** Focus the view's heading: after Run, so keyboard and screen reader users land on the run. */
