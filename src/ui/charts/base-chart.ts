@@ -1,4 +1,4 @@
-import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import uPlot from 'uplot';
@@ -71,6 +71,12 @@ export abstract class UPlotChart extends LitElement {
 
   /** Height in CSS pixels of the plot with its axes (legend and tables come on top). */
   @property({ type: Number }) height = 240;
+  /**
+   * Where the chart is shown (e.g. "compared runs"), added to its table's region name: the same
+   * chart on one page twice (the live view and the compare view) would otherwise give screen
+   * readers two regions of one name (axe: landmark-unique).
+   */
+  @property() place = '';
 
   @state() protected view: ChartView | null = null;
   @state() protected emptyText = '';
@@ -184,7 +190,7 @@ export abstract class UPlotChart extends LitElement {
       ></div>
       ${view?.legend?.length ? renderLegend(view.legend) : nothing}
       ${view ? nothing : html`<p class="empty" role="status">${this.emptyText || msg('No data yet.')}</p>`}
-      ${view?.table ? renderTable(view.table) : nothing}
+      ${view?.table ? renderTable(view.table, this.place) : nothing}
       ${view?.facts?.length ? renderFacts(view.facts) : nothing}
     </figure>`;
   }
@@ -255,11 +261,18 @@ function legendKey(e: LegendEntry): TemplateResult {
   ></line></svg>`;
 }
 
-function renderTable(t: ValueTable): TemplateResult {
+function renderTable(t: ValueTable, place: string): TemplateResult {
   // Only a long table (many devices) scrolls down; any may scroll sideways in a narrow chart, so
   // the wrapper is focusable for the keyboard to scroll it.
   const scrolls = t.rows.length > SCROLLING_TABLE_ROWS;
-  return html`<div class=${scrolls ? 'table-wrap scrolls' : 'table-wrap'} tabindex="0" role="region" aria-label=${t.caption}>${tableOf(t)}</div>`;
+  const caption = t.caption;
+  const name = place
+    ? msg(str`${caption} (${place})`, {
+        id: 'chart-table-in-place',
+        desc: 'A table named by where its chart is shown',
+      })
+    : caption;
+  return html`<div class=${scrolls ? 'table-wrap scrolls' : 'table-wrap'} tabindex="0" role="region" aria-label=${name}>${tableOf(t)}</div>`;
 }
 
 function tableOf(t: ValueTable): TemplateResult {

@@ -51,6 +51,8 @@ export class CompareView extends LitElement {
       train: r.train,
       eval: r.eval,
     }));
+    // Tells these charts' tables apart from the live view's, on the page at the same time.
+    const place = msg('saved runs compared', { desc: 'Where a chart is: the compare view' });
     return html`<section class="card" aria-labelledby="cmp-title" data-testid="compare-view">
       <div class="head">
         <h2 id="cmp-title">${this.runs.length === 1 ? this.runs[0]!.label : msg(str`Comparing ${this.runs.length} saved runs`)}</h2>
@@ -65,8 +67,8 @@ export class CompareView extends LitElement {
         }}
       ></sbl-smoothing-control>
       <div class="charts">
-        <sbl-curves-chart .runs=${curves} metric="loss" smoothing=${this.smoothing}></sbl-curves-chart>
-        <sbl-curves-chart .runs=${curves} metric="acc" smoothing=${this.smoothing}></sbl-curves-chart>
+        <sbl-curves-chart .runs=${curves} metric="loss" smoothing=${this.smoothing} place=${place}></sbl-curves-chart>
+        <sbl-curves-chart .runs=${curves} metric="acc" smoothing=${this.smoothing} place=${place}></sbl-curves-chart>
       </div>
       ${this.renderTorchPair()}
       ${
