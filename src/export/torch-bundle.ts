@@ -17,6 +17,7 @@ import { SpectralNorm } from '../core/norm/spectral-norm.ts';
 import { WeightNorm } from '../core/norm/weight-norm.ts';
 import { learningRate } from '../core/optim/schedule.ts';
 import { Rng } from '../core/rng.ts';
+import { preciseBatches } from '../coordinator/precise-batches.ts';
 import type { Dataset, SplitDataset } from '../data/dataset.ts';
 import { EpochSampler } from '../data/sampler.ts';
 import { makeSharder, shardSizes } from '../data/sharding.ts';
@@ -97,6 +98,24 @@ export function buildTorchBundle(
       dtype: 'i4',
       shape: [config.steps, config.globalBatch],
       data: globalBatches(config, data.train),
+    });
+  }
+
+  if (config.evalMode === 'precise') {
+    // PreciseBN's batches, the same at every evaluation: [batch, globalBatch] in device order.
+    const precise = preciseBatches(config, data.train);
+    const rows = new Int32Array(precise.length * config.globalBatch);
+    precise.forEach((shards, b) => {
+      let at = b * config.globalBatch;
+      for (const part of shards) {
+        rows.set(part, at);
+        at += part.length;
+      }
+    });
+    steps.set('precise_indices', {
+      dtype: 'i4',
+      shape: [precise.length, config.globalBatch],
+      data: rows,
     });
   }
 

@@ -1,6 +1,5 @@
 import type { RunConfig } from '../config/schema.ts';
 import { ConfigError } from '../core/config-error.ts';
-import { shardSizes } from '../data/sharding.ts';
 
 /** Runs longer than this are exported without per-step indices unless --exact is asked for. */
 export const EXACT_DEFAULT_MAX_STEPS = 10_000;
@@ -12,16 +11,6 @@ export const EXACT_DEFAULT_MAX_STEPS = 10_000;
  */
 export function torchExportProblems(config: RunConfig, exact: boolean): string[] {
   const problems: string[] = [];
-  if (config.evalMode === 'precise') {
-    problems.push(
-      'evalMode: "precise" (PreciseBN) is not exported to PyTorch yet (only "running" and "batch")',
-    );
-  }
-  if (shardSizes(config.globalBatch, config.devices).some((n) => n === 0)) {
-    problems.push(
-      `globalBatch: ${config.globalBatch} samples on ${config.devices} devices leaves a rank with no samples, which a torchrun process cannot train with; use a global batch of at least devices`,
-    );
-  }
   if (!exact && config.sharding !== 'iid') {
     problems.push(
       `sharding: ${JSON.stringify(config.sharding)} needs --exact (the script's own sampler deals i.i.d. shards only)`,

@@ -127,11 +127,15 @@ def from_rows(rows, shape):
 # One all_gather over the whole world per layer and phase: no process groups.
 # ---------------------------------------------------------------------------------------------
 def chan_merge(parts):
-    """(count, mean, M2) of several parts, merged in order (src/core/norm/merge.ts)."""
+    """(count, mean, M2) of several parts, merged in order (src/core/norm/merge.ts); a part of 0
+    samples (a rank with an empty shard) adds nothing."""
     n, mean, m2 = parts[0]
     for nb, mb, m2b in parts[1:]:
         total = n + nb
         if nb == 0:
+            continue
+        if n == 0:
+            n, mean, m2 = nb, mb, m2b
             continue
         delta = mb - mean
         mean = mean + delta * (nb / total)
@@ -149,6 +153,9 @@ def gather(tensor):
 def row_moments(rows):
     """(count, mean, M2) of each column of rows, in float64."""
     xd = rows.detach().double()
+    if xd.shape[0] == 0:
+        zeros = torch.zeros(xd.shape[1], dtype=torch.float64, device=xd.device)
+        return 0.0, zeros, zeros.clone()
     mean = xd.mean(0)
     return float(rows.shape[0]), mean, ((xd - mean) ** 2).sum(0)
 
@@ -399,8 +406,11 @@ def make_norm(layer, cuda, groups):
     rank = dist.get_rank()
     global_running = layer["trackRunningStats"] and running_span(rank) != span_of(rank)
     local_bn = nn.BatchNorm2d if layer["spatial"] else nn.BatchNorm1d
-    if not cuda:
-        if group_size() == 1 and not global_running:
+    # A rank with an empty shard (globalBatch < devices): PyTorch's BatchNorm would put NaN in its
+    # running statistics; the all_gather BN skips empty parts as the simulator does.
+    empty_shard = min(PLAN["shardSizes"]) == 0
+    if not cuda or (empty_shard and group_size() == 1):
+        if group_size() == 1 and not global_running and not empty_shard:
             # Nothing to synchronize: PyTorch's own BatchNorm, as on GPUs.
             return local_bn(features, **kwargs)
         return GatherSyncBatchNorm(features, **kwargs)
@@ -500,7 +510,8 @@ def chunks(n, size):
 
 @torch.no_grad()
 def evaluate(model, x_test, y_test):
-    running = CONFIG["evalMode"] == "running"
+    # "precise" evaluates with the running statistics PreciseBN has just recomputed.
+    running = CONFIG["evalMode"] in ("running", "precise")
     size = 256 if running else PLAN["evalBatch"]
     loss_sum, correct = 0.0, 0
     for start, end in chunks(x_test.shape[0], size):
@@ -527,6 +538,83 @@ def evaluate(model, x_test, y_test):
         correct += int((h.argmax(1) == y).sum())
     n = x_test.shape[0]
     return loss_sum / n, correct / n
+
+
+# ---------------------------------------------------------------------------------------------
+# PreciseBN (evalMode "precise"; Wu & Johnson 2021, src/core/norm/precise-bn.ts): before each
+# evaluation, every rank runs plan.npz's precise_indices (the same training batches at every
+# evaluation, dealt to the ranks as a training step's) forward with the weights frozen; each
+# batch-statistic norm normalizes with the batch statistics merged over its span, as in training
+# (batch renorm with r = 1, d = 0), and accumulates the moments merged over its running span
+# (Chan, batch by batch). The running statistics become the population mean and the unbiased
+# variance M2/(N − 1) over all N values (batch renorm: σ = √(variance + ε)); under runningStats
+# "mean" they are then averaged over the ranks. Rank 0 evaluates with them, then every rank puts
+# its buffers back: training continues from the EMA statistics, as in the simulator.
+# ---------------------------------------------------------------------------------------------
+def precise_forward(module, h, acc):
+    rank = dist.get_rank()
+    span, run_span = span_of(rank), running_span(rank)
+    if isinstance(module, GhostBatchNorm):
+        y = torch.cat([sync_bn(chunk, module.weight, module.bias, module.eps, span, [rank])[0] for chunk in h.split(module.virtual_batch)])
+        moments = merged_moments(to_rows(h), run_span)
+    else:
+        y, (count, mean, m2, _, _) = sync_bn(h, module.weight, module.bias, module.eps, span, run_span)
+        moments = (float(count), mean, m2)
+    if moments[0] > 0:
+        acc[module] = chan_merge([acc[module], moments]) if module in acc else moments
+    return y
+
+
+@torch.no_grad()
+def recompute_precise(run):
+    acc = {}
+    # Eval mode: spectral norm does no power iteration here, as in the simulator.
+    run.model.eval()
+    for batch in run.precise:
+        idx = torch.from_numpy(np.ascontiguousarray(batch[run.offset : run.offset + run.mine])).long().to(run.device)
+        h = run.x_train[idx]
+        for module in run.model:
+            h = precise_forward(module, h, acc) if is_norm(module) else module(h)
+    for name, module in run.model.named_children():
+        if not is_norm(module):
+            continue
+        n, mean, m2 = acc.get(module, (0, None, None))
+        if n <= 1:
+            raise SystemExit(f"train.py: PreciseBN saw {n} value(s) per channel in {name}; it needs more than 1")
+        variance = m2 / (n - 1)
+        module.running_mean.copy_(mean.to(module.running_mean.dtype))
+        if isinstance(module, BatchRenorm):
+            module.running_std.copy_(torch.sqrt(variance + module.eps).to(module.running_std.dtype))
+        else:
+            module.running_var.copy_(variance.to(module.running_var.dtype))
+    if CONFIG["runningStats"] == "mean" and group_size() < K:
+        average_running_stats(run)
+
+
+def average_running_stats(run):
+    """runningStats "mean": every replica's running statistics become their average over the ranks."""
+    with torch.no_grad():
+        for bn in run.norms:
+            for buf in running_buffers(bn):
+                dist.all_reduce(buf)
+                buf.div_(K)
+
+
+def evaluation(run):
+    """The evaluation at a step, on every rank (PreciseBN needs them all); rank 0's result."""
+    saved = None
+    if CONFIG["evalMode"] == "precise":
+        saved = [b.clone() for b in run.model.buffers()]
+        recompute_precise(run)
+    result = None
+    if run.rank == 0:
+        run.model.eval()
+        result = evaluate(run.model, run.x_test, run.y_test)
+    if saved is not None:
+        with torch.no_grad():
+            for b, s in zip(run.model.buffers(), saved):
+                b.copy_(s)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -631,6 +719,7 @@ class Run:
         with np.load(os.path.join(HERE, "plan.npz")) as plan:
             self.lrs = np.array(plan["lr"])
             self.batches = Batches(plan, self.x_train.shape[0])
+            self.precise = np.array(plan["precise_indices"]) if "precise_indices" in plan.files else None
         sizes = PLAN["shardSizes"]
         self.offset, self.mine = sum(sizes[: self.rank]), sizes[self.rank]
 
@@ -664,12 +753,7 @@ def train_step(run, step):
     loss.backward()
     run.opt.step()
     if run.policy == "mean" and group_size() < K:
-        # "mean": every replica's running statistics become their average over the ranks.
-        with torch.no_grad():
-            for bn in run.norms:
-                for buf in running_buffers(bn):
-                    dist.all_reduce(buf)
-                    buf.div_(K)
+        average_running_stats(run)
 
     with torch.no_grad():
         mine_stats = torch.tensor(
@@ -697,11 +781,11 @@ def main(argv=None):
     started = time.time()
     for step in range(1, args.steps + 1):
         row = train_step(run, step)
-        if run.rank == 0:
-            train_rows.append(row)
-            if step % CONFIG["evalEvery"] == 0 or step == args.steps:
-                run.model.eval()
-                test_loss, test_acc = evaluate(run.model, run.x_test, run.y_test)
+        train_rows.append(row)
+        if step % CONFIG["evalEvery"] == 0 or step == args.steps:
+            result = evaluation(run)
+            if run.rank == 0:
+                test_loss, test_acc = result
                 eval_rows.append({"step": step, "loss": test_loss, "acc": test_acc})
                 print(f"step {step}/{args.steps}  loss {row['loss']:.4f}  test loss {test_loss:.4f}  test acc {test_acc:.4f}  ({time.time() - started:.1f} s)", file=sys.stderr)
 

@@ -111,6 +111,25 @@ const cases: Case[] = [
       bnSync: 'group:2',
     },
   },
+  {
+    name: 'MLP, group:2 BN, runningStats mean, evalMode precise (120 samples)',
+    kind: 'train',
+    input: {
+      ...mlp('batch'),
+      bnSync: 'group:2',
+      runningStats: 'mean',
+      evalMode: 'precise',
+      preciseSamples: 120,
+    },
+  },
+  {
+    // BN over 3 samples amplifies rounding (a feature's 3 values can nearly agree, and 1/σ_B
+    // scales their differences up): float32 runs drift apart within a few steps (1e-6 at step 2,
+    // 1e-2 by step 28), so this one is compared step by step too.
+    name: 'MLP, sync BN, global batch 3 on 4 devices (one rank empty), gradientAveraging global',
+    kind: 'replay',
+    input: { ...mlp('batch'), bnSync: 'sync', globalBatch: 3, gradientAveraging: 'global' },
+  },
   { name: 'MLP, weight norm', kind: 'train', input: mlp('weight') },
   { name: 'MLP, spectral norm', kind: 'train', input: mlp('spectral') },
 ];
