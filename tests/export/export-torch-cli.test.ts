@@ -296,6 +296,9 @@ describe('npm run export:torch', () => {
     const sorted = await exportConfig({ ...base, sharding: 'label-sorted' }, ['--no-exact']);
     expect(sorted.code).toBe(2);
     expect(sorted.err).toMatch(/sharding: "label-sorted" needs --exact/);
+    expect(sorted.err).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(join(dir, 'bundle'))).toBe(false);
+    expect(readdirSync(dir)).toEqual(['run.json']); // nothing written, no temporary directory left
 
     mkdirSync(join(dir, 'bundle'));
     writeFileSync(join(dir, 'bundle', 'keep.txt'), 'mine');
