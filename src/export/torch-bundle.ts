@@ -44,7 +44,7 @@ export interface TorchBundleOptions {
  * makeDataset made them): train.py, init.npz (parameters and BN buffers as device 0 holds them
  * after the initial broadcast), data.npz (train and test arrays), plan.npz (each step's learning
  * rate and, when exact, each step's global batch indices in device order) and README.md.
- * Throws ConfigError naming the field when the config uses something not exported yet.
+ * Throws ConfigError naming the field when the config cannot be exported (torch-support.ts).
  */
 export function buildTorchBundle(
   config: RunConfig,
@@ -220,7 +220,7 @@ function torchLayer(layer: Layer, spatial: boolean): TorchLayer {
     };
   }
   if (layer instanceof Activation) return { kind: 'activation', name: layer.name, fn: layer.fn };
-  // checkTorchExportable turned away every model with other layers.
+  // Every layer buildModel makes is mapped above; a new kind of layer needs its mapping here.
   throw new Error(`torch export: layer ${layer.name} (${layer.kind}) has no PyTorch mapping yet`);
 }
 
