@@ -144,6 +144,8 @@ interface Outcome {
 
 interface ReplayOut {
   steps: { step: number; loss: number; state: Record<string, number[]> }[];
+  /** train.py's evaluation from the simulator's state after the last step. */
+  eval: { step: number; loss: number; acc: number };
 }
 
 interface TrainOut {
@@ -213,12 +215,12 @@ function byName(
   return out;
 }
 
-/** states.npz for the replay: the simulator's state before each step (see run_bundles.py). */
+/** states.npz for the replay: the simulator's state after each step, 0 (the start) to the last. */
 function statesNpz(config: RunConfig, checkpoints: Checkpoint[]): Uint8Array {
   const { params, buffers } = layout(config);
   const arrays = new Map<string, NpyArray>();
   arrays.set('steps', { dtype: 'i8', shape: [], data: BigInt64Array.of(BigInt(config.steps)) });
-  for (let s = 0; s < config.steps; s++) {
+  for (let s = 0; s <= config.steps; s++) {
     const c = checkpoints[s]!;
     for (const [entries, flat] of [
       [params, c.params],
@@ -356,6 +358,14 @@ else
           `torch vs sim, ${name}, step by step: loss max rel ${worst.loss.toExponential(1)}, ` +
             `update ${worst.update.toExponential(1)}, running stats ${worst.stats.toExponential(1)}`,
         );
+        const simEval = o.sim.eval[o.sim.eval.length - 1]!;
+        expect(torch.eval.step).toBe(simEval.step);
+        const evalRel = Math.abs(torch.eval.loss - simEval.loss) / simEval.loss;
+        console.log(
+          `  evaluation from the simulator's last state: test loss rel ${evalRel.toExponential(1)}`,
+        );
+        expect(evalRel).toBeLessThan(REPLAY_BOUND.loss);
+        expect(torch.eval.acc).toBe(simEval.acc);
         expect(worst.loss).toBeLessThan(REPLAY_BOUND.loss);
         expect(worst.update).toBeLessThan(REPLAY_BOUND.update);
         expect(worst.stats).toBeLessThan(REPLAY_BOUND.stats);
