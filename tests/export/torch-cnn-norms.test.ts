@@ -21,12 +21,13 @@ import type { Checkpoint } from '../../src/workers/checkpoint.ts';
  *
  * Two kinds of comparison with the simulator (real worker_threads, same config):
  *
- * - "train" (the MLP with ghost BN, batch renorm, weight norm, spectral norm): the whole run free,
+ * - "train" (the MLP with ghost BN, batch renorm, weight norm, spectral norm, and PreciseBN
+ *   evaluation): the whole run free,
  *   as a user launches it: every step's loss, every evaluation, the final parameters and running
  *   statistics within 1e-4 relative (|Δ| / max(1, |value|) for the state).
  *
- * - "replay" (the CNN with sync, local and group BN, and instance norm, which only a CNN has): the
- *   CNN is compared STEP BY STEP FROM THE SAME STATE, not free-running. Its max-pools pick the
+ * - "replay" (the CNN with sync, local and group BN, under SGD and Adam, and instance norm, which
+ *   only a CNN has): the CNN is compared STEP BY STEP FROM THE SAME STATE, not free-running. Its max-pools pick the
  *   largest of 4 values; when two of them are within float32 rounding (the conv sums in another
  *   order in PyTorch) the two implementations route that window's gradient to different inputs,
  *   and from then on the runs are two different (equally correct) trajectories whose gap grows
@@ -37,7 +38,9 @@ import type { Checkpoint } from '../../src/workers/checkpoint.ts';
  *   relative to the largest change of that tensor in the step, so a wrong gradient cannot hide
  *   behind the size of the weights; a conv bias right before BN or IN, whose true gradient is 0,
  *   moves by rounding noise only and is measured against the step's largest update), and the
- *   running statistics (|Δ| / max(1, |value|)).
+ *   running statistics (|Δ| / max(1, |value|)); then train.py's evaluation from the simulator's
+ *   state after the last step. BN over a global batch of 3 (one rank with an empty shard) drifts
+ *   free-running for another reason (1/σ_B of 3 values amplifies rounding) and is replayed too.
  */
 
 const torchMissing = spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0;
