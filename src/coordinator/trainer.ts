@@ -10,6 +10,7 @@ import type { DeviceHost } from './hosts/host.ts';
 import type { EvalRow, RunHooks, RunResult, TrainRow } from './run-types.ts';
 import { type RunWarning, warningMessage } from './run-warning.ts';
 import { populationChunks, populationStats } from './population.ts';
+import { preciseBatches } from './precise-batches.ts';
 import { TelemetryRecorder } from './telemetry.ts';
 
 /** Test-set chunk a device evaluates at once with running statistics (per-sample, so any size gives the same numbers). */
@@ -103,7 +104,7 @@ export async function train(
     // covers a step whose row its receiver has not seen.
     hooks.onProgress?.({ ...row, steps: config.steps, elapsedMs: performance.now() - started });
     if (step % config.evalEvery === 0 || step === config.steps) {
-      const evalRow = { step, ...(await evaluate(config, data, host, sizes, step)) };
+      const evalRow = { step, ...(await evaluate(config, data, host, step)) };
       evalRows.push(evalRow);
       hooks.onEval?.(evalRow);
     }
@@ -118,7 +119,7 @@ export async function train(
   const final =
     lastEval && lastEval.step === lastStep
       ? lastEval
-      : { step: lastStep, ...(await evaluate(config, data, host, sizes, lastStep)) };
+      : { step: lastStep, ...(await evaluate(config, data, host, lastStep)) };
   return {
     config,
     train: trainRows,
@@ -145,7 +146,6 @@ async function evaluate(
   config: RunConfig,
   data: SplitDataset,
   host: DeviceHost,
-  sizes: readonly number[],
   step: number,
 ): Promise<Omit<EvalRow, 'step'>> {
   const K = config.devices;
@@ -157,17 +157,7 @@ async function evaluate(
     results = await host.evaluate(spreadChunks(n, config.evalBatch, K), 'eval-batch');
   } else if (config.evalMode === 'precise') {
     const saved = await host.copyBuffers();
-    const sampler = new EpochSampler(data.train.count, config.globalBatch, config.seed ^ 0x5eed);
-    const shard = makeSharder(config.sharding, {
-      devices: K,
-      classes: data.train.classes,
-      seed: config.seed,
-    });
-    const batches: Int32Array[][] = [];
-    for (let seen = 0; seen < config.preciseSamples; seen += config.globalBatch) {
-      batches.push(shard(sampler.next(), data.train.y, sizes));
-    }
-    await host.recomputePrecise(batches);
+    await host.recomputePrecise(preciseBatches(config, data.train));
     results = await host.evaluate(spreadChunks(n, EVAL_CHUNK, K), 'eval-running');
     // Against the statistics this evaluation tested with: PreciseBN's.
     population = await populationAt(data, host, K);

@@ -1,12 +1,8 @@
 import type { RunConfig } from '../config/schema.ts';
 import { ConfigError } from '../core/config-error.ts';
-import { shardSizes } from '../data/sharding.ts';
 
 /** Runs longer than this are exported without per-step indices unless --exact is asked for. */
 export const EXACT_DEFAULT_MAX_STEPS = 10_000;
-
-/** The norms train.py builds: BatchNorm (synchronized as configured), GroupNorm, LayerNorm, none. */
-const EXPORTED_NORMS: readonly string[] = ['batch', 'group', 'layer', 'none'];
 
 /**
  * What the PyTorch export can express today, checked before anything is built or written. Each
@@ -15,27 +11,6 @@ const EXPORTED_NORMS: readonly string[] = ['batch', 'group', 'layer', 'none'];
  */
 export function torchExportProblems(config: RunConfig, exact: boolean): string[] {
   const problems: string[] = [];
-  const { model } = config;
-  if (model.preset === 'cnn') {
-    problems.push(
-      'model.preset: "cnn" is not exported to PyTorch yet (only "mlp" and "bn-paper-mlp"); the CNN export is still to do',
-    );
-  }
-  if (!EXPORTED_NORMS.includes(model.norm)) {
-    problems.push(
-      `model.norm: "${model.norm}" is not exported to PyTorch yet (only ${EXPORTED_NORMS.map((n) => `"${n}"`).join(', ')})`,
-    );
-  }
-  if (config.evalMode === 'precise') {
-    problems.push(
-      'evalMode: "precise" (PreciseBN) is not exported to PyTorch yet (only "running" and "batch")',
-    );
-  }
-  if (shardSizes(config.globalBatch, config.devices).some((n) => n === 0)) {
-    problems.push(
-      `globalBatch: ${config.globalBatch} samples on ${config.devices} devices leaves a rank with no samples, which a torchrun process cannot train with; use a global batch of at least devices`,
-    );
-  }
   if (!exact && config.sharding !== 'iid') {
     problems.push(
       `sharding: ${JSON.stringify(config.sharding)} needs --exact (the script's own sampler deals i.i.d. shards only)`,

@@ -15,6 +15,7 @@ import { runExportTorch } from '../../src/cli/export-torch-cli.ts';
 import type { CliIo } from '../../src/cli/cli-io.ts';
 import { parseConfig, type RunConfigInput } from '../../src/config/schema.ts';
 import { buildModel } from '../../src/core/model/build.ts';
+import { preciseBatches } from '../../src/coordinator/precise-batches.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { makeDataset } from '../../src/data/make-dataset.ts';
 import { EpochSampler } from '../../src/data/sampler.ts';
@@ -61,6 +62,18 @@ async function exportConfig(
   const io = capture();
   const code = await runExportTorch([file, '--out', out, ...extra], io);
   return { code, err: io.err, out };
+}
+
+interface EmbeddedPlan {
+  shardSizes: number[];
+  decay: string[];
+  layers: { kind: string; name: string; spatial?: boolean; reparam?: string | null }[];
+}
+
+/** The PLAN JSON train.py carries. */
+function embeddedPlan(out: string): EmbeddedPlan {
+  const script = readFileSync(join(out, 'train.py'), 'utf8');
+  return JSON.parse(/PLAN = json\.loads\(r"""([\s\S]*?)"""\)/.exec(script)![1]!) as EmbeddedPlan;
 }
 
 function npz(path: string): Map<string, NpyArray> {
@@ -148,35 +161,144 @@ describe('npm run export:torch', () => {
     expect([...npz(join(out, 'plan.npz')).keys()]).toEqual(['lr']);
   });
 
-  it.each([
+  const mnist = { name: 'mnist', train: 60, test: 20, downsample: true } as const;
+  it.each<[string, Partial<RunConfigInput>, string[]]>([
     [
-      {
-        model: { preset: 'cnn', norm: 'batch' },
-        dataset: { name: 'mnist', train: 60, test: 20, downsample: true },
-      },
-      /^.*model\.preset: "cnn" is not exported/m,
+      'the CNN (BatchNorm2d after each conv, then max-pool)',
+      { model: { preset: 'cnn', channels: [4, 8], norm: 'batch' }, dataset: mnist },
+      [
+        'conv conv1',
+        'batchnorm bn1 2d',
+        'activation act1',
+        'maxpool pool1',
+        'conv conv2',
+        'batchnorm bn2 2d',
+        'activation act2',
+        'maxpool pool2',
+        'flatten flatten',
+        'linear fc_out',
+      ],
     ],
     [
-      { model: { preset: 'mlp', hidden: [8], norm: 'ghost' } },
-      /model\.norm: "ghost" is not exported/,
+      'instance norm on the CNN',
+      { model: { preset: 'cnn', channels: [4, 8], norm: 'instance' }, dataset: mnist },
+      [
+        'conv conv1',
+        'instancenorm in1',
+        'activation act1',
+        'maxpool pool1',
+        'conv conv2',
+        'instancenorm in2',
+        'activation act2',
+        'maxpool pool2',
+        'flatten flatten',
+        'linear fc_out',
+      ],
     ],
-    [{ evalMode: 'precise' }, /evalMode: "precise"/],
+    [
+      'ghost BN',
+      { model: { preset: 'mlp', hidden: [8, 6], norm: 'ghost', normOptions: { virtualBatch: 4 } } },
+      [
+        'flatten flatten',
+        'linear fc1',
+        'ghostbatchnorm gbn1',
+        'activation act1',
+        'linear fc2',
+        'ghostbatchnorm gbn2',
+        'activation act2',
+        'linear fc_out',
+      ],
+    ],
+    [
+      'batch renorm',
+      { model: { preset: 'mlp', hidden: [8], norm: 'renorm' } },
+      ['flatten flatten', 'linear fc1', 'batchrenorm brn1', 'activation act1', 'linear fc_out'],
+    ],
+    [
+      'weight norm (around the hidden Linear)',
+      { model: { preset: 'mlp', hidden: [8], norm: 'weight' } },
+      ['flatten flatten', 'linear fc1 weight', 'activation act1', 'linear fc_out'],
+    ],
+    [
+      'spectral norm (around the hidden conv)',
+      { model: { preset: 'cnn', channels: [4, 8], norm: 'spectral' }, dataset: mnist },
+      [
+        'conv conv1 spectral',
+        'activation act1',
+        'maxpool pool1',
+        'conv conv2 spectral',
+        'activation act2',
+        'maxpool pool2',
+        'flatten flatten',
+        'linear fc_out',
+      ],
+    ],
   ])(
-    'a config it cannot express exits 2 naming the field, writing nothing (%#)',
-    async (change, message) => {
-      const { code, err, out } = await exportConfig({ ...base, ...change });
-      expect(code).toBe(2);
-      expect(err).toMatch(message);
-      expect(err).not.toMatch(/\n\s+at /); // no stack trace
-      expect(existsSync(out)).toBe(false);
-      expect(readdirSync(dir)).toEqual(['run.json']); // no temporary directory left behind either
+    'exports %s: its layers, and init.npz named as the simulator',
+    async (_what, change, kinds) => {
+      const input = { ...base, ...change };
+      const { code, err, out } = await exportConfig(input);
+      expect(code, err).toBe(0);
+      const { layers, decay } = embeddedPlan(out);
+      expect(
+        layers.map((l) =>
+          [l.kind, l.name, l.spatial ? '2d' : '', l.reparam ?? '']
+            .filter((w) => w !== '')
+            .join(' '),
+        ),
+      ).toEqual(kinds);
+      const config = parseConfig(input);
+      const shape =
+        config.dataset.name === 'mnist'
+          ? { sampleShape: [1, 14, 14], classes: 10 } // downsampled MNIST
+          : { sampleShape: [2], classes: 3 }; // the 3-class spiral
+      const model = buildModel(config.model, shape, Rng.stream(config.seed, 'init'));
+      const init = npz(join(out, 'init.npz'));
+      expect([...init.keys()].sort()).toEqual(
+        [...model.params(), ...model.buffers()].map((p) => p.name).sort(),
+      );
+      // Weight decay exactly where the simulator applies it (never γ, β, biases, weight norm's g).
+      expect(decay).toEqual(
+        model
+          .params()
+          .filter((p) => p.decay)
+          .map((p) => p.name),
+      );
     },
   );
+
+  it('stores PreciseBN\'s batches for evalMode "precise", the trainer\'s own', async () => {
+    const input = { ...base, evalMode: 'precise', preciseSamples: 70 };
+    const { code, err, out } = await exportConfig(input);
+    expect(code, err).toBe(0);
+    const precise = npz(join(out, 'plan.npz')).get('precise_indices')!;
+    expect(precise.shape).toEqual([3, 30]); // ⌈70 / 30⌉ global batches
+    const config = parseConfig(input);
+    const data = makeDataset(config.dataset, config.seed);
+    const expected = preciseBatches(config, data.train).flatMap((shards) =>
+      shards.flatMap((s) => [...s]),
+    );
+    expect([...precise.data]).toEqual(expected);
+  });
+
+  it('exports a global batch smaller than the devices (a rank with an empty shard)', async () => {
+    const { code, err, out } = await exportConfig({
+      ...base,
+      bnSync: 'sync',
+      globalBatch: 3,
+      gradientAveraging: 'global',
+    });
+    expect(code, err).toBe(0);
+    expect(embeddedPlan(out).shardSizes).toEqual([1, 1, 1, 0]);
+  });
 
   it('needs --exact for a non-i.i.d. sharding, and never writes into a non-empty directory', async () => {
     const sorted = await exportConfig({ ...base, sharding: 'label-sorted' }, ['--no-exact']);
     expect(sorted.code).toBe(2);
     expect(sorted.err).toMatch(/sharding: "label-sorted" needs --exact/);
+    expect(sorted.err).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(join(dir, 'bundle'))).toBe(false);
+    expect(readdirSync(dir)).toEqual(['run.json']); // nothing written, no temporary directory left
 
     mkdirSync(join(dir, 'bundle'));
     writeFileSync(join(dir, 'bundle', 'keep.txt'), 'mine');
