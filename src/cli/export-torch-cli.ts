@@ -19,7 +19,7 @@ import { describeError, InputError } from '../config/problems.ts';
 import type { RunConfig } from '../config/schema.ts';
 import { makeDataset } from '../data/make-dataset.ts';
 import { buildTorchBundle } from '../export/torch-bundle.ts';
-import { EXACT_DEFAULT_MAX_STEPS } from '../export/torch-support.ts';
+import { EXACT_DEFAULT_MAX_STEPS, exactByDefault } from '../export/torch-support.ts';
 import { loadMnistNode } from '../platform/node/mnist.ts';
 import { type CliIo, processIo } from './run-cli.ts';
 import { parseArgs } from './parse-args.ts';
@@ -52,7 +52,7 @@ export async function runExportTorch(
     )
     .option(
       '--exact',
-      `store every step's global batch indices (default for runs up to ${EXACT_DEFAULT_MAX_STEPS} steps)`,
+      `store every step's global batch indices (default for runs up to ${EXACT_DEFAULT_MAX_STEPS} steps, and for a non-i.i.d. sharding)`,
     )
     .option('--no-exact', 'no per-step indices: train.py deals shards from its own seeded sampler')
     .option('--debug', 'show stack traces for failures');
@@ -64,7 +64,7 @@ export async function runExportTorch(
     const config = await readRunConfig(inputPath);
     checkModelBuilds(config);
     await checkOutDir(options.out);
-    const exact = options.exact ?? config.steps <= EXACT_DEFAULT_MAX_STEPS;
+    const exact = options.exact ?? exactByDefault(config);
     const data = makeDataset(
       config.dataset,
       config.seed,

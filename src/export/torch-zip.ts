@@ -3,7 +3,7 @@ import type { RunConfig } from '../config/schema.ts';
 import type { SplitDataset } from '../data/dataset.ts';
 import type { RawDeflate } from './npz.ts';
 import { buildTorchBundle, type TorchBundleFile } from './torch-bundle.ts';
-import { EXACT_DEFAULT_MAX_STEPS } from './torch-support.ts';
+import { exactByDefault } from './torch-support.ts';
 
 /**
  * The PyTorch bundle as one .zip file (the app's download): the same files `npm run export:torch`
@@ -32,12 +32,12 @@ export function zipTorchBundle(files: readonly TorchBundleFile[], folder: string
 }
 
 /**
- * buildTorchBundle for the app, zipped: exact data order up to EXACT_DEFAULT_MAX_STEPS steps (the
- * CLI's default). Throws ConfigError naming the field when the run cannot be exported.
+ * buildTorchBundle for the app, zipped, with the CLI's default data order (exactByDefault).
+ * Throws ConfigError naming the field when the run cannot be exported.
  */
 export function buildTorchZip(config: RunConfig, data: SplitDataset, folder: string): Uint8Array {
   const files = buildTorchBundle(config, data, {
-    exact: config.steps <= EXACT_DEFAULT_MAX_STEPS,
+    exact: exactByDefault(config),
     deflate: fflateRawDeflate,
   });
   return zipTorchBundle(files, folder);

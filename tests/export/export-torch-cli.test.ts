@@ -292,6 +292,17 @@ describe('npm run export:torch', () => {
     expect(embeddedPlan(out).shardSizes).toEqual([1, 1, 1, 0]);
   });
 
+  it('exports a long non-i.i.d. run with its indices by default (train.py cannot deal it)', async () => {
+    const long = { ...base, steps: 10_001, evalEvery: 5_000, sharding: 'label-sorted' };
+    const sorted = await exportConfig(long);
+    expect(sorted.code, sorted.err).toBe(0);
+    expect(npz(join(sorted.out, 'plan.npz')).get('batch_indices')!.shape).toEqual([10_001, 30]);
+    rmSync(sorted.out, { recursive: true });
+    const iid = await exportConfig({ ...long, sharding: 'iid' });
+    expect(iid.code, iid.err).toBe(0);
+    expect(npz(join(iid.out, 'plan.npz')).has('batch_indices')).toBe(false);
+  });
+
   it('needs --exact for a non-i.i.d. sharding, and never writes into a non-empty directory', async () => {
     const sorted = await exportConfig({ ...base, sharding: 'label-sorted' }, ['--no-exact']);
     expect(sorted.code).toBe(2);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.ts';
+import { exactByDefault } from '../../src/export/torch-support.ts';
 import {
   torchBundleFolder,
   torchExportBlockers,
@@ -8,9 +9,9 @@ import {
 import { torchPairOf } from '../../src/ui/library/torch-pair.ts';
 
 /*
- * Issue #13, the app's download: a run the PyTorch export cannot express is refused before
- * anything is built, with the setting named by its form label, its config key and the run's value
- * (the exporter's own lines are English, for the CLI); the file and folder names are safe to type.
+ * Issue #13, the app's download: every run the app trains can be exported (a setting the export
+ * could not express would be refused before anything is built, named by its form label, config
+ * key and value); the file and folder names are safe to type.
  */
 
 const base = {
@@ -27,23 +28,29 @@ describe('torchExportBlockers', () => {
     expect(torchExportBlockers(parseConfig(base))).toEqual([]);
   });
 
-  it('names each setting it cannot express by its label, key and value', () => {
-    const ghost = parseConfig({ ...base, model: { ...base.model, norm: 'ghost' } });
-    expect(torchExportBlockers(ghost)).toEqual([
-      'The PyTorch export does not support “Normalization” (model.norm) = ghost yet. Change that setting to download a bundle.',
-    ]);
-    const precise = parseConfig({ ...base, evalMode: 'precise' });
-    const [line] = torchExportBlockers(precise);
-    expect(line).toMatch(/“.+” \(evalMode\) = precise yet/);
-  });
-
-  it('gives one line per setting when several are out of reach', () => {
-    const both = parseConfig({
-      ...base,
-      model: { ...base.model, norm: 'renorm' },
-      evalMode: 'precise',
+  it('is empty for every norm, PreciseBN, empty shards and a long non-i.i.d. run', () => {
+    for (const norm of ['ghost', 'renorm', 'group', 'layer', 'weight', 'spectral', 'none']) {
+      const config = parseConfig({ ...base, model: { ...base.model, norm } });
+      expect(torchExportBlockers(config), norm).toEqual([]);
+    }
+    expect(torchExportBlockers(parseConfig({ ...base, evalMode: 'precise' }))).toEqual([]);
+    const cnn = parseConfig({ ...base, model: { preset: 'cnn', norm: 'instance' } });
+    expect(torchExportBlockers(cnn)).toEqual([]);
+    const { perDeviceBatch: _, ...noBatch } = base;
+    const emptyShards = parseConfig({
+      ...noBatch,
+      devices: 4,
+      globalBatch: 3,
+      bnSync: 'sync',
+      gradientAveraging: 'global',
     });
-    expect(torchExportBlockers(both)).toHaveLength(2);
+    expect(torchExportBlockers(emptyShards)).toEqual([]);
+    // Past 10,000 steps the CLI leaves the per-step indices out by default, which only an
+    // i.i.d. sharding survives: a sorted one keeps them (the app's download never refuses it).
+    const long = parseConfig({ ...base, steps: 20_000, sharding: 'label-sorted' });
+    expect(exactByDefault(long)).toBe(true);
+    expect(torchExportBlockers(long)).toEqual([]);
+    expect(exactByDefault(parseConfig({ ...base, steps: 20_000 }))).toBe(false);
   });
 });
 

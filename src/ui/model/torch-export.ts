@@ -1,7 +1,7 @@
 import { msg, str } from '@lit/localize';
 import { getPath } from '../../config/config-object.ts';
 import type { RunConfig } from '../../config/schema.ts';
-import { EXACT_DEFAULT_MAX_STEPS, torchExportProblems } from '../../export/torch-support.ts';
+import { exactByDefault, torchExportProblems } from '../../export/torch-support.ts';
 import { fieldForPath, optionText } from './config-fields.ts';
 
 /**
@@ -11,8 +11,9 @@ import { fieldForPath, optionText } from './config-fields.ts';
  * with the run's value, and the key in brackets so it can be found in the CLI's words too.
  */
 export function torchExportBlockers(config: RunConfig): string[] {
-  const exact = config.steps <= EXACT_DEFAULT_MAX_STEPS;
-  const keys = torchExportProblems(config, exact).map((line) => /^([\w.]+):/.exec(line)?.[1] ?? '');
+  const keys = torchExportProblems(config, exactByDefault(config)).map(
+    (line) => /^([\w.]+):/.exec(line)?.[1] ?? '',
+  );
   return [...new Set(keys)].map((key) => blockerText(config, key));
 }
 
