@@ -557,11 +557,72 @@ async function learnRetrain(page: Page, testId: string): Promise<void> {
   await learnTrained(page);
 }
 
+/**
+ * How long each control move took to show (the issue: "responds in well under a second"): from
+ * the key press to the first animation frame whose step text (shadow roots included: numbers,
+ * captions, tables) differs from before it. Keyed by the control; a move that changes nothing
+ * shown (a slider already at its end) is counted apart.
+ */
+const responses = new Map<string, { ms: number[]; unchanged: number }>();
+
+type WithStepText = typeof globalThis & { __learnStepText?: () => string };
+
+/**
+ * Installs, in the page, the step body's text with its shadow roots' (what the response measure
+ * compares). Installed once per page; the page's CSP forbids eval, so it is not sent as a string.
+ */
+function installStepText(): void {
+  const g = globalThis as WithStepText;
+  if (g.__learnStepText) return;
+  const find = (root: Document | ShadowRoot): Element | null => {
+    const hit = root.querySelector('[data-testid="learn-step-body"]');
+    if (hit) return hit;
+    for (const el of Array.from(root.querySelectorAll('*'))) {
+      const inner = el.shadowRoot ? find(el.shadowRoot) : null;
+      if (inner) return inner;
+    }
+    return null;
+  };
+  g.__learnStepText = () => {
+    const parts: string[] = [];
+    const walk = (node: Node): void => {
+      if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent ?? '');
+      const shadow = (node as Element).shadowRoot;
+      if (shadow) walk(shadow);
+      for (const child of Array.from(node.childNodes)) walk(child);
+    };
+    const body = find(document);
+    if (body) walk(body);
+    return parts.join('\u0001');
+  };
+}
+
 /** Keys pressed on a focused control, a frame apart (a reader dragging or stepping a slider). */
 async function pressOn(page: Page, testId: string, keys: readonly string[]): Promise<void> {
+  // tsx keeps function names with a `__name` helper the page does not have.
+  await page.evaluate('globalThis.__name = globalThis.__name || ((f) => f)');
+  await page.evaluate(installStepText);
   await page.getByTestId(testId).focus();
+  const control = `${new URL(page.url()).hash.slice(1)} ${testId}`; // e.g. "learn/2 scale"
+  const figures = responses.get(control) ?? { ms: [], unchanged: 0 };
+  responses.set(control, figures);
   for (const key of keys) {
+    const before = await page.evaluate(() => (globalThis as WithStepText).__learnStepText?.());
+    const start = await page.evaluate(() => performance.now());
     await page.keyboard.press(key);
+    const shown = await page
+      .waitForFunction(
+        (prior) => {
+          const text = (globalThis as WithStepText).__learnStepText?.();
+          return text !== prior ? performance.now() : false;
+        },
+        before,
+        { polling: 'raf', timeout: 3_000 },
+      )
+      .then((handle) => handle.jsonValue() as Promise<number>)
+      .catch(() => null);
+    if (shown === null) figures.unchanged++;
+    else figures.ms.push(shown - start);
     await page.waitForTimeout(30);
   }
 }
@@ -779,6 +840,17 @@ try {
     results.push({ name: 'learn', trial: t });
     console.log('learn:');
     report(t);
+    console.log(
+      'learn controls, key press to the step showing the change (target: well under 1 s):',
+    );
+    for (const [control, f] of responses) {
+      const sorted = [...f.ms].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+      const worst = sorted[sorted.length - 1] ?? Number.NaN;
+      console.log(
+        `  ${control}: ${f.ms.length} moves, median ${median.toFixed(0)} ms, longest ${worst.toFixed(0)} ms${f.unchanged ? `; ${f.unchanged} changed nothing shown (at an end)` : ''}`,
+      );
+    }
   }
 } finally {
   await app.close();
