@@ -1,0 +1,212 @@
+import type { AllReduceAlgorithm, Fabric } from './alpha-beta.ts';
+import { type ModelSpec, type ModelSummary, summarize } from './model-spec.ts';
+import {
+  bnCollectives,
+  bytesOf,
+  type CollectiveKindName,
+  DDP_BUCKETS,
+  gradientBuckets,
+  type PlannedCollective,
+  type RankBytes,
+} from './step-collectives.ts';
+import { collectiveUs, type StepTimes, stepTimes } from './step-time.ts';
+
+/** Everything that decides a step's cost. All numbers are plain values: override any of them. */
+export interface CostSetting {
+  readonly model: ModelSpec;
+  /** K: data-parallel ranks (one per GPU). */
+  readonly gpus: number;
+  readonly gpusPerNode: number;
+  readonly batchPerGpu: number;
+  readonly fabric: Fabric;
+  /**
+   * Compute per step: either given (`computeMs`), or from FLOPs: training FLOPs per sample =
+   * 3 × 2 × forward MACs (backward ≈ twice the forward), so
+   *   T = 6 · MACs · batchPerGpu / (peakTflops · 10¹² · efficiency) seconds.
+   */
+  readonly compute:
+    | { readonly computeMs: number }
+    | { readonly peakTflops: number; readonly efficiency: number };
+  /** NCCL's all_reduce algorithm (default auto: the faster of ring and tree). */
+  readonly algorithm?: AllReduceAlgorithm;
+  /** Bytes per BN statistic and per gradient value (default 4, float32). */
+  readonly bytesPerValue?: number;
+  readonly firstBucketMb?: number;
+  readonly bucketMb?: number;
+  /** Largest K of the scaling table (default 1024; powers of two from 1). */
+  readonly maxScalingGpus?: number;
+}
+
+/** "local", "sync" or "group:g". */
+export type BnMode = 'local' | 'sync' | `group:${number}`;
+
+export type PerKind<T> = Record<CollectiveKindName, T>;
+
+export interface ModeCost {
+  readonly mode: BnMode;
+  /** Ranks one BN merge spans: 1, K or g. */
+  readonly group: number;
+  readonly times: StepTimes;
+  /** Over local BN's step time. */
+  readonly overheadMs: number;
+  readonly overheadPct: number;
+  readonly collectivesPerStep: PerKind<number> & { readonly total: number };
+  readonly bytesPerRank: PerKind<RankBytes>;
+}
+
+export interface ScalingRow {
+  readonly gpus: number;
+  readonly localMs: number;
+  readonly syncMs: number;
+  /** BN within one node (group of min(gpusPerNode, K)). */
+  readonly nodeGroupMs: number;
+  readonly syncOverheadPct: number;
+}
+
+export interface CostResult {
+  readonly model: ModelSummary;
+  readonly computeMs: number;
+  /** local, sync, then group:g for every power of two 2 ≤ g < K. */
+  readonly modes: readonly ModeCost[];
+  readonly stepMs: Record<string, number>;
+  /** SyncBN over all K against local BN. */
+  readonly overheadPct: number;
+  readonly overheadMs: number;
+  readonly collectivesPerStep: ModeCost['collectivesPerStep'];
+  readonly bytesPerRank: ModeCost['bytesPerRank'];
+  readonly scaling: readonly ScalingRow[];
+}
+
+/** The problems of a setting, in its field names; empty when it can be costed. */
+export function settingProblems(s: CostSetting): string[] {
+  const problems: string[] = [];
+  const positiveInt = (v: number, name: string): void => {
+    if (!Number.isInteger(v) || v < 1)
+      problems.push(`${name} must be a whole number ≥ 1, got ${v}`);
+  };
+  positiveInt(s.gpus, 'gpus');
+  positiveInt(s.gpusPerNode, 'gpusPerNode');
+  positiveInt(s.batchPerGpu, 'batchPerGpu');
+  const positive = (v: number, name: string): void => {
+    if (!(Number.isFinite(v) && v > 0)) problems.push(`${name} must be a number > 0, got ${v}`);
+  };
+  const nonNegative = (v: number, name: string): void => {
+    if (!(Number.isFinite(v) && v >= 0)) problems.push(`${name} must be a number ≥ 0, got ${v}`);
+  };
+  positive(s.fabric.intra.bandwidthGBps, 'fabric.intra.bandwidthGBps');
+  positive(s.fabric.inter.bandwidthGBps, 'fabric.inter.bandwidthGBps');
+  nonNegative(s.fabric.intra.alphaUs, 'fabric.intra.alphaUs');
+  nonNegative(s.fabric.inter.alphaUs, 'fabric.inter.alphaUs');
+  nonNegative(s.fabric.baseUs, 'fabric.baseUs');
+  if ('computeMs' in s.compute) nonNegative(s.compute.computeMs, 'compute.computeMs');
+  else {
+    positive(s.compute.peakTflops, 'compute.peakTflops');
+    if (!(s.compute.efficiency > 0 && s.compute.efficiency <= 1)) {
+      problems.push(`compute.efficiency must be in (0, 1], got ${s.compute.efficiency}`);
+    }
+  }
+  return problems;
+}
+
+/** Compute time of one step on one GPU, ms. */
+export function computeMsOf(s: CostSetting): number {
+  if ('computeMs' in s.compute) return s.compute.computeMs;
+  const flops = 6 * summarize(s.model).macsPerSample * s.batchPerGpu;
+  return (flops / (s.compute.peakTflops * 1e12 * s.compute.efficiency)) * 1e3;
+}
+
+/** The BN modes costed for K ranks: local, sync, and group:g for powers of two 2 ≤ g < K. */
+export function modesFor(gpus: number): { mode: BnMode; group: number }[] {
+  const modes: { mode: BnMode; group: number }[] = [
+    { mode: 'local', group: 1 },
+    { mode: 'sync', group: gpus },
+  ];
+  for (let g = 2; g < gpus; g *= 2) modes.push({ mode: `group:${g}`, group: g });
+  return modes;
+}
+
+/** The cost model's one entry: step times, overheads, collectives and bytes, and scaling. */
+export function estimateCost(s: CostSetting): CostResult {
+  const problems = settingProblems(s);
+  if (problems.length) throw new RangeError(problems.join('\n'));
+  const computeMs = computeMsOf(s);
+  const modes = modesFor(s.gpus);
+  const costs = modes.map(({ mode, group }) => costOfMode(s, s.gpus, group, mode, computeMs));
+  const local = costs[0]!;
+  const finished = costs.map((c) => withOverhead(c, local.times.stepMs));
+  const sync = finished[1]!;
+  return {
+    model: summarize(s.model),
+    computeMs,
+    modes: finished,
+    stepMs: Object.fromEntries(finished.map((c) => [c.mode, c.times.stepMs])),
+    overheadPct: sync.overheadPct,
+    overheadMs: sync.overheadMs,
+    collectivesPerStep: sync.collectivesPerStep,
+    bytesPerRank: sync.bytesPerRank,
+    scaling: scaling(s, computeMs),
+  };
+}
+
+function scaling(s: CostSetting, computeMs: number): ScalingRow[] {
+  const rows: ScalingRow[] = [];
+  for (let k = 1; k <= (s.maxScalingGpus ?? 1024); k *= 2) {
+    const localMs = costOfMode(s, k, 1, 'local', computeMs).times.stepMs;
+    const syncMs = costOfMode(s, k, k, 'sync', computeMs).times.stepMs;
+    const g = Math.min(s.gpusPerNode, k);
+    const nodeGroupMs = costOfMode(s, k, g, `group:${g}`, computeMs).times.stepMs;
+    rows.push({ gpus: k, localMs, syncMs, nodeGroupMs, syncOverheadPct: pct(syncMs, localMs) });
+  }
+  return rows;
+}
+
+const pct = (ms: number, baseMs: number): number => (baseMs > 0 ? (ms / baseMs - 1) * 100 : 0);
+
+function withOverhead(c: ModeCost, localMs: number): ModeCost {
+  return { ...c, overheadMs: c.times.stepMs - localMs, overheadPct: pct(c.times.stepMs, localMs) };
+}
+
+/** The planned collectives of one step: BN within groups of `group`, gradients over all `gpus`. */
+export function planStep(s: CostSetting, gpus: number, group: number): PlannedCollective[] {
+  const bytesPerValue = s.bytesPerValue ?? DDP_BUCKETS.bytesPerValue;
+  return [
+    ...bnCollectives(s.model, Math.min(group, gpus)),
+    ...gradientBuckets(s.model, gpus, {
+      bytesPerValue,
+      firstBucketBytes: (s.firstBucketMb ?? 1) * 1024 * 1024,
+      bucketBytes: (s.bucketMb ?? 25) * 1024 * 1024,
+    }),
+  ];
+}
+
+function costOfMode(
+  s: CostSetting,
+  gpus: number,
+  group: number,
+  mode: BnMode,
+  computeMs: number,
+): ModeCost {
+  const bytesPerValue = s.bytesPerValue ?? DDP_BUCKETS.bytesPerValue;
+  const plan = planStep(s, gpus, group);
+  const time = (c: PlannedCollective): number =>
+    collectiveUs(c, s.gpusPerNode, s.fabric, s.algorithm ?? 'auto', bytesPerValue);
+  const counts = { bnForward: 0, bnBackward: 0, gradients: 0 };
+  const zero = (): RankBytes => ({ sent: 0, received: 0, wire: 0 });
+  const bytes = { bnForward: zero(), bnBackward: zero(), gradients: zero() };
+  for (const c of plan) {
+    counts[c.kind]++;
+    const b = bytesOf(c, bytesPerValue);
+    bytes[c.kind].sent += b.sent;
+    bytes[c.kind].received += b.received;
+    bytes[c.kind].wire += b.wire;
+  }
+  return {
+    mode,
+    group: Math.min(group, gpus),
+    times: stepTimes(s.model, computeMs, plan, time),
+    overheadMs: 0,
+    overheadPct: 0,
+    collectivesPerStep: { ...counts, total: plan.length },
+    bytesPerRank: bytes,
+  };
+}
