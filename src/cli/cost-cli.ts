@@ -122,6 +122,11 @@ export async function runCost(argv: readonly string[], io: CliIo = processIo()):
     .option('--max-gpus <K>', 'largest K of the scaling table', wholeAtLeast(1), 1024)
     .option('--json', 'print a JSON object instead of tables')
     .option('--debug', 'show stack traces for failures');
+  const unknown = unknownFlag(program, argv);
+  if (unknown !== null) {
+    io.stderr(`${unknown}\n`);
+    return EXIT_BAD_INPUT;
+  }
   const early = parseArgs(program, argv, io, 'cost');
   if (early !== null) return early;
   const options = program.opts<CostOptions>();
@@ -149,7 +154,7 @@ async function modelOf(
 ): Promise<{ model: ModelSpec; batchPerGpu: number }> {
   if ((configPath === undefined) === (options.model === undefined)) {
     throw new InputError(
-      `cost: give either --model (${ARCHITECTURE_IDS.join(', ')}) or a run config's path, not ${configPath === undefined ? 'neither' : 'both'}`,
+      `cost: give either --model (${ARCHITECTURE_IDS.join(', ')}) or a run config's path (got ${configPath === undefined ? 'neither' : 'both'})`,
     );
   }
   if (options.model !== undefined) {
@@ -198,6 +203,24 @@ function settingOf(options: CostOptions, model: ModelSpec, batchPerGpu: number):
     firstBucketMb: options.firstBucketMb,
     maxScalingGpus: options.maxGpus,
   };
+}
+
+/**
+ * An unknown flag, as one line that also lists the flags there are (commander's own message
+ * names only the flag); null when every flag is known.
+ */
+function unknownFlag(program: Command, argv: readonly string[]): string | null {
+  const known = new Set(['--help', '-h', ...program.options.map((o) => o.long ?? '')]);
+  for (const arg of argv) {
+    if (arg === '--') break;
+    if (!arg.startsWith('--')) continue;
+    const flag = arg.split('=')[0]!;
+    if (!known.has(flag)) {
+      const allowed = program.options.map((o) => o.long).join(', ');
+      return `cost: unknown option '${flag}'. Allowed options are ${allowed}.`;
+    }
+  }
+  return null;
 }
 
 function labelsOf(options: CostOptions): { gpu: string } {

@@ -33,6 +33,13 @@ function bytes(v: number): string {
   return `${(v / 1e9).toFixed(2)} GB`;
 }
 
+/** 25,557,032 → "25.56 M"; 1,234 → "1,234". */
+function count(v: number, unit = ''): string {
+  if (v >= 1e9) return `${(v / 1e9).toFixed(2)} G${unit}`;
+  if (v >= 1e6) return `${(v / 1e6).toFixed(2)} M${unit}`;
+  return `${v.toLocaleString('en-US')}${unit ? ` ${unit}` : ''}`;
+}
+
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]): string =>
@@ -60,11 +67,11 @@ export function costTable(setting: CostSetting, r: CostResult, labels: { gpu: st
   const m = r.model;
   const f = setting.fabric;
   const header = [
-    `${m.label}: ${m.bnLayers} BN layers (${m.bnChannels} channels), ${(m.params / 1e6).toFixed(2)} M parameters, ${(m.macsPerSample / 1e9).toFixed(2)} GMACs per sample`,
+    `${m.label}: ${m.bnLayers} BN layers (${m.bnChannels} channels), ${count(m.params)} parameters, ${count(m.macsPerSample, 'MACs')} per sample`,
     `${setting.gpus} GPUs, ${setting.gpusPerNode} per node, ${setting.batchPerGpu} per GPU; inside a node ${f.intra.label} (α ${f.intra.alphaUs} µs, ${f.intra.bandwidthGBps} GB/s), between nodes ${f.inter.label} (α ${f.inter.alphaUs} µs, ${f.inter.bandwidthGBps} GB/s)`,
     'computeMs' in setting.compute
-      ? `compute ${ms(r.computeMs)} ms per step (given)`
-      : `compute ${ms(r.computeMs)} ms per step: ${labels.gpu} at ${setting.compute.efficiency} of peak`,
+      ? `compute ${r.computeMs.toPrecision(3)} ms per step (given)`
+      : `compute ${r.computeMs.toPrecision(3)} ms per step: ${labels.gpu} at ${setting.compute.efficiency} of peak`,
   ].join('\n');
   const modes = table(
     [
