@@ -36,6 +36,7 @@ import { costJson, costTable } from './cost-output.ts';
  */
 interface CostOptions {
   model?: ArchitectureId;
+  resolution?: { height: number; width: number };
   gpus: number;
   gpusPerNode: number;
   fabric: InterNodeLinkId;
@@ -74,6 +75,18 @@ const numberIn =
     return v;
   };
 
+function resolutionArg(text: string): { height: number; width: number } {
+  const m = /^(\d+)[x×](\d+)$/.exec(text.trim());
+  const height = Number(m?.[1]);
+  const width = Number(m?.[2]);
+  if (!m || height < 32 || width < 32) {
+    throw new InvalidArgumentError(
+      'Allowed: HEIGHTxWIDTH in pixels, each at least 32, e.g. 256x704.',
+    );
+  }
+  return { height, width };
+}
+
 const positive = numberIn('a number > 0', (v) => v > 0);
 const nonNegative = numberIn('a number ≥ 0', (v) => v >= 0);
 
@@ -83,6 +96,11 @@ export async function runCost(argv: readonly string[], io: CliIo = processIo()):
     .description('What SyncBN costs per training step on a GPU cluster (an α–β model, src/cost).')
     .argument('[config]', 'a run config (JSON): cost the simulated model instead of --model')
     .addOption(new Option('--model <id>', 'a real architecture').choices(ARCHITECTURE_IDS))
+    .option(
+      '--resolution <HxW>',
+      'input size of --model, e.g. 256x704 (default 224x224; 800x1344 for resnet50-fpn)',
+      resolutionArg,
+    )
     .option('--gpus <K>', 'data-parallel GPUs', wholeAtLeast(1), 8)
     .option('--gpus-per-node <n>', 'GPUs per node', wholeAtLeast(1), 8)
     .addOption(
@@ -158,7 +176,15 @@ async function modelOf(
     );
   }
   if (options.model !== undefined) {
-    return { model: architecture(options.model), batchPerGpu: options.batchPerGpu ?? 2 };
+    return {
+      model: architecture(options.model, options.resolution),
+      batchPerGpu: options.batchPerGpu ?? 2,
+    };
+  }
+  if (options.resolution !== undefined) {
+    throw new InputError(
+      "cost: --resolution applies to --model only (a run config's model takes its data's size)",
+    );
   }
   let text: string;
   try {

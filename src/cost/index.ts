@@ -13,6 +13,7 @@ export {
   ARCHITECTURES,
   type ArchitectureId,
   architecture,
+  type Resolution,
 } from './architectures/catalog.ts';
 export { CALIBRATION_CASES, fitAlphas, modelledUs } from './calibration.ts';
 export {

@@ -31,6 +31,16 @@ describe('architectures generated from their definitions', () => {
     expect(s.macsPerSample).toBeGreaterThan(((800 * 1344) / 224 ** 2) * 4.0e9);
   });
 
+  it('another resolution: same layers and parameters, MACs of the convolutions scale with the pixels', () => {
+    const at224 = summarize(architecture('resnet50'));
+    const at448 = summarize(architecture('resnet50', { height: 448, width: 448 }));
+    expect(at448.bnLayers).toBe(53);
+    expect(at448.params).toBe(at224.params);
+    const fcMacs = 2048 * 1000;
+    expect(at448.macsPerSample - fcMacs).toBe(4 * (at224.macsPerSample - fcMacs));
+    expect(() => architecture('resnet50', { height: 16, width: 16 })).toThrow(/at least 32×32/);
+  });
+
   it('every catalogue entry builds', () => {
     for (const a of ARCHITECTURES) expect(summarize(a.build()).bnLayers).toBeGreaterThan(0);
   });

@@ -110,7 +110,11 @@ describe('npm run cost', () => {
     ],
     [
       ['--model', 'resnet50', '--fast'],
-      /^cost: unknown option '--fast'\. Allowed options are --model, --gpus, .*--json, --debug\.$/,
+      /^cost: unknown option '--fast'\. Allowed options are --model, --resolution, --gpus, .*--json, --debug\.$/,
+    ],
+    [
+      ['--model', 'resnet50', '--resolution', '224'],
+      /^cost: option '--resolution <HxW>'.*Allowed: HEIGHTxWIDTH in pixels, each at least 32, e\.g\. 256x704\.$/,
     ],
     [[], /^cost: give either --model \(resnet18, .*\) or a run config's path \(got neither\)$/],
   ])('bad flags %j: one line naming the flag and what is allowed, exit 2', async (args, line) => {

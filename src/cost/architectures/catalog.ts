@@ -3,25 +3,66 @@ import { mobileNetV2 } from './mobilenet-v2.ts';
 import { resnet } from './resnet.ts';
 import { resnet50Fpn } from './resnet50-fpn.ts';
 
-/** The real architectures the cost model knows, by the id the CLI and the app use. */
+/** An input resolution in pixels (height × width). */
+export interface Resolution {
+  readonly height: number;
+  readonly width: number;
+}
+
+/**
+ * The real architectures the cost model knows, by the id the CLI and the app use, each built at
+ * its usual input resolution (`defaultResolution`) or another one.
+ */
 export const ARCHITECTURES = [
-  { id: 'resnet18', label: 'ResNet-18 (224×224)', build: () => resnet(18) },
-  { id: 'resnet50', label: 'ResNet-50 (224×224)', build: () => resnet(50) },
-  { id: 'resnet101', label: 'ResNet-101 (224×224)', build: () => resnet(101) },
-  { id: 'mobilenetv2', label: 'MobileNetV2 (224×224)', build: () => mobileNetV2() },
+  {
+    id: 'resnet18',
+    label: 'ResNet-18',
+    defaultResolution: { height: 224, width: 224 },
+    build: (r: Resolution = { height: 224, width: 224 }) => resnet(18, r.height, r.width),
+  },
+  {
+    id: 'resnet50',
+    label: 'ResNet-50',
+    defaultResolution: { height: 224, width: 224 },
+    build: (r: Resolution = { height: 224, width: 224 }) => resnet(50, r.height, r.width),
+  },
+  {
+    id: 'resnet101',
+    label: 'ResNet-101',
+    defaultResolution: { height: 224, width: 224 },
+    build: (r: Resolution = { height: 224, width: 224 }) => resnet(101, r.height, r.width),
+  },
+  {
+    id: 'mobilenetv2',
+    label: 'MobileNetV2',
+    defaultResolution: { height: 224, width: 224 },
+    build: (r: Resolution = { height: 224, width: 224 }) => mobileNetV2(r.height, r.width),
+  },
   {
     id: 'resnet50-fpn',
-    label: 'ResNet-50-FPN detection backbone (800×1344)',
-    build: () => resnet50Fpn(),
+    label: 'ResNet-50-FPN detection backbone',
+    defaultResolution: { height: 800, width: 1344 },
+    build: (r: Resolution = { height: 800, width: 1344 }) => resnet50Fpn(r.height, r.width),
   },
-] as const satisfies readonly { id: string; label: string; build: () => ModelSpec }[];
+] as const satisfies readonly {
+  id: string;
+  label: string;
+  defaultResolution: Resolution;
+  build: (r?: Resolution) => ModelSpec;
+}[];
 
 export type ArchitectureId = (typeof ARCHITECTURES)[number]['id'];
 
 export const ARCHITECTURE_IDS: readonly ArchitectureId[] = ARCHITECTURES.map((a) => a.id);
 
-export function architecture(id: ArchitectureId): ModelSpec {
+/** The layer list of architecture `id` at `resolution` (default: its usual one). */
+export function architecture(id: ArchitectureId, resolution?: Resolution): ModelSpec {
   const found = ARCHITECTURES.find((a) => a.id === id);
   if (!found) throw new Error(`unknown architecture "${id}"`);
-  return found.build();
+  if (resolution && !(resolution.height >= 32 && resolution.width >= 32)) {
+    throw new RangeError(
+      `resolution must be at least 32×32 (five stride-2 stages), got ${resolution.height}×${resolution.width}`,
+    );
+  }
+  return found.build(resolution);
 }

@@ -17,8 +17,8 @@ const BLOCKS: readonly (readonly [t: number, c: number, n: number, s: number])[]
   [6, 320, 1, 1],
 ];
 
-export function mobileNetV2(resolution = 224, classes = 1000): ModelSpec {
-  const b = new ArchitectureBuilder({ channels: 3, height: resolution, width: resolution });
+export function mobileNetV2(height = 224, width = height, classes = 1000): ModelSpec {
+  const b = new ArchitectureBuilder({ channels: 3, height, width });
   b.convBn('features.0', 32, 3, 2);
   let index = 1;
   for (const [t, c, n, s] of BLOCKS) {
@@ -31,5 +31,5 @@ export function mobileNetV2(resolution = 224, classes = 1000): ModelSpec {
     }
   }
   b.convBn(`features.${index}`, 1280, 1).globalPool().linear('classifier', classes);
-  return { label: `MobileNetV2 at ${resolution}×${resolution}`, layers: b.layers };
+  return { label: `MobileNetV2 at ${height}×${width}`, layers: b.layers };
 }

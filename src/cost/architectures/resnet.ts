@@ -59,8 +59,13 @@ export function resnetTrunk(
   return { body: b, stageOutputs };
 }
 
-export function resnet(depth: ResNetDepth, resolution = 224, classes = 1000): ModelSpec {
-  const { body } = resnetTrunk(depth, resolution, resolution);
+export function resnet(
+  depth: ResNetDepth,
+  height = 224,
+  width = height,
+  classes = 1000,
+): ModelSpec {
+  const { body } = resnetTrunk(depth, height, width);
   body.globalPool().linear('fc', classes);
-  return { label: `ResNet-${depth} at ${resolution}×${resolution}`, layers: body.layers };
+  return { label: `ResNet-${depth} at ${height}×${width}`, layers: body.layers };
 }
