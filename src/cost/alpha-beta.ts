@@ -1,4 +1,4 @@
-import type { LinkSpec } from './links.ts';
+import type { Fabric, LinkSpec } from './links.ts';
 
 /**
  * α–β (latency–bandwidth) times of the collectives, in µs, for P ranks placed as `nodes` nodes of
@@ -22,12 +22,7 @@ export interface Placement {
   readonly perNode: number;
 }
 
-export interface Fabric {
-  readonly intra: LinkSpec;
-  readonly inter: LinkSpec;
-  /** Fixed cost per collective, µs. */
-  readonly baseUs: number;
-}
+export type { Fabric };
 
 export type AllReduceAlgorithm = 'ring' | 'tree' | 'auto';
 

@@ -19,6 +19,14 @@ export interface LinkSpec {
   readonly bandwidthGBps: number;
 }
 
+/** The links of a cluster: inside a node, between nodes, and a fixed cost per collective. */
+export interface Fabric {
+  readonly intra: LinkSpec;
+  readonly inter: LinkSpec;
+  /** Fixed cost per collective, µs. */
+  readonly baseUs: number;
+}
+
 /** Fixed cost of launching one collective (kernel launch, NCCL's base latency), µs. */
 export const ALPHA_BASE_US = 0;
 export const ALPHA_NVLINK_US = 3.2;
@@ -64,6 +72,6 @@ export function interNodeLink(id: InterNodeLinkId): LinkSpec {
 }
 
 /** The fabric of a cluster from preset ids (override fields of the result as needed). */
-export function fabricOf(intra: IntraNodeLinkId, inter: InterNodeLinkId) {
+export function fabricOf(intra: IntraNodeLinkId, inter: InterNodeLinkId): Fabric {
   return { intra: intraNodeLink(intra), inter: interNodeLink(inter), baseUs: ALPHA_BASE_US };
 }

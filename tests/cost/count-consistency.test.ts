@@ -7,6 +7,7 @@ import { fabricOf } from '../../src/cost/links.ts';
 import { simulatedModel } from '../../src/cost/simulated-model.ts';
 import { bnCollectives, gradientBuckets } from '../../src/cost/step-collectives.ts';
 import { makeDataset } from '../../src/data/make-dataset.ts';
+import { loadMnistNode } from '../../src/platform/node/mnist.ts';
 import { DeviceGroup } from '../../src/workers/device-group.ts';
 
 /**
@@ -26,7 +27,8 @@ const HEADER = 2;
 
 async function oneStep(input: RunConfigInput): Promise<CountedCall[]> {
   const config = parseConfig(input);
-  const data = makeDataset(config.dataset, config.seed);
+  const raw = config.dataset.name === 'mnist' ? await loadMnistNode() : undefined;
+  const data = makeDataset(config.dataset, config.seed, raw);
   const counting = new CountingCollective(new LocalCollective(config.devices));
   const group = new DeviceGroup({
     config,
@@ -109,6 +111,30 @@ describe('the cost model counts what the simulator sends', () => {
       expect(mode.bytesPerRank.gradients.sent).toBe(gradients[0]!.valuesPerDevice[0]! * 4);
     },
   );
+
+  it('a CNN on MNIST (BN over channels × positions), sync on 4 devices: the same per-layer sizes', async () => {
+    const input: RunConfigInput = {
+      seed: 1,
+      dataset: { name: 'mnist', train: 256, test: 64, downsample: true },
+      model: { preset: 'cnn', channels: [6, 10], norm: 'batch' },
+      devices: 4,
+      workers: 1,
+      perDeviceBatch: 2,
+      bnSync: 'sync',
+      steps: 1,
+    };
+    const calls = await oneStep(input);
+    const model = simulatedModel(parseConfig(input));
+    const planned = bnCollectives(model, 4);
+    expect(
+      calls.filter((c) => c.kind === 'moments').map((c) => c.valuesPerDevice[0]! - HEADER),
+    ).toEqual(planned.filter((c) => c.kind === 'bnForward').map((c) => c.values));
+    expect(planned.filter((c) => c.kind === 'bnForward').map((c) => c.values)).toEqual([13, 21]);
+    const gradients = calls.filter((c) => c.kind === 'gradients');
+    expect(gradients[0]!.valuesPerDevice[0]).toBe(
+      gradientBuckets(model, 4).reduce((s, b) => s + b.values, 0),
+    );
+  });
 
   it('local BN: no BN exchange in the model; the simulator sends none either (runningStats rank0 broadcasts buffers: DDP broadcast_buffers, left out)', async () => {
     const input = base('local', 4);

@@ -111,6 +111,27 @@ describe('the step timeline', () => {
     expect(local.times.exposedGradientMs).toBeCloseTo(bucketMs, 12);
     expect(local.times.stepMs).toBeCloseTo(3 + bucketMs, 12);
   });
+  it('a bucket ready early in backward is hidden behind the rest of it', () => {
+    // The last layer holds ≥ 1 MB of parameters and no MACs, so its bucket is ready at once; the
+    // first layer (all the MACs) keeps backward busy.
+    const model: ModelSpec = {
+      label: 'overlap',
+      layers: [
+        { name: 'conv', params: 10, macs: 1e9 },
+        { name: 'fc', params: 300_000, macs: 0 },
+      ],
+    };
+    const r = estimateCost({ ...setting, model, gpus: 4, compute: { computeMs: 30 } });
+    const local = r.modes[0]!;
+    expect(r.collectivesPerStep.gradients).toBe(2);
+    // Bucket 1 (fc, 1.2 MB): 11 + 1.5·1.2e6·1e-5 = 29 µs, done long before backward's 20 ms end;
+    // bucket 2 (conv, 40 B) starts at the end: only it is exposed.
+    const lastMs = (5 + 6 + 1.5 * 40 * 1e-5) / 1000;
+    expect(local.times.gradientMs).toBeCloseTo((5 + 6 + 1.5 * 1.2e6 * 1e-5) / 1000 + lastMs, 12);
+    expect(local.times.exposedGradientMs).toBeCloseTo(lastMs, 12);
+    expect(local.times.stepMs).toBeCloseTo(30 + lastMs, 12);
+  });
+
   it('sync adds every BN collective to the critical path', () => {
     const r = estimateCost({ ...setting, gpus: 4 });
     const sync = r.modes[1]!;
