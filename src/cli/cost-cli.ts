@@ -37,7 +37,7 @@ import { costJson, costTable } from './cost-output.ts';
 interface CostOptions {
   model?: ArchitectureId;
   resolution?: { height: number; width: number };
-  gpus: number;
+  gpus?: number;
   gpusPerNode: number;
   fabric: InterNodeLinkId;
   intra?: IntraNodeLinkId;
@@ -101,7 +101,11 @@ export async function runCost(argv: readonly string[], io: CliIo = processIo()):
       'input size of --model, e.g. 256x704 (default 224x224; 800x1344 for resnet50-fpn)',
       resolutionArg,
     )
-    .option('--gpus <K>', 'data-parallel GPUs', wholeAtLeast(1), 8)
+    .option(
+      '--gpus <K>',
+      "data-parallel GPUs (default 8, or the config's devices)",
+      wholeAtLeast(1),
+    )
     .option('--gpus-per-node <n>', 'GPUs per node', wholeAtLeast(1), 8)
     .addOption(
       new Option('--fabric <id>', 'network between nodes')
@@ -150,8 +154,8 @@ export async function runCost(argv: readonly string[], io: CliIo = processIo()):
   const options = program.opts<CostOptions>();
   const configPath = program.args[0];
   try {
-    const { model, batchPerGpu } = await modelOf(options, configPath);
-    const setting = settingOf(options, model, batchPerGpu);
+    const { model, batchPerGpu, gpus } = await modelOf(options, configPath);
+    const setting = settingOf(options, model, batchPerGpu, gpus);
     const result = estimateCost(setting);
     await io.stdout(
       options.json
@@ -169,7 +173,7 @@ export async function runCost(argv: readonly string[], io: CliIo = processIo()):
 async function modelOf(
   options: CostOptions,
   configPath: string | undefined,
-): Promise<{ model: ModelSpec; batchPerGpu: number }> {
+): Promise<{ model: ModelSpec; batchPerGpu: number; gpus: number }> {
   if ((configPath === undefined) === (options.model === undefined)) {
     throw new InputError(
       `cost: give either --model (${ARCHITECTURE_IDS.join(', ')}) or a run config's path (got ${configPath === undefined ? 'neither' : 'both'})`,
@@ -179,6 +183,7 @@ async function modelOf(
     return {
       model: architecture(options.model, options.resolution),
       batchPerGpu: options.batchPerGpu ?? 2,
+      gpus: options.gpus ?? 8,
     };
   }
   if (options.resolution !== undefined) {
@@ -195,16 +200,25 @@ async function modelOf(
   const config = configFromText(text, configPath!);
   checkModelBuilds(config);
   const perDevice = config.perDeviceBatch ?? Math.ceil((config.globalBatch ?? 1) / config.devices);
-  return { model: simulatedModel(config), batchPerGpu: options.batchPerGpu ?? perDevice };
+  return {
+    model: simulatedModel(config),
+    batchPerGpu: options.batchPerGpu ?? perDevice,
+    gpus: options.gpus ?? config.devices,
+  };
 }
 
-function settingOf(options: CostOptions, model: ModelSpec, batchPerGpu: number): CostSetting {
+function settingOf(
+  options: CostOptions,
+  model: ModelSpec,
+  batchPerGpu: number,
+  gpus: number,
+): CostSetting {
   const gpu = gpuPreset(options.gpu);
   const intra = intraNodeLink(options.intra ?? gpu.nodeLink);
   const inter = interNodeLink(options.fabric);
   return {
     model,
-    gpus: options.gpus,
+    gpus,
     gpusPerNode: options.gpusPerNode,
     batchPerGpu,
     fabric: {

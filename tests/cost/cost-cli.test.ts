@@ -70,6 +70,13 @@ describe('npm run cost', () => {
     expect(stdout).toMatch(/^1024\s/m);
   });
 
+  it("a run config without --gpus: the config's devices and per-device batch", async () => {
+    const { code, stdout } = await cost(join(CONFIGS, 'mnist-cnn-bn.json'), '--json');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.setting).toMatchObject({ gpus: 2, batchPerGpu: 16 });
+  });
+
   it('a run config instead of --model costs the simulated model', async () => {
     const { code, stdout } = await cost(
       join(CONFIGS, 'mnist-cnn-bn.json'),
