@@ -87,6 +87,24 @@ export function estimateCost(s: CostSetting): CostResult {
   };
 }
 
+/**
+ * One BN mode at the setting's K: BN merged within groups of `group` ranks (1: local BN, K:
+ * SyncBN, g: `group:g`, any g, not only the powers of two `estimateCost` lists), with its overhead
+ * over local BN. Cheap (two step timelines, no scaling table): the app costs each run of a study
+ * with it. Throws a RangeError naming the bad fields, as estimateCost does.
+ */
+export function estimateGroup(s: CostSetting, group: number): ModeCost {
+  const problems = settingProblems(s);
+  if (!(Number.isInteger(group) && group >= 1 && group <= s.gpus)) {
+    problems.push(`group must be a whole number from 1 to gpus (${s.gpus}), got ${group}`);
+  }
+  if (problems.length) throw new RangeError(problems.join('\n'));
+  const computeMs = computeMsOf(s);
+  const mode: BnMode = group === 1 ? 'local' : group === s.gpus ? 'sync' : `group:${group}`;
+  const local = costOfMode(s, s.gpus, 1, 'local', computeMs);
+  return withOverhead(costOfMode(s, s.gpus, group, mode, computeMs), local.times.stepMs);
+}
+
 function scaling(s: CostSetting, computeMs: number): ScalingRow[] {
   const rows: ScalingRow[] = [];
   for (let k = 1; k <= (s.maxScalingGpus ?? 1024); k *= 2) {

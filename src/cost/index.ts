@@ -21,6 +21,7 @@ export {
   type CostResult,
   type CostSetting,
   estimateCost,
+  estimateGroup,
   type ModeCost,
   type ScalingRow,
   settingProblems,

@@ -4,7 +4,9 @@ import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
 import type { RunConfig } from '../../config/schema.ts';
 import type { EvalRow, TrainRow } from '../../coordinator/run-types.ts';
+import type { CostRun } from '../model/cost-panel.ts';
 import { diffConfigs } from '../model/config-diff.ts';
+import '../live/sbl-cost-panel.ts';
 import { sharedStyles } from '../styles.ts';
 
 export interface ComparedRun {
@@ -15,7 +17,10 @@ export interface ComparedRun {
   readonly eval: readonly EvalRow[];
 }
 
-/** Saved runs overlaid on the same curves, with only the settings that differ between them. */
+/**
+ * Saved runs overlaid on the same curves, with only the settings that differ between them and what
+ * SyncBN would cost on a cluster (the cost panel).
+ */
 @customElement('sbl-compare-view')
 @localized()
 export class CompareView extends LitElement {
@@ -98,8 +103,15 @@ export class CompareView extends LitElement {
             }`
           : nothing
       }
+      ${this.runs.length > 1 ? html`<sbl-cost-panel .runs=${this.runs.map(costRun)}></sbl-cost-panel>` : nothing}
     </section>`;
   }
+}
+
+/** What the cost panel compares of a saved run: the test accuracy of its last evaluation. */
+function costRun(r: ComparedRun): CostRun {
+  const lastEval = r.eval[r.eval.length - 1];
+  return { key: r.id, label: r.label, config: r.config, testAcc: lastEval?.acc ?? null };
 }
 
 declare global {
