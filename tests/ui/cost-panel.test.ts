@@ -1,12 +1,7 @@
 import { configureLocalization } from '@lit/localize';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig, type RunConfig } from '../../src/config/schema.ts';
-import {
-  architecture,
-  estimateCost,
-  estimateGroup,
-  simulatedModel,
-} from '../../src/cost/index.ts';
+import { architecture, estimateCost, estimateGroup, simulatedModel } from '../../src/cost/index.ts';
 import { sourceLocale, targetLocales } from '../../src/ui/i18n/generated/locale-codes.ts';
 import {
   baselineIndex,
@@ -100,7 +95,10 @@ describe('preset → cost setting', () => {
     const own = costSetting(choice(), study[0]!);
     expect(own.model).toEqual(simulatedModel(study[0]!.config));
     expect(own.model.layers.filter((l) => l.bnChannels !== undefined).length).toBe(2);
-    const resnet = costSetting(choice({ model: 'resnet50' }), run('r', { perDeviceBatch: 32 }, 0.5));
+    const resnet = costSetting(
+      choice({ model: 'resnet50' }),
+      run('r', { perDeviceBatch: 32 }, 0.5),
+    );
     expect(resnet.model).toEqual(architecture('resnet50'));
     expect(resnet.batchPerGpu).toBe(32);
     // A global batch split over the devices: its mean share.

@@ -27,6 +27,9 @@ import { formatPercent } from '../model/format.ts';
 import { sharedStyles } from '../styles.ts';
 import { costMs, signedMs, signedPct, signedPp } from './cost-panel-format.ts';
 
+/** A step computed in less than this (ms) is all latency: the panel says so. */
+const TINY_COMPUTE_MS = 0.1;
+
 /**
  * "Cost on a cluster": what SyncBN would cost on a real cluster, beside what it did to accuracy
  * here. The user picks a cluster preset, a GPU, K and the model to cost (each run's own simulated
@@ -279,6 +282,15 @@ export class CostPanel extends LitElement {
           str`Test accuracy as the runs reached it in this browser; step time as the cost model predicts it for the same per-device batch on the chosen cluster, compute ${costMs(compute)} per step. Differences are against “${baseLabel}”.`,
         )}
       </p>
+      ${
+        compute !== null && compute < TINY_COMPUTE_MS && this.choice?.computeMs.trim() === ''
+          ? html`<p class="small notice" data-testid="cost-tiny-compute">
+              ${msg(
+                'Estimated from its FLOPs, this model computes a step in far less than a millisecond on this GPU, so its step is almost all communication and the percentages are large. Cost a real architecture, or type a compute time you measured, for an overhead you can compare with a real training job.',
+              )}
+            </p>`
+          : nothing
+      }
       <div class="table-wrap" tabindex="0" role="region" aria-labelledby="cost-compare-title">
         <table class="small" data-testid="cost-rows">
           <thead>
