@@ -79,12 +79,14 @@ describe('runs you can tell apart, and no cluster cost read off this computer', 
     expect(await page.locator('sbl-timeline-chart').count()).toBe(0);
     const panel = page.locator('sbl-cost-panel');
     expect(await panel.count()).toBe(1);
-    expect(await panel.textContent()).toMatch(/modelled, not measured/);
+    // The panel renders in its shadow root: read its text through a locator.
+    const intro = panel.locator('section > p').first();
+    expect(await intro.textContent()).toMatch(/modelled, not measured/);
     // Platform facts sit in "About this run", once.
     const aboutRun = page.getByTestId('about-run');
     expect(await aboutRun.evaluate((d) => d.tagName.toLowerCase())).toBe('details');
     expect(await aboutRun.getByTestId('transport').count()).toBe(1);
-    expect(await panel.textContent()).not.toMatch(/Transport/);
+    expect(await panel.locator('section').textContent()).not.toMatch(/Transport/);
     await panel.scrollIntoViewIfNeeded();
     await expect
       .poll(
