@@ -107,14 +107,20 @@ export function estimateGroup(s: CostSetting, group: number): ModeCost {
 
 function scaling(s: CostSetting, computeMs: number): ScalingRow[] {
   const rows: ScalingRow[] = [];
-  for (let k = 1; k <= (s.maxScalingGpus ?? 1024); k *= 2) {
-    const localMs = costOfMode(s, k, 1, 'local', computeMs).times.stepMs;
-    const syncMs = costOfMode(s, k, k, 'sync', computeMs).times.stepMs;
-    const g = Math.min(s.gpusPerNode, k);
-    const nodeGroupMs = costOfMode(s, k, g, `group:${g}`, computeMs).times.stepMs;
-    rows.push({ gpus: k, localMs, syncMs, nodeGroupMs, syncOverheadPct: pct(syncMs, localMs) });
-  }
+  for (let k = 1; k <= (s.maxScalingGpus ?? 1024); k *= 2) rows.push(scalingRow(s, k, computeMs));
   return rows;
+}
+
+/**
+ * One row of the scaling table: the setting at k GPUs (local, sync, BN within one node). The app
+ * builds the table a row per task with it, so the page never waits on the whole table.
+ */
+export function scalingRow(s: CostSetting, k: number, computeMs = computeMsOf(s)): ScalingRow {
+  const localMs = costOfMode(s, k, 1, 'local', computeMs).times.stepMs;
+  const syncMs = costOfMode(s, k, k, 'sync', computeMs).times.stepMs;
+  const g = Math.min(s.gpusPerNode, k);
+  const nodeGroupMs = costOfMode(s, k, g, `group:${g}`, computeMs).times.stepMs;
+  return { gpus: k, localMs, syncMs, nodeGroupMs, syncOverheadPct: pct(syncMs, localMs) };
 }
 
 const pct = (ms: number, baseMs: number): number => (baseMs > 0 ? (ms / baseMs - 1) * 100 : 0);

@@ -24,6 +24,7 @@ export {
   estimateGroup,
   type ModeCost,
   type ScalingRow,
+  scalingRow,
   settingProblems,
 } from './estimate.ts';
 export { DEFAULT_EFFICIENCY, GPUS, type GpuId, type GpuSpec, gpuPreset } from './gpus.ts';

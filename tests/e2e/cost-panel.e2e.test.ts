@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
-import { type App, ARTIFACTS, openAppPage, screenshot, startApp } from '../../tools/app-harness.ts';
+import {
+  type App,
+  ARTIFACTS,
+  libraryReady,
+  openAppPage,
+  screenshot,
+  startApp,
+} from '../../tools/app-harness.ts';
 import { axeViolations, describeAxeViolations } from '../../tools/axe.ts';
 import { englishRuns, KEPT_IN_CHINESE, pageTexts } from '../../tools/untranslated.ts';
 
@@ -203,4 +210,28 @@ describe('the cost panel beside a study', () => {
     const violations = await axeViolations(page);
     expect(describeAxeViolations(violations)).toBe('');
   }, 120_000);
+
+  it("the library's comparison of the two saved runs has the panel too, with their accuracies", async () => {
+    await page.goto(app.url);
+    await libraryReady(page);
+    await expect
+      .poll(() => page.getByTestId('run-row').count(), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < 2; i++) {
+      await page
+        .getByTestId('run-row')
+        .nth(i)
+        .getByRole('checkbox', { name: 'Select for comparison' })
+        .check();
+    }
+    await page.getByRole('button', { name: /^Compare selected/ }).click();
+    const compared = page.getByTestId('compare-view').locator('sbl-cost-panel');
+    await expect.poll(() => compared.getByTestId('cost-row').count(), { timeout: 20_000 }).toBe(2);
+    const accuracies = await compared
+      .getByTestId('cost-row')
+      .locator('td:nth-child(3)')
+      .allTextContents();
+    for (const a of accuracies) expect(a).toMatch(/^\d+\.\d%$/);
+    expect(describeAxeViolations(await axeViolations(page))).toBe('');
+  }, 60_000);
 });

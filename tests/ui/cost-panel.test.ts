@@ -9,10 +9,12 @@ import {
   type CostRun,
   choiceProblems,
   clusterEstimate,
+  clusterEstimateSteps,
   comparisonRows,
   costSetting,
   defaultChoice,
 } from '../../src/ui/model/cost-panel.ts';
+import { shapeCostScaling } from '../../src/ui/charts/shape-cost-scaling.ts';
 import { signedMs, signedPct, signedPp } from '../../src/ui/live/cost-panel-format.ts';
 
 /*
@@ -168,9 +170,34 @@ describe('measured accuracy beside modelled step time', () => {
 
   it('the full estimate reaches K = 1024 on a cluster and stops at the node on a workstation', () => {
     expect(clusterEstimate(choice(), study)?.scaling.at(-1)?.gpus).toBe(1024);
+    // Built a piece at a time, it is exactly the cost model's own estimate.
+    const c = choice({ model: 'resnet50', gpus: '64', preset: 'ethernet' });
+    expect(clusterEstimate(c, study)).toEqual(
+      estimateCost(costSetting(c, study[0]!, undefined, 1024)),
+    );
+    let pieces = 0;
+    const steps = clusterEstimateSteps(c, study);
+    while (!steps.next().done) pieces++;
+    expect(pieces).toBe(11);
     const ws = clusterEstimate(choice({ preset: 'pcie-workstation', gpus: '4' }), study);
     expect(ws?.scaling.map((r) => r.gpus)).toEqual([1, 2, 4, 8]);
     expect(ws?.modes.map((m) => m.mode)).toEqual(['local', 'sync', 'group:2']);
+  });
+});
+
+describe('the overhead chart', () => {
+  it('draws the scaling table as % over local BN at each K: local 0, SyncBN, BN within one node', () => {
+    const rows = clusterEstimate(choice({ model: 'resnet50' }), study)!.scaling;
+    const shaped = shapeCostScaling(rows);
+    expect(shaped.gpus).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
+    expect(shaped.data[1]).toEqual(rows.map(() => 0));
+    rows.forEach((r, i) => {
+      expect(shaped.syncPct[i]).toBeCloseTo(r.syncOverheadPct, 9);
+      expect(shaped.nodeGroupPct[i]).toBeCloseTo((r.nodeGroupMs / r.localMs - 1) * 100, 9);
+    });
+    // Up to one node the node's group is everyone: the same as SyncBN; beyond it, cheaper.
+    expect(shaped.nodeGroupPct.slice(0, 4)).toEqual(shaped.syncPct.slice(0, 4));
+    expect(shaped.nodeGroupPct[10]!).toBeLessThan(shaped.syncPct[10]!);
   });
 });
 

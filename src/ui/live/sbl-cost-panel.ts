@@ -14,7 +14,7 @@ import {
   type CostField,
   type CostRun,
   choiceProblems,
-  clusterEstimate,
+  clusterEstimateSteps,
   clusterLabel,
   clusterPreset,
   comparisonRows,
@@ -127,12 +127,17 @@ export class CostPanel extends LitElement {
     const estimateKey = `${choiceKey}|${runsKey}`;
     if (estimateKey !== this.estimateKey) {
       this.estimateKey = estimateKey;
-      // In a task of its own: K = 1…1024 for every mode is the costly part.
+      // The costly part (every mode at K, then K = 1…1024), a piece per task: the page never
+      // waits on it, and a newer choice cancels it.
       if (this.estimateTimer !== null) clearTimeout(this.estimateTimer);
-      this.estimateTimer = setTimeout(() => {
+      const steps = clusterEstimateSteps(choice, this.runs);
+      const advance = (): void => {
         this.estimateTimer = null;
-        this.estimate = this.attempt(() => clusterEstimate(choice, this.runs), null);
-      }, 0);
+        const next = this.attempt(() => steps.next(), { done: true, value: null } as const);
+        if (next.done) this.estimate = next.value;
+        else this.estimateTimer = setTimeout(advance, 0);
+      };
+      this.estimateTimer = setTimeout(advance, 0);
     }
   }
 
@@ -229,7 +234,7 @@ export class CostPanel extends LitElement {
       </div>
       ${this.failure ? html`<p class="notice" role="alert" data-testid="cost-failure">${this.failure}</p>` : nothing}
       ${problems.length === 0 ? this.renderRows(k) : nothing}
-      ${estimate ? this.renderModes(estimate, k) : nothing}
+      ${estimate ? this.renderModes(estimate) : nothing}
       ${
         problems.length === 0
           ? html`<sbl-cost-scaling-chart
@@ -325,7 +330,9 @@ export class CostPanel extends LitElement {
       </div>`;
   }
 
-  private renderModes(estimate: CostResult, k: string): TemplateResult {
+  private renderModes(estimate: CostResult): TemplateResult {
+    // The K it was costed at (SyncBN's group): a newer K is shown once its estimate is done.
+    const k = estimate.modes[1]?.group ?? 1;
     return html`<h4 id="cost-modes-title">${msg(str`Every BN mode at K = ${k} (modelled)`)}</h4>
       <div class="table-wrap" tabindex="0" role="region" aria-labelledby="cost-modes-title">
         <table class="small" data-testid="cost-modes">

@@ -16,6 +16,8 @@ import {
   type InterNodeLinkId,
   type IntraNodeLinkId,
   type ModelSpec,
+  type ScalingRow,
+  scalingRow,
   simulatedModel,
   architecture,
 } from '../../cost/index.ts';
@@ -333,17 +335,42 @@ export function comparisonRows(
   });
 }
 
-/** The full estimate (every BN mode at K, and K = 1…1024) for the baseline run; null on a problem. */
+/**
+ * The full estimate for the baseline run (every BN mode at K, and the overhead at K = 1, 2, 4 …
+ * 1024, or up to the workstation's GPUs) in small pieces: the modes at K, then one K of the
+ * scaling table per piece; it yields between pieces so a caller can give each its own task.
+ * Returns null when the choice has a problem.
+ */
+export function* clusterEstimateSteps(
+  choice: CostChoice,
+  runs: readonly CostRun[],
+  modelOf: ModelOf = cachedModelOf,
+): Generator<void, CostResult | null, void> {
+  const run = runs[baselineIndex(runs)];
+  if (!run || choiceProblems(choice).length > 0) return null;
+  const preset = clusterPreset(choice.preset);
+  const max = preset.singleNode ? preset.gpusPerNode : MAX_PANEL_GPUS;
+  const setting = costSetting(choice, run, modelOf, 1);
+  const atK = estimateCost(setting);
+  const scaling: ScalingRow[] = [];
+  for (let k = 1; k <= max; k *= 2) {
+    yield;
+    scaling.push(scalingRow(setting, k));
+  }
+  return { ...atK, scaling };
+}
+
+/** The full estimate at once (clusterEstimateSteps run to its end). */
 export function clusterEstimate(
   choice: CostChoice,
   runs: readonly CostRun[],
   modelOf: ModelOf = cachedModelOf,
 ): CostResult | null {
-  const run = runs[baselineIndex(runs)];
-  if (!run || choiceProblems(choice).length > 0) return null;
-  const preset = clusterPreset(choice.preset);
-  const max = preset.singleNode ? preset.gpusPerNode : MAX_PANEL_GPUS;
-  return estimateCost(costSetting(choice, run, modelOf, max));
+  const steps = clusterEstimateSteps(choice, runs, modelOf);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }
 
 /** The BN mode's name in the language shown ("local BN", "SyncBN", "group:8"). */
