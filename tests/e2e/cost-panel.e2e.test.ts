@@ -96,6 +96,8 @@ describe('the cost panel beside a study', () => {
     expect(sync[2]).toMatch(/^[+−±]\d+\.\d pp$/);
     expect(sync[4]).toMatch(/^\+\d+(\.\d+)? ms \(\+\d+\.\d%\)$/);
     expect(local[4]).toBe('基准');
+    // The simulated MLP computes in microseconds on a GPU: the panel says its step is all communication.
+    expect(await panel().getByTestId('cost-tiny-compute').count()).toBe(1);
     // The chart: K = 1 … 1024, drawn.
     await expect.poll(() => chartRows().count(), { timeout: 20_000 }).toBe(11);
     expect(
@@ -147,6 +149,7 @@ describe('the cost panel beside a study', () => {
     await panel().getByTestId('cost-model').selectOption('resnet50');
     await expect.poll(async () => (await cells(1))[4], { timeout: 10_000 }).not.toBe(syncAt8);
     const resnetAt8 = (await cells(1))[4];
+    expect(await panel().getByTestId('cost-tiny-compute').count()).toBe(0);
     await expect.poll(chartText, { timeout: 10_000 }).not.toBe(chartNdr);
     // K = 64 over the network: SyncBN costs more than inside one node; every group:g is listed.
     await gpus().fill('64');

@@ -80,6 +80,10 @@ export class CostPanel extends LitElement {
         overflow-x: auto;
         margin-top: 0.6rem;
       }
+      .hint {
+        border-left: 0.25rem solid var(--sbl-accent, currentColor);
+        padding: 0.1rem 0 0.1rem 0.6rem;
+      }
       h4 {
         margin: 1rem 0 0.3rem;
         font-size: 1rem;
@@ -289,7 +293,7 @@ export class CostPanel extends LitElement {
       </p>
       ${
         compute !== null && compute < TINY_COMPUTE_MS && this.choice?.computeMs.trim() === ''
-          ? html`<p class="small notice" data-testid="cost-tiny-compute">
+          ? html`<p class="small hint" data-testid="cost-tiny-compute">
               ${msg(
                 'Estimated from its FLOPs, this model computes a step in far less than a millisecond on this GPU, so its step is almost all communication and the percentages are large. Cost a real architecture, or type a compute time you measured, for an overhead you can compare with a real training job.',
               )}
