@@ -118,7 +118,7 @@ describe('the cost panel beside a study', () => {
       await panel()
         .locator('sbl-cost-scaling-chart')
         .evaluate((el) => (el as HTMLElement & { axisTitles(): string[] }).axisTitles()),
-    ).toEqual(['GPU 数量 K（对数尺度）', '相对本地 BN 的步时增加（%）']);
+    ).toEqual(['GPU 数量 K（对数尺度）', '相对本地 BN 的开销（%）']);
     await screenshot(page, 'cost-panel-page-zh-CN');
     await panel().screenshot({ path: `${ARTIFACTS}/cost-panel-zh-CN.png` });
   }, 300_000);

@@ -79,7 +79,7 @@ export class CostScalingChart extends UPlotChart {
             filter: (_u: uPlot, splits: number[]) => splits,
             values: (_u: uPlot, splits: number[]) => splits.map((v) => String(v)),
           }),
-          themedAxis(theme, msg('step time over local BN (%)'), readableY),
+          themedAxis(theme, msg('overhead over local BN (%)'), readableY),
         ],
         series: [{ label: msg('GPUs K') }, ...series],
         legend: { show: false },
