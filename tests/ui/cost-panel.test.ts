@@ -157,7 +157,7 @@ describe('measured accuracy beside modelled step time', () => {
     runs.push(run('sync', { bnSync: 'sync' }, 0.9), run('local', {}, 0.3));
     expect(baselineIndex(runs)).toBe(2);
     const rows = comparisonRows(choice({ model: 'resnet50', gpus: '32' }), runs);
-    expect(rows[0]!.mode).toBe('group (nothing to synchronize)');
+    expect(rows[0]!.mode).toBe('GroupNorm (nothing to synchronize)');
     expect(rows[0]!.stepMs).toBeCloseTo(rows[2]!.stepMs!, 9);
     expect(rows[0]!.accuracyDeltaPp).toBeCloseTo(40, 9);
   });

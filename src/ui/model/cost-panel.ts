@@ -204,12 +204,32 @@ export function groupAt(config: RunConfig, k: number): number | null {
 /** The BN mode's words: "local BN", "SyncBN", "group:g", or the norm's when it merges nothing. */
 export function modeText(config: RunConfig): string {
   if (!MERGING_NORMS.has(config.model.norm)) {
-    const norm = config.model.norm;
+    const norm = normName(config.model.norm);
     return msg(str`${norm} (nothing to synchronize)`);
   }
   if (config.bnSync === 'local') return msg('local BN');
   if (config.bnSync === 'sync') return msg('SyncBN');
   return config.bnSync;
+}
+
+/** A norm that merges nothing across devices, by its name in the language shown. */
+function normName(norm: string): string {
+  switch (norm) {
+    case 'group':
+      return msg('GroupNorm');
+    case 'layer':
+      return msg('LayerNorm');
+    case 'instance':
+      return 'InstanceNorm';
+    case 'weight':
+      return msg('weight normalization');
+    case 'spectral':
+      return msg('spectral normalization');
+    case 'none':
+      return msg('no normalization');
+    default:
+      return norm;
+  }
 }
 
 /** The cost model's layer list for a run: its own simulated model, or the chosen architecture. */
