@@ -7,6 +7,7 @@
  * even below it, and why:
  *
  *   ui, cli        the two front ends: the Lit app, the Node commands
+ *   cost           the cluster cost model of SyncBN and DDP (pure: formulas, presets, models)
  *   platform       browser/ and node/: worker entries, spawning, worker handles, loading MNIST
  *   store          IndexedDB persistence (the app's)
  *   export         a run as a PyTorch bundle (train.py, .npz files): pure, so the CLI writes it to
@@ -29,6 +30,9 @@ const NODE_BUILTIN = { dependencyTypes: ['core'] };
 /** The folders of src as the header lists them, top to bottom. */
 const LAYERS = [
   ['ui', 'cli'],
+  // The cost model: pure formulas; it reads a run config's model (config, data, core) and is read
+  // by the front ends.
+  ['cost'],
   ['platform'],
   ['store'],
   // export builds a bundle from a config, its data and the initial model (config, data, core):
@@ -146,6 +150,16 @@ module.exports = {
       to: {
         path: '^src/(collectives|workers|coordinator|platform|experiments|store|ui|cli)/',
       },
+    },
+    {
+      name: 'cost-pure',
+      severity: 'error',
+      comment:
+        'src/cost is a pure model (formulas, presets, architectures) shared by the CLI and the ' +
+        "app: it reads a run config's model through config, data (the sample shape) and core, " +
+        'and nothing that runs, stores or shows.',
+      from: { path: '^src/cost/' },
+      to: { path: '^src/', pathNot: '^src/(cost|config|data|core)/' },
     },
     {
       name: 'store-never-ui',

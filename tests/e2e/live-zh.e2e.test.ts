@@ -12,8 +12,8 @@ import {
 /*
  * Issue #12, point 1 for the live training view in real Chromium with real Web Workers: the
  * default study (8 devices × 2, local BN vs SyncBN) run to the end with `?lang=zh-CN` leaves no
- * English in the live view, its takeaway, the device panel with its charts and "About this
- * computer"; the switch brings the headline, the takeaway and a chart's axis titles and legend
+ * English in the live view, its takeaway, the cost panel (issue #14), the device panel with its
+ * charts; the switch brings the headline, the takeaway and a chart's axis titles and legend
  * back in English without a reload (the axis titles are drawn on the plot's canvas: the chart
  * rebuilds its plot for the new language).
  */
@@ -28,7 +28,7 @@ const CHARTS = [
   'sbl-used-stats-chart',
   'sbl-population-chart',
   'sbl-mismatch-chart',
-  'sbl-timeline-chart',
+  'sbl-cost-scaling-chart',
 ] as const;
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -85,8 +85,6 @@ describe('the live view in Chinese', () => {
       .toBe(1);
     expect(await headline()).toMatch(CJK);
 
-    // "About this computer" open: its chart and counters are checked too.
-    await page.getByTestId('about-computer').locator('summary').click();
     for (const tag of CHARTS) {
       await page.locator(tag).first().scrollIntoViewIfNeeded();
     }
@@ -98,6 +96,7 @@ describe('the live view in Chinese', () => {
     }
     await expect.poll(() => left('sbl-live-view'), { timeout: 15_000 }).toEqual([]);
     expect(await left('sbl-takeaway')).toEqual([]);
+    expect(await left('sbl-cost-panel')).toEqual([]);
     expect(await left('sbl-device-panel')).toEqual([]);
     for (const tag of CHARTS) expect(await left(tag), tag).toEqual([]);
     expect(await lossAxes()).toEqual(['优化器步数', '损失（交叉熵，nats）']);
@@ -123,8 +122,8 @@ describe('the live view in Chinese', () => {
       .poll(lossAxes, { timeout: 10_000 })
       .toEqual(['optimizer step', 'loss (cross-entropy, nats)']);
     await expect.poll(lossLegend, { timeout: 10_000 }).toMatch(/local BN · train/);
-    expect(await page.locator('sbl-timeline-chart').locator('figcaption').textContent()).toBe(
-      'Compute vs waiting in collectives, per device',
+    expect(await page.locator('sbl-cost-scaling-chart').locator('figcaption').textContent()).toBe(
+      'SyncBN overhead against the number of GPUs (modelled)',
     );
     expect(await page.evaluate(() => (globalThis as { sblMarker?: number }).sblMarker)).toBe(7);
   }, 300_000);

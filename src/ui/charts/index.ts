@@ -22,6 +22,8 @@ export {
 } from './format.ts';
 export { MismatchChart } from './mismatch-chart.ts';
 export { StepDiffChart } from './step-diff-chart.ts';
+export { CostScalingChart } from './cost-scaling-chart.ts';
+export { type ShapedCostScaling, shapeCostScaling } from './shape-cost-scaling.ts';
 export { NoiseBatchChart } from './noise-batch-chart.ts';
 export { PopulationChart } from './population-chart.ts';
 export { NoiseChart } from './noise-chart.ts';
@@ -62,10 +64,8 @@ export {
   shapeDeviceStats,
 } from './shape-device-stats.ts';
 export { type NoiseKind, type NoiseLatest, type ShapedNoise, shapeNoise } from './shape-noise.ts';
-export { type DeviceTiming, type ShapedTimeline, shapeTimeline } from './shape-timeline.ts';
 export { chartStyles, uplotStyles } from './styles.ts';
 export { type ChartTheme, readTheme, themeKey, watchColorScheme } from './theme.ts';
-export { TimelineChart } from './timeline-chart.ts';
 export { UsedStatsChart } from './used-stats-chart.ts';
 export {
   firstPopulationLayer,

@@ -2,7 +2,9 @@ import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../charts/index.ts';
+import type { CostRun } from '../model/cost-panel.ts';
 import { diffConfigs } from '../model/config-diff.ts';
+import '../live/sbl-cost-panel.ts';
 import './sbl-torch-difference.ts';
 import type { ComparedRun } from './compared-run.ts';
 import { torchPairOf } from './torch-pair.ts';
@@ -10,7 +12,10 @@ import { sharedStyles } from '../styles.ts';
 
 export type { ComparedRun };
 
-/** Saved runs overlaid on the same curves, with only the settings that differ between them. */
+/**
+ * Saved runs overlaid on the same curves, with only the settings that differ between them and what
+ * SyncBN would cost on a cluster (the cost panel).
+ */
 @customElement('sbl-compare-view')
 @localized()
 export class CompareView extends LitElement {
@@ -96,6 +101,12 @@ export class CompareView extends LitElement {
             }`
           : nothing
       }
+      ${
+        // A PyTorch run and its simulation are one setting run twice: nothing to cost between them.
+        this.runs.length > 1 && torchPairOf(this.runs).pytorch === null
+          ? html`<sbl-cost-panel .runs=${this.runs.map(costRun)}></sbl-cost-panel>`
+          : nothing
+      }
     </section>`;
   }
 
@@ -108,6 +119,12 @@ export class CompareView extends LitElement {
       .pytorch=${pair.pytorch}
     ></sbl-torch-difference>`;
   }
+}
+
+/** What the cost panel compares of a saved run: the test accuracy of its last evaluation. */
+function costRun(r: ComparedRun): CostRun {
+  const lastEval = r.eval[r.eval.length - 1];
+  return { key: r.id, label: r.label, config: r.config, testAcc: lastEval?.acc ?? null };
 }
 
 declare global {

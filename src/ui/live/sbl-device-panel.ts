@@ -5,7 +5,6 @@ import '../charts/index.ts';
 import type { BandKind, MismatchRun, NoiseBatchRun } from '../charts/index.ts';
 import { POPULATION_SAMPLES } from '../../coordinator/population.ts';
 import { intlLocale } from '../../experiments/kit/words.ts';
-import { formatBytes } from '../model/format.ts';
 import type { LiveRun } from '../session/live-run.ts';
 import { pickDevicePanel } from './device-panel-pick.ts';
 import { sharedStyles } from '../styles.ts';
@@ -15,9 +14,9 @@ import { sharedStyles } from '../styles.ts';
  * next to the global batch's and how far they scatter (noise); what each device normalized with
  * (its own batch's, its group's or the global one) and, at each evaluation, the running statistics
  * the model tests with against the population statistics of the training set, per run and across
- * the study's runs (the train/test mismatch). Where the time goes (compute vs
- * waiting) and what was communicated sit in a closed "About this computer": they are this
- * browser's workers, not what a cluster would see.
+ * the study's runs (the train/test mismatch). How long this browser's workers computed and waited
+ * is not shown: it says nothing about a cluster; the cost panel (sbl-cost-panel) answers what
+ * SyncBN costs, from a model of a real cluster.
  */
 @customElement('sbl-device-panel')
 @localized()
@@ -56,22 +55,6 @@ export class DevicePanel extends LitElement {
         grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
         gap: 1rem;
       }
-      details.about {
-        margin-top: 1rem;
-      }
-      details.about summary {
-        cursor: pointer;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.15rem 0.8rem;
-        margin: 0.6rem 0 0;
-      }
-      dd {
-        margin: 0;
-        font-variant-numeric: tabular-nums;
-      }
     `,
   ];
 
@@ -105,8 +88,6 @@ export class DevicePanel extends LitElement {
     const t = run?.telemetry ?? null;
     const layers = Object.keys(t?.bn ?? {});
     const channels = t && this.layer ? (t.bn[this.layer]?.channels ?? []) : [];
-    const totalBytes = t ? t.bytes.reduce((s, b) => s + b, 0) : 0;
-    const lastCalls = t?.collectiveCalls[t.collectiveCalls.length - 1];
     // Every run of the study with statistics, for noise against per-device batch across runs
     // (drawn when they differ in per-device batch: one batch makes no curve).
     const noiseRuns: NoiseBatchRun[] = this.runs
@@ -282,27 +263,6 @@ export class DevicePanel extends LitElement {
               </div>`
             : nothing
         }
-        <details class="about" data-testid="about-computer">
-          <summary>${msg('About this computer')}</summary>
-          <p class="small muted">
-            ${msg(
-              "These are this browser's workers on this computer, not a cluster's cost: how long they computed and waited here says nothing about a real multi-GPU run (a cluster cost model comes later).",
-            )}
-          </p>
-          <sbl-timeline-chart .telemetry=${t}></sbl-timeline-chart>
-        ${
-          t
-            ? html`<dl class="small" data-testid="comm-counters">
-              <dt>${msg(str`Workers hosting ${t.devices} devices`)}</dt>
-              <dd>${t.workers}</dd>
-              <dt>${msg('Collective calls in the last step')}</dt>
-              <dd>${lastCalls ?? '–'}</dd>
-              <dt>${msg(str`Bytes exchanged in the ${t.step.length} recorded steps`)}</dt>
-              <dd>${formatBytes(totalBytes)}</dd>
-            </dl>`
-            : nothing
-        }
-        </details>
       </section>
     `;
   }

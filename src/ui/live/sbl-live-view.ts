@@ -11,13 +11,16 @@ import type { LiveRun } from '../session/live-run.ts';
 import type { SessionView } from '../session/session-controller.ts';
 import { fillStyle, progressStyles, sharedStyles } from '../styles.ts';
 import { sessionHeadline, statusText } from './session-headline.ts';
+import type { CostRun } from '../model/cost-panel.ts';
+import './sbl-cost-panel.ts';
 import './sbl-device-panel.ts';
 import './sbl-takeaway.ts';
 
 /**
  * What is training now: one progress bar for the whole study (its runs train together),
  * pause / resume / stop for all of them, the loss and accuracy curves of every run overlaid, a results
- * table, failures explained, and the per-device panel. Fires `session-pause`, `session-resume`
+ * table, failures explained, what SyncBN would cost on a cluster (the cost panel) and the
+ * per-device panel. Fires `session-pause`, `session-resume`
  * and `session-stop`.
  */
 @customElement('sbl-live-view')
@@ -123,6 +126,7 @@ export class LiveView extends LitElement {
           <sbl-curves-chart .runs=${curveRuns} metric="loss" smoothing=${this.smoothing}></sbl-curves-chart>
           <sbl-curves-chart .runs=${curveRuns} metric="acc" smoothing=${this.smoothing}></sbl-curves-chart>
         </div>
+        ${runs.length > 0 ? html`<sbl-cost-panel .runs=${runs.map(costRun)}></sbl-cost-panel>` : nothing}
         ${runs.some((r) => r.telemetry) ? html`<sbl-device-panel .runs=${runs} .featured=${v?.featured ?? 0}></sbl-device-panel>` : nothing}
       </section>
     `;
@@ -225,6 +229,17 @@ export class LiveView extends LitElement {
   focusHeading(): void {
     this.renderRoot.querySelector<HTMLElement>('#live-title')?.focus();
   }
+}
+
+/** What the cost panel compares of a run: its measured test accuracy (the latest while training). */
+function costRun(r: LiveRun): CostRun {
+  const lastEval = r.eval[r.eval.length - 1];
+  return {
+    key: r.key,
+    label: r.label,
+    config: r.config,
+    testAcc: r.final?.testAcc ?? lastEval?.acc ?? null,
+  };
 }
 
 declare global {

@@ -1,4 +1,4 @@
-import type { BnLayerTelemetry, Telemetry } from '../../../src/coordinator/telemetry.ts';
+import type { BnLayerTelemetry } from '../../../src/coordinator/telemetry.ts';
 
 /**
  * A small telemetry with values that encode their position: device statistic = 100·step +
@@ -31,29 +31,5 @@ export function layerTelemetry(
     runningVar: glob(-2),
     meanNoise: steps.map((s) => Array.from({ length: devices }, (_, k) => s + k / 10)),
     varNoise: steps.map((s) => Array.from({ length: devices }, (_, k) => -(s + k / 10))),
-  };
-}
-
-export function telemetry(
-  devices: number,
-  steps: number[],
-  overrides: Partial<Telemetry> = {},
-): Telemetry {
-  const perDevice = (f: (s: number, k: number) => number) =>
-    steps.map((s) => Array.from({ length: devices }, (_, k) => f(s, k)));
-  return {
-    transport: 'local',
-    devices,
-    workers: 1,
-    step: steps.slice(),
-    deviceLoss: perDevice(() => 1),
-    deviceAcc: perDevice(() => 0.5),
-    deviceCount: perDevice(() => 8),
-    computeMs: perDevice((s, k) => s + k),
-    waitMs: perDevice((s) => s / 2),
-    collectiveCalls: steps.map(() => 6),
-    bytes: steps.map((s) => 1000 * s),
-    bn: { bn1: layerTelemetry(steps, devices, 2) },
-    ...overrides,
   };
 }
