@@ -40,6 +40,7 @@ step's learning rate and, for an exact export, each step's global batch indices 
 '--out' writes rank 0's metrics in the format of 'npm run sim --out' plus "source": "pytorch".
 """
 import argparse
+import gc
 import json
 import os
 import sys
@@ -729,6 +730,12 @@ class Run:
 
     def close(self):
         dist.barrier()
+        # DDP's reducer holds the process group and gloo's pending work. Left to the interpreter's
+        # exit, gloo's threads can be torn down after Python is and abort the process ("terminate
+        # called without an active exception", pytorch/pytorch#179291) although training finished:
+        # release DDP while Python is fully alive, then the group.
+        self.ddp = None
+        gc.collect()
         if self.owns_group:
             dist.destroy_process_group()
 
