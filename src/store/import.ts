@@ -75,12 +75,17 @@ export function jsonProblem(error: unknown, text: string): string {
   return engine;
 }
 
-function parseJson(text: string): unknown {
+/**
+ * A file's text as JSON (its problem in the reader's words), or the value when already parsed.
+ * Run exports and PyTorch metrics files are both read through it.
+ */
+export function parseImportJson(data: unknown): unknown {
+  if (typeof data !== 'string') return data;
   try {
-    return JSON.parse(text);
+    return JSON.parse(data);
   } catch (error) {
     throw new ImportError(() => {
-      const detail = jsonProblem(error, text);
+      const detail = jsonProblem(error, data);
       return msg(
         str`This file is not a syncbn-lab run export: it is not valid JSON (${detail}). The file may be cut short or not be an export at all.`,
       );
@@ -233,7 +238,7 @@ function decodeCheckpoint(
  * problem surfaces as an ImportError worded for the person who picked the file.
  */
 export function validateRunExport(data: unknown): ValidatedImport {
-  const value = typeof data === 'string' ? parseJson(data) : data;
+  const value = parseImportJson(data);
   checkEnvelope(value);
   const parsed = checkShape(value);
   const config = checkConfig(parsed.run.config);

@@ -5,7 +5,7 @@ import type { EvalRow, TrainRow } from '../coordinator/run-types.ts';
 import { errorMessage } from '../core/error-message.ts';
 import { ImportError } from './errors.ts';
 import { contentFingerprint } from './fingerprint.ts';
-import { jsonProblem, zodLanguage, zodMessages } from './import.ts';
+import { parseImportJson, zodLanguage, zodMessages } from './import.ts';
 import type { RunOrigin, RunStatus, RunSummary } from './records.ts';
 
 /**
@@ -59,21 +59,6 @@ export function isTorchMetrics(value: unknown): boolean {
     value !== null &&
     (value as { source?: unknown }).source === TORCH_SOURCE
   );
-}
-
-/** A file's text as JSON (its problem in the reader's words), or the value when already parsed. */
-export function parseImportJson(data: unknown): unknown {
-  if (typeof data !== 'string') return data;
-  try {
-    return JSON.parse(data);
-  } catch (error) {
-    throw new ImportError(() => {
-      const detail = jsonProblem(error, data);
-      return msg(
-        str`This file is not a syncbn-lab run export: it is not valid JSON (${detail}). The file may be cut short or not be an export at all.`,
-      );
-    });
-  }
 }
 
 const MAX_LISTED = 5;

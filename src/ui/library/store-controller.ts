@@ -12,7 +12,8 @@ import {
   type StoreError,
 } from '../../store/index.ts';
 import { simulatedSourceOf } from '../../store/torch-match.ts';
-import { isTorchMetrics, parseImportJson } from '../../store/torch-metrics.ts';
+import { parseImportJson } from '../../store/import.ts';
+import { isTorchMetrics } from '../../store/torch-metrics.ts';
 import { exportFileName } from '../model/format.ts';
 
 export type LibraryState = 'opening' | 'ready' | 'unavailable' | 'closed';
