@@ -14,6 +14,11 @@ export class GradientStep {
   constructor(
     private readonly devices: readonly Device[],
     private readonly collective: StepCollective,
+    /**
+     * The devices share one replica (`BatchedPass`): their gradients are written straight into
+     * their vectors (`vectorOf`) and their parameters are one set of arrays, so neither is copied.
+     */
+    private readonly sharedReplica = false,
   ) {
     const paramCount = devices[0]!.paramCount;
     this.gradOut = new Float32Array(paramCount);
@@ -21,9 +26,18 @@ export class GradientStep {
     this.gradLocal = new Map(devices.map((d) => [d.rank, new Float32Array(paramCount)]));
   }
 
+  /** Device `rank`'s gradient vector, in model order (what the all-reduce sums). */
+  vectorOf(rank: number): Float32Array {
+    const v = this.gradLocal.get(rank);
+    if (!v) throw new Error(`GradientStep: device ${rank} is not in this group`);
+    return v;
+  }
+
   /** Sum every device's gradient, in device order, into the step's gradient. */
   allReduce(): Promise<void> {
-    for (const d of this.devices) d.copyGradients(this.gradLocal.get(d.rank)!);
+    if (!this.sharedReplica) {
+      for (const d of this.devices) d.copyGradients(this.gradLocal.get(d.rank)!);
+    }
     return this.collective.allReduceSum('gradients', this.gradLocal, this.gradOut);
   }
 
@@ -37,7 +51,7 @@ export class GradientStep {
     const [lead, ...rest] = this.devices;
     lead!.loadGradients(this.gradOut);
     lead!.optimizer.step(lr);
-    if (rest.length) {
+    if (rest.length && !this.sharedReplica) {
       const params = lead!.copyParams(this.paramScratch);
       for (const d of rest) d.loadParams(params);
     }

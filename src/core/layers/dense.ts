@@ -22,6 +22,7 @@ export interface DenseOptions {
 /** y = x·Wᵀ + b with x [N, in], W [out, in] (PyTorch layout), y [N, out]. */
 export class Dense implements Layer {
   readonly kind = 'dense';
+  readonly segmentedGradients = true;
   readonly name: string;
   readonly inFeatures: number;
   readonly outFeatures: number;
@@ -87,7 +88,7 @@ export class Dense implements Layer {
     return y;
   }
 
-  backward(dy: Tensor, _ctx: RunContext): Tensor {
+  backward(dy: Tensor, ctx: RunContext): Tensor {
     const x = this.input;
     if (!x) throw new Error(`${this.name}: backward before forward`);
     const n = batchOf(x);
@@ -96,16 +97,43 @@ export class Dense implements Layer {
     if (dy.shape.length !== 2 || dy.shape[0] !== n || dy.shape[1] !== out) {
       throw new Error(`${this.name}: dy shape [${dy.shape.join(', ')}], expected [${n}, ${out}]`);
     }
-    matmulTN(this.weight.grad, dy.data, x.data, out, inF, n);
-    if (this.bias) {
-      const sums = this.biasSums.fill(0);
-      const d = dy.data;
-      for (let i = 0, o = 0; i < n; i++) for (let j = 0; j < out; j++, o++) sums[j]! += d[o]!;
-      this.bias.grad.set(sums);
+    const segments = ctx.segments;
+    if (segments) {
+      const wGrads = segments.grads(this.weight);
+      const bGrads = this.bias ? segments.grads(this.bias) : null;
+      const offsets = segments.offsets;
+      for (let k = 0; k + 1 < offsets.length; k++) {
+        const from = offsets[k]!;
+        const to = offsets[k + 1]!;
+        this.paramGradients(dy.data, x.data, from, to, wGrads[k]!, bGrads?.[k] ?? null);
+      }
+    } else {
+      this.paramGradients(dy.data, x.data, 0, n, this.weight.grad, this.bias?.grad ?? null);
     }
     const dx = this.dxSlot.get([n, inF]);
     if (this.inputGradient) matmul(dx.data, dy.data, this.weight.value, n, inF, out);
     else dx.data.fill(0);
     return dx;
+  }
+
+  /** dW = Σ dyᵢᵀ·xᵢ and db = Σ dyᵢ over samples [from, to), in sample order. */
+  private paramGradients(
+    dy: Float32Array,
+    x: Float32Array,
+    from: number,
+    to: number,
+    dw: Float32Array,
+    db: Float32Array | null,
+  ): void {
+    const inF = this.inFeatures;
+    const out = this.outFeatures;
+    const n = to - from;
+    matmulTN(dw, dy.subarray(from * out, to * out), x.subarray(from * inF, to * inF), out, inF, n);
+    if (db) {
+      const sums = this.biasSums.fill(0);
+      for (let i = from, o = from * out; i < to; i++)
+        for (let j = 0; j < out; j++, o++) sums[j]! += dy[o]!;
+      db.set(sums);
+    }
   }
 }
