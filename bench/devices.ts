@@ -115,8 +115,8 @@ export async function benchDevices(
       for (const bnSync of SYNCS) {
         for (const w of WORKERS) {
           if (w > k) continue;
-          // Local BN cannot normalize one sample of 256 features (the MLP at 32 × 1): skip it.
-          if (model === 'mlp' && bnSync === 'local' && GLOBAL_BATCH / k < 2) continue;
+          // The config rules refuse local BN over one sample per device (32 × 1): skip it.
+          if (bnSync === 'local' && GLOBAL_BATCH / k < 2) continue;
           const { msPerStep } = await stepTime(runOf(model, k, bnSync), w);
           ours.set(`${model} ${k} ${bnSync} ${w}`, msPerStep);
           figures[`devices ${model} K=${k} ${bnSync} W=${w} ms`] = msPerStep;
@@ -142,7 +142,7 @@ export async function benchDevices(
       );
     }
     if (typeof torch !== 'string') print(`  (PyTorch ${torch.version}, CPU)`);
-    if (model === 'mlp') print('  (local BN at 32 × 1 would normalize single samples: not run)');
+    print('  (local BN at 32 × 1 would normalize single samples: not run)');
     const at = (k: number, s: string, w: number) => ours.get(`${model} ${k} ${s} ${w}`)!;
     if (model === 'mlp') {
       const r = at(16, 'sync', 1) / at(1, 'sync', 1);

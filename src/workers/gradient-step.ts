@@ -23,7 +23,15 @@ export class GradientStep {
     const paramCount = devices[0]!.paramCount;
     this.gradOut = new Float32Array(paramCount);
     this.paramScratch = new Float32Array(paramCount);
-    this.gradLocal = new Map(devices.map((d) => [d.rank, new Float32Array(paramCount)]));
+    // With a shared replica the devices' gradients are written straight into their vectors, so
+    // those may be the exchange's own slots (shared memory): nothing is copied to send them.
+    this.gradLocal = new Map(
+      devices.map((d) => [
+        d.rank,
+        (sharedReplica ? collective.stagingFor(d.rank, paramCount) : null) ??
+          new Float32Array(paramCount),
+      ]),
+    );
   }
 
   /** Device `rank`'s gradient vector, in model order (what the all-reduce sums). */
