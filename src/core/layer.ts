@@ -49,6 +49,12 @@ export interface RunContext {
 export interface GradSegments {
   readonly offsets: readonly number[];
   grads(param: Param): readonly Float32Array[];
+  /**
+   * true: `grads(param)` holds ONE array, which receives the segments' gradients summed as an
+   * all-reduce in device order sums them (each element added in float64 in segment order,
+   * rounded once; `SegmentFold`): for a worker hosting every device, whose sum is the step's.
+   */
+  readonly summed?: boolean;
 }
 
 export interface Layer {

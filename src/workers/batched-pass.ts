@@ -4,6 +4,7 @@ import type { Sequential } from '../core/model/sequential.ts';
 import { expectMoments, expectReductions, type SyncRequest } from '../core/model/sync.ts';
 import { type BatchStatLayer, isBatchStatLayer } from '../core/norm/batch-stat-layer.ts';
 import { type Tensor, TensorSlot } from '../core/tensor.ts';
+import { SegmentFold } from '../core/layers/segment-fold.ts';
 import { type Dataset, gatherBatch } from '../data/dataset.ts';
 import type { Device, PassStats } from './device.ts';
 import type { MergePoint } from './lockstep.ts';
@@ -49,10 +50,19 @@ export class BatchedPass {
     );
   }
 
+  /** Set when the gradients are summed here (`summed` targets), for the norms' γ/β. */
+  private readonly fold: SegmentFold | null;
+
   constructor(
     private readonly devices: readonly Device[],
-    /** Device `devices[k]`'s gradient vector (model order), which the all-reduce sums. */
-    private readonly vectors: readonly Float32Array[],
+    /**
+     * Where the gradients go, in model order: `devices[k]`'s own vector (`perDevice[k]`, which the
+     * all-reduce sums in device order), or, when this worker hosts every device, the step's
+     * gradient itself (`summed`: the devices' gradients added exactly as that all-reduce adds them).
+     */
+    private readonly target:
+      | { readonly perDevice: readonly Float32Array[] }
+      | { readonly summed: Float32Array },
   ) {
     const lead = devices[0]!;
     this.layers = lead.model.layers;
@@ -69,6 +79,8 @@ export class BatchedPass {
     this.lossSlots = devices.map(() => new TensorSlot());
     this.offsets = new Array<number>(devices.length + 1).fill(0);
     const normParamSet = new Set(this.layers.filter(isBatchStatLayer).flatMap((l) => l.params()));
+    const vectors = 'summed' in target ? [target.summed] : target.perDevice;
+    this.fold = 'summed' in target ? new SegmentFold() : null;
     const targets = new Map<Param, Float32Array[]>();
     let offset = 0;
     lead.params.forEach((p, index) => {
@@ -81,9 +93,11 @@ export class BatchedPass {
         );
       offset += len;
     });
+    const summed = 'summed' in target;
     const offsets = this.offsets;
     this.segments = {
       offsets,
+      summed,
       grads(param: Param): readonly Float32Array[] {
         const t = targets.get(param);
         if (!t) throw new Error(`BatchedPass: no per-device gradient for ${param.name}`);
@@ -199,10 +213,21 @@ export class BatchedPass {
       g = out;
     }
     // The norms wrote their γ/β gradients into each device's own parameters: into its vector.
+    const target = this.target;
+    const fold = this.fold;
     for (const { index, offset } of this.normParams) {
-      this.devices.forEach((d, k) => {
-        this.vectors[k]!.set(d.params[index]!.grad, offset);
-      });
+      if ('summed' in target && fold) {
+        const len = this.devices[0]!.params[index]!.grad.length;
+        for (let k = 0; k < this.devices.length; k++) {
+          fold.part(0, len).set(this.devices[k]!.params[index]!.grad);
+          fold.add(k === 0, 1, len);
+        }
+        fold.writeTo(target.summed.subarray(offset, offset + len));
+      } else if ('perDevice' in target) {
+        this.devices.forEach((d, k) => {
+          target.perDevice[k]!.set(d.params[index]!.grad, offset);
+        });
+      }
     }
     computeMs += now() - t;
     return { stats, computeMs };

@@ -70,11 +70,15 @@ export class DeviceGroup implements DeviceProtocol {
     );
     const batched = (options.joinDevices ?? true) && BatchedPass.supports(first.model);
     if (batched) BatchedPass.shareParameters(this.devices);
-    this.gradients = new GradientStep(this.devices, this.stepCollective, batched);
+    // A group hosting every device sums the devices' gradients itself as the pass runs.
+    const summed = batched && ranks.length === options.devices;
+    this.gradients = new GradientStep(this.devices, this.stepCollective, batched, summed);
     this.batched = batched
       ? new BatchedPass(
           this.devices,
-          this.devices.map((d) => this.gradients.vectorOf(d.rank)),
+          summed
+            ? { summed: this.gradients.summed }
+            : { perDevice: this.devices.map((d) => this.gradients.vectorOf(d.rank)) },
         )
       : null;
     this.runningStats = new RunningStatsPolicy(

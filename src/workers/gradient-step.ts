@@ -19,6 +19,11 @@ export class GradientStep {
      * their vectors (`vectorOf`) and their parameters are one set of arrays, so neither is copied.
      */
     private readonly sharedReplica = false,
+    /**
+     * This group hosts every device and its pass writes the step's gradient itself (`summed`,
+     * added as the all-reduce would add the devices'): nothing to exchange.
+     */
+    private readonly summedHere = false,
   ) {
     const paramCount = devices[0]!.paramCount;
     this.gradOut = new Float32Array(paramCount);
@@ -28,8 +33,10 @@ export class GradientStep {
     this.gradLocal = new Map(
       devices.map((d) => [
         d.rank,
-        (sharedReplica ? collective.stagingFor(d.rank, paramCount) : null) ??
-          new Float32Array(paramCount),
+        summedHere
+          ? new Float32Array(0)
+          : ((sharedReplica ? collective.stagingFor(d.rank, paramCount) : null) ??
+            new Float32Array(paramCount)),
       ]),
     );
   }
@@ -41,8 +48,14 @@ export class GradientStep {
     return v;
   }
 
+  /** The step's gradient (after allReduce), which a `summedHere` pass writes directly. */
+  get summed(): Float32Array {
+    return this.gradOut;
+  }
+
   /** Sum every device's gradient, in device order, into the step's gradient. */
   allReduce(): Promise<void> {
+    if (this.summedHere) return Promise.resolve();
     if (!this.sharedReplica) {
       for (const d of this.devices) d.copyGradients(this.gradLocal.get(d.rank)!);
     }

@@ -8,6 +8,7 @@ import type { Buffer, Layer, Param, RunContext } from '../layer.ts';
 import type { Rng } from '../rng.ts';
 import { batchOf, type Tensor, TensorSlot } from '../tensor.ts';
 import { createParam } from './param.ts';
+import { SegmentFold } from './segment-fold.ts';
 
 export interface Conv2dOptions {
   readonly name: string;
@@ -62,6 +63,7 @@ export class Conv2d implements Layer {
   private wasmConvKernels: WasmKernels | null = null;
   private geometry: ConvGeometry | null = null;
   private input: Tensor | null = null;
+  private readonly fold = new SegmentFold();
 
   constructor(opts: Conv2dOptions) {
     const { name, inChannels, outChannels, kernel } = opts;
@@ -171,7 +173,30 @@ export class Conv2d implements Layer {
     const wasm = this.wasmFor(plan);
     if (!wasm && !this.colsFresh) this.fillColumns(x.data, n);
     const segments = ctx.segments;
-    if (segments) {
+    if (segments?.summed) {
+      // Each segment's gradients into scratch, folded in segment order (SegmentFold).
+      const fold = this.fold;
+      const dwSum = segments.grads(this.weight)[0]!;
+      const dbSum = this.bias ? segments.grads(this.bias)[0]! : null;
+      const offsets = segments.offsets;
+      const wLen = dwSum.length;
+      const len = wLen + (dbSum?.length ?? 0);
+      const segs = offsets.length - 1;
+      for (let k0 = 0; k0 < segs; k0 += SegmentFold.WIDTH) {
+        const count = Math.min(SegmentFold.WIDTH, segs - k0);
+        for (let s = 0; s < count; s++) {
+          const part = fold.part(s, len);
+          const db = dbSum ? part.subarray(wLen) : null;
+          const [from, to] = [offsets[k0 + s]!, offsets[k0 + s + 1]!];
+          this.backwardSamples(dy.data, from, to, part.subarray(0, wLen), db, dx.data, wasm);
+        }
+        fold.add(k0 === 0, count, len);
+      }
+      const both = fold.part(0, len);
+      fold.writeTo(both);
+      dwSum.set(both.subarray(0, wLen));
+      dbSum?.set(both.subarray(wLen));
+    } else if (segments) {
       const wGrads = segments.grads(this.weight);
       const bGrads = this.bias ? segments.grads(this.bias) : null;
       const offsets = segments.offsets;

@@ -1,9 +1,13 @@
 import { initWeights, type WeightInit } from '../init.ts';
-import { matmul, matmulNT, matmulTN } from '../kernels/gemm.ts';
+import { gemmStrided, matmul, matmulNT, matmulTN } from '../kernels/gemm.ts';
 import type { Buffer, Layer, Param, RunContext } from '../layer.ts';
 import type { Rng } from '../rng.ts';
 import { batchOf, type Tensor, TensorSlot } from '../tensor.ts';
 import { createParam } from './param.ts';
+import { SegmentFold } from './segment-fold.ts';
+
+/** Values of dW per block of the summed segment gradients (the accumulator stays in cache). */
+const FOLD_BLOCK = 1 << 14;
 
 export interface DenseOptions {
   readonly name: string;
@@ -33,6 +37,7 @@ export class Dense implements Layer {
   private readonly dxSlot = new TensorSlot();
   private readonly biasSums: Float64Array;
   private input: Tensor | null = null;
+  private readonly fold = new SegmentFold();
 
   constructor(opts: DenseOptions) {
     const { name, inFeatures, outFeatures } = opts;
@@ -98,7 +103,15 @@ export class Dense implements Layer {
       throw new Error(`${this.name}: dy shape [${dy.shape.join(', ')}], expected [${n}, ${out}]`);
     }
     const segments = ctx.segments;
-    if (segments) {
+    if (segments?.summed) {
+      this.summedGradients(
+        dy.data,
+        x.data,
+        segments.offsets,
+        segments.grads(this.weight)[0]!,
+        this.bias ? segments.grads(this.bias)[0]! : null,
+      );
+    } else if (segments) {
       const wGrads = segments.grads(this.weight);
       const bGrads = this.bias ? segments.grads(this.bias) : null;
       const offsets = segments.offsets;
@@ -114,6 +127,68 @@ export class Dense implements Layer {
     if (this.inputGradient) matmul(dx.data, dy.data, this.weight.value, n, inF, out);
     else dx.data.fill(0);
     return dx;
+  }
+
+  /**
+   * Every segment's dW and db (as paramGradients gives them) summed in segment order in float64,
+   * rounded once (SegmentFold), block of output rows by block so the sum stays in cache.
+   */
+  private summedGradients(
+    dy: Float32Array,
+    x: Float32Array,
+    offsets: readonly number[],
+    dw: Float32Array,
+    db: Float32Array | null,
+  ): void {
+    const inF = this.inFeatures;
+    const out = this.outFeatures;
+    const fold = this.fold;
+    const rows = Math.max(1, Math.min(out, Math.floor(FOLD_BLOCK / inF)));
+    const segments = offsets.length - 1;
+    const W = SegmentFold.WIDTH;
+    for (let o0 = 0; o0 < out; o0 += rows) {
+      const r = Math.min(rows, out - o0);
+      const len = r * inF;
+      for (let k0 = 0; k0 < segments; k0 += W) {
+        const count = Math.min(W, segments - k0);
+        for (let s = 0; s < count; s++) {
+          const part = fold.part(s, len);
+          const from = offsets[k0 + s]!;
+          const n = offsets[k0 + s + 1]! - from;
+          // Rows o0… of dyᵀ·x over this segment: the same float32 sums as the whole product's.
+          if (n === 0) part.fill(0);
+          else
+            gemmStrided(
+              r,
+              inF,
+              n,
+              dy.subarray(from * out + o0),
+              1,
+              out,
+              x.subarray(from * inF),
+              inF,
+              1,
+              part,
+              false,
+            );
+        }
+        fold.add(k0 === 0, count, len);
+      }
+      fold.writeTo(dw.subarray(o0 * inF, (o0 + r) * inF));
+    }
+    if (db) {
+      for (let k0 = 0; k0 < segments; k0 += W) {
+        const count = Math.min(W, segments - k0);
+        for (let s = 0; s < count; s++) {
+          const sums = this.biasSums.fill(0);
+          for (let i = offsets[k0 + s]!, o = i * out; i < offsets[k0 + s + 1]!; i++)
+            for (let j = 0; j < out; j++, o++) sums[j]! += dy[o]!;
+          fold.part(s, out).set(sums);
+        }
+        fold.add(k0 === 0, count, out);
+      }
+      fold.writeTo(db);
+    }
   }
 
   /** dW = Σ dyᵢᵀ·xᵢ and db = Σ dyᵢ over samples [from, to), in sample order. */
