@@ -173,7 +173,7 @@ export class Conv2d implements Layer {
     const wasm = this.wasmFor(plan);
     if (!wasm && !this.colsFresh) this.fillColumns(x.data, n);
     const segments = ctx.segments;
-    if (segments?.summed) {
+    if (segments?.summed && segments.offsets.length > 2) {
       // Each segment's gradients into scratch, folded in segment order (SegmentFold).
       const fold = this.fold;
       const dwSum = segments.grads(this.weight)[0]!;

@@ -103,7 +103,7 @@ export class Dense implements Layer {
       throw new Error(`${this.name}: dy shape [${dy.shape.join(', ')}], expected [${n}, ${out}]`);
     }
     const segments = ctx.segments;
-    if (segments?.summed) {
+    if (segments?.summed && segments.offsets.length > 2) {
       this.summedGradients(
         dy.data,
         x.data,
@@ -112,6 +112,7 @@ export class Dense implements Layer {
         this.bias ? segments.grads(this.bias)[0]! : null,
       );
     } else if (segments) {
+      // One array per segment (or one segment, whose sum is its own gradient).
       const wGrads = segments.grads(this.weight);
       const bGrads = this.bias ? segments.grads(this.bias) : null;
       const offsets = segments.offsets;
