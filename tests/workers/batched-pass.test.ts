@@ -66,6 +66,11 @@ describe('the devices of a worker as one batch', () => {
         gradientAveraging: 'global',
       },
     ],
+    ['MLP, sync, K=2 × 16', { devices: 2, perDeviceBatch: 16, bnSync: 'sync' }],
+    [
+      'MLP, local, K=3 with shards 11, 11, 10, global averaging',
+      { devices: 3, globalBatch: 32, bnSync: 'local', gradientAveraging: 'global' },
+    ],
     [
       'MLP, ghost BN, Adam',
       {

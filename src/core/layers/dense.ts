@@ -173,9 +173,10 @@ export class Dense implements Layer {
               false,
             );
         }
-        fold.add(k0 === 0, count, len);
+        if (segments <= W) fold.sumInto(count, dw.subarray(o0 * inF, (o0 + r) * inF));
+        else fold.add(k0 === 0, count, len);
       }
-      fold.writeTo(dw.subarray(o0 * inF, (o0 + r) * inF));
+      if (segments > W) fold.writeTo(dw.subarray(o0 * inF, (o0 + r) * inF));
     }
     if (db) {
       for (let k0 = 0; k0 < segments; k0 += W) {

@@ -25,6 +25,10 @@ export class SegmentFold {
       this.acc = new Float64Array(Math.max(length, 2 * this.acc.length));
     const acc = this.acc;
     const [p0, p1, p2, p3] = this.parts as [Float32Array, Float32Array, Float32Array, Float32Array];
+    if (first && count === 4) {
+      for (let i = 0; i < length; i++) acc[i] = p0[i]! + p1[i]! + p2[i]! + p3[i]!;
+      return;
+    }
     let from = 0;
     if (first) {
       for (let i = 0; i < length; i++) acc[i] = p0[i]!;
@@ -42,6 +46,22 @@ export class SegmentFold {
     for (let s = from; s < count; s++) {
       const p = this.parts[s]!;
       for (let i = 0; i < length; i++) acc[i] = acc[i]! + p[i]!;
+    }
+  }
+
+  /**
+   * The sum of parts 0…count−1 (every segment: count 2…4), rounded once, straight into `out` (its
+   * length): the same result as add(true, count) then writeTo(out), in one pass.
+   */
+  sumInto(count: number, out: Float32Array): void {
+    const [p0, p1, p2, p3] = this.parts as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const n = out.length;
+    if (count === 4) for (let i = 0; i < n; i++) out[i] = p0[i]! + p1[i]! + p2[i]! + p3[i]!;
+    else if (count === 3) for (let i = 0; i < n; i++) out[i] = p0[i]! + p1[i]! + p2[i]!;
+    else if (count === 2) for (let i = 0; i < n; i++) out[i] = p0[i]! + p1[i]!;
+    else {
+      this.add(true, count, n);
+      this.writeTo(out);
     }
   }
 
