@@ -7,6 +7,7 @@ import {
   describeWorker,
   mismatchError,
   newStats,
+  sumInOrder,
   timeoutError,
 } from './collective.ts';
 
@@ -72,7 +73,8 @@ export class SharedMemoryCollective implements Collective {
   private barriers = 0;
   private gathers = 0;
   private readonly slice: readonly [number, number];
-  private readonly accumulator: Float64Array;
+  /** Each device's slot in `contributions`, in device order. */
+  private readonly parts: readonly Float32Array[];
 
   constructor(
     private readonly layout: SharedMemoryLayout,
@@ -89,7 +91,9 @@ export class SharedMemoryCollective implements Collective {
     this.result = new Float32Array(layout.reduce, 4 * layout.devices * v, v);
     const per = Math.ceil(v / layout.workers);
     this.slice = [Math.min(v, worker * per), Math.min(v, (worker + 1) * per)];
-    this.accumulator = new Float64Array(per);
+    this.parts = Array.from({ length: layout.devices }, (_, k) =>
+      this.contributions.subarray(k * v, (k + 1) * v),
+    );
   }
 
   async allGather(
@@ -120,6 +124,11 @@ export class SharedMemoryCollective implements Collective {
     return all;
   }
 
+  stagingFor(rank: number, length: number): Float32Array | null {
+    const slot = this.parts[rank];
+    return slot && length <= slot.length ? slot.subarray(0, length) : null;
+  }
+
   async allReduceSum(
     tag: CallTag,
     local: ReadonlyMap<number, Float32Array>,
@@ -130,24 +139,18 @@ export class SharedMemoryCollective implements Collective {
       throw new Error(`${describeTag(tag)}: vector of ${out.length} exceeds ${v}`);
     const n = out.length;
     for (const [rank, vec] of local) {
-      this.contributions.set(vec.subarray(0, n), rank * v);
+      const slot = this.parts[rank]!;
+      // A vector written in place (stagingFor) is already where the others read it.
+      if (vec.buffer !== slot.buffer || vec.byteOffset !== slot.byteOffset) {
+        this.contributions.set(vec.subarray(0, n), rank * v);
+      }
       this.stats.bytes += n * 4;
     }
     this.arrive(tag);
     const [from, to] = [Math.min(this.slice[0], n), Math.min(this.slice[1], n)];
-    // Device by device over contiguous memory, in a float64 accumulator: each element is still
-    // ((v₀ + v₁) + v₂) + … in device order, rounded once, as sumInOrder does.
-    const K = this.layout.devices;
-    const c = this.contributions;
-    const acc = this.accumulator;
-    const len = to - from;
-    for (let i = 0; i < len; i++) acc[i] = c[from + i]!;
-    for (let k = 1; k < K; k++) {
-      const base = k * v + from;
-      for (let i = 0; i < len; i++) acc[i] = acc[i]! + c[base + i]!;
-    }
+    // Each element is ((v₀ + v₁) + v₂) + … in device order in float64, rounded once.
     const r = this.result;
-    for (let i = 0; i < len; i++) r[from + i] = acc[i]!;
+    sumInOrder(this.parts, r, from, to);
     this.arrive(tag);
     out.set(r.subarray(0, n));
     this.stats.bytes += n * 4;

@@ -31,6 +31,30 @@ export interface RunContext {
   readonly mode: NormMode;
   /** Optimizer steps taken so far; schedules such as Batch Renorm's rmax/dmax warm-up read it. */
   readonly step: number;
+  /**
+   * Set when one pass runs the joined batch of several simulated devices: each device's parameter
+   * gradients are written separately (see GradSegments). Absent: gradients go to `param.grad`.
+   */
+  readonly segments?: GradSegments;
+}
+
+/**
+ * The devices whose samples one joined batch holds, one after another: segment k is samples
+ * [offsets[k], offsets[k + 1]). A layer that acts per sample and honours segments
+ * (`segmentedGradients`) writes segment k's parameter gradient into `grads(param)[k]` (not
+ * `param.grad`), summed over that segment's samples alone in sample order: the exact bits that
+ * segment would give run on its own. Summing the segments is left to the caller (in device order,
+ * so the result never depends on how devices are grouped).
+ */
+export interface GradSegments {
+  readonly offsets: readonly number[];
+  grads(param: Param): readonly Float32Array[];
+  /**
+   * true: `grads(param)` holds ONE array, which receives the segments' gradients summed as an
+   * all-reduce in device order sums them (each element added in float64 in segment order,
+   * rounded once; `SegmentFold`): for a worker hosting every device, whose sum is the step's.
+   */
+  readonly summed?: boolean;
 }
 
 export interface Layer {
@@ -44,6 +68,11 @@ export interface Layer {
   forward(x: Tensor, ctx: RunContext): Tensor;
   /** Gradient w.r.t. the input of the last forward; writes parameter gradients. */
   backward(dy: Tensor, ctx: RunContext): Tensor;
+  /**
+   * True for a layer with parameters that acts on each sample alone and writes per-segment
+   * gradients when `ctx.segments` is set (so one pass can run several devices' samples).
+   */
+  readonly segmentedGradients?: boolean;
 }
 
 export function isLayerWithParams(layer: Layer): boolean {

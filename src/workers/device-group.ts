@@ -3,6 +3,7 @@ import type { RunConfig } from '../config/schema.ts';
 import { beginPreciseCollection } from '../core/model/recompute-precise.ts';
 import { firstNonFiniteParam } from '../core/non-finite.ts';
 import type { Dataset } from '../data/dataset.ts';
+import { BatchedPass } from './batched-pass.ts';
 import { BnMerge } from './bn-merge.ts';
 import { bnSpans } from './bn-span.ts';
 import { type Checkpoint, checkpointOf, restoreCheckpoint } from './checkpoint.ts';
@@ -24,6 +25,12 @@ export interface DeviceGroupOptions {
   readonly train: Dataset;
   readonly test: Dataset;
   readonly collective: Collective;
+  /**
+   * Run the devices' training passes as one joined batch where every layer allows it (default
+   * true; `BatchedPass`). false runs each device's pass on its own, the reference the joined
+   * batch must match bit for bit (tests).
+   */
+  readonly joinDevices?: boolean;
 }
 
 const now = (): number => performance.now();
@@ -43,6 +50,8 @@ export class DeviceGroup implements DeviceProtocol {
   private readonly merges: BnMerge;
   private readonly gradients: GradientStep;
   private readonly runningStats: RunningStatsPolicy;
+  /** The devices' training passes as one batch (null: a layer needs them run one by one). */
+  private readonly batched: BatchedPass | null;
 
   constructor(private readonly options: DeviceGroupOptions) {
     const { config, ranks, train } = options;
@@ -59,7 +68,19 @@ export class DeviceGroup implements DeviceProtocol {
       this.stepCollective,
       this.telemetry,
     );
-    this.gradients = new GradientStep(this.devices, this.stepCollective);
+    const batched = (options.joinDevices ?? true) && BatchedPass.supports(first.model);
+    if (batched) BatchedPass.shareParameters(this.devices);
+    // A group hosting every device sums the devices' gradients itself as the pass runs.
+    const summed = batched && ranks.length === options.devices;
+    this.gradients = new GradientStep(this.devices, this.stepCollective, batched, summed);
+    this.batched = batched
+      ? new BatchedPass(
+          this.devices,
+          summed
+            ? { summed: this.gradients.summed }
+            : { perDevice: this.devices.map((d) => this.gradients.vectorOf(d.rank)) },
+        )
+      : null;
     this.runningStats = new RunningStatsPolicy(
       this.devices,
       config.runningStats,
@@ -117,18 +138,21 @@ export class DeviceGroup implements DeviceProtocol {
     this.telemetry.beginStep(recordTelemetry);
     const callsBefore = collective.stats.calls;
     const bytesBefore = collective.stats.bytes;
-    const passes = this.devices.map((d, i) => {
-      const shard = shards[i]!;
-      const { x, y } = d.loadBatch(train, shard);
-      const normalizer = lossNormalizer(
-        config.gradientAveraging,
-        shard.length,
-        globalCount,
-        deviceCount,
-      );
-      return d.trainPass(x, y, normalizer, step);
-    });
-    const results = await driveLockstep(this.devices, passes, 'train', step, this.merges);
+    const normalizers = this.devices.map((_, i) =>
+      lossNormalizer(config.gradientAveraging, shards[i]!.length, globalCount, deviceCount),
+    );
+    const results = this.batched
+      ? await this.batchedTrain(shards, normalizers, step)
+      : await driveLockstep(
+          this.devices,
+          this.devices.map((d, i) => {
+            const { x, y } = d.loadBatch(train, shards[i]!);
+            return d.trainPass(x, y, normalizers[i]!, step);
+          }),
+          'train',
+          step,
+          this.merges,
+        );
     // A non-finite loss: look (once, before the update overwrites them) for a non-finite
     // parameter the forward used, so the coordinator can name what went wrong.
     const nonFiniteParam = results.some((r) => !Number.isFinite(r.stats.lossSum))
@@ -156,6 +180,22 @@ export class DeviceGroup implements DeviceProtocol {
       transport: collective.transport,
       ...(nonFiniteParam === undefined ? {} : { nonFiniteParam }),
     };
+  }
+
+  /** The batched pass, its compute time shared out evenly among the devices it ran. */
+  private async batchedTrain(
+    shards: readonly Int32Array[],
+    normalizers: readonly number[],
+    step: number,
+  ): Promise<{ stats: PassStats; computeMs: number }[]> {
+    const { stats, computeMs } = await this.batched!.train(
+      this.options.train,
+      shards,
+      normalizers,
+      step,
+      this.merges,
+    );
+    return stats.map((s) => ({ stats: s, computeMs: computeMs / stats.length }));
   }
 
   /** Evaluate this group's share of the test set (`Device.evaluate`: no merges). */

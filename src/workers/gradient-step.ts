@@ -14,16 +14,51 @@ export class GradientStep {
   constructor(
     private readonly devices: readonly Device[],
     private readonly collective: StepCollective,
+    /**
+     * The devices share one replica (`BatchedPass`): their gradients are written straight into
+     * their vectors (`vectorOf`) and their parameters are one set of arrays, so neither is copied.
+     */
+    private readonly sharedReplica = false,
+    /**
+     * This group hosts every device and its pass writes the step's gradient itself (`summed`,
+     * added as the all-reduce would add the devices'): nothing to exchange.
+     */
+    private readonly summedHere = false,
   ) {
     const paramCount = devices[0]!.paramCount;
     this.gradOut = new Float32Array(paramCount);
     this.paramScratch = new Float32Array(paramCount);
-    this.gradLocal = new Map(devices.map((d) => [d.rank, new Float32Array(paramCount)]));
+    // With a shared replica the devices' gradients are written straight into their vectors, so
+    // those may be the exchange's own slots (shared memory): nothing is copied to send them.
+    this.gradLocal = new Map(
+      devices.map((d) => [
+        d.rank,
+        summedHere
+          ? new Float32Array(0)
+          : ((sharedReplica ? collective.stagingFor(d.rank, paramCount) : null) ??
+            new Float32Array(paramCount)),
+      ]),
+    );
+  }
+
+  /** Device `rank`'s gradient vector, in model order (what the all-reduce sums). */
+  vectorOf(rank: number): Float32Array {
+    const v = this.gradLocal.get(rank);
+    if (!v) throw new Error(`GradientStep: device ${rank} is not in this group`);
+    return v;
+  }
+
+  /** The step's gradient (after allReduce), which a `summedHere` pass writes directly. */
+  get summed(): Float32Array {
+    return this.gradOut;
   }
 
   /** Sum every device's gradient, in device order, into the step's gradient. */
   allReduce(): Promise<void> {
-    for (const d of this.devices) d.copyGradients(this.gradLocal.get(d.rank)!);
+    if (this.summedHere) return Promise.resolve();
+    if (!this.sharedReplica) {
+      for (const d of this.devices) d.copyGradients(this.gradLocal.get(d.rank)!);
+    }
     return this.collective.allReduceSum('gradients', this.gradLocal, this.gradOut);
   }
 
@@ -37,7 +72,7 @@ export class GradientStep {
     const [lead, ...rest] = this.devices;
     lead!.loadGradients(this.gradOut);
     lead!.optimizer.step(lr);
-    if (rest.length) {
+    if (rest.length && !this.sharedReplica) {
       const params = lead!.copyParams(this.paramScratch);
       for (const d of rest) d.loadParams(params);
     }

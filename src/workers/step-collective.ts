@@ -43,6 +43,11 @@ export class StepCollective {
     return this.timed(() => this.collective.allGather(this.tag(kind, layer), payloads));
   }
 
+  /** See Collective.stagingFor: a device's vector the exchange reads in place, if it offers one. */
+  stagingFor(rank: number, length: number): Float32Array | null {
+    return this.collective.stagingFor?.(rank, length) ?? null;
+  }
+
   allReduceSum(
     kind: CollectiveKind,
     local: ReadonlyMap<number, Float32Array>,

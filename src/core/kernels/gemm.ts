@@ -51,6 +51,9 @@ function checkSize(what: string, x: Float32Array, need: number): void {
   if (x.length < need) throw new Error(`gemm: ${what} has ${x.length} values, needs ${need}`);
 }
 
+/** The checked GEMM with explicit strides (see `Gemm`), for products over sub-blocks. */
+export const gemmStrided: Gemm = (...args) => gemm(...args);
+
 export function matmul(
   C: Float32Array,
   A: Float32Array,

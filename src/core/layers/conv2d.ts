@@ -8,6 +8,7 @@ import type { Buffer, Layer, Param, RunContext } from '../layer.ts';
 import type { Rng } from '../rng.ts';
 import { batchOf, type Tensor, TensorSlot } from '../tensor.ts';
 import { createParam } from './param.ts';
+import { SegmentFold } from './segment-fold.ts';
 
 export interface Conv2dOptions {
   readonly name: string;
@@ -35,6 +36,7 @@ export interface Conv2dOptions {
  */
 export class Conv2d implements Layer {
   readonly kind = 'conv2d';
+  readonly segmentedGradients = true;
   readonly name: string;
   readonly inChannels: number;
   readonly outChannels: number;
@@ -61,6 +63,7 @@ export class Conv2d implements Layer {
   private wasmConvKernels: WasmKernels | null = null;
   private geometry: ConvGeometry | null = null;
   private input: Tensor | null = null;
+  private readonly fold = new SegmentFold();
 
   constructor(opts: Conv2dOptions) {
     const { name, inChannels, outChannels, kernel } = opts;
@@ -146,7 +149,7 @@ export class Conv2d implements Layer {
     return y;
   }
 
-  backward(dy: Tensor, _ctx: RunContext): Tensor {
+  backward(dy: Tensor, ctx: RunContext): Tensor {
     const g = this.geometry;
     const x = this.input;
     if (!g || !x) throw new Error(`${this.name}: backward before forward`);
@@ -164,43 +167,110 @@ export class Conv2d implements Layer {
         `${this.name}: dy shape [${dy.shape.join(', ')}], expected [${n}, ${outC}, ${ho}, ${wo}]`,
       );
     }
-    const hw = ho * wo;
-    const ckk = this.inChannels * this.kernel * this.kernel;
-    const inSize = this.inChannels * g.h * g.w;
-    const dyd = dy.data;
-    const bg = this.bias?.grad;
-    if (bg) {
-      for (let o = 0; o < outC; o++) {
-        let sum = 0;
-        for (let i = 0; i < n; i++) {
-          for (let t = (i * outC + o) * hw, end = t + hw; t < end; t++) sum += dyd[t]!;
-        }
-        bg[o] = sum;
-      }
-    }
-    const dw = this.weight.grad;
     const dx = this.dxSlot.get([n, g.c, g.h, g.w]);
     if (!this.inputGradient) dx.data.fill(0);
     const plan = this.plan!;
     const wasm = this.wasmFor(plan);
-    if (wasm) {
-      wasm.backward(x.data, n, dyd, this.weight.value, dw, this.inputGradient ? dx.data : null);
-      return dx;
-    }
-    if (n === 0) dw.fill(0);
-    if (!this.colsFresh) this.fillColumns(x.data, n);
-    const dys = this.dyViews.get(dyd, n, outC * hw);
-    const cols = this.colViews.get(this.colSlot.get([n, plan.colSize]).data, n, plan.colSize);
-    const dcol = this.dcol;
-    for (let i = 0; i < n; i++) {
-      const dyi = dys[i]!;
-      matmulNT(dw, dyi, cols[i]!, outC, ckk, hw, i > 0);
-      if (this.inputGradient) {
-        matmulTN(dcol, this.weight.value, dyi, ckk, hw, outC);
-        plan.col2im(dcol, dx.data, i * inSize);
+    if (!wasm && !this.colsFresh) this.fillColumns(x.data, n);
+    const segments = ctx.segments;
+    if (segments?.summed && segments.offsets.length > 2) {
+      // Each segment's gradients into scratch, folded in segment order (SegmentFold).
+      const fold = this.fold;
+      const dwSum = segments.grads(this.weight)[0]!;
+      const dbSum = this.bias ? segments.grads(this.bias)[0]! : null;
+      const offsets = segments.offsets;
+      const wLen = dwSum.length;
+      const len = wLen + (dbSum?.length ?? 0);
+      const segs = offsets.length - 1;
+      for (let k0 = 0; k0 < segs; k0 += SegmentFold.WIDTH) {
+        const count = Math.min(SegmentFold.WIDTH, segs - k0);
+        for (let s = 0; s < count; s++) {
+          const part = fold.part(s, len);
+          const db = dbSum ? part.subarray(wLen) : null;
+          const [from, to] = [offsets[k0 + s]!, offsets[k0 + s + 1]!];
+          this.backwardSamples(dy.data, from, to, part.subarray(0, wLen), db, dx.data, wasm);
+        }
+        fold.add(k0 === 0, count, len);
       }
+      const both = fold.part(0, len);
+      fold.writeTo(both);
+      dwSum.set(both.subarray(0, wLen));
+      dbSum?.set(both.subarray(wLen));
+    } else if (segments) {
+      const wGrads = segments.grads(this.weight);
+      const bGrads = this.bias ? segments.grads(this.bias) : null;
+      const offsets = segments.offsets;
+      for (let k = 0; k + 1 < offsets.length; k++) {
+        this.backwardSamples(
+          dy.data,
+          offsets[k]!,
+          offsets[k + 1]!,
+          wGrads[k]!,
+          bGrads?.[k] ?? null,
+          dx.data,
+          wasm,
+        );
+      }
+    } else {
+      this.backwardSamples(dy.data, 0, n, this.weight.grad, this.bias?.grad ?? null, dx.data, wasm);
     }
     return dx;
+  }
+
+  /**
+   * Samples [from, to): their weight and bias gradients (summed over those samples alone, in
+   * sample order) into dw and db, their input gradients into dx.
+   */
+  private backwardSamples(
+    dyd: Float32Array,
+    from: number,
+    to: number,
+    dw: Float32Array,
+    db: Float32Array | null,
+    dx: Float32Array,
+    wasm: ConvWasm | null,
+  ): void {
+    const g = this.geometry!;
+    const x = this.input!;
+    const hw = g.ho * g.wo;
+    const outC = this.outChannels;
+    const ckk = this.inChannels * this.kernel * this.kernel;
+    const inSize = this.inChannels * g.h * g.w;
+    const outSize = outC * hw;
+    if (db) {
+      for (let o = 0; o < outC; o++) {
+        let sum = 0;
+        for (let i = from; i < to; i++) {
+          for (let t = (i * outC + o) * hw, end = t + hw; t < end; t++) sum += dyd[t]!;
+        }
+        db[o] = sum;
+      }
+    }
+    if (wasm) {
+      wasm.backward(
+        x.data.subarray(from * inSize, to * inSize),
+        to - from,
+        dyd.subarray(from * outSize, to * outSize),
+        this.weight.value,
+        dw,
+        this.inputGradient ? dx.subarray(from * inSize, to * inSize) : null,
+      );
+      return;
+    }
+    if (to === from) dw.fill(0);
+    const n = batchOf(x);
+    const plan = this.plan!;
+    const dys = this.dyViews.get(dyd, n, outSize);
+    const cols = this.colViews.get(this.colSlot.get([n, plan.colSize]).data, n, plan.colSize);
+    const dcol = this.dcol;
+    for (let i = from; i < to; i++) {
+      const dyi = dys[i]!;
+      matmulNT(dw, dyi, cols[i]!, outC, ckk, hw, i > from);
+      if (this.inputGradient) {
+        matmulTN(dcol, this.weight.value, dyi, ckk, hw, outC);
+        plan.col2im(dcol, dx, i * inSize);
+      }
+    }
   }
 
   /** The fused WebAssembly path when those kernels are active (rebuilt if the plan changed). */
