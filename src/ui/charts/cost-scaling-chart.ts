@@ -46,7 +46,9 @@ export class CostScalingChart extends UPlotChart {
       return {
         label,
         stroke: look.stroke,
-        dash: i === 0 ? [6, 4] : look.dash,
+        // Up to one node's GPUs, BN within one node IS SyncBN: its line, dotted, lets SyncBN's
+        // show through where the two coincide.
+        dash: i === 0 ? [6, 4] : i === 2 ? [2, 4] : look.dash,
         width: 2,
         points: { show: true, size: 5 },
         value,
@@ -55,7 +57,7 @@ export class CostScalingChart extends UPlotChart {
     const legend: LegendEntry[] = names.map((label, i) => ({
       label,
       color: seriesLook(theme.series, i).stroke,
-      mark: i === 0 ? 'dashed' : 'solid',
+      mark: i === 1 ? 'solid' : 'dashed',
     }));
     const gpus = shaped.gpus;
     const lo = gpus[0] ?? 1;
