@@ -12,7 +12,7 @@ import { DeviceGroup } from '../../src/workers/device-group.ts';
 
 /**
  * The cost model and the simulator describe the same step: one training step of the simulator
- * (all devices in one group over a counting LocalCollective) issues, per BN layer, the forward and
+ * (all devices in one group over a counting LocalCollective; see oneStep) issues, per BN layer, the forward and
  * backward exchanges the model plans, each device contributing the model's values plus the
  * simulator's 2-value layout header [groups, channels]; and it all-reduces exactly the model's
  * gradient values (in one vector; the model splits the same values into DDP's buckets).
@@ -25,7 +25,13 @@ import { DeviceGroup } from '../../src/workers/device-group.ts';
  */
 const HEADER = 2;
 
-async function oneStep(input: RunConfigInput): Promise<CountedCall[]> {
+/**
+ * One training step's collective calls. A group hosting every device (one worker) sums the
+ * devices' gradients inside its pass and all-reduces nothing; `joinDevices: false` runs the
+ * devices one at a time, which hands the gradients to the collective as workers hosting part of
+ * the devices do: that is where the gradient exchange is counted.
+ */
+async function oneStep(input: RunConfigInput, joinDevices = true): Promise<CountedCall[]> {
   const config = parseConfig(input);
   const raw = config.dataset.name === 'mnist' ? await loadMnistNode() : undefined;
   const data = makeDataset(config.dataset, config.seed, raw);
@@ -37,6 +43,7 @@ async function oneStep(input: RunConfigInput): Promise<CountedCall[]> {
     train: data.train,
     test: data.test,
     collective: counting,
+    joinDevices,
   });
   const per = config.perDeviceBatch ?? 4;
   const shards = Array.from({ length: config.devices }, (_, k) =>
@@ -95,7 +102,12 @@ describe('the cost model counts what the simulator sends', () => {
       );
       for (const c of [...moments, ...reductions]) expect(c.valuesPerDevice).toHaveLength(devices);
 
-      const gradients = calls.filter((c) => c.kind === 'gradients');
+      // The joined pass (one worker) exchanges no gradients; the devices one at a time do, and
+      // their BN exchanges are the same calls.
+      expect(calls.filter((c) => c.kind === 'gradients')).toEqual([]);
+      const apart = await oneStep(input, false);
+      expect(apart.filter((c) => c.kind !== 'gradients')).toEqual(calls);
+      const gradients = apart.filter((c) => c.kind === 'gradients');
       expect(gradients).toHaveLength(1);
       const buckets = gradientBuckets(model, devices);
       expect(gradients[0]!.valuesPerDevice[0]).toBe(buckets.reduce((s, b) => s + b.values, 0));
@@ -130,7 +142,8 @@ describe('the cost model counts what the simulator sends', () => {
       calls.filter((c) => c.kind === 'moments').map((c) => c.valuesPerDevice[0]! - HEADER),
     ).toEqual(planned.filter((c) => c.kind === 'bnForward').map((c) => c.values));
     expect(planned.filter((c) => c.kind === 'bnForward').map((c) => c.values)).toEqual([13, 21]);
-    const gradients = calls.filter((c) => c.kind === 'gradients');
+    const gradients = (await oneStep(input, false)).filter((c) => c.kind === 'gradients');
+    expect(gradients).toHaveLength(1);
     expect(gradients[0]!.valuesPerDevice[0]).toBe(
       gradientBuckets(model, 4).reduce((s, b) => s + b.values, 0),
     );
@@ -138,11 +151,14 @@ describe('the cost model counts what the simulator sends', () => {
 
   it('local BN: no BN exchange in the model; the simulator sends none either (runningStats rank0 broadcasts buffers: DDP broadcast_buffers, left out)', async () => {
     const input = base('local', 4);
-    const calls = await oneStep(input);
+    const calls = await oneStep(input, false);
     expect(calls.filter((c) => c.kind === 'moments' || c.kind === 'reductions')).toEqual([]);
     expect(bnCollectives(simulatedModel(parseConfig(input)), 1)).toEqual([]);
     expect(calls.filter((c) => c.kind === 'gradients')).toHaveLength(1);
     expect(new Set(calls.map((c) => c.kind))).toEqual(new Set(['gradients', 'buffers']));
+    // Joined (one worker): no BN exchange either, and the gradients summed in the pass.
+    const joined = await oneStep(input);
+    expect(new Set(joined.map((c) => c.kind))).toEqual(new Set(['buffers']));
   });
 
   it("the simulated model's layer list is the simulator's: BN channels and parameters", () => {
