@@ -15,7 +15,7 @@ import {
   defaultChoice,
 } from '../../src/ui/model/cost-panel.ts';
 import { shapeCostScaling } from '../../src/ui/charts/shape-cost-scaling.ts';
-import { signedMs, signedPct, signedPp } from '../../src/ui/live/cost-panel-format.ts';
+import { costMs, signedMs, signedPct, signedPp } from '../../src/ui/live/cost-panel-format.ts';
 
 /*
  * Issue #14, the app's "Cost on a cluster" panel, its model without the page: a preset and K read
@@ -270,6 +270,13 @@ describe('in Chinese', () => {
       '+56.4 pp',
       '−1.25 ms',
       '±0.0%',
+    ]);
+    // A simulated model computes a step in a millionth of a millisecond: not spelled out.
+    expect([costMs(1.17e-6), costMs(0), costMs(0.629), costMs(15.1)]).toEqual([
+      '< 0.001 ms',
+      '0 ms',
+      '0.629 ms',
+      '15.1 ms',
     ]);
   });
 });

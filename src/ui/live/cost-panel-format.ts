@@ -7,8 +7,13 @@ import { formatFixed, formatNumber } from '../model/format.ts';
 
 const sign = (v: number): string => (v > 0 ? '+' : v < 0 ? '−' : '±');
 
+/** Below this a time reads "< 0.001 ms" (a simulated model's compute: 1e-6 ms says nothing more). */
+const SMALLEST_MS = 0.001;
+
 export function costMs(v: number | null): string {
-  return v === null || !Number.isFinite(v) ? '–' : `${formatNumber(v, 3)} ms`;
+  if (v === null || !Number.isFinite(v)) return '–';
+  if (v > 0 && v < SMALLEST_MS) return `< ${formatNumber(SMALLEST_MS, 3)} ms`;
+  return `${formatNumber(v, 3)} ms`;
 }
 
 export function signedMs(v: number | null): string {
