@@ -72,7 +72,7 @@ export abstract class UPlotChart extends LitElement {
   /** Height in CSS pixels of the plot with its axes (legend and tables come on top). */
   @property({ type: Number }) height = 240;
   /**
-   * Where the chart is shown (e.g. "compared runs"), added to its table's region name: the same
+   * Where the chart is shown (e.g. "saved runs compared"), added to its table's region name: the same
    * chart on one page twice (the live view and the compare view) would otherwise give screen
    * readers two regions of one name (axe: landmark-unique).
    */
