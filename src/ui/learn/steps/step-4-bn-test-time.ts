@@ -56,17 +56,8 @@ export class LearnBnTestTime extends LitElement {
   @state() private rows: readonly EvalRow[] = [];
   @state() private accuracy: { running?: number; batch?: number } = {};
   @state() private error = '';
-  private readonly training = new LatestTraining<CoordinatorHandle>();
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.train();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.training.disconnect();
-  }
+  /** Trains when the step comes onto the page, ends its workers when it leaves. */
+  private readonly training = new LatestTraining<CoordinatorHandle>(this, () => this.train());
 
   /** Train the running-statistics and the batch-statistics runs side by side in one worker. */
   private train(): void {

@@ -54,17 +54,8 @@ export class LearnCovariateShift extends LitElement {
   @state() private progress: Record<CovariateNorm, number> = { none: 0, batch: 0 };
   @state() private curves: Partial<Record<CovariateNorm, CovariateProbe[]>> = {};
   @state() private error = '';
-  private readonly training = new LatestTraining<ExperimentWorkerHandle>();
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.train();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.training.disconnect();
-  }
+  /** Trains when the step comes onto the page, ends its workers when it leaves. */
+  private readonly training = new LatestTraining<ExperimentWorkerHandle>(this, () => this.train());
 
   /** One experiment worker per norm, so the two trainings run on two cores. */
   private train(): void {
