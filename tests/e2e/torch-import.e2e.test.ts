@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { torchMissing } from '../helpers/torch.ts';
 import { parseConfig } from '../../src/config/schema.ts';
 import { runExperimentNode } from '../../src/platform/node/platform.ts';
 import { encodeStudyHash } from '../../src/ui/model/study-hash.ts';
@@ -32,7 +33,6 @@ import { englishRuns, untranslatedTexts } from '../../tools/untranslated.ts';
  * simulator's own run in Node (its losses nudged by 1e-7 relative) and the test's name says so.
  */
 
-const torchMissing = spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0;
 const run = promisify(execFile);
 
 let app: App;

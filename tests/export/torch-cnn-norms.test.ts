@@ -1,9 +1,8 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBundles, torchMissing } from '../helpers/torch.ts';
 import { runExportTorch } from '../../src/cli/export-torch-cli.ts';
 import { parseConfig, type RunConfig, type RunConfigInput } from '../../src/config/schema.ts';
 import { buildModel } from '../../src/core/model/build.ts';
@@ -42,10 +41,6 @@ import type { Checkpoint } from '../../src/workers/checkpoint.ts';
  *   state after the last step. BN over a global batch of 3 (one rank with an empty shard) drifts
  *   free-running for another reason (1/σ_B of 3 values amplifies rounding) and is replayed too.
  */
-
-const torchMissing = spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0;
-const run = promisify(execFile);
-const RUNNER = join(import.meta.dirname, 'fixtures', 'run_bundles.py');
 
 const common: Omit<RunConfigInput, 'model'> = {
   seed: 3,
@@ -308,13 +303,7 @@ else
       }
       const jobsFile = join(dir, 'jobs.json');
       writeFileSync(jobsFile, JSON.stringify(jobs));
-      const started = performance.now();
-      await run(
-        'python3',
-        ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=4', RUNNER, jobsFile],
-        { env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 900_000 },
-      );
-      launchSeconds = (performance.now() - started) / 1000;
+      launchSeconds = await launchBundles(jobsFile);
       console.log(`torchrun: ${cases.length} cases in one launch, ${launchSeconds.toFixed(0)} s`);
     }, 1_500_000);
 

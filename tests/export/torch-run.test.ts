@@ -1,9 +1,8 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBundles, torchMissing } from '../helpers/torch.ts';
 import { runExportTorch } from '../../src/cli/export-torch-cli.ts';
 import { parseConfig, type RunConfigInput } from '../../src/config/schema.ts';
 import { buildModel } from '../../src/core/model/build.ts';
@@ -21,10 +20,6 @@ import type { Checkpoint } from '../../src/workers/checkpoint.ts';
  * shards 8, 8, 7, 7), SGD with momentum 0.9 and weight decay, 40 steps: every step's loss within
  * 1e-4 relative, the final parameters and running statistics within 1e-4.
  */
-
-const torchMissing = spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0;
-const run = promisify(execFile);
-const RUNNER = join(import.meta.dirname, 'fixtures', 'run_bundles.py');
 
 const base: RunConfigInput = {
   seed: 3,
@@ -114,13 +109,7 @@ else
       }
       const jobsFile = join(prepared.get(cases[0]![0])!.dir, 'jobs.json');
       writeFileSync(jobsFile, JSON.stringify(jobs));
-      const started = performance.now();
-      await run(
-        'python3',
-        ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=4', RUNNER, jobsFile],
-        { env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 900_000 },
-      );
-      launchSeconds = (performance.now() - started) / 1000;
+      launchSeconds = await launchBundles(jobsFile);
       console.log(`torchrun: ${cases.length} runs in one launch, ${launchSeconds.toFixed(0)} s`);
     }, 1_200_000);
 

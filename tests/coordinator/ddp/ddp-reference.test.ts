@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { torchMissing } from '../../helpers/torch.ts';
 import { parseConfig, type RunConfig, shardSizes } from '../../../src/config/schema.ts';
 import { stepLoss } from '../../../src/workers/gradient-averaging.ts';
 import type { DeviceHost } from '../../../src/coordinator/hosts/host.ts';
@@ -156,8 +157,6 @@ describe('gradient averaging with unequal shards matches the numpy reference', (
     }
   });
 });
-
-const torchMissing = spawnSync('python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0;
 
 describe.skipIf(torchMissing)('PyTorch DDP (gloo, 4 processes) agrees', () => {
   it(torchMissing
