@@ -12,6 +12,7 @@ import {
   screenshot,
   startApp,
 } from '../../tools/app-harness.ts';
+import { takeLongTasks, watchLongTasks } from '../../tools/long-tasks.ts';
 
 /*
  * The built app in real Chromium with real Web Workers and real IndexedDB, served with COOP/COEP
@@ -90,13 +91,7 @@ describe('the app in Chromium', () => {
     await page.goto(`${app.url}#${shortRun}`);
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     // Long tasks (> 50 ms on the page's thread) while training: the page must never block that long.
-    await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push(e.duration);
-      }).observe({ type: 'longtask' });
-    });
+    await watchLongTasks(page);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const progress = page.getByRole('progressbar');
     await expect
@@ -104,9 +99,7 @@ describe('the app in Chromium', () => {
       .toBe(100);
     // Reported, not asserted: `npm test` runs other suites beside this one on the same cores, so
     // these are not the page's timings alone. `npm run bench:page` measures them (target: none).
-    const longTasks = await page.evaluate(
-      () => (window as unknown as { longTasks: number[] }).longTasks,
-    );
+    const longTasks = (await takeLongTasks(page)).map((t) => t.duration);
     console.log(
       `page tasks over 50 ms during the run: ${longTasks.length ? longTasks.map((d) => d.toFixed(0)).join(', ') : 'none'}`,
     );

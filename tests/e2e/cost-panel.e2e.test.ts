@@ -11,6 +11,7 @@ import {
 } from '../../tools/app-harness.ts';
 import { axeViolations, describeAxeViolations } from '../../tools/axe.ts';
 import { englishRuns, KEPT_IN_CHINESE, pageTexts } from '../../tools/untranslated.ts';
+import { takeLongTasks, watchLongTasks } from '../../tools/long-tasks.ts';
 
 /*
  * Issue #14, the app's "Cost on a cluster" panel in real Chromium: a tiny local BN vs SyncBN study
@@ -58,7 +59,7 @@ const status = () => page.getByTestId('run-status').textContent();
 
 /** The page's tasks over 50 ms since the last call (the observer is set up in the English test). */
 async function drainLongTasks(): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
+  return (await takeLongTasks(page)).map((t) => t.duration);
 }
 
 /** The run names of the study (named by the setup form, not words of the panel). */
@@ -136,13 +137,7 @@ describe('the cost panel beside a study', () => {
       .toBe('Cost on a cluster');
     await expect.poll(async () => (await cells(0))[4], { timeout: 10_000 }).toBe('baseline');
     // Tasks over 50 ms on the page's thread while the panel recomputes: reported, not asserted.
-    await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push(e.duration);
-      }).observe({ type: 'longtask' });
-    });
+    await watchLongTasks(page);
 
     await gpus().fill('8');
     await expect

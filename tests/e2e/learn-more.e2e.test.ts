@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
 import { axeViolations, describeAxeViolations } from '../../tools/axe.ts';
 import { KEPT_IN_CHINESE, untranslatedTexts } from '../../tools/untranslated.ts';
+import { longestTask } from '../../tools/long-tasks.ts';
 
 /*
  * Issue #12, point 2, steps 6 and 7 in real Chromium under the app's CSP: "Other normalizations"
@@ -74,23 +75,6 @@ async function checkPage(page: Page, name: string, locale: 'en' | 'zh-CN'): Prom
   await fitsWidth(page);
   expect(describeAxeViolations(await axeViolations(page)), `axe on ${name}`).toBe('');
   await screenshot(page, name);
-}
-
-/**
- * The longest main-thread task of 50 ms or more while `action` runs, 0 when there was none
- * (the Long Tasks API reports only those): printed, not asserted, on 2 shared cores.
- */
-async function longestTask(page: Page, action: () => Promise<void>): Promise<number> {
-  await page.evaluate(() => {
-    const w = window as unknown as { sblLongest: number };
-    w.sblLongest = 0;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.sblLongest = Math.max(w.sblLongest, e.duration);
-    }).observe({ type: 'longtask' });
-  });
-  await action();
-  await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
-  return page.evaluate(() => (window as unknown as { sblLongest: number }).sblLongest);
 }
 
 const report = (what: string, ms: number) =>

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
 import { axeViolations, describeAxeViolations } from '../../tools/axe.ts';
 import { KEPT_IN_CHINESE, untranslatedTexts } from '../../tools/untranslated.ts';
+import { takeLongTasks, watchLongTasks } from '../../tools/long-tasks.ts';
 
 /*
  * Issue #12, point 2, steps 4 and 5 in real Chromium under the app's CSP: each widget trains in
@@ -50,27 +51,14 @@ async function openStep(page: Page, url: string, step: number): Promise<void> {
   await body(page).locator('.try').waitFor({ timeout: 30_000 });
 }
 
-/** Start watching for main-thread tasks of 50 ms or more (the Long Tasks API reports only those). */
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { sblLongest: number; sblTasks: string[] };
-    w.sblLongest = 0;
-    w.sblTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        w.sblLongest = Math.max(w.sblLongest, e.duration);
-        w.sblTasks.push(`${e.duration.toFixed(0)} ms at ${e.startTime.toFixed(0)} ms`);
-      }
-    }).observe({ type: 'longtask' });
-  });
-}
-
 /** The longest such task (0 when none), with every one's length and start for the log. */
-const longest = (page: Page) =>
-  page.evaluate(() => {
-    const w = window as unknown as { sblLongest: number; sblTasks: string[] };
-    return `${w.sblLongest}${w.sblTasks.length > 0 ? ` (${w.sblTasks.join(', ')}; now ${performance.now().toFixed(0)} ms)` : ''}`;
-  });
+async function longest(page: Page): Promise<string> {
+  const tasks = await takeLongTasks(page);
+  const now = await page.evaluate(() => performance.now());
+  const each = tasks.map((t) => `${t.duration.toFixed(0)} ms at ${t.start.toFixed(0)} ms`);
+  const max = Math.max(0, ...tasks.map((t) => t.duration));
+  return `${max}${each.length > 0 ? ` (${each.join(', ')}; now ${now.toFixed(0)} ms)` : ''}`;
+}
 
 /** The widget's training has finished (it showed its progress while it ran). */
 async function trained(page: Page): Promise<void> {

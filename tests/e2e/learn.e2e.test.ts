@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, screenshot, startApp } from '../../tools/app-harness.ts';
 import { axeViolations, describeAxeViolations } from '../../tools/axe.ts';
 import { LEARN_STEPS } from '../../src/ui/learn/learn-steps.ts';
+import { longestTask } from '../../tools/long-tasks.ts';
 
 /*
  * Issue #12, point 2 (steps 1–3) in real Chromium under the app's CSP: the Learn view's route
@@ -90,23 +91,6 @@ async function fitsWidth(page: Page): Promise<void> {
     inner: window.innerWidth,
   }));
   expect(scroll, 'page wider than the screen (horizontal scroll)').toBeLessThanOrEqual(inner);
-}
-
-/**
- * The longest main-thread task of 50 ms or more while `action` runs, 0 when there was none
- * (the Long Tasks API reports only those): printed, not asserted, on 2 shared cores.
- */
-async function longestTask(page: Page, action: () => Promise<void>): Promise<number> {
-  await page.evaluate(() => {
-    const w = window as unknown as { sblLongest: number };
-    w.sblLongest = 0;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.sblLongest = Math.max(w.sblLongest, e.duration);
-    }).observe({ type: 'longtask' });
-  });
-  await action();
-  await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
-  return page.evaluate(() => (window as unknown as { sblLongest: number }).sblLongest);
 }
 
 /** Step 1: the step count answers the standardize toggle and the scale slider. */
