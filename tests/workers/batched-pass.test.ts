@@ -68,6 +68,17 @@ describe('the devices of a worker as one batch', () => {
     ],
     ['MLP, sync, K=2 × 16', { devices: 2, perDeviceBatch: 16, bnSync: 'sync' }],
     [
+      // Layers wider than one block of the summed weight gradient (FOLD_BLOCK / in rows): the
+      // per-device products then read a few rows of dyᵀ out of every row through strides.
+      'MLP 784-256-64-10, sync, K=16 × 2',
+      {
+        devices: 16,
+        perDeviceBatch: 2,
+        bnSync: 'sync',
+        model: { preset: 'mlp', hidden: [256, 64], norm: 'batch' },
+      },
+    ],
+    [
       'MLP, local, K=3 with shards 11, 11, 10, global averaging',
       { devices: 3, globalBatch: 32, bnSync: 'local', gradientAveraging: 'global' },
     ],

@@ -156,8 +156,10 @@ export class WasmKernels {
     const mPad = mBlocks * MR;
     const nPad = nBlocks * NR;
     const kc = blockDepth(K);
-    const aSize = M * K;
-    const bSize = K * N;
+    // The spans the strides reach, not M·K and K·N: a block of a larger matrix (rows o0… of
+    // dyᵀ over a few samples) reaches past M·K values.
+    const aSize = (M - 1) * sai + (K - 1) * sak + 1;
+    const bSize = (K - 1) * sbk + (N - 1) * sbj + 1;
     const offA = this.scratch;
     const offB = offA + align4(aSize);
     const offAp = offB + align4(bSize);

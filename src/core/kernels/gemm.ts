@@ -35,10 +35,10 @@ export function setGemmBackend(b: GemmBackend): void {
 }
 
 const gemm: Gemm = (M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate) => {
-  checkSize('C', C, M * N);
-  checkSize('A', A, M * K);
-  checkSize('B', B, K * N);
   if (M === 0 || N === 0) return;
+  checkSize('C', C, M * N);
+  checkSize('A', A, stridedExtent(M, sai, K, sak));
+  checkSize('B', B, stridedExtent(K, sbk, N, sbj));
   if (K === 0) {
     if (!accumulate) C.fill(0, 0, M * N);
     return;
@@ -46,6 +46,16 @@ const gemm: Gemm = (M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate) => {
   if (backend === 'wasm-simd' && wasm) wasm.gemm(M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate);
   else gemmJs(M, N, K, A, sai, sak, B, sbk, sbj, C, accumulate);
 };
+
+/**
+ * Values an operand read through strides spans: its last element's index + 1 (0 when K is 0).
+ * For compact row-major or transposed operands this is rows × cols; for a block of a larger
+ * matrix (a few rows of dyᵀ, say) it is more, and every backend must read exactly this span.
+ */
+function stridedExtent(rows: number, rowStride: number, cols: number, colStride: number) {
+  if (rows === 0 || cols === 0) return 0;
+  return (rows - 1) * rowStride + (cols - 1) * colStride + 1;
+}
 
 function checkSize(what: string, x: Float32Array, need: number): void {
   if (x.length < need) throw new Error(`gemm: ${what} has ${x.length} values, needs ${need}`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type GemmBackend,
   gemmBackend,
+  gemmStrided,
   matmul,
   matmulNT,
   matmulTN,
@@ -125,6 +126,33 @@ describe.each<GemmBackend>(['wasm-simd', 'js'])('gemm (%s)', (backend) => {
     },
   );
 
+  // A block of rows of a larger matrix read through its strides, as Dense reads rows o0… of dyᵀ
+  // over one device's samples: the operand spans more than M·K values, and every value it reaches
+  // must be the caller's (a kernel that copied only M·K values read its neighbour's data).
+  it.each([
+    [20, 784, 2, 256, 40],
+    [3, 9, 5, 10, 7],
+    [64, 256, 4, 256, 192],
+  ])(
+    'a block of a larger matrix through strides (%i rows of %i×%i, pitch %i, from row %i)',
+    (M, N, K, pitch, o0) => {
+      withBackend(() => {
+        const dy = random(K * pitch + 5, M + K);
+        const x = random(K * N, N + 1);
+        const c = new Float32Array(M * N).fill(Number.NaN);
+        gemmStrided(M, N, K, dy.subarray(o0), 1, pitch, x, N, 1, c, false);
+        const ref = reference(
+          M,
+          N,
+          K,
+          (i, k) => dy[o0 + i + k * pitch]!,
+          (k, j) => x[k * N + j]!,
+        );
+        expect(firstMismatch(c, ref)).toBe(-1);
+      });
+    },
+  );
+
   it('K = 0 gives zeros and M = 0 or N = 0 is a no-op', () => {
     withBackend(() => {
       const c = new Float32Array(6).fill(7);
@@ -167,6 +195,22 @@ describe('gemm backend', () => {
     expect(() =>
       matmul(new Float32Array(3), new Float32Array(4), new Float32Array(4), 2, 2, 2),
     ).toThrow(/C has 3/);
+    // A block through strides must span its last element, not just M·K values.
+    expect(() =>
+      gemmStrided(
+        2,
+        2,
+        2,
+        new Float32Array(4),
+        1,
+        3,
+        new Float32Array(4),
+        2,
+        1,
+        new Float32Array(4),
+        false,
+      ),
+    ).toThrow(/A has 4 values, needs 5/);
   });
 
   it('is deterministic across repeated calls at a benchmark shape', () => {
