@@ -1,3 +1,4 @@
+import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { encodeModule, FuncBuilder, type Local } from './wasm-encoder.ts';
 
 /** Rows of A per micro-tile and columns of B per micro-tile (one tile = 4×8 = 8 f32x4 registers). */
@@ -27,6 +28,7 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       gatherSumFn(),
       reluFn(),
       reluBackwardFn(),
+      segmentSumsFn(),
     ],
     1,
   );

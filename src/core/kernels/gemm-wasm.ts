@@ -38,6 +38,7 @@ export interface KernelExports {
   readonly gatherSum: Fn5;
   readonly relu: Fn3;
   readonly reluBackward: Fn4;
+  readonly segmentSums: Fn7;
 }
 
 /** Depth of one packed block: keeps a 4×kc A panel and an 8×kc B panel in L1 (16 + 32 bytes/k). */
@@ -146,6 +147,39 @@ export class WasmKernels {
   }
 
   /**
+   * out[o, j] = f32(Σ_k f64(Σ_{n ∈ segment k} dy[n, o]·x[n, j])) for o < rows, j < cols: the
+   * devices' weight gradients summed in device order (see segment-sums-wasm.ts), with dy [n, rows]
+   * and x [n, cols] compact and segment k the samples offsets[k] … offsets[k+1] − 1.
+   */
+  segmentSums(
+    rows: number,
+    cols: number,
+    dy: Float32Array,
+    x: Float32Array,
+    offsets: readonly number[],
+    out: Float32Array,
+  ): void {
+    const n = offsets[offsets.length - 1]!;
+    const segs = offsets.length - 1;
+    const rows4 = align4(rows);
+    const cols4 = align4(cols);
+    const dyOff = this.scratch;
+    const xOff = dyOff + n * rows4;
+    const offOff = xOff + n * cols4;
+    const outOff = offOff + align4(segs + 1);
+    const heap = this.reserve(outOff + rows4 * cols4 - this.scratch);
+    copyPadded(heap, dyOff, dy, n, rows, rows4);
+    copyPadded(heap, xOff, x, n, cols, cols4);
+    const i32 = this.i32;
+    for (let k = 0; k <= segs; k++) i32[offOff + k] = offsets[k]!;
+    this.ex.segmentSums(dyOff * 4, xOff * 4, offOff * 4, segs, rows4, cols4, outOff * 4);
+    if (cols4 === cols) out.set(heap.subarray(outOff, outOff + rows * cols));
+    else
+      for (let o = 0; o < rows; o++)
+        out.set(heap.subarray(outOff + o * cols4, outOff + o * cols4 + cols), o * cols);
+  }
+
+  /**
    * C[M×N] (=|+=) op(A)·op(B) with op(A)[i,k] = A[i·sai + k·sak], op(B)[k,j] = B[k·sbk + j·sbj]:
    * copies A and B in, packs them block by block along K, runs the micro-kernel, copies C out.
    * M, N, K ≥ 1.
@@ -186,4 +220,24 @@ export class WasmKernels {
     if (nPad !== N) ex.moveRows(offC * 4, nPad * 4, offC * 4, N * 4, N * 4, M, 0);
     C.set(heap.subarray(offC, offC + M * N));
   };
+}
+
+/** `rows` rows of `cols` values from `src` into `heap` at `at` with a pitch of `pitch` (zeros after). */
+function copyPadded(
+  heap: Float32Array,
+  at: number,
+  src: Float32Array,
+  rows: number,
+  cols: number,
+  pitch: number,
+): void {
+  if (pitch === cols) {
+    heap.set(src.subarray(0, rows * cols), at);
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const d = at + r * pitch;
+    heap.set(src.subarray(r * cols, (r + 1) * cols), d);
+    heap.fill(0, d + cols, d + pitch);
+  }
 }

@@ -208,6 +208,37 @@ export class FuncBuilder {
   v128And(): this {
     return this.simd(0x4e);
   }
+  /** v128.const from 16 little-endian bytes. */
+  v128Const(bytes: readonly number[]): this {
+    if (bytes.length !== 16) throw new Error('v128.const needs 16 bytes');
+    this.simd(0x0c);
+    for (const b of bytes) this.code.push(b & 0xff);
+    return this;
+  }
+  /** i8x16.shuffle of two vectors: lane i of the result is byte lanes[i] of a‖b (0…31). */
+  i8x16Shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16) throw new Error('i8x16.shuffle needs 16 lane indices');
+    this.simd(0x0d);
+    for (const l of lanes) this.code.push(l);
+    return this;
+  }
+  /** f64x2.promote_low_f32x4: lanes 0 and 1 of an f32x4, widened exactly. */
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(0x5f);
+  }
+  /** f32x4.demote_f64x2_zero: both f64 lanes rounded to f32 in lanes 0 and 1, zeros above. */
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Mul(): this {
+    return this.simd(0xf2);
+  }
+  f64x2Sub(): this {
+    return this.simd(0xf1);
+  }
   f32x4Add(): this {
     return this.simd(0xe4);
   }

@@ -1,13 +1,11 @@
 import { initWeights, type WeightInit } from '../init.ts';
-import { gemmStrided, matmul, matmulNT, matmulTN } from '../kernels/gemm.ts';
+import { matmul, matmulNT, matmulTN } from '../kernels/gemm.ts';
+import { segmentSums } from '../kernels/segment-sums.ts';
 import type { Buffer, Layer, Param, RunContext } from '../layer.ts';
 import type { Rng } from '../rng.ts';
 import { batchOf, type Tensor, TensorSlot } from '../tensor.ts';
 import { createParam } from './param.ts';
 import { SegmentFold } from './segment-fold.ts';
-
-/** Values of dW per block of the summed segment gradients (the accumulator stays in cache). */
-const FOLD_BLOCK = 1 << 14;
 
 export interface DenseOptions {
   readonly name: string;
@@ -132,7 +130,7 @@ export class Dense implements Layer {
 
   /**
    * Every segment's dW and db (as paramGradients gives them) summed in segment order in float64,
-   * rounded once (SegmentFold), block of output rows by block so the sum stays in cache.
+   * rounded once: dW in one pass (`segmentSums`), db through the fold.
    */
   private summedGradients(
     dy: Float32Array,
@@ -141,53 +139,17 @@ export class Dense implements Layer {
     dw: Float32Array,
     db: Float32Array | null,
   ): void {
-    const inF = this.inFeatures;
     const out = this.outFeatures;
-    const fold = this.fold;
-    const rows = Math.max(1, Math.min(out, Math.floor(FOLD_BLOCK / inF)));
-    const segments = offsets.length - 1;
-    const W = SegmentFold.WIDTH;
-    for (let o0 = 0; o0 < out; o0 += rows) {
-      const r = Math.min(rows, out - o0);
-      const len = r * inF;
-      for (let k0 = 0; k0 < segments; k0 += W) {
-        const count = Math.min(W, segments - k0);
-        for (let s = 0; s < count; s++) {
-          const part = fold.part(s, len);
-          const from = offsets[k0 + s]!;
-          const n = offsets[k0 + s + 1]! - from;
-          // Rows o0… of dyᵀ·x over this segment: the same float32 sums as the whole product's.
-          if (n === 0) part.fill(0);
-          else
-            gemmStrided(
-              r,
-              inF,
-              n,
-              dy.subarray(from * out + o0),
-              1,
-              out,
-              x.subarray(from * inF),
-              inF,
-              1,
-              part,
-              false,
-            );
-        }
-        if (segments <= W) fold.sumInto(count, dw.subarray(o0 * inF, (o0 + r) * inF));
-        else fold.add(k0 === 0, count, len);
-      }
-      if (segments > W) fold.writeTo(dw.subarray(o0 * inF, (o0 + r) * inF));
-    }
+    segmentSums(out, this.inFeatures, dy, x, offsets, dw);
     if (db) {
-      for (let k0 = 0; k0 < segments; k0 += W) {
-        const count = Math.min(W, segments - k0);
-        for (let s = 0; s < count; s++) {
-          const sums = this.biasSums.fill(0);
-          for (let i = offsets[k0 + s]!, o = i * out; i < offsets[k0 + s + 1]!; i++)
-            for (let j = 0; j < out; j++, o++) sums[j]! += dy[o]!;
-          fold.part(s, out).set(sums);
-        }
-        fold.add(k0 === 0, count, out);
+      const fold = this.fold;
+      const segments = offsets.length - 1;
+      for (let k = 0; k < segments; k++) {
+        const sums = this.biasSums.fill(0);
+        for (let i = offsets[k]!, o = i * out; i < offsets[k + 1]!; i++)
+          for (let j = 0; j < out; j++, o++) sums[j]! += dy[o]!;
+        fold.part(0, out).set(sums);
+        fold.add(k === 0, 1, out);
       }
       fold.writeTo(db);
     }

@@ -1,0 +1,125 @@
+import { FuncBuilder, type Local } from './wasm-encoder.ts';
+
+/** −0.0 in both f64 lanes: −0 + v = v for every v (including −0), so a sum can start from it. */
+const NEG_ZERO_F64X2 = [0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x80];
+/** Bytes 8…15 (f32 lanes 2 and 3) moved to lanes 0 and 1, for promote_low. */
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+/** f32 lanes 0, 1 of a and 0, 1 of b: two demoted f64x2 pairs joined into one f32x4. */
+const JOIN_LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+
+/**
+ * segmentSums(dy, x, off, segs, rows4, cols4, out), addresses in bytes:
+ *
+ *   out[o, j] = f32( Σ_k f64( Σ_{n ∈ segment k} dy[n, o]·x[n, j] ) )
+ *
+ * the weight gradient of a layer whose batch holds several devices' samples (segment k is samples
+ * off[k] … off[k+1] − 1, off an i32 array of segs + 1 entries): each device's gradient is a float32
+ * sum over its own samples in increasing n, starting from +0, with every product and sum rounded
+ * to float32 (exactly the GEMM's arithmetic), and the devices' gradients are added in float64 in
+ * device order starting from the first (from −0, which leaves it unchanged) and rounded once (the
+ * all-reduce's `sumInOrder`). So the result has the bits of each device's own product summed by the
+ * all-reduce, whichever way the devices are spread over workers, without ever writing a per-device
+ * gradient to memory: a 4×4 tile of `out` keeps four f32x4 device sums and eight f64x2 totals in
+ * registers while it walks the samples.
+ *
+ * dy is [n, rows4] and x and out are [n, cols4] and [rows4, cols4], row-major, rows4 and cols4
+ * multiples of 4 (callers pad with zeros; padded lanes compute values nobody reads).
+ */
+export function segmentSumsFn(): FuncBuilder {
+  const f = new FuncBuilder('segmentSums', 7);
+  const [dy, x, off, segs, rows4, cols4, out] = f.params as [
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+  ];
+  const o = f.local('i32');
+  const j = f.local('i32');
+  const rowBytes = f.local('i32');
+  const xPitch = f.local('i32');
+  const dyPitch = f.local('i32');
+  const kp = f.local('i32');
+  const kEnd = f.local('i32');
+  const xa = f.local('i32');
+  const xEnd = f.local('i32');
+  const da = f.local('i32');
+  const n0 = f.local('i32');
+  const acc: Local[] = [];
+  for (let i = 0; i < 8; i++) acc.push(f.local('v128'));
+  const p: Local[] = [];
+  for (let i = 0; i < 4; i++) p.push(f.local('v128'));
+  const xv = f.local('v128');
+
+  f.get(cols4).i32(2).i32Shl().tee(xPitch).set(rowBytes);
+  f.get(rows4).i32(2).i32Shl().set(dyPitch);
+  f.get(off).get(segs).i32(2).i32Shl().i32Add().set(kEnd);
+
+  f.i32(0).set(o);
+  f.block().loop();
+  f.get(o).get(rows4).i32GeU().brIf(1);
+  f.i32(0).set(j);
+  f.block().loop();
+  f.get(j).get(rowBytes).i32GeU().brIf(1);
+
+  for (const a of acc) f.v128Const(NEG_ZERO_F64X2).set(a);
+  f.get(off).set(kp);
+  f.block().loop();
+  f.get(kp).get(kEnd).i32GeU().brIf(1);
+  for (const v of p) f.v128Zero().set(v);
+  // xa = x + off[k]·xPitch + j, xEnd = x + off[k+1]·xPitch + j, da = dy + off[k]·dyPitch + 4·o
+  f.get(kp).i32Load(0).set(n0);
+  f.get(x).get(n0).get(xPitch).i32Mul().i32Add().get(j).i32Add().set(xa);
+  f.get(x).get(kp).i32Load(4).get(xPitch).i32Mul().i32Add().get(j).i32Add().set(xEnd);
+  f.get(dy).get(n0).get(dyPitch).i32Mul().i32Add().get(o).i32(2).i32Shl().i32Add().set(da);
+  f.block().loop();
+  f.get(xa).get(xEnd).i32GeU().brIf(1);
+  f.get(xa).v128Load(0).set(xv);
+  for (let r = 0; r < 4; r++) {
+    f.get(p[r]!)
+      .get(da)
+      .v128Load32Splat(4 * r)
+      .get(xv)
+      .f32x4Mul()
+      .f32x4Add()
+      .set(p[r]!);
+  }
+  f.incBy(xa, xPitch).incBy(da, dyPitch);
+  f.br(0);
+  f.end().end();
+  // This device's sums, lanes 0–1 and 2–3, added to the float64 totals.
+  for (let r = 0; r < 4; r++) {
+    f.get(acc[2 * r]!)
+      .get(p[r]!)
+      .f64x2PromoteLowF32x4()
+      .f64x2Add()
+      .set(acc[2 * r]!);
+    f.get(acc[2 * r + 1]!)
+      .get(p[r]!)
+      .get(p[r]!)
+      .i8x16Shuffle(HIGH_HALF)
+      .f64x2PromoteLowF32x4()
+      .f64x2Add()
+      .set(acc[2 * r + 1]!);
+  }
+  f.inc(kp, 4).br(0);
+  f.end().end();
+
+  for (let r = 0; r < 4; r++) {
+    // out + (o + r)·rowBytes + j
+    f.get(out).get(o).i32(r).i32Add().get(rowBytes).i32Mul().i32Add().get(j).i32Add();
+    f.get(acc[2 * r]!)
+      .f32x4DemoteF64x2Zero()
+      .get(acc[2 * r + 1]!)
+      .f32x4DemoteF64x2Zero()
+      .i8x16Shuffle(JOIN_LOW_HALVES)
+      .v128Store(0);
+  }
+  f.inc(j, 16).br(0);
+  f.end().end();
+  f.inc(o, 4).br(0);
+  f.end().end();
+  return f;
+}
