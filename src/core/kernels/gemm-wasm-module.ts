@@ -1,4 +1,5 @@
 import { segmentSumsFn } from './segment-sums-wasm.ts';
+import { sgdStepFn } from './sgd-wasm.ts';
 import { encodeModule, FuncBuilder, type Local } from './wasm-encoder.ts';
 
 /** Rows of A per micro-tile and columns of B per micro-tile (one tile = 4×8 = 8 f32x4 registers). */
@@ -29,6 +30,7 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       reluFn(),
       reluBackwardFn(),
       segmentSumsFn(),
+      sgdStepFn(),
     ],
     1,
   );

@@ -4,6 +4,7 @@ import { buildGemmModule, MR, NR } from './gemm-wasm-module.ts';
 type Fn3 = (a: number, b: number, c: number) => void;
 type Fn4 = (a: number, b: number, c: number, d: number) => void;
 type Fn5 = (a: number, b: number, c: number, d: number, e: number) => void;
+type Fn6 = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
 type Fn7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
 type Fn8 = (
   a: number,
@@ -39,6 +40,7 @@ export interface KernelExports {
   readonly relu: Fn3;
   readonly reluBackward: Fn4;
   readonly segmentSums: Fn7;
+  readonly sgdStep: Fn6;
 }
 
 /** Depth of one packed block: keeps a 4×kc A panel and an 8×kc B panel in L1 (16 + 32 bytes/k). */
@@ -144,6 +146,40 @@ export class WasmKernels {
     heap.set(dy.length === n ? dy : dy.subarray(0, n), yOff + n4);
     this.ex.reluBackward(yOff * 4, (yOff + n4) * 4, (yOff + 2 * n4) * 4, n4 * 4);
     dx.set(heap.subarray(yOff + 2 * n4, yOff + 2 * n4 + n));
+  }
+
+  /**
+   * One SGD update of `w` (and `buf`, unless the rule is plain) in place: see sgd-wasm.ts for the
+   * rules. Copies in, one SIMD pass, copies out (a copy costs far less than the JS loop).
+   */
+  sgdStep(
+    w: Float32Array,
+    grad: Float32Array,
+    buf: Float32Array | null,
+    rule: number,
+    mu: number,
+    lr: number,
+    wd: number,
+    nesterov: boolean,
+  ): void {
+    const n = w.length;
+    const n4 = align4(n);
+    const sOff = this.scratch;
+    const wOff = sOff + 8;
+    const gOff = wOff + n4;
+    const bOff = gOff + n4;
+    const heap = this.reserve(8 + 3 * n4);
+    const f64 = new Float64Array(heap.buffer, sOff * 4, 4);
+    f64[0] = mu;
+    f64[1] = lr;
+    f64[2] = wd;
+    f64[3] = nesterov ? 1 : 0;
+    heap.set(w, wOff);
+    heap.set(grad.length === n ? grad : grad.subarray(0, n), gOff);
+    if (buf) heap.set(buf, bOff);
+    this.ex.sgdStep(wOff * 4, gOff * 4, bOff * 4, n4 * 4, sOff * 4, rule);
+    w.set(heap.subarray(wOff, wOff + n));
+    if (buf) buf.set(heap.subarray(bOff, bOff + n));
   }
 
   /**

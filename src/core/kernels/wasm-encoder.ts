@@ -157,6 +157,18 @@ export class FuncBuilder {
   }
 
   // f32 / f64 scalars.
+  f64Load(offset = 0): this {
+    return this.op(0x2b).memarg(3, offset);
+  }
+  f64Ne(): this {
+    return this.op(0x62);
+  }
+  i32Eq(): this {
+    return this.op(0x46);
+  }
+  i32Ne(): this {
+    return this.op(0x47);
+  }
   f32Load(offset = 0): this {
     return this.op(0x2a).memarg(2, offset);
   }
@@ -190,6 +202,10 @@ export class FuncBuilder {
   }
   v128Load32Splat(offset = 0): this {
     return this.simd(0x09).memarg(2, offset);
+  }
+  /** v128.load64_splat: one f64 (or i64) from memory in both lanes. */
+  v128Load64Splat(offset = 0): this {
+    return this.simd(0x0a).memarg(3, offset);
   }
   v128Store(offset = 0): this {
     return this.simd(0x0b).memarg(4, offset);

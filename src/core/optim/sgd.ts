@@ -7,6 +7,7 @@ import {
   type OptimizerState,
   ParamSlots,
 } from './optimizer.ts';
+import { sgdUpdate } from './sgd-update.ts';
 
 export interface SgdOptions {
   readonly momentum?: number;
@@ -48,34 +49,11 @@ export class Sgd implements Optimizer {
   }
 
   step(lr: number): void {
-    const mu = this.momentum;
-    const nesterov = this.nesterov;
     const bufs = this.slots[0]?.arrays;
     for (let p = 0; p < this.params.length; p++) {
       const param = this.params[p]!;
-      const w = param.value;
-      const grad = param.grad;
       const wd = param.decay ? this.weightDecay : 0;
-      if (!bufs) {
-        for (let i = 0; i < w.length; i++) w[i]! -= lr * (grad[i]! + wd * w[i]!);
-        continue;
-      }
-      const buf = bufs[p]!;
-      // Specialized loops: this runs over every parameter each step, so no branch stays inside.
-      if (wd === 0 && !nesterov) {
-        for (let i = 0; i < w.length; i++) {
-          const b = mu * buf[i]! + grad[i]!;
-          buf[i] = b;
-          w[i] = w[i]! - lr * b;
-        }
-      } else {
-        for (let i = 0; i < w.length; i++) {
-          const g = grad[i]! + wd * w[i]!;
-          const b = mu * buf[i]! + g;
-          buf[i] = b;
-          w[i] = w[i]! - lr * (nesterov ? g + mu * b : b);
-        }
-      }
+      sgdUpdate(param.value, param.grad, bufs?.[p] ?? null, lr, this.momentum, wd, this.nesterov);
     }
     this.taken++;
   }
