@@ -1,5 +1,6 @@
 import type { Gemm } from './gemm-signature.ts';
 import { buildGemmModule, MR, NR } from './gemm-wasm-module.ts';
+import { SEG_ROWS, SEG_VECTORS } from './segment-sums-wasm.ts';
 
 type Fn3 = (a: number, b: number, c: number) => void;
 type Fn4 = (a: number, b: number, c: number, d: number) => void;
@@ -47,6 +48,7 @@ export interface KernelExports {
 export const KC_MAX = 256;
 
 export const align4 = (n: number): number => (n + 3) & ~3;
+const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
 
 /** Splits K into blocks of at most KC_MAX, as even as possible. */
 export function blockDepth(K: number): number {
@@ -197,22 +199,22 @@ export class WasmKernels {
   ): void {
     const n = offsets[offsets.length - 1]!;
     const segs = offsets.length - 1;
-    const rows4 = align4(rows);
-    const cols4 = align4(cols);
+    const rowsPad = roundUp(rows, SEG_ROWS);
+    const colsPad = roundUp(cols, 4 * SEG_VECTORS);
     const dyOff = this.scratch;
-    const xOff = dyOff + n * rows4;
-    const offOff = xOff + n * cols4;
+    const xOff = dyOff + n * rowsPad;
+    const offOff = xOff + n * colsPad;
     const outOff = offOff + align4(segs + 1);
-    const heap = this.reserve(outOff + rows4 * cols4 - this.scratch);
-    copyPadded(heap, dyOff, dy, n, rows, rows4);
-    copyPadded(heap, xOff, x, n, cols, cols4);
+    const heap = this.reserve(outOff + rowsPad * colsPad - this.scratch);
+    copyPadded(heap, dyOff, dy, n, rows, rowsPad);
+    copyPadded(heap, xOff, x, n, cols, colsPad);
     const i32 = this.i32;
     for (let k = 0; k <= segs; k++) i32[offOff + k] = offsets[k]!;
-    this.ex.segmentSums(dyOff * 4, xOff * 4, offOff * 4, segs, rows4, cols4, outOff * 4);
-    if (cols4 === cols) out.set(heap.subarray(outOff, outOff + rows * cols));
+    this.ex.segmentSums(dyOff * 4, xOff * 4, offOff * 4, segs, rowsPad, colsPad, outOff * 4);
+    if (colsPad === cols) out.set(heap.subarray(outOff, outOff + rows * cols));
     else
       for (let o = 0; o < rows; o++)
-        out.set(heap.subarray(outOff + o * cols4, outOff + o * cols4 + cols), o * cols);
+        out.set(heap.subarray(outOff + o * colsPad, outOff + o * colsPad + cols), o * cols);
   }
 
   /**

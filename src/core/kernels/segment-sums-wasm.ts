@@ -1,5 +1,9 @@
 import { FuncBuilder, type Local } from './wasm-encoder.ts';
 
+/** Rows of `out` per tile and f32x4 vectors of columns per tile: out is padded to whole tiles. */
+export const SEG_ROWS = 4;
+export const SEG_VECTORS = 2;
+
 /** −0.0 in both f64 lanes: −0 + v = v for every v (including −0), so a sum can start from it. */
 const NEG_ZERO_F64X2 = [0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x80];
 /** Bytes 8…15 (f32 lanes 2 and 3) moved to lanes 0 and 1, for promote_low. */
@@ -8,7 +12,7 @@ const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 const JOIN_LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
 /**
- * segmentSums(dy, x, off, segs, rows4, cols4, out), addresses in bytes:
+ * segmentSums(dy, x, off, segs, rowsPad, colsPad, out), addresses in bytes:
  *
  *   out[o, j] = f32( Σ_k f64( Σ_{n ∈ segment k} dy[n, o]·x[n, j] ) )
  *
@@ -19,15 +23,17 @@ const JOIN_LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]
  * device order starting from the first (from −0, which leaves it unchanged) and rounded once (the
  * all-reduce's `sumInOrder`). So the result has the bits of each device's own product summed by the
  * all-reduce, whichever way the devices are spread over workers, without ever writing a per-device
- * gradient to memory: a 4×4 tile of `out` keeps four f32x4 device sums and eight f64x2 totals in
- * registers while it walks the samples.
+ * gradient to memory: a tile of `out` keeps its device sums (f32x4) and totals (f64x2) in locals
+ * while it walks the samples.
  *
- * dy is [n, rows4] and x and out are [n, cols4] and [rows4, cols4], row-major, rows4 and cols4
- * multiples of 4 (callers pad with zeros; padded lanes compute values nobody reads).
+ * dy is [n, rowsPad] and x and out are [n, colsPad] and [rowsPad, colsPad], row-major, rowsPad a
+ * multiple of R and colsPad of 4·V (callers pad with zeros; padded lanes compute values nobody
+ * reads). R × 4V tiles (4 × 8 by default: eight f32x4 device sums and sixteen f64x2 totals, the
+ * totals touched once per device) measured fastest of the shapes tried.
  */
-export function segmentSumsFn(): FuncBuilder {
+export function segmentSumsFn(R = SEG_ROWS, V = SEG_VECTORS): FuncBuilder {
   const f = new FuncBuilder('segmentSums', 7);
-  const [dy, x, off, segs, rows4, cols4, out] = f.params as [
+  const [dy, x, off, segs, rowsPad, colsPad, out] = f.params as [
     Local,
     Local,
     Local,
@@ -47,19 +53,22 @@ export function segmentSumsFn(): FuncBuilder {
   const xEnd = f.local('i32');
   const da = f.local('i32');
   const n0 = f.local('i32');
+  // acc[(r·V + v)·2 + h]: row r, vector v, f32 lanes 2h, 2h+1 as float64.
   const acc: Local[] = [];
-  for (let i = 0; i < 8; i++) acc.push(f.local('v128'));
+  for (let i = 0; i < 2 * R * V; i++) acc.push(f.local('v128'));
   const p: Local[] = [];
-  for (let i = 0; i < 4; i++) p.push(f.local('v128'));
-  const xv = f.local('v128');
+  for (let i = 0; i < R * V; i++) p.push(f.local('v128'));
+  const xv: Local[] = [];
+  for (let i = 0; i < V; i++) xv.push(f.local('v128'));
+  const splat = f.local('v128');
 
-  f.get(cols4).i32(2).i32Shl().tee(xPitch).set(rowBytes);
-  f.get(rows4).i32(2).i32Shl().set(dyPitch);
+  f.get(colsPad).i32(2).i32Shl().tee(xPitch).set(rowBytes);
+  f.get(rowsPad).i32(2).i32Shl().set(dyPitch);
   f.get(off).get(segs).i32(2).i32Shl().i32Add().set(kEnd);
 
   f.i32(0).set(o);
   f.block().loop();
-  f.get(o).get(rows4).i32GeU().brIf(1);
+  f.get(o).get(rowsPad).i32GeU().brIf(1);
   f.i32(0).set(j);
   f.block().loop();
   f.get(j).get(rowBytes).i32GeU().brIf(1);
@@ -76,50 +85,56 @@ export function segmentSumsFn(): FuncBuilder {
   f.get(dy).get(n0).get(dyPitch).i32Mul().i32Add().get(o).i32(2).i32Shl().i32Add().set(da);
   f.block().loop();
   f.get(xa).get(xEnd).i32GeU().brIf(1);
-  f.get(xa).v128Load(0).set(xv);
-  for (let r = 0; r < 4; r++) {
-    f.get(p[r]!)
-      .get(da)
+  for (let v = 0; v < V; v++)
+    f.get(xa)
+      .v128Load(16 * v)
+      .set(xv[v]!);
+  for (let r = 0; r < R; r++) {
+    f.get(da)
       .v128Load32Splat(4 * r)
-      .get(xv)
-      .f32x4Mul()
-      .f32x4Add()
-      .set(p[r]!);
+      .set(splat);
+    for (let v = 0; v < V; v++) {
+      const pr = p[r * V + v]!;
+      f.get(pr).get(splat).get(xv[v]!).f32x4Mul().f32x4Add().set(pr);
+    }
   }
   f.incBy(xa, xPitch).incBy(da, dyPitch);
   f.br(0);
   f.end().end();
   // This device's sums, lanes 0–1 and 2–3, added to the float64 totals.
-  for (let r = 0; r < 4; r++) {
-    f.get(acc[2 * r]!)
-      .get(p[r]!)
+  for (let i = 0; i < R * V; i++) {
+    f.get(acc[2 * i]!)
+      .get(p[i]!)
       .f64x2PromoteLowF32x4()
       .f64x2Add()
-      .set(acc[2 * r]!);
-    f.get(acc[2 * r + 1]!)
-      .get(p[r]!)
-      .get(p[r]!)
+      .set(acc[2 * i]!);
+    f.get(acc[2 * i + 1]!)
+      .get(p[i]!)
+      .get(p[i]!)
       .i8x16Shuffle(HIGH_HALF)
       .f64x2PromoteLowF32x4()
       .f64x2Add()
-      .set(acc[2 * r + 1]!);
+      .set(acc[2 * i + 1]!);
   }
   f.inc(kp, 4).br(0);
   f.end().end();
 
-  for (let r = 0; r < 4; r++) {
-    // out + (o + r)·rowBytes + j
-    f.get(out).get(o).i32(r).i32Add().get(rowBytes).i32Mul().i32Add().get(j).i32Add();
-    f.get(acc[2 * r]!)
-      .f32x4DemoteF64x2Zero()
-      .get(acc[2 * r + 1]!)
-      .f32x4DemoteF64x2Zero()
-      .i8x16Shuffle(JOIN_LOW_HALVES)
-      .v128Store(0);
+  for (let r = 0; r < R; r++) {
+    for (let v = 0; v < V; v++) {
+      // out + (o + r)·rowBytes + j + 16·v
+      f.get(out).get(o).i32(r).i32Add().get(rowBytes).i32Mul().i32Add().get(j).i32Add();
+      const i = r * V + v;
+      f.get(acc[2 * i]!)
+        .f32x4DemoteF64x2Zero()
+        .get(acc[2 * i + 1]!)
+        .f32x4DemoteF64x2Zero()
+        .i8x16Shuffle(JOIN_LOW_HALVES)
+        .v128Store(16 * v);
+    }
   }
-  f.inc(j, 16).br(0);
+  f.inc(j, 16 * V).br(0);
   f.end().end();
-  f.inc(o, 4).br(0);
+  f.inc(o, R).br(0);
   f.end().end();
   return f;
 }
