@@ -7,7 +7,21 @@
  * numbers never depend on how devices are spread over workers or on timing.
  */
 
-export type CollectiveKind = 'moments' | 'reductions' | 'gradients' | 'buffers';
+export type CollectiveKind = 'moments' | 'reductions' | 'gradients' | 'buffers' | 'params';
+
+/**
+ * ZeRO-1 through shared memory: one replica's parameters and optimizer state, shared by every
+ * worker, and the part of them this worker updates (the slice of the gradient it sums in
+ * allReduceSum). After each worker has updated its slice, `barrier` makes the whole update seen.
+ */
+export interface ParameterShard {
+  readonly from: number;
+  readonly to: number;
+  /** The replica's parameters, every one end to end in model order (shared by all workers). */
+  readonly params: Float32Array;
+  /** The optimizer's flat state vectors, likewise shared. */
+  readonly state: readonly Float32Array[];
+}
 
 export interface CallTag {
   readonly step: number;
@@ -47,6 +61,14 @@ export interface Collective {
    * very array is not copied. The slot is this device's until the call returns.
    */
   stagingFor?(rank: number, length: number): Float32Array | null;
+  /**
+   * Optional: the shared replica for `params` parameters and `stateVectors` optimizer state
+   * vectors and this worker's shard of it, or null where workers cannot share memory (each then
+   * updates its own whole replica, as DDP ranks do).
+   */
+  shard?(params: number, stateVectors: number): ParameterShard | null;
+  /** Returns once every worker has called it with the same tag (with `shard`). */
+  barrier?(tag: CallTag): Promise<void>;
   readonly stats: CollectiveStats;
   /** Tell the others this worker failed, so they stop waiting at once. */
   abort(reason: string): void;

@@ -7,6 +7,7 @@ import {
   describeWorker,
   mismatchError,
   newStats,
+  type ParameterShard,
   sumInOrder,
   timeoutError,
 } from './collective.ts';
@@ -27,8 +28,15 @@ export interface SharedMemoryLayout {
   readonly gather: SharedArrayBuffer;
   /** devices × vectorLength float32 contributions, then vectorLength float32 of result. */
   readonly reduce: SharedArrayBuffer;
+  /** The replica's parameters (vectorLength float32), shared by every worker (ZeRO-1). */
+  readonly params: SharedArrayBuffer;
+  /** stateVectors × vectorLength float32: the optimizer's state, shared likewise. */
+  readonly optimizerState: SharedArrayBuffer;
+  readonly stateVectors: number;
 }
 
+/** Loads of the barrier's generation before sleeping (a few tens of microseconds). */
+const SPIN = 5_000;
 const COUNT = 0;
 const GENERATION = 1;
 const ABORTED = 2;
@@ -36,19 +44,31 @@ const ABORTED_BY = 3;
 const HEADER = 4;
 /** Per worker and barrier parity: sequence number, kind, layer index, step. */
 const TAG_INTS = 4;
-const KINDS: readonly CollectiveKind[] = ['moments', 'reductions', 'gradients', 'buffers'];
+const KINDS: readonly CollectiveKind[] = [
+  'moments',
+  'reductions',
+  'gradients',
+  'buffers',
+  'params',
+];
 
 export function createSharedMemoryLayout(opts: {
   ranksOf: readonly (readonly number[])[];
   devices: number;
   slotLength: number;
   vectorLength: number;
+  /** The optimizer's flat state vectors (Optimizer.stateVectors); 0 when no replica is shared. */
+  stateVectors?: number;
   timeoutMs: number;
 }): SharedMemoryLayout {
   const workers = opts.ranksOf.length;
+  const stateVectors = opts.stateVectors ?? 0;
   return {
     ...opts,
     workers,
+    stateVectors,
+    params: new SharedArrayBuffer(4 * opts.vectorLength),
+    optimizerState: new SharedArrayBuffer(4 * stateVectors * opts.vectorLength),
     control: new SharedArrayBuffer(4 * (HEADER + 2 * workers * TAG_INTS)),
     gather: new SharedArrayBuffer(8 * 2 * opts.devices * opts.slotLength),
     reduce: new SharedArrayBuffer(4 * (opts.devices + 1) * opts.vectorLength),
@@ -129,6 +149,25 @@ export class SharedMemoryCollective implements Collective {
     return slot && length <= slot.length ? slot.subarray(0, length) : null;
   }
 
+  shard(params: number, stateVectors: number): ParameterShard | null {
+    const { vectorLength: v, stateVectors: slots } = this.layout;
+    if (params > v || stateVectors !== slots) return null;
+    return {
+      from: Math.min(this.slice[0], params),
+      to: Math.min(this.slice[1], params),
+      params: new Float32Array(this.layout.params, 0, params),
+      state: Array.from(
+        { length: slots },
+        (_, i) => new Float32Array(this.layout.optimizerState, 4 * i * v, params),
+      ),
+    };
+  }
+
+  async barrier(tag: CallTag): Promise<void> {
+    this.arrive(tag);
+    this.stats.calls++;
+  }
+
   async allReduceSum(
     tag: CallTag,
     local: ReadonlyMap<number, Float32Array>,
@@ -182,6 +221,9 @@ export class SharedMemoryCollective implements Collective {
     } else {
       const t0 = performance.now();
       const deadline = t0 + this.layout.timeoutMs;
+      // Spin briefly first: the others are usually microseconds away, and a worker that sleeps in
+      // Atomics.wait takes far longer than that to be woken and scheduled again.
+      for (let i = 0; i < SPIN && Atomics.load(c, GENERATION) === generation; i++);
       while (Atomics.load(c, GENERATION) === generation) {
         if (Atomics.load(c, ABORTED)) throw this.abortedError(tag);
         const left = deadline - performance.now();

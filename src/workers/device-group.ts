@@ -69,10 +69,19 @@ export class DeviceGroup implements DeviceProtocol {
       this.telemetry,
     );
     const batched = (options.joinDevices ?? true) && BatchedPass.supports(first.model);
-    if (batched) BatchedPass.shareParameters(this.devices);
     // A group hosting every device sums the devices' gradients itself as the pass runs.
     const summed = batched && ranks.length === options.devices;
-    this.gradients = new GradientStep(this.devices, this.stepCollective, batched, summed);
+    // Workers that can share memory share one replica, each updating its shard (ZeRO-1).
+    const shard =
+      batched && !summed
+        ? this.stepCollective.shard(first.paramCount, first.optimizer.stateVectors)
+        : null;
+    if (shard) {
+      first.moveParams(shard.params);
+      first.optimizer.moveState(shard.state);
+    }
+    if (batched) BatchedPass.shareParameters(this.devices);
+    this.gradients = new GradientStep(this.devices, this.stepCollective, batched, summed, shard);
     this.batched = batched
       ? new BatchedPass(
           this.devices,
@@ -161,7 +170,7 @@ export class DeviceGroup implements DeviceProtocol {
 
     const t0 = now();
     await this.gradients.allReduce();
-    this.gradients.update(lr);
+    await this.gradients.update(lr);
     await this.runningStats.apply();
     const updateMs = now() - t0;
 

@@ -1,3 +1,4 @@
+import type { ParameterShard } from '../collectives/collective.ts';
 import type { Device } from './device.ts';
 import type { StepCollective } from './step-collective.ts';
 
@@ -24,6 +25,12 @@ export class GradientStep {
      * added as the all-reduce would add the devices'): nothing to exchange.
      */
     private readonly summedHere = false,
+    /**
+     * ZeRO-1: the workers share one replica (parameters and optimizer state in shared memory) and
+     * each updates only its shard, the slice of the gradient it summed; null: every worker updates
+     * its whole replica.
+     */
+    private readonly shard: ParameterShard | null = null,
   ) {
     const paramCount = devices[0]!.paramCount;
     this.gradOut = new Float32Array(paramCount);
@@ -65,11 +72,19 @@ export class GradientStep {
   /**
    * Apply the summed gradient with learning rate `lr`. Replicas are identical, so the devices of
    * one worker share one update: the first applies the optimizer step, the others take its
-   * parameters (each worker still updates its own replica, as every DDP rank does; the checksums
-   * compare workers' replicas).
+   * parameters. Without a shard each worker updates its own replica, as every DDP rank does (the
+   * checksums compare workers' replicas); with one, each updates its shard of the shared replica
+   * and waits until every shard is done, so the next step reads the whole update.
    */
-  update(lr: number): void {
+  async update(lr: number): Promise<void> {
     const [lead, ...rest] = this.devices;
+    if (this.shard) {
+      const range = { from: this.shard.from, to: this.shard.to };
+      lead!.loadGradients(this.gradOut, range);
+      lead!.optimizer.step(lr, range);
+      await this.collective.barrier('params');
+      return;
+    }
     lead!.loadGradients(this.gradOut);
     lead!.optimizer.step(lr);
     if (rest.length && !this.sharedReplica) {

@@ -1,4 +1,9 @@
-import type { CallTag, Collective, CollectiveKind } from '../collectives/collective.ts';
+import type {
+  CallTag,
+  Collective,
+  CollectiveKind,
+  ParameterShard,
+} from '../collectives/collective.ts';
 
 const now = (): number => performance.now();
 
@@ -46,6 +51,18 @@ export class StepCollective {
   /** See Collective.stagingFor: a device's vector the exchange reads in place, if it offers one. */
   stagingFor(rank: number, length: number): Float32Array | null {
     return this.collective.stagingFor?.(rank, length) ?? null;
+  }
+
+  /** See Collective.shard: the shared replica and this worker's part of it, if offered. */
+  shard(params: number, stateVectors: number): ParameterShard | null {
+    return this.collective.shard?.(params, stateVectors) ?? null;
+  }
+
+  /** Wait until every worker has reached this point of the step (with `shard` only). */
+  barrier(kind: CollectiveKind): Promise<void> {
+    const barrier = this.collective.barrier;
+    if (!barrier) throw new Error(`the ${this.collective.transport} exchange has no barrier`);
+    return this.timed(() => barrier.call(this.collective, this.tag(kind)));
   }
 
   allReduceSum(

@@ -2,6 +2,7 @@ import { transfer } from 'comlink';
 import { describeDevices, describeWorker } from '../../collectives/collective.ts';
 import type { PeerPort } from '../../collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../../collectives/shared-memory.ts';
+import { optimizerStateVectors } from '../../core/optim/make-optimizer.ts';
 import {
   chooseTransport,
   type Exchange,
@@ -249,6 +250,7 @@ function makeExchanges(
       devices: config.devices,
       slotLength: slotLength(config, layout),
       vectorLength: Math.max(layout.paramCount, layout.bufferCount),
+      stateVectors: optimizerStateVectors(config.optimizer),
       timeoutMs: config.collectiveTimeoutMs,
     });
     return ranksOf.map(() => ({ kind: 'shared-memory', layout: shared }));

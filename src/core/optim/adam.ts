@@ -2,7 +2,10 @@ import type { Param } from '../layer.ts';
 import {
   checkParams,
   exportState,
+  type FlatRange,
+  forEachInRange,
   importState,
+  moveSlots,
   type Optimizer,
   type OptimizerState,
   ParamSlots,
@@ -53,14 +56,22 @@ export class Adam implements Optimizer {
     return this.taken;
   }
 
-  step(lr: number): void {
+  get stateVectors(): number {
+    return 2;
+  }
+
+  moveState(vectors: readonly Float32Array[]): void {
+    moveSlots(this.kind, [this.m, this.v], vectors);
+  }
+
+  step(lr: number, range?: FlatRange): void {
     const t = this.taken + 1;
     const b1 = this.beta1;
     const b2 = this.beta2;
     const eps = this.eps;
     const stepSize = lr / (1 - b1 ** t);
     const bc2Sqrt = Math.sqrt(1 - b2 ** t);
-    for (let p = 0; p < this.params.length; p++) {
+    forEachInRange(this.params, range, (p, from, to) => {
       const param = this.params[p]!;
       const w = param.value;
       const grad = param.grad;
@@ -69,7 +80,7 @@ export class Adam implements Optimizer {
       const wd = param.decay ? this.weightDecay : 0;
       const l2 = this.decoupled ? 0 : wd;
       const shrink = this.decoupled ? 1 - lr * wd : 1;
-      for (let i = 0; i < w.length; i++) {
+      for (let i = from; i < to; i++) {
         const wi = w[i]! * shrink;
         const g = grad[i]! + l2 * wi;
         const mi = b1 * m[i]! + (1 - b1) * g;
@@ -78,7 +89,7 @@ export class Adam implements Optimizer {
         v[i] = vi;
         w[i] = wi - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / bc2Sqrt + eps);
       }
-    }
+    });
     this.taken = t;
   }
 

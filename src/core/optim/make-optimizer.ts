@@ -33,3 +33,8 @@ export function makeOptimizer(cfg: OptimizerOptions, params: readonly Param[]): 
     }
   }
 }
+
+/** How many flat state vectors the optimizer a run config names keeps (Optimizer.stateVectors). */
+export function optimizerStateVectors(cfg: OptimizerOptions): number {
+  return cfg.name === 'sgd' ? (cfg.momentum > 0 ? 1 : 0) : 2;
+}

@@ -12,10 +12,30 @@ export interface OptimizerState {
   readonly buffers: Record<string, Float32Array>;
 }
 
+/** Elements [from, to) of the flat parameter vector (every parameter in model order, end to end). */
+export interface FlatRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface Optimizer {
   readonly kind: string;
-  /** Apply one update to every parameter from its current `grad`, with learning rate `lr`. */
-  step(lr: number): void;
+  /**
+   * Apply one update from each parameter's current `grad`, with learning rate `lr`: to every
+   * element, or only to those in `range` (a ZeRO-1 shard: the rest is another worker's to update,
+   * and their gradients need not be loaded). Every rule is elementwise, so a shard's elements get
+   * exactly the bits a whole update gives them.
+   */
+  step(lr: number, range?: FlatRange): void;
+  /** Flat state vectors it keeps (momentum: 1; Adam's two moments: 2; plain SGD: 0). */
+  readonly stateVectors: number;
+  /**
+   * Keep the state in `vectors` from now on (each of the flat parameter length, in model order):
+   * the current state is copied in and the optimizer works on them in place. Workers that share
+   * one replica through shared memory pass the same vectors, so the state a checkpoint reads from
+   * any of them is whole although each updates only its shard.
+   */
+  moveState(vectors: readonly Float32Array[]): void;
   /** Steps taken so far. */
   readonly steps: number;
   /** A copy of the state (safe to keep or post to another thread). */
@@ -26,13 +46,58 @@ export interface Optimizer {
 
 /** One state slot per parameter (e.g. Adam's first moment), allocated once. */
 export class ParamSlots {
-  readonly arrays: Float32Array[];
+  arrays: Float32Array[];
 
   constructor(
     readonly slot: string,
     params: readonly Param[],
   ) {
     this.arrays = params.map((p) => new Float32Array(p.value.length));
+  }
+
+  /** Copy the slot into `flat` (parameters end to end) and use views of it from now on. */
+  moveTo(flat: Float32Array): void {
+    let at = 0;
+    this.arrays = this.arrays.map((a) => {
+      if (at + a.length > flat.length) {
+        throw new Error(`${this.slot}: a state vector of ${flat.length} values is too short`);
+      }
+      const view = flat.subarray(at, at + a.length);
+      view.set(a);
+      at += a.length;
+      return view;
+    });
+  }
+}
+
+/** Move each slot into its flat vector (`Optimizer.moveState`). */
+export function moveSlots(
+  kind: string,
+  slots: readonly ParamSlots[],
+  vectors: readonly Float32Array[],
+) {
+  if (vectors.length !== slots.length) {
+    throw new Error(`${kind}: keeps ${slots.length} state vectors, was given ${vectors.length}`);
+  }
+  slots.forEach((s, i) => s.moveTo(vectors[i]!));
+}
+
+/**
+ * For each parameter that overlaps `range` (all of them without one): its index, the part [a, b)
+ * of its own elements inside the range, and where it starts in the flat vector.
+ */
+export function forEachInRange(
+  params: readonly Param[],
+  range: FlatRange | undefined,
+  fn: (index: number, a: number, b: number, offset: number) => void,
+): void {
+  let offset = 0;
+  for (let p = 0; p < params.length; p++) {
+    const n = params[p]!.value.length;
+    const a = range ? Math.max(0, range.from - offset) : 0;
+    const b = range ? Math.min(n, range.to - offset) : n;
+    if (a < b) fn(p, a, b, offset);
+    offset += n;
   }
 }
 

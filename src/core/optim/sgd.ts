@@ -2,7 +2,10 @@ import type { Param } from '../layer.ts';
 import {
   checkParams,
   exportState,
+  type FlatRange,
+  forEachInRange,
   importState,
+  moveSlots,
   type Optimizer,
   type OptimizerState,
   ParamSlots,
@@ -48,13 +51,33 @@ export class Sgd implements Optimizer {
     return this.taken;
   }
 
-  step(lr: number): void {
+  get stateVectors(): number {
+    return this.slots.length;
+  }
+
+  moveState(vectors: readonly Float32Array[]): void {
+    moveSlots(this.kind, this.slots, vectors);
+  }
+
+  step(lr: number, range?: FlatRange): void {
     const bufs = this.slots[0]?.arrays;
-    for (let p = 0; p < this.params.length; p++) {
-      const param = this.params[p]!;
+    const { params, momentum, nesterov } = this;
+    forEachInRange(params, range, (p, a, b) => {
+      const param = params[p]!;
       const wd = param.decay ? this.weightDecay : 0;
-      sgdUpdate(param.value, param.grad, bufs?.[p] ?? null, lr, this.momentum, wd, this.nesterov);
-    }
+      const whole = a === 0 && b === param.value.length;
+      const part = (x: Float32Array) => (whole ? x : x.subarray(a, b));
+      const buf = bufs?.[p];
+      sgdUpdate(
+        part(param.value),
+        part(param.grad),
+        buf ? part(buf) : null,
+        lr,
+        momentum,
+        wd,
+        nesterov,
+      );
+    });
     this.taken++;
   }
 
