@@ -79,7 +79,9 @@ export function moveSlots(
   if (vectors.length !== slots.length) {
     throw new Error(`${kind}: keeps ${slots.length} state vectors, was given ${vectors.length}`);
   }
-  slots.forEach((s, i) => s.moveTo(vectors[i]!));
+  slots.forEach((s, i) => {
+    s.moveTo(vectors[i]!);
+  });
 }
 
 /**
