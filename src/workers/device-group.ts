@@ -3,6 +3,7 @@ import type { RunConfig } from '../config/schema.ts';
 import { beginPreciseCollection } from '../core/model/recompute-precise.ts';
 import { firstNonFiniteParam } from '../core/non-finite.ts';
 import type { Dataset } from '../data/dataset.ts';
+import { ParamArena } from '../core/optim/param-arena.ts';
 import { BatchedPass } from './batched-pass.ts';
 import { BnMerge } from './bn-merge.ts';
 import { bnSpans } from './bn-span.ts';
@@ -79,6 +80,14 @@ export class DeviceGroup implements DeviceProtocol {
     if (shard) {
       first.moveParams(shard.params);
       first.optimizer.moveState(shard.state);
+    } else if (batched) {
+      // The worker's one replica in a WebAssembly memory of its own: the update runs in place.
+      const arena = ParamArena.create(first.paramCount, first.optimizer.stateVectors);
+      if (arena) {
+        first.moveParams(arena.params);
+        first.moveGradients(arena.grads);
+        first.optimizer.moveState(arena.state);
+      }
     }
     if (batched) BatchedPass.shareParameters(this.devices);
     this.gradients = new GradientStep(this.devices, this.stepCollective, batched, summed, shard);

@@ -159,6 +159,17 @@ export class Device {
     }
   }
 
+  /** The same for the gradients: each Param's grad becomes a view of `flat`. */
+  moveGradients(flat: Float32Array): void {
+    let at = 0;
+    for (const p of this.params) {
+      const view = flat.subarray(at, at + p.grad.length);
+      view.set(p.grad);
+      (p as { grad: Float32Array }).grad = view;
+      at += view.length;
+    }
+  }
+
   copyParams(out: Float32Array = new Float32Array(this.paramCount)): Float32Array {
     return flatten(
       this.params.map((p) => p.value),

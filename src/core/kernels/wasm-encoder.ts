@@ -305,11 +305,14 @@ function section(id: number, payload: number[], out: number[]): void {
 
 /**
  * A module of void functions taking only i32 parameters, plus one exported memory ("memory")
- * of `initialPages` 64 KiB pages that the host grows as needed.
+ * of `initialPages` 64 KiB pages that the host grows as needed; with `importMemory` the memory is
+ * not the module's own but imported as env.memory (at least `initialPages`), so the host can run
+ * the functions on a memory it keeps other data in.
  */
 export function encodeModule(
   funcs: readonly FuncBuilder[],
   initialPages: number,
+  importMemory = false,
 ): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
@@ -324,14 +327,25 @@ export function encodeModule(
   }
   section(1, types, out);
 
+  if (importMemory) {
+    const imp: number[] = [1];
+    name('env', imp);
+    name('memory', imp);
+    imp.push(0x02, 0x00);
+    uleb(initialPages, imp);
+    section(2, imp, out);
+  }
+
   const fsec: number[] = [];
   uleb(funcs.length, fsec);
   for (const f of funcs) uleb(arities.indexOf(f.arity), fsec);
   section(3, fsec, out);
 
-  const mem: number[] = [1, 0x00];
-  uleb(initialPages, mem);
-  section(5, mem, out);
+  if (!importMemory) {
+    const mem: number[] = [1, 0x00];
+    uleb(initialPages, mem);
+    section(5, mem, out);
+  }
 
   const exp: number[] = [];
   uleb(funcs.length + 1, exp);

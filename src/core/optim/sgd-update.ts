@@ -1,5 +1,6 @@
 import { activeWasmKernels } from '../kernels/gemm.ts';
 import { SgdRule } from '../kernels/sgd-wasm.ts';
+import { ParamArena } from './param-arena.ts';
 
 /**
  * One parameter's SGD update in place (PyTorch's torch.optim.SGD, dampening 0), in float64 on
@@ -18,21 +19,29 @@ export function sgdUpdate(
 ): void {
   const rule = !buf ? SgdRule.plain : wd === 0 && !nesterov ? SgdRule.momentum : SgdRule.general;
   const wasm = activeWasmKernels();
+  let done = 0;
   if (wasm) {
-    wasm.sgdStep(w, grad, buf, rule, mu, lr, wd, nesterov);
-    return;
+    // In place when every array lives in one arena (no copies), else through the kernels' memory.
+    const arena = ParamArena.of(w);
+    if (arena?.holds(grad) && (!buf || arena.holds(buf))) {
+      done = arena.sgd(w, grad, buf, rule, mu, lr, wd, nesterov);
+    } else {
+      wasm.sgdStep(w, grad, buf, rule, mu, lr, wd, nesterov);
+      return;
+    }
   }
+  const n = w.length;
   if (!buf) {
-    for (let i = 0; i < w.length; i++) w[i]! -= lr * (grad[i]! + wd * w[i]!);
+    for (let i = done; i < n; i++) w[i]! -= lr * (grad[i]! + wd * w[i]!);
   } else if (rule === SgdRule.momentum) {
     // Specialized loops: this runs over every parameter each step, so no branch stays inside.
-    for (let i = 0; i < w.length; i++) {
+    for (let i = done; i < n; i++) {
       const b = mu * buf[i]! + grad[i]!;
       buf[i] = b;
       w[i] = w[i]! - lr * b;
     }
   } else {
-    for (let i = 0; i < w.length; i++) {
+    for (let i = done; i < n; i++) {
       const g = grad[i]! + wd * w[i]!;
       const b = mu * buf[i]! + g;
       buf[i] = b;
