@@ -7,6 +7,8 @@
  * numbers never depend on how devices are spread over workers or on timing.
  */
 
+import { activeWasmKernels } from '../core/kernels/gemm.ts';
+
 export type CollectiveKind = 'moments' | 'reductions' | 'gradients' | 'buffers' | 'params';
 
 /**
@@ -96,6 +98,12 @@ export function sumInOrder(
   }
   if (parts.length === 1) {
     out.set(first.subarray(from, to), from);
+    return;
+  }
+  // WebAssembly SIMD when the kernels are active (the same float64 additions, two lanes at once).
+  const wasm = activeWasmKernels();
+  if (wasm) {
+    wasm.sumInOrder(parts, out, from, to);
     return;
   }
   // Block by block, so the float64 accumulator stays in the first-level cache while every

@@ -1,5 +1,6 @@
 import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { sgdStepFn } from './sgd-wasm.ts';
+import { sumPartsFn } from './sum-parts-wasm.ts';
 import { encodeModule, FuncBuilder, type Local } from './wasm-encoder.ts';
 
 /** Rows of A per micro-tile and columns of B per micro-tile (one tile = 4×8 = 8 f32x4 registers). */
@@ -31,6 +32,7 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       reluBackwardFn(),
       segmentSumsFn(),
       sgdStepFn(),
+      sumPartsFn(),
     ],
     1,
   );

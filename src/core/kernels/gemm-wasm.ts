@@ -42,6 +42,7 @@ export interface KernelExports {
   readonly reluBackward: Fn4;
   readonly segmentSums: Fn7;
   readonly sgdStep: Fn6;
+  readonly sumParts: Fn5;
 }
 
 /** Depth of one packed block: keeps a 4×kc A panel and an 8×kc B panel in L1 (16 + 32 bytes/k). */
@@ -49,6 +50,8 @@ export const KC_MAX = 256;
 
 export const align4 = (n: number): number => (n + 3) & ~3;
 const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+/** Elements per block of sumInOrder: every part's block stays in cache while it is summed. */
+const SUM_BLOCK = 1 << 14;
 
 /** Splits K into blocks of at most KC_MAX, as even as possible. */
 export function blockDepth(K: number): number {
@@ -148,6 +151,27 @@ export class WasmKernels {
     heap.set(dy.length === n ? dy : dy.subarray(0, n), yOff + n4);
     this.ex.reluBackward(yOff * 4, (yOff + n4) * 4, (yOff + 2 * n4) * 4, n4 * 4);
     dx.set(heap.subarray(yOff + 2 * n4, yOff + 2 * n4 + n));
+  }
+
+  /**
+   * out[i] = f32(((p₀[i] + p₁[i]) + p₂[i]) + …) in float64 for i in [from, to): the all-reduce's
+   * sum in device order (sum-parts-wasm.ts), parts copied in block by block.
+   */
+  sumInOrder(parts: readonly Float32Array[], out: Float32Array, from: number, to: number): void {
+    const count = parts.length;
+    for (let b0 = from; b0 < to; b0 += SUM_BLOCK) {
+      const n = Math.min(SUM_BLOCK, to - b0);
+      const n4 = align4(n);
+      const at = this.scratch;
+      const heap = this.reserve((count + 1) * n4);
+      for (let k = 0; k < count; k++) {
+        heap.set(parts[k]!.subarray(b0, b0 + n), at + k * n4);
+        if (n4 !== n) heap.fill(0, at + k * n4 + n, at + (k + 1) * n4);
+      }
+      const dst = at + count * n4;
+      this.ex.sumParts(at * 4, count, n4 * 4, n4 * 4, dst * 4);
+      out.set(heap.subarray(dst, dst + n), b0);
+    }
   }
 
   /**
