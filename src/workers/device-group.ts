@@ -80,17 +80,25 @@ export class DeviceGroup implements DeviceProtocol {
     if (shard) {
       first.moveParams(shard.params);
       first.optimizer.moveState(shard.state);
-    } else if (batched) {
-      // The worker's one replica in a WebAssembly memory of its own: the update runs in place.
-      const arena = ParamArena.create(first.paramCount, first.optimizer.stateVectors);
-      if (arena) {
-        first.moveParams(arena.params);
-        first.moveGradients(arena.grads);
-        first.optimizer.moveState(arena.state);
-      }
+    }
+    // Otherwise the worker's one replica in a WebAssembly memory of its own: the update runs in
+    // place, on the very vector the step's gradient is summed into.
+    const arena =
+      batched && !shard ? ParamArena.create(first.paramCount, first.optimizer.stateVectors) : null;
+    if (arena) {
+      first.moveParams(arena.params);
+      first.moveGradients(arena.grads);
+      first.optimizer.moveState(arena.state);
     }
     if (batched) BatchedPass.shareParameters(this.devices);
-    this.gradients = new GradientStep(this.devices, this.stepCollective, batched, summed, shard);
+    this.gradients = new GradientStep(
+      this.devices,
+      this.stepCollective,
+      batched,
+      summed,
+      shard,
+      arena?.grads ?? null,
+    );
     this.batched = batched
       ? new BatchedPass(
           this.devices,

@@ -31,9 +31,14 @@ export class GradientStep {
      * its whole replica.
      */
     private readonly shard: ParameterShard | null = null,
+    /**
+     * The lead device's gradients as one flat vector (a ParamArena's), when they are one: the
+     * step's gradient is then written there and never copied into the parameters' gradients.
+     */
+    private readonly leadGradients: Float32Array | null = null,
   ) {
     const paramCount = devices[0]!.paramCount;
-    this.gradOut = new Float32Array(paramCount);
+    this.gradOut = leadGradients ?? new Float32Array(paramCount);
     this.paramScratch = new Float32Array(paramCount);
     // With a shared replica the devices' gradients are written straight into their vectors, so
     // those may be the exchange's own slots (shared memory): nothing is copied to send them.
@@ -85,7 +90,7 @@ export class GradientStep {
       await this.collective.barrier('params');
       return;
     }
-    lead!.loadGradients(this.gradOut);
+    if (this.gradOut !== this.leadGradients) lead!.loadGradients(this.gradOut);
     lead!.optimizer.step(lr);
     if (rest.length && !this.sharedReplica) {
       const params = lead!.copyParams(this.paramScratch);
