@@ -1,15 +1,9 @@
+import { HIGH_HALF, JOIN_LOW_HALVES, NEG_ZERO_F64X2 } from './simd-lanes.ts';
 import { FuncBuilder, type Local } from './wasm-encoder.ts';
 
 /** Rows of `out` per tile and f32x4 vectors of columns per tile: out is padded to whole tiles. */
 export const SEG_ROWS = 4;
 export const SEG_VECTORS = 2;
-
-/** −0.0 in both f64 lanes: −0 + v = v for every v (including −0), so a sum can start from it. */
-const NEG_ZERO_F64X2 = [0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x80];
-/** Bytes 8…15 (f32 lanes 2 and 3) moved to lanes 0 and 1, for promote_low. */
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-/** f32 lanes 0, 1 of a and 0, 1 of b: two demoted f64x2 pairs joined into one f32x4. */
-const JOIN_LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
 /**
  * segmentSums(dy, x, off, segs, rowsPad, colsPad, out), addresses in bytes:

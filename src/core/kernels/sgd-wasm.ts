@@ -1,9 +1,5 @@
+import { HIGH_HALF, JOIN_LOW_HALVES } from './simd-lanes.ts';
 import { FuncBuilder, type Local } from './wasm-encoder.ts';
-
-/** f32 lanes 2 and 3 moved to lanes 0 and 1, for promote_low. */
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-/** f32 lanes 0, 1 of a and 0, 1 of b: two demoted f64x2 pairs joined into one f32x4. */
-const JOIN_LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
 /** Which of SGD's update rules a call applies (each the JS loop of sgd-update.ts, op for op). */
 export const SgdRule = { momentum: 0, general: 1, plain: 2 } as const;

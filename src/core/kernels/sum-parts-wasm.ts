@@ -1,11 +1,5 @@
+import { HIGH_HALF, JOIN_LOW_HALVES, NEG_ZERO_F64X2 } from './simd-lanes.ts';
 import { FuncBuilder, type Local } from './wasm-encoder.ts';
-
-/** −0.0 in both f64 lanes: −0 + v = v for every v, so the sum starts from the first part. */
-const NEG_ZERO_F64X2 = [0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x80];
-/** f32 lanes 2 and 3 moved to lanes 0 and 1, for promote_low. */
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-/** f32 lanes 0, 1 of a and 0, 1 of b. */
-const JOIN_LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
 /**
  * sumParts(src, count, stride, bytes, dst), addresses and sizes in bytes, `bytes` a multiple of 16:
