@@ -146,28 +146,16 @@ export class Device {
   }
 
   /**
-   * Keep this replica's parameters in `shared` (every parameter end to end, in model order) from
+   * Keep this replica's parameters in `flat` (every parameter end to end, in model order) from
    * now on: the current values are copied in and each Param's value becomes a view of it.
    */
-  moveParams(shared: Float32Array): void {
-    let at = 0;
-    for (const p of this.params) {
-      const view = shared.subarray(at, at + p.value.length);
-      view.set(p.value);
-      (p as { value: Float32Array }).value = view;
-      at += view.length;
-    }
+  moveParams(flat: Float32Array): void {
+    moveInto(this.params, 'value', flat);
   }
 
   /** The same for the gradients: each Param's grad becomes a view of `flat`. */
   moveGradients(flat: Float32Array): void {
-    let at = 0;
-    for (const p of this.params) {
-      const view = flat.subarray(at, at + p.grad.length);
-      view.set(p.grad);
-      (p as { grad: Float32Array }).grad = view;
-      at += view.length;
-    }
+    moveInto(this.params, 'grad', flat);
   }
 
   copyParams(out: Float32Array = new Float32Array(this.paramCount)): Float32Array {
@@ -222,6 +210,16 @@ function flatten(parts: readonly Float32Array[], out: Float32Array): Float32Arra
 }
 
 /** The inverse of flatten: each array takes its slice of `from`, in order. */
+function moveInto(params: readonly Param[], field: 'value' | 'grad', flat: Float32Array): void {
+  let at = 0;
+  for (const p of params) {
+    const view = flat.subarray(at, at + p[field].length);
+    view.set(p[field]);
+    (p as Record<typeof field, Float32Array>)[field] = view;
+    at += view.length;
+  }
+}
+
 function unflatten(from: Float32Array, parts: readonly Float32Array[]): void {
   let at = 0;
   for (const part of parts) {

@@ -1,6 +1,7 @@
 import type { Gemm } from './gemm-signature.ts';
 import { buildGemmModule, MR, NR } from './gemm-wasm-module.ts';
 import { SEG_ROWS, SEG_VECTORS } from './segment-sums-wasm.ts';
+import { writeSgdScalars } from './sgd-wasm.ts';
 
 type Fn3 = (a: number, b: number, c: number) => void;
 type Fn4 = (a: number, b: number, c: number, d: number) => void;
@@ -195,11 +196,7 @@ export class WasmKernels {
     const gOff = wOff + n4;
     const bOff = gOff + n4;
     const heap = this.reserve(8 + 3 * n4);
-    const f64 = new Float64Array(heap.buffer, sOff * 4, 4);
-    f64[0] = mu;
-    f64[1] = lr;
-    f64[2] = wd;
-    f64[3] = nesterov ? 1 : 0;
+    writeSgdScalars(new Float64Array(heap.buffer, sOff * 4, 4), mu, lr, wd, nesterov);
     heap.set(w, wOff);
     heap.set(grad.length === n ? grad : grad.subarray(0, n), gOff);
     if (buf) heap.set(buf, bOff);

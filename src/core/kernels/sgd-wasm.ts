@@ -1,6 +1,20 @@
 import { HIGH_HALF, JOIN_LOW_HALVES } from './simd-lanes.ts';
 import { FuncBuilder, type Local } from './wasm-encoder.ts';
 
+/** The kernel's scalars μ, lr, wd and nesterov (1 or 0), float64 at +0, +8, +16, +24. */
+export function writeSgdScalars(
+  f64: Float64Array,
+  mu: number,
+  lr: number,
+  wd: number,
+  nesterov: boolean,
+): void {
+  f64[0] = mu;
+  f64[1] = lr;
+  f64[2] = wd;
+  f64[3] = nesterov ? 1 : 0;
+}
+
 /** Which of SGD's update rules a call applies (each the JS loop of sgd-update.ts, op for op). */
 export const SgdRule = { momentum: 0, general: 1, plain: 2 } as const;
 

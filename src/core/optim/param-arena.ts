@@ -1,5 +1,5 @@
 import { encodeModule } from '../kernels/wasm-encoder.ts';
-import { sgdStepFn } from '../kernels/sgd-wasm.ts';
+import { sgdStepFn, writeSgdScalars } from '../kernels/sgd-wasm.ts';
 
 type SgdStep = (
   w: number,
@@ -99,11 +99,7 @@ export class ParamArena {
   ): number {
     const n = w.length & ~3;
     if (n === 0) return 0;
-    const s = this.scalars;
-    s[0] = mu;
-    s[1] = lr;
-    s[2] = wd;
-    s[3] = nesterov ? 1 : 0;
+    writeSgdScalars(this.scalars, mu, lr, wd, nesterov);
     this.step(w.byteOffset, grad.byteOffset, buf ? buf.byteOffset : 0, n * 4, 0, rule);
     return n;
   }
