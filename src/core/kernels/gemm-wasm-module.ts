@@ -1,3 +1,4 @@
+import { bnInputGradientFn, bnMomentsFn, bnNormalizeFn, bnRowSumsFn } from './batch-norm-wasm.ts';
 import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { sgdStepFn } from './sgd-wasm.ts';
 import { encodeModule, FuncBuilder, type Local } from './wasm-encoder.ts';
@@ -31,6 +32,10 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       reluBackwardFn(),
       segmentSumsFn(),
       sgdStepFn(),
+      bnNormalizeFn(),
+      bnInputGradientFn(),
+      bnMomentsFn(),
+      bnRowSumsFn(),
     ],
     1,
   );

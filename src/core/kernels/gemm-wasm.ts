@@ -41,6 +41,10 @@ export interface KernelExports {
   readonly reluBackward: Fn4;
   readonly segmentSums: Fn7;
   readonly sgdStep: Fn6;
+  readonly bnNormalize: Fn6;
+  readonly bnInputGradient: Fn6;
+  readonly bnMoments: Fn6;
+  readonly bnRowSums: Fn5;
 }
 
 /** Depth of one packed block: keeps a 4×kc A panel and an 8×kc B panel in L1 (16 + 32 bytes/k). */

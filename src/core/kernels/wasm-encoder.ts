@@ -151,6 +151,9 @@ export class FuncBuilder {
   i32GeU(): this {
     return this.op(0x4f);
   }
+  i32GtS(): this {
+    return this.op(0x4a);
+  }
 
   i32Load(offset = 0): this {
     return this.op(0x28).memarg(2, offset);
@@ -183,6 +186,22 @@ export class FuncBuilder {
   }
   f64Add(): this {
     return this.op(0xa0);
+  }
+  f64Sub(): this {
+    return this.op(0xa1);
+  }
+  f64Mul(): this {
+    return this.op(0xa2);
+  }
+  f64Div(): this {
+    return this.op(0xa3);
+  }
+  f64Store(offset = 0): this {
+    return this.op(0x39).memarg(3, offset);
+  }
+  /** f64.convert_i32_u: an unsigned i32, exactly (every i32 fits a float64). */
+  f64ConvertI32U(): this {
+    return this.op(0xb8);
   }
   f64PromoteF32(): this {
     return this.op(0xbb);
@@ -223,6 +242,13 @@ export class FuncBuilder {
   }
   v128And(): this {
     return this.simd(0x4e);
+  }
+  /** v128.bitselect: [a, b, mask] → (a & mask) | (b & ~mask). */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
+  i32x4Add(): this {
+    return this.simd(0xae);
   }
   /** v128.const from 16 little-endian bytes. */
   v128Const(bytes: readonly number[]): this {
