@@ -1,4 +1,5 @@
 import { bnInputGradientFn, bnMomentsFn, bnNormalizeFn, bnRowSumsFn } from './batch-norm-wasm.ts';
+import { maxPool2x2Fn } from './maxpool-wasm.ts';
 import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { sgdStepFn } from './sgd-wasm.ts';
 import { encodeModule, FuncBuilder, type Local } from './wasm-encoder.ts';
@@ -36,6 +37,7 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       bnInputGradientFn(),
       bnMomentsFn(),
       bnRowSumsFn(),
+      maxPool2x2Fn(),
     ],
     1,
   );

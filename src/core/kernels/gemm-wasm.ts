@@ -45,6 +45,7 @@ export interface KernelExports {
   readonly bnInputGradient: Fn6;
   readonly bnMoments: Fn6;
   readonly bnRowSums: Fn5;
+  readonly maxPool2x2: Fn8;
 }
 
 /** Depth of one packed block: keeps a 4×kc A panel and an 8×kc B panel in L1 (16 + 32 bytes/k). */
@@ -127,6 +128,33 @@ export class WasmKernels {
       this.f32 = new Float32Array(mem.buffer);
       this.i32 = new Int32Array(mem.buffer);
     }
+  }
+
+  /**
+   * 2×2 max pooling with stride 2 over `planes` planes of h×w (see maxpool-wasm.ts): y and the
+   * flat input index of each output's maximum (first of equals) into arg.
+   */
+  maxPool2x2(
+    x: Float32Array,
+    planes: number,
+    h: number,
+    w: number,
+    ho: number,
+    wo: number,
+    y: Float32Array,
+    arg: Int32Array,
+  ): void {
+    const size = planes * h * w;
+    const outs = planes * ho * wo;
+    const xOff = this.scratch;
+    const yOff = xOff + align4(size) + 16;
+    const aOff = yOff + align4(outs + 3);
+    const heap = this.reserve(aOff + outs + 3 - xOff);
+    heap.set(x.length === size ? x : x.subarray(0, size), xOff);
+    heap.fill(0, xOff + size, yOff);
+    this.ex.maxPool2x2(xOff * 4, yOff * 4, aOff * 4, planes, h, w, ho, wo);
+    y.set(heap.subarray(yOff, yOff + outs));
+    arg.set(this.i32.subarray(aOff, aOff + outs));
   }
 
   /** y = max(x, +0) elementwise (x and y of equal length). */

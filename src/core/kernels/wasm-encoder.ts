@@ -250,6 +250,20 @@ export class FuncBuilder {
   i32x4Add(): this {
     return this.simd(0xae);
   }
+  i32x4Splat(): this {
+    return this.simd(0x11);
+  }
+  /** i32x4.shr_s: [v128, i32 count] → v128. */
+  i32x4ShrS(): this {
+    return this.simd(0xac);
+  }
+  /** i32x4.shr_u: [v128, i32 count] → v128. */
+  i32x4ShrU(): this {
+    return this.simd(0xad);
+  }
+  v128Xor(): this {
+    return this.simd(0x51);
+  }
   /** v128.const from 16 little-endian bytes. */
   v128Const(bytes: readonly number[]): this {
     if (bytes.length !== 16) throw new Error('v128.const needs 16 bytes');
