@@ -29,8 +29,17 @@ export class ConvWasm {
     this.key = `${g.c},${g.h},${g.w},${g.k},${g.stride},${g.pad}`;
   }
 
-  /** y[n, outC, Ho, Wo] = W · col_n for every sample (no bias). */
-  forward(x: Float32Array, n: number, weight: Float32Array, y: Float32Array): void {
+  /**
+   * y[n, outC, Ho, Wo] = W · col_n for every sample, then f32(y + bias[o]) per output channel
+   * when there is a bias (added to the product in the module's memory, as Conv2d's JS path adds it).
+   */
+  forward(
+    x: Float32Array,
+    n: number,
+    weight: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+  ): void {
     if (n === 0) return;
     const { k, ckk, hw, outC, inSize, padSize } = this;
     const ex = k.ex;
@@ -52,9 +61,12 @@ export class ConvWasm {
     off += nPad * kc;
     const cOff = off;
     off += mPad * nPad;
+    const biasOff = off;
+    off += align4(outC);
     const heap = k.reserve(off - k.scratch);
 
     heap.set(weight, wOff);
+    if (bias) heap.set(bias, biasOff);
     for (let k0 = 0; k0 < ckk; k0 += kc) {
       const kb = Math.min(kc, ckk - k0);
       ex.packA(wOff * 4, ckk * 4, 4, outC, k0, kb, (apOff + mPad * k0) * 4, mBlocks);
@@ -68,6 +80,7 @@ export class ConvWasm {
         const ap = (apOff + mPad * k0) * 4;
         ex.kernel(ap, bpOff * 4, cOff * 4, mBlocks, nBlocks, kb, nPad * 4, k0 > 0 ? 1 : 0);
       }
+      if (bias) ex.addRowBias(cOff * 4, biasOff * 4, outC, nPad * 4);
       if (nPad !== hw) ex.moveRows(cOff * 4, nPad * 4, cOff * 4, hw * 4, hw * 4, outC, 0);
       y.set(heap.subarray(cOff, cOff + outC * hw), i * outC * hw);
     }

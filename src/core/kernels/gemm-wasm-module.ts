@@ -1,4 +1,11 @@
-import { bnInputGradientFn, bnMomentsFn, bnNormalizeFn, bnRowSumsFn } from './batch-norm-wasm.ts';
+import {
+  addRowBiasFn,
+  bnInputGradientFn,
+  bnMomentsFn,
+  bnNormalizeFn,
+  bnRowSumsFn,
+  channelSumsFn,
+} from './channel-passes-wasm.ts';
 import { maxPool2x2Fn } from './maxpool-wasm.ts';
 import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { sgdStepFn } from './sgd-wasm.ts';
@@ -38,6 +45,8 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       bnMomentsFn(),
       bnRowSumsFn(),
       maxPool2x2Fn(),
+      channelSumsFn(),
+      addRowBiasFn(),
     ],
     1,
   );

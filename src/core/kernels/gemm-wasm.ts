@@ -46,6 +46,8 @@ export interface KernelExports {
   readonly bnMoments: Fn6;
   readonly bnRowSums: Fn5;
   readonly maxPool2x2: Fn8;
+  readonly channelSums: Fn6;
+  readonly addRowBias: Fn4;
 }
 
 /** Depth of one packed block: keeps a 4×kc A panel and an 8×kc B panel in L1 (16 + 32 bytes/k). */

@@ -1,4 +1,4 @@
-import { inputGradientWasm } from '../kernels/batch-norm-kernels.ts';
+import { inputGradientWasm } from '../kernels/channel-passes.ts';
 import { activeWasmKernels } from '../kernels/gemm.ts';
 import type { ChannelLayout } from './channel-layout.ts';
 import type { Reductions } from './moments.ts';

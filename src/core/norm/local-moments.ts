@@ -1,4 +1,4 @@
-import { momentsWasm } from '../kernels/batch-norm-kernels.ts';
+import { momentsWasm } from '../kernels/channel-passes.ts';
 import { activeWasmKernels } from '../kernels/gemm.ts';
 import type { ChannelLayout } from './channel-layout.ts';
 import type { Moments } from './moments.ts';

@@ -1,4 +1,4 @@
-import { rowSumsWasm } from '../kernels/batch-norm-kernels.ts';
+import { rowSumsWasm } from '../kernels/channel-passes.ts';
 import { activeWasmKernels } from '../kernels/gemm.ts';
 import type { ChannelLayout } from './channel-layout.ts';
 import type { Reductions } from './moments.ts';

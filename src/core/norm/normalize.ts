@@ -1,4 +1,4 @@
-import { normalizeWasm } from '../kernels/batch-norm-kernels.ts';
+import { normalizeWasm } from '../kernels/channel-passes.ts';
 import { activeWasmKernels } from '../kernels/gemm.ts';
 import type { ChannelLayout } from './channel-layout.ts';
 import type { Moments } from './moments.ts';

@@ -206,7 +206,21 @@ const CHAIN_TIERS = [8, 4, 1] as const;
  * channel's two sums are sequential; up to eight channels' chains run side by side.
  */
 export function bnMomentsFn(): FuncBuilder {
-  const f = new FuncBuilder('bnMoments', 6);
+  return channelChainsFn('bnMoments', true);
+}
+
+/**
+ * channelSums(x, channels, spatial, n0, n1, out): for each channel c of samples [n0, n1),
+ *   Σ_n Σ_s x in float64 (from 0, n then s ascending), written at out + 8·c
+ * (a convolution's bias gradient, conv2d.ts backwardSamples; 0 for an empty range).
+ */
+export function channelSumsFn(): FuncBuilder {
+  return channelChainsFn('channelSums', false);
+}
+
+/** bnMoments (withM2) or channelSums: per-channel float64 chains over rows of NCHW data. */
+function channelChainsFn(exportName: string, withM2: boolean): FuncBuilder {
+  const f = new FuncBuilder(exportName, 6);
   const [x, channels, spatial, n0, n1, out] = f.params as [
     Local,
     Local,
@@ -234,7 +248,7 @@ export function bnMomentsFn(): FuncBuilder {
   for (let j = 0; j < width; j++) f.get(rowBytes).i32(j).i32Mul().set(offs[j]!);
   f.get(n1).get(n0).i32Sub().get(spatial).i32Mul().f64ConvertI32U().set(count);
 
-  // Loops n over the group and q over one row of channel c (value j of the block at q + offs[j]).
+  // Loops n over the samples and q over one row of channel c (value j of the block at q + offs[j]).
   const overValues = (body: () => void): void => {
     f.get(n0).set(n);
     f.block().loop();
@@ -269,37 +283,77 @@ export function bnMomentsFn(): FuncBuilder {
         f.f64Add().set(acc[j]!);
       }
     });
-    for (let j = 0; j < tier; j++) {
-      f.get(acc[j]!).get(count).f64Div().set(mean[j]!);
-      f.f64Const0().set(acc[j]!);
-    }
-    overValues(() => {
+    if (withM2) {
       for (let j = 0; j < tier; j++) {
-        load(j);
-        f.get(mean[j]!).f64Sub().tee(d).get(d).f64Mul();
-        f.get(acc[j]!).f64Add().set(acc[j]!);
+        f.get(acc[j]!).get(count).f64Div().set(mean[j]!);
+        f.f64Const0().set(acc[j]!);
       }
-    });
-    for (let j = 0; j < tier; j++) {
-      // out + 16·(c + j)
-      f.get(out)
-        .get(c)
-        .i32(4)
-        .i32Shl()
-        .i32Add()
-        .get(mean[j]!)
-        .f64Store(16 * j);
-      f.get(out)
-        .get(c)
-        .i32(4)
-        .i32Shl()
-        .i32Add()
-        .get(acc[j]!)
-        .f64Store(16 * j + 8);
+      overValues(() => {
+        for (let j = 0; j < tier; j++) {
+          load(j);
+          f.get(mean[j]!).f64Sub().tee(d).get(d).f64Mul();
+          f.get(acc[j]!).f64Add().set(acc[j]!);
+        }
+      });
+      for (let j = 0; j < tier; j++) {
+        // out + 16·(c + j)
+        f.get(out)
+          .get(c)
+          .i32(4)
+          .i32Shl()
+          .i32Add()
+          .get(mean[j]!)
+          .f64Store(16 * j);
+        f.get(out)
+          .get(c)
+          .i32(4)
+          .i32Shl()
+          .i32Add()
+          .get(acc[j]!)
+          .f64Store(16 * j + 8);
+      }
+    } else {
+      for (let j = 0; j < tier; j++) {
+        // out + 8·(c + j)
+        f.get(out)
+          .get(c)
+          .i32(3)
+          .i32Shl()
+          .i32Add()
+          .get(acc[j]!)
+          .f64Store(8 * j);
+      }
     }
     f.inc(c, tier).br(0);
     f.end().end();
   }
+  return f;
+}
+
+/**
+ * addRowBias(c, bias, rows, rowBytes): row r of c (rowBytes apart, a multiple of 16) gets
+ * bias[r] added to every value, f32x4.add (the correctly rounded float32 sum, as JS's
+ * f32(y + b) on float32 values): a convolution's bias on its padded product.
+ */
+export function addRowBiasFn(): FuncBuilder {
+  const f = new FuncBuilder('addRowBias', 4);
+  const [c, bias, rows, rowBytes] = f.params as [Local, Local, Local, Local];
+  const r = f.local('i32');
+  const p = f.local('i32');
+  const end = f.local('i32');
+  const b = f.local('v128');
+  f.i32(0).set(r).get(c).set(p);
+  f.block().loop();
+  f.get(r).get(rows).i32GeU().brIf(1);
+  f.get(bias).get(r).i32(2).i32Shl().i32Add().v128Load32Splat(0).set(b);
+  f.get(p).get(rowBytes).i32Add().set(end);
+  f.block().loop();
+  f.get(p).get(end).i32GeU().brIf(1);
+  f.get(p).get(p).v128Load(0).get(b).f32x4Add().v128Store(0);
+  f.inc(p, 16).br(0);
+  f.end().end();
+  f.inc(r, 1).br(0);
+  f.end().end();
   return f;
 }
 

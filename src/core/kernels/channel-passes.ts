@@ -1,8 +1,9 @@
-import { BN_ROW_PARAM_BYTES } from './batch-norm-wasm.ts';
+import { BN_ROW_PARAM_BYTES } from './channel-passes-wasm.ts';
 import { align4, type WasmKernels } from './gemm-wasm.ts';
 
 /**
- * Batch norm's passes on the WebAssembly kernels (batch-norm-wasm.ts): the activations are copied
+ * Batch norm's passes on the WebAssembly kernels (channel-passes-wasm.ts), and the per-channel sums
+ * of a convolution's bias gradient: the activations are copied
  * into the module's memory, one pass runs there, the results are copied out. Per-row parameters
  * (a row = one sample and channel) are computed here in JS with the expressions of the JS loops in
  * src/core/norm, so the kernels see the very float64 values those loops use.
@@ -153,4 +154,27 @@ export function rowSumsWasm(
   heap.set(xhat.length === size ? xhat : xhat.subarray(0, size), hOff);
   k.ex.bnRowSums(dyOff * 4, hOff * 4, rows, spatial, oOff * 4);
   return f64View(k, oOff, 2 * rows);
+}
+
+/**
+ * out[c] = f32(Σ_n Σ_s x) over samples [n0, n1) (n1 > n0), summed in float64 from 0 in n then s
+ * order: a convolution's bias gradient (conv2d.ts backwardSamples), up to eight channels at once.
+ */
+export function channelSumsWasm(
+  k: WasmKernels,
+  x: Float32Array,
+  channels: number,
+  spatial: number,
+  n0: number,
+  n1: number,
+  out: Float32Array,
+): void {
+  const sample = channels * spatial;
+  const oOff = k.scratch;
+  const xOff = oOff + 2 * align4(channels);
+  const heap = k.reserve(xOff + (n1 - n0) * sample - oOff);
+  heap.set(x.subarray(n0 * sample, n1 * sample), xOff);
+  k.ex.channelSums(xOff * 4, channels, spatial, 0, n1 - n0, oOff * 4);
+  const sums = f64View(k, oOff, channels);
+  for (let c = 0; c < channels; c++) out[c] = sums[c]!;
 }
