@@ -63,6 +63,8 @@ export class ConvWasm {
     off += mPad * nPad;
     const biasOff = off;
     off += align4(outC);
+    const xAllOff = off;
+    off += n * inSize;
     const heap = k.reserve(off - k.scratch);
 
     heap.set(weight, wOff);
@@ -72,8 +74,9 @@ export class ConvWasm {
       ex.packA(wOff * 4, ckk * 4, 4, outC, k0, kb, (apOff + mPad * k0) * 4, mBlocks);
     }
     heap.fill(0, xpOff, xpOff + padSize);
+    heap.set(x.subarray(0, n * inSize), xAllOff);
     for (let i = 0; i < n; i++) {
-      this.copyPadded(x, i * inSize, heap, xpOff);
+      this.copyPadded(xAllOff + i * inSize, xpOff);
       for (let k0 = 0; k0 < ckk; k0 += kc) {
         const kb = Math.min(kc, ckk - k0);
         ex.packGather(xpOff * 4, gIdx * 4, 4, hw * 4, hw, k0, kb, bpOff * 4, nBlocks);
@@ -138,6 +141,8 @@ export class ConvWasm {
     off += mPadC * nPadHW + 4;
     const dxOff = off;
     off += align4(inSize);
+    const xAllOff = off;
+    off += n * inSize;
     const heap = k.reserve(off - k.scratch);
 
     if (dx) {
@@ -149,9 +154,10 @@ export class ConvWasm {
       }
     }
     heap.fill(0, xpOff, xpOff + padSize);
+    heap.set(x.subarray(0, n * inSize), xAllOff);
     const sample = outC * hw;
     for (let i = 0; i < n; i++) {
-      this.copyPadded(x, i * inSize, heap, xpOff);
+      this.copyPadded(xAllOff + i * inSize, xpOff);
       heap.set(dy.subarray(i * sample, (i + 1) * sample), dyOff);
       for (let k0 = 0; k0 < hw; k0 += kcHW) {
         const kb = Math.min(kcHW, hw - k0);
@@ -177,15 +183,18 @@ export class ConvWasm {
     dw.set(heap.subarray(cDwOff, cDwOff + outC * ckk));
   }
 
-  private copyPadded(x: Float32Array, xOffset: number, heap: Float32Array, dst: number): void {
+  /**
+   * One sample, already in the module's memory at `src`, into the zero-bordered buffer at `dst`
+   * (floats): each channel's rows moved to the padded pitch (the border stays zero).
+   */
+  private copyPadded(src: number, dst: number): void {
     const { c, h, w, pad: p } = this.plan.g;
     const { hp, wp } = this.plan;
+    const ex = this.k.ex;
     for (let ci = 0; ci < c; ci++) {
-      for (let ih = 0; ih < h; ih++) {
-        const s = xOffset + (ci * h + ih) * w;
-        const d = dst + (ci * hp + ih + p) * wp + p;
-        for (let iw = 0; iw < w; iw++) heap[d + iw] = x[s + iw]!;
-      }
+      const from = src + ci * h * w;
+      const to = dst + (ci * hp + p) * wp + p;
+      ex.moveRows(from * 4, w * 4, to * 4, wp * 4, w * 4, h, 0);
     }
   }
 
