@@ -6,7 +6,7 @@ import {
   bnRowSumsFn,
   channelSumsFn,
 } from './channel-passes-wasm.ts';
-import { maxPool2x2Fn } from './maxpool-wasm.ts';
+import { maxPool2x2Fn, scatterAddFn } from './maxpool-wasm.ts';
 import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { sgdStepFn } from './sgd-wasm.ts';
 import { encodeModule, FuncBuilder, type Local } from './wasm-encoder.ts';
@@ -47,6 +47,7 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       maxPool2x2Fn(),
       channelSumsFn(),
       addRowBiasFn(),
+      scatterAddFn(),
     ],
     1,
   );

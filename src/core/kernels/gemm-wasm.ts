@@ -48,6 +48,7 @@ export interface KernelExports {
   readonly maxPool2x2: Fn8;
   readonly channelSums: Fn6;
   readonly addRowBias: Fn4;
+  readonly scatterAdd: Fn4;
 }
 
 /** Depth of one packed block: keeps a 4×kc A panel and an 8×kc B panel in L1 (16 + 32 bytes/k). */
@@ -157,6 +158,24 @@ export class WasmKernels {
     this.ex.maxPool2x2(xOff * 4, yOff * 4, aOff * 4, planes, h, w, ho, wo);
     y.set(heap.subarray(yOff, yOff + outs));
     arg.set(this.i32.subarray(aOff, aOff + outs));
+  }
+
+  /**
+   * Max pooling's backward: dx = 0, then dx[arg[o]] += dy[o] in output order (float32 sums), for
+   * the dy.length outputs; dx is the whole input gradient.
+   */
+  maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array): void {
+    const outs = dy.length;
+    const size = dx.length;
+    const dxOff = this.scratch;
+    const dyOff = dxOff + align4(size);
+    const aOff = dyOff + align4(outs);
+    const heap = this.reserve(aOff + outs - dxOff);
+    heap.fill(0, dxOff, dxOff + size);
+    heap.set(dy, dyOff);
+    this.i32.set(arg.subarray(0, outs), aOff);
+    this.ex.scatterAdd(dxOff * 4, dyOff * 4, aOff * 4, outs);
+    dx.set(heap.subarray(dxOff, dxOff + size));
   }
 
   /** y = max(x, +0) elementwise (x and y of equal length). */

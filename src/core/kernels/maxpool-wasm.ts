@@ -134,3 +134,23 @@ export function maxPool2x2Fn(): FuncBuilder {
   f.end().end();
   return f;
 }
+
+/**
+ * scatterAdd(dst, src, idx, n), addresses in bytes: dst[idx[o]] = f32(dst[idx[o]] + src[o]) for
+ * o = 0 … n − 1 in order (idx holds element indices): max pooling's backward, each gradient routed
+ * to its window's maximum, summed in output order where windows overlap (MaxPool2d.backward).
+ */
+export function scatterAddFn(): FuncBuilder {
+  const f = new FuncBuilder('scatterAdd', 4);
+  const [dst, src, idx, n] = f.params as [Local, Local, Local, Local];
+  const o = f.local('i32');
+  const a = f.local('i32');
+  f.i32(0).set(o);
+  f.block().loop();
+  f.get(o).get(n).i32GeU().brIf(1);
+  f.get(idx).get(o).i32(2).i32Shl().i32Add().i32Load().i32(2).i32Shl().get(dst).i32Add().tee(a);
+  f.get(a).f32Load().get(src).get(o).i32(2).i32Shl().i32Add().f32Load().f32Add().f32Store();
+  f.inc(o, 1).br(0);
+  f.end().end();
+  return f;
+}

@@ -178,6 +178,9 @@ export class FuncBuilder {
   f32Store(offset = 0): this {
     return this.op(0x38).memarg(2, offset);
   }
+  f32Add(): this {
+    return this.op(0x92);
+  }
   f32Const0(): this {
     return this.op(0x43, 0, 0, 0, 0);
   }

@@ -17,7 +17,8 @@ export interface MaxPool2dOptions {
  * Branch-free: the comparison runs on integer keys with the float order (orderKey) and selects
  * with masks, since a data-dependent branch on random activations mispredicts often (2.5× slower
  * measured). NaN (sign bit clear) wins its window, as in PyTorch. The 2×2 stride-2 window runs
- * in WebAssembly SIMD when the GEMM does (maxpool-wasm.ts: the same keys, order and tie rule).
+ * in WebAssembly SIMD when the GEMM does (maxpool-wasm.ts: the same keys, order and tie rule), and
+ * so does backward's routing for every window (the same float32 sums in output order).
  */
 export class MaxPool2d implements Layer {
   readonly kind = 'maxpool2d';
@@ -84,9 +85,14 @@ export class MaxPool2d implements Layer {
 
   backward(dy: Tensor, _ctx: RunContext): Tensor {
     const dx = this.dxSlot.get(this.inputShape);
-    const dxd = dx.data.fill(0);
     const dyd = dy.data;
     const arg = this.argmax;
+    const wasm = activeWasmKernels();
+    if (wasm && dx.data.length > 0) {
+      wasm.maxPoolBackward(dyd, arg, dx.data);
+      return dx;
+    }
+    const dxd = dx.data.fill(0);
     for (let o = 0; o < dyd.length; o++) dxd[arg[o]!]! += dyd[o]!;
     return dx;
   }

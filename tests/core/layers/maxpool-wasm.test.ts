@@ -8,7 +8,8 @@ import { tensor } from '../../../src/core/tensor.ts';
 /**
  * MaxPool2d's 2×2 stride-2 window on the WebAssembly kernel (maxpool-wasm.ts) must give the JS
  * loop's outputs, argmax and so gradient routing, bit for bit: ties to the first maximum in
- * row-major window order, −0 and +0 equal, NaN winning its window.
+ * row-major window order, −0 and +0 equal, NaN winning its window. Backward (scatterAdd, every
+ * window) must sum the gradients reaching one input as the JS loop does.
  */
 
 const ctx: RunContext = { mode: 'training', step: 0 };
@@ -23,11 +24,11 @@ function tied(size: number, seed: number, nan: boolean): Float32Array {
   return x;
 }
 
-function run(backend: GemmBackend, shape: number[], x: Float32Array, kernel = 2) {
+function run(backend: GemmBackend, shape: number[], x: Float32Array, kernel = 2, stride = kernel) {
   const prev = gemmBackend();
   setGemmBackend(backend);
   try {
-    const pool = new MaxPool2d({ name: 'pool', kernel });
+    const pool = new MaxPool2d({ name: 'pool', kernel, stride });
     const y = pool.forward(tensor(shape, x), ctx);
     const ys = Float32Array.from(y.data);
     const dy = Rng.stream(5, 'dy').fillNormal(new Float32Array(y.data.length), 1, 0);
@@ -51,7 +52,7 @@ const SHAPES: [string, number, number, number, number][] = [
   ['an empty batch', 0, 2, 4, 4],
 ];
 
-describe('MaxPool2d 2×2: WebAssembly SIMD = JS, bit for bit', () => {
+describe('MaxPool2d on WebAssembly (2×2 forward, every backward) = JS, bit for bit', () => {
   it.each(SHAPES)('%s', (_, n, c, h, w) => {
     const shape = [n, c, h, w];
     const size = n * c * h * w;
@@ -96,5 +97,12 @@ describe('MaxPool2d 2×2: WebAssembly SIMD = JS, bit for bit', () => {
     const shape = [2, 3, 7, 8];
     const x = tied(2 * 3 * 7 * 8, 9, false);
     expect(run('wasm-simd', shape, x, 3)).toEqual(run('js', shape, x, 3));
+  });
+
+  it('overlapping windows (3×3, stride 1): gradients reaching one input are summed in output order', () => {
+    const shape = [2, 3, 9, 8];
+    for (const x of [tied(2 * 3 * 9 * 8, 10, false), tied(2 * 3 * 9 * 8, 11, true)]) {
+      expect(run('wasm-simd', shape, x, 3, 1)).toEqual(run('js', shape, x, 3, 1));
+    }
   });
 });
