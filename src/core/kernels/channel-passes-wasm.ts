@@ -1,11 +1,10 @@
 import { FuncBuilder, type Local } from './wasm-encoder.ts';
 
 /**
- * Batch norm's passes over activations in WebAssembly, each the JS loop of src/core/norm op for
- * op: every float32 value widened exactly, the same float64 operations in the same order, results
- * rounded once. SIMD only where lanes are independent values (the elementwise passes); the sums
- * keep each channel's sequential order and gain their speed from running several channels' chains
- * at once (independent accumulators instead of one add latency per value).
+ * Elementwise passes over activations in WebAssembly SIMD: batch norm's normalize and input
+ * gradient, each the JS loop of src/core/norm op for op (every float32 value widened exactly, the
+ * same float64 operations in the same order, results rounded once), and a convolution's bias add.
+ * The sums (moments, reductions, bias gradients) are in channel-chains-wasm.ts.
  *
  * A "row" is the `spatial` contiguous values of one sample and channel (NCHW; spatial 1 for
  * [N, C]). Addresses are in bytes.
@@ -195,141 +194,6 @@ export function bnInputGradientFn(): FuncBuilder {
   return f;
 }
 
-/** Channel blocks the sums run at once: as many chains as fit, then fewer for the remainder. */
-const CHAIN_TIERS = [8, 4, 1] as const;
-
-/**
- * bnMoments(x, channels, spatial, n0, n1, out): for each channel c of samples [n0, n1) (n1 > n0),
- *   sum = Σ_n Σ_s x (from 0, n then s ascending);  mean = sum / ((n1 − n0)·spatial)
- *   m2 = Σ_n Σ_s (x − mean)² (same order)
- * written as float64 (mean, m2) at out + 16·c (local-moments.ts computeLocalMoments). Each
- * channel's two sums are sequential; up to eight channels' chains run side by side.
- */
-export function bnMomentsFn(): FuncBuilder {
-  return channelChainsFn('bnMoments', true);
-}
-
-/**
- * channelSums(x, channels, spatial, n0, n1, out): for each channel c of samples [n0, n1),
- *   Σ_n Σ_s x in float64 (from 0, n then s ascending), written at out + 8·c
- * (a convolution's bias gradient, conv2d.ts backwardSamples; 0 for an empty range).
- */
-export function channelSumsFn(): FuncBuilder {
-  return channelChainsFn('channelSums', false);
-}
-
-/** bnMoments (withM2) or channelSums: per-channel float64 chains over rows of NCHW data. */
-function channelChainsFn(exportName: string, withM2: boolean): FuncBuilder {
-  const f = new FuncBuilder(exportName, 6);
-  const [x, channels, spatial, n0, n1, out] = f.params as [
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-  ];
-  const c = f.local('i32');
-  const n = f.local('i32');
-  const q = f.local('i32');
-  const qEnd = f.local('i32');
-  const rowBytes = f.local('i32');
-  const count = f.local('f64');
-  const width = Math.max(...CHAIN_TIERS);
-  const offs: Local[] = [];
-  for (let j = 0; j < width; j++) offs.push(f.local('i32'));
-  const acc: Local[] = [];
-  const mean: Local[] = [];
-  for (let j = 0; j < width; j++) acc.push(f.local('f64'));
-  for (let j = 0; j < width; j++) mean.push(f.local('f64'));
-  const d = f.local('f64');
-
-  f.get(spatial).i32(2).i32Shl().set(rowBytes);
-  for (let j = 0; j < width; j++) f.get(rowBytes).i32(j).i32Mul().set(offs[j]!);
-  f.get(n1).get(n0).i32Sub().get(spatial).i32Mul().f64ConvertI32U().set(count);
-
-  // Loops n over the samples and q over one row of channel c (value j of the block at q + offs[j]).
-  const overValues = (body: () => void): void => {
-    f.get(n0).set(n);
-    f.block().loop();
-    f.get(n).get(n1).i32GeU().brIf(1);
-    // q = x + (n·channels + c)·rowBytes
-    f.get(x).get(n).get(channels).i32Mul().get(c).i32Add().get(rowBytes).i32Mul().i32Add();
-    f.tee(q).get(rowBytes).i32Add().set(qEnd);
-    f.block().loop();
-    f.get(q).get(qEnd).i32GeU().brIf(1);
-    body();
-    f.inc(q, 4).br(0);
-    f.end().end();
-    f.inc(n, 1).br(0);
-    f.end().end();
-  };
-  const load = (j: number): void => {
-    f.get(q);
-    if (j > 0) f.get(offs[j]!).i32Add();
-    f.f32Load().f64PromoteF32();
-  };
-
-  f.i32(0).set(c);
-  for (const tier of CHAIN_TIERS) {
-    f.block().loop();
-    // while c + tier ≤ channels
-    f.get(c).i32(tier).i32Add().get(channels).i32GtS().brIf(1);
-    for (let j = 0; j < tier; j++) f.f64Const0().set(acc[j]!);
-    overValues(() => {
-      for (let j = 0; j < tier; j++) {
-        f.get(acc[j]!);
-        load(j);
-        f.f64Add().set(acc[j]!);
-      }
-    });
-    if (withM2) {
-      for (let j = 0; j < tier; j++) {
-        f.get(acc[j]!).get(count).f64Div().set(mean[j]!);
-        f.f64Const0().set(acc[j]!);
-      }
-      overValues(() => {
-        for (let j = 0; j < tier; j++) {
-          load(j);
-          f.get(mean[j]!).f64Sub().tee(d).get(d).f64Mul();
-          f.get(acc[j]!).f64Add().set(acc[j]!);
-        }
-      });
-      for (let j = 0; j < tier; j++) {
-        // out + 16·(c + j)
-        f.get(out)
-          .get(c)
-          .i32(4)
-          .i32Shl()
-          .i32Add()
-          .get(mean[j]!)
-          .f64Store(16 * j);
-        f.get(out)
-          .get(c)
-          .i32(4)
-          .i32Shl()
-          .i32Add()
-          .get(acc[j]!)
-          .f64Store(16 * j + 8);
-      }
-    } else {
-      for (let j = 0; j < tier; j++) {
-        // out + 8·(c + j)
-        f.get(out)
-          .get(c)
-          .i32(3)
-          .i32Shl()
-          .i32Add()
-          .get(acc[j]!)
-          .f64Store(8 * j);
-      }
-    }
-    f.inc(c, tier).br(0);
-    f.end().end();
-  }
-  return f;
-}
-
 /**
  * addRowBias(c, bias, rows, rowBytes): row r of c (rowBytes apart, a multiple of 16) gets
  * bias[r] added to every value, f32x4.add (the correctly rounded float32 sum, as JS's
@@ -354,73 +218,5 @@ export function addRowBiasFn(): FuncBuilder {
   f.end().end();
   f.inc(r, 1).br(0);
   f.end().end();
-  return f;
-}
-
-/**
- * bnRowSums(dy, xhat, rows, spatial, out): per row r, from 0 and s ascending,
- *   Σdy and Σdy·xhat in float64, written at out + 16·r
- * (local-reductions.ts computeLocalReductions' inner sums; the caller adds them per group and
- * channel in sample order). Up to eight rows' chains run side by side.
- */
-export function bnRowSumsFn(): FuncBuilder {
-  const f = new FuncBuilder('bnRowSums', 5);
-  const [dy, xhat, rows, spatial, out] = f.params as [Local, Local, Local, Local, Local];
-  const r = f.local('i32');
-  const i = f.local('i32');
-  const iEnd = f.local('i32');
-  const rowBytes = f.local('i32');
-  const width = Math.max(...CHAIN_TIERS);
-  const offs: Local[] = [];
-  for (let j = 0; j < width; j++) offs.push(f.local('i32'));
-  const sDy: Local[] = [];
-  const sDyX: Local[] = [];
-  for (let j = 0; j < width; j++) sDy.push(f.local('f64'));
-  for (let j = 0; j < width; j++) sDyX.push(f.local('f64'));
-  const d = f.local('f64');
-  const a = f.local('i32');
-
-  f.get(spatial).i32(2).i32Shl().set(rowBytes);
-  for (let j = 0; j < width; j++) f.get(rowBytes).i32(j).i32Mul().set(offs[j]!);
-
-  f.i32(0).set(r);
-  for (const tier of CHAIN_TIERS) {
-    f.block().loop();
-    f.get(r).i32(tier).i32Add().get(rows).i32GtS().brIf(1);
-    for (let j = 0; j < tier; j++) f.f64Const0().set(sDy[j]!).f64Const0().set(sDyX[j]!);
-    // i = r·rowBytes (byte offset of the block's first row), iEnd = i + rowBytes
-    f.get(r).get(rowBytes).i32Mul().tee(i).get(rowBytes).i32Add().set(iEnd);
-    f.block().loop();
-    f.get(i).get(iEnd).i32GeU().brIf(1);
-    for (let j = 0; j < tier; j++) {
-      f.get(i);
-      if (j > 0) f.get(offs[j]!).i32Add();
-      f.set(a);
-      f.get(dy).get(a).i32Add().f32Load().f64PromoteF32().set(d);
-      f.get(sDy[j]!).get(d).f64Add().set(sDy[j]!);
-      f.get(sDyX[j]!).get(d).get(xhat).get(a).i32Add().f32Load().f64PromoteF32().f64Mul();
-      f.f64Add().set(sDyX[j]!);
-    }
-    f.inc(i, 4).br(0);
-    f.end().end();
-    for (let j = 0; j < tier; j++) {
-      f.get(out)
-        .get(r)
-        .i32(4)
-        .i32Shl()
-        .i32Add()
-        .get(sDy[j]!)
-        .f64Store(16 * j);
-      f.get(out)
-        .get(r)
-        .i32(4)
-        .i32Shl()
-        .i32Add()
-        .get(sDyX[j]!)
-        .f64Store(16 * j + 8);
-    }
-    f.inc(r, tier).br(0);
-    f.end().end();
-  }
   return f;
 }

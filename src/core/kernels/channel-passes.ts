@@ -122,20 +122,21 @@ export function momentsWasm(
   const heap = k.reserve(xOff + size - oOff);
   heap.set(x.length === size ? x : x.subarray(0, size), xOff);
   const o = f64View(k, oOff, 2 * channels);
+  const m2At = channels;
   for (let g = 0; g < groups; g++) {
     const n0 = Math.min(batch, g * samplesPerGroup);
     const n1 = Math.min(batch, n0 + samplesPerGroup);
     if (n1 === n0 || spatial === 0) continue;
     k.ex.bnMoments(xOff * 4, channels, spatial, n0, n1, oOff * 4);
     for (let c = 0; c < channels; c++) {
-      mean[g * channels + c] = o[2 * c]!;
-      m2[g * channels + c] = o[2 * c + 1]!;
+      mean[g * channels + c] = o[c]!;
+      m2[g * channels + c] = o[m2At + c]!;
     }
   }
 }
 
 /**
- * Σdy and Σdy·x̂ of every row (from 0, in value order), written to rowSums[2r] and [2r + 1]: the
+ * Σdy and Σdy·x̂ of every row (from 0, in value order), returned at [r] and [rows + r]: the
  * inner sums of local-reductions.ts computeLocalReductions.
  */
 export function rowSumsWasm(

@@ -1,11 +1,5 @@
-import {
-  addRowBiasFn,
-  bnInputGradientFn,
-  bnMomentsFn,
-  bnNormalizeFn,
-  bnRowSumsFn,
-  channelSumsFn,
-} from './channel-passes-wasm.ts';
+import { channelChainsFn, rowSumsFn } from './channel-chains-wasm.ts';
+import { addRowBiasFn, bnInputGradientFn, bnNormalizeFn } from './channel-passes-wasm.ts';
 import { maxPool2x2Fn, scatterAddFn } from './maxpool-wasm.ts';
 import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { sgdStepFn } from './sgd-wasm.ts';
@@ -42,10 +36,10 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       sgdStepFn(),
       bnNormalizeFn(),
       bnInputGradientFn(),
-      bnMomentsFn(),
-      bnRowSumsFn(),
+      channelChainsFn('bnMoments', true),
+      rowSumsFn(),
       maxPool2x2Fn(),
-      channelSumsFn(),
+      channelChainsFn('channelSums', false),
       addRowBiasFn(),
       scatterAddFn(),
     ],

@@ -229,6 +229,16 @@ export class FuncBuilder {
   v128Load64Splat(offset = 0): this {
     return this.simd(0x0a).memarg(3, offset);
   }
+  /** v128.load32_zero: one f32 (or i32) into lane 0, zeros above. */
+  v128Load32Zero(offset = 0): this {
+    return this.simd(0x5c).memarg(2, offset);
+  }
+  /** v128.load32_lane: [address, v128] → the v128 with lane `lane` loaded from memory. */
+  v128Load32Lane(lane: number, offset = 0): this {
+    this.simd(0x56).memarg(2, offset);
+    this.code.push(lane);
+    return this;
+  }
   v128Store(offset = 0): this {
     return this.simd(0x0b).memarg(4, offset);
   }
@@ -291,6 +301,12 @@ export class FuncBuilder {
   }
   f64x2Add(): this {
     return this.simd(0xf0);
+  }
+  f64x2Div(): this {
+    return this.simd(0xf3);
+  }
+  f64x2Splat(): this {
+    return this.simd(0x14);
   }
   f64x2Mul(): this {
     return this.simd(0xf2);

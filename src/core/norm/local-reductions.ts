@@ -23,11 +23,12 @@ export function computeLocalReductions(
   const wasm = activeWasmKernels();
   if (wasm && batch * channels * spatial > 0) {
     const sums = rowSumsWasm(wasm, dy, xhat, batch * channels, spatial);
+    const dyXhatAt = batch * channels;
     for (let n = 0, r = 0; n < batch; n++) {
       const row = Math.floor(n / samplesPerGroup) * channels;
-      for (let c = 0; c < channels; c++, r += 2) {
+      for (let c = 0; c < channels; c++, r++) {
         out.sumDy[row + c] = out.sumDy[row + c]! + sums[r]!;
-        out.sumDyXhat[row + c] = out.sumDyXhat[row + c]! + sums[r + 1]!;
+        out.sumDyXhat[row + c] = out.sumDyXhat[row + c]! + sums[dyXhatAt + r]!;
       }
     }
     return out;
