@@ -48,6 +48,7 @@ export class ConvWasm {
     const mPad = mBlocks * MR;
     const nBlocks = Math.ceil(hw / NR);
     const nPad = nBlocks * NR;
+    const fullBlocks = Math.floor(hw / NR);
     const kc = blockDepth(ckk);
 
     let off = k.scratch;
@@ -79,7 +80,14 @@ export class ConvWasm {
       this.copyPadded(xAllOff + i * inSize, xpOff);
       for (let k0 = 0; k0 < ckk; k0 += kc) {
         const kb = Math.min(kc, ckk - k0);
-        ex.packGather(xpOff * 4, gIdx * 4, 4, hw * 4, hw, k0, kb, bpOff * 4, nBlocks);
+        // Whole blocks of eight positions (moved as runs where they are), then the ragged last.
+        if (fullBlocks > 0)
+          ex.packGatherRuns(xpOff * 4, gIdx * 4, hw * 4, k0, kb, bpOff * 4, fullBlocks);
+        if (nBlocks > fullBlocks) {
+          const at = fullBlocks * NR;
+          const bp = (bpOff + at * kb) * 4;
+          ex.packGather(xpOff * 4, (gIdx + at) * 4, 4, hw * 4, hw - at, k0, kb, bp, 1);
+        }
         const ap = (apOff + mPad * k0) * 4;
         ex.kernel(ap, bpOff * 4, cOff * 4, mBlocks, nBlocks, kb, nPad * 4, k0 > 0 ? 1 : 0);
       }

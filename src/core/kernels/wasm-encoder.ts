@@ -263,6 +263,18 @@ export class FuncBuilder {
   i32x4Add(): this {
     return this.simd(0xae);
   }
+  i32x4Eq(): this {
+    return this.simd(0x37);
+  }
+  /** i32x4.all_true: 1 when every lane is nonzero, else 0. */
+  i32x4AllTrue(): this {
+    return this.simd(0xa3);
+  }
+  i32x4ExtractLane(lane: number): this {
+    this.simd(0x1b);
+    this.code.push(lane);
+    return this;
+  }
   i32x4Splat(): this {
     return this.simd(0x11);
   }
