@@ -10,11 +10,6 @@ import { FuncBuilder, type Local } from './wasm-encoder.ts';
  * [N, C]). Addresses are in bytes.
  */
 
-/** f32 lanes 2 and 3 moved to lanes 0 and 1, for promote_low. */
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-/** f32 lanes 0, 1 of a and 0, 1 of b: two demoted f64x2 pairs joined into one f32x4. */
-const JOIN_LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-
 /** Bytes of one row's parameters (four float64 values, the last unused by some kernels). */
 export const BN_ROW_PARAM_BYTES = 32;
 
@@ -57,18 +52,6 @@ function rowwise(
   f.end().end();
 }
 
-/** Widens f32 lanes 0–1 (half 0) or 2–3 (half 1) of `v` to an f64x2 on the stack. */
-function promoteHalf(f: FuncBuilder, v: Local, half: number): void {
-  f.get(v);
-  if (half === 1) f.get(v).i8x16Shuffle(HIGH_HALF);
-  f.f64x2PromoteLowF32x4();
-}
-
-/** Rounds two f64x2 locals to float32 and joins them into one f32x4 on the stack. */
-function demoteJoin(f: FuncBuilder, lo: Local, hi: Local): void {
-  f.get(lo).f32x4DemoteF64x2Zero().get(hi).f32x4DemoteF64x2Zero().i8x16Shuffle(JOIN_LOW_HALVES);
-}
-
 /**
  * bnNormalize(x, xhat, y, params, rows, spatial): per row r with params (mean, invstd, scale,
  * shift) at params + 32·r, for each value
@@ -89,7 +72,6 @@ export function bnNormalizeFn(): FuncBuilder {
   const is = f.local('v128');
   const a = f.local('v128');
   const b = f.local('v128');
-  const v = f.local('v128');
   const h: Local[] = [f.local('v128'), f.local('v128')];
   const o: Local[] = [f.local('v128'), f.local('v128')];
   const mu1 = f.local('f64');
@@ -109,18 +91,20 @@ export function bnNormalizeFn(): FuncBuilder {
       f.get(params).f64Load(16).set(a1).get(params).f64Load(24).set(b1);
     },
     (i) => {
-      f.get(x).get(i).i32Add().v128Load(0).set(v);
+      // Two values at a time: loaded widened (no shuffle), stored as two float32 (no join).
       for (let half = 0; half < 2; half++) {
-        promoteHalf(f, v, half);
+        f.get(x)
+          .get(i)
+          .i32Add()
+          .v128Load64Zero(8 * half)
+          .f64x2PromoteLowF32x4();
         f.get(mu).f64x2Sub().get(is).f64x2Mul().set(h[half]!);
         f.get(a).get(h[half]!).f64x2Mul().get(b).f64x2Add().set(o[half]!);
+        f.get(xhat).get(i).i32Add().get(h[half]!).f32x4DemoteF64x2Zero();
+        f.v128Store64Lane(0, 8 * half);
+        f.get(y).get(i).i32Add().get(o[half]!).f32x4DemoteF64x2Zero();
+        f.v128Store64Lane(0, 8 * half);
       }
-      f.get(xhat).get(i).i32Add();
-      demoteJoin(f, h[0]!, h[1]!);
-      f.v128Store(0);
-      f.get(y).get(i).i32Add();
-      demoteJoin(f, o[0]!, o[1]!);
-      f.v128Store(0);
     },
     (i) => {
       f.get(x).get(i).i32Add().f32Load().f64PromoteF32().get(mu1).f64Sub().get(is1).f64Mul();
@@ -152,9 +136,6 @@ export function bnInputGradientFn(): FuncBuilder {
   const k = f.local('v128');
   const mDy = f.local('v128');
   const mDx = f.local('v128');
-  const dv = f.local('v128');
-  const hv = f.local('v128');
-  const o: Local[] = [f.local('v128'), f.local('v128')];
   const k1 = f.local('f64');
   const mDy1 = f.local('f64');
   const mDx1 = f.local('f64');
@@ -170,18 +151,24 @@ export function bnInputGradientFn(): FuncBuilder {
       f.get(params).f64Load(16).set(mDx1);
     },
     (i) => {
-      f.get(dy).get(i).i32Add().v128Load(0).set(dv);
-      f.get(xhat).get(i).i32Add().v128Load(0).set(hv);
+      // Two values at a time: loaded widened (no shuffle), stored as two float32 (no join).
       for (let half = 0; half < 2; half++) {
+        f.get(out).get(i).i32Add();
         f.get(k);
-        promoteHalf(f, dv, half);
+        f.get(dy)
+          .get(i)
+          .i32Add()
+          .v128Load64Zero(8 * half)
+          .f64x2PromoteLowF32x4();
         f.get(mDy).f64x2Sub();
-        promoteHalf(f, hv, half);
-        f.get(mDx).f64x2Mul().f64x2Sub().f64x2Mul().set(o[half]!);
+        f.get(xhat)
+          .get(i)
+          .i32Add()
+          .v128Load64Zero(8 * half)
+          .f64x2PromoteLowF32x4();
+        f.get(mDx).f64x2Mul().f64x2Sub().f64x2Mul().f32x4DemoteF64x2Zero();
+        f.v128Store64Lane(0, 8 * half);
       }
-      f.get(out).get(i).i32Add();
-      demoteJoin(f, o[0]!, o[1]!);
-      f.v128Store(0);
     },
     (i) => {
       f.get(out).get(i).i32Add();

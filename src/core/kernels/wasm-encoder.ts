@@ -239,6 +239,16 @@ export class FuncBuilder {
     this.code.push(lane);
     return this;
   }
+  /** v128.load64_zero: 8 bytes (two f32) into the low half, zeros above. */
+  v128Load64Zero(offset = 0): this {
+    return this.simd(0x5d).memarg(3, offset);
+  }
+  /** v128.store64_lane: [address, v128] → stores 8 bytes, lane `lane` of the i64x2 view. */
+  v128Store64Lane(lane: number, offset = 0): this {
+    this.simd(0x5b).memarg(3, offset);
+    this.code.push(lane);
+    return this;
+  }
   v128Store(offset = 0): this {
     return this.simd(0x0b).memarg(4, offset);
   }
