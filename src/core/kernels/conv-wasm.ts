@@ -123,6 +123,7 @@ export class ConvWasm {
     const mPadC = mBlocksC * MR;
     const nBlocksC = Math.ceil(ckk / NR);
     const nPadC = nBlocksC * NR;
+    const fullBlocksC = Math.floor(ckk / NR);
     const nBlocksHW = Math.ceil(hw / NR);
     const nPadHW = nBlocksHW * NR;
     const kcHW = blockDepth(hw);
@@ -171,7 +172,15 @@ export class ConvWasm {
         const kb = Math.min(kcHW, hw - k0);
         ex.packA(dyOff * 4, hw * 4, 4, outC, k0, kb, apDyOff * 4, mBlocksO);
         // op(B) = col_nᵀ: B[k = position, j = ckk index] = col[j·hw + k].
-        ex.packGather(xpOff * 4, gIdx * 4, hw * 4, 4, ckk, k0, kb, bpGOff * 4, nBlocksC);
+        // Whole blocks of eight taps (four positions at a time, as runs where they are), then
+        // the ragged last.
+        if (fullBlocksC > 0)
+          ex.packGatherRunsT(xpOff * 4, gIdx * 4, hw * 4, k0, kb, bpGOff * 4, fullBlocksC);
+        if (nBlocksC > fullBlocksC) {
+          const at = fullBlocksC * NR;
+          const bp = (bpGOff + at * kb) * 4;
+          ex.packGather(xpOff * 4, (gIdx + at * hw) * 4, hw * 4, 4, ckk - at, k0, kb, bp, 1);
+        }
         const load = i > 0 || k0 > 0 ? 1 : 0;
         ex.kernel(apDyOff * 4, bpGOff * 4, cDwOff * 4, mBlocksO, nBlocksC, kb, nPadC * 4, load);
       }

@@ -1,6 +1,6 @@
 import { channelChainsFn, rowSumsFn } from './channel-chains-wasm.ts';
 import { addRowBiasFn, bnInputGradientFn, bnNormalizeFn } from './channel-passes-wasm.ts';
-import { packGatherRunsFn } from './pack-gather-wasm.ts';
+import { packGatherRunsFn, packGatherRunsTFn } from './pack-gather-wasm.ts';
 import { maxPool2x2Fn, scatterAddFn } from './maxpool-wasm.ts';
 import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { sgdStepFn } from './sgd-wasm.ts';
@@ -44,6 +44,7 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       addRowBiasFn(),
       scatterAddFn(),
       packGatherRunsFn(),
+      packGatherRunsTFn(),
     ],
     1,
   );

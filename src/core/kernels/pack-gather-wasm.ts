@@ -82,3 +82,136 @@ export function packGatherRunsFn(): FuncBuilder {
   f.end().end();
   return f;
 }
+
+/** f32 lanes 0, 1 of a and b interleaved: (a0, b0, a1, b1); and lanes 2, 3: (a2, b2, a3, b3). */
+const INTERLEAVE_LOW = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
+const INTERLEAVE_HIGH = [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31];
+/** The low halves of a and b joined, and the high halves. */
+const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const HIGH_HALVES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+
+/**
+ * packGatherRunsT(src, idx, strideOuter, k0, kc, dst, blocks), addresses and strides in bytes:
+ * packB through an index map whose steps are consecutive entries (im2col's map read transposed,
+ * as a convolution's weight gradient reads its columns: a column per kernel tap, a step per output
+ * position):
+ *   dst[blk][k][lane] = src[idx[(8·blk + lane)·strideOuter + (k0 + k)·4]]   (idx: byte offsets)
+ * for `blocks` whole blocks of eight columns. Four steps at a time: each column's four values are
+ * one f32x4 load where their offsets are a run of consecutive floats (positions within an output
+ * row), else gathered one by one; the eight columns' vectors are then transposed in registers into
+ * the four steps' panel rows. Steps past the last multiple of four go value by value. The same
+ * values land in the same places as packGather's.
+ */
+export function packGatherRunsTFn(): FuncBuilder {
+  const f = new FuncBuilder('packGatherRunsT', 7);
+  const [src, idx, strideOuter, k0, kc, dst, blocks] = f.params as [
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+  ];
+  const blk = f.local('i32');
+  const d = f.local('i32');
+  const d4End = f.local('i32');
+  const dEnd = f.local('i32');
+  const s = f.local('i32');
+  const a = f.local('i32');
+  const e = f.local('i32');
+  const panelBytes = f.local('i32');
+  const entries = f.local('v128');
+  const cols: Local[] = [];
+  for (let lane = 0; lane < 8; lane++) cols.push(f.local('v128'));
+  const mix: Local[] = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+
+  /** e = the index entries of column `lane` at the current step (s + lane·strideOuter). */
+  const entryAddr = (lane: number): void => {
+    f.get(s);
+    if (lane > 0) f.get(strideOuter).i32(lane).i32Mul().i32Add();
+  };
+
+  f.get(kc).i32(32).i32Mul().set(panelBytes);
+  f.i32(0).set(blk);
+  f.block().loop();
+  f.get(blk).get(blocks).i32GeU().brIf(1);
+  f.get(dst).get(blk).get(panelBytes).i32Mul().i32Add().tee(d);
+  f.get(panelBytes).i32Add().set(dEnd);
+  f.get(d).get(kc).i32(-4).i32And().i32(5).i32Shl().i32Add().set(d4End);
+  // s = idx + 8·blk·strideOuter + 4·k0
+  f.get(idx).get(blk).i32(3).i32Shl().get(strideOuter).i32Mul().i32Add();
+  f.get(k0).i32(2).i32Shl().i32Add().set(s);
+
+  f.block().loop();
+  f.get(d).get(d4End).i32GeU().brIf(1);
+  for (let lane = 0; lane < 8; lane++) {
+    const col = cols[lane]!;
+    entryAddr(lane);
+    f.set(e);
+    f.get(e).v128Load(0).tee(entries).i32x4ExtractLane(0).set(a);
+    f.get(entries)
+      .get(a)
+      .i32x4Splat()
+      .v128Const(i32x4Bytes([0, 4, 8, 12]))
+      .i32x4Add();
+    f.i32x4Eq().i32x4AllTrue().if_();
+    f.get(src).get(a).i32Add().v128Load(0).set(col);
+    f.else_();
+    f.get(src).get(a).i32Add().v128Load32Zero(0).set(col);
+    for (let t = 1; t < 4; t++) {
+      f.get(src)
+        .get(e)
+        .i32Load(4 * t)
+        .i32Add()
+        .get(col)
+        .v128Load32Lane(t, 0)
+        .set(col);
+    }
+    f.end();
+  }
+  // Columns 0–3 and 4–7 transposed: step t's eight values to d + 32·t.
+  for (let half = 0; half < 2; half++) {
+    const c = cols.slice(4 * half, 4 * half + 4);
+    f.get(c[0]!).get(c[1]!).i8x16Shuffle(INTERLEAVE_LOW).set(mix[0]!);
+    f.get(c[0]!).get(c[1]!).i8x16Shuffle(INTERLEAVE_HIGH).set(mix[1]!);
+    f.get(c[2]!).get(c[3]!).i8x16Shuffle(INTERLEAVE_LOW).set(mix[2]!);
+    f.get(c[2]!).get(c[3]!).i8x16Shuffle(INTERLEAVE_HIGH).set(mix[3]!);
+    const at = 16 * half;
+    f.get(d).get(mix[0]!).get(mix[2]!).i8x16Shuffle(LOW_HALVES).v128Store(at);
+    f.get(d)
+      .get(mix[0]!)
+      .get(mix[2]!)
+      .i8x16Shuffle(HIGH_HALVES)
+      .v128Store(at + 32);
+    f.get(d)
+      .get(mix[1]!)
+      .get(mix[3]!)
+      .i8x16Shuffle(LOW_HALVES)
+      .v128Store(at + 64);
+    f.get(d)
+      .get(mix[1]!)
+      .get(mix[3]!)
+      .i8x16Shuffle(HIGH_HALVES)
+      .v128Store(at + 96);
+  }
+  f.inc(s, 16).inc(d, 128).br(0);
+  f.end().end();
+
+  f.block().loop();
+  f.get(d).get(dEnd).i32GeU().brIf(1);
+  for (let lane = 0; lane < 8; lane++) {
+    f.get(d).get(src);
+    entryAddr(lane);
+    f.i32Load()
+      .i32Add()
+      .f32Load()
+      .f32Store(4 * lane);
+  }
+  f.inc(s, 4).inc(d, 32).br(0);
+  f.end().end();
+
+  f.inc(blk, 1).br(0);
+  f.end().end();
+  return f;
+}
