@@ -12,9 +12,9 @@ function i32x4Bytes(lanes: readonly number[]): number[] {
  * through an index map whose columns are consecutive entries (im2col's map in a convolution's
  * forward, a column per output position):
  *   dst[blk][k][lane] = src[idx[(k0 + k)·strideK + (8·blk + lane)·4]]   (idx: byte offsets)
- * for `blocks` whole blocks of eight columns. Where the eight offsets of a step are one run of
- * consecutive floats (positions within one output row, stride 1), the eight values are moved as
- * two f32x4; elsewhere one at a time. Either way the same values land in the same places as
+ * for `blocks` whole blocks of eight columns. Where four offsets of a step (either half of the
+ * block) are one run of consecutive floats (positions within one output row, stride 1), the four
+ * values are moved as one f32x4; elsewhere one at a time. Either way the same values land in the same places as
  * packGather's, so the products are unchanged.
  */
 export function packGatherRunsFn(): FuncBuilder {
@@ -35,7 +35,6 @@ export function packGatherRunsFn(): FuncBuilder {
   const a = f.local('i32');
   const panelBytes = f.local('i32');
   const lo = f.local('v128');
-  const hi = f.local('v128');
   const base = f.local('v128');
 
   f.get(kc).i32(32).i32Mul().set(panelBytes);
@@ -48,34 +47,29 @@ export function packGatherRunsFn(): FuncBuilder {
   f.get(idx).get(k0).get(strideK).i32Mul().i32Add().get(blk).i32(5).i32Shl().i32Add().set(s);
   f.block().loop();
   f.get(d).get(dEnd).i32GeU().brIf(1);
-  f.get(s).v128Load(0).tee(lo).i32x4ExtractLane(0).tee(a).i32x4Splat().set(base);
-  f.get(s).v128Load(16).set(hi);
-  // A run when lo = a + (0, 4, 8, 12) and hi = a + (16, 20, 24, 28).
-  f.get(lo)
-    .get(base)
-    .v128Const(i32x4Bytes([0, 4, 8, 12]))
-    .i32x4Add()
-    .i32x4Eq();
-  f.get(hi)
-    .get(base)
-    .v128Const(i32x4Bytes([16, 20, 24, 28]))
-    .i32x4Add()
-    .i32x4Eq();
-  f.v128And().i32x4AllTrue();
-  f.if_();
-  f.get(d).get(src).get(a).i32Add().v128Load(0).v128Store(0);
-  f.get(d).get(src).get(a).i32Add().v128Load(16).v128Store(16);
-  f.else_();
-  for (let lane = 0; lane < 8; lane++) {
-    f.get(d)
-      .get(src)
-      .get(s)
-      .i32Load(4 * lane)
-      .i32Add()
-      .f32Load()
-      .f32Store(4 * lane);
+  // Each half (four columns) is a run when its offsets are a + (0, 4, 8, 12).
+  for (let half = 0; half < 2; half++) {
+    const at = 16 * half;
+    f.get(s).v128Load(at).tee(lo).i32x4ExtractLane(0).tee(a).i32x4Splat().set(base);
+    f.get(lo)
+      .get(base)
+      .v128Const(i32x4Bytes([0, 4, 8, 12]))
+      .i32x4Add()
+      .i32x4Eq();
+    f.i32x4AllTrue().if_();
+    f.get(d).get(src).get(a).i32Add().v128Load(0).v128Store(at);
+    f.else_();
+    for (let lane = 0; lane < 4; lane++) {
+      f.get(d)
+        .get(src)
+        .get(s)
+        .i32Load(at + 4 * lane)
+        .i32Add()
+        .f32Load()
+        .f32Store(at + 4 * lane);
+    }
+    f.end();
   }
-  f.end();
   f.inc(d, 32).incBy(s, strideK).br(0);
   f.end().end();
   f.inc(blk, 1).br(0);
