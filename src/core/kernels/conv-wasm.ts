@@ -5,9 +5,10 @@ import type { Im2col } from './im2col.ts';
 /**
  * A Conv2d's products on the WebAssembly kernels with im2col fused into packing: each sample is
  * copied once into a zero-bordered buffer in the module's memory and packGather reads the columns
- * straight from it through the plan's index map (no column matrix is ever written), and col2im
- * (gatherSum) reads the padded product Wᵀ·dY_n in place. Arithmetic and order are those of the
- * JS path (Im2col + matmul*), so both give identical bits.
+ * straight from it through the plan's index map (no column matrix is ever written; whole blocks
+ * move runs of neighbouring positions as vectors: packGatherRuns, packGatherRunsT), and col2im
+ * (gatherSum4, gatherSum for the last inputs) reads the padded product Wᵀ·dY_n in place.
+ * Arithmetic and order are those of the JS path (Im2col + matmul*), so both give identical bits.
  */
 export class ConvWasm {
   private readonly ckk: number;
@@ -117,6 +118,8 @@ export class ConvWasm {
     const kk = this.plan.g.k * this.plan.g.k;
     const gIdx = this.gatherMap();
     const sIdx = dx ? this.col2imMap() : 0;
+    const sIdxT = dx ? this.col2imMapT(sIdx) : 0;
+    const in4 = inSize & ~3;
     const mBlocksO = Math.ceil(outC / MR);
     const mPadO = mBlocksO * MR;
     const mBlocksC = Math.ceil(ckk / MR);
@@ -193,7 +196,12 @@ export class ConvWasm {
         ex.kernel(ap, bpDyOff * 4, cDcolOff * 4, mBlocksC, nBlocksHW, kb, nPadHW * 4, load);
       }
       heap[cDcolOff + mPadC * nPadHW] = 0;
-      ex.gatherSum(dxOff * 4, cDcolOff * 4, sIdx * 4, inSize, kk);
+      // Four inputs at a time through the transposed map, then the last inSize mod 4.
+      if (in4 > 0) ex.gatherSum4(dxOff * 4, cDcolOff * 4, sIdxT * 4, in4, kk, inSize * 4);
+      if (in4 < inSize) {
+        const at = (sIdx + in4 * kk) * 4;
+        ex.gatherSum((dxOff + in4) * 4, cDcolOff * 4, at, inSize - in4, kk);
+      }
       dx.set(heap.subarray(dxOff, dxOff + inSize), i * inSize);
     }
     if (nPadC !== ckk) ex.moveRows(cDwOff * 4, nPadC * 4, cDwOff * 4, ckk * 4, ckk * 4, outC, 0);
@@ -234,6 +242,17 @@ export class ConvWasm {
       for (let t = 0; t < src.length; t++) {
         const e = src[t]!;
         i32[at + t] = 4 * (e === none ? mPadC * nPadHW : Math.floor(e / hw) * nPadHW + (e % hw));
+      }
+    });
+  }
+
+  /** The col2im map transposed: row t (of k²) holds every input's t-th offset (gatherSum4). */
+  private col2imMapT(map: number): number {
+    const kk = this.plan.g.k * this.plan.g.k;
+    const n = this.inSize;
+    return this.k.persistentBlock(`col2imT:${this.key}`, n * kk, (i32, at) => {
+      for (let i = 0; i < n; i++) {
+        for (let t = 0; t < kk; t++) i32[at + t * n + i] = i32[map + i * kk + t]!;
       }
     });
   }

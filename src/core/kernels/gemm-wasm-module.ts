@@ -1,6 +1,7 @@
 import { channelChainsFn, rowSumsFn } from './channel-chains-wasm.ts';
 import { addRowBiasFn, bnInputGradientFn, bnNormalizeFn } from './channel-passes-wasm.ts';
 import { packGatherRunsFn, packGatherRunsTFn } from './pack-gather-wasm.ts';
+import { gatherSum4Fn } from './gather-sum-wasm.ts';
 import { maxPool2x2Fn, scatterAddFn } from './maxpool-wasm.ts';
 import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { sgdStepFn } from './sgd-wasm.ts';
@@ -45,6 +46,7 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       scatterAddFn(),
       packGatherRunsFn(),
       packGatherRunsTFn(),
+      gatherSum4Fn(),
     ],
     1,
   );

@@ -51,6 +51,7 @@ export interface KernelExports {
   readonly scatterAdd: Fn4;
   readonly packGatherRuns: Fn7;
   readonly packGatherRunsT: Fn7;
+  readonly gatherSum4: Fn6;
 }
 
 /** Depth of one packed block: keeps a 4×kc A panel and an 8×kc B panel in L1 (16 + 32 bytes/k). */
