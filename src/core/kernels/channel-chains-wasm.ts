@@ -1,3 +1,4 @@
+import { HIGH_HALF, INTERLEAVE_HIGH, INTERLEAVE_LOW } from './simd-lanes.ts';
 import { FuncBuilder, type Local } from './wasm-encoder.ts';
 
 /**
@@ -12,11 +13,6 @@ import { FuncBuilder, type Local } from './wasm-encoder.ts';
  * Addresses in bytes. `channelChainsFn` builds bnMoments and channelSums (a channel's rows are
  * one per sample, `channels` rows apart); `rowSumsFn` builds bnRowSums (every row its own sum).
  */
-
-const INTERLEAVE_LOW = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
-const INTERLEAVE_HIGH = [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31];
-/** f32 lanes 2 and 3 moved to lanes 0 and 1, for promote_low. */
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /** Pairs of rows per block, largest first; a remaining single row runs in scalar code. */
 const PAIR_TIERS = [4, 2, 1] as const;

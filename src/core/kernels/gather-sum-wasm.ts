@@ -1,16 +1,5 @@
+import { HIGH_HALF, i32x4Bytes, JOIN_LOW_HALVES } from './simd-lanes.ts';
 import { FuncBuilder, type Local } from './wasm-encoder.ts';
-
-/** Little-endian bytes of four i32 lanes. */
-function i32x4Bytes(lanes: readonly number[]): number[] {
-  const out: number[] = [];
-  for (const v of lanes) out.push(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
-  return out;
-}
-
-/** f32 lanes 2 and 3 moved to lanes 0 and 1, for promote_low. */
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-/** f32 lanes 0, 1 of a and 0, 1 of b: two demoted f64x2 pairs joined into one f32x4. */
-const JOIN_LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
 /**
  * gatherSum4(dst, src, idxT, n4, kk, pitch), addresses in bytes, n4 a multiple of 4:

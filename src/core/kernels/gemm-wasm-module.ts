@@ -1,10 +1,16 @@
 import { channelChainsFn, rowSumsFn } from './channel-chains-wasm.ts';
 import { addRowBiasFn, bnInputGradientFn, bnNormalizeFn } from './channel-passes-wasm.ts';
-import { packGatherRunsFn, packGatherRunsTFn } from './pack-gather-wasm.ts';
 import { gatherSum4Fn } from './gather-sum-wasm.ts';
 import { maxPool2x2Fn, scatterAddFn } from './maxpool-wasm.ts';
+import { packGatherRunsFn, packGatherRunsTFn } from './pack-gather-wasm.ts';
 import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { sgdStepFn } from './sgd-wasm.ts';
+import {
+  INTERLEAVE_HIGH,
+  INTERLEAVE_LOW,
+  JOIN_HIGH_HALVES,
+  JOIN_LOW_HALVES,
+} from './simd-lanes.ts';
 import { encodeModule, FuncBuilder, type Local } from './wasm-encoder.ts';
 
 /** Rows of A per micro-tile and columns of B per micro-tile (one tile = 4×8 = 8 f32x4 registers). */
@@ -86,13 +92,6 @@ function moveRowsFn(): FuncBuilder {
   f.end().end();
   return f;
 }
-
-/** f32 lanes 0, 1 of a and b interleaved: (a0, b0, a1, b1); and lanes 2, 3: (a2, b2, a3, b3). */
-const INTERLEAVE_LOW = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
-const INTERLEAVE_HIGH = [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31];
-/** The low halves of a and b joined, and the high halves. */
-const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-const HIGH_HALVES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
 
 /**
  * pack(src, strideOuter, strideK, count, k0, kc, dst, blocks), strides in bytes:
@@ -185,10 +184,10 @@ function packFn(exportName: string, width: number): FuncBuilder {
       f.get(rows[0]!).get(rows[1]!).i8x16Shuffle(INTERLEAVE_HIGH).set(mix[1]!);
       f.get(rows[2]!).get(rows[3]!).i8x16Shuffle(INTERLEAVE_LOW).set(mix[2]!);
       f.get(rows[2]!).get(rows[3]!).i8x16Shuffle(INTERLEAVE_HIGH).set(mix[3]!);
-      f.get(d).get(mix[0]!).get(mix[2]!).i8x16Shuffle(LOW_HALVES).v128Store(0);
-      f.get(d).get(mix[0]!).get(mix[2]!).i8x16Shuffle(HIGH_HALVES).v128Store(16);
-      f.get(d).get(mix[1]!).get(mix[3]!).i8x16Shuffle(LOW_HALVES).v128Store(32);
-      f.get(d).get(mix[1]!).get(mix[3]!).i8x16Shuffle(HIGH_HALVES).v128Store(48);
+      f.get(d).get(mix[0]!).get(mix[2]!).i8x16Shuffle(JOIN_LOW_HALVES).v128Store(0);
+      f.get(d).get(mix[0]!).get(mix[2]!).i8x16Shuffle(JOIN_HIGH_HALVES).v128Store(16);
+      f.get(d).get(mix[1]!).get(mix[3]!).i8x16Shuffle(JOIN_LOW_HALVES).v128Store(32);
+      f.get(d).get(mix[1]!).get(mix[3]!).i8x16Shuffle(JOIN_HIGH_HALVES).v128Store(48);
       f.inc(s, 16).inc(d, 64).br(0);
       f.end().end();
       f.block().loop();

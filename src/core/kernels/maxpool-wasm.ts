@@ -1,16 +1,5 @@
+import { EVEN_LANES, i32x4Bytes, ODD_LANES } from './simd-lanes.ts';
 import { FuncBuilder, type Local } from './wasm-encoder.ts';
-
-/** f32 lanes 0, 2 of a and 0, 2 of b: the even elements of eight consecutive values. */
-const EVEN = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
-/** f32 lanes 1, 3 of a and 1, 3 of b: the odd elements. */
-const ODD = [4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31];
-
-/** Little-endian bytes of four i32 lanes. */
-function i32x4Bytes(lanes: readonly number[]): number[] {
-  const out: number[] = [];
-  for (const v of lanes) out.push(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
-  return out;
-}
 
 /**
  * maxPool2x2(x, y, arg, planes, h, w, ho, wo), addresses in bytes: 2×2 windows with stride 2 over
@@ -104,15 +93,15 @@ export function maxPool2x2Fn(): FuncBuilder {
     .i32x4Add()
     .set(idx);
   // Top-left: the first best.
-  lanes(null, EVEN, bestV);
+  lanes(null, EVEN_LANES, bestV);
   orderKey(bestV);
   f.set(bestK);
   f.get(idx).set(bestI);
-  lanes(null, ODD, v);
+  lanes(null, ODD_LANES, v);
   step(() => f.v128Const(i32x4Bytes([1, 1, 1, 1])).i32x4Add(), true);
-  lanes(wBytes, EVEN, v);
+  lanes(wBytes, EVEN_LANES, v);
   step(() => f.get(wSplat).i32x4Add(), true);
-  lanes(wBytes, ODD, v);
+  lanes(wBytes, ODD_LANES, v);
   step(
     () =>
       f

@@ -1,11 +1,11 @@
+import {
+  INTERLEAVE_HIGH,
+  INTERLEAVE_LOW,
+  i32x4Bytes,
+  JOIN_HIGH_HALVES,
+  JOIN_LOW_HALVES,
+} from './simd-lanes.ts';
 import { FuncBuilder, type Local } from './wasm-encoder.ts';
-
-/** Little-endian bytes of four i32 lanes. */
-function i32x4Bytes(lanes: readonly number[]): number[] {
-  const out: number[] = [];
-  for (const v of lanes) out.push(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
-  return out;
-}
 
 /**
  * packGatherRuns(src, idx, strideK, k0, kc, dst, blocks), addresses and strides in bytes: packB
@@ -76,13 +76,6 @@ export function packGatherRunsFn(): FuncBuilder {
   f.end().end();
   return f;
 }
-
-/** f32 lanes 0, 1 of a and b interleaved: (a0, b0, a1, b1); and lanes 2, 3: (a2, b2, a3, b3). */
-const INTERLEAVE_LOW = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
-const INTERLEAVE_HIGH = [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31];
-/** The low halves of a and b joined, and the high halves. */
-const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-const HIGH_HALVES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
 
 /**
  * packGatherRunsT(src, idx, strideOuter, k0, kc, dst, blocks), addresses and strides in bytes:
@@ -172,21 +165,21 @@ export function packGatherRunsTFn(): FuncBuilder {
     f.get(c[2]!).get(c[3]!).i8x16Shuffle(INTERLEAVE_LOW).set(mix[2]!);
     f.get(c[2]!).get(c[3]!).i8x16Shuffle(INTERLEAVE_HIGH).set(mix[3]!);
     const at = 16 * half;
-    f.get(d).get(mix[0]!).get(mix[2]!).i8x16Shuffle(LOW_HALVES).v128Store(at);
+    f.get(d).get(mix[0]!).get(mix[2]!).i8x16Shuffle(JOIN_LOW_HALVES).v128Store(at);
     f.get(d)
       .get(mix[0]!)
       .get(mix[2]!)
-      .i8x16Shuffle(HIGH_HALVES)
+      .i8x16Shuffle(JOIN_HIGH_HALVES)
       .v128Store(at + 32);
     f.get(d)
       .get(mix[1]!)
       .get(mix[3]!)
-      .i8x16Shuffle(LOW_HALVES)
+      .i8x16Shuffle(JOIN_LOW_HALVES)
       .v128Store(at + 64);
     f.get(d)
       .get(mix[1]!)
       .get(mix[3]!)
-      .i8x16Shuffle(HIGH_HALVES)
+      .i8x16Shuffle(JOIN_HIGH_HALVES)
       .v128Store(at + 96);
   }
   f.inc(s, 16).inc(d, 128).br(0);
