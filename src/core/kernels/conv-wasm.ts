@@ -5,9 +5,10 @@ import type { Im2col } from './im2col.ts';
 /**
  * A Conv2d's products on the WebAssembly kernels with im2col fused into packing: each sample is
  * copied once into a zero-bordered buffer in the module's memory and packGather reads the columns
- * straight from it through the plan's index map (no column matrix is ever written), and col2im
- * (gatherSum) reads the padded product Wᵀ·dY_n in place. Arithmetic and order are those of the
- * JS path (Im2col + matmul*), so both give identical bits.
+ * straight from it through the plan's index map (no column matrix is ever written; whole blocks
+ * move runs of neighbouring positions as vectors: packGatherRuns, packGatherRunsT), and col2im
+ * (gatherSum4, gatherSum for the last inputs) reads the padded product Wᵀ·dY_n in place.
+ * Arithmetic and order are those of the JS path (Im2col + matmul*), so both give identical bits.
  */
 export class ConvWasm {
   private readonly ckk: number;
@@ -29,8 +30,17 @@ export class ConvWasm {
     this.key = `${g.c},${g.h},${g.w},${g.k},${g.stride},${g.pad}`;
   }
 
-  /** y[n, outC, Ho, Wo] = W · col_n for every sample (no bias). */
-  forward(x: Float32Array, n: number, weight: Float32Array, y: Float32Array): void {
+  /**
+   * y[n, outC, Ho, Wo] = W · col_n for every sample, then f32(y + bias[o]) per output channel
+   * when there is a bias (added to the product in the module's memory, as Conv2d's JS path adds it).
+   */
+  forward(
+    x: Float32Array,
+    n: number,
+    weight: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+  ): void {
     if (n === 0) return;
     const { k, ckk, hw, outC, inSize, padSize } = this;
     const ex = k.ex;
@@ -39,6 +49,7 @@ export class ConvWasm {
     const mPad = mBlocks * MR;
     const nBlocks = Math.ceil(hw / NR);
     const nPad = nBlocks * NR;
+    const fullBlocks = Math.floor(hw / NR);
     const kc = blockDepth(ckk);
 
     let off = k.scratch;
@@ -52,22 +63,36 @@ export class ConvWasm {
     off += nPad * kc;
     const cOff = off;
     off += mPad * nPad;
+    const biasOff = off;
+    off += align4(outC);
+    const xAllOff = off;
+    off += n * inSize;
     const heap = k.reserve(off - k.scratch);
 
     heap.set(weight, wOff);
+    if (bias) heap.set(bias, biasOff);
     for (let k0 = 0; k0 < ckk; k0 += kc) {
       const kb = Math.min(kc, ckk - k0);
       ex.packA(wOff * 4, ckk * 4, 4, outC, k0, kb, (apOff + mPad * k0) * 4, mBlocks);
     }
     heap.fill(0, xpOff, xpOff + padSize);
+    heap.set(x.subarray(0, n * inSize), xAllOff);
     for (let i = 0; i < n; i++) {
-      this.copyPadded(x, i * inSize, heap, xpOff);
+      this.copyPadded(xAllOff + i * inSize, xpOff);
       for (let k0 = 0; k0 < ckk; k0 += kc) {
         const kb = Math.min(kc, ckk - k0);
-        ex.packGather(xpOff * 4, gIdx * 4, 4, hw * 4, hw, k0, kb, bpOff * 4, nBlocks);
+        // Whole blocks of eight positions (moved as runs where they are), then the ragged last.
+        if (fullBlocks > 0)
+          ex.packGatherRuns(xpOff * 4, gIdx * 4, hw * 4, k0, kb, bpOff * 4, fullBlocks);
+        if (nBlocks > fullBlocks) {
+          const at = fullBlocks * NR;
+          const bp = (bpOff + at * kb) * 4;
+          ex.packGather(xpOff * 4, (gIdx + at) * 4, 4, hw * 4, hw - at, k0, kb, bp, 1);
+        }
         const ap = (apOff + mPad * k0) * 4;
         ex.kernel(ap, bpOff * 4, cOff * 4, mBlocks, nBlocks, kb, nPad * 4, k0 > 0 ? 1 : 0);
       }
+      if (bias) ex.addRowBias(cOff * 4, biasOff * 4, outC, nPad * 4);
       if (nPad !== hw) ex.moveRows(cOff * 4, nPad * 4, cOff * 4, hw * 4, hw * 4, outC, 0);
       y.set(heap.subarray(cOff, cOff + outC * hw), i * outC * hw);
     }
@@ -93,12 +118,15 @@ export class ConvWasm {
     const kk = this.plan.g.k * this.plan.g.k;
     const gIdx = this.gatherMap();
     const sIdx = dx ? this.col2imMap() : 0;
+    const sIdxT = dx ? this.col2imMapT(sIdx) : 0;
+    const in4 = inSize & ~3;
     const mBlocksO = Math.ceil(outC / MR);
     const mPadO = mBlocksO * MR;
     const mBlocksC = Math.ceil(ckk / MR);
     const mPadC = mBlocksC * MR;
     const nBlocksC = Math.ceil(ckk / NR);
     const nPadC = nBlocksC * NR;
+    const fullBlocksC = Math.floor(ckk / NR);
     const nBlocksHW = Math.ceil(hw / NR);
     const nPadHW = nBlocksHW * NR;
     const kcHW = blockDepth(hw);
@@ -125,6 +153,8 @@ export class ConvWasm {
     off += mPadC * nPadHW + 4;
     const dxOff = off;
     off += align4(inSize);
+    const xAllOff = off;
+    off += n * inSize;
     const heap = k.reserve(off - k.scratch);
 
     if (dx) {
@@ -136,15 +166,24 @@ export class ConvWasm {
       }
     }
     heap.fill(0, xpOff, xpOff + padSize);
+    heap.set(x.subarray(0, n * inSize), xAllOff);
     const sample = outC * hw;
     for (let i = 0; i < n; i++) {
-      this.copyPadded(x, i * inSize, heap, xpOff);
+      this.copyPadded(xAllOff + i * inSize, xpOff);
       heap.set(dy.subarray(i * sample, (i + 1) * sample), dyOff);
       for (let k0 = 0; k0 < hw; k0 += kcHW) {
         const kb = Math.min(kcHW, hw - k0);
         ex.packA(dyOff * 4, hw * 4, 4, outC, k0, kb, apDyOff * 4, mBlocksO);
         // op(B) = col_nᵀ: B[k = position, j = ckk index] = col[j·hw + k].
-        ex.packGather(xpOff * 4, gIdx * 4, hw * 4, 4, ckk, k0, kb, bpGOff * 4, nBlocksC);
+        // Whole blocks of eight taps (four positions at a time, as runs where they are), then
+        // the ragged last.
+        if (fullBlocksC > 0)
+          ex.packGatherRunsT(xpOff * 4, gIdx * 4, hw * 4, k0, kb, bpGOff * 4, fullBlocksC);
+        if (nBlocksC > fullBlocksC) {
+          const at = fullBlocksC * NR;
+          const bp = (bpGOff + at * kb) * 4;
+          ex.packGather(xpOff * 4, (gIdx + at * hw) * 4, hw * 4, 4, ckk - at, k0, kb, bp, 1);
+        }
         const load = i > 0 || k0 > 0 ? 1 : 0;
         ex.kernel(apDyOff * 4, bpGOff * 4, cDwOff * 4, mBlocksO, nBlocksC, kb, nPadC * 4, load);
       }
@@ -157,22 +196,30 @@ export class ConvWasm {
         ex.kernel(ap, bpDyOff * 4, cDcolOff * 4, mBlocksC, nBlocksHW, kb, nPadHW * 4, load);
       }
       heap[cDcolOff + mPadC * nPadHW] = 0;
-      ex.gatherSum(dxOff * 4, cDcolOff * 4, sIdx * 4, inSize, kk);
+      // Four inputs at a time through the transposed map, then the last inSize mod 4.
+      if (in4 > 0) ex.gatherSum4(dxOff * 4, cDcolOff * 4, sIdxT * 4, in4, kk, inSize * 4);
+      if (in4 < inSize) {
+        const at = (sIdx + in4 * kk) * 4;
+        ex.gatherSum((dxOff + in4) * 4, cDcolOff * 4, at, inSize - in4, kk);
+      }
       dx.set(heap.subarray(dxOff, dxOff + inSize), i * inSize);
     }
     if (nPadC !== ckk) ex.moveRows(cDwOff * 4, nPadC * 4, cDwOff * 4, ckk * 4, ckk * 4, outC, 0);
     dw.set(heap.subarray(cDwOff, cDwOff + outC * ckk));
   }
 
-  private copyPadded(x: Float32Array, xOffset: number, heap: Float32Array, dst: number): void {
+  /**
+   * One sample, already in the module's memory at `src`, into the zero-bordered buffer at `dst`
+   * (floats): each channel's rows moved to the padded pitch (the border stays zero).
+   */
+  private copyPadded(src: number, dst: number): void {
     const { c, h, w, pad: p } = this.plan.g;
     const { hp, wp } = this.plan;
+    const ex = this.k.ex;
     for (let ci = 0; ci < c; ci++) {
-      for (let ih = 0; ih < h; ih++) {
-        const s = xOffset + (ci * h + ih) * w;
-        const d = dst + (ci * hp + ih + p) * wp + p;
-        for (let iw = 0; iw < w; iw++) heap[d + iw] = x[s + iw]!;
-      }
+      const from = src + ci * h * w;
+      const to = dst + (ci * hp + p) * wp + p;
+      ex.moveRows(from * 4, w * 4, to * 4, wp * 4, w * 4, h, 0);
     }
   }
 
@@ -195,6 +242,17 @@ export class ConvWasm {
       for (let t = 0; t < src.length; t++) {
         const e = src[t]!;
         i32[at + t] = 4 * (e === none ? mPadC * nPadHW : Math.floor(e / hw) * nPadHW + (e % hw));
+      }
+    });
+  }
+
+  /** The col2im map transposed: row t (of k²) holds every input's t-th offset (gatherSum4). */
+  private col2imMapT(map: number): number {
+    const kk = this.plan.g.k * this.plan.g.k;
+    const n = this.inSize;
+    return this.k.persistentBlock(`col2imT:${this.key}`, n * kk, (i32, at) => {
+      for (let i = 0; i < n; i++) {
+        for (let t = 0; t < kk; t++) i32[at + t * n + i] = i32[map + i * kk + t]!;
       }
     });
   }

@@ -1,5 +1,16 @@
+import { channelChainsFn, rowSumsFn } from './channel-chains-wasm.ts';
+import { addRowBiasFn, bnInputGradientFn, bnNormalizeFn } from './channel-passes-wasm.ts';
+import { gatherSum4Fn } from './gather-sum-wasm.ts';
+import { maxPool2x2Fn, scatterAddFn } from './maxpool-wasm.ts';
+import { packGatherRunsFn, packGatherRunsTFn } from './pack-gather-wasm.ts';
 import { segmentSumsFn } from './segment-sums-wasm.ts';
 import { sgdStepFn } from './sgd-wasm.ts';
+import {
+  INTERLEAVE_HIGH,
+  INTERLEAVE_LOW,
+  JOIN_HIGH_HALVES,
+  JOIN_LOW_HALVES,
+} from './simd-lanes.ts';
 import { sumPartsFn } from './sum-parts-wasm.ts';
 import { encodeModule, FuncBuilder, type Local } from './wasm-encoder.ts';
 
@@ -33,6 +44,17 @@ export function buildGemmModule(): Uint8Array<ArrayBuffer> {
       segmentSumsFn(),
       sgdStepFn(),
       sumPartsFn(),
+      bnNormalizeFn(),
+      bnInputGradientFn(),
+      channelChainsFn('bnMoments', true),
+      rowSumsFn(),
+      maxPool2x2Fn(),
+      channelChainsFn('channelSums', false),
+      addRowBiasFn(),
+      scatterAddFn(),
+      packGatherRunsFn(),
+      packGatherRunsTFn(),
+      gatherSum4Fn(),
     ],
     1,
   );
@@ -76,6 +98,12 @@ function moveRowsFn(): FuncBuilder {
 /**
  * pack(src, strideOuter, strideK, count, k0, kc, dst, blocks), strides in bytes:
  * dst[blk][k][lane] = src[(blk·W + lane)·strideOuter + (k0 + k)·strideK], 0 past `count`.
+ *
+ * Two layouts move whole blocks as vectors (the same values to the same places): lanes adjacent in
+ * memory (strideOuter = 4: B row-major, A transposed) copy W/4 f32x4 per k; for the 4-wide A
+ * panel, k adjacent (strideK = 4: A row-major) loads four rows' next four values and transposes
+ * them (k beyond the last multiple of 4 one value at a time). The remaining lanes (a ragged last
+ * block, other strides) go value by value.
  */
 function packFn(exportName: string, width: number): FuncBuilder {
   const f = new FuncBuilder(exportName, 8);
@@ -95,12 +123,90 @@ function packFn(exportName: string, width: number): FuncBuilder {
   const dEnd = f.local('i32');
   const s = f.local('i32');
   const panelBytes = f.local('i32');
+  const blk = f.local('i32');
+  const fullBlocks = f.local('i32');
+  const d4End = f.local('i32');
+  const rows: Local[] = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  const mix: Local[] = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
   const log2 = Math.log2(width);
   const step = width * 4;
 
   f.get(kc).i32(step).i32Mul().set(panelBytes);
   f.get(blocks).i32(log2).i32Shl().set(total);
   f.i32(0).set(r);
+
+  // Whole blocks: min(blocks, ⌊count / W⌋).
+  f.get(count).i32(log2).i32ShrU().set(fullBlocks);
+  f.get(fullBlocks).get(blocks).i32GtS().if_();
+  f.get(blocks).set(fullBlocks);
+  f.end();
+
+  /** For blk < fullBlocks: d, dEnd = the block's panel; s = its first value (lane 0, k0). */
+  const overFullBlocks = (body: () => void): void => {
+    f.i32(0).set(blk);
+    f.block().loop();
+    f.get(blk).get(fullBlocks).i32GeU().brIf(1);
+    f.get(dst).get(blk).get(panelBytes).i32Mul().i32Add().tee(d);
+    f.get(panelBytes).i32Add().set(dEnd);
+    f.get(src).get(blk).i32(log2).i32Shl().get(strideOuter).i32Mul().i32Add();
+    f.get(k0).get(strideK).i32Mul().i32Add().set(s);
+    body();
+    f.inc(blk, 1).br(0);
+    f.end().end();
+    f.get(fullBlocks).i32(log2).i32Shl().set(r);
+  };
+
+  f.get(strideOuter).i32(4).i32Eq().if_();
+  overFullBlocks(() => {
+    f.block().loop();
+    f.get(d).get(dEnd).i32GeU().brIf(1);
+    for (let q = 0; q < width / 4; q++)
+      f.get(d)
+        .get(s)
+        .v128Load(16 * q)
+        .v128Store(16 * q);
+    f.incBy(s, strideK).inc(d, step).br(0);
+    f.end().end();
+  });
+  if (width === 4) {
+    f.else_();
+    f.get(strideK).i32(4).i32Eq().if_();
+    overFullBlocks(() => {
+      // d4End = d + 16·(kc & ~3): four k at a time, then the rest one by one.
+      f.get(d).get(kc).i32(-4).i32And().i32(4).i32Shl().i32Add().set(d4End);
+      f.block().loop();
+      f.get(d).get(d4End).i32GeU().brIf(1);
+      for (let lane = 0; lane < 4; lane++) {
+        f.get(s);
+        if (lane > 0) f.get(strideOuter).i32(lane).i32Mul().i32Add();
+        f.v128Load(0).set(rows[lane]!);
+      }
+      // mix0 = (r0k0, r1k0, r0k1, r1k1), mix1 = (r0k2, r1k2, r0k3, r1k3), mix2/3 from rows 2, 3.
+      f.get(rows[0]!).get(rows[1]!).i8x16Shuffle(INTERLEAVE_LOW).set(mix[0]!);
+      f.get(rows[0]!).get(rows[1]!).i8x16Shuffle(INTERLEAVE_HIGH).set(mix[1]!);
+      f.get(rows[2]!).get(rows[3]!).i8x16Shuffle(INTERLEAVE_LOW).set(mix[2]!);
+      f.get(rows[2]!).get(rows[3]!).i8x16Shuffle(INTERLEAVE_HIGH).set(mix[3]!);
+      f.get(d).get(mix[0]!).get(mix[2]!).i8x16Shuffle(JOIN_LOW_HALVES).v128Store(0);
+      f.get(d).get(mix[0]!).get(mix[2]!).i8x16Shuffle(JOIN_HIGH_HALVES).v128Store(16);
+      f.get(d).get(mix[1]!).get(mix[3]!).i8x16Shuffle(JOIN_LOW_HALVES).v128Store(32);
+      f.get(d).get(mix[1]!).get(mix[3]!).i8x16Shuffle(JOIN_HIGH_HALVES).v128Store(48);
+      f.inc(s, 16).inc(d, 64).br(0);
+      f.end().end();
+      f.block().loop();
+      f.get(d).get(dEnd).i32GeU().brIf(1);
+      for (let lane = 0; lane < 4; lane++) {
+        f.get(d).get(s);
+        if (lane > 0) f.get(strideOuter).i32(lane).i32Mul().i32Add();
+        f.f32Load().f32Store(4 * lane);
+      }
+      f.inc(s, 4).inc(d, 16).br(0);
+      f.end().end();
+    });
+    f.end();
+  }
+  f.end();
+
+  // Value by value from lane r on.
   f.block().loop();
   f.get(r).get(total).i32GeU().brIf(1);
   // d = dst + (r / W)·panelBytes + (r mod W)·4

@@ -44,6 +44,17 @@ export interface KernelExports {
   readonly segmentSums: Fn7;
   readonly sgdStep: Fn6;
   readonly sumParts: Fn5;
+  readonly bnNormalize: Fn6;
+  readonly bnInputGradient: Fn6;
+  readonly bnMoments: Fn6;
+  readonly bnRowSums: Fn5;
+  readonly maxPool2x2: Fn8;
+  readonly channelSums: Fn6;
+  readonly addRowBias: Fn4;
+  readonly scatterAdd: Fn4;
+  readonly packGatherRuns: Fn7;
+  readonly packGatherRunsT: Fn7;
+  readonly gatherSum4: Fn6;
 }
 
 /** Depth of one packed block: keeps a 4×kc A panel and an 8×kc B panel in L1 (16 + 32 bytes/k). */
@@ -129,6 +140,51 @@ export class WasmKernels {
       this.f32 = new Float32Array(mem.buffer);
       this.i32 = new Int32Array(mem.buffer);
     }
+  }
+
+  /**
+   * 2×2 max pooling with stride 2 over `planes` planes of h×w (see maxpool-wasm.ts): y and the
+   * flat input index of each output's maximum (first of equals) into arg.
+   */
+  maxPool2x2(
+    x: Float32Array,
+    planes: number,
+    h: number,
+    w: number,
+    ho: number,
+    wo: number,
+    y: Float32Array,
+    arg: Int32Array,
+  ): void {
+    const size = planes * h * w;
+    const outs = planes * ho * wo;
+    const xOff = this.scratch;
+    const yOff = xOff + align4(size) + 16;
+    const aOff = yOff + align4(outs + 3);
+    const heap = this.reserve(aOff + outs + 3 - xOff);
+    heap.set(x.length === size ? x : x.subarray(0, size), xOff);
+    heap.fill(0, xOff + size, yOff);
+    this.ex.maxPool2x2(xOff * 4, yOff * 4, aOff * 4, planes, h, w, ho, wo);
+    y.set(heap.subarray(yOff, yOff + outs));
+    arg.set(this.i32.subarray(aOff, aOff + outs));
+  }
+
+  /**
+   * Max pooling's backward: dx = 0, then dx[arg[o]] += dy[o] in output order (float32 sums), for
+   * the dy.length outputs; dx is the whole input gradient.
+   */
+  maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array): void {
+    const outs = dy.length;
+    const size = dx.length;
+    const dxOff = this.scratch;
+    const dyOff = dxOff + align4(size);
+    const aOff = dyOff + align4(outs);
+    const heap = this.reserve(aOff + outs - dxOff);
+    heap.fill(0, dxOff, dxOff + size);
+    heap.set(dy, dyOff);
+    this.i32.set(arg.subarray(0, outs), aOff);
+    this.ex.scatterAdd(dxOff * 4, dyOff * 4, aOff * 4, outs);
+    dx.set(heap.subarray(dxOff, dxOff + size));
   }
 
   /** y = max(x, +0) elementwise (x and y of equal length). */

@@ -151,6 +151,9 @@ export class FuncBuilder {
   i32GeU(): this {
     return this.op(0x4f);
   }
+  i32GtS(): this {
+    return this.op(0x4a);
+  }
 
   i32Load(offset = 0): this {
     return this.op(0x28).memarg(2, offset);
@@ -175,6 +178,9 @@ export class FuncBuilder {
   f32Store(offset = 0): this {
     return this.op(0x38).memarg(2, offset);
   }
+  f32Add(): this {
+    return this.op(0x92);
+  }
   f32Const0(): this {
     return this.op(0x43, 0, 0, 0, 0);
   }
@@ -183,6 +189,22 @@ export class FuncBuilder {
   }
   f64Add(): this {
     return this.op(0xa0);
+  }
+  f64Sub(): this {
+    return this.op(0xa1);
+  }
+  f64Mul(): this {
+    return this.op(0xa2);
+  }
+  f64Div(): this {
+    return this.op(0xa3);
+  }
+  f64Store(offset = 0): this {
+    return this.op(0x39).memarg(3, offset);
+  }
+  /** f64.convert_i32_u: an unsigned i32, exactly (every i32 fits a float64). */
+  f64ConvertI32U(): this {
+    return this.op(0xb8);
   }
   f64PromoteF32(): this {
     return this.op(0xbb);
@@ -207,6 +229,26 @@ export class FuncBuilder {
   v128Load64Splat(offset = 0): this {
     return this.simd(0x0a).memarg(3, offset);
   }
+  /** v128.load32_zero: one f32 (or i32) into lane 0, zeros above. */
+  v128Load32Zero(offset = 0): this {
+    return this.simd(0x5c).memarg(2, offset);
+  }
+  /** v128.load32_lane: [address, v128] → the v128 with lane `lane` loaded from memory. */
+  v128Load32Lane(lane: number, offset = 0): this {
+    this.simd(0x56).memarg(2, offset);
+    this.code.push(lane);
+    return this;
+  }
+  /** v128.load64_zero: 8 bytes (two f32) into the low half, zeros above. */
+  v128Load64Zero(offset = 0): this {
+    return this.simd(0x5d).memarg(3, offset);
+  }
+  /** v128.store64_lane: [address, v128] → stores 8 bytes, lane `lane` of the i64x2 view. */
+  v128Store64Lane(lane: number, offset = 0): this {
+    this.simd(0x5b).memarg(3, offset);
+    this.code.push(lane);
+    return this;
+  }
   v128Store(offset = 0): this {
     return this.simd(0x0b).memarg(4, offset);
   }
@@ -223,6 +265,39 @@ export class FuncBuilder {
   }
   v128And(): this {
     return this.simd(0x4e);
+  }
+  /** v128.bitselect: [a, b, mask] → (a & mask) | (b & ~mask). */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
+  i32x4Add(): this {
+    return this.simd(0xae);
+  }
+  i32x4Eq(): this {
+    return this.simd(0x37);
+  }
+  /** i32x4.all_true: 1 when every lane is nonzero, else 0. */
+  i32x4AllTrue(): this {
+    return this.simd(0xa3);
+  }
+  i32x4ExtractLane(lane: number): this {
+    this.simd(0x1b);
+    this.code.push(lane);
+    return this;
+  }
+  i32x4Splat(): this {
+    return this.simd(0x11);
+  }
+  /** i32x4.shr_s: [v128, i32 count] → v128. */
+  i32x4ShrS(): this {
+    return this.simd(0xac);
+  }
+  /** i32x4.shr_u: [v128, i32 count] → v128. */
+  i32x4ShrU(): this {
+    return this.simd(0xad);
+  }
+  v128Xor(): this {
+    return this.simd(0x51);
   }
   /** v128.const from 16 little-endian bytes. */
   v128Const(bytes: readonly number[]): this {
@@ -248,6 +323,12 @@ export class FuncBuilder {
   }
   f64x2Add(): this {
     return this.simd(0xf0);
+  }
+  f64x2Div(): this {
+    return this.simd(0xf3);
+  }
+  f64x2Splat(): this {
+    return this.simd(0x14);
   }
   f64x2Mul(): this {
     return this.simd(0xf2);

@@ -1,4 +1,5 @@
 import { initWeights, type WeightInit } from '../init.ts';
+import { channelSumsWasm } from '../kernels/channel-passes.ts';
 import { ConvWasm } from '../kernels/conv-wasm.ts';
 import { activeWasmKernels, matmul, matmulNT, matmulTN } from '../kernels/gemm.ts';
 import type { WasmKernels } from '../kernels/gemm-wasm.ts';
@@ -31,8 +32,9 @@ export interface Conv2dOptions {
  * Sample by sample: Y_n = W · col_n lands directly in NCHW order (no reordering pass), and
  * backward accumulates dW = Σ_n dY_n · col_nᵀ in sample order (the same bits as one product over
  * the batch), then dx_n = col2im(Wᵀ · dY_n). With the WebAssembly kernels, im2col is fused into
- * packing (ConvWasm); otherwise forward keeps every sample's columns for backward. Both paths give
- * identical bits.
+ * packing (ConvWasm), the bias is added in the module's memory and its gradient's per-channel sums
+ * run there (several channels' chains at once, each in sample order); otherwise forward keeps every
+ * sample's columns for backward. Both paths give identical bits.
  */
 export class Conv2d implements Layer {
   readonly kind = 'conv2d';
@@ -127,16 +129,16 @@ export class Conv2d implements Layer {
     const ys = this.outViews.get(y.data, n, outC * hw);
     const plan = this.plan!;
     const wasm = this.wasmFor(plan);
+    const b = this.bias?.value;
     if (wasm) {
-      wasm.forward(x.data, n, this.weight.value, y.data);
+      wasm.forward(x.data, n, this.weight.value, b ?? null, y.data);
       this.colsFresh = false;
     } else {
       this.fillColumns(x.data, n);
       const cols = this.colViews.get(this.colSlot.get([n, plan.colSize]).data, n, plan.colSize);
       for (let i = 0; i < n; i++) matmul(ys[i]!, this.weight.value, cols[i]!, outC, hw, ckk);
     }
-    const b = this.bias?.value;
-    if (b) {
+    if (b && !wasm) {
       const yd = y.data;
       for (let i = 0; i < n; i++) {
         for (let o = 0; o < outC; o++) {
@@ -237,7 +239,9 @@ export class Conv2d implements Layer {
     const ckk = this.inChannels * this.kernel * this.kernel;
     const inSize = this.inChannels * g.h * g.w;
     const outSize = outC * hw;
-    if (db) {
+    const kernels = wasm && to > from ? activeWasmKernels() : null;
+    if (db && kernels) channelSumsWasm(kernels, dyd, outC, hw, from, to, db);
+    else if (db) {
       for (let o = 0; o < outC; o++) {
         let sum = 0;
         for (let i = from; i < to; i++) {

@@ -1,3 +1,4 @@
+import { activeWasmKernels } from '../kernels/gemm.ts';
 import { Int32View, orderKey } from '../kernels/int32-view.ts';
 import type { Buffer, Layer, Param, RunContext } from '../layer.ts';
 import { batchOf, type Tensor, TensorSlot } from '../tensor.ts';
@@ -15,7 +16,9 @@ export interface MaxPool2dOptions {
  *
  * Branch-free: the comparison runs on integer keys with the float order (orderKey) and selects
  * with masks, since a data-dependent branch on random activations mispredicts often (2.5× slower
- * measured). NaN (sign bit clear) wins its window, as in PyTorch.
+ * measured). NaN (sign bit clear) wins its window, as in PyTorch. The 2×2 stride-2 window runs
+ * in WebAssembly SIMD when the GEMM does (maxpool-wasm.ts: the same keys, order and tie rule), and
+ * so does backward's routing for every window (the same float32 sums in output order).
  */
 export class MaxPool2d implements Layer {
   readonly kind = 'maxpool2d';
@@ -71,7 +74,10 @@ export class MaxPool2d implements Layer {
     const xd = x.data;
     const xb = this.xBits.of(xd);
     const yd = y.data;
-    if (k === 2) pool2(xb, xd, yd, arg, n * c, h, w, ho, wo, s);
+    const wasm = k === 2 && s === 2 ? activeWasmKernels() : null;
+    if (wasm) {
+      if (yd.length > 0) wasm.maxPool2x2(xd, n * c, h, w, ho, wo, yd, arg);
+    } else if (k === 2) pool2(xb, xd, yd, arg, n * c, h, w, ho, wo, s);
     else poolK(xb, xd, yd, arg, n * c, h, w, ho, wo, k, s);
     this.inputShape = x.shape;
     return y;
@@ -79,9 +85,14 @@ export class MaxPool2d implements Layer {
 
   backward(dy: Tensor, _ctx: RunContext): Tensor {
     const dx = this.dxSlot.get(this.inputShape);
-    const dxd = dx.data.fill(0);
     const dyd = dy.data;
     const arg = this.argmax;
+    const wasm = activeWasmKernels();
+    if (wasm && dx.data.length > 0) {
+      wasm.maxPoolBackward(dyd, arg, dx.data);
+      return dx;
+    }
+    const dxd = dx.data.fill(0);
     for (let o = 0; o < dyd.length; o++) dxd[arg[o]!]! += dyd[o]!;
     return dx;
   }

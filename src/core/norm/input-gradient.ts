@@ -1,3 +1,5 @@
+import { inputGradientWasm } from '../kernels/channel-passes.ts';
+import { activeWasmKernels } from '../kernels/gemm.ts';
 import type { ChannelLayout } from './channel-layout.ts';
 import type { Reductions } from './moments.ts';
 
@@ -6,7 +8,8 @@ import type { Reductions } from './moments.ts';
  *   ∂L/∂x = scale·invstd·(dy − Σdy/N − x̂·Σ(dy·x̂)/N)
  * where the sums come from every device of the merge (the mean and variance depend on all of
  * them). scale is γ (or γ·r for Batch Renorm; null means 1). Passing zero reductions gives the
- * gradient through fixed statistics (eval with running statistics).
+ * gradient through fixed statistics (eval with running statistics). WebAssembly SIMD when the GEMM
+ * runs there (the same operations, the same bits), else the loop below.
  */
 export function computeInputGradient(
   dy: Float32Array,
@@ -20,6 +23,25 @@ export function computeInputGradient(
   out: Float32Array,
 ): void {
   const { batch, channels, spatial } = layout;
+  const wasm = activeWasmKernels();
+  if (wasm && batch * channels * spatial > 0) {
+    inputGradientWasm(
+      wasm,
+      dy,
+      xhat,
+      batch,
+      channels,
+      spatial,
+      samplesPerGroup,
+      summed.sumDy,
+      summed.sumDyXhat,
+      mergedCount,
+      invstd,
+      scale,
+      out,
+    );
+    return;
+  }
   for (let n = 0; n < batch; n++) {
     const group = Math.floor(n / samplesPerGroup);
     const row = group * channels;

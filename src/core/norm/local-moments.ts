@@ -1,3 +1,5 @@
+import { momentsWasm } from '../kernels/channel-passes.ts';
+import { activeWasmKernels } from '../kernels/gemm.ts';
 import type { ChannelLayout } from './channel-layout.ts';
 import type { Moments } from './moments.ts';
 
@@ -6,6 +8,8 @@ import type { Moments } from './moments.ts';
  * (mean first, then Σ(x − mean)²), never E[x²] − E[x]². Group g holds samples
  * [g·samplesPerGroup, (g+1)·samplesPerGroup) ∩ [0, N); plain BN uses one group of all samples.
  * `out` must have groupCount(N, samplesPerGroup) groups; an empty batch gives count 0 everywhere.
+ * With the WebAssembly kernels active, up to eight channels' sums run side by side there, each in
+ * this order (the same bits).
  */
 export function computeLocalMoments(
   x: Float32Array,
@@ -17,6 +21,15 @@ export function computeLocalMoments(
   out.count.fill(0);
   out.mean.fill(0);
   out.m2.fill(0);
+  const wasm = activeWasmKernels();
+  if (wasm && batch * channels * spatial > 0) {
+    for (let g = 0; g < out.groups; g++) {
+      const n0 = Math.min(batch, g * samplesPerGroup);
+      out.count[g] = (Math.min(batch, n0 + samplesPerGroup) - n0) * spatial;
+    }
+    momentsWasm(wasm, x, batch, channels, spatial, samplesPerGroup, out.groups, out.mean, out.m2);
+    return out;
+  }
   for (let g = 0; g < out.groups; g++) {
     const n0 = Math.min(batch, g * samplesPerGroup);
     const n1 = Math.min(batch, n0 + samplesPerGroup);

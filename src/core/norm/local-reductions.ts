@@ -1,10 +1,14 @@
+import { rowSumsWasm } from '../kernels/channel-passes.ts';
+import { activeWasmKernels } from '../kernels/gemm.ts';
 import type { ChannelLayout } from './channel-layout.ts';
 import type { Reductions } from './moments.ts';
 
 /**
  * Backward phase 1: Σdy and Σdy·x̂ per group and channel on this device, in float64. With γ and β
  * per channel, these are also this device's gradients: ∂L/∂β_c = Σ_g Σdy, ∂L/∂γ_c = Σ_g Σdy·x̂.
- * `out` must have as many groups as the forward used; an empty device gives zeros.
+ * `out` must have as many groups as the forward used; an empty device gives zeros. With the
+ * WebAssembly kernels active, the per-row sums run there, up to eight rows side by side (the same
+ * bits).
  */
 export function computeLocalReductions(
   dy: Float32Array,
@@ -16,6 +20,19 @@ export function computeLocalReductions(
   const { batch, channels, spatial } = layout;
   out.sumDy.fill(0);
   out.sumDyXhat.fill(0);
+  const wasm = activeWasmKernels();
+  if (wasm && batch * channels * spatial > 0) {
+    const sums = rowSumsWasm(wasm, dy, xhat, batch * channels, spatial);
+    const dyXhatAt = batch * channels;
+    for (let n = 0, r = 0; n < batch; n++) {
+      const row = Math.floor(n / samplesPerGroup) * channels;
+      for (let c = 0; c < channels; c++, r++) {
+        out.sumDy[row + c] = out.sumDy[row + c]! + sums[r]!;
+        out.sumDyXhat[row + c] = out.sumDyXhat[row + c]! + sums[dyXhatAt + r]!;
+      }
+    }
+    return out;
+  }
   for (let n = 0; n < batch; n++) {
     const row = Math.floor(n / samplesPerGroup) * channels;
     for (let c = 0; c < channels; c++) {

@@ -1,3 +1,5 @@
+import { normalizeWasm } from '../kernels/channel-passes.ts';
+import { activeWasmKernels } from '../kernels/gemm.ts';
 import type { ChannelLayout } from './channel-layout.ts';
 import type { Moments } from './moments.ts';
 
@@ -49,6 +51,7 @@ export function assertEnoughValues(
 /**
  * x̂ = (x − mean)·invstd per group/channel (kept for backward), y = scale·x̂ + shift per channel
  * (scale = γ, shift = β; Batch Renorm folds r and d in). null scale/shift mean 1 and 0.
+ * WebAssembly SIMD when the GEMM runs there (the same operations, the same bits), else the loop.
  */
 export function applyNormalization(
   x: Float32Array,
@@ -62,6 +65,24 @@ export function applyNormalization(
   y: Float32Array,
 ): void {
   const { batch, channels, spatial } = layout;
+  const wasm = activeWasmKernels();
+  if (wasm && batch * channels * spatial > 0) {
+    normalizeWasm(
+      wasm,
+      x,
+      batch,
+      channels,
+      spatial,
+      samplesPerGroup,
+      mean,
+      invstd,
+      scale,
+      shift,
+      xhat,
+      y,
+    );
+    return;
+  }
   for (let n = 0; n < batch; n++) {
     const row = Math.floor(n / samplesPerGroup) * channels;
     for (let c = 0; c < channels; c++) {

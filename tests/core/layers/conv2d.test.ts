@@ -175,7 +175,8 @@ describe('Conv2d', () => {
 
 describe('Conv2d backends', () => {
   // [n, inC, h, w, outC, k, stride, pad]: K-blocked products (C·k·k = 288 > 256; Ho·Wo = 400 > 256),
-  // ragged tiles (outC = 5, Ho·Wo = 9), strides, k = 1 and wide padding.
+  // ragged tiles (outC = 5, Ho·Wo = 9), strides, k = 1 and wide padding; the bias (added in the
+  // module's memory) and its gradient (channel sums) on both.
   const CASES: [number, number, number, number, number, number, number, number][] = [
     [3, 32, 5, 5, 5, 3, 1, 1],
     [2, 1, 20, 20, 6, 3, 1, 1],
@@ -183,6 +184,9 @@ describe('Conv2d backends', () => {
     [2, 4, 5, 6, 3, 1, 1, 0],
     [1, 2, 3, 3, 2, 3, 1, 2],
     [0, 2, 5, 5, 3, 3, 1, 1],
+    // Bias sums over 8 + 4 + 1 channel chains; the CNN's second convolution.
+    [3, 2, 6, 6, 13, 3, 1, 1],
+    [4, 16, 14, 14, 32, 3, 1, 1],
   ];
 
   it.each(CASES)(
