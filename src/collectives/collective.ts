@@ -23,6 +23,11 @@ export interface ParameterShard {
   readonly params: Float32Array;
   /** The optimizer's flat state vectors, likewise shared. */
   readonly state: readonly Float32Array[];
+  /**
+   * Where allReduceSum leaves the summed gradient for every worker (params long): the shard's
+   * optimizer reads its slice from here, and an allReduceSum into this very array copies nothing.
+   */
+  readonly gradients: Float32Array;
 }
 
 export interface CallTag {
@@ -71,6 +76,16 @@ export interface Collective {
   shard?(params: number, stateVectors: number): ParameterShard | null;
   /** Returns once every worker has called it with the same tag (with `shard`). */
   barrier?(tag: CallTag): Promise<void>;
+  /**
+   * With `shard`: allReduceSum's sum of the first `length` elements, but only this worker's shard
+   * of it is ready when it returns (in the shard's `gradients`), and nobody waits for the other
+   * shards (a reduce-scatter). The caller must reach `barrier` before any worker contributes again.
+   */
+  reduceScatterSum?(
+    tag: CallTag,
+    local: ReadonlyMap<number, Float32Array>,
+    length: number,
+  ): Promise<void>;
   readonly stats: CollectiveStats;
   /** Tell the others this worker failed, so they stop waiting at once. */
   abort(reason: string): void;

@@ -1,3 +1,4 @@
+import { InPlaceKernels } from '../core/kernels/in-place-kernels.ts';
 import {
   type CallTag,
   type Collective,
@@ -26,13 +27,24 @@ export interface SharedMemoryLayout {
   readonly control: SharedArrayBuffer;
   /** Two gather regions (alternating calls) of devices × slotLength float64. */
   readonly gather: SharedArrayBuffer;
+  /**
+   * The float32 regions below, in one shared WebAssembly memory, so each worker's SIMD kernels
+   * (the device-order sum, the optimizer update) run on them in place; null where a shared
+   * WebAssembly memory cannot be made (then `vectors` is a plain SharedArrayBuffer and the
+   * kernels copy).
+   */
+  readonly memory: WebAssembly.Memory | null;
+  /** The regions' buffer: `memory.buffer` when there is a memory. Offsets below are bytes in it. */
+  readonly vectors: ArrayBufferLike;
   /** devices × vectorLength float32 contributions, then vectorLength float32 of result. */
-  readonly reduce: SharedArrayBuffer;
+  readonly reduceAt: number;
   /** The replica's parameters (vectorLength float32), shared by every worker (ZeRO-1). */
-  readonly params: SharedArrayBuffer;
+  readonly paramsAt: number;
   /** stateVectors × vectorLength float32: the optimizer's state, shared likewise. */
-  readonly optimizerState: SharedArrayBuffer;
+  readonly stateAt: number;
   readonly stateVectors: number;
+  /** 32 bytes per worker for its kernels' scalars. */
+  readonly scalarsAt: number;
 }
 
 /** Loads of the barrier's generation before sleeping (a few tens of microseconds). */
@@ -63,16 +75,36 @@ export function createSharedMemoryLayout(opts: {
 }): SharedMemoryLayout {
   const workers = opts.ranksOf.length;
   const stateVectors = opts.stateVectors ?? 0;
+  const vectorBytes = 16 * Math.ceil(opts.vectorLength / 4);
+  const reduceAt = 0;
+  const paramsAt = reduceAt + (opts.devices + 1) * vectorBytes;
+  const stateAt = paramsAt + vectorBytes;
+  const scalarsAt = stateAt + stateVectors * vectorBytes;
+  const bytes = scalarsAt + 32 * workers;
+  const memory = sharedWasmMemory(bytes);
   return {
     ...opts,
     workers,
     stateVectors,
-    params: new SharedArrayBuffer(4 * opts.vectorLength),
-    optimizerState: new SharedArrayBuffer(4 * stateVectors * opts.vectorLength),
+    memory,
+    vectors: memory ? memory.buffer : new SharedArrayBuffer(bytes),
+    reduceAt,
+    paramsAt,
+    stateAt,
+    scalarsAt,
     control: new SharedArrayBuffer(4 * (HEADER + 2 * workers * TAG_INTS)),
     gather: new SharedArrayBuffer(8 * 2 * opts.devices * opts.slotLength),
-    reduce: new SharedArrayBuffer(4 * (opts.devices + 1) * opts.vectorLength),
   };
+}
+
+/** A shared WebAssembly memory of at least `bytes`, or null where one cannot be made. */
+function sharedWasmMemory(bytes: number): WebAssembly.Memory | null {
+  try {
+    const pages = Math.max(1, Math.ceil(bytes / 65536));
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -93,6 +125,9 @@ export class SharedMemoryCollective implements Collective {
   private barriers = 0;
   private gathers = 0;
   private readonly slice: readonly [number, number];
+  private readonly vectors: ArrayBufferLike;
+  /** SIMD kernels attached to the shared memory (in place, no copies), when there is one. */
+  private readonly kernels: InPlaceKernels | null;
   /** Each device's slot in `contributions`, in device order. */
   private readonly parts: readonly Float32Array[];
 
@@ -107,8 +142,14 @@ export class SharedMemoryCollective implements Collective {
       new Float64Array(layout.gather, 8 * half, half),
     ];
     const v = layout.vectorLength;
-    this.contributions = new Float32Array(layout.reduce, 0, layout.devices * v);
-    this.result = new Float32Array(layout.reduce, 4 * layout.devices * v, v);
+    // Views of the memory's own buffer, which the kernels attached to it recognize.
+    const vectors = layout.memory ? layout.memory.buffer : layout.vectors;
+    this.vectors = vectors;
+    this.contributions = new Float32Array(vectors, layout.reduceAt, layout.devices * v);
+    this.result = new Float32Array(vectors, layout.reduceAt + 4 * layout.devices * v, v);
+    this.kernels = layout.memory
+      ? InPlaceKernels.attach(layout.memory, true, layout.scalarsAt + 32 * worker)
+      : null;
     const per = Math.ceil(v / layout.workers);
     this.slice = [Math.min(v, worker * per), Math.min(v, (worker + 1) * per)];
     this.parts = Array.from({ length: layout.devices }, (_, k) =>
@@ -155,11 +196,13 @@ export class SharedMemoryCollective implements Collective {
     return {
       from: Math.min(this.slice[0], params),
       to: Math.min(this.slice[1], params),
-      params: new Float32Array(this.layout.params, 0, params),
+      params: new Float32Array(this.vectors, this.layout.paramsAt, params),
       state: Array.from(
         { length: slots },
-        (_, i) => new Float32Array(this.layout.optimizerState, 4 * i * v, params),
+        (_, i) =>
+          new Float32Array(this.vectors, this.layout.stateAt + 16 * Math.ceil(v / 4) * i, params),
       ),
+      gradients: this.result.subarray(0, params),
     };
   }
 
@@ -173,10 +216,29 @@ export class SharedMemoryCollective implements Collective {
     local: ReadonlyMap<number, Float32Array>,
     out: Float32Array,
   ): Promise<void> {
-    const v = this.layout.vectorLength;
-    if (out.length > v)
-      throw new Error(`${describeTag(tag)}: vector of ${out.length} exceeds ${v}`);
     const n = out.length;
+    this.sumOwnSlice(tag, local, n);
+    this.arrive(tag);
+    // A shard's optimizer reads the result where it is (out is the result itself then).
+    const r = this.result;
+    if (out.buffer !== r.buffer || out.byteOffset !== r.byteOffset) out.set(r.subarray(0, n));
+    this.stats.bytes += n * 4;
+    this.stats.calls++;
+  }
+
+  async reduceScatterSum(tag: CallTag, local: ReadonlyMap<number, Float32Array>, length: number) {
+    this.sumOwnSlice(tag, local, length);
+    this.stats.calls++;
+  }
+
+  /**
+   * Contribute the local devices' vectors, wait for everyone's, and sum this worker's slice of
+   * them into the result: each element ((v₀ + v₁) + v₂) + … in device order in float64, rounded
+   * once (in place on the shared memory when the kernels are attached to it).
+   */
+  private sumOwnSlice(tag: CallTag, local: ReadonlyMap<number, Float32Array>, n: number): void {
+    const v = this.layout.vectorLength;
+    if (n > v) throw new Error(`${describeTag(tag)}: vector of ${n} exceeds ${v}`);
     for (const [rank, vec] of local) {
       const slot = this.parts[rank]!;
       // A vector written in place (stagingFor) is already where the others read it.
@@ -187,13 +249,17 @@ export class SharedMemoryCollective implements Collective {
     }
     this.arrive(tag);
     const [from, to] = [Math.min(this.slice[0], n), Math.min(this.slice[1], n)];
-    // Each element is ((v₀ + v₁) + v₂) + … in device order in float64, rounded once.
     const r = this.result;
-    sumInOrder(this.parts, r, from, to);
-    this.arrive(tag);
-    out.set(r.subarray(0, n));
-    this.stats.bytes += n * 4;
-    this.stats.calls++;
+    const done = this.kernels
+      ? this.kernels.sumParts(
+          this.parts[0]!.subarray(from),
+          this.parts.length,
+          v,
+          to - from,
+          r.subarray(from),
+        )
+      : 0;
+    sumInOrder(this.parts, r, from + done, to);
   }
 
   abort(_reason: string): void {

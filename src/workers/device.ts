@@ -8,7 +8,7 @@ import { answerLocally, runPass, type SyncGen } from '../core/model/sync.ts';
 import { type BatchStatLayer, isBatchStatLayer } from '../core/norm/batch-stat-layer.ts';
 import type { Moments } from '../core/norm/moments.ts';
 import { makeOptimizer } from '../core/optim/make-optimizer.ts';
-import { type FlatRange, forEachInRange, type Optimizer } from '../core/optim/optimizer.ts';
+import type { Optimizer } from '../core/optim/optimizer.ts';
 import { Rng } from '../core/rng.ts';
 import { type Tensor, TensorSlot } from '../core/tensor.ts';
 import { type Dataset, gatherBatch } from '../data/dataset.ts';
@@ -131,18 +131,11 @@ export class Device {
     );
   }
 
-  /** Take the flat gradient `from` (elements [range.from, range.to) only, with a range). */
-  loadGradients(from: Float32Array, range?: FlatRange): void {
-    if (!range) {
-      unflatten(
-        from,
-        this.params.map((p) => p.grad),
-      );
-      return;
-    }
-    forEachInRange(this.params, range, (p, a, b, offset) => {
-      this.params[p]!.grad.set(from.subarray(offset + a, offset + b), a);
-    });
+  loadGradients(from: Float32Array): void {
+    unflatten(
+      from,
+      this.params.map((p) => p.grad),
+    );
   }
 
   /**

@@ -38,7 +38,9 @@ export class GradientStep {
     private readonly leadGradients: Float32Array | null = null,
   ) {
     const paramCount = devices[0]!.paramCount;
-    this.gradOut = leadGradients ?? new Float32Array(paramCount);
+    // A shard reads the summed gradient where the exchange leaves it; an arena's lead device
+    // reads it as its own gradients; otherwise it is copied into them before the update.
+    this.gradOut = shard?.gradients ?? leadGradients ?? new Float32Array(paramCount);
     this.paramScratch = new Float32Array(paramCount);
     // With a shared replica the devices' gradients are written straight into their vectors, so
     // those may be the exchange's own slots (shared memory): nothing is copied to send them.
@@ -71,6 +73,9 @@ export class GradientStep {
     if (!this.sharedReplica) {
       for (const d of this.devices) d.copyGradients(this.gradLocal.get(d.rank)!);
     }
+    // ZeRO-1: each worker needs only its shard of the sum (the update's barrier follows).
+    if (this.shard)
+      return this.collective.reduceScatterSum('gradients', this.gradLocal, this.gradOut.length);
     return this.collective.allReduceSum('gradients', this.gradLocal, this.gradOut);
   }
 
@@ -85,8 +90,7 @@ export class GradientStep {
     const [lead, ...rest] = this.devices;
     if (this.shard) {
       const range = { from: this.shard.from, to: this.shard.to };
-      lead!.loadGradients(this.gradOut, range);
-      lead!.optimizer.step(lr, range);
+      lead!.optimizer.step(lr, range, this.gradOut);
       await this.collective.barrier('params');
       return;
     }

@@ -58,6 +58,17 @@ export class StepCollective {
     return this.collective.shard?.(params, stateVectors) ?? null;
   }
 
+  /** See Collective.reduceScatterSum (with `shard` only). */
+  reduceScatterSum(
+    kind: CollectiveKind,
+    local: ReadonlyMap<number, Float32Array>,
+    length: number,
+  ): Promise<void> {
+    const reduce = this.collective.reduceScatterSum;
+    if (!reduce) throw new Error(`the ${this.collective.transport} exchange has no reduce-scatter`);
+    return this.timed(() => reduce.call(this.collective, this.tag(kind), local, length));
+  }
+
   /** Wait until every worker has reached this point of the step (with `shard` only). */
   barrier(kind: CollectiveKind): Promise<void> {
     const barrier = this.collective.barrier;

@@ -31,13 +31,19 @@ describe('the optimizer once, sharded over workers (ZeRO-1)', () => {
       to: Math.floor((2 * n) / 3),
       params: new Float32Array(n),
       state: [new Float32Array(n)],
+      gradients: new Float32Array(n),
     };
     const barriers: string[] = [];
     const exchange: Collective = {
       transport: 'shared-memory',
       stats: newStats(),
       allGather: async () => [],
-      allReduceSum: async (_tag, local, out) => out.set([...local.values()][0]!),
+      allReduceSum: async () => {
+        throw new Error('a shard needs only its part of the sum (reduceScatterSum)');
+      },
+      reduceScatterSum: async (_tag, local) => {
+        shard.gradients.set([...local.values()][0]!);
+      },
       shard: () => shard,
       barrier: async (tag) => {
         barriers.push(tag.kind);

@@ -387,13 +387,14 @@ function section(id: number, payload: number[], out: number[]): void {
 /**
  * A module of void functions taking only i32 parameters, plus one exported memory ("memory")
  * of `initialPages` 64 KiB pages that the host grows as needed; with `importMemory` the memory is
- * not the module's own but imported as env.memory (at least `initialPages`), so the host can run
- * the functions on a memory it keeps other data in.
+ * not the module's own but imported as env.memory (at least `initialPages`; `'shared'`: a shared
+ * memory), so the host can run the functions on a memory it keeps
+ * other data in, shared between threads or not.
  */
 export function encodeModule(
   funcs: readonly FuncBuilder[],
   initialPages: number,
-  importMemory = false,
+  importMemory: false | 'own' | 'shared' = false,
 ): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
@@ -412,8 +413,10 @@ export function encodeModule(
     const imp: number[] = [1];
     name('env', imp);
     name('memory', imp);
-    imp.push(0x02, 0x00);
+    // A shared memory must state a maximum (limits flag 3): any up to 4 GiB is accepted.
+    imp.push(0x02, importMemory === 'shared' ? 0x03 : 0x00);
     uleb(initialPages, imp);
+    if (importMemory === 'shared') uleb(65536, imp);
     section(2, imp, out);
   }
 

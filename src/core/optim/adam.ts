@@ -64,17 +64,18 @@ export class Adam implements Optimizer {
     moveSlots(this.kind, [this.m, this.v], vectors);
   }
 
-  step(lr: number, range?: FlatRange): void {
+  step(lr: number, range?: FlatRange, gradient?: Float32Array): void {
     const t = this.taken + 1;
     const b1 = this.beta1;
     const b2 = this.beta2;
     const eps = this.eps;
     const stepSize = lr / (1 - b1 ** t);
     const bc2Sqrt = Math.sqrt(1 - b2 ** t);
-    forEachInRange(this.params, range, (p, from, to) => {
+    forEachInRange(this.params, range, (p, from, to, offset) => {
       const param = this.params[p]!;
       const w = param.value;
-      const grad = param.grad;
+      // Indexed by the parameter's own element i: a flat gradient is read from its offset.
+      const grad = gradient ? gradient.subarray(offset, offset + w.length) : param.grad;
       const m = this.m.arrays[p]!;
       const v = this.v.arrays[p]!;
       const wd = param.decay ? this.weightDecay : 0;

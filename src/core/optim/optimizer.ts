@@ -24,9 +24,10 @@ export interface Optimizer {
    * Apply one update from each parameter's current `grad`, with learning rate `lr`: to every
    * element, or only to those in `range` (a ZeRO-1 shard: the rest is another worker's to update,
    * and their gradients need not be loaded). Every rule is elementwise, so a shard's elements get
-   * exactly the bits a whole update gives them.
+   * exactly the bits a whole update gives them. `gradient`: read the gradients from this flat
+   * vector (parameters end to end) instead of each Param's grad.
    */
-  step(lr: number, range?: FlatRange): void;
+  step(lr: number, range?: FlatRange, gradient?: Float32Array): void;
   /** Flat state vectors it keeps (momentum: 1; Adam's two moments: 2; plain SGD: 0). */
   readonly stateVectors: number;
   /**
@@ -82,6 +83,18 @@ export function moveSlots(
   slots.forEach((s, i) => {
     s.moveTo(vectors[i]!);
   });
+}
+
+/** Parameter `p`'s gradient elements [a, b): from the flat `gradient` at `offset`, or its grad. */
+export function gradientOf(
+  param: Param,
+  a: number,
+  b: number,
+  offset: number,
+  gradient: Float32Array | undefined,
+): Float32Array {
+  if (gradient) return gradient.subarray(offset + a, offset + b);
+  return a === 0 && b === param.grad.length ? param.grad : param.grad.subarray(a, b);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { activeWasmKernels } from '../kernels/gemm.ts';
+import { InPlaceKernels } from '../kernels/in-place-kernels.ts';
 import { SgdRule } from '../kernels/sgd-wasm.ts';
-import { ParamArena } from './param-arena.ts';
 
 /**
  * One parameter's SGD update in place (PyTorch's torch.optim.SGD, dampening 0), in float64 on
@@ -21,10 +21,11 @@ export function sgdUpdate(
   const wasm = activeWasmKernels();
   let done = 0;
   if (wasm) {
-    // In place when every array lives in one arena (no copies), else through the kernels' memory.
-    const arena = ParamArena.of(w);
-    if (arena?.holds(grad) && (!buf || arena.holds(buf))) {
-      done = arena.sgd(w, grad, buf, rule, mu, lr, wd, nesterov);
+    // In place when every array lives in one kernel memory (no copies), else through the
+    // kernels' scratch.
+    const inPlace = InPlaceKernels.of(w);
+    if (inPlace?.holds(grad) && (!buf || inPlace.holds(buf))) {
+      done = inPlace.sgd(w, grad, buf, rule, mu, lr, wd, nesterov);
     } else {
       wasm.sgdStep(w, grad, buf, rule, mu, lr, wd, nesterov);
       return;

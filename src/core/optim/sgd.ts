@@ -4,6 +4,7 @@ import {
   exportState,
   type FlatRange,
   forEachInRange,
+  gradientOf,
   importState,
   moveSlots,
   type Optimizer,
@@ -59,24 +60,17 @@ export class Sgd implements Optimizer {
     moveSlots(this.kind, this.slots, vectors);
   }
 
-  step(lr: number, range?: FlatRange): void {
+  step(lr: number, range?: FlatRange, gradient?: Float32Array): void {
     const bufs = this.slots[0]?.arrays;
     const { params, momentum, nesterov } = this;
-    forEachInRange(params, range, (p, a, b) => {
+    forEachInRange(params, range, (p, a, b, offset) => {
       const param = params[p]!;
       const wd = param.decay ? this.weightDecay : 0;
       const whole = a === 0 && b === param.value.length;
       const part = (x: Float32Array) => (whole ? x : x.subarray(a, b));
       const buf = bufs?.[p];
-      sgdUpdate(
-        part(param.value),
-        part(param.grad),
-        buf ? part(buf) : null,
-        lr,
-        momentum,
-        wd,
-        nesterov,
-      );
+      const grad = gradientOf(param, a, b, offset, gradient);
+      sgdUpdate(part(param.value), grad, buf ? part(buf) : null, lr, momentum, wd, nesterov);
     });
     this.taken++;
   }
