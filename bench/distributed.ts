@@ -258,6 +258,26 @@ export async function benchDistributed(
     target: '≥ 1.85',
     met: figures.w2OverW1 >= 1.85,
   });
+  // The same cost as a run pays it: on real workers, where the coordinator records a step's
+  // telemetry while the workers compute the next one (figures, no target of their own).
+  const telRuns = await best({
+    on1: () =>
+      stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', telemetryEvery: 1 }), 1),
+    off1: () =>
+      stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', telemetryEvery: 1000 }), 1),
+    on2: () =>
+      stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', telemetryEvery: 1 }), 2),
+    off2: () =>
+      stepTime(mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', telemetryEvery: 1000 }), 2),
+  });
+  for (const w of [1, 2]) {
+    const on = telRuns[`on${w}`]!.msPerStep;
+    const off = telRuns[`off${w}`]!.msPerStep;
+    figures[`telemetryRunOverheadW${w}`] = on / off - 1;
+    print(
+      `telemetry every step in a run on ${w} worker${w > 1 ? 's' : ''} (K=4 × 8, sync, best of ${ROUNDS}): ${on.toFixed(2)} vs ${off.toFixed(2)} ms/step, overhead ${(100 * (on / off - 1)).toFixed(1)}%`,
+    );
+  }
   const tel = await telemetryCost(
     mlpRun({ devices: 4, perDeviceBatch: 8, bnSync: 'sync', telemetryEvery: 1 }),
   );

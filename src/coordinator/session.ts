@@ -39,7 +39,11 @@ export class TrainingSession {
     let started = 0;
     let startStep = options.resumeFrom?.step ?? 0;
     const flush = (step: number): void => {
-      if (!pending.length || !telemetry) return;
+      if (!telemetry) return;
+      // A step's telemetry may arrive after its row (the trainer records it while the workers
+      // compute the next step): a flush with no new rows still sends it.
+      const newTelemetry = (telemetry.step[telemetry.step.length - 1] ?? 0) > sentTelemetryTo;
+      if (!pending.length && !newTelemetry) return;
       const elapsed = performance.now() - started;
       const done = step - startStep;
       const stepsPerSec = done > 0 ? (1000 * done) / elapsed : 0;

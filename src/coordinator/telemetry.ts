@@ -1,6 +1,6 @@
 import type { RunConfig } from '../config/schema.ts';
 import { mergeMoments } from '../core/norm/merge.ts';
-import type { Moments } from '../core/norm/moments.ts';
+import { emptyMoments, type Moments } from '../core/norm/moments.ts';
 import type { GroupStepReport, RunningStatsReport } from '../workers/reports.ts';
 import type { DeviceHost } from './hosts/host.ts';
 import { keepStepsInPlace } from './telemetry-columns.ts';
@@ -28,6 +28,10 @@ export class TelemetryRecorder {
   private readonly t: Telemetry;
   /** Steps recorded are step 1 and the multiples of this (telemetryEvery, doubled when full). */
   private stride: number;
+  /** Scratch: a layer's moments merged over every device. */
+  private merged: Moments | null = null;
+  /** Scratch: a layer's global variance + ε per channel. */
+  private spread = new Float64Array(0);
 
   constructor(
     private readonly config: RunConfig,
@@ -148,7 +152,13 @@ export class TelemetryRecorder {
       };
       this.t.bn[layer] = entry;
     }
-    const global = mergeMoments(perDevice.filter(Boolean));
+    const parts = perDevice.filter(Boolean);
+    const global = mergeMoments(
+      parts,
+      this.merged?.channels === C && this.merged.groups === 1
+        ? this.merged
+        : (this.merged = emptyMoments(1, C)),
+    );
     const gN = global.count[0]!;
     const gVar = (c: number): number => (gN > 0 ? global.m2[c]! / gN : 0);
     entry.step.push(step);
@@ -172,12 +182,21 @@ export class TelemetryRecorder {
         tracked.map((c) => (m.count[0]! > 0 ? round(m.m2[c]! / m.count[0]!) : 0)),
       ),
     );
+    // Each channel's global variance + ε once (the loops below run over every channel of every
+    // device each recorded step); the same operations as per value, so the same numbers.
     const eps = 1e-5;
+    const spread = this.spread.length === C ? this.spread : (this.spread = new Float64Array(C));
+    for (let c = 0; c < C; c++) spread[c] = gVar(c) + eps;
+    const gMean = global.mean;
     entry.meanNoise.push(
       perDevice.map((m) => {
         if (!m.count[0]) return 0;
+        const mean = m.mean;
         let s = 0;
-        for (let c = 0; c < C; c++) s += (m.mean[c]! - global.mean[c]!) ** 2 / (gVar(c) + eps);
+        for (let c = 0; c < C; c++) {
+          const d = mean[c]! - gMean[c]!;
+          s += (d * d) / spread[c]!;
+        }
         return round(Math.sqrt(s / C), 4);
       }),
     );
@@ -185,8 +204,12 @@ export class TelemetryRecorder {
       perDevice.map((m) => {
         const n = m.count[0]!;
         if (!n) return 0;
+        const m2 = m.m2;
         let s = 0;
-        for (let c = 0; c < C; c++) s += Math.log((m.m2[c]! / n + eps) / (gVar(c) + eps)) ** 2;
+        for (let c = 0; c < C; c++) {
+          const l = Math.log((m2[c]! / n + eps) / spread[c]!);
+          s += l * l;
+        }
         return round(Math.sqrt(s / C), 4);
       }),
     );

@@ -69,6 +69,17 @@ export async function train(
     telemetry: telemetry.result(),
   });
   let status: RunResult['status'] = 'completed';
+  // Worker hosts send copies of their reports, so a step's telemetry is recorded while the
+  // workers compute the next step, off the step's critical path (and always before an eval, a
+  // checkpoint or the end). In-process reports are the devices' own buffers, which the next step
+  // reuses: they are recorded at once.
+  const overlapTelemetry = host.transport !== 'local';
+  let unrecorded: (() => void) | null = null;
+  const recordTelemetry = (): void => {
+    const record = unrecorded;
+    unrecorded = null;
+    record?.();
+  };
 
   for (let step = firstStep; step <= config.steps; step++) {
     await hooks.beforeStep?.(step);
@@ -86,7 +97,9 @@ export async function train(
     }
     const lr = learningRate(config.schedule, config.optimizer.lr, step - 1, config.steps);
     const record = telemetry.wants(step);
-    const reports = await host.trainStep(step - 1, shards, globalCount, lr, record);
+    const pending = host.trainStep(step - 1, shards, globalCount, lr, record);
+    recordTelemetry();
+    const reports = await pending;
     const devices = reports.flatMap((r) => r.devices).sort((a, b) => a.rank - b.rank);
     let correct = 0;
     for (const d of devices) correct += d.correct;
@@ -98,22 +111,26 @@ export async function train(
     }
     // The last update's result is never seen by a loss: look at it once.
     if (step === config.steps) await checkFinalParams(host, step, config, data);
-    if (record) telemetry.record(step, reports);
+    if (record && overlapTelemetry) unrecorded = () => telemetry.record(step, reports);
+    else if (record) telemetry.record(step, reports);
     if (step % config.checksumEvery === 0) await checkReplicas(host, step);
     // The step's row goes out before its eval row and its checkpoint, so a checkpoint never
     // covers a step whose row its receiver has not seen.
     hooks.onProgress?.({ ...row, steps: config.steps, elapsedMs: performance.now() - started });
     if (step % config.evalEvery === 0 || step === config.steps) {
+      recordTelemetry();
       const evalRow = { step, ...(await evaluate(config, data, host, step)) };
       evalRows.push(evalRow);
       hooks.onEval?.(evalRow);
     }
     const every = hooks.checkpointEvery;
     if (hooks.onCheckpoint && ((every && step % every === 0) || step === config.steps)) {
+      recordTelemetry();
       await hooks.onCheckpoint(await host.exportCheckpoint(step));
     }
   }
 
+  recordTelemetry();
   const lastEval = evalRows[evalRows.length - 1];
   const lastStep = trainRows[trainRows.length - 1]?.step ?? 0;
   const final =
