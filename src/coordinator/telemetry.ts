@@ -152,13 +152,8 @@ export class TelemetryRecorder {
       };
       this.t.bn[layer] = entry;
     }
-    const parts = perDevice.filter(Boolean);
-    const global = mergeMoments(
-      parts,
-      this.merged?.channels === C && this.merged.groups === 1
-        ? this.merged
-        : (this.merged = emptyMoments(1, C)),
-    );
+    if (this.merged?.channels !== C) this.merged = emptyMoments(1, C);
+    const global = mergeMoments(perDevice.filter(Boolean), this.merged);
     const gN = global.count[0]!;
     const gVar = (c: number): number => (gN > 0 ? global.m2[c]! / gN : 0);
     entry.step.push(step);
@@ -185,7 +180,8 @@ export class TelemetryRecorder {
     // Each channel's global variance + ε once (the loops below run over every channel of every
     // device each recorded step); the same operations as per value, so the same numbers.
     const eps = 1e-5;
-    const spread = this.spread.length === C ? this.spread : (this.spread = new Float64Array(C));
+    if (this.spread.length !== C) this.spread = new Float64Array(C);
+    const spread = this.spread;
     for (let c = 0; c < C; c++) spread[c] = gVar(c) + eps;
     const gMean = global.mean;
     entry.meanNoise.push(
