@@ -12,12 +12,10 @@ import { EpochSampler } from '../src/data/sampler.ts';
 import { makeSharder } from '../src/data/sharding.ts';
 import type { PeerPort } from '../src/collectives/message-port.ts';
 import { createSharedMemoryLayout } from '../src/collectives/shared-memory.ts';
-import { train } from '../src/coordinator/trainer.ts';
 import { makeDataset } from '../src/data/make-dataset.ts';
 import { stepTime as windowedStepTime } from './devices.ts';
 import type { Target } from './targets.ts';
 import { loadMnistNode } from '../src/platform/node/mnist.ts';
-import { createNodeWorkerHost } from '../src/platform/node/worker-host.ts';
 
 const ROUNDS = 5;
 const BOOT = new URL('../src/platform/node/ts-worker-boot.mjs', import.meta.url);

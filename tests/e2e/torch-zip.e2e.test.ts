@@ -31,7 +31,6 @@ import { englishRuns, untranslatedTexts } from '../../tools/untranslated.ts';
 
 let app: App;
 let page: Page;
-let downloads = 0;
 const pageErrors: string[] = [];
 let dir: string;
 
@@ -98,9 +97,6 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'torch-zip-e2e-'));
   app = await startApp();
   page = await openAppPage(app, { onPageError: (m) => pageErrors.push(m) });
-  page.on('download', () => {
-    downloads++;
-  });
 }, 180_000);
 
 afterAll(async () => {
