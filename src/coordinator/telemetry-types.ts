@@ -5,7 +5,7 @@
  */
 
 /** Channels of each BN layer whose per-device statistics are kept step by step. */
-export const TRACKED_CHANNELS = 4;
+export { TRACKED_CHANNELS } from '../workers/reports.ts';
 
 export interface BnLayerTelemetry {
   readonly channels: number[];

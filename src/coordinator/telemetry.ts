@@ -1,6 +1,7 @@
 import type { RunConfig } from '../config/schema.ts';
 import { mergeMoments } from '../core/norm/merge.ts';
 import { emptyMoments, type Moments } from '../core/norm/moments.ts';
+import { statisticNoise } from '../core/norm/statistic-noise.ts';
 import type { GroupStepReport, RunningStatsReport } from '../workers/reports.ts';
 import type { DeviceHost } from './hosts/host.ts';
 import { keepStepsInPlace } from './telemetry-columns.ts';
@@ -17,6 +18,8 @@ export { TRACKED_CHANNELS } from './telemetry-types.ts';
 export const TELEMETRY_MAX_STEPS = 2000;
 
 const round = (v: number, digits = 6): number => Number(v.toPrecision(digits));
+
+type Noise = { readonly mean: number; readonly var: number };
 
 /**
  * Collects the per-step reports into compact columns. Decimation is the config's telemetryEvery;
@@ -103,21 +106,23 @@ export class TelemetryRecorder {
     this.t.collectiveCalls.push(calls);
     this.t.bytes.push(bytes);
 
-    const byLayer = new Map<string, { own: Moments[]; used: Moments[] }>();
+    const byLayer = new Map<string, { own: Moments[]; used: Moments[]; noise: Noise[] }>();
     for (const r of reports) {
       for (const m of r.bnMoments) {
         const lists = byLayer.get(m.layer) ?? {
           own: new Array<Moments>(K),
           used: new Array<Moments>(K),
+          noise: new Array<Noise>(K),
         };
         lists.own[m.rank] = m.moments;
         lists.used[m.rank] = m.used;
+        if (m.noise) lists.noise[m.rank] = m.noise;
         byLayer.set(m.layer, lists);
       }
     }
     const running = new Map(reports.flatMap((r) => r.running).map((r) => [r.layer, r]));
-    for (const [layer, { own, used }] of byLayer)
-      this.recordLayer(layer, step, own, used, running.get(layer));
+    for (const [layer, { own, used, noise }] of byLayer)
+      this.recordLayer(layer, step, own, used, noise, running.get(layer));
   }
 
   private recordLayer(
@@ -125,6 +130,8 @@ export class TelemetryRecorder {
     step: number,
     perDevice: readonly Moments[],
     usedPerDevice: readonly Moments[],
+    /** Each device's noise where its worker computed it (its moments then hold only the tracked channels). */
+    noisePerDevice: readonly Noise[],
     running: RunningStatsReport | undefined,
   ): void {
     // Ghost BN reports one set of moments per virtual batch: telemetry shows each device's whole batch.
@@ -177,38 +184,15 @@ export class TelemetryRecorder {
         tracked.map((c) => (m.count[0]! > 0 ? round(m.m2[c]! / m.count[0]!) : 0)),
       ),
     );
-    // Each channel's global variance + ε once (the loops below run over every channel of every
-    // device each recorded step); the same operations as per value, so the same numbers.
-    const eps = 1e-5;
-    if (this.spread.length !== C) this.spread = new Float64Array(C);
-    const spread = this.spread;
-    for (let c = 0; c < C; c++) spread[c] = gVar(c) + eps;
-    const gMean = global.mean;
-    entry.meanNoise.push(
-      perDevice.map((m) => {
-        if (!m.count[0]) return 0;
-        const mean = m.mean;
-        let s = 0;
-        for (let c = 0; c < C; c++) {
-          const d = mean[c]! - gMean[c]!;
-          s += (d * d) / spread[c]!;
-        }
-        return round(Math.sqrt(s / C), 4);
-      }),
-    );
-    entry.varNoise.push(
-      perDevice.map((m) => {
-        const n = m.count[0]!;
-        if (!n) return 0;
-        const m2 = m.m2;
-        let s = 0;
-        for (let c = 0; c < C; c++) {
-          const l = Math.log((m2[c]! / n + eps) / spread[c]!);
-          s += l * l;
-        }
-        return round(Math.sqrt(s / C), 4);
-      }),
-    );
+    // Over every channel: from the workers where they computed it, else here (the same function).
+    const noise = perDevice.map((m, k) => {
+      const given = noisePerDevice[k];
+      if (given) return given;
+      if (this.spread.length < C) this.spread = new Float64Array(C);
+      return statisticNoise(m, global, this.spread);
+    });
+    entry.meanNoise.push(noise.map((x) => round(x.mean, 4)));
+    entry.varNoise.push(noise.map((x) => round(x.var, 4)));
   }
 
   result(): Telemetry {

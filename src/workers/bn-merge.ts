@@ -34,11 +34,13 @@ export class BnMerge implements MergePoint {
       const replies = await this.answerMoments(first.layer, moments);
       if (kind === 'train' && this.telemetry.recording) {
         const used = replies.map((r) => (r as Extract<SyncReply, { phase: 'moments' }>).merged);
+        const span = this.spans.spanOf[this.devices[0]!.rank]!;
         this.telemetry.record(
           first.layer,
           this.devices,
           moments,
           used.map((m) => m.normalize),
+          span.length === this.spans.spanOf.length,
         );
       }
       return replies;

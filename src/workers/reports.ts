@@ -11,11 +11,23 @@ export interface DevicePassReport extends PassStats {
 }
 
 /** One device's local BN moments in a training forward (telemetry). */
+/** Channels of each BN layer whose per-device statistics telemetry keeps step by step. */
+export const TRACKED_CHANNELS = 4;
+
 export interface BnMomentsReport {
   readonly layer: string;
   readonly rank: number;
-  /** The statistics of the device's own batch. */
+  /**
+   * The statistics of the device's own batch: every channel, or only the first TRACKED_CHANNELS
+   * when `noise` is given (all the coordinator then needs).
+   */
   readonly moments: Moments;
+  /**
+   * The device's statistic noise against the global batch over every channel
+   * (`statisticNoise`), computed by the worker when the layer's merge spans every device (it then
+   * holds the global moments), so the report need not carry every channel.
+   */
+  readonly noise?: { readonly mean: number; readonly var: number };
   /**
    * The statistics the device normalized with: its own batch's (local BN), its group's
    * (group:g) or the global batch's (sync), as the merge answered it.

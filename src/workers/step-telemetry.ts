@@ -1,6 +1,7 @@
 import type { Moments } from '../core/norm/moments.ts';
 import type { Device } from './device.ts';
-import type { BnMomentsReport, RunningStatsReport } from './reports.ts';
+import { statisticNoise } from '../core/norm/statistic-noise.ts';
+import { type BnMomentsReport, type RunningStatsReport, TRACKED_CHANNELS } from './reports.ts';
 
 /**
  * The per-device BN moments of one training step, captured as the merges see them when the
@@ -8,6 +9,7 @@ import type { BnMomentsReport, RunningStatsReport } from './reports.ts';
  */
 export class MomentsTelemetry {
   private reports: BnMomentsReport[] | null = null;
+  private spread = new Float64Array(0);
 
   /** Start a step: capture its moments only when `record`. */
   beginStep(record: boolean): void {
@@ -23,10 +25,22 @@ export class MomentsTelemetry {
     devices: readonly Device[],
     moments: readonly Moments[],
     used: readonly Moments[],
+    /** The merge spans every device of the run: `used` are the global moments. */
+    global: boolean,
   ): void {
     if (!this.reports) return;
     for (let i = 0; i < moments.length; i++) {
-      this.reports.push({ layer, rank: devices[i]!.rank, moments: moments[i]!, used: used[i]! });
+      const own = moments[i]!;
+      const rank = devices[i]!.rank;
+      if (global && own.groups === 1 && used[i]!.groups === 1) {
+        // The noise over every channel here, where the global moments are; only the tracked
+        // channels travel (the coordinator's work and the report shrink with the layer's width).
+        if (this.spread.length < own.channels) this.spread = new Float64Array(own.channels);
+        const noise = statisticNoise(own, used[i]!, this.spread);
+        this.reports.push({ layer, rank, moments: trackedPart(own), used: used[i]!, noise });
+      } else {
+        this.reports.push({ layer, rank, moments: own, used: used[i]! });
+      }
     }
   }
 
@@ -39,6 +53,18 @@ export class MomentsTelemetry {
   captured(): BnMomentsReport[] {
     return this.reports ?? [];
   }
+}
+
+/** The first TRACKED_CHANNELS channels of one-group moments, copied. */
+function trackedPart(m: Moments): Moments {
+  const t = Math.min(TRACKED_CHANNELS, m.channels);
+  return {
+    groups: 1,
+    channels: t,
+    count: m.count.slice(0, 1),
+    mean: m.mean.slice(0, t),
+    m2: m.m2.slice(0, t),
+  };
 }
 
 /** Device 0's running mean and variance per BN layer (Batch Renorm keeps a std: squared here). */
