@@ -5,7 +5,7 @@ import { SgdRule } from '../kernels/sgd-wasm.ts';
 /**
  * One parameter's SGD update in place (PyTorch's torch.optim.SGD, dampening 0), in float64 on
  * float32 storage, rounded once per stored value. WebAssembly SIMD when the kernels are active
- * (the update runs over every parameter every step: about a third of a small MLP's step as a JS
+ * (the update runs over every parameter every step: a fifth of a small MLP's step as a JS
  * loop), else the JS loops below; both perform the same operations, so the same bits.
  */
 export function sgdUpdate(
