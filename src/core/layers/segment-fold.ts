@@ -1,9 +1,10 @@
 /**
  * The sum of per-segment (per-device) float32 gradients as an all-reduce in device order gives it:
  * each element ((g₀ + g₁) + g₂) + … added in float64 in segment order and rounded once to float32
- * (`sumInOrder` in the collectives). Layers use it for `GradSegments.summed`, folding segments'
- * gradients into the accumulator while they are still in cache, up to four at a time (written
- * into `part(0…3)`), instead of keeping one gradient vector per device.
+ * (`sumInOrder` in the collectives). Layers use it for `GradSegments.summed` where no kernel does
+ * the whole sum (Conv2d's weights and biases, Dense's bias; Dense's weights go through
+ * `segmentSums`), folding segments' gradients into the accumulator while they are still in cache,
+ * up to four at a time (written into `part(0…3)`), instead of keeping one vector per device.
  */
 export class SegmentFold {
   static readonly WIDTH = 4;
@@ -46,22 +47,6 @@ export class SegmentFold {
     for (let s = from; s < count; s++) {
       const p = this.parts[s]!;
       for (let i = 0; i < length; i++) acc[i] = acc[i]! + p[i]!;
-    }
-  }
-
-  /**
-   * The sum of parts 0…count−1 (every segment: count 2…4), rounded once, straight into `out` (its
-   * length): the same result as add(true, count) then writeTo(out), in one pass.
-   */
-  sumInto(count: number, out: Float32Array): void {
-    const [p0, p1, p2, p3] = this.parts as [Float32Array, Float32Array, Float32Array, Float32Array];
-    const n = out.length;
-    if (count === 4) for (let i = 0; i < n; i++) out[i] = p0[i]! + p1[i]! + p2[i]! + p3[i]!;
-    else if (count === 3) for (let i = 0; i < n; i++) out[i] = p0[i]! + p1[i]! + p2[i]!;
-    else if (count === 2) for (let i = 0; i < n; i++) out[i] = p0[i]! + p1[i]!;
-    else {
-      this.add(true, count, n);
-      this.writeTo(out);
     }
   }
 
